@@ -1,0 +1,28 @@
+"""tunelens: fast, librosa-compatible audio analysis and explainable music recommendation.
+
+The engine is written in Rust (``tunelens._core``); this package is its Python face.
+"""
+
+from __future__ import annotations
+
+from tunelens._core import __version__
+from tunelens.exceptions import (
+    AudioDecodeError,
+    AudioFileNotFoundError,
+    AudioReadError,
+    InvalidParameterError,
+    TunelensError,
+    TunelensInternalError,
+    UnsupportedFormatError,
+)
+
+__all__ = [
+    "__version__",
+    "TunelensError",
+    "InvalidParameterError",
+    "AudioDecodeError",
+    "UnsupportedFormatError",
+    "AudioFileNotFoundError",
+    "AudioReadError",
+    "TunelensInternalError",
+]

@@ -1,0 +1,53 @@
+"""Exceptions raised by tunelens.
+
+Every error tunelens raises is a :class:`TunelensError`. Each subclass also
+derives from the builtin exception that code written for other libraries
+already catches (``ValueError`` for bad arguments and undecodable data,
+``FileNotFoundError`` for missing files), so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TunelensError",
+    "InvalidParameterError",
+    "AudioDecodeError",
+    "UnsupportedFormatError",
+    "AudioFileNotFoundError",
+    "AudioReadError",
+    "TunelensInternalError",
+]
+
+
+class TunelensError(Exception):
+    """Base class of every error raised by tunelens."""
+
+
+class InvalidParameterError(TunelensError, ValueError):
+    """An argument is out of range, of the wrong kind, or inconsistent with another.
+
+    The message names the argument and what would be accepted.
+    """
+
+
+class AudioDecodeError(TunelensError, ValueError):
+    """An audio file or buffer could not be decoded (corrupt, truncated, not audio).
+
+    The message names the file.
+    """
+
+
+class UnsupportedFormatError(AudioDecodeError):
+    """The container or codec is not one tunelens decodes (wav, flac, mp3, ogg/vorbis, aiff)."""
+
+
+class AudioFileNotFoundError(TunelensError, FileNotFoundError):
+    """The audio file does not exist. ``filename`` holds the path."""
+
+
+class AudioReadError(TunelensError, OSError):
+    """The file exists but could not be read (permissions, I/O error)."""
+
+
+class TunelensInternalError(TunelensError, RuntimeError):
+    """A bug in tunelens, such as a caught Rust panic. Please report it."""

@@ -1,0 +1,1 @@
+//! Audio input: decoding, mono mixing, resampling.

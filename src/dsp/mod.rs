@@ -1,0 +1,1 @@
+//! Spectral analysis, librosa-exact: STFT/iSTFT, mel filters, dB scaling.

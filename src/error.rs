@@ -1,0 +1,79 @@
+//! The one error type of the tunelens core.
+//!
+//! Every fallible core function returns [`Result`]. The Python binding layer maps
+//! each variant to one `tunelens.TunelensError` subclass in a single place
+//! (`src/py/errors.rs`), so messages written here are what users read: they name
+//! the file or the argument and, where it helps, the accepted range.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside tunelens.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An argument is outside its accepted range or inconsistent with another.
+    #[error("invalid {name}: {message}")]
+    InvalidParameter {
+        /// The argument's name as the user spells it (e.g. `n_fft`).
+        name: &'static str,
+        /// What is wrong and what would be accepted.
+        message: String,
+    },
+
+    /// The input file does not exist.
+    #[error("no such file: '{}'", path.display())]
+    FileNotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+
+    /// Reading the input failed at the operating-system level (permissions, I/O).
+    #[error("cannot read '{}': {source}", path.display())]
+    Io {
+        /// The path as given (or `<bytes>` for in-memory input).
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The container or codec is not one tunelens can decode.
+    #[error("unsupported audio format in '{}': {message}", path.display())]
+    UnsupportedFormat {
+        /// The path as given (or `<bytes>`).
+        path: PathBuf,
+        /// Which format or codec, as far as it could be told.
+        message: String,
+    },
+
+    /// The file looked like audio but its data could not be decoded.
+    #[error("cannot decode audio in '{}': {message}", path.display())]
+    Decode {
+        /// The path as given (or `<bytes>`).
+        path: PathBuf,
+        /// What the decoder reported.
+        message: String,
+    },
+
+    /// A bug in tunelens (for example a caught panic). Please report it.
+    #[error("internal error in tunelens: {0} (this is a bug, please report it at the tunelens issue tracker)")]
+    Internal(String),
+}
+
+/// Shorthand for results of the tunelens core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Builds an [`Error::InvalidParameter`] for argument `name`.
+    pub fn param(name: &'static str, message: impl Into<String>) -> Self {
+        Error::InvalidParameter { name, message: message.into() }
+    }
+}
+
+/// Returns `Err(Error::InvalidParameter)` unless `cond` holds.
+pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) -> Result<()> {
+    if cond {
+        Ok(())
+    } else {
+        Err(Error::param(name, message()))
+    }
+}

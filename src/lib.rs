@@ -1,0 +1,18 @@
+//! tunelens: the Rust engine behind the `tunelens` Python package.
+//!
+//! The core modules are pure Rust and tested with `cargo test`:
+//! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
+//! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
+//! - [`parallel`]: fork-safe thread pools for `n_jobs`.
+//! - [`error`]: the one error enum every fallible call returns.
+//!
+//! `py` holds the PyO3 bindings only.
+
+pub mod audio;
+pub mod dsp;
+pub mod error;
+pub mod parallel;
+
+mod py;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! numpy ⇄ core array conversion shared by the binding files.

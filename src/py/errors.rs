@@ -1,0 +1,64 @@
+//! The one place where core errors become Python exceptions.
+//!
+//! The exception classes live in `tunelens/exceptions.py` (they need multiple
+//! inheritance from builtins such as `ValueError`, which `create_exception!`
+//! cannot express); here each [`Error`] variant picks its class by name.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyModule;
+
+use crate::error::Error;
+
+/// `tunelens.exceptions`, imported once.
+fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    MODULE
+        .get_or_try_init(py, || PyModule::import(py, "tunelens.exceptions").map(Bound::unbind))
+        .map(|m| m.bind(py))
+}
+
+/// The `tunelens.exceptions` class name for each variant.
+fn class_name(err: &Error) -> &'static str {
+    match err {
+        Error::InvalidParameter { .. } => "InvalidParameterError",
+        Error::FileNotFound { .. } => "AudioFileNotFoundError",
+        Error::Io { .. } => "AudioReadError",
+        Error::UnsupportedFormat { .. } => "UnsupportedFormatError",
+        Error::Decode { .. } => "AudioDecodeError",
+        Error::Internal(_) => "TunelensInternalError",
+    }
+}
+
+/// Converts a core error into the matching `tunelens.TunelensError` subclass.
+pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
+    let message = err.to_string();
+    let build = || -> PyResult<PyErr> {
+        let class = exceptions(py)?.getattr(class_name(&err))?;
+        let instance = match &err {
+            // OSError subclasses carry errno and filename like the builtins do.
+            Error::FileNotFound { path } => class.call1((2, message.clone(), path.display().to_string()))?,
+            Error::Io { path, source } => {
+                class.call1((source.raw_os_error().unwrap_or(5), message.clone(), path.display().to_string()))?
+            }
+            _ => class.call1((message.clone(),))?,
+        };
+        Ok(PyErr::from_value(instance))
+    };
+    build().unwrap_or_else(|import_failure| {
+        PyRuntimeError::new_err(format!("{message} (and tunelens.exceptions failed: {import_failure})"))
+    })
+}
+
+/// `?`-friendly conversion for core results inside binding functions.
+pub trait IntoPyResult<T> {
+    /// Maps the error with [`to_pyerr`].
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for Result<T, Error> {
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_pyerr(py, e))
+    }
+}

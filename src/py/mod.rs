@@ -1,0 +1,29 @@
+//! PyO3 bindings: argument conversion, GIL release and error mapping only.
+//!
+//! Each file mirrors one core module (`audio.rs` ↔ `crate::audio`, ...). No
+//! algorithm lives here.
+
+mod audio;
+mod detach;
+mod dsp;
+mod errors;
+mod arrays;
+
+use pyo3::prelude::*;
+
+/// Raises a Rust panic inside a guarded call: lets the test suite prove that a
+/// panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
+    detach::run(py, move || -> crate::error::Result<()> { panic!("{message}") })
+}
+
+/// The compiled core of tunelens (`tunelens._core`).
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    audio::register(m)?;
+    dsp::register(m)?;
+    Ok(())
+}
