@@ -1,1 +1,54 @@
 //! numpy ⇄ core array conversion shared by the binding files.
+
+use ndarray::{ArrayD, ArrayView1, ArrayViewD, Axis, Ix1, IxDyn};
+use num_complex::Complex;
+use numpy::{Element, IntoPyArray, PyReadonlyArrayDyn};
+use pyo3::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// A float32 or float64 numpy array of any shape and strides.
+#[derive(FromPyObject)]
+pub enum FloatArray<'py> {
+    /// float32 input: computed in float32.
+    F32(PyReadonlyArrayDyn<'py, f32>),
+    /// float64 input: computed in float64.
+    F64(PyReadonlyArrayDyn<'py, f64>),
+}
+
+/// A complex64 or complex128 numpy array of any shape and strides.
+#[derive(FromPyObject)]
+pub enum ComplexArray<'py> {
+    /// complex64 input.
+    C64(PyReadonlyArrayDyn<'py, Complex<f32>>),
+    /// complex128 input.
+    C128(PyReadonlyArrayDyn<'py, Complex<f64>>),
+}
+
+/// The 1-D lanes of `view` along its last axis (one per channel / leading index),
+/// in row-major order of the leading axes, plus the leading shape.
+pub fn last_axis_lanes<'a, T>(view: &ArrayViewD<'a, T>, name: &'static str) -> Result<(Vec<usize>, Vec<ArrayView1<'a, T>>)> {
+    let ndim = view.ndim();
+    if ndim == 0 {
+        return Err(Error::param(name, "must have at least one dimension, got a scalar"));
+    }
+    let lead = view.shape()[..ndim - 1].to_vec();
+    let mut lanes = Vec::with_capacity(lead.iter().product());
+    collect_lanes(view.clone(), &mut lanes);
+    Ok((lead, lanes))
+}
+
+fn collect_lanes<'a, T>(view: ArrayViewD<'a, T>, out: &mut Vec<ArrayView1<'a, T>>) {
+    match view.clone().into_dimensionality::<Ix1>() {
+        Ok(lane) => out.push(lane),
+        Err(_) => (0..view.len_of(Axis(0))).for_each(|i| collect_lanes(view.clone().index_axis_move(Axis(0), i), out)),
+    }
+}
+
+/// Moves `data` into a new numpy array of shape `lead + tail` without copying.
+pub fn to_numpy<'py, T: Element>(py: Python<'py>, data: Vec<T>, lead: &[usize], tail: &[usize]) -> PyResult<Bound<'py, PyAny>> {
+    let shape: Vec<usize> = lead.iter().chain(tail).copied().collect();
+    let array = ArrayD::from_shape_vec(IxDyn(&shape), data)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("internal shape error: {e}")))?;
+    Ok(array.into_pyarray(py).into_any())
+}

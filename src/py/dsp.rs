@@ -1,8 +1,343 @@
-//! Bindings for `crate::dsp`.
+//! Bindings for `crate::dsp`. Spectrogram-valued functions return time-major
+//! arrays `(..., frames, bins)`; the Python layer swaps the last two axes into
+//! librosa's `(..., bins, frames)` view without copying.
 
+use ndarray::{ArrayView1, ArrayView2, Axis};
+use num_complex::Complex;
+use numpy::{Element, IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use super::arrays::{last_axis_lanes, to_numpy, ComplexArray, FloatArray};
+use super::detach::run;
+use crate::dsp::db::{self, DbParams, Scale};
+use crate::dsp::istft::{istft as inverse_stft, IstftParams};
+use crate::dsp::mel::{self, MelBasis, MelNorm, MelParams};
+use crate::dsp::{spectrogram, stft as stft_mod, Float, PadMode, StftParams};
+use crate::error::{Error, Result};
+use crate::parallel;
+
+/// Mel filter options as the Python layer passes them.
+#[derive(Clone, Copy)]
+struct MelArgs {
+    sr: f64,
+    n_mels: usize,
+    fmin: f64,
+    fmax: Option<f64>,
+    htk: bool,
+    norm: MelNorm,
+}
+
+impl MelArgs {
+    fn params(&self, n_fft: usize) -> MelParams {
+        MelParams {
+            sr: self.sr,
+            n_fft,
+            n_mels: self.n_mels,
+            fmin: self.fmin,
+            fmax: self.fmax.unwrap_or(self.sr / 2.0),
+            htk: self.htk,
+            norm: self.norm,
+        }
+    }
+}
+
+/// `norm` of `filters.mel`: `"slaney"`, `None` or a positive number.
+fn mel_norm(norm: Option<&Bound<'_, PyAny>>) -> PyResult<MelNorm> {
+    let Some(norm) = norm else { return Ok(MelNorm::None) };
+    if let Ok(s) = norm.extract::<String>() {
+        return s.parse().map_err(|e| super::errors::to_pyerr(norm.py(), e));
+    }
+    Ok(MelNorm::Lp(norm.extract::<f64>()?))
+}
+
+fn stft_params<T: Float>(n_fft: usize, hop: usize, window: &PyReadonlyArray1<'_, f64>, center: bool, pad_mode: &str) -> Result<StftParams<T>> {
+    let win = window.as_array();
+    StftParams::new(n_fft, hop, &win.to_vec(), center, pad_mode.parse::<PadMode>()?)
+}
+
+/// What a frame-wise binding computes for each channel.
+#[derive(Clone, Copy)]
+enum Output {
+    Complex,
+    Power(f64),
+    Mel(f64, MelArgs),
+}
+
+/// Runs one frame-wise analysis of `y` (any leading shape) on `n_jobs` threads.
+fn analyse<'py, T>(
+    py: Python<'py>,
+    y: PyReadonlyArrayDyn<'py, T>,
+    params: StftParams<T>,
+    what: Output,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Float + Element,
+    Complex<T>: Element,
+{
+    let view = y.as_array();
+    match what {
+        Output::Complex => {
+            let (lead, m) = run(py, || {
+                let (lead, lanes) = last_axis_lanes(&view, "y")?;
+                Ok((lead, parallel::install(n_jobs, || stft_mod::stft(&lanes, &params))??))
+            })?;
+            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
+        }
+        Output::Power(power) => {
+            let (lead, m) = run(py, || {
+                let (lead, lanes) = last_axis_lanes(&view, "y")?;
+                Ok((lead, parallel::install(n_jobs, || spectrogram::power_spectrogram(&lanes, &params, power))??))
+            })?;
+            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
+        }
+        Output::Mel(power, args) => {
+            let (lead, m) = run(py, || {
+                let (lead, lanes) = last_axis_lanes(&view, "y")?;
+                let basis = MelBasis::new(&args.params(params.n_fft))?;
+                Ok((lead, parallel::install(n_jobs, || spectrogram::mel_spectrogram(&lanes, &params, power, &basis))??))
+            })?;
+            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
+        }
+    }
+}
+
+/// Complex STFT, `(..., frames, 1 + n_fft/2)`.
+#[pyfunction]
+#[pyo3(signature = (y, *, n_fft, hop_length, window, center, pad_mode, n_jobs))]
+fn stft<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let err = |e| super::errors::to_pyerr(py, e);
+    match y {
+        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
+        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
+    }
+}
+
+/// `|STFT|^power`, `(..., frames, 1 + n_fft/2)`.
+#[pyfunction]
+#[pyo3(signature = (y, *, n_fft, hop_length, window, center, pad_mode, power, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn power_spectrogram<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, power: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let err = |e| super::errors::to_pyerr(py, e);
+    match y {
+        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Power(power), n_jobs),
+        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Power(power), n_jobs),
+    }
+}
+
+/// Mel spectrogram from audio, `(..., frames, n_mels)`.
+#[pyfunction]
+#[pyo3(signature = (y, *, sr, n_fft, hop_length, window, center, pad_mode, power, n_mels, fmin, fmax, htk, norm, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn melspectrogram<'py>(
+    py: Python<'py>,
+    y: FloatArray<'py>,
+    sr: f64,
+    n_fft: usize,
+    hop_length: usize,
+    window: PyReadonlyArray1<'py, f64>,
+    center: bool,
+    pad_mode: &str,
+    power: f64,
+    n_mels: usize,
+    fmin: f64,
+    fmax: Option<f64>,
+    htk: bool,
+    norm: Option<&Bound<'py, PyAny>>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let err = |e| super::errors::to_pyerr(py, e);
+    let mel = Output::Mel(power, MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? });
+    match y {
+        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, mel, n_jobs),
+        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, mel, n_jobs),
+    }
+}
+
+fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, args: MelArgs, n_fft: usize, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let view = s.as_array();
+    let (lead, n_frames, data) = run(py, || {
+        if view.ndim() < 2 {
+            return Err(Error::param("S", format!("must be a (..., freq, time) spectrogram, got {} dimension(s)", view.ndim())));
+        }
+        let nd = view.ndim();
+        let lead = view.shape()[..nd - 2].to_vec();
+        let n_frames = view.shape()[nd - 1];
+        // Lanes along the frequency axis come in (leading..., time) order.
+        let columns: Vec<ArrayView1<'_, T>> = view.lanes(Axis(nd - 2)).into_iter().collect();
+        let basis = MelBasis::new(&args.params(n_fft))?;
+        let data = parallel::install(n_jobs, || spectrogram::mel_from_columns(&columns, &basis))??;
+        Ok((lead, n_frames, data))
+    })?;
+    to_numpy(py, data, &lead, &[n_frames, args.n_mels])
+}
+
+/// Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram, `(..., frames, n_mels)`.
+#[pyfunction]
+#[pyo3(signature = (s, *, sr, n_fft, n_mels, fmin, fmax, htk, norm, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn mel_apply<'py>(py: Python<'py>, s: FloatArray<'py>, sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: Option<f64>, htk: bool, norm: Option<&Bound<'py, PyAny>>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
+    match s {
+        FloatArray::F32(s) => mel_apply_typed(py, s, args, n_fft, n_jobs),
+        FloatArray::F64(s) => mel_apply_typed(py, s, args, n_fft, n_jobs),
+    }
+}
+
+/// Mel filter bank `(n_mels, 1 + n_fft/2)` as float32, and whether a band is empty.
+#[pyfunction]
+#[pyo3(signature = (*, sr, n_fft, n_mels, fmin, fmax, htk, norm))]
+#[allow(clippy::too_many_arguments)]
+fn mel_filters<'py>(py: Python<'py>, sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: Option<f64>, htk: bool, norm: Option<&Bound<'py, PyAny>>) -> PyResult<(Bound<'py, PyAny>, bool)> {
+    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
+    let basis = run(py, || MelBasis::new(&args.params(n_fft)))?;
+    let empty = basis.has_empty_filters;
+    Ok((to_numpy(py, basis.weights, &[], &[basis.n_mels, basis.n_bins])?, empty))
+}
+
+/// `librosa.mel_frequencies`.
+#[pyfunction]
+#[pyo3(signature = (*, n_mels, fmin, fmax, htk))]
+fn mel_frequencies<'py>(py: Python<'py>, n_mels: usize, fmin: f64, fmax: f64, htk: bool) -> Bound<'py, PyArray1<f64>> {
+    PyArray1::from_vec(py, mel::mel_frequencies(n_mels, fmin, fmax, htk))
+}
+
+/// `librosa.fft_frequencies`.
+#[pyfunction]
+#[pyo3(signature = (*, sr, n_fft))]
+fn fft_frequencies<'py>(py: Python<'py>, sr: f64, n_fft: usize) -> Bound<'py, PyArray1<f64>> {
+    PyArray1::from_vec(py, mel::fft_frequencies(sr, n_fft))
+}
+
+/// Element-wise Hz -> mel (`to_mel=True`) or mel -> Hz on a float64 array.
+#[pyfunction]
+#[pyo3(signature = (values, *, to_mel, htk))]
+fn convert_mel<'py>(py: Python<'py>, values: PyReadonlyArrayDyn<'py, f64>, to_mel: bool, htk: bool) -> Bound<'py, PyAny> {
+    let f = if to_mel { mel::hz_to_mel } else { mel::mel_to_hz };
+    values.as_array().mapv(|v| f(v, htk)).into_pyarray(py).into_any()
+}
+
+fn istft_typed<'py, T>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, Complex<T>>, n_fft: Option<usize>, hop_length: Option<usize>, window: PyReadonlyArray1<'py, f64>, center: bool, length: Option<usize>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Float + Element,
+    Complex<T>: Element,
+{
+    let view = s.as_array();
+    let win = window.as_array().to_vec();
+    let (lead, signals) = run(py, || {
+        if view.ndim() < 2 {
+            return Err(Error::param("stft_matrix", "must have shape (..., 1 + n_fft/2, frames)"));
+        }
+        let nd = view.ndim();
+        let n_bins = view.shape()[nd - 2];
+        let n_fft = n_fft.unwrap_or(2 * n_bins.saturating_sub(1));
+        let hop = hop_length.unwrap_or(win.len() / 4);
+        let params = IstftParams::<T>::new(n_bins, n_fft, hop, &win, center, length)?;
+        let lead = view.shape()[..nd - 2].to_vec();
+        let flat = view.to_shape((lead.iter().product::<usize>(), n_bins, view.shape()[nd - 1]));
+        let flat = flat.map_err(|e| Error::Internal(e.to_string()))?;
+        let mats: Vec<ArrayView2<'_, Complex<T>>> = flat.outer_iter().collect();
+        Ok((lead, parallel::install(n_jobs, || inverse_stft(&mats, &params))??))
+    })?;
+    let n = signals.first().map_or(0, Vec::len);
+    to_numpy(py, signals.concat(), &lead, &[n])
+}
+
+/// Inverse STFT of a `(..., bins, frames)` complex array, `(..., n)`.
+#[pyfunction]
+#[pyo3(signature = (stft_matrix, *, n_fft, hop_length, window, center, length, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn istft<'py>(py: Python<'py>, stft_matrix: ComplexArray<'py>, n_fft: Option<usize>, hop_length: Option<usize>, window: PyReadonlyArray1<'py, f64>, center: bool, length: Option<usize>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    match stft_matrix {
+        ComplexArray::C64(s) => istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs),
+        ComplexArray::C128(s) => istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs),
+    }
+}
+
+fn to_db_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, scale: Scale, params: DbParams, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    // `to_owned` keeps a contiguous input's memory order (C or Fortran).
+    let mut out = s.as_array().to_owned();
+    run(py, || {
+        match out.as_slice_memory_order_mut() {
+            Some(values) => parallel::install(n_jobs, || db::to_db(values, scale, &params))?,
+            None => Err(Error::Internal("owned array is not contiguous".into())),
+        }
+    })?;
+    Ok(out.into_pyarray(py).into_any())
+}
+
+/// `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of any shape.
+#[pyfunction]
+#[pyo3(signature = (s, *, amplitude, reference, amin, top_db, n_jobs))]
+fn to_db<'py>(py: Python<'py>, s: FloatArray<'py>, amplitude: bool, reference: f64, amin: f64, top_db: Option<f64>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let scale = if amplitude { Scale::Amplitude } else { Scale::Power };
+    let params = DbParams { reference, amin, top_db };
+    match s {
+        FloatArray::F32(s) => to_db_typed(py, s, scale, params, n_jobs),
+        FloatArray::F64(s) => to_db_typed(py, s, scale, params, n_jobs),
+    }
+}
+
+/// Mel spectrograms of many 1-D float32 signals in parallel (one per signal,
+/// each `(frames, n_mels)`); a failing signal gives its exception in its place.
+#[pyfunction]
+#[pyo3(signature = (signals, *, sr, n_fft, hop_length, window, center, pad_mode, power, n_mels, fmin, fmax, htk, norm, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn melspectrogram_batch<'py>(
+    py: Python<'py>,
+    signals: Vec<PyReadonlyArray1<'py, f32>>,
+    sr: f64,
+    n_fft: usize,
+    hop_length: usize,
+    window: PyReadonlyArray1<'py, f64>,
+    center: bool,
+    pad_mode: &str,
+    power: f64,
+    n_mels: usize,
+    fmin: f64,
+    fmax: Option<f64>,
+    htk: bool,
+    norm: Option<&Bound<'py, PyAny>>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyList>> {
+    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
+    let params: StftParams<f32> = stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(|e| super::errors::to_pyerr(py, e))?;
+    let views: Vec<ArrayView1<'_, f32>> = signals.iter().map(|s| s.as_array()).collect();
+    let results = run(py, || {
+        let basis = MelBasis::new(&args.params(n_fft))?;
+        parallel::install(n_jobs, || {
+            use rayon::prelude::*;
+            views
+                .par_iter()
+                .map(|v| {
+                    super::detach::guarded(|| spectrogram::mel_spectrogram(std::slice::from_ref(v), &params, power, &basis))
+                })
+                .collect::<Vec<Result<_>>>()
+        })
+    })?;
+    let out = PyList::empty(py);
+    for r in results {
+        match r {
+            Ok(m) => out.append(to_numpy(py, m.data, &[], &[m.n_frames, m.width])?)?,
+            Err(e) => out.append(super::errors::to_pyerr(py, e).into_value(py))?,
+        }
+    }
+    Ok(out)
+}
 
 /// Adds this module's functions to `tunelens._core`.
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(stft, m)?)?;
+    m.add_function(wrap_pyfunction!(power_spectrogram, m)?)?;
+    m.add_function(wrap_pyfunction!(melspectrogram, m)?)?;
+    m.add_function(wrap_pyfunction!(melspectrogram_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(mel_apply, m)?)?;
+    m.add_function(wrap_pyfunction!(mel_filters, m)?)?;
+    m.add_function(wrap_pyfunction!(mel_frequencies, m)?)?;
+    m.add_function(wrap_pyfunction!(fft_frequencies, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_mel, m)?)?;
+    m.add_function(wrap_pyfunction!(istft, m)?)?;
+    m.add_function(wrap_pyfunction!(to_db, m)?)?;
     Ok(())
 }

@@ -1,0 +1,58 @@
+"""Argument checks shared by the public functions: one message style everywhere."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from tunelens.exceptions import InvalidParameterError
+
+
+def audio(y: Any, name: str = "y") -> np.ndarray:
+    """``y`` as a float32/float64 array (float16 is widened), without copying.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``y`` is not floating-point (integer PCM must be scaled by the
+        caller, as librosa requires) or is a scalar.
+    """
+    arr = np.asarray(y)
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise InvalidParameterError(
+            f"{name} must be floating-point audio (float32 or float64), got dtype {arr.dtype}; "
+            "scale integer PCM to [-1, 1] first, e.g. y.astype(np.float32) / 32768"
+        )
+    if arr.ndim == 0:
+        raise InvalidParameterError(f"{name} must have at least one dimension, got a scalar")
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def real_array(x: Any, name: str) -> np.ndarray:
+    """``x`` as a float32/float64 array: other floats become float32, integers float64."""
+    arr = np.asarray(x)
+    if arr.dtype in (np.float32, np.float64):
+        return arr
+    if np.issubdtype(arr.dtype, np.floating):
+        return arr.astype(np.float32)
+    if np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_:
+        return arr.astype(np.float64)
+    raise InvalidParameterError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+
+
+def positive_int(value: Any, name: str) -> int:
+    """``value`` as a positive ``int``; bools and fractional numbers are rejected."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def positive_number(value: Any, name: str) -> float:
+    """``value`` as a positive finite ``float``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+        raise InvalidParameterError(f"{name} must be a positive number, got {value!r}")
+    return float(value)

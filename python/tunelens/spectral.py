@@ -1,0 +1,444 @@
+"""Spectrograms and dB scaling, matching ``librosa`` 0.11.
+
+Spectrogram arrays come back with librosa's shapes, ``(..., n_bins, n_frames)``.
+They are views of time-major buffers (each frame contiguous), which for a single
+channel is exactly the Fortran order librosa itself returns.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Sequence, Union
+
+import numpy as np
+
+from tunelens import _core
+from tunelens._validate import audio, positive_int, real_array
+from tunelens.exceptions import InvalidParameterError, TunelensError
+from tunelens.filters import WindowSpec, _mel_args, get_window
+
+__all__ = [
+    "stft",
+    "istft",
+    "melspectrogram",
+    "melspectrogram_batch",
+    "power_to_db",
+    "amplitude_to_db",
+    "db_to_power",
+    "db_to_amplitude",
+]
+
+#: Pad modes the core implements; other ``np.pad`` modes are applied in numpy.
+_CORE_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
+#: Modes librosa refuses for centered analysis.
+_REJECTED_PAD_MODES = ("wrap", "maximum", "mean", "median", "minimum")
+
+Reference = Union[float, Callable[[np.ndarray], Any]]
+
+
+def _stft_args(n_fft: Any, hop_length: Any, win_length: Any, window: WindowSpec, center: bool, pad_mode: Any) -> dict:
+    """Validates framing arguments like ``librosa.stft``; returns the core's keywords."""
+    n_fft = positive_int(n_fft, "n_fft")
+    win_length = n_fft if win_length is None else positive_int(win_length, "win_length")
+    if win_length > n_fft:
+        raise InvalidParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
+    if hop_length is None and win_length < 4:
+        raise InvalidParameterError(f"hop_length defaults to win_length // 4 = 0 for win_length={win_length}; pass one")
+    hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
+    win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
+    if win.shape != (win_length,):
+        raise InvalidParameterError(f"window has shape {win.shape}, expected ({win_length},)")
+    if center and pad_mode in _REJECTED_PAD_MODES:
+        raise InvalidParameterError(f"pad_mode='{pad_mode}' is not supported by stft")
+    return dict(n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
+                pad_mode=pad_mode if center else "constant")
+
+
+def _prepare(y: np.ndarray, args: dict) -> tuple[np.ndarray, dict]:
+    """Warns about short signals like librosa; applies numpy-only pad modes."""
+    n_fft = args["n_fft"]
+    if args["center"]:
+        if n_fft > y.shape[-1]:
+            warnings.warn(f"n_fft={n_fft} is too large for input signal of length={y.shape[-1]}", stacklevel=3)
+        if args["pad_mode"] not in _CORE_PAD_MODES:
+            # Rare modes (linear_ramp, empty, callables): pad in numpy, analyse uncentered.
+            widths = [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)]
+            y = np.pad(y, widths, mode=args["pad_mode"])
+            args = dict(args, center=False, pad_mode="constant")
+    return y, args
+
+
+def _bins_first(frames_major: np.ndarray) -> np.ndarray:
+    """``(..., frames, bins)`` -> ``(..., bins, frames)`` view."""
+    return np.swapaxes(frames_major, -1, -2)
+
+
+def stft(
+    y: np.ndarray,
+    *,
+    n_fft: int = 2048,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: WindowSpec = "hann",
+    center: bool = True,
+    dtype: Any = None,
+    pad_mode: Any = "constant",
+    out: np.ndarray | None = None,
+    n_jobs: int = -1,
+) -> np.ndarray:
+    """Short-time Fourier transform, as ``librosa.stft``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)], float32 or float64
+        Audio; leading dimensions (channels) are transformed independently.
+        Any strides are accepted.
+    n_fft : int > 0
+        FFT length in samples (2048 ≈ 93 ms at 22.05 kHz).
+    hop_length : int > 0 or None
+        Samples between frames; ``None`` is ``win_length // 4``.
+    win_length : int <= n_fft or None
+        Window length; the window is zero-padded to ``n_fft``. ``None`` is ``n_fft``.
+    window : str, tuple, number, callable or array
+        Window specification (see :func:`tunelens.filters.get_window`); periodic Hann by default.
+    center : bool
+        Pad ``n_fft // 2`` samples on both sides so frame ``t`` is centered at
+        ``t * hop_length``.
+    dtype : np.dtype or None
+        Complex output type; by default complex64 for float32 input, complex128 for float64.
+    pad_mode : str or callable
+        Padding for ``center=True`` (``"constant"`` zeros by default, or any
+        ``np.pad`` mode librosa accepts).
+    out : np.ndarray or None
+        Preallocated complex output of the right shape (may have extra frames).
+    n_jobs : int
+        Threads (-1: all cores).
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)], complex
+        ``n_frames = 1 + len(y) // hop_length`` when centered.
+
+    Raises
+    ------
+    InvalidParameterError
+        Non-float or non-finite ``y``, ``n_fft`` larger than an uncentered signal,
+        bad lengths or windows.
+    """
+    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+    spec = _bins_first(_core.stft(y, **args, n_jobs=n_jobs))
+    if dtype is not None:
+        spec = spec.astype(dtype, copy=False)
+    if out is None:
+        return spec
+    if out.shape[:-1] != spec.shape[:-1] or out.shape[-1] < spec.shape[-1] or not np.iscomplexobj(out):
+        raise InvalidParameterError(f"out has shape {out.shape} and dtype {out.dtype}; expected complex {spec.shape}")
+    out[..., : spec.shape[-1]] = spec
+    return out[..., : spec.shape[-1]]
+
+
+def istft(
+    stft_matrix: np.ndarray,
+    *,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    n_fft: int | None = None,
+    window: WindowSpec = "hann",
+    center: bool = True,
+    dtype: Any = None,
+    length: int | None = None,
+    out: np.ndarray | None = None,
+    n_jobs: int = -1,
+) -> np.ndarray:
+    """Inverse STFT by windowed overlap-add, as ``librosa.istft``.
+
+    Parameters
+    ----------
+    stft_matrix : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)], complex
+        A spectrogram as returned by :func:`stft`.
+    hop_length, win_length, window, center
+        As used for the analysis.
+    n_fft : int or None
+        FFT length; inferred as ``2 * (n_bins - 1)`` (pass it for odd lengths).
+    dtype : np.dtype or None
+        Real output type; by default float32 for complex64 input, float64 for complex128.
+    length : int or None
+        Zero-pad or cut the output to exactly this many samples.
+    out : np.ndarray or None
+        Preallocated output of the right shape.
+    n_jobs : int
+        Threads (-1: all cores).
+
+    Returns
+    -------
+    np.ndarray [shape=(..., n)]
+        The reconstructed signal.
+    """
+    S = np.asarray(stft_matrix)
+    if not np.iscomplexobj(S):
+        S = S.astype(np.complex128 if S.dtype == np.float64 else np.complex64)
+    elif S.dtype not in (np.complex64, np.complex128):
+        S = S.astype(np.complex128)
+    if S.ndim < 2:
+        raise InvalidParameterError(f"stft_matrix must have shape (..., 1 + n_fft // 2, n_frames), got {S.shape}")
+    n_fft = 2 * (S.shape[-2] - 1) if n_fft is None else positive_int(n_fft, "n_fft")
+    win_length = n_fft if win_length is None else positive_int(win_length, "win_length")
+    hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
+    if length is not None and (isinstance(length, bool) or int(length) != length or length < 0):
+        raise InvalidParameterError(f"length must be a non-negative integer or None, got {length!r}")
+    win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
+    y = _core.istft(S, n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
+                    length=int(length) if length else None, n_jobs=n_jobs)
+    if dtype is not None:
+        y = y.astype(dtype, copy=False)
+    if out is not None:
+        if out.shape != y.shape:
+            raise InvalidParameterError(f"out has shape {out.shape}, expected {y.shape}")
+        out[...] = y
+        return out
+    return y
+
+
+def melspectrogram(
+    *,
+    y: np.ndarray | None = None,
+    sr: float = 22050,
+    S: np.ndarray | None = None,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: int | None = None,
+    window: WindowSpec = "hann",
+    center: bool = True,
+    pad_mode: Any = "constant",
+    power: float = 2.0,
+    n_jobs: int = -1,
+    **kwargs: Any,
+) -> np.ndarray:
+    """Mel-scaled spectrogram, as ``librosa.feature.melspectrogram``.
+
+    The STFT, ``|X|**power`` and the mel filter bank are fused frame by frame in
+    Rust, so the complex spectrogram is never stored.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio (float32 or float64).
+    sr : float > 0
+        Sample rate of ``y`` in Hz.
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, n_frames)] or None
+        A precomputed (power) spectrogram to use instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT parameters (see :func:`stft`); ignored when ``S`` is given.
+    power : float > 0
+        Exponent of the magnitude (1: energy, 2: power).
+    n_jobs : int
+        Threads (-1: all cores).
+    **kwargs
+        Mel filter options: ``n_mels=128``, ``fmin=0.0``, ``fmax=None``,
+        ``htk=False``, ``norm="slaney"`` (see :func:`tunelens.filters.mel`).
+
+    Returns
+    -------
+    np.ndarray [shape=(..., n_mels, n_frames)]
+        Mel spectrogram, float32 for float32 input.
+    """
+    unknown = set(kwargs) - {"n_mels", "fmin", "fmax", "htk", "norm", "dtype"}
+    if unknown:
+        raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(unknown))}")
+    kwargs.pop("dtype", None)
+    mel = dict(n_mels=kwargs.get("n_mels", 128), fmin=kwargs.get("fmin", 0.0), fmax=kwargs.get("fmax"),
+               htk=kwargs.get("htk", False), norm=kwargs.get("norm", "slaney"))
+    if S is not None:
+        S = real_array(S, "S")
+        if S.ndim < 2:
+            raise InvalidParameterError(f"S must have shape (..., 1 + n_fft // 2, n_frames), got {S.shape}")
+        margs = _mel_args(sr, 2 * (S.shape[-2] - 1), **mel)
+        return _bins_first(_core.mel_apply(S, **margs, n_jobs=n_jobs))
+    if y is None:
+        raise InvalidParameterError("melspectrogram needs audio y= or a spectrogram S=")
+    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+    margs = _mel_args(sr, args["n_fft"], **mel)
+    return _bins_first(_core.melspectrogram(y, **args, **_mel_core(margs), power=_power(power), n_jobs=n_jobs))
+
+
+def melspectrogram_batch(
+    ys: Sequence[np.ndarray],
+    *,
+    sr: float = 22050,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    win_length: int | None = None,
+    window: WindowSpec = "hann",
+    center: bool = True,
+    pad_mode: str = "constant",
+    power: float = 2.0,
+    n_jobs: int = -1,
+    **kwargs: Any,
+) -> list[np.ndarray | TunelensError]:
+    """Mel spectrograms of many mono signals at once, in parallel on ``n_jobs`` threads.
+
+    Parameters
+    ----------
+    ys : sequence of np.ndarray [shape=(n,)]
+        Mono signals of any lengths (converted to float32).
+    sr, n_fft, hop_length, win_length, window, center, pad_mode, power, **kwargs
+        As :func:`melspectrogram` (``pad_mode`` must be one of
+        ``"constant"``, ``"edge"``, ``"reflect"``, ``"symmetric"``).
+    n_jobs : int
+        Threads (-1: all cores); signals are processed one per thread.
+
+    Returns
+    -------
+    list
+        One entry per input, in order: the ``(n_mels, n_frames)`` mel
+        spectrogram, or the :class:`~tunelens.TunelensError` (not raised) that
+        this signal caused (too short, not finite ...). No input is dropped.
+    """
+    mel = dict(n_mels=kwargs.pop("n_mels", 128), fmin=kwargs.pop("fmin", 0.0), fmax=kwargs.pop("fmax", None),
+               htk=kwargs.pop("htk", False), norm=kwargs.pop("norm", "slaney"))
+    if kwargs:
+        raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(kwargs))}")
+    signals: list[Any] = []
+    errors: dict[int, TunelensError] = {}
+    for i, y in enumerate(ys):
+        try:
+            arr = audio(y, f"ys[{i}]")
+            if arr.ndim != 1:
+                raise InvalidParameterError(f"ys[{i}] must be mono (1-D), got shape {arr.shape}")
+            signals.append(np.asarray(arr, dtype=np.float32))
+        except TunelensError as err:
+            errors[i] = err
+            signals.append(np.zeros(0, dtype=np.float32))
+    args = _stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
+    if args["pad_mode"] not in _CORE_PAD_MODES:
+        raise InvalidParameterError(f"pad_mode={pad_mode!r} is not supported in batches; use one of {_CORE_PAD_MODES}")
+    margs = _mel_core(_mel_args(sr, args["n_fft"], **mel))
+    results = _core.melspectrogram_batch(signals, **args, **margs, power=_power(power), n_jobs=n_jobs)
+    return [errors.get(i, r if isinstance(r, Exception) else _bins_first(r)) for i, r in enumerate(results)]
+
+
+def _mel_core(margs: dict) -> dict:
+    """Mel keywords for the fused core calls (``n_fft`` comes from the STFT arguments)."""
+    return {k: v for k, v in margs.items() if k != "n_fft"}
+
+
+def _power(power: Any) -> float:
+    if isinstance(power, bool) or not np.isscalar(power) or not np.isfinite(power) or power <= 0:
+        raise InvalidParameterError(f"power must be a positive number (1: magnitude, 2: power), got {power!r}")
+    return float(power)
+
+
+def _db(S: Any, ref: Reference, amin: float, top_db: float | None, amplitude: bool, name: str, n_jobs: int) -> np.ndarray:
+    S = np.asarray(S)
+    if np.iscomplexobj(S):
+        what = "amplitude_to_db" if amplitude else "power_to_db"
+        fix = "amplitude_to_db(np.abs(S))" if amplitude else "power_to_db(np.abs(D)**2)"
+        warnings.warn(
+            f"{what} was called on complex input so phase information will be discarded. "
+            f"To suppress this warning, call {fix} instead.",
+            stacklevel=3,
+        )
+        S = np.abs(S)
+    S = real_array(S, name)
+    if amin <= 0:
+        raise InvalidParameterError(f"amin must be strictly positive, got {amin}")
+    if top_db is not None and top_db < 0:
+        raise InvalidParameterError(f"top_db must be non-negative, got {top_db}")
+    magnitude = np.abs(S) if amplitude and callable(ref) else S
+    ref_value = float(np.abs(ref(magnitude) if callable(ref) else ref))
+    return _core.to_db(S, amplitude=amplitude, reference=ref_value, amin=float(amin),
+                       top_db=None if top_db is None else float(top_db), n_jobs=n_jobs)
+
+
+def power_to_db(
+    S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-10, top_db: float | None = 80.0, n_jobs: int = -1
+) -> np.ndarray:
+    """Power spectrogram to decibels, as ``librosa.power_to_db``.
+
+    ``10 * log10(max(amin, S) / max(amin, ref))``, then clipped from below at
+    ``max - top_db`` over the whole array.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        Power values (complex input is reduced to ``|S|`` with a warning).
+    ref : float or callable
+        Reference power, or a function of ``S`` such as ``np.max``.
+    amin : float > 0
+        Floor, to avoid ``log(0)``.
+    top_db : float >= 0 or None
+        Dynamic range kept below the peak.
+    n_jobs : int
+        Threads (-1: all cores).
+
+    Returns
+    -------
+    np.ndarray
+        dB values, same shape (and memory order) as ``S``. NaN input stays NaN
+        (and with ``top_db`` makes every value NaN, as in numpy).
+    """
+    return _db(S, ref, amin, top_db, False, "S", n_jobs)
+
+
+def amplitude_to_db(
+    S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-5, top_db: float | None = 80.0, n_jobs: int = -1
+) -> np.ndarray:
+    """Amplitude spectrogram to decibels, as ``librosa.amplitude_to_db``.
+
+    Equivalent to ``power_to_db(S**2, ref=ref**2, amin=amin**2, top_db=top_db)``.
+
+    Parameters
+    ----------
+    S : np.ndarray
+        Amplitudes (complex input is reduced to ``|S|`` with a warning).
+    ref : float or callable
+        Reference amplitude, or a function of ``|S|`` such as ``np.max``.
+    amin : float > 0
+        Floor amplitude.
+    top_db : float >= 0 or None
+        Dynamic range kept below the peak.
+    n_jobs : int
+        Threads (-1: all cores).
+
+    Returns
+    -------
+    np.ndarray
+        dB values, same shape as ``S``.
+    """
+    return _db(S, ref, amin, top_db, True, "S", n_jobs)
+
+
+def db_to_power(S_db: np.ndarray, *, ref: float = 1.0) -> np.ndarray:
+    """Decibels to power, ``ref * 10 ** (S_db / 10)`` (``librosa.db_to_power``).
+
+    Parameters
+    ----------
+    S_db : np.ndarray
+        dB values.
+    ref : float
+        Reference power.
+
+    Returns
+    -------
+    np.ndarray
+        Power values.
+    """
+    return ref * np.power(10.0, 0.1 * np.asarray(S_db))
+
+
+def db_to_amplitude(S_db: np.ndarray, *, ref: float = 1.0) -> np.ndarray:
+    """Decibels to amplitude, ``db_to_power(S_db, ref=ref**2) ** 0.5`` (``librosa.db_to_amplitude``).
+
+    Parameters
+    ----------
+    S_db : np.ndarray
+        dB values.
+    ref : float
+        Reference amplitude.
+
+    Returns
+    -------
+    np.ndarray
+        Amplitudes.
+    """
+    return db_to_power(S_db, ref=ref**2) ** 0.5

@@ -1,0 +1,153 @@
+//! Inverse STFT by weighted overlap-add (`librosa.istft`).
+
+use ndarray::ArrayView2;
+use num_complex::Complex;
+use rayon::prelude::*;
+
+use super::{fft, window, Float};
+use crate::error::{ensure, Result};
+
+/// Frames inverted by one rayon task before their overlap-add is merged.
+const FRAMES_PER_TASK: usize = 64;
+
+/// Inverse-STFT parameters, validated.
+#[derive(Clone, Debug)]
+pub struct IstftParams<T> {
+    /// FFT length the spectrogram was computed with.
+    pub n_fft: usize,
+    /// Samples between frames.
+    pub hop_length: usize,
+    /// Synthesis window, `n_fft` long (centered, zero padded).
+    pub window: Vec<T>,
+    /// Whether the analysis frames were centered.
+    pub center: bool,
+    /// Exact output length (zero padded or cut), as librosa's `length`.
+    pub length: Option<usize>,
+}
+
+impl<T: Float> IstftParams<T> {
+    /// Validates parameters for a spectrogram with `n_bins` frequency bins.
+    pub fn new(n_bins: usize, n_fft: usize, hop_length: usize, win: &[f64], center: bool, length: Option<usize>) -> Result<Self> {
+        ensure(n_fft > 0 && n_fft / 2 + 1 == n_bins, "n_fft", || {
+            format!("n_fft={n_fft} does not fit a spectrogram with {n_bins} frequency bins (expects 1 + n_fft/2 bins)")
+        })?;
+        ensure(hop_length > 0, "hop_length", || "must be a positive number of samples, not 0".into())?;
+        ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
+            format!("the window has {} samples; it must have between 1 and n_fft={n_fft}", win.len())
+        })?;
+        let window = window::pad_center(win, n_fft).into_iter().map(T::of).collect();
+        Ok(IstftParams { n_fft, hop_length, window, center, length })
+    }
+
+    /// Frames used and output length for a spectrogram of `frames` frames.
+    fn geometry(&self, frames: usize) -> (usize, usize) {
+        let pad = if self.center { self.n_fft / 2 } else { 0 };
+        let n_frames = match self.length {
+            Some(len) => frames.min((len + 2 * pad).div_ceil(self.hop_length)),
+            None => frames,
+        };
+        let len = self.length.unwrap_or_else(|| {
+            (self.n_fft + self.hop_length * n_frames.saturating_sub(1)).saturating_sub(2 * pad)
+        });
+        (n_frames, len)
+    }
+}
+
+/// Reconstructs one signal per `(bins, frames)` spectrogram view (any strides).
+pub fn istft<T: Float>(spectrograms: &[ArrayView2<'_, Complex<T>>], params: &IstftParams<T>) -> Result<Vec<Vec<T>>> {
+    spectrograms.par_iter().map(|s| istft_one(s, params)).collect()
+}
+
+fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) -> Result<Vec<T>> {
+    let (n_bins, frames) = spec.dim();
+    ensure(n_bins == p.n_fft / 2 + 1, "stft_matrix", || {
+        format!("has {n_bins} frequency bins, expected 1 + n_fft/2 = {}", p.n_fft / 2 + 1)
+    })?;
+    let (n_frames, out_len) = p.geometry(frames);
+    let (n_fft, hop) = (p.n_fft, p.hop_length);
+    let full_len = n_fft + hop * n_frames.saturating_sub(1);
+    let plan = fft::inverse::<T>(n_fft);
+    let scale = T::one() / T::of(n_fft as f64);
+
+    // Each task overlap-adds its frames into a private segment; segments are summed after.
+    let blocks: Vec<(usize, Vec<T>)> = (0..n_frames.div_ceil(FRAMES_PER_TASK))
+        .into_par_iter()
+        .map(|b| {
+            let first = b * FRAMES_PER_TASK;
+            let last = (first + FRAMES_PER_TASK).min(n_frames);
+            let mut segment = vec![T::zero(); n_fft + hop * (last - first - 1)];
+            let mut bins = plan.make_input_vec();
+            let mut frame = plan.make_output_vec();
+            let mut scratch = plan.make_scratch_vec();
+            for t in first..last {
+                for (k, b) in bins.iter_mut().enumerate() {
+                    *b = spec[(k, t)];
+                }
+                // numpy's irfft ignores the imaginary parts of the DC and Nyquist bins.
+                bins[0].im = T::zero();
+                if n_fft % 2 == 0 {
+                    bins[n_bins - 1].im = T::zero();
+                }
+                let _ = plan.process_with_scratch(&mut bins, &mut frame, &mut scratch);
+                let offset = (t - first) * hop;
+                for ((o, &x), &w) in segment[offset..offset + n_fft].iter_mut().zip(&frame).zip(&p.window) {
+                    *o = *o + x * scale * w;
+                }
+            }
+            (first * hop, segment)
+        })
+        .collect();
+
+    let mut y = vec![T::zero(); full_len];
+    for (start, segment) in blocks {
+        for (o, &x) in y[start..start + segment.len()].iter_mut().zip(&segment) {
+            *o = *o + x;
+        }
+    }
+    let mut envelope = vec![T::zero(); full_len];
+    for t in 0..n_frames {
+        for (e, &w) in envelope[t * hop..t * hop + n_fft].iter_mut().zip(&p.window) {
+            *e = *e + w * w;
+        }
+    }
+    let start = if p.center { n_fft / 2 } else { 0 };
+    let tiny = T::min_positive_value();
+    Ok((0..out_len)
+        .map(|i| match (y.get(start + i), envelope.get(start + i)) {
+            (Some(&v), Some(&e)) if e > tiny => v / e,
+            (Some(&v), _) => v,
+            _ => T::zero(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stft::{stft, StftParams};
+    use super::*;
+    use ndarray::{Array1, Array2};
+
+    #[test]
+    fn inverts_the_stft() {
+        let y: Array1<f64> = (0..4000).map(|i| ((i as f64) * 0.013).sin() * ((i as f64) * 0.0007).cos()).collect();
+        let sp = StftParams::<f64>::librosa(256).unwrap();
+        let s = stft(&[y.view()], &sp).unwrap();
+        // (frames, bins) -> (bins, frames) view, as the Python layer passes it.
+        let m = Array2::from_shape_vec((s.n_frames, s.width), s.data).unwrap();
+        let ip = IstftParams::new(129, 256, 64, &window::hann(256), true, Some(4000)).unwrap();
+        let back = istft(&[m.t()], &ip).unwrap().remove(0);
+        assert_eq!(back.len(), 4000);
+        for (a, b) in back.iter().zip(y.iter()) {
+            assert!((a - b).abs() < 1e-10);
+        }
+        // Without length: n_fft + hop * (frames - 1) - 2 * (n_fft / 2) samples.
+        let ip = IstftParams { length: None, ..ip };
+        assert_eq!(istft(&[m.t()], &ip).unwrap()[0].len(), 64 * (m.nrows() - 1));
+    }
+
+    #[test]
+    fn validates_shapes() {
+        assert!(IstftParams::<f32>::new(129, 200, 64, &window::hann(200), true, None).is_err());
+        assert!(IstftParams::<f32>::new(129, 256, 0, &window::hann(256), true, None).is_err());
+    }
+}
