@@ -60,7 +60,6 @@ fn stft_params<T: Float>(n_fft: usize, hop: usize, window: &PyReadonlyArray1<'_,
 #[derive(Clone, Copy)]
 enum Output {
     Complex,
-    Power(f64),
     Mel(f64, MelArgs),
 }
 
@@ -85,13 +84,6 @@ where
             })?;
             to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
         }
-        Output::Power(power) => {
-            let (lead, m) = run(py, || {
-                let (lead, lanes) = last_axis_lanes(&view, "y")?;
-                Ok((lead, parallel::install(n_jobs, || spectrogram::power_spectrogram(&lanes, &params, power))??))
-            })?;
-            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
-        }
         Output::Mel(power, args) => {
             let (lead, m) = run(py, || {
                 let (lead, lanes) = last_axis_lanes(&view, "y")?;
@@ -111,18 +103,6 @@ fn stft<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usiz
     match y {
         FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
         FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
-    }
-}
-
-/// `|STFT|^power`, `(..., frames, 1 + n_fft/2)`.
-#[pyfunction]
-#[pyo3(signature = (y, *, n_fft, hop_length, window, center, pad_mode, power, n_jobs))]
-#[allow(clippy::too_many_arguments)]
-fn power_spectrogram<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, power: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let err = |e| super::errors::to_pyerr(py, e);
-    match y {
-        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Power(power), n_jobs),
-        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Power(power), n_jobs),
     }
 }
 
@@ -329,7 +309,6 @@ fn melspectrogram_batch<'py>(
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stft, m)?)?;
-    m.add_function(wrap_pyfunction!(power_spectrogram, m)?)?;
     m.add_function(wrap_pyfunction!(melspectrogram, m)?)?;
     m.add_function(wrap_pyfunction!(melspectrogram_batch, m)?)?;
     m.add_function(wrap_pyfunction!(mel_apply, m)?)?;
