@@ -73,3 +73,36 @@ def istft(
     n_jobs: int,
 ) -> FloatArray: ...
 def to_db(s: FloatArray, *, amplitude: bool, reference: float, amin: float, top_db: Optional[float], n_jobs: int) -> FloatArray: ...
+
+# --- features ---
+# Frame-valued functions return time-major float64 arrays (..., frames, rows)
+# unless noted; chroma and dct keep the input's float type.
+
+def spectral_from_y(
+    y: FloatArray, *, sr: float, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
+    freq: npt.NDArray[np.float64], kind: str, p: float = 2.0, norm: bool = True, roll_percent: float = 0.85, power: float = 2.0,
+    amin: float = 1e-10, fmin: float = 200.0, n_bands: int = 6, quantile: float = 0.02, linear: bool = False, n_jobs: int = -1,
+) -> npt.NDArray[np.float64]: ...
+def spectral_from_s(
+    s: FloatArray, *, sr: float, freq: npt.NDArray[np.float64], kind: str, p: float = 2.0, norm: bool = True,
+    roll_percent: float = 0.85, power: float = 2.0, amin: float = 1e-10, fmin: float = 200.0, n_bands: int = 6,
+    quantile: float = 0.02, linear: bool = False, n_jobs: int = -1,
+) -> npt.NDArray[np.float64]: ...
+def rms(y: FloatArray, *, frame_length: int, hop_length: int, center: bool, pad_mode: str, n_jobs: int) -> npt.NDArray[np.float64]: ...
+def zero_crossing_rate(
+    y: FloatArray, *, frame_length: int, hop_length: int, center: bool, threshold: float, n_jobs: int
+) -> npt.NDArray[np.float64]: ...
+def dct(s: FloatArray, *, n_out: int, lifter: float, n_jobs: int) -> FloatArray: ...
+def chroma_stft(
+    y: FloatArray, *, sr: float, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
+    tuning: Optional[float], n_chroma: int, ctroct: float, octwidth: Optional[float], filter_norm: Optional[float],
+    base_c: bool, norm: Optional[float], n_jobs: int,
+) -> tuple[FloatArray, float]: ...
+def chroma_from_s(
+    s: FloatArray, *, sr: float, n_fft: int, tuning: Optional[float], n_chroma: int, ctroct: float,
+    octwidth: Optional[float], filter_norm: Optional[float], base_c: bool, norm: Optional[float], n_jobs: int,
+) -> tuple[FloatArray, float]: ...
+def chroma_filters(
+    *, sr: float, n_fft: int, tuning: float, n_chroma: int, ctroct: float, octwidth: Optional[float],
+    filter_norm: Optional[float], base_c: bool,
+) -> npt.NDArray[np.float32]: ...

@@ -1,0 +1,27 @@
+"""Frame-level features with ``librosa.feature``'s names, signatures and outputs."""
+
+from __future__ import annotations
+
+from tunelens.feature.spectral import (
+    mfcc,
+    rms,
+    spectral_bandwidth,
+    spectral_centroid,
+    spectral_contrast,
+    spectral_flatness,
+    spectral_rolloff,
+    zero_crossing_rate,
+)
+from tunelens.feature.utils import delta
+
+__all__ = [
+    "spectral_centroid",
+    "spectral_bandwidth",
+    "spectral_rolloff",
+    "spectral_flatness",
+    "spectral_contrast",
+    "rms",
+    "zero_crossing_rate",
+    "mfcc",
+    "delta",
+]
