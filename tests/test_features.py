@@ -168,3 +168,26 @@ def test_bad_input_raises_typed_errors() -> None:
         feature.spectral_centroid(y=np.array([0.0, np.nan] * 2000))
     with pytest.raises(tl.InvalidParameterError):
         feature.spectral_centroid()
+
+
+@pytest.mark.parametrize("name", list(SIGNALS))
+@pytest.mark.parametrize("kw", [{}, {"tuning": 0.0}, {"tuning": -0.23, "n_chroma": 24, "n_fft": 4096}, {"norm": None, "octwidth": None}, {"n_fft": 1024, "hop_length": 256, "base_c": False}])
+def test_chroma_stft_matches_librosa(name: str, kw: dict) -> None:
+    y, sr = SIGNALS[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours, ref = both(feature.chroma_stft, librosa.feature.chroma_stft, y=y, sr=sr, **kw)
+    # Both warn the same way about tuning estimated from silence.
+    tuning_warnings = [str(w.message) for w in caught if "tuning" in str(w.message)]
+    assert len(tuning_warnings) in (0, 2), tuning_warnings
+    # Tuning estimation is exact (same piptrack peaks and histogram bin), so the
+    # only difference is float32 accumulation of the filter bank product.
+    assert_close(ours, ref, rtol=1e-4, atol_rel=1e-5)
+
+
+def test_chroma_from_power_spectrogram() -> None:
+    y, sr = SIGNALS["stereo48k"]
+    S = np.abs(librosa.stft(y, n_fft=4096)) ** 2
+    assert_close(feature.chroma_stft(S=S, sr=sr), librosa.feature.chroma_stft(S=S, sr=sr), rtol=1e-4, atol_rel=1e-5)
+    with pytest.raises(tl.InvalidParameterError, match="unexpected"):
+        feature.chroma_stft(S=S, sr=sr, bogus=1)

@@ -5,7 +5,7 @@ The engine is written in Rust (``tunelens._core``); this package is its Python f
 
 from __future__ import annotations
 
-from tunelens import filters
+from tunelens import decompose, effects, feature, filters
 from tunelens._core import __version__
 from tunelens.convert import (
     fft_frequencies,
@@ -49,6 +49,9 @@ __all__ = [
     "AudioReadError",
     "TunelensInternalError",
     "filters",
+    "feature",
+    "effects",
+    "decompose",
     "stft",
     "istft",
     "melspectrogram",

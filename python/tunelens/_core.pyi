@@ -97,12 +97,21 @@ def chroma_stft(
     y: FloatArray, *, sr: float, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
     tuning: Optional[float], n_chroma: int, ctroct: float, octwidth: Optional[float], filter_norm: Optional[float],
     base_c: bool, norm: Optional[float], n_jobs: int,
-) -> tuple[FloatArray, float]: ...
+) -> tuple[FloatArray, Optional[float]]: ...
 def chroma_from_s(
     s: FloatArray, *, sr: float, n_fft: int, tuning: Optional[float], n_chroma: int, ctroct: float,
     octwidth: Optional[float], filter_norm: Optional[float], base_c: bool, norm: Optional[float], n_jobs: int,
-) -> tuple[FloatArray, float]: ...
+) -> tuple[FloatArray, Optional[float]]: ...
 def chroma_filters(
     *, sr: float, n_fft: int, tuning: float, n_chroma: int, ctroct: float, octwidth: Optional[float],
     filter_norm: Optional[float], base_c: bool,
 ) -> npt.NDArray[np.float32]: ...
+def hpss_masks(
+    s: FloatArray, *, kernel_harmonic: int, kernel_percussive: int, power: float, margin_harmonic: float,
+    margin_percussive: float, n_jobs: int,
+) -> tuple[FloatArray, FloatArray]: ...
+def hpss_signal(
+    y: FloatArray, *, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
+    kernel_harmonic: int, kernel_percussive: int, power: float, margin_harmonic: float, margin_percussive: float,
+    same_length: bool, n_jobs: int,
+) -> tuple[FloatArray, FloatArray]: ...

@@ -78,8 +78,9 @@ pub fn filterbank(p: &ChromaParams, tuning: f64) -> Result<Vec<f32>> {
 }
 
 /// Estimates the tuning of power-spectrum columns like `librosa.estimate_tuning`
-/// (piptrack between 150 Hz and 4 kHz, threshold 0.1, resolution 0.01).
-pub fn estimate_tuning<T: Float>(columns: &[ArrayView1<'_, T>], sr: f64, n_fft: usize, bins_per_octave: usize) -> f64 {
+/// (piptrack between 150 Hz and 4 kHz, threshold 0.1, resolution 0.01);
+/// `None` when no pitch was found (librosa warns and uses 0).
+pub fn estimate_tuning<T: Float>(columns: &[ArrayView1<'_, T>], sr: f64, n_fft: usize, bins_per_octave: usize) -> Option<f64> {
     let bins = bin_range(sr, n_fft, 150.0, 4000.0);
     let mut peaks: Vec<(f64, T)> = columns
         .par_iter()
@@ -101,16 +102,17 @@ pub fn estimate_tuning<T: Float>(columns: &[ArrayView1<'_, T>], sr: f64, n_fft: 
 }
 
 /// Chromagram of power-spectrum columns (one per frame, all channels):
-/// `columns.len() × n_chroma`, and the tuning used.
-pub fn chroma_from_columns<T: Float>(columns: &[ArrayView1<'_, T>], p: &ChromaParams) -> Result<(Vec<T>, f64)> {
+/// `columns.len() × n_chroma`, and the tuning used (`None`: estimation found
+/// no pitch and used 0).
+pub fn chroma_from_columns<T: Float>(columns: &[ArrayView1<'_, T>], p: &ChromaParams) -> Result<(Vec<T>, Option<f64>)> {
     let n_bins = p.n_fft / 2 + 1;
     ensure(columns.iter().all(|c| c.len() == n_bins), "S", || format!("must have 1 + n_fft/2 = {n_bins} frequency bins"))?;
     ensure(p.norm.is_none_or(|n| n > 0.0), "norm", || "must be positive (np.inf for the max) or None".into())?;
     let tuning = match p.tuning {
-        Some(t) => t,
+        Some(t) => Some(t),
         None => estimate_tuning(columns, p.sr, p.n_fft, p.n_chroma),
     };
-    let fb = filterbank(p, tuning)?;
+    let fb = filterbank(p, tuning.unwrap_or(0.0))?;
     let nc = p.n_chroma;
     let tiny = T::min_positive_value().wide();
     let mut out = vec![T::zero(); columns.len() * nc];

@@ -2,6 +2,7 @@
 //!
 //! - [`spectral`]: centroid, bandwidth, rolloff, flatness and contrast of
 //!   magnitude spectra, from audio (fused with the STFT) or from a spectrogram.
+//! - [`hpss`]: median-filter harmonic/percussive separation.
 //! - [`temporal`]: RMS energy and zero-crossing rate of raw frames.
 //! - [`cepstral`]: the orthonormal DCT-II behind MFCCs, with liftering.
 //! - [`chroma`], [`tuning`]: chromagrams with librosa's tuning estimation.
@@ -10,6 +11,7 @@
 //! returns `f64` values; the Python layer casts to librosa's output dtype.
 
 pub mod cepstral;
+pub mod hpss;
 pub mod chroma;
 pub mod spectral;
 pub mod temporal;

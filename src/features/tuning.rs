@@ -47,7 +47,7 @@ pub fn bin_range(sr: f64, n_fft: usize, fmin: f64, fmax: f64) -> std::ops::Range
 /// `librosa.estimate_tuning` from all peaks of a recording: keeps the peaks
 /// whose magnitude reaches the median magnitude (numpy's median, in the input
 /// type) and returns [`pitch_tuning`] of their frequencies.
-pub fn tuning_from_peaks<T: Float>(peaks: &mut [(f64, T)], resolution: f64, bins_per_octave: usize) -> f64 {
+pub fn tuning_from_peaks<T: Float>(peaks: &mut [(f64, T)], resolution: f64, bins_per_octave: usize) -> Option<f64> {
     let mut mags: Vec<T> = peaks.iter().filter(|p| p.0 > 0.0).map(|p| p.1).collect();
     let threshold = if mags.is_empty() {
         T::zero()
@@ -62,8 +62,9 @@ pub fn tuning_from_peaks<T: Float>(peaks: &mut [(f64, T)], resolution: f64, bins
 
 /// `librosa.pitch_tuning`: the most frequent deviation (in fractions of a bin,
 /// `[-0.5, 0.5)`) of `freqs` from the A440 grid, histogrammed at `resolution`
-/// exactly like `np.histogram`; 0 when there is no positive frequency.
-pub fn pitch_tuning(freqs: &[f64], resolution: f64, bins_per_octave: usize) -> f64 {
+/// exactly like `np.histogram`; `None` when there is no positive frequency
+/// (librosa then warns and returns 0).
+pub fn pitch_tuning(freqs: &[f64], resolution: f64, bins_per_octave: usize) -> Option<f64> {
     let n = (1.0 / resolution).ceil() as usize;
     let step = 1.0 / n as f64;
     let edge = |i: usize| if i == n { 0.5 } else { i as f64 * step - 0.5 };
@@ -86,10 +87,10 @@ pub fn pitch_tuning(freqs: &[f64], resolution: f64, bins_per_octave: usize) -> f
         counts[i] += 1;
     }
     if counts.iter().all(|&c| c == 0) {
-        return 0.0;
+        return None;
     }
     let best = counts.iter().enumerate().fold(0, |b, (i, &c)| if c > counts[b] { i } else { b });
-    edge(best)
+    Some(edge(best))
 }
 
 #[cfg(test)]
@@ -100,8 +101,8 @@ mod tests {
     fn tuning_of_detuned_pitches() {
         // A quarter of a semitone sharp.
         let f: Vec<f64> = [220.0, 440.0, 660.0 * 2f64.powf(-7.0 / 12.0) * 1.5].iter().map(|f| f * 2f64.powf(0.25 / 12.0)).collect();
-        assert!((pitch_tuning(&f, 0.01, 12) - 0.25).abs() < 0.011);
-        assert_eq!(pitch_tuning(&[], 0.01, 12), 0.0);
+        assert!((pitch_tuning(&f, 0.01, 12).unwrap() - 0.25).abs() < 0.011);
+        assert_eq!(pitch_tuning(&[], 0.01, 12), None);
     }
 
     #[test]

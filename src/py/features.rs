@@ -12,6 +12,7 @@ use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, Float, StftParams};
 use crate::error::{Error, Result};
 use crate::features::cepstral;
+use crate::features::hpss::{self, HpssParams};
 use crate::features::chroma::{self, ChromaParams};
 use crate::features::spectral::{self, Spectral};
 use crate::features::temporal::{self, RawFraming};
@@ -185,7 +186,7 @@ fn chroma_params(sr: f64, n_fft: usize, n_chroma: usize, tuning: Option<f64>, ct
     ChromaParams { sr, n_fft, n_chroma, tuning, ctroct, octwidth, filter_norm, base_c, norm }
 }
 
-fn chroma_y_typed<'py, T: Float + Element>(py: Python<'py>, y: PyReadonlyArrayDyn<'py, T>, stft: (usize, usize, &[f64], bool, &str), p: ChromaParams, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, f64)> {
+fn chroma_y_typed<'py, T: Float + Element>(py: Python<'py>, y: PyReadonlyArrayDyn<'py, T>, stft: (usize, usize, &[f64], bool, &str), p: ChromaParams, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let (n_fft, hop, window, center, pad_mode) = stft;
     let view = y.as_array();
     let (lead, n_frames, data, tuning) = run(py, || {
@@ -201,11 +202,11 @@ fn chroma_y_typed<'py, T: Float + Element>(py: Python<'py>, y: PyReadonlyArrayDy
     Ok((to_numpy(py, data, &lead, &[n_frames, p.n_chroma])?, tuning))
 }
 
-/// Chromagram of audio `(..., n)`: `((..., frames, n_chroma), tuning)`.
+/// Chromagram of audio `(..., n)`: `((..., frames, n_chroma), tuning)` (tuning `None`: none could be estimated, 0 was used).
 #[pyfunction]
 #[pyo3(signature = (y, *, sr, n_fft, hop_length, window, center, pad_mode, tuning, n_chroma, ctroct, octwidth, filter_norm, base_c, norm, n_jobs))]
 #[allow(clippy::too_many_arguments)]
-fn chroma_stft<'py>(py: Python<'py>, y: FloatArray<'py>, sr: f64, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, tuning: Option<f64>, n_chroma: usize, ctroct: f64, octwidth: Option<f64>, filter_norm: Option<f64>, base_c: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, f64)> {
+fn chroma_stft<'py>(py: Python<'py>, y: FloatArray<'py>, sr: f64, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, tuning: Option<f64>, n_chroma: usize, ctroct: f64, octwidth: Option<f64>, filter_norm: Option<f64>, base_c: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let p = chroma_params(sr, n_fft, n_chroma, tuning, ctroct, octwidth, filter_norm, base_c, norm);
     let win = window.as_array().to_vec();
     let stft = (n_fft, hop_length, &win[..], center, pad_mode);
@@ -215,7 +216,7 @@ fn chroma_stft<'py>(py: Python<'py>, y: FloatArray<'py>, sr: f64, n_fft: usize, 
     }
 }
 
-fn chroma_s_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, p: ChromaParams, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, f64)> {
+fn chroma_s_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, p: ChromaParams, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let view = s.as_array();
     let (lead, n_frames, data, tuning) = run(py, || {
         let (lead, n_frames, cols) = columns(&view, "S")?;
@@ -225,11 +226,11 @@ fn chroma_s_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDy
     Ok((to_numpy(py, data, &lead, &[n_frames, p.n_chroma])?, tuning))
 }
 
-/// Chromagram of a power spectrogram `(..., bins, frames)`: `((..., frames, n_chroma), tuning)`.
+/// Chromagram of a power spectrogram `(..., bins, frames)`: `((..., frames, n_chroma), tuning)` (tuning `None`: none could be estimated, 0 was used).
 #[pyfunction]
 #[pyo3(signature = (s, *, sr, n_fft, tuning, n_chroma, ctroct, octwidth, filter_norm, base_c, norm, n_jobs))]
 #[allow(clippy::too_many_arguments)]
-fn chroma_from_s<'py>(py: Python<'py>, s: FloatArray<'py>, sr: f64, n_fft: usize, tuning: Option<f64>, n_chroma: usize, ctroct: f64, octwidth: Option<f64>, filter_norm: Option<f64>, base_c: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, f64)> {
+fn chroma_from_s<'py>(py: Python<'py>, s: FloatArray<'py>, sr: f64, n_fft: usize, tuning: Option<f64>, n_chroma: usize, ctroct: f64, octwidth: Option<f64>, filter_norm: Option<f64>, base_c: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let p = chroma_params(sr, n_fft, n_chroma, tuning, ctroct, octwidth, filter_norm, base_c, norm);
     match s {
         FloatArray::F32(s) => chroma_s_typed(py, s, p, n_jobs),
@@ -247,6 +248,78 @@ fn chroma_filters<'py>(py: Python<'py>, sr: f64, n_fft: usize, tuning: f64, n_ch
     to_numpy(py, fb, &[], &[n_chroma, n_fft / 2 + 1])
 }
 
+fn hpss_masks_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, p: HpssParams, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let view = s.as_array();
+    let (lead, n_frames, n_bins, mh, mp) = run(py, || {
+        let (lead, n_frames, cols) = columns(&view, "S")?;
+        let n_bins = view.shape()[view.ndim() - 2];
+        // Time-major copy: each channel's frames, each frame's bins contiguous.
+        let mag: Vec<T> = cols.iter().flat_map(|c| c.iter().copied()).collect();
+        let per = n_frames * n_bins;
+        let (mut mh, mut mp) = (Vec::with_capacity(mag.len()), Vec::with_capacity(mag.len()));
+        parallel::install(n_jobs, || -> Result<()> {
+            for channel in mag.chunks(per.max(1)) {
+                let (h, q) = hpss::masks(channel, n_frames, n_bins, &p)?;
+                mh.extend(h);
+                mp.extend(q);
+            }
+            Ok(())
+        })??;
+        Ok((lead, n_frames, n_bins, mh, mp))
+    })?;
+    Ok((to_numpy(py, mh, &lead, &[n_frames, n_bins])?, to_numpy(py, mp, &lead, &[n_frames, n_bins])?))
+}
+
+/// Harmonic and percussive soft masks of a magnitude spectrogram `(..., bins, frames)`,
+/// each `(..., frames, bins)`.
+#[pyfunction]
+#[pyo3(signature = (s, *, kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn hpss_masks<'py>(py: Python<'py>, s: FloatArray<'py>, kernel_harmonic: usize, kernel_percussive: usize, power: f64, margin_harmonic: f64, margin_percussive: f64, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let p = HpssParams { kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive };
+    match s {
+        FloatArray::F32(s) => hpss_masks_typed(py, s, p, n_jobs),
+        FloatArray::F64(s) => hpss_masks_typed(py, s, p, n_jobs),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn hpss_signal_typed<'py, T: Float + Element>(py: Python<'py>, y: PyReadonlyArrayDyn<'py, T>, n_fft: usize, hop: usize, window: &[f64], center: bool, pad_mode: &str, p: HpssParams, same_length: bool, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let view = y.as_array();
+    let (lead, n, h, q) = run(py, || {
+        let params = StftParams::<T>::new(n_fft, hop, window, center, pad_mode.parse::<PadMode>()?)?;
+        let (lead, lanes) = last_axis_lanes(&view, "y")?;
+        let len = lanes.first().map_or(0, |l| l.len());
+        let (mut h, mut q) = (Vec::new(), Vec::new());
+        parallel::install(n_jobs, || -> Result<()> {
+            for lane in &lanes {
+                let (a, b) = hpss::separate(lane.view(), &params, window, &p, same_length.then_some(len))?;
+                h.extend(a);
+                q.extend(b);
+            }
+            Ok(())
+        })??;
+        let n = if lanes.is_empty() { 0 } else { h.len() / lanes.len() };
+        Ok((lead, n, h, q))
+    })?;
+    Ok((to_numpy(py, h, &lead, &[n])?, to_numpy(py, q, &lead, &[n])?))
+}
+
+/// `effects.hpss` of audio `(..., n)`: harmonic and percussive signals. With
+/// `same_length`, both have the input's length (librosa >= 0.10); otherwise the
+/// natural iSTFT length (librosa < 0.10).
+#[pyfunction]
+#[pyo3(signature = (y, *, n_fft, hop_length, window, center, pad_mode, kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive, same_length, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn hpss_signal<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, kernel_harmonic: usize, kernel_percussive: usize, power: f64, margin_harmonic: f64, margin_percussive: f64, same_length: bool, n_jobs: i64) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let p = HpssParams { kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive };
+    let win = window.as_array().to_vec();
+    match y {
+        FloatArray::F32(y) => hpss_signal_typed(py, y, n_fft, hop_length, &win, center, pad_mode, p, same_length, n_jobs),
+        FloatArray::F64(y) => hpss_signal_typed(py, y, n_fft, hop_length, &win, center, pad_mode, p, same_length, n_jobs),
+    }
+}
+
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spectral_from_y, m)?)?;
@@ -257,5 +330,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(chroma_stft, m)?)?;
     m.add_function(wrap_pyfunction!(chroma_from_s, m)?)?;
     m.add_function(wrap_pyfunction!(chroma_filters, m)?)?;
+    m.add_function(wrap_pyfunction!(hpss_masks, m)?)?;
+    m.add_function(wrap_pyfunction!(hpss_signal, m)?)?;
     Ok(())
 }

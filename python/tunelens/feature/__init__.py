@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tunelens.feature.spectral import (
+    chroma_stft,
     mfcc,
     rms,
     spectral_bandwidth,
@@ -24,4 +25,5 @@ __all__ = [
     "zero_crossing_rate",
     "mfcc",
     "delta",
+    "chroma_stft",
 ]

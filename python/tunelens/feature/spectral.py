@@ -7,6 +7,7 @@ materialised); a precomputed ``S`` is used as given.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ __all__ = [
     "rms",
     "zero_crossing_rate",
     "mfcc",
+    "chroma_stft",
 ]
 
 
@@ -318,3 +320,68 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
         S = power_to_db(melspectrogram(y=y, sr=sr, norm=mel_norm, **kwargs))
     S = real_array(S, "S")
     return _bins_first(_core.dct(S, n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter), n_jobs=-1))
+
+
+def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
+                hop_length: int = 512, win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
+                pad_mode: Any = "constant", tuning: Any = None, n_chroma: int = 12, **kwargs: Any) -> np.ndarray:
+    """Chromagram from audio or a power spectrogram (``librosa.feature.chroma_stft``).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio; its power STFT (``|X|**2``) is computed in Rust.
+    sr : number > 0
+        Sample rate.
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
+        A precomputed power spectrogram, used instead of ``y``.
+    norm : float or None
+        Norm of each chroma frame (``np.inf``: divide by the largest bin).
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT parameters when ``y`` is given.
+    tuning : float or None
+        Deviation from A440 in fractions of a chroma bin. ``None`` estimates it
+        exactly like ``librosa.estimate_tuning`` (``piptrack`` peaks between
+        150 Hz and 4 kHz above 10 % of each frame's maximum, magnitudes at least
+        their median, histogram of deviations at 0.01 resolution); passing a
+        value skips the estimation.
+    n_chroma : int > 0
+        Chroma bins per octave.
+    **kwargs
+        Filter-bank options of ``librosa.filters.chroma``: ``ctroct`` (5.0),
+        ``octwidth`` (2), ``base_c`` (True), ``dtype`` (ignored: float32 filters).
+
+    Returns
+    -------
+    np.ndarray [shape=(..., n_chroma, t)]
+        In the spectrogram's float type (float32 for float32 audio).
+
+    Warns
+    -----
+    UserWarning
+        When the tuning is estimated from a spectrum without any pitch (silence),
+        as librosa does; a tuning of 0 is used.
+    """
+    kwargs.pop("dtype", None)
+    options = dict(tuning=None if tuning is None else float(tuning), n_chroma=positive_int(n_chroma, "n_chroma"),
+                   ctroct=float(kwargs.pop("ctroct", 5.0)), octwidth=_optional_float(kwargs.pop("octwidth", 2)),
+                   filter_norm=2.0, base_c=bool(kwargs.pop("base_c", True)), norm=_optional_float(norm), n_jobs=-1)
+    if kwargs:
+        raise InvalidParameterError(f"unexpected chroma filter options: {sorted(kwargs)}")
+    if S is not None:
+        S = real_array(S, "S")
+        if S.ndim < 2:
+            raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
+        out, used = _core.chroma_from_s(S, sr=float(sr), n_fft=2 * (S.shape[-2] - 1), **options)
+    elif y is None:
+        raise InvalidParameterError("pass either audio y or a power spectrogram S")
+    else:
+        y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+        out, used = _core.chroma_stft(y, sr=float(sr), **args, **options)
+    if used is None:
+        warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning, stacklevel=2)
+    return _bins_first(out)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
