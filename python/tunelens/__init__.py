@@ -5,7 +5,7 @@ The engine is written in Rust (``tunelens._core``); this package is its Python f
 
 from __future__ import annotations
 
-from tunelens import decompose, effects, feature, filters
+from tunelens import decompose, effects, feature, filters, onset
 from tunelens._core import __version__
 from tunelens.convert import (
     fft_frequencies,
@@ -52,6 +52,7 @@ __all__ = [
     "feature",
     "effects",
     "decompose",
+    "onset",
     "stft",
     "istft",
     "melspectrogram",

@@ -12,6 +12,8 @@ use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, Float, StftParams};
 use crate::error::{Error, Result};
 use crate::features::cepstral;
+use crate::features::onset::{self, Aggregate, OnsetParams};
+use crate::features::tempo::{self, TempoPrior};
 use crate::features::hpss::{self, HpssParams};
 use crate::features::chroma::{self, ChromaParams};
 use crate::features::spectral::{self, Spectral};
@@ -320,6 +322,75 @@ fn hpss_signal<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_lengt
     }
 }
 
+fn onset_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, p: OnsetParams) -> PyResult<Bound<'py, PyAny>> {
+    let view = s.as_array();
+    let (lead, n, data) = run(py, || {
+        let (lead, n_frames, cols) = columns(&view, "S")?;
+        let n_bands = view.shape()[view.ndim() - 2];
+        let flat: Vec<T> = cols.iter().flat_map(|c| c.iter().copied()).collect();
+        let mut data = Vec::new();
+        for channel in flat.chunks((n_frames * n_bands).max(1)).take(lead.iter().product()) {
+            data.extend(onset::onset_strength(channel, n_frames, n_bands, &p)?);
+        }
+        let n = if data.is_empty() { 0 } else { data.len() / lead.iter().product::<usize>().max(1) };
+        Ok((lead, n, data))
+    })?;
+    to_numpy(py, data, &lead, &[n])
+}
+
+/// Onset envelope of a `(..., bands, frames)` spectrogram: `(..., n)` in its float type.
+#[pyfunction]
+#[pyo3(signature = (s, *, lag, max_size, median, pad_width, center))]
+fn onset_strength<'py>(py: Python<'py>, s: FloatArray<'py>, lag: usize, max_size: usize, median: bool, pad_width: usize, center: bool) -> PyResult<Bound<'py, PyAny>> {
+    let aggregate = if median { Aggregate::Median } else { Aggregate::Mean };
+    let p = OnsetParams { lag, max_size, aggregate, pad_width, center };
+    match s {
+        FloatArray::F32(s) => onset_typed(py, s, p),
+        FloatArray::F64(s) => onset_typed(py, s, p),
+    }
+}
+
+fn tempogram_typed<'py, T: Float + Element>(py: Python<'py>, env: PyReadonlyArrayDyn<'py, T>, window: &[f64], center: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let view = env.as_array();
+    let (lead, n_frames, data) = run(py, || {
+        let (lead, lanes) = last_axis_lanes(&view, "onset_envelope")?;
+        let mut data = Vec::new();
+        for lane in &lanes {
+            let x = crate::dsp::stft::contiguous(lane);
+            data.extend(parallel::install(n_jobs, || tempo::tempogram(&x, window, center, norm))??);
+        }
+        let n_frames = data.len() / (window.len() * lanes.len()).max(1);
+        Ok((lead, n_frames, data))
+    })?;
+    to_numpy(py, data, &lead, &[n_frames, window.len()])
+}
+
+/// Autocorrelation tempogram of onset envelopes `(..., n)`: `(..., frames, win_length)` float64.
+#[pyfunction]
+#[pyo3(signature = (onset_envelope, *, window, center, norm, n_jobs))]
+fn tempogram<'py>(py: Python<'py>, onset_envelope: FloatArray<'py>, window: PyReadonlyArray1<'py, f64>, center: bool, norm: Option<f64>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    let win = window.as_array().to_vec();
+    match onset_envelope {
+        FloatArray::F32(e) => tempogram_typed(py, e, &win, center, norm, n_jobs),
+        FloatArray::F64(e) => tempogram_typed(py, e, &win, center, norm, n_jobs),
+    }
+}
+
+/// Best tempo of each tempogram column `(..., win_length)` (lanes along the
+/// last axis) under librosa's log-normal prior: `(...)` float64 BPM.
+#[pyfunction]
+#[pyo3(signature = (strength, *, sr, hop_length, start_bpm, std_bpm, max_tempo))]
+fn tempo_from_strength<'py>(py: Python<'py>, strength: PyReadonlyArrayDyn<'py, f64>, sr: f64, hop_length: usize, start_bpm: f64, std_bpm: f64, max_tempo: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
+    let view = strength.as_array();
+    let prior = TempoPrior { start_bpm, std_bpm, max_tempo };
+    let (lead, data) = run(py, || {
+        let (lead, lanes) = last_axis_lanes(&view, "tg")?;
+        let data = lanes.iter().map(|l| tempo::best_tempo(&crate::dsp::stft::contiguous(l), sr, hop_length, &prior)).collect::<Result<Vec<f64>>>()?;
+        Ok((lead, data))
+    })?;
+    to_numpy(py, data, &lead, &[])
+}
+
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spectral_from_y, m)?)?;
@@ -332,5 +403,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(chroma_filters, m)?)?;
     m.add_function(wrap_pyfunction!(hpss_masks, m)?)?;
     m.add_function(wrap_pyfunction!(hpss_signal, m)?)?;
+    m.add_function(wrap_pyfunction!(onset_strength, m)?)?;
+    m.add_function(wrap_pyfunction!(tempogram, m)?)?;
+    m.add_function(wrap_pyfunction!(tempo_from_strength, m)?)?;
     Ok(())
 }

@@ -13,6 +13,8 @@ from tunelens.feature.spectral import (
     spectral_rolloff,
     zero_crossing_rate,
 )
+from tunelens.feature import rhythm
+from tunelens.feature.rhythm import tempo, tempogram
 from tunelens.feature.utils import delta
 
 __all__ = [
@@ -26,4 +28,7 @@ __all__ = [
     "mfcc",
     "delta",
     "chroma_stft",
+    "tempogram",
+    "tempo",
+    "rhythm",
 ]
