@@ -28,6 +28,7 @@ from tunelens.exceptions import (
     TunelensInternalError,
     UnsupportedFormatError,
 )
+from tunelens.extract import extract_features
 from tunelens.spectral import (
     amplitude_to_db,
     db_to_amplitude,
@@ -53,6 +54,7 @@ __all__ = [
     "effects",
     "decompose",
     "onset",
+    "extract_features",
     "stft",
     "istft",
     "melspectrogram",

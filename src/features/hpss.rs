@@ -56,10 +56,16 @@ pub fn median_filter<T: Float>(x: &[T], width: usize, window: &mut Vec<T>, out: 
         let leaving = at(i - 1 - before);
         let entering = at(i - before + width as isize - 1);
         if leaving != entering {
-            let pos = window.partition_point(|v| cmp(v, &leaving).is_lt());
-            window.remove(pos);
-            let pos = window.partition_point(|v| cmp(v, &entering).is_lt());
-            window.insert(pos, entering);
+            // Replace `leaving` by `entering` with one shift of the values between them.
+            let out_pos = window.partition_point(|v| cmp(v, &leaving).is_lt());
+            let in_pos = window.partition_point(|v| cmp(v, &entering).is_lt());
+            if in_pos <= out_pos {
+                window.copy_within(in_pos..out_pos, in_pos + 1);
+                window[in_pos] = entering;
+            } else {
+                window.copy_within(out_pos + 1..in_pos, out_pos);
+                window[in_pos - 1] = entering;
+            }
         }
         out[i as usize] = window[mid];
     }
