@@ -235,7 +235,7 @@ fn istft<'py>(py: Python<'py>, stft_matrix: ComplexArray<'py>, n_fft: Option<usi
     }
 }
 
-fn to_db_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, scale: Scale, params: DbParams, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+fn to_db_typed<'py, T: Float + Element + db::Log10>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, scale: Scale, params: DbParams, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
     // `to_owned` keeps a contiguous input's memory order (C or Fortran).
     let mut out = s.as_array().to_owned();
     run(py, || {
