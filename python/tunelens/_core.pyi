@@ -1,6 +1,6 @@
 """Type stubs of the compiled core ``tunelens._core`` (see src/py/)."""
 
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Sequence, TypedDict, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -16,49 +16,28 @@ def _panic_for_tests(message: str) -> None: ...
 # --- dsp ---
 # Spectrogram-valued functions return time-major arrays (..., frames, bins).
 
-def stft(
-    y: FloatArray, *, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str, n_jobs: int
-) -> ComplexArray: ...
-def melspectrogram(
-    y: FloatArray,
-    *,
-    sr: float,
-    n_fft: int,
-    hop_length: int,
-    window: npt.NDArray[np.float64],
-    center: bool,
-    pad_mode: str,
-    power: float,
-    n_mels: int,
-    fmin: float,
-    fmax: Optional[float],
-    htk: bool,
-    norm: Norm,
-    n_jobs: int,
-) -> FloatArray: ...
+class StftOptions(TypedDict):
+    n_fft: int
+    hop_length: int
+    window: npt.NDArray[np.float64]
+    center: bool
+    pad_mode: str
+
+class MelOptions(TypedDict):
+    sr: float
+    n_mels: int
+    fmin: float
+    fmax: Optional[float]
+    htk: bool
+    norm: Norm
+
+def stft(y: FloatArray, *, stft: StftOptions, n_jobs: int) -> ComplexArray: ...
+def melspectrogram(y: FloatArray, *, stft: StftOptions, mel: MelOptions, power: float, n_jobs: int) -> FloatArray: ...
 def melspectrogram_batch(
-    signals: Sequence[npt.NDArray[np.float32]],
-    *,
-    sr: float,
-    n_fft: int,
-    hop_length: int,
-    window: npt.NDArray[np.float64],
-    center: bool,
-    pad_mode: str,
-    power: float,
-    n_mels: int,
-    fmin: float,
-    fmax: Optional[float],
-    htk: bool,
-    norm: Norm,
-    n_jobs: int,
+    signals: Sequence[npt.NDArray[np.float32]], *, stft: StftOptions, mel: MelOptions, power: float, n_jobs: int
 ) -> list[Union[npt.NDArray[np.float32], Exception]]: ...
-def mel_apply(
-    s: FloatArray, *, sr: float, n_fft: int, n_mels: int, fmin: float, fmax: Optional[float], htk: bool, norm: Norm, n_jobs: int
-) -> FloatArray: ...
-def mel_filters(
-    *, sr: float, n_fft: int, n_mels: int, fmin: float, fmax: Optional[float], htk: bool, norm: Norm
-) -> tuple[npt.NDArray[np.float32], bool]: ...
+def mel_apply(s: FloatArray, *, mel: MelOptions, n_jobs: int) -> FloatArray: ...
+def mel_filters(*, mel: MelOptions, n_fft: int) -> tuple[npt.NDArray[np.float32], bool]: ...
 def mel_frequencies(*, n_mels: int, fmin: float, fmax: float, htk: bool) -> npt.NDArray[np.float64]: ...
 def fft_frequencies(*, sr: float, n_fft: int) -> npt.NDArray[np.float64]: ...
 def convert_mel(values: npt.NDArray[np.float64], *, to_mel: bool, htk: bool) -> npt.NDArray[np.float64]: ...

@@ -7,28 +7,53 @@ use num_complex::Complex;
 use numpy::{Element, IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use rayon::prelude::*;
 
 use super::arrays::{last_axis_lanes, to_numpy, ComplexArray, FloatArray};
-use super::detach::run;
+use super::detach::{guarded, run};
+use super::errors::to_pyerr;
 use crate::dsp::db::{self, DbParams, Scale};
 use crate::dsp::istft::{istft as inverse_stft, IstftParams};
 use crate::dsp::mel::{self, MelBasis, MelNorm, MelParams};
+use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, stft as stft_mod, Float, PadMode, StftParams};
 use crate::error::{Error, Result};
 use crate::parallel;
 
-/// Mel filter options as the Python layer passes them.
-#[derive(Clone, Copy)]
-struct MelArgs {
+/// STFT options, passed from Python as a dict (`tunelens.spectral._stft_args`).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct StftOptions<'py> {
+    n_fft: usize,
+    hop_length: usize,
+    window: PyReadonlyArray1<'py, f64>,
+    center: bool,
+    pad_mode: String,
+}
+
+impl StftOptions<'_> {
+    fn params<T: Float>(&self, py: Python<'_>) -> PyResult<StftParams<T>> {
+        let pad_mode = self.pad_mode.parse::<PadMode>();
+        pad_mode
+            .and_then(|mode| StftParams::new(self.n_fft, self.hop_length, &self.window.as_array().to_vec(), self.center, mode))
+            .map_err(|e| to_pyerr(py, e))
+    }
+}
+
+/// Mel filter options, passed from Python as a dict (`tunelens.filters._mel_args`).
+#[derive(FromPyObject, Clone, Copy)]
+#[pyo3(from_item_all)]
+struct MelOptions {
     sr: f64,
     n_mels: usize,
     fmin: f64,
     fmax: Option<f64>,
     htk: bool,
+    #[pyo3(from_py_with = mel_norm)]
     norm: MelNorm,
 }
 
-impl MelArgs {
+impl MelOptions {
     fn params(&self, n_fft: usize) -> MelParams {
         MelParams {
             sr: self.sr,
@@ -43,99 +68,75 @@ impl MelArgs {
 }
 
 /// `norm` of `filters.mel`: `"slaney"`, `None` or a positive number.
-fn mel_norm(norm: Option<&Bound<'_, PyAny>>) -> PyResult<MelNorm> {
-    let Some(norm) = norm else { return Ok(MelNorm::None) };
+fn mel_norm(norm: &Bound<'_, PyAny>) -> PyResult<MelNorm> {
+    if norm.is_none() {
+        return Ok(MelNorm::None);
+    }
     if let Ok(s) = norm.extract::<String>() {
-        return s.parse().map_err(|e| super::errors::to_pyerr(norm.py(), e));
+        return s.parse().map_err(|e| to_pyerr(norm.py(), e));
     }
     Ok(MelNorm::Lp(norm.extract::<f64>()?))
 }
 
-fn stft_params<T: Float>(n_fft: usize, hop: usize, window: &PyReadonlyArray1<'_, f64>, center: bool, pad_mode: &str) -> Result<StftParams<T>> {
-    let win = window.as_array();
-    StftParams::new(n_fft, hop, &win.to_vec(), center, pad_mode.parse::<PadMode>()?)
-}
-
-/// What a frame-wise binding computes for each channel.
-#[derive(Clone, Copy)]
-enum Output {
-    Complex,
-    Mel(f64, MelArgs),
-}
-
-/// Runs one frame-wise analysis of `y` (any leading shape) on `n_jobs` threads.
-fn analyse<'py, T>(
+/// Runs a frame-wise analysis of every channel of `y` (any leading shape) on
+/// `n_jobs` threads without the GIL; returns `(..., frames, width)`.
+fn frame_wise<'py, T, O>(
     py: Python<'py>,
     y: PyReadonlyArrayDyn<'py, T>,
-    params: StftParams<T>,
-    what: Output,
     n_jobs: i64,
+    analysis: impl Fn(&[ArrayView1<'_, T>]) -> Result<FrameMatrix<O>> + Send + Sync,
 ) -> PyResult<Bound<'py, PyAny>>
 where
     T: Float + Element,
-    Complex<T>: Element,
+    O: Element + Send,
 {
     let view = y.as_array();
-    match what {
-        Output::Complex => {
-            let (lead, m) = run(py, || {
-                let (lead, lanes) = last_axis_lanes(&view, "y")?;
-                Ok((lead, parallel::install(n_jobs, || stft_mod::stft(&lanes, &params))??))
-            })?;
-            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
-        }
-        Output::Mel(power, args) => {
-            let (lead, m) = run(py, || {
-                let (lead, lanes) = last_axis_lanes(&view, "y")?;
-                let basis = MelBasis::new(&args.params(params.n_fft))?;
-                Ok((lead, parallel::install(n_jobs, || spectrogram::mel_spectrogram(&lanes, &params, power, &basis))??))
-            })?;
-            to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
-        }
-    }
+    let (lead, m) = run(py, || {
+        let (lead, lanes) = last_axis_lanes(&view, "y")?;
+        Ok((lead, parallel::install(n_jobs, || analysis(&lanes))??))
+    })?;
+    to_numpy(py, m.data, &lead, &[m.n_frames, m.width])
+}
+
+/// The mel spectrogram of `lanes`, building the filter bank for `params`.
+fn mel_of<T: Float>(lanes: &[ArrayView1<'_, T>], params: &StftParams<T>, mel: &MelOptions, power: f64) -> Result<FrameMatrix<T>> {
+    let basis = MelBasis::new(&mel.params(params.n_fft))?;
+    spectrogram::mel_spectrogram(lanes, params, power, &basis)
 }
 
 /// Complex STFT, `(..., frames, 1 + n_fft/2)`.
 #[pyfunction]
-#[pyo3(signature = (y, *, n_fft, hop_length, window, center, pad_mode, n_jobs))]
-fn stft<'py>(py: Python<'py>, y: FloatArray<'py>, n_fft: usize, hop_length: usize, window: PyReadonlyArray1<'py, f64>, center: bool, pad_mode: &str, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let err = |e| super::errors::to_pyerr(py, e);
+#[pyo3(signature = (y, *, stft, n_jobs))]
+fn stft<'py>(py: Python<'py>, y: FloatArray<'py>, stft: StftOptions<'py>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
     match y {
-        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
-        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, Output::Complex, n_jobs),
+        FloatArray::F32(y) => {
+            let params = stft.params(py)?;
+            frame_wise(py, y, n_jobs, |lanes| stft_mod::stft(lanes, &params))
+        }
+        FloatArray::F64(y) => {
+            let params = stft.params(py)?;
+            frame_wise(py, y, n_jobs, |lanes| stft_mod::stft(lanes, &params))
+        }
     }
 }
 
 /// Mel spectrogram from audio, `(..., frames, n_mels)`.
 #[pyfunction]
-#[pyo3(signature = (y, *, sr, n_fft, hop_length, window, center, pad_mode, power, n_mels, fmin, fmax, htk, norm, n_jobs))]
-#[allow(clippy::too_many_arguments)]
-fn melspectrogram<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    sr: f64,
-    n_fft: usize,
-    hop_length: usize,
-    window: PyReadonlyArray1<'py, f64>,
-    center: bool,
-    pad_mode: &str,
-    power: f64,
-    n_mels: usize,
-    fmin: f64,
-    fmax: Option<f64>,
-    htk: bool,
-    norm: Option<&Bound<'py, PyAny>>,
-    n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let err = |e| super::errors::to_pyerr(py, e);
-    let mel = Output::Mel(power, MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? });
+#[pyo3(signature = (y, *, stft, mel, power, n_jobs))]
+fn melspectrogram<'py>(py: Python<'py>, y: FloatArray<'py>, stft: StftOptions<'py>, mel: MelOptions, power: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
     match y {
-        FloatArray::F32(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, mel, n_jobs),
-        FloatArray::F64(y) => analyse(py, y, stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(err)?, mel, n_jobs),
+        FloatArray::F32(y) => {
+            let params = stft.params(py)?;
+            frame_wise(py, y, n_jobs, |lanes| mel_of(lanes, &params, &mel, power))
+        }
+        FloatArray::F64(y) => {
+            let params = stft.params(py)?;
+            frame_wise(py, y, n_jobs, |lanes| mel_of(lanes, &params, &mel, power))
+        }
     }
 }
 
-fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, args: MelArgs, n_fft: usize, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, mel: MelOptions, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
     let view = s.as_array();
     let (lead, n_frames, data) = run(py, || {
         if view.ndim() < 2 {
@@ -146,32 +147,29 @@ fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayD
         let n_frames = view.shape()[nd - 1];
         // Lanes along the frequency axis come in (leading..., time) order.
         let columns: Vec<ArrayView1<'_, T>> = view.lanes(Axis(nd - 2)).into_iter().collect();
-        let basis = MelBasis::new(&args.params(n_fft))?;
+        let n_fft = 2 * view.shape()[nd - 2].saturating_sub(1);
+        let basis = MelBasis::new(&mel.params(n_fft))?;
         let data = parallel::install(n_jobs, || spectrogram::mel_from_columns(&columns, &basis))??;
         Ok((lead, n_frames, data))
     })?;
-    to_numpy(py, data, &lead, &[n_frames, args.n_mels])
+    to_numpy(py, data, &lead, &[n_frames, mel.n_mels])
 }
 
 /// Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram, `(..., frames, n_mels)`.
 #[pyfunction]
-#[pyo3(signature = (s, *, sr, n_fft, n_mels, fmin, fmax, htk, norm, n_jobs))]
-#[allow(clippy::too_many_arguments)]
-fn mel_apply<'py>(py: Python<'py>, s: FloatArray<'py>, sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: Option<f64>, htk: bool, norm: Option<&Bound<'py, PyAny>>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
+#[pyo3(signature = (s, *, mel, n_jobs))]
+fn mel_apply<'py>(py: Python<'py>, s: FloatArray<'py>, mel: MelOptions, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
     match s {
-        FloatArray::F32(s) => mel_apply_typed(py, s, args, n_fft, n_jobs),
-        FloatArray::F64(s) => mel_apply_typed(py, s, args, n_fft, n_jobs),
+        FloatArray::F32(s) => mel_apply_typed(py, s, mel, n_jobs),
+        FloatArray::F64(s) => mel_apply_typed(py, s, mel, n_jobs),
     }
 }
 
 /// Mel filter bank `(n_mels, 1 + n_fft/2)` as float32, and whether a band is empty.
 #[pyfunction]
-#[pyo3(signature = (*, sr, n_fft, n_mels, fmin, fmax, htk, norm))]
-#[allow(clippy::too_many_arguments)]
-fn mel_filters<'py>(py: Python<'py>, sr: f64, n_fft: usize, n_mels: usize, fmin: f64, fmax: Option<f64>, htk: bool, norm: Option<&Bound<'py, PyAny>>) -> PyResult<(Bound<'py, PyAny>, bool)> {
-    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
-    let basis = run(py, || MelBasis::new(&args.params(n_fft)))?;
+#[pyo3(signature = (*, mel, n_fft))]
+fn mel_filters<'py>(py: Python<'py>, mel: MelOptions, n_fft: usize) -> PyResult<(Bound<'py, PyAny>, bool)> {
+    let basis = run(py, || MelBasis::new(&mel.params(n_fft)))?;
     let empty = basis.has_empty_filters;
     Ok((to_numpy(py, basis.weights, &[], &[basis.n_mels, basis.n_bins])?, empty))
 }
@@ -262,45 +260,27 @@ fn to_db<'py>(py: Python<'py>, s: FloatArray<'py>, amplitude: bool, reference: f
 /// Mel spectrograms of many 1-D float32 signals in parallel (one per signal,
 /// each `(frames, n_mels)`); a failing signal gives its exception in its place.
 #[pyfunction]
-#[pyo3(signature = (signals, *, sr, n_fft, hop_length, window, center, pad_mode, power, n_mels, fmin, fmax, htk, norm, n_jobs))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (signals, *, stft, mel, power, n_jobs))]
 fn melspectrogram_batch<'py>(
     py: Python<'py>,
     signals: Vec<PyReadonlyArray1<'py, f32>>,
-    sr: f64,
-    n_fft: usize,
-    hop_length: usize,
-    window: PyReadonlyArray1<'py, f64>,
-    center: bool,
-    pad_mode: &str,
+    stft: StftOptions<'py>,
+    mel: MelOptions,
     power: f64,
-    n_mels: usize,
-    fmin: f64,
-    fmax: Option<f64>,
-    htk: bool,
-    norm: Option<&Bound<'py, PyAny>>,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyList>> {
-    let args = MelArgs { sr, n_mels, fmin, fmax, htk, norm: mel_norm(norm)? };
-    let params: StftParams<f32> = stft_params(n_fft, hop_length, &window, center, pad_mode).map_err(|e| super::errors::to_pyerr(py, e))?;
+    let params: StftParams<f32> = stft.params(py)?;
     let views: Vec<ArrayView1<'_, f32>> = signals.iter().map(|s| s.as_array()).collect();
     let results = run(py, || {
-        let basis = MelBasis::new(&args.params(n_fft))?;
         parallel::install(n_jobs, || {
-            use rayon::prelude::*;
-            views
-                .par_iter()
-                .map(|v| {
-                    super::detach::guarded(|| spectrogram::mel_spectrogram(std::slice::from_ref(v), &params, power, &basis))
-                })
-                .collect::<Vec<Result<_>>>()
+            views.par_iter().map(|v| guarded(|| mel_of(std::slice::from_ref(v), &params, &mel, power))).collect::<Vec<_>>()
         })
     })?;
     let out = PyList::empty(py);
     for r in results {
         match r {
             Ok(m) => out.append(to_numpy(py, m.data, &[], &[m.n_frames, m.width])?)?,
-            Err(e) => out.append(super::errors::to_pyerr(py, e).into_value(py))?,
+            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
         }
     }
     Ok(out)
