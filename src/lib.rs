@@ -3,6 +3,7 @@
 //! The core modules are pure Rust and tested with `cargo test`:
 //! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
+//! - [`render`]: spectrogram and waveform images (matplotlib colormaps, PNG).
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
@@ -12,6 +13,7 @@ pub mod audio;
 pub mod dsp;
 pub mod error;
 pub mod parallel;
+pub mod render;
 
 mod py;
 

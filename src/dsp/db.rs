@@ -27,7 +27,11 @@ pub struct DbParams {
 
 impl Default for DbParams {
     fn default() -> Self {
-        DbParams { reference: 1.0, amin: 1e-10, top_db: Some(80.0) }
+        DbParams {
+            reference: 1.0,
+            amin: 1e-10,
+            top_db: Some(80.0),
+        }
     }
 }
 
@@ -62,7 +66,11 @@ impl Log10 for f32 {
         let s2 = s * s;
         let ln_m = 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (0.2 + s2 * (1.0 / 7.0 + s2 / 9.0))));
         let log = (e as f32 * LN2 + ln_m) * LOG10_E;
-        if self == f32::INFINITY { self } else { log }
+        if self == f32::INFINITY {
+            self
+        } else {
+            log
+        }
     }
 }
 
@@ -70,7 +78,13 @@ impl Log10 for f32 {
 const LANES: usize = 16;
 
 /// dB of one chunk in place; returns its maximum (NaN if any value is NaN).
-fn chunk_to_db<T: Float + Log10>(chunk: &mut [T], scale: Scale, amin: T, offset: T, exact: bool) -> T {
+fn chunk_to_db<T: Float + Log10>(
+    chunk: &mut [T],
+    scale: Scale,
+    amin: T,
+    offset: T,
+    exact: bool,
+) -> T {
     let ten = T::of(10.0);
     for v in chunk.iter_mut() {
         let x = match scale {
@@ -78,7 +92,11 @@ fn chunk_to_db<T: Float + Log10>(chunk: &mut [T], scale: Scale, amin: T, offset:
             Scale::Amplitude => *v * *v,
         };
         let floored = amin.max(x);
-        let log = if exact { floored.log10() } else { floored.log10_fast() };
+        let log = if exact {
+            floored.log10()
+        } else {
+            floored.log10_fast()
+        };
         // Computed in the input's precision, as numpy does; NaN stays NaN.
         *v = if x.is_nan() { x } else { ten * log - offset };
     }
@@ -92,17 +110,28 @@ fn chunk_to_db<T: Float + Log10>(chunk: &mut [T], scale: Scale, amin: T, offset:
         }
     }
     let tail = blocks.remainder().iter().copied();
-    let max = lanes.into_iter().chain(tail.clone()).fold(T::neg_infinity(), T::max);
-    if any_nan || tail.clone().any(|v| v.is_nan()) { T::nan() } else { max }
+    let max = lanes
+        .into_iter()
+        .chain(tail.clone())
+        .fold(T::neg_infinity(), T::max);
+    if any_nan || tail.clone().any(|v| v.is_nan()) {
+        T::nan()
+    } else {
+        max
+    }
 }
 
 /// Converts `values` to dB in place, as librosa does over the whole array
 /// (`top_db` is relative to the maximum of all values). NaN propagates like
 /// numpy: a NaN input gives NaN, and with `top_db` every value becomes NaN.
 pub fn to_db<T: Float + Log10>(values: &mut [T], scale: Scale, p: &DbParams) -> Result<()> {
-    ensure(p.amin > 0.0, "amin", || format!("must be strictly positive, got {}", p.amin))?;
+    ensure(p.amin > 0.0, "amin", || {
+        format!("must be strictly positive, got {}", p.amin)
+    })?;
     if let Some(top) = p.top_db {
-        ensure(top >= 0.0, "top_db", || format!("must be non-negative, got {top}"))?;
+        ensure(top >= 0.0, "top_db", || {
+            format!("must be non-negative, got {top}")
+        })?;
     }
     let (amin, reference) = match scale {
         Scale::Power => (p.amin, p.reference.abs()),
@@ -119,7 +148,11 @@ pub fn to_db<T: Float + Log10>(values: &mut [T], scale: Scale, p: &DbParams) -> 
         let floor = max - T::of(top);
         values.par_chunks_mut(CHUNK).for_each(|chunk| {
             for v in chunk {
-                *v = if floor.is_nan() { floor } else { (*v).max(floor) };
+                *v = if floor.is_nan() {
+                    floor
+                } else {
+                    (*v).max(floor)
+                };
             }
         });
     }
@@ -128,7 +161,11 @@ pub fn to_db<T: Float + Log10>(values: &mut [T], scale: Scale, p: &DbParams) -> 
 
 /// `max` that propagates NaN like `np.max`.
 fn nan_max<T: Float>(a: T, b: T) -> T {
-    if a.is_nan() || b.is_nan() { T::nan() } else { a.max(b) }
+    if a.is_nan() || b.is_nan() {
+        T::nan()
+    } else {
+        a.max(b)
+    }
 }
 
 #[cfg(test)]
@@ -142,7 +179,16 @@ mod tests {
         // 10 log10 of [1, .1, 1e-10 (amin), 100], then clipped at 20 - 80 = -60 dB.
         assert_eq!(v, vec![0.0, -10.0, -60.0, 20.0]);
         let mut a = vec![10.0f32, 1.0];
-        to_db(&mut a, Scale::Amplitude, &DbParams { reference: 10.0, top_db: None, ..DbParams::default() }).unwrap();
+        to_db(
+            &mut a,
+            Scale::Amplitude,
+            &DbParams {
+                reference: 10.0,
+                top_db: None,
+                ..DbParams::default()
+            },
+        )
+        .unwrap();
         assert!((a[0] - 0.0).abs() < 1e-6 && (a[1] + 20.0).abs() < 1e-5);
     }
 
@@ -152,13 +198,25 @@ mod tests {
         while x < 1e38 {
             for v in [x, x * 1.2345, x * 1.41421, x * 1.41422, x * 1.9999] {
                 let want = (v as f64).log10();
-                assert!((v.log10_fast() as f64 - want).abs() <= 4e-7 * want.abs().max(1.0), "{v}");
+                assert!(
+                    (v.log10_fast() as f64 - want).abs() <= 4e-7 * want.abs().max(1.0),
+                    "{v}"
+                );
             }
             x *= 7.3;
         }
         assert_eq!(f32::INFINITY.log10_fast(), f32::INFINITY);
         let mut tiny = vec![1e-45f32, 1.0];
-        to_db(&mut tiny, Scale::Power, &DbParams { amin: 1e-45, top_db: None, ..DbParams::default() }).unwrap();
+        to_db(
+            &mut tiny,
+            Scale::Power,
+            &DbParams {
+                amin: 1e-45,
+                top_db: None,
+                ..DbParams::default()
+            },
+        )
+        .unwrap();
         assert!((tiny[0] - 10.0 * 1e-45f32.log10()).abs() < 1e-4);
     }
 
@@ -168,9 +226,33 @@ mod tests {
         to_db(&mut v, Scale::Power, &DbParams::default()).unwrap();
         assert!(v.iter().all(|x| x.is_nan()));
         let mut w = vec![1.0f32, f32::NAN];
-        to_db(&mut w, Scale::Power, &DbParams { top_db: None, ..DbParams::default() }).unwrap();
+        to_db(
+            &mut w,
+            Scale::Power,
+            &DbParams {
+                top_db: None,
+                ..DbParams::default()
+            },
+        )
+        .unwrap();
         assert!(w[0] == 0.0 && w[1].is_nan());
-        assert!(to_db(&mut [1.0f32], Scale::Power, &DbParams { amin: 0.0, ..DbParams::default() }).is_err());
-        assert!(to_db(&mut [1.0f32], Scale::Power, &DbParams { top_db: Some(-1.0), ..DbParams::default() }).is_err());
+        assert!(to_db(
+            &mut [1.0f32],
+            Scale::Power,
+            &DbParams {
+                amin: 0.0,
+                ..DbParams::default()
+            }
+        )
+        .is_err());
+        assert!(to_db(
+            &mut [1.0f32],
+            Scale::Power,
+            &DbParams {
+                top_db: Some(-1.0),
+                ..DbParams::default()
+            }
+        )
+        .is_err());
     }
 }

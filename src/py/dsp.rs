@@ -2,14 +2,14 @@
 //! arrays `(..., frames, bins)`; the Python layer swaps the last two axes into
 //! librosa's `(..., bins, frames)` view without copying.
 
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewD, Axis};
 use num_complex::Complex;
 use numpy::{Element, IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
 
-use super::arrays::{last_axis_lanes, to_numpy, ComplexArray, FloatArray};
+use super::arrays::{last_axis_lanes, to_numpy, with_float_view, ComplexArray, FloatArray};
 use super::detach::{guarded, run};
 use super::errors::to_pyerr;
 use crate::dsp::db::{self, DbParams, Scale};
@@ -35,7 +35,15 @@ impl StftOptions<'_> {
     fn params<T: Float>(&self, py: Python<'_>) -> PyResult<StftParams<T>> {
         let pad_mode = self.pad_mode.parse::<PadMode>();
         pad_mode
-            .and_then(|mode| StftParams::new(self.n_fft, self.hop_length, &self.window.as_array().to_vec(), self.center, mode))
+            .and_then(|mode| {
+                StftParams::new(
+                    self.n_fft,
+                    self.hop_length,
+                    &self.window.as_array().to_vec(),
+                    self.center,
+                    mode,
+                )
+            })
             .map_err(|e| to_pyerr(py, e))
     }
 }
@@ -82,7 +90,7 @@ fn mel_norm(norm: &Bound<'_, PyAny>) -> PyResult<MelNorm> {
 /// `n_jobs` threads without the GIL; returns `(..., frames, width)`.
 fn frame_wise<'py, T, O>(
     py: Python<'py>,
-    y: PyReadonlyArrayDyn<'py, T>,
+    view: ArrayViewD<'_, T>,
     n_jobs: i64,
     analysis: impl Fn(&[ArrayView1<'_, T>]) -> Result<FrameMatrix<O>> + Send + Sync,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -90,7 +98,6 @@ where
     T: Float + Element,
     O: Element + Send,
 {
-    let view = y.as_array();
     let (lead, m) = run(py, || {
         let (lead, lanes) = last_axis_lanes(&view, "y")?;
         Ok((lead, parallel::install(n_jobs, || analysis(&lanes))??))
@@ -99,7 +106,12 @@ where
 }
 
 /// The mel spectrogram of `lanes`, building the filter bank for `params`.
-fn mel_of<T: Float>(lanes: &[ArrayView1<'_, T>], params: &StftParams<T>, mel: &MelOptions, power: f64) -> Result<FrameMatrix<T>> {
+fn mel_of<T: Float>(
+    lanes: &[ArrayView1<'_, T>],
+    params: &StftParams<T>,
+    mel: &MelOptions,
+    power: f64,
+) -> Result<FrameMatrix<T>> {
     let basis = MelBasis::new(&mel.params(params.n_fft))?;
     spectrogram::mel_spectrogram(lanes, params, power, &basis)
 }
@@ -107,40 +119,52 @@ fn mel_of<T: Float>(lanes: &[ArrayView1<'_, T>], params: &StftParams<T>, mel: &M
 /// Complex STFT, `(..., frames, 1 + n_fft/2)`.
 #[pyfunction]
 #[pyo3(signature = (y, *, stft, n_jobs))]
-fn stft<'py>(py: Python<'py>, y: FloatArray<'py>, stft: StftOptions<'py>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    match y {
-        FloatArray::F32(y) => {
-            let params = stft.params(py)?;
-            frame_wise(py, y, n_jobs, |lanes| stft_mod::stft(lanes, &params))
-        }
-        FloatArray::F64(y) => {
-            let params = stft.params(py)?;
-            frame_wise(py, y, n_jobs, |lanes| stft_mod::stft(lanes, &params))
-        }
-    }
+fn stft<'py>(
+    py: Python<'py>,
+    y: FloatArray<'py>,
+    stft: StftOptions<'py>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    with_float_view!(y, |view| {
+        let params = stft.params(py)?;
+        frame_wise(py, view, n_jobs, |lanes| stft_mod::stft(lanes, &params))
+    })
 }
 
 /// Mel spectrogram from audio, `(..., frames, n_mels)`.
 #[pyfunction]
 #[pyo3(signature = (y, *, stft, mel, power, n_jobs))]
-fn melspectrogram<'py>(py: Python<'py>, y: FloatArray<'py>, stft: StftOptions<'py>, mel: MelOptions, power: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    match y {
-        FloatArray::F32(y) => {
-            let params = stft.params(py)?;
-            frame_wise(py, y, n_jobs, |lanes| mel_of(lanes, &params, &mel, power))
-        }
-        FloatArray::F64(y) => {
-            let params = stft.params(py)?;
-            frame_wise(py, y, n_jobs, |lanes| mel_of(lanes, &params, &mel, power))
-        }
-    }
+fn melspectrogram<'py>(
+    py: Python<'py>,
+    y: FloatArray<'py>,
+    stft: StftOptions<'py>,
+    mel: MelOptions,
+    power: f64,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    with_float_view!(y, |view| {
+        let params = stft.params(py)?;
+        frame_wise(py, view, n_jobs, |lanes| {
+            mel_of(lanes, &params, &mel, power)
+        })
+    })
 }
 
-fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, mel: MelOptions, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let view = s.as_array();
+fn mel_apply_typed<'py, T: Float + Element>(
+    py: Python<'py>,
+    view: ArrayViewD<'_, T>,
+    mel: MelOptions,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
     let (lead, n_frames, data) = run(py, || {
         if view.ndim() < 2 {
-            return Err(Error::param("S", format!("must be a (..., freq, time) spectrogram, got {} dimension(s)", view.ndim())));
+            return Err(Error::param(
+                "S",
+                format!(
+                    "must be a (..., freq, time) spectrogram, got {} dimension(s)",
+                    view.ndim()
+                ),
+            ));
         }
         let nd = view.ndim();
         let lead = view.shape()[..nd - 2].to_vec();
@@ -158,26 +182,41 @@ fn mel_apply_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayD
 /// Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram, `(..., frames, n_mels)`.
 #[pyfunction]
 #[pyo3(signature = (s, *, mel, n_jobs))]
-fn mel_apply<'py>(py: Python<'py>, s: FloatArray<'py>, mel: MelOptions, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    match s {
-        FloatArray::F32(s) => mel_apply_typed(py, s, mel, n_jobs),
-        FloatArray::F64(s) => mel_apply_typed(py, s, mel, n_jobs),
-    }
+fn mel_apply<'py>(
+    py: Python<'py>,
+    s: FloatArray<'py>,
+    mel: MelOptions,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    with_float_view!(s, |view| mel_apply_typed(py, view, mel, n_jobs))
 }
 
 /// Mel filter bank `(n_mels, 1 + n_fft/2)` as float32, and whether a band is empty.
 #[pyfunction]
 #[pyo3(signature = (*, mel, n_fft))]
-fn mel_filters<'py>(py: Python<'py>, mel: MelOptions, n_fft: usize) -> PyResult<(Bound<'py, PyAny>, bool)> {
+fn mel_filters<'py>(
+    py: Python<'py>,
+    mel: MelOptions,
+    n_fft: usize,
+) -> PyResult<(Bound<'py, PyAny>, bool)> {
     let basis = run(py, || MelBasis::new(&mel.params(n_fft)))?;
     let empty = basis.has_empty_filters;
-    Ok((to_numpy(py, basis.weights, &[], &[basis.n_mels, basis.n_bins])?, empty))
+    Ok((
+        to_numpy(py, basis.weights, &[], &[basis.n_mels, basis.n_bins])?,
+        empty,
+    ))
 }
 
 /// `librosa.mel_frequencies`.
 #[pyfunction]
 #[pyo3(signature = (*, n_mels, fmin, fmax, htk))]
-fn mel_frequencies<'py>(py: Python<'py>, n_mels: usize, fmin: f64, fmax: f64, htk: bool) -> Bound<'py, PyArray1<f64>> {
+fn mel_frequencies<'py>(
+    py: Python<'py>,
+    n_mels: usize,
+    fmin: f64,
+    fmax: f64,
+    htk: bool,
+) -> Bound<'py, PyArray1<f64>> {
     PyArray1::from_vec(py, mel::mel_frequencies(n_mels, fmin, fmax, htk))
 }
 
@@ -191,12 +230,34 @@ fn fft_frequencies<'py>(py: Python<'py>, sr: f64, n_fft: usize) -> Bound<'py, Py
 /// Element-wise Hz -> mel (`to_mel=True`) or mel -> Hz on a float64 array.
 #[pyfunction]
 #[pyo3(signature = (values, *, to_mel, htk))]
-fn convert_mel<'py>(py: Python<'py>, values: PyReadonlyArrayDyn<'py, f64>, to_mel: bool, htk: bool) -> Bound<'py, PyAny> {
-    let f = if to_mel { mel::hz_to_mel } else { mel::mel_to_hz };
-    values.as_array().mapv(|v| f(v, htk)).into_pyarray(py).into_any()
+fn convert_mel<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArrayDyn<'py, f64>,
+    to_mel: bool,
+    htk: bool,
+) -> Bound<'py, PyAny> {
+    let f = if to_mel {
+        mel::hz_to_mel
+    } else {
+        mel::mel_to_hz
+    };
+    values
+        .as_array()
+        .mapv(|v| f(v, htk))
+        .into_pyarray(py)
+        .into_any()
 }
 
-fn istft_typed<'py, T>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, Complex<T>>, n_fft: Option<usize>, hop_length: Option<usize>, window: PyReadonlyArray1<'py, f64>, center: bool, length: Option<usize>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>>
+fn istft_typed<'py, T>(
+    py: Python<'py>,
+    s: PyReadonlyArrayDyn<'py, Complex<T>>,
+    n_fft: Option<usize>,
+    hop_length: Option<usize>,
+    window: PyReadonlyArray1<'py, f64>,
+    center: bool,
+    length: Option<usize>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>>
 where
     T: Float + Element,
     Complex<T>: Element,
@@ -205,7 +266,10 @@ where
     let win = window.as_array().to_vec();
     let (lead, signals) = run(py, || {
         if view.ndim() < 2 {
-            return Err(Error::param("stft_matrix", "must have shape (..., 1 + n_fft/2, frames)"));
+            return Err(Error::param(
+                "stft_matrix",
+                "must have shape (..., 1 + n_fft/2, frames)",
+            ));
         }
         let nd = view.ndim();
         let n_bins = view.shape()[nd - 2];
@@ -216,7 +280,10 @@ where
         let flat = view.to_shape((lead.iter().product::<usize>(), n_bins, view.shape()[nd - 1]));
         let flat = flat.map_err(|e| Error::Internal(e.to_string()))?;
         let mats: Vec<ArrayView2<'_, Complex<T>>> = flat.outer_iter().collect();
-        Ok((lead, parallel::install(n_jobs, || inverse_stft(&mats, &params))??))
+        Ok((
+            lead,
+            parallel::install(n_jobs, || inverse_stft(&mats, &params))??,
+        ))
     })?;
     let n = signals.first().map_or(0, Vec::len);
     to_numpy(py, signals.concat(), &lead, &[n])
@@ -226,21 +293,38 @@ where
 #[pyfunction]
 #[pyo3(signature = (stft_matrix, *, n_fft, hop_length, window, center, length, n_jobs))]
 #[allow(clippy::too_many_arguments)]
-fn istft<'py>(py: Python<'py>, stft_matrix: ComplexArray<'py>, n_fft: Option<usize>, hop_length: Option<usize>, window: PyReadonlyArray1<'py, f64>, center: bool, length: Option<usize>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+fn istft<'py>(
+    py: Python<'py>,
+    stft_matrix: ComplexArray<'py>,
+    n_fft: Option<usize>,
+    hop_length: Option<usize>,
+    window: PyReadonlyArray1<'py, f64>,
+    center: bool,
+    length: Option<usize>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
     match stft_matrix {
-        ComplexArray::C64(s) => istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs),
-        ComplexArray::C128(s) => istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs),
+        ComplexArray::C64(s) => {
+            istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs)
+        }
+        ComplexArray::C128(s) => {
+            istft_typed(py, s, n_fft, hop_length, window, center, length, n_jobs)
+        }
     }
 }
 
-fn to_db_typed<'py, T: Float + Element + db::Log10>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, scale: Scale, params: DbParams, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+fn to_db_typed<'py, T: Float + Element + db::Log10>(
+    py: Python<'py>,
+    view: ArrayViewD<'_, T>,
+    scale: Scale,
+    params: DbParams,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
     // `to_owned` keeps a contiguous input's memory order (C or Fortran).
-    let mut out = s.as_array().to_owned();
-    run(py, || {
-        match out.as_slice_memory_order_mut() {
-            Some(values) => parallel::install(n_jobs, || db::to_db(values, scale, &params))?,
-            None => Err(Error::Internal("owned array is not contiguous".into())),
-        }
+    let mut out = view.to_owned();
+    run(py, || match out.as_slice_memory_order_mut() {
+        Some(values) => parallel::install(n_jobs, || db::to_db(values, scale, &params))?,
+        None => Err(Error::Internal("owned array is not contiguous".into())),
     })?;
     Ok(out.into_pyarray(py).into_any())
 }
@@ -248,13 +332,26 @@ fn to_db_typed<'py, T: Float + Element + db::Log10>(py: Python<'py>, s: PyReadon
 /// `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of any shape.
 #[pyfunction]
 #[pyo3(signature = (s, *, amplitude, reference, amin, top_db, n_jobs))]
-fn to_db<'py>(py: Python<'py>, s: FloatArray<'py>, amplitude: bool, reference: f64, amin: f64, top_db: Option<f64>, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let scale = if amplitude { Scale::Amplitude } else { Scale::Power };
-    let params = DbParams { reference, amin, top_db };
-    match s {
-        FloatArray::F32(s) => to_db_typed(py, s, scale, params, n_jobs),
-        FloatArray::F64(s) => to_db_typed(py, s, scale, params, n_jobs),
-    }
+fn to_db<'py>(
+    py: Python<'py>,
+    s: FloatArray<'py>,
+    amplitude: bool,
+    reference: f64,
+    amin: f64,
+    top_db: Option<f64>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scale = if amplitude {
+        Scale::Amplitude
+    } else {
+        Scale::Power
+    };
+    let params = DbParams {
+        reference,
+        amin,
+        top_db,
+    };
+    with_float_view!(s, |view| to_db_typed(py, view, scale, params, n_jobs))
 }
 
 /// Mel spectrograms of many 1-D float32 signals in parallel (one per signal,
@@ -273,7 +370,10 @@ fn melspectrogram_batch<'py>(
     let views: Vec<ArrayView1<'_, f32>> = signals.iter().map(|s| s.as_array()).collect();
     let results = run(py, || {
         parallel::install(n_jobs, || {
-            views.par_iter().map(|v| guarded(|| mel_of(std::slice::from_ref(v), &params, &mel, power))).collect::<Vec<_>>()
+            views
+                .par_iter()
+                .map(|v| guarded(|| mel_of(std::slice::from_ref(v), &params, &mel, power)))
+                .collect::<Vec<_>>()
         })
     })?;
     let out = PyList::empty(py);

@@ -3,11 +3,12 @@
 //! Each file mirrors one core module (`audio.rs` ↔ `crate::audio`, ...). No
 //! algorithm lives here.
 
+mod arrays;
 mod audio;
 mod detach;
 mod dsp;
 mod errors;
-mod arrays;
+mod render;
 
 use pyo3::prelude::*;
 
@@ -15,7 +16,9 @@ use pyo3::prelude::*;
 /// panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
-    detach::run(py, move || -> crate::error::Result<()> { panic!("{message}") })
+    detach::run(py, move || -> crate::error::Result<()> {
+        panic!("{message}")
+    })
 }
 
 /// The compiled core of tunelens (`tunelens._core`).
@@ -25,5 +28,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     audio::register(m)?;
     dsp::register(m)?;
+    render::register(m)?;
     Ok(())
 }
