@@ -11,6 +11,7 @@
 pub mod audio;
 pub mod dsp;
 pub mod error;
+pub mod neighbors;
 pub mod parallel;
 
 mod py;
