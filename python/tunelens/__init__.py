@@ -15,6 +15,7 @@ from tunelens.exceptions import (
     TunelensInternalError,
     UnsupportedFormatError,
 )
+from tunelens.neighbors import NearestNeighbors
 
 __all__ = [
     "__version__",
@@ -25,4 +26,5 @@ __all__ = [
     "AudioFileNotFoundError",
     "AudioReadError",
     "TunelensInternalError",
+    "NearestNeighbors",
 ]

@@ -8,6 +8,7 @@ mod detach;
 mod dsp;
 mod errors;
 mod arrays;
+mod neighbors;
 
 use pyo3::prelude::*;
 
@@ -25,5 +26,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     audio::register(m)?;
     dsp::register(m)?;
+    neighbors::register(m)?;
     Ok(())
 }

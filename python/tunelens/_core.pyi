@@ -1,0 +1,32 @@
+# --- neighbors ---
+import numpy as np
+from numpy.typing import NDArray
+
+class NeighborIndex:
+    """A fitted exact nearest-neighbour index (see ``tunelens.NearestNeighbors``)."""
+
+    def __init__(
+        self,
+        x: NDArray[np.float32] | NDArray[np.float64],
+        *,
+        metric: str = "euclidean",
+        scaler: str | None = None,
+        weights: list[float] | None = None,
+        n_jobs: int = -1,
+    ) -> None: ...
+    def kneighbors(
+        self, x: NDArray[np.float32] | NDArray[np.float64] | None, n_neighbors: int, *, n_jobs: int = -1
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...
+    def radius_neighbors(
+        self, x: NDArray[np.float32] | NDArray[np.float64] | None, radius: float, *, n_jobs: int = -1
+    ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.int64]]]: ...
+    @property
+    def n_samples(self) -> int: ...
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def offset(self) -> NDArray[np.float64]: ...
+    @property
+    def scale(self) -> NDArray[np.float64]: ...
+    @property
+    def weights(self) -> NDArray[np.float64]: ...
