@@ -35,7 +35,7 @@ def catalog(n: int = 600, *, seed: int = 0, n_styles: int = 5) -> pd.DataFrame:
     df = pd.DataFrame(columns)
     df.insert(0, "track_id", [f"t{i:05d}" for i in range(n)])
     df["genre"] = np.array(["pop", "rock", "jazz", "edm", "folk", "metal", "soul", "rap"])[style % 8]
-    df["style"] = style
+    df["style"] = [f"s{s}" for s in style]
     return df
 
 

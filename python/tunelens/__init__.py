@@ -16,6 +16,7 @@ from tunelens.exceptions import (
     UnsupportedFormatError,
 )
 from tunelens.neighbors import NearestNeighbors
+from tunelens.recommend import Recommender
 
 __all__ = [
     "__version__",
@@ -27,4 +28,5 @@ __all__ = [
     "AudioReadError",
     "TunelensInternalError",
     "NearestNeighbors",
+    "Recommender",
 ]

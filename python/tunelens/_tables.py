@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from tunelens.exceptions import InvalidParameterError
 
@@ -17,7 +18,7 @@ def as_table(X: Any, name: str = "X") -> np.ndarray:
     naming ``name``.
     """
     if hasattr(X, "dtypes") and hasattr(X, "columns"):
-        bad = [str(c) for c, t in X.dtypes.items() if not (np.issubdtype(t, np.number) or np.issubdtype(t, np.bool_))]
+        bad = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
         if bad:
             raise InvalidParameterError(f"invalid {name}: non-numeric columns {bad}; select numeric features")
         X = X.to_numpy()
