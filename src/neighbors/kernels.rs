@@ -43,8 +43,8 @@ impl Arith for Plain {
 
 /// What a kernel computes between a query row and a database row.
 pub trait Kernel {
-    /// Fills `tile` for the `MR` query rows in `queries` (row-major, `d` wide)
-    /// against `panel` (`[d][LANES]`).
+    /// The tile for the `MR` queries in `queries` (interleaved `[d][MR]`, see
+    /// [`interleave`]) against `panel` (`[d][LANES]`).
     fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile;
 }
 
@@ -57,14 +57,11 @@ impl Kernel for Dot {
     #[inline(always)]
     fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile {
         let mut acc = [[0f32; LANES]; MR];
-        let panel = &panel[..d * LANES];
-        let queries = &queries[..MR * d];
-        for j in 0..d {
-            let x: &[f32; LANES] = panel[j * LANES..(j + 1) * LANES].try_into().unwrap();
-            for (r, row) in acc.iter_mut().enumerate() {
-                let q = queries[r * d + j];
+        for (x, q) in panel[..d * LANES].chunks_exact(LANES).zip(queries[..d * MR].chunks_exact(MR)) {
+            let x: &[f32; LANES] = x.try_into().unwrap();
+            for (row, &qv) in acc.iter_mut().zip(q) {
                 for (a, &xv) in row.iter_mut().zip(x) {
-                    *a = A::madd(q, xv, *a);
+                    *a = A::madd(qv, xv, *a);
                 }
             }
         }
@@ -76,18 +73,25 @@ impl Kernel for L1 {
     #[inline(always)]
     fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile {
         let mut acc = [[0f32; LANES]; MR];
-        let panel = &panel[..d * LANES];
-        let queries = &queries[..MR * d];
-        for j in 0..d {
-            let x: &[f32; LANES] = panel[j * LANES..(j + 1) * LANES].try_into().unwrap();
-            for (r, row) in acc.iter_mut().enumerate() {
-                let q = queries[r * d + j];
+        for (x, q) in panel[..d * LANES].chunks_exact(LANES).zip(queries[..d * MR].chunks_exact(MR)) {
+            let x: &[f32; LANES] = x.try_into().unwrap();
+            for (row, &qv) in acc.iter_mut().zip(q) {
                 for (a, &xv) in row.iter_mut().zip(x) {
-                    *a += (q - xv).abs();
+                    *a += (qv - xv).abs();
                 }
             }
         }
         acc
+    }
+}
+
+/// Transposes `MR` query rows (row-major, `d` wide) into the `[d][MR]` layout
+/// the kernels read.
+pub fn interleave(rows: &[f32], d: usize, out: &mut [f32]) {
+    for r in 0..MR {
+        for j in 0..d {
+            out[j * MR + r] = rows[r * d + j];
+        }
     }
 }
 
@@ -100,8 +104,10 @@ mod tests {
         let d = 5;
         let queries: Vec<f32> = (0..MR * d).map(|i| (i as f32 * 0.37).sin()).collect();
         let panel: Vec<f32> = (0..d * LANES).map(|i| (i as f32 * 0.11).cos()).collect();
-        let dot = Dot::tile::<Plain>(&queries, &panel, d);
-        let l1 = L1::tile::<Fused>(&queries, &panel, d);
+        let mut columns = vec![0f32; MR * d];
+        interleave(&queries, d, &mut columns);
+        let dot = Dot::tile::<Plain>(&columns, &panel, d);
+        let l1 = L1::tile::<Fused>(&columns, &panel, d);
         for r in 0..MR {
             for lane in 0..LANES {
                 let q = &queries[r * d..(r + 1) * d];

@@ -17,7 +17,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
-use super::kernels::{Arith, Dot, Kernel, Plain, L1, MR};
+use super::kernels::{interleave, Arith, Dot, Kernel, Plain, L1, MR};
 use super::metric::{sq_norm, Metric};
 use super::packed::{Packed, LANES};
 use super::scale::{Scaler, ScalerKind};
@@ -364,9 +364,13 @@ fn scan<K: Kernel, A: Arith, C: Collector>(
     let d = packed.d;
     let panels = packed.panels();
     let chunk = (CHUNK_BYTES / (d * LANES * 4)).max(1);
+    let mut columns = vec![0f32; queries.len()];
+    for (rows, out) in queries.chunks_exact(MR * d).zip(columns.chunks_exact_mut(MR * d)) {
+        interleave(rows, d, out);
+    }
     for start in (0..panels).step_by(chunk) {
         let end = (start + chunk).min(panels);
-        for (q, group) in queries.chunks_exact(MR * d).zip(collectors.chunks_exact_mut(MR)) {
+        for (q, group) in columns.chunks_exact(MR * d).zip(collectors.chunks_exact_mut(MR)) {
             for p in start..end {
                 let tile = K::tile::<A>(q, packed.panel(p), d);
                 let b: &[f32; LANES] = bias[p * LANES..(p + 1) * LANES].try_into().unwrap();
