@@ -3,12 +3,17 @@
 //! The core modules are pure Rust and tested with `cargo test`:
 //! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
+//! - [`neighbors`]: exact scaled nearest-neighbour search (blocked, SIMD, f64 re-ranking).
+//! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
+//! - [`decompose`]: PCA.
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
 //! `py` holds the PyO3 bindings only.
 
 pub mod audio;
+pub mod cluster;
+pub mod decompose;
 pub mod dsp;
 pub mod error;
 pub mod neighbors;

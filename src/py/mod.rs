@@ -9,6 +9,8 @@ mod dsp;
 mod errors;
 mod arrays;
 mod neighbors;
+mod cluster;
+mod decompose;
 
 use pyo3::prelude::*;
 
@@ -27,5 +29,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     audio::register(m)?;
     dsp::register(m)?;
     neighbors::register(m)?;
+    cluster::register(m)?;
+    decompose::register(m)?;
     Ok(())
 }
