@@ -15,6 +15,7 @@ from tunelens.exceptions import (
     TunelensInternalError,
     UnsupportedFormatError,
 )
+from tunelens.cluster import PCA, KMeans, davies_bouldin_score, describe_clusters, silhouette_score
 from tunelens.neighbors import NearestNeighbors
 from tunelens.recommend import Recommender
 
@@ -29,4 +30,9 @@ __all__ = [
     "TunelensInternalError",
     "NearestNeighbors",
     "Recommender",
+    "PCA",
+    "KMeans",
+    "silhouette_score",
+    "davies_bouldin_score",
+    "describe_clusters",
 ]

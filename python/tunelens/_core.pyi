@@ -30,3 +30,24 @@ class NeighborIndex:
     def scale(self) -> NDArray[np.float64]: ...
     @property
     def weights(self) -> NDArray[np.float64]: ...
+
+def kmeans_fit(
+    x: NDArray[np.float32] | NDArray[np.float64],
+    n_clusters: int,
+    *,
+    n_init: int = 1,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    seed: int = 0,
+    n_jobs: int = -1,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int]: ...
+def kmeans_assign(
+    x: NDArray[np.float32] | NDArray[np.float64], centers: NDArray[np.float64], *, n_jobs: int = -1
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]: ...
+def silhouette_score(
+    x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64], *, n_jobs: int = -1
+) -> float: ...
+def davies_bouldin_score(x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64]) -> float: ...
+def pca_fit(
+    x: NDArray[np.float32] | NDArray[np.float64], *, n_jobs: int = -1
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...

@@ -39,3 +39,28 @@ def feature_names(X: Any) -> np.ndarray | None:
     """Column names of a DataFrame as an object array, else None."""
     columns = getattr(X, "columns", None)
     return None if columns is None else np.asarray([str(c) for c in columns], dtype=object)
+
+
+def is_number(dtype: Any) -> bool:
+    """Numeric and not boolean (pandas extension dtypes included)."""
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def numeric_features(df: pd.DataFrame, features: list[str] | None, exclude: Any = None) -> list[str]:
+    """The feature columns to use: ``features`` checked against ``df``, or every
+    numeric non-boolean column except ``exclude``."""
+    if features is None:
+        chosen = [str(c) for c, t in df.dtypes.items() if c != exclude and is_number(t)]
+        if not chosen:
+            raise InvalidParameterError("invalid df: no numeric feature columns; pass features=[...]")
+        return chosen
+    chosen = list(features)
+    if not chosen:
+        raise InvalidParameterError("invalid features: empty list")
+    unknown = [f for f in chosen if f not in df.columns]
+    if unknown:
+        raise InvalidParameterError(f"invalid features: unknown columns {unknown}")
+    text = [f for f in chosen if not is_number(df[f].dtype)]
+    if text:
+        raise InvalidParameterError(f"invalid features: non-numeric columns {text}")
+    return chosen

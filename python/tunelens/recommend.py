@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
 from tunelens.neighbors import NearestNeighbors
 
@@ -96,7 +97,7 @@ class Recommender:
             raise InvalidParameterError("invalid df: the catalog is empty")
         if self.nan_policy not in _NAN_POLICIES:
             raise InvalidParameterError(f"invalid nan_policy: {self.nan_policy!r}; expected one of {_NAN_POLICIES}")
-        features = self._choose_features(df)
+        features = numeric_features(df, self.features, self.id_column)
         ids = self._ids(df)
         X = df[features].to_numpy(dtype=np.float64)
         keep = np.ones(len(df), dtype=bool)
@@ -138,27 +139,6 @@ class Recommender:
         self._position = pd.Series(np.arange(len(self.ids_)), index=self.ids_)
         self._typical = self._typical_contributions()
         return self
-
-    def _choose_features(self, df: pd.DataFrame) -> list[str]:
-        if self.features is None:
-            features = [
-                str(c)
-                for c, t in df.dtypes.items()
-                if c != self.id_column and _is_number(t)
-            ]
-            if not features:
-                raise InvalidParameterError("invalid df: no numeric feature columns; pass features=[...]")
-            return features
-        features = list(self.features)
-        unknown = [f for f in features if f not in df.columns]
-        if unknown:
-            raise InvalidParameterError(f"invalid features: unknown columns {unknown}")
-        text = [f for f in features if not _is_number(df[f].dtype)]
-        if text:
-            raise InvalidParameterError(f"invalid features: non-numeric columns {text}")
-        if not features:
-            raise InvalidParameterError("invalid features: empty list")
-        return features
 
     def _ids(self, df: pd.DataFrame) -> pd.Index:
         if self.id_column is None:
@@ -423,7 +403,3 @@ def _fmt(value: float) -> str:
     """A short human-readable number."""
     return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
 
-
-def _is_number(dtype: Any) -> bool:
-    """Numeric and not boolean (pandas extension dtypes included)."""
-    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
