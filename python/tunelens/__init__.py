@@ -18,6 +18,7 @@ from tunelens.exceptions import (
 from tunelens.cluster import PCA, KMeans, davies_bouldin_score, describe_clusters, silhouette_score
 from tunelens.neighbors import NearestNeighbors
 from tunelens.recommend import Recommender
+from tunelens.taste import TasteProfile
 
 __all__ = [
     "__version__",
@@ -35,4 +36,5 @@ __all__ = [
     "silhouette_score",
     "davies_bouldin_score",
     "describe_clusters",
+    "TasteProfile",
 ]

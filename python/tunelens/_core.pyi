@@ -51,3 +51,6 @@ def davies_bouldin_score(x: NDArray[np.float32] | NDArray[np.float64], labels: N
 def pca_fit(
     x: NDArray[np.float32] | NDArray[np.float64], *, n_jobs: int = -1
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def fit_scaler(
+    x: NDArray[np.float32] | NDArray[np.float64], kind: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...

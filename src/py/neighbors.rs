@@ -6,7 +6,8 @@ use pyo3::prelude::*;
 use super::arrays::{with_view, Table};
 use super::detach;
 use super::errors::IntoPyResult;
-use crate::neighbors::{Index, Metric, ScalerKind};
+use crate::neighbors::search::check_finite;
+use crate::neighbors::{Index, Metric, Scaler, ScalerKind};
 
 /// A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
 #[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
@@ -105,7 +106,25 @@ impl PyNeighborIndex {
     }
 }
 
-/// Adds this module's classes to `tunelens._core`.
+/// Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"`):
+/// `(offset, scale)` with scaled = (x - offset) / scale.
+#[pyfunction]
+fn fit_scaler<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    kind: &str,
+) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+    let kind = ScalerKind::parse(kind).into_py_result(py)?;
+    let table = Table::extract(x, "X")?;
+    let scaler = with_view!(&table, |v| detach::run(py, || {
+        check_finite(v, "X")?;
+        Ok(Scaler::fit(kind, v))
+    }))?;
+    Ok((PyArray1::from_vec(py, scaler.offset), PyArray1::from_vec(py, scaler.scale)))
+}
+
+/// Adds this module's classes and functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyNeighborIndex>()
+    m.add_class::<PyNeighborIndex>()?;
+    m.add_function(wrap_pyfunction!(fit_scaler, m)?)
 }
