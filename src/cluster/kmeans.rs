@@ -13,6 +13,7 @@ use ndarray::ArrayView2;
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
+use super::distances::{for_each_row, Points};
 use super::rng::SplitMix64;
 use crate::error::{ensure, Result};
 use crate::parallel;
@@ -54,24 +55,29 @@ fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
-/// Nearest centre of every row of `x` (`n × d`) and its squared distance.
+/// Nearest centre of every row of `x` (`n × d`) and its squared distance
+/// (ties go to the lower centre index). Runs on the current rayon pool.
 pub fn assign(x: &[f64], d: usize, centers: &[f64]) -> (Vec<i64>, Vec<f64>) {
     let n = x.len() / d;
+    let points = Points::new(centers, d);
     let mut labels = vec![0i64; n];
     let mut dist = vec![0f64; n];
     labels.par_chunks_mut(BLOCK).zip(dist.par_chunks_mut(BLOCK)).enumerate().for_each(|(b, (lab, dis))| {
-        for (r, (l, dd)) in lab.iter_mut().zip(dis.iter_mut()).enumerate() {
-            let row = &x[(b * BLOCK + r) * d..(b * BLOCK + r + 1) * d];
-            let (best, best_d) = centers
-                .chunks_exact(d)
-                .map(|c| sq_dist(row, c))
-                .enumerate()
-                .fold((0, f64::INFINITY), |acc, (j, v)| if v < acc.1 { (j, v) } else { acc });
-            *l = best as i64;
-            *dd = best_d;
-        }
+        let start = b * BLOCK;
+        for_each_row(x, &points, start..start + lab.len(), |i, dists| {
+            let (best, best_d) =
+                dists.iter().enumerate().fold((0, f64::INFINITY), |acc, (j, &v)| if v < acc.1 { (j, v) } else { acc });
+            lab[i - start] = best as i64;
+            dis[i - start] = best_d;
+        });
     });
     (labels, dist)
+}
+
+/// Combines per-block results in block order, so totals do not depend on threads.
+fn ordered_sum<T: Send>(blocks: usize, part: impl Fn(usize) -> T + Sync + Send, add: impl Fn(T, T) -> T) -> T {
+    let parts: Vec<T> = (0..blocks).into_par_iter().map(part).collect();
+    parts.into_iter().reduce(add).expect("at least one block")
 }
 
 impl KMeans {
@@ -121,36 +127,59 @@ fn plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
     let trials = 2 + (k as f64).ln() as usize;
     let row = |i: usize| &x[i * d..(i + 1) * d];
     let mut centers = row(rng.below(n)).to_vec();
-    let mut closest: Vec<f64> = (0..n).into_par_iter().map(|i| sq_dist(row(i), &centers[..d])).collect();
+    let mut closest = vec![0.0; n];
+    closest.par_chunks_mut(BLOCK).enumerate().for_each(|(b, out)| {
+        out.iter_mut().enumerate().for_each(|(r, v)| *v = sq_dist(row(b * BLOCK + r), &centers[..d]));
+    });
     let mut potential: f64 = closest.iter().sum();
     for _ in 1..k {
-        let cumulative: Vec<f64> = closest
-            .iter()
-            .scan(0.0, |s, v| {
-                *s += v;
-                Some(*s)
-            })
-            .collect();
+        let mut cumulative = closest.clone();
+        let mut running = 0.0;
+        cumulative.iter_mut().for_each(|v| {
+            running += *v;
+            *v = running;
+        });
         let candidates: Vec<usize> = (0..trials)
-            .map(|_| cumulative.partition_point(|&c| c < rng.uniform() * potential).min(n - 1))
+            .map(|_| {
+                let target = rng.uniform() * potential;
+                cumulative.partition_point(|&c| c < target).min(n - 1)
+            })
             .collect();
-        let (pick, dist, pot) = candidates
-            .iter()
-            .map(|&c| {
-                let dist: Vec<f64> = (0..n).into_par_iter().map(|i| sq_dist(row(i), row(c)).min(closest[i])).collect();
-                let pot: f64 = dist.iter().sum();
-                (c, dist, pot)
+        let flat: Vec<f64> = candidates.iter().flat_map(|&c| row(c).to_vec()).collect();
+        let points = Points::new(&flat, d);
+        // Distances to every candidate, kept so the winner's need no new pass.
+        let mut trial_dist = vec![0.0; n * trials];
+        let pots = trial_dist
+            .par_chunks_mut(BLOCK * trials)
+            .enumerate()
+            .map(|(b, out)| {
+                let start = b * BLOCK;
+                let mut pot = vec![0.0; trials];
+                for_each_row(x, &points, start..start + out.len() / trials, |i, dists| {
+                    for ((o, p), &v) in out[(i - start) * trials..].iter_mut().zip(pot.iter_mut()).zip(dists) {
+                        *o = v.min(closest[i]);
+                        *p += *o;
+                    }
+                });
+                pot
             })
-            .fold(None, |best: Option<(usize, Vec<f64>, f64)>, cand| match best {
-                Some(b) if b.2 <= cand.2 => Some(b),
-                _ => Some(cand),
-            })
-            .expect("at least two trials");
-        centers.extend_from_slice(row(pick));
-        closest = dist;
-        potential = pot;
+            .collect::<Vec<_>>()
+            .into_iter()
+            .reduce(add)
+            .expect("at least one block");
+        let best = (0..trials).fold(0, |best, t| if pots[t] < pots[best] { t } else { best });
+        let chosen = row(candidates[best]).to_vec();
+        closest = trial_dist.iter().skip(best).step_by(trials).copied().collect();
+        potential = pots[best];
+        centers.extend_from_slice(&chosen);
     }
     centers
+}
+
+/// Element-wise sum.
+fn add(mut a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+    a
 }
 
 /// Lloyd iterations from `centers` until labels stop changing, the centre shift
@@ -163,9 +192,9 @@ fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f64) 
     for it in 0..max_iter {
         n_iter = it + 1;
         let (labels, dist) = assign(x, d, &centers);
-        let (mut sums, mut counts) = (0..n.div_ceil(BLOCK))
-            .into_par_iter()
-            .map(|b| {
+        let (mut sums, mut counts) = ordered_sum(
+            n.div_ceil(BLOCK),
+            |b| {
                 let mut sums = vec![0.0; k * d];
                 let mut counts = vec![0usize; k];
                 for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
@@ -174,15 +203,12 @@ fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f64) 
                     sums[c * d..(c + 1) * d].iter_mut().zip(&x[i * d..(i + 1) * d]).for_each(|(s, v)| *s += v);
                 }
                 (sums, counts)
-            })
-            .reduce(
-                || (vec![0.0; k * d], vec![0usize; k]),
-                |(mut s, mut c), (s2, c2)| {
-                    s.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
-                    c.iter_mut().zip(c2).for_each(|(a, b)| *a += b);
-                    (s, c)
-                },
-            );
+            },
+            |(s, mut c), (s2, c2)| {
+                c.iter_mut().zip(c2).for_each(|(a, b)| *a += b);
+                (add(s, s2), c)
+            },
+        );
         relocate_empty(x, d, &labels, &dist, &mut sums, &mut counts);
         let new_centers: Vec<f64> = sums
             .chunks_exact(d)

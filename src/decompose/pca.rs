@@ -29,7 +29,7 @@ pub struct PcaFit {
 }
 
 /// Rows per parallel covariance block.
-const BLOCK: usize = 2048;
+const BLOCK: usize = 256;
 
 impl Pca {
     /// Fits on the rows of `x` (finite values, at least two rows).
@@ -51,26 +51,30 @@ impl Pca {
                     }
                     acc
                 })
-                .reduce(|| vec![0.0; d], add);
+                .collect::<Vec<_>>()
+                .into_iter()
+                .reduce(add)
+                .expect("at least one block");
             let mean: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
-            let cov = blocks
+            let mut cov = blocks
                 .par_iter()
                 .map(|&s| {
+                    let centred: Vec<f64> = (s..(s + BLOCK).min(n))
+                        .flat_map(|i| x.row(i).iter().zip(&mean).map(|(v, m)| v.as_() - m).collect::<Vec<_>>())
+                        .collect();
                     let mut acc = vec![0.0; d * d];
-                    let mut row = vec![0.0; d];
-                    for i in s..(s + BLOCK).min(n) {
-                        for ((r, v), m) in row.iter_mut().zip(x.row(i)).zip(&mean) {
-                            *r = v.as_() - m;
-                        }
-                        for (a, &ri) in acc.chunks_exact_mut(d).zip(&row) {
-                            for (aij, &rj) in a.iter_mut().zip(&row) {
-                                *aij += ri * rj;
-                            }
-                        }
-                    }
+                    gram(&centred, d, &mut acc);
                     acc
                 })
-                .reduce(|| vec![0.0; d * d], add);
+                .collect::<Vec<_>>()
+                .into_iter()
+                .reduce(add)
+                .expect("at least one block");
+            for i in 0..d {
+                for j in 0..i {
+                    cov[i * d + j] = cov[j * d + i];
+                }
+            }
             let (values, mut components) = symmetric_eigen(&cov, d);
             for comp in components.chunks_exact_mut(d) {
                 let top = comp.iter().copied().fold(0.0f64, |best, v| if v.abs() > best.abs() { v } else { best });
@@ -84,6 +88,51 @@ impl Pca {
     }
 }
 
+/// Adds the upper triangle of `rowsᵀ · rows` (row-major, `d` wide) to `acc`,
+/// with the AVX2+FMA build when the CPU has it.
+fn gram(rows: &[f64], d: usize, acc: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports the features this build was compiled for.
+        unsafe { gram_avx2(rows, d, acc) };
+        return;
+    }
+    gram_generic(rows, d, acc)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gram_avx2(rows: &[f64], d: usize, acc: &mut [f64]) {
+    gram_generic(rows, d, acc)
+}
+
+/// Four rows per pass over `acc`, so each accumulator load serves four updates.
+#[inline(always)]
+fn gram_generic(rows: &[f64], d: usize, acc: &mut [f64]) {
+    let mut quads = rows.chunks_exact(4 * d);
+    for quad in &mut quads {
+        let (a, rest) = quad.split_at(d);
+        let (b, rest) = rest.split_at(d);
+        let (c, e) = rest.split_at(d);
+        for i in 0..d {
+            let (ai, bi, ci, ei) = (a[i], b[i], c[i], e[i]);
+            let out = &mut acc[i * d + i..(i + 1) * d];
+            for ((((o, &aj), &bj), &cj), &ej) in out.iter_mut().zip(&a[i..]).zip(&b[i..]).zip(&c[i..]).zip(&e[i..]) {
+                *o += ai * aj + bi * bj + ci * cj + ei * ej;
+            }
+        }
+    }
+    for row in quads.remainder().chunks_exact(d) {
+        for i in 0..d {
+            let ri = row[i];
+            for (o, &rj) in acc[i * d + i..(i + 1) * d].iter_mut().zip(&row[i..]) {
+                *o += ri * rj;
+            }
+        }
+    }
+}
+
+/// Element-wise sum.
 fn add(mut a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
     a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
     a
