@@ -11,6 +11,7 @@ use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
 use super::eigen::symmetric_eigen;
+use crate::neighbors::kernels::{Arith, Fused, Plain};
 use crate::error::{ensure, Result};
 use crate::parallel;
 
@@ -56,25 +57,27 @@ impl Pca {
                 .reduce(add)
                 .expect("at least one block");
             let mean: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
-            let mut cov = blocks
+            // Rows padded to a multiple of 8 so the SIMD loops have no scalar tail.
+            let dp = d.div_ceil(8) * 8;
+            let padded = blocks
                 .par_iter()
                 .map(|&s| {
-                    let centred: Vec<f64> = (s..(s + BLOCK).min(n))
-                        .flat_map(|i| x.row(i).iter().zip(&mean).map(|(v, m)| v.as_() - m).collect::<Vec<_>>())
-                        .collect();
-                    let mut acc = vec![0.0; d * d];
-                    gram(&centred, d, &mut acc);
+                    let rows = (s + BLOCK).min(n) - s;
+                    let mut centred = vec![0.0; rows * dp];
+                    for (r, out) in centred.chunks_exact_mut(dp).enumerate() {
+                        for ((o, v), m) in out.iter_mut().zip(x.row(s + r)).zip(&mean) {
+                            *o = v.as_() - m;
+                        }
+                    }
+                    let mut acc = vec![0.0; dp * dp];
+                    gram(&centred, dp, &mut acc);
                     acc
                 })
                 .collect::<Vec<_>>()
                 .into_iter()
                 .reduce(add)
                 .expect("at least one block");
-            for i in 0..d {
-                for j in 0..i {
-                    cov[i * d + j] = cov[j * d + i];
-                }
-            }
+            let cov: Vec<f64> = (0..d * d).map(|ij| (ij / d, ij % d)).map(|(i, j)| padded[i.min(j) * dp + i.max(j)]).collect();
             let (values, mut components) = symmetric_eigen(&cov, d);
             for comp in components.chunks_exact_mut(d) {
                 let top = comp.iter().copied().fold(0.0f64, |best, v| if v.abs() > best.abs() { v } else { best });
@@ -97,36 +100,34 @@ fn gram(rows: &[f64], d: usize, acc: &mut [f64]) {
         unsafe { gram_avx2(rows, d, acc) };
         return;
     }
-    gram_generic(rows, d, acc)
+    gram_generic::<Plain>(rows, d, acc)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn gram_avx2(rows: &[f64], d: usize, acc: &mut [f64]) {
-    gram_generic(rows, d, acc)
+    gram_generic::<Fused>(rows, d, acc)
 }
 
-/// Four rows per pass over `acc`, so each accumulator load serves four updates.
+/// Four rows per pass over `acc`, so each accumulator load serves four updates
+/// (rows past the end of `rows` count as zeros). Row `i` of `acc` is updated
+/// from column `i` rounded down to a multiple of 8 (`d` is one too), so every
+/// SIMD loop runs whole; the few extra entries below the diagonal are unused.
 #[inline(always)]
-fn gram_generic(rows: &[f64], d: usize, acc: &mut [f64]) {
-    let mut quads = rows.chunks_exact(4 * d);
-    for quad in &mut quads {
-        let (a, rest) = quad.split_at(d);
-        let (b, rest) = rest.split_at(d);
-        let (c, e) = rest.split_at(d);
+fn gram_generic<A: Arith>(rows: &[f64], d: usize, acc: &mut [f64]) {
+    let zeros = vec![0.0; d];
+    for quad in rows.chunks(4 * d) {
+        let row = |r: usize| quad.get(r * d..(r + 1) * d).unwrap_or(&zeros);
+        let (a, b, c, e) = (row(0), row(1), row(2), row(3));
         for i in 0..d {
             let (ai, bi, ci, ei) = (a[i], b[i], c[i], e[i]);
-            let out = &mut acc[i * d + i..(i + 1) * d];
-            for ((((o, &aj), &bj), &cj), &ej) in out.iter_mut().zip(&a[i..]).zip(&b[i..]).zip(&c[i..]).zip(&e[i..]) {
-                *o += ai * aj + bi * bj + ci * cj + ei * ej;
-            }
-        }
-    }
-    for row in quads.remainder().chunks_exact(d) {
-        for i in 0..d {
-            let ri = row[i];
-            for (o, &rj) in acc[i * d + i..(i + 1) * d].iter_mut().zip(&row[i..]) {
-                *o += ri * rj;
+            let start = i / 8 * 8;
+            let out = &mut acc[i * d + start..(i + 1) * d];
+            let m = out.len();
+            let (a, b, c, e) = (&a[start..start + m], &b[start..start + m], &c[start..start + m], &e[start..start + m]);
+            for j in 0..m {
+                let (o, aj, bj, cj, ej) = (&mut out[j], a[j], b[j], c[j], e[j]);
+                *o = A::madd64(ei, ej, A::madd64(ci, cj, A::madd64(bi, bj, A::madd64(ai, aj, *o))));
             }
         }
     }

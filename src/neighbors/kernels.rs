@@ -20,6 +20,8 @@ pub type Tile = [[f32; LANES]; MR];
 pub trait Arith {
     /// `a * b + c`.
     fn madd(a: f32, b: f32, c: f32) -> f32;
+    /// `a * b + c` in f64.
+    fn madd64(a: f64, b: f64, c: f64) -> f64;
 }
 
 /// Hardware fused multiply-add (only inside FMA-enabled code).
@@ -32,6 +34,11 @@ impl Arith for Fused {
     fn madd(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
+
+    #[inline(always)]
+    fn madd64(a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
 }
 
 impl Arith for Plain {
@@ -39,13 +46,35 @@ impl Arith for Plain {
     fn madd(a: f32, b: f32, c: f32) -> f32 {
         a * b + c
     }
+
+    #[inline(always)]
+    fn madd64(a: f64, b: f64, c: f64) -> f64 {
+        a * b + c
+    }
 }
 
-/// What a kernel computes between a query row and a database row.
+/// What a kernel accumulates, feature by feature, between a query row and a
+/// database row.
 pub trait Kernel {
+    /// The accumulator after adding the term of query value `q` and database
+    /// value `x`.
+    fn step<A: Arith>(acc: f32, q: f32, x: f32) -> f32;
+
     /// The tile for the `MR` queries in `queries` (interleaved `[d][MR]`, see
     /// [`interleave`]) against `panel` (`[d][LANES]`).
-    fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile;
+    #[inline(always)]
+    fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile {
+        let mut acc = [[0f32; LANES]; MR];
+        for (x, q) in panel[..d * LANES].chunks_exact(LANES).zip(queries[..d * MR].chunks_exact(MR)) {
+            let x: &[f32; LANES] = x.try_into().unwrap();
+            for (row, &qv) in acc.iter_mut().zip(q) {
+                for (a, &xv) in row.iter_mut().zip(x) {
+                    *a = Self::step::<A>(*a, qv, xv);
+                }
+            }
+        }
+        acc
+    }
 }
 
 /// Dot products `q·x`.
@@ -55,33 +84,15 @@ pub struct L1;
 
 impl Kernel for Dot {
     #[inline(always)]
-    fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile {
-        let mut acc = [[0f32; LANES]; MR];
-        for (x, q) in panel[..d * LANES].chunks_exact(LANES).zip(queries[..d * MR].chunks_exact(MR)) {
-            let x: &[f32; LANES] = x.try_into().unwrap();
-            for (row, &qv) in acc.iter_mut().zip(q) {
-                for (a, &xv) in row.iter_mut().zip(x) {
-                    *a = A::madd(qv, xv, *a);
-                }
-            }
-        }
-        acc
+    fn step<A: Arith>(acc: f32, q: f32, x: f32) -> f32 {
+        A::madd(q, x, acc)
     }
 }
 
 impl Kernel for L1 {
     #[inline(always)]
-    fn tile<A: Arith>(queries: &[f32], panel: &[f32], d: usize) -> Tile {
-        let mut acc = [[0f32; LANES]; MR];
-        for (x, q) in panel[..d * LANES].chunks_exact(LANES).zip(queries[..d * MR].chunks_exact(MR)) {
-            let x: &[f32; LANES] = x.try_into().unwrap();
-            for (row, &qv) in acc.iter_mut().zip(q) {
-                for (a, &xv) in row.iter_mut().zip(x) {
-                    *a += (qv - xv).abs();
-                }
-            }
-        }
-        acc
+    fn step<A: Arith>(acc: f32, q: f32, x: f32) -> f32 {
+        acc + (q - x).abs()
     }
 }
 
