@@ -5,7 +5,7 @@
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
 //! - [`neighbors`]: exact scaled nearest-neighbour search (blocked, SIMD, f64 re-ranking).
 //! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
-//! - [`decompose`]: PCA.
+//! - [`decompose`]: principal component analysis through the covariance matrix.
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!

@@ -104,6 +104,13 @@ def test_kmeans_bad_input():
         tunelens.KMeans(2, random_state=-1).fit(X)
     with pytest.raises(InvalidParameterError, match="not fitted"):
         tunelens.KMeans(2).predict(X)
+    fitted = tunelens.KMeans(2, random_state=0).fit(X)
+    bad = X.copy()
+    bad[4, 0] = np.nan
+    with pytest.raises(InvalidParameterError, match="row 4, column 0"):
+        fitted.predict(bad)
+    with pytest.raises(InvalidParameterError, match="columns"):
+        fitted.predict(X[:, :2])
     dup = np.zeros((10, 2))
     dup[:2] = 1.0
     fit = tunelens.KMeans(3, random_state=0).fit(dup)  # fewer distinct points than clusters

@@ -52,8 +52,8 @@ class NearestNeighbors:
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame.
-    scale_offset_, scale_ : ndarray of shape (n_features,)
-        The fitted scaler: scaled = (x - scale_offset_) / scale_ * weights.
+    scale_offset_, scale_, weights_ : ndarray of shape (n_features,)
+        The fitted scaler and the weights: scaled = (x - scale_offset_) / scale_ * weights_.
 
     Notes
     -----
@@ -110,6 +110,7 @@ class NearestNeighbors:
             self.feature_names_in_ = names
         self.scale_offset_ = self._index.offset
         self.scale_ = self._index.scale
+        self.weights_ = self._index.weights
         return self
 
     def _fitted(self) -> Any:

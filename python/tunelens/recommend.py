@@ -156,7 +156,7 @@ class Recommender:
     def _scale(self, X: np.ndarray) -> np.ndarray:
         """Scaled and weighted features, as the index compares them."""
         nn = self._nn
-        return (X - nn.scale_offset_) / nn.scale_ * nn._index.weights
+        return (X - nn.scale_offset_) / nn.scale_ * nn.weights_
 
     def _contributions(self, za: np.ndarray, zb: np.ndarray) -> np.ndarray:
         """Per-feature terms that sum to the similarity (cosine) or the distance
@@ -311,7 +311,7 @@ class Recommender:
             if self.metric == "cosine":
                 norms = np.linalg.norm(z, axis=1, keepdims=True)
                 z = z / np.where(norms > 0, norms, 1.0)
-            query = z.mean(axis=0) * self._nn.scale_ / np.where(self._nn._index.weights > 0, self._nn._index.weights, 1.0)
+            query = z.mean(axis=0) * self._nn.scale_ / np.where(self._nn.weights_ > 0, self._nn.weights_, 1.0)
             query = query + self._nn.scale_offset_
             dist, idx = self._search(query, k, skip, allowed)
             seed_of = np.zeros(len(idx), dtype=int)

@@ -14,6 +14,7 @@ use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
 use super::distances::{for_each_row, Points};
+use super::row_major;
 use super::rng::SplitMix64;
 use crate::error::{ensure, Result};
 use crate::parallel;
@@ -74,6 +75,22 @@ pub fn assign(x: &[f64], d: usize, centers: &[f64]) -> (Vec<i64>, Vec<f64>) {
     (labels, dist)
 }
 
+/// Nearest of the `centers` (`k × d`) for every row of `x`, with its squared
+/// distance, on `n_jobs` threads.
+pub fn predict<T: AsPrimitive<f64> + Sync>(
+    x: ArrayView2<'_, T>,
+    centers: ArrayView2<'_, f64>,
+    n_jobs: i64,
+) -> Result<(Vec<i64>, Vec<f64>)> {
+    let d = x.ncols();
+    ensure(d == centers.ncols() && d >= 1, "X", || format!("has {d} columns but the centres have {}", centers.ncols()))?;
+    ensure(centers.nrows() >= 1, "centers", || "is empty".into())?;
+    let centers = row_major(centers);
+    crate::neighbors::search::check_finite(x, "X")?;
+    let data = row_major(x);
+    parallel::install(n_jobs, || assign(&data, d, &centers))
+}
+
 /// Combines per-block results in block order, so totals do not depend on threads.
 fn ordered_sum<T: Send>(blocks: usize, part: impl Fn(usize) -> T + Sync + Send, add: impl Fn(T, T) -> T) -> T {
     let parts: Vec<T> = (0..blocks).into_par_iter().map(part).collect();
@@ -91,7 +108,7 @@ impl KMeans {
         ensure(self.max_iter >= 1, "max_iter", || "must be at least 1".into())?;
         ensure(self.tol >= 0.0 && self.tol.is_finite(), "tol", || format!("must be >= 0, got {}", self.tol))?;
         crate::neighbors::search::check_finite(x, "X")?;
-        let data: Vec<f64> = x.rows().into_iter().flat_map(|r| r.iter().map(|v| v.as_()).collect::<Vec<_>>()).collect();
+        let data = row_major(x);
         parallel::install(n_jobs, || {
             let tol = self.tol * mean_variance(&data, d);
             let mut rng = SplitMix64::new(self.seed);

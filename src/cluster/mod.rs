@@ -12,3 +12,11 @@ pub mod rng;
 pub mod scores;
 
 pub use kmeans::{KMeans, KMeansFit};
+
+use ndarray::ArrayView2;
+use num_traits::AsPrimitive;
+
+/// The values of `x` as one row-major f64 buffer (any input strides).
+pub(crate) fn row_major<T: AsPrimitive<f64>>(x: ArrayView2<'_, T>) -> Vec<f64> {
+    x.iter().map(|v| v.as_()).collect()
+}

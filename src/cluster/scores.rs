@@ -4,6 +4,7 @@ use ndarray::ArrayView2;
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
+use super::row_major;
 use crate::error::{ensure, Result};
 use crate::parallel;
 
@@ -20,10 +21,6 @@ fn dense_labels(n: usize, labels: &[i64]) -> Result<(Vec<usize>, usize)> {
     Ok((dense, uniq.len()))
 }
 
-fn rows<T: AsPrimitive<f64>>(x: ArrayView2<'_, T>) -> Vec<f64> {
-    x.rows().into_iter().flat_map(|r| r.iter().map(|v| v.as_()).collect::<Vec<_>>()).collect()
-}
-
 fn dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
 }
@@ -35,7 +32,7 @@ pub fn silhouette_score<T: AsPrimitive<f64> + Sync>(x: ArrayView2<'_, T>, labels
     let (n, d) = x.dim();
     crate::neighbors::search::check_finite(x, "X")?;
     let (labels, k) = dense_labels(n, labels)?;
-    let data = rows(x);
+    let data = row_major(x);
     let mut sizes = vec![0usize; k];
     labels.iter().for_each(|&l| sizes[l] += 1);
     let total: f64 = parallel::install(n_jobs, || {
@@ -73,7 +70,7 @@ pub fn davies_bouldin_score<T: AsPrimitive<f64>>(x: ArrayView2<'_, T>, labels: &
     let (n, d) = x.dim();
     crate::neighbors::search::check_finite(x, "X")?;
     let (labels, k) = dense_labels(n, labels)?;
-    let data = rows(x);
+    let data = row_major(x);
     let mut centroids = vec![0.0; k * d];
     let mut sizes = vec![0usize; k];
     for (row, &l) in data.chunks_exact(d).zip(&labels) {

@@ -118,8 +118,18 @@ impl Metric {
         };
         // Round up, then step past it so that `key < bound` keeps equality.
         let up = bound as f32;
-        let up = if (up as f64) < bound { up.next_up() } else { up };
-        up.next_up()
+        let up = if (up as f64) < bound { next_up(up) } else { up };
+        next_up(up)
+    }
+}
+
+/// The smallest f32 above `x` (`f32::next_up`, stable only since Rust 1.86).
+fn next_up(x: f32) -> f32 {
+    match x {
+        _ if x.is_nan() || x == f32::INFINITY => x,
+        0.0 => f32::from_bits(1),
+        _ if x > 0.0 => f32::from_bits(x.to_bits() + 1),
+        _ => f32::from_bits(x.to_bits() - 1),
     }
 }
 
@@ -147,6 +157,14 @@ mod tests {
     fn names() {
         assert_eq!(Metric::parse("cityblock").unwrap(), Metric::Manhattan);
         assert!(matches!(Metric::parse("hamming"), Err(Error::InvalidParameter { name: "metric", .. })));
+    }
+
+    #[test]
+    fn next_up_steps_one_ulp() {
+        assert_eq!(next_up(1.0), 1.0 + f32::EPSILON);
+        assert!(next_up(-1.0) > -1.0 && next_up(-1.0) < -0.99999);
+        assert!(next_up(0.0) > 0.0);
+        assert_eq!(next_up(f32::INFINITY), f32::INFINITY);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Bindings for `crate::cluster`.
 
-use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use super::arrays::{with_view, Table};
@@ -9,6 +9,7 @@ use crate::cluster::{kmeans, scores, KMeans};
 use crate::error::Error;
 
 type KMeansResult<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<i64>>, f64, usize);
+type Assignment<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
 
 /// k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the best run.
 #[pyfunction]
@@ -38,19 +39,12 @@ fn kmeans_fit<'py>(
 fn kmeans_assign<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
-    centers: &Bound<'py, PyAny>,
+    centers: PyReadonlyArray2<'py, f64>,
     n_jobs: i64,
-) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>)> {
+) -> PyResult<Assignment<'py>> {
     let table = Table::extract(x, "X")?;
-    let centers = Table::extract(centers, "centers")?;
-    let flat = |t: &Table<'_>| with_view!(t, |v| v.iter().map(|&e| e as f64).collect::<Vec<f64>>());
-    let (data, cent) = (flat(&table), flat(&centers));
-    let d = with_view!(&table, |v| v.ncols());
-    let cd = with_view!(&centers, |v| v.ncols());
-    let (labels, dist) = detach::run(py, move || {
-        crate::error::ensure(cd == d && d > 0, "X", || format!("has {d} columns but the centres have {cd}"))?;
-        crate::parallel::install(n_jobs, || kmeans::assign(&data, d, &cent))
-    })?;
+    let centers = centers.as_array();
+    let (labels, dist) = with_view!(&table, |v| detach::run(py, || kmeans::predict(v, centers, n_jobs)))?;
     Ok((PyArray1::from_vec(py, labels), PyArray1::from_vec(py, dist)))
 }
 

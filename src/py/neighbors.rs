@@ -16,6 +16,8 @@ pub struct PyNeighborIndex {
 }
 
 type Pairs<'py> = (Vec<Bound<'py, PyArray1<f64>>>, Vec<Bound<'py, PyArray1<i64>>>);
+type Found<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>);
+type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
 #[pymethods]
 impl PyNeighborIndex {
@@ -46,7 +48,7 @@ impl PyNeighborIndex {
         x: Option<&Bound<'py, PyAny>>,
         n_neighbors: usize,
         n_jobs: i64,
-    ) -> PyResult<(Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>)> {
+    ) -> PyResult<Found<'py>> {
         let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
             Some(table) => {
                 with_view!(&table, |v| detach::run(py, || self.inner.kneighbors(Some(v), n_neighbors, n_jobs)))?
@@ -113,7 +115,7 @@ fn fit_scaler<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
     kind: &str,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+) -> PyResult<Vectors<'py>> {
     let kind = ScalerKind::parse(kind).into_py_result(py)?;
     let table = Table::extract(x, "X")?;
     let scaler = with_view!(&table, |v| detach::run(py, || {
