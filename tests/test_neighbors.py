@@ -172,3 +172,40 @@ def test_constant_columns_do_not_produce_nan():
     X[:, 1] = 7.0
     dist, _ = tunelens.NearestNeighbors(3, metric="cosine").fit(X).kneighbors()
     assert np.isfinite(dist).all()
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_many_blocks_and_chunks_match_sklearn(metric):
+    # 6,000 rows span many query blocks and several database chunks of the scan.
+    X = numeric(6000, 12, seed=11)
+    dist, idx = tunelens.NearestNeighbors(10, metric=metric, n_jobs=2).fit(X).kneighbors()
+    ref_dist, ref_idx = _reference(metric, _scaled("standard", X), None, 10)
+    np.testing.assert_array_equal(idx, ref_idx)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-5, atol=2e-6)
+
+
+def test_near_duplicates_need_recertification_and_stay_exact():
+    # Rows differing far below float32 resolution of the expanded distance:
+    # the certified re-search must still return the exact (distance, index) order.
+    rng = np.random.default_rng(12)
+    base = rng.normal(size=(50, 8)) * 100.0
+    X = np.repeat(base, 40, axis=0) + rng.normal(size=(2000, 8)) * 1e-4
+    nn = tunelens.NearestNeighbors(30, metric="euclidean", scaler=None).fit(X)
+    dist, idx = nn.kneighbors(X[:25])
+    Z = X.astype(np.float32).astype(np.float64)
+    exact = np.sqrt(((Z[:25, None, :] - Z[None, :, :]) ** 2).sum(axis=2))
+    order = np.lexsort((np.broadcast_to(np.arange(2000), exact.shape), exact), axis=1)[:, :30]
+    np.testing.assert_array_equal(idx, order)
+    np.testing.assert_allclose(dist, np.take_along_axis(exact, order, axis=1), rtol=1e-12, atol=1e-12)
+
+
+def test_dataframe_queries_are_matched_by_column_name():
+    import pandas as pd
+
+    X = pd.DataFrame(numeric(100, 3, seed=13), columns=["tempo", "energy", "valence"])
+    nn = tunelens.NearestNeighbors(4).fit(X)
+    assert nn.feature_names_in_.tolist() == ["tempo", "energy", "valence"]
+    shuffled = X[["valence", "tempo", "energy"]].iloc[:5]
+    np.testing.assert_array_equal(nn.kneighbors(shuffled)[1], nn.kneighbors(X.iloc[:5].to_numpy())[1])
+    with pytest.raises(InvalidParameterError, match="missing feature columns"):
+        nn.kneighbors(X[["tempo", "energy"]])

@@ -119,6 +119,18 @@ class NearestNeighbors:
             raise InvalidParameterError("this NearestNeighbors is not fitted yet; call fit(X) first")
         return index
 
+    def _queries(self, X: Any) -> np.ndarray | None:
+        """Query table; DataFrame columns are matched to the fitted feature names."""
+        if X is None:
+            return None
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and hasattr(X, "columns"):
+            missing = [n for n in names if n not in X.columns]
+            if missing:
+                raise InvalidParameterError(f"invalid X: missing feature columns {missing}")
+            X = X[list(names)]
+        return as_table(X)
+
     def kneighbors(
         self, X: Any = None, n_neighbors: int | None = None, return_distance: bool = True
     ) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
@@ -141,7 +153,7 @@ class NearestNeighbors:
         """
         index = self._fitted()
         k = _positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
-        table = None if X is None else as_table(X)
+        table = self._queries(X)
         distances, indices = index.kneighbors(table, k, n_jobs=self.n_jobs)
         return (distances, indices) if return_distance else indices
 
@@ -195,7 +207,7 @@ class NearestNeighbors:
         """
         index = self._fitted()
         r = float(self.radius if radius is None else radius)
-        table = None if X is None else as_table(X)
+        table = self._queries(X)
         dist_list, idx_list = index.radius_neighbors(table, r, n_jobs=self.n_jobs)
         distances = np.empty(len(idx_list), dtype=object)
         indices = np.empty(len(idx_list), dtype=object)

@@ -272,7 +272,8 @@ class Recommender:
             Series/dict with the feature columns, or a float array of
             ``n_features`` values per row (raw units).
         k : int, default 10
-            Number of items; fewer only if filters leave fewer.
+            Number of items; fewer when the catalog (without the seeds) or the
+            filters hold fewer (k larger than the catalog returns every item).
         exclude_seeds : bool, default True
             Leave the seed items themselves out.
         filters : mapping, callable or boolean mask, optional

@@ -296,11 +296,13 @@ def roc_auc(y_true: Any, scores: Any) -> float:
     Parameters
     ----------
     y_true : array-like of bool
+        Needs both classes.
     scores : array-like of float
 
     Returns
     -------
     float
+        Probability that a random positive outscores a random negative.
     """
     y = np.asarray(y_true, dtype=bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
@@ -316,11 +318,14 @@ def average_precision(y_true: Any, scores: Any) -> float:
     Parameters
     ----------
     y_true : array-like of bool
+        True for the relevant (liked) items; at least one.
     scores : array-like of float
+        Higher ranks first; tied scores form one step.
 
     Returns
     -------
     float
+        Mean precision at the recall steps, in [0, 1].
     """
     y = np.asarray(y_true, dtype=bool)
     if not y.any():

@@ -38,56 +38,59 @@ impl Pca {
         let (n, d) = x.dim();
         ensure(n >= 2, "X", || format!("needs at least 2 rows, got {n}"))?;
         ensure(d >= 1, "X", || "has no columns".into())?;
-        crate::neighbors::search::check_finite(x, "X")?;
-        parallel::install(n_jobs, || {
-            let blocks: Vec<usize> = (0..n).step_by(BLOCK).collect();
-            let sums = blocks
-                .par_iter()
-                .map(|&s| {
-                    let mut acc = vec![0.0; d];
-                    for i in s..(s + BLOCK).min(n) {
-                        for (a, v) in acc.iter_mut().zip(x.row(i)) {
-                            *a += v.as_();
-                        }
-                    }
-                    acc
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .reduce(add)
-                .expect("at least one block");
-            let mean: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
-            // Rows padded to a multiple of 8 so the SIMD loops have no scalar tail.
-            let dp = d.div_ceil(8) * 8;
-            let padded = blocks
-                .par_iter()
-                .map(|&s| {
+        // One pass over the data: rows shifted by the first block's mean (close
+        // to the true mean, so no cancellation), their sums and their Gram matrix;
+        // the exact centring is a rank-one correction afterwards.
+        let first = BLOCK.min(n);
+        let shift: Vec<f64> =
+            (0..d).map(|j| x.column(j).iter().take(first).map(|v| v.as_()).sum::<f64>() / first as f64).collect();
+        let dp = d.div_ceil(8) * 8; // padded so the SIMD loops have no scalar tail
+        let parts = parallel::install(n_jobs, || {
+            (0..n.div_ceil(BLOCK))
+                .into_par_iter()
+                .map(|b| {
+                    let s = b * BLOCK;
                     let rows = (s + BLOCK).min(n) - s;
-                    let mut centred = vec![0.0; rows * dp];
-                    for (r, out) in centred.chunks_exact_mut(dp).enumerate() {
-                        for ((o, v), m) in out.iter_mut().zip(x.row(s + r)).zip(&mean) {
-                            *o = v.as_() - m;
+                    let mut shifted = vec![0.0; rows * dp];
+                    let mut sums = vec![0.0; d];
+                    let mut finite = true;
+                    for (r, out) in shifted.chunks_exact_mut(dp).enumerate() {
+                        for (((o, v), m), total) in out.iter_mut().zip(x.row(s + r)).zip(&shift).zip(sums.iter_mut()) {
+                            let v = v.as_();
+                            finite &= v.is_finite();
+                            *o = v - m;
+                            *total += *o;
                         }
                     }
-                    let mut acc = vec![0.0; dp * dp];
-                    gram(&centred, dp, &mut acc);
-                    acc
+                    let mut gram_acc = vec![0.0; dp * dp];
+                    gram(&shifted, dp, &mut gram_acc);
+                    (gram_acc, sums, finite)
                 })
                 .collect::<Vec<_>>()
-                .into_iter()
-                .reduce(add)
-                .expect("at least one block");
-            let cov: Vec<f64> = (0..d * d).map(|ij| (ij / d, ij % d)).map(|(i, j)| padded[i.min(j) * dp + i.max(j)]).collect();
-            let (values, mut components) = symmetric_eigen(&cov, d);
-            for comp in components.chunks_exact_mut(d) {
-                let top = comp.iter().copied().fold(0.0f64, |best, v| if v.abs() > best.abs() { v } else { best });
-                if top < 0.0 {
-                    comp.iter_mut().for_each(|v| *v = -*v);
-                }
+        })?;
+        if !parts.iter().all(|p| p.2) {
+            crate::neighbors::search::check_finite(x, "X")?;
+        }
+        let (padded, sums) = parts
+            .into_iter()
+            .map(|(g, s, _)| (g, s))
+            .reduce(|(g1, s1), (g2, s2)| (add(g1, g2), add(s1, s2)))
+            .expect("at least one block");
+        let delta: Vec<f64> = sums.iter().map(|v| v / n as f64).collect();
+        let mean: Vec<f64> = shift.iter().zip(&delta).map(|(s, d)| s + d).collect();
+        let cov: Vec<f64> = (0..d * d)
+            .map(|ij| (ij / d, ij % d))
+            .map(|(i, j)| padded[i.min(j) * dp + i.max(j)] - n as f64 * delta[i] * delta[j])
+            .collect();
+        let (values, mut components) = symmetric_eigen(&cov, d);
+        for comp in components.chunks_exact_mut(d) {
+            let top = comp.iter().copied().fold(0.0f64, |best, v| if v.abs() > best.abs() { v } else { best });
+            if top < 0.0 {
+                comp.iter_mut().for_each(|v| *v = -*v);
             }
-            let explained_variance = values.iter().map(|v| v.max(0.0) / (n - 1) as f64).collect();
-            PcaFit { mean, components, explained_variance }
-        })
+        }
+        let explained_variance = values.iter().map(|v| v.max(0.0) / (n - 1) as f64).collect();
+        Ok(PcaFit { mean, components, explained_variance })
     }
 }
 
@@ -109,25 +112,29 @@ unsafe fn gram_avx2(rows: &[f64], d: usize, acc: &mut [f64]) {
     gram_generic::<Fused>(rows, d, acc)
 }
 
-/// Four rows per pass over `acc`, so each accumulator load serves four updates
-/// (rows past the end of `rows` count as zeros). Row `i` of `acc` is updated
-/// from column `i` rounded down to a multiple of 8 (`d` is one too), so every
-/// SIMD loop runs whole; the few extra entries below the diagonal are unused.
+/// Four data rows and two output rows per pass, so each load serves several
+/// updates (rows past the end of `rows` count as zeros). Output rows `i, i + 1`
+/// are updated from column `i` rounded down to a multiple of 8 (`d` is one
+/// too), so every SIMD loop runs whole; the few extra entries below the
+/// diagonal are unused.
 #[inline(always)]
 fn gram_generic<A: Arith>(rows: &[f64], d: usize, acc: &mut [f64]) {
     let zeros = vec![0.0; d];
     for quad in rows.chunks(4 * d) {
         let row = |r: usize| quad.get(r * d..(r + 1) * d).unwrap_or(&zeros);
         let (a, b, c, e) = (row(0), row(1), row(2), row(3));
-        for i in 0..d {
-            let (ai, bi, ci, ei) = (a[i], b[i], c[i], e[i]);
+        for i in (0..d).step_by(2) {
             let start = i / 8 * 8;
-            let out = &mut acc[i * d + start..(i + 1) * d];
-            let m = out.len();
-            let (a, b, c, e) = (&a[start..start + m], &b[start..start + m], &c[start..start + m], &e[start..start + m]);
+            let m = d - start;
+            let (upper, lower) = acc[i * d..(i + 2) * d].split_at_mut(d);
+            let (o0, o1) = (&mut upper[start..], &mut lower[start..]);
+            let (aj, bj, cj, ej) = (&a[start..], &b[start..], &c[start..], &e[start..]);
+            let (a0, b0, c0, e0) = (a[i], b[i], c[i], e[i]);
+            let (a1, b1, c1, e1) = (a[i + 1], b[i + 1], c[i + 1], e[i + 1]);
             for j in 0..m {
-                let (o, aj, bj, cj, ej) = (&mut out[j], a[j], b[j], c[j], e[j]);
-                *o = A::madd64(ei, ej, A::madd64(ci, cj, A::madd64(bi, bj, A::madd64(ai, aj, *o))));
+                let (x0, x1, x2, x3) = (aj[j], bj[j], cj[j], ej[j]);
+                o0[j] = A::madd64(e0, x3, A::madd64(c0, x2, A::madd64(b0, x1, A::madd64(a0, x0, o0[j]))));
+                o1[j] = A::madd64(e1, x3, A::madd64(c1, x2, A::madd64(b1, x1, A::madd64(a1, x0, o1[j]))));
             }
         }
     }
