@@ -156,6 +156,15 @@ def test_nan_policies(df):
     assert len(imputed.recommend("t00003", k=4)) == 4
 
 
+def test_nullable_and_integer_columns(df):
+    typed = df.assign(tempo=df["tempo"].astype("Float64"), key=np.arange(len(df)) % 12)
+    typed.loc[2, "tempo"] = pd.NA
+    with pytest.raises(InvalidParameterError, match=r"1 rows have NaN in \['tempo'\]"):
+        tunelens.Recommender(id_column="track_id").fit(typed)
+    rec = tunelens.Recommender(id_column="track_id", nan_policy="median").fit(typed)
+    assert "key" in rec.features_ and len(rec.recommend("t00002", k=3)) == 3
+
+
 def test_constant_columns_are_harmless(df):
     flat = df.assign(liveness=0.5)
     rec = tunelens.Recommender(id_column="track_id").fit(flat)

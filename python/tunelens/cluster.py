@@ -324,7 +324,7 @@ def describe_clusters(
     labels = np.asarray(labels)
     if labels.shape != (len(df),):
         raise InvalidParameterError(f"invalid labels: expected {len(df)} labels, got shape {labels.shape}")
-    X = df[cols].to_numpy(dtype=np.float64)
+    X = df[cols].to_numpy(dtype=np.float64, na_value=np.nan)
     if not np.isfinite(X).all():
         raise InvalidParameterError("invalid df: features contain NaN or infinity; clean or impute them first")
     std = X.std(axis=0)

@@ -99,7 +99,7 @@ class Recommender:
             raise InvalidParameterError(f"invalid nan_policy: {self.nan_policy!r}; expected one of {_NAN_POLICIES}")
         features = numeric_features(df, self.features, self.id_column)
         ids = self._ids(df)
-        X = df[features].to_numpy(dtype=np.float64)
+        X = df[features].to_numpy(dtype=np.float64, na_value=np.nan)
         keep = np.ones(len(df), dtype=bool)
         self.dropped_ = ids[:0]
         self.imputed_: dict[str, float] = {}
@@ -188,7 +188,7 @@ class Recommender:
             missing = [f for f in self.features_ if f not in table.columns]
             if missing:
                 raise InvalidParameterError(f"invalid seeds: feature rows lack columns {missing}")
-            X = table[self.features_].to_numpy(dtype=np.float64)
+            X = table[self.features_].to_numpy(dtype=np.float64, na_value=np.nan)
             return X, np.full(len(X), -1), [f"row {i}" for i in range(len(X))]
         if isinstance(seeds, np.ndarray) and seeds.dtype.kind == "f":
             X = np.atleast_2d(seeds).astype(np.float64)

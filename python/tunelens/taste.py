@@ -104,7 +104,7 @@ class TasteProfile:
         missing = [f for f in self.features_ if f not in catalog.columns]
         if missing:
             raise InvalidParameterError(f"invalid catalog: missing feature columns {missing}")
-        X = catalog[self.features_].to_numpy(dtype=np.float64)
+        X = catalog[self.features_].to_numpy(dtype=np.float64, na_value=np.nan)
         if not np.isfinite(X).all():
             raise InvalidParameterError("invalid catalog: features contain NaN or infinity; clean or impute them first")
         return X
