@@ -65,7 +65,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Builds an [`Error::InvalidParameter`] for argument `name`.
     pub fn param(name: &'static str, message: impl Into<String>) -> Self {
-        Error::InvalidParameter { name, message: message.into() }
+        Error::InvalidParameter {
+            name,
+            message: message.into(),
+        }
     }
 }
 
@@ -76,4 +79,17 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
     } else {
         Err(Error::param(name, message()))
     }
+}
+
+/// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the
+/// binding boundary use it so one bug cannot take down a whole call.
+pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(Error::Internal(what))
+    })
 }

@@ -1,18 +1,26 @@
 //! tunelens: the Rust engine behind the `tunelens` Python package.
 //!
 //! The core modules are pure Rust and tested with `cargo test`:
-//! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
+//! - [`audio`]: decoding (symphonia), mono mixing, soxr_hq-shaped resampling.
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
+//! - [`render`]: spectrogram and waveform images (matplotlib colormaps, PNG).
+//! - [`neighbors`]: exact scaled nearest-neighbour search (blocked, SIMD, f64 re-ranking).
+//! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
+//! - [`decompose`]: principal component analysis through the covariance matrix.
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
 //! `py` holds the PyO3 bindings only.
 
 pub mod audio;
+pub mod cluster;
+pub mod decompose;
 pub mod dsp;
 pub mod error;
 pub mod features;
+pub mod neighbors;
 pub mod parallel;
+pub mod render;
 
 mod py;
 

@@ -27,7 +27,10 @@ fn cache() -> &'static PoolCache {
 pub fn resolve_n_jobs(n_jobs: i64) -> Result<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as i64;
     match n_jobs {
-        0 => Err(Error::param("n_jobs", "must be a positive number of threads or negative (-1 = all cores), not 0")),
+        0 => Err(Error::param(
+            "n_jobs",
+            "must be a positive number of threads or negative (-1 = all cores), not 0",
+        )),
         n if n > 0 => Ok(n.min(4096) as usize),
         n => Ok((cores + 1 + n).max(1) as usize),
     }
@@ -36,7 +39,9 @@ pub fn resolve_n_jobs(n_jobs: i64) -> Result<usize> {
 /// The cached pool with `threads` workers, rebuilt after a fork.
 pub fn pool(threads: usize) -> Result<Arc<ThreadPool>> {
     let pid = std::process::id();
-    let mut pools = cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = cache()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((owner, pool)) = pools.get(&threads) {
         if *owner == pid {
             return Ok(Arc::clone(pool));
@@ -75,7 +80,10 @@ mod tests {
         assert_eq!(resolve_n_jobs(3).unwrap(), 3);
         assert_eq!(resolve_n_jobs(-1).unwrap(), cores);
         assert_eq!(resolve_n_jobs(-1000).unwrap(), 1);
-        assert!(matches!(resolve_n_jobs(0), Err(Error::InvalidParameter { name: "n_jobs", .. })));
+        assert!(matches!(
+            resolve_n_jobs(0),
+            Err(Error::InvalidParameter { name: "n_jobs", .. })
+        ));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 """Type stubs of the compiled core ``tunelens._core`` (see src/py/)."""
 
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Sequence, TypedDict, Union
 
 import numpy as np
 import numpy.typing as npt
+from numpy.typing import NDArray
 
 __version__: str
 
@@ -16,49 +17,28 @@ def _panic_for_tests(message: str) -> None: ...
 # --- dsp ---
 # Spectrogram-valued functions return time-major arrays (..., frames, bins).
 
-def stft(
-    y: FloatArray, *, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str, n_jobs: int
-) -> ComplexArray: ...
-def melspectrogram(
-    y: FloatArray,
-    *,
-    sr: float,
-    n_fft: int,
-    hop_length: int,
-    window: npt.NDArray[np.float64],
-    center: bool,
-    pad_mode: str,
-    power: float,
-    n_mels: int,
-    fmin: float,
-    fmax: Optional[float],
-    htk: bool,
-    norm: Norm,
-    n_jobs: int,
-) -> FloatArray: ...
+class StftOptions(TypedDict):
+    n_fft: int
+    hop_length: int
+    window: npt.NDArray[np.float64]
+    center: bool
+    pad_mode: str
+
+class MelOptions(TypedDict):
+    sr: float
+    n_mels: int
+    fmin: float
+    fmax: Optional[float]
+    htk: bool
+    norm: Norm
+
+def stft(y: FloatArray, *, stft: StftOptions, n_jobs: int) -> ComplexArray: ...
+def melspectrogram(y: FloatArray, *, stft: StftOptions, mel: MelOptions, power: float, n_jobs: int) -> FloatArray: ...
 def melspectrogram_batch(
-    signals: Sequence[npt.NDArray[np.float32]],
-    *,
-    sr: float,
-    n_fft: int,
-    hop_length: int,
-    window: npt.NDArray[np.float64],
-    center: bool,
-    pad_mode: str,
-    power: float,
-    n_mels: int,
-    fmin: float,
-    fmax: Optional[float],
-    htk: bool,
-    norm: Norm,
-    n_jobs: int,
+    signals: Sequence[npt.NDArray[np.float32]], *, stft: StftOptions, mel: MelOptions, power: float, n_jobs: int
 ) -> list[Union[npt.NDArray[np.float32], Exception]]: ...
-def mel_apply(
-    s: FloatArray, *, sr: float, n_fft: int, n_mels: int, fmin: float, fmax: Optional[float], htk: bool, norm: Norm, n_jobs: int
-) -> FloatArray: ...
-def mel_filters(
-    *, sr: float, n_fft: int, n_mels: int, fmin: float, fmax: Optional[float], htk: bool, norm: Norm
-) -> tuple[npt.NDArray[np.float32], bool]: ...
+def mel_apply(s: FloatArray, *, mel: MelOptions, n_jobs: int) -> FloatArray: ...
+def mel_filters(*, mel: MelOptions, n_fft: int) -> tuple[npt.NDArray[np.float32], bool]: ...
 def mel_frequencies(*, n_mels: int, fmin: float, fmax: float, htk: bool) -> npt.NDArray[np.float64]: ...
 def fft_frequencies(*, sr: float, n_fft: int) -> npt.NDArray[np.float64]: ...
 def convert_mel(values: npt.NDArray[np.float64], *, to_mel: bool, htk: bool) -> npt.NDArray[np.float64]: ...
@@ -74,6 +54,81 @@ def istft(
 ) -> FloatArray: ...
 def to_db(s: FloatArray, *, amplitude: bool, reference: float, amin: float, top_db: Optional[float], n_jobs: int) -> FloatArray: ...
 
+# --- render ---
+
+def render_png(values: FloatArray, path: str, *, cmap: str, size: Optional[tuple[int, int]]) -> None: ...
+def render_gray(values: FloatArray, *, cmap: str, size: Optional[tuple[int, int]]) -> npt.NDArray[np.uint8]: ...
+def waveform_png(
+    y: FloatArray, path: str, *, size: tuple[int, int], color: tuple[int, int, int], scale: float
+) -> None: ...
+
+# --- audio ---
+
+Source = Union[str, bytes]
+
+def load(
+    source: Source, *, hint: Optional[str], sr: Optional[int], mono: bool, offset: float, duration: Optional[float]
+) -> tuple[npt.NDArray[np.float32], int]: ...
+def load_batch(
+    paths: Sequence[str], *, sr: Optional[int], mono: bool, offset: float, duration: Optional[float], n_jobs: int
+) -> list[Union[tuple[npt.NDArray[np.float32], int], Exception]]: ...
+def resample(y: FloatArray, *, orig_sr: float, target_sr: float, n_jobs: int) -> FloatArray: ...
+def get_duration(source: Source, *, hint: Optional[str]) -> float: ...
+
+# --- neighbors ---
+
+class NeighborIndex:
+    """A fitted exact nearest-neighbour index (see ``tunelens.NearestNeighbors``)."""
+
+    def __init__(
+        self,
+        x: NDArray[np.float32] | NDArray[np.float64],
+        *,
+        metric: str = "euclidean",
+        scaler: str | None = None,
+        weights: list[float] | None = None,
+        n_jobs: int = -1,
+    ) -> None: ...
+    def kneighbors(
+        self, x: NDArray[np.float32] | NDArray[np.float64] | None, n_neighbors: int, *, n_jobs: int = -1
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...
+    def radius_neighbors(
+        self, x: NDArray[np.float32] | NDArray[np.float64] | None, radius: float, *, n_jobs: int = -1
+    ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.int64]]]: ...
+    @property
+    def n_samples(self) -> int: ...
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def offset(self) -> NDArray[np.float64]: ...
+    @property
+    def scale(self) -> NDArray[np.float64]: ...
+    @property
+    def weights(self) -> NDArray[np.float64]: ...
+
+def kmeans_fit(
+    x: NDArray[np.float32] | NDArray[np.float64],
+    n_clusters: int,
+    *,
+    n_init: int = 1,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    seed: int = 0,
+    n_jobs: int = -1,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int]: ...
+def kmeans_assign(
+    x: NDArray[np.float32] | NDArray[np.float64], centers: NDArray[np.float64], *, n_jobs: int = -1
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]: ...
+def silhouette_score(
+    x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64], *, n_jobs: int = -1
+) -> float: ...
+def davies_bouldin_score(x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64]) -> float: ...
+def pca_fit(
+    x: NDArray[np.float32] | NDArray[np.float64], *, n_jobs: int = -1
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def fit_scaler(
+    x: NDArray[np.float32] | NDArray[np.float64], kind: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]: ...
 # --- features ---
 # Frame-valued functions return time-major float64 arrays (..., frames, rows)
 # unless noted; chroma and dct keep the input's float type.

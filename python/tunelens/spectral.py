@@ -126,7 +126,7 @@ def stft(
         bad lengths or windows.
     """
     y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-    spec = _bins_first(_core.stft(y, **args, n_jobs=n_jobs))
+    spec = _bins_first(_core.stft(y, stft=args, n_jobs=n_jobs))
     if dtype is not None:
         spec = spec.astype(dtype, copy=False)
     if out is None:
@@ -242,23 +242,24 @@ def melspectrogram(
     np.ndarray [shape=(..., n_mels, n_frames)]
         Mel spectrogram, float32 for float32 input.
     """
-    unknown = set(kwargs) - {"n_mels", "fmin", "fmax", "htk", "norm", "dtype"}
-    if unknown:
-        raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(unknown))}")
-    kwargs.pop("dtype", None)
-    mel = dict(n_mels=kwargs.get("n_mels", 128), fmin=kwargs.get("fmin", 0.0), fmax=kwargs.get("fmax"),
-               htk=kwargs.get("htk", False), norm=kwargs.get("norm", "slaney"))
+    mel = _mel_options(sr, kwargs)
     if S is not None:
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must have shape (..., 1 + n_fft // 2, n_frames), got {S.shape}")
-        margs = _mel_args(sr, 2 * (S.shape[-2] - 1), **mel)
-        return _bins_first(_core.mel_apply(S, **margs, n_jobs=n_jobs))
+        return _bins_first(_core.mel_apply(S, mel=mel, n_jobs=n_jobs))
     if y is None:
         raise InvalidParameterError("melspectrogram needs audio y= or a spectrogram S=")
     y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-    margs = _mel_args(sr, args["n_fft"], **mel)
-    return _bins_first(_core.melspectrogram(y, **args, **_mel_core(margs), power=_power(power), n_jobs=n_jobs))
+    return _bins_first(_core.melspectrogram(y, stft=args, mel=mel, power=_power(power), n_jobs=n_jobs))
+
+
+def _mel_options(sr: Any, kwargs: dict) -> dict:
+    """Mel filter options from ``melspectrogram``'s ``**kwargs`` (``dtype`` is accepted and ignored)."""
+    unknown = set(kwargs) - {"n_mels", "fmin", "fmax", "htk", "norm", "dtype"}
+    if unknown:
+        raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(unknown))}")
+    return _mel_args(sr, **{k: v for k, v in kwargs.items() if k != "dtype"})
 
 
 def melspectrogram_batch(
@@ -294,10 +295,7 @@ def melspectrogram_batch(
         spectrogram, or the :class:`~tunelens.TunelensError` (not raised) that
         this signal caused (too short, not finite ...). No input is dropped.
     """
-    mel = dict(n_mels=kwargs.pop("n_mels", 128), fmin=kwargs.pop("fmin", 0.0), fmax=kwargs.pop("fmax", None),
-               htk=kwargs.pop("htk", False), norm=kwargs.pop("norm", "slaney"))
-    if kwargs:
-        raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(kwargs))}")
+    mel = _mel_options(sr, kwargs)
     signals: list[Any] = []
     errors: dict[int, TunelensError] = {}
     for i, y in enumerate(ys):
@@ -312,14 +310,8 @@ def melspectrogram_batch(
     args = _stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
     if args["pad_mode"] not in _CORE_PAD_MODES:
         raise InvalidParameterError(f"pad_mode={pad_mode!r} is not supported in batches; use one of {_CORE_PAD_MODES}")
-    margs = _mel_core(_mel_args(sr, args["n_fft"], **mel))
-    results = _core.melspectrogram_batch(signals, **args, **margs, power=_power(power), n_jobs=n_jobs)
+    results = _core.melspectrogram_batch(signals, stft=args, mel=mel, power=_power(power), n_jobs=n_jobs)
     return [errors.get(i, r if isinstance(r, Exception) else _bins_first(r)) for i, r in enumerate(results)]
-
-
-def _mel_core(margs: dict) -> dict:
-    """Mel keywords for the fused core calls (``n_fft`` comes from the STFT arguments)."""
-    return {k: v for k, v in margs.items() if k != "n_fft"}
 
 
 def _power(power: Any) -> float:

@@ -8,13 +8,17 @@ use super::Float;
 
 /// The cached forward real FFT of length `n`.
 pub fn forward<T: Float>(n: usize) -> Arc<dyn RealToComplex<T>> {
-    let mut planner = T::fft_planner().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut planner = T::fft_planner()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     planner.plan_fft_forward(n)
 }
 
 /// The cached inverse real FFT of length `n` (unnormalised, like FFTW/realfft).
 pub fn inverse<T: Float>(n: usize) -> Arc<dyn ComplexToReal<T>> {
-    let mut planner = T::fft_planner().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut planner = T::fft_planner()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     planner.plan_fft_inverse(n)
 }
 
@@ -29,6 +33,8 @@ mod tests {
         let plan = forward::<f64>(8);
         let mut out = plan.make_output_vec();
         plan.process(&mut x, &mut out).unwrap();
-        assert!(out.iter().all(|c| (c.re - 1.0).abs() < 1e-12 && c.im.abs() < 1e-12));
+        assert!(out
+            .iter()
+            .all(|c| (c.re - 1.0).abs() < 1e-12 && c.im.abs() < 1e-12));
     }
 }

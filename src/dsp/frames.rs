@@ -49,16 +49,34 @@ impl PadMode {
             PadMode::Reflect => {
                 let period = 2 * (n - 1);
                 let m = i.rem_euclid(period);
-                if m >= n { period - m } else { m }
+                if m >= n {
+                    period - m
+                } else {
+                    m
+                }
             }
             PadMode::Symmetric => {
                 let period = 2 * n;
                 let m = i.rem_euclid(period);
-                if m >= n { period - 1 - m } else { m }
+                if m >= n {
+                    period - 1 - m
+                } else {
+                    m
+                }
             }
         };
         Some(mapped as usize)
     }
+}
+
+/// Checks an analysis's frame length and hop (both positive).
+pub fn check_lengths(n_fft: usize, hop_length: usize) -> Result<()> {
+    ensure(n_fft > 0, "n_fft", || {
+        "must be a positive number of samples, not 0".into()
+    })?;
+    ensure(hop_length > 0, "hop_length", || {
+        "must be a positive number of samples, not 0".into()
+    })
 }
 
 /// Where each analysis frame of a signal starts, as librosa frames it.
@@ -81,8 +99,7 @@ impl Framing {
     /// with `pad = n_fft / 2` when `center`. Errors, like librosa, when even the
     /// padded signal is shorter than one frame.
     pub fn new(len: usize, n_fft: usize, hop_length: usize, center: bool) -> Result<Self> {
-        ensure(n_fft > 0, "n_fft", || "must be a positive number of samples, not 0".into())?;
-        ensure(hop_length > 0, "hop_length", || "must be a positive number of samples, not 0".into())?;
+        check_lengths(n_fft, hop_length)?;
         let pad = if center { n_fft / 2 } else { 0 };
         let padded = len + 2 * pad;
         ensure(padded >= n_fft, "n_fft", || {
@@ -92,12 +109,25 @@ impl Framing {
                 format!("n_fft={n_fft} is too large for uncentered analysis of input signal of length={len}")
             }
         })?;
-        Ok(Framing { n_fft, hop_length, pad, n_frames: 1 + (padded - n_fft) / hop_length, len })
+        Ok(Framing {
+            n_fft,
+            hop_length,
+            pad,
+            n_frames: 1 + (padded - n_fft) / hop_length,
+            len,
+        })
     }
 
     /// Writes frame `t` of `signal`, multiplied by `window`, into `out`
     /// (all three of length `n_fft`; `signal.len() == self.len`).
-    pub fn windowed_frame<T: super::Float>(&self, signal: &[T], t: usize, window: &[T], mode: PadMode, out: &mut [T]) {
+    pub fn windowed_frame<T: super::Float>(
+        &self,
+        signal: &[T],
+        t: usize,
+        window: &[T],
+        mode: PadMode,
+        out: &mut [T],
+    ) {
         let start = (t * self.hop_length) as isize - self.pad as isize;
         if start >= 0 && start as usize + self.n_fft <= signal.len() {
             let frame = &signal[start as usize..start as usize + self.n_fft];
@@ -106,7 +136,9 @@ impl Framing {
             }
         } else {
             for (k, (o, &w)) in out.iter_mut().zip(window).enumerate() {
-                let x = mode.source(start + k as isize, signal.len()).map_or(T::zero(), |i| signal[i]);
+                let x = mode
+                    .source(start + k as isize, signal.len())
+                    .map_or(T::zero(), |i| signal[i]);
                 *o = x * w;
             }
         }
@@ -126,22 +158,43 @@ mod tests {
     #[test]
     fn pad_modes_match_numpy() {
         let x = [1.0, 2.0, 3.0];
-        assert_eq!(padded(PadMode::Constant, &x, 2), vec![0., 0., 1., 2., 3., 0., 0.]);
-        assert_eq!(padded(PadMode::Edge, &x, 2), vec![1., 1., 1., 2., 3., 3., 3.]);
-        assert_eq!(padded(PadMode::Reflect, &x, 2), vec![3., 2., 1., 2., 3., 2., 1.]);
-        assert_eq!(padded(PadMode::Symmetric, &x, 2), vec![2., 1., 1., 2., 3., 3., 2.]);
+        assert_eq!(
+            padded(PadMode::Constant, &x, 2),
+            vec![0., 0., 1., 2., 3., 0., 0.]
+        );
+        assert_eq!(
+            padded(PadMode::Edge, &x, 2),
+            vec![1., 1., 1., 2., 3., 3., 3.]
+        );
+        assert_eq!(
+            padded(PadMode::Reflect, &x, 2),
+            vec![3., 2., 1., 2., 3., 2., 1.]
+        );
+        assert_eq!(
+            padded(PadMode::Symmetric, &x, 2),
+            vec![2., 1., 1., 2., 3., 3., 2.]
+        );
         // np.pad([1, 2, 3], 5, mode="reflect"): reflections repeat.
-        assert_eq!(padded(PadMode::Reflect, &x, 5), vec![2., 1., 2., 3., 2., 1., 2., 3., 2., 1., 2., 3., 2.]);
+        assert_eq!(
+            padded(PadMode::Reflect, &x, 5),
+            vec![2., 1., 2., 3., 2., 1., 2., 3., 2., 1., 2., 3., 2.]
+        );
         assert_eq!(padded(PadMode::Reflect, &[7.0], 2), vec![7.0; 5]);
     }
 
     #[test]
     fn frame_counts_like_librosa() {
         // librosa: 1 + len // hop frames when centered.
-        assert_eq!(Framing::new(22050, 2048, 512, true).unwrap().n_frames, 1 + 22050 / 512);
+        assert_eq!(
+            Framing::new(22050, 2048, 512, true).unwrap().n_frames,
+            1 + 22050 / 512
+        );
         assert_eq!(Framing::new(2048, 2048, 512, false).unwrap().n_frames, 1);
         assert_eq!(Framing::new(0, 2048, 512, true).unwrap().n_frames, 1);
-        assert!(matches!(Framing::new(100, 2048, 512, false), Err(Error::InvalidParameter { name: "n_fft", .. })));
+        assert!(matches!(
+            Framing::new(100, 2048, 512, false),
+            Err(Error::InvalidParameter { name: "n_fft", .. })
+        ));
         assert!(Framing::new(100, 2048, 0, true).is_err());
     }
 }

@@ -4,6 +4,7 @@ use ndarray::ArrayView2;
 use num_complex::Complex;
 use rayon::prelude::*;
 
+use super::frames::check_lengths;
 use super::{fft, window, Float};
 use crate::error::{ensure, Result};
 
@@ -27,16 +28,35 @@ pub struct IstftParams<T> {
 
 impl<T: Float> IstftParams<T> {
     /// Validates parameters for a spectrogram with `n_bins` frequency bins.
-    pub fn new(n_bins: usize, n_fft: usize, hop_length: usize, win: &[f64], center: bool, length: Option<usize>) -> Result<Self> {
+    pub fn new(
+        n_bins: usize,
+        n_fft: usize,
+        hop_length: usize,
+        win: &[f64],
+        center: bool,
+        length: Option<usize>,
+    ) -> Result<Self> {
         ensure(n_fft > 0 && n_fft / 2 + 1 == n_bins, "n_fft", || {
             format!("n_fft={n_fft} does not fit a spectrogram with {n_bins} frequency bins (expects 1 + n_fft/2 bins)")
         })?;
-        ensure(hop_length > 0, "hop_length", || "must be a positive number of samples, not 0".into())?;
+        check_lengths(n_fft, hop_length)?;
         ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
-            format!("the window has {} samples; it must have between 1 and n_fft={n_fft}", win.len())
+            format!(
+                "the window has {} samples; it must have between 1 and n_fft={n_fft}",
+                win.len()
+            )
         })?;
-        let window = window::pad_center(win, n_fft).into_iter().map(T::of).collect();
-        Ok(IstftParams { n_fft, hop_length, window, center, length })
+        let window = window::pad_center(win, n_fft)
+            .into_iter()
+            .map(T::of)
+            .collect();
+        Ok(IstftParams {
+            n_fft,
+            hop_length,
+            window,
+            center,
+            length,
+        })
     }
 
     /// Frames used and output length for a spectrogram of `frames` frames.
@@ -54,14 +74,23 @@ impl<T: Float> IstftParams<T> {
 }
 
 /// Reconstructs one signal per `(bins, frames)` spectrogram view (any strides).
-pub fn istft<T: Float>(spectrograms: &[ArrayView2<'_, Complex<T>>], params: &IstftParams<T>) -> Result<Vec<Vec<T>>> {
-    spectrograms.par_iter().map(|s| istft_one(s, params)).collect()
+pub fn istft<T: Float>(
+    spectrograms: &[ArrayView2<'_, Complex<T>>],
+    params: &IstftParams<T>,
+) -> Result<Vec<Vec<T>>> {
+    spectrograms
+        .par_iter()
+        .map(|s| istft_one(s, params))
+        .collect()
 }
 
 fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) -> Result<Vec<T>> {
     let (n_bins, frames) = spec.dim();
     ensure(n_bins == p.n_fft / 2 + 1, "stft_matrix", || {
-        format!("has {n_bins} frequency bins, expected 1 + n_fft/2 = {}", p.n_fft / 2 + 1)
+        format!(
+            "has {n_bins} frequency bins, expected 1 + n_fft/2 = {}",
+            p.n_fft / 2 + 1
+        )
     })?;
     let (n_frames, out_len) = p.geometry(frames);
     let (n_fft, hop) = (p.n_fft, p.hop_length);
@@ -90,7 +119,11 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
                 }
                 let _ = plan.process_with_scratch(&mut bins, &mut frame, &mut scratch);
                 let offset = (t - first) * hop;
-                for ((o, &x), &w) in segment[offset..offset + n_fft].iter_mut().zip(&frame).zip(&p.window) {
+                for ((o, &x), &w) in segment[offset..offset + n_fft]
+                    .iter_mut()
+                    .zip(&frame)
+                    .zip(&p.window)
+                {
                     *o = *o + x * scale * w;
                 }
             }
@@ -129,7 +162,9 @@ mod tests {
 
     #[test]
     fn inverts_the_stft() {
-        let y: Array1<f64> = (0..4000).map(|i| ((i as f64) * 0.013).sin() * ((i as f64) * 0.0007).cos()).collect();
+        let y: Array1<f64> = (0..4000)
+            .map(|i| ((i as f64) * 0.013).sin() * ((i as f64) * 0.0007).cos())
+            .collect();
         let sp = StftParams::<f64>::librosa(256).unwrap();
         let s = stft(&[y.view()], &sp).unwrap();
         // (frames, bins) -> (bins, frames) view, as the Python layer passes it.

@@ -42,7 +42,13 @@ fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
     }
     let step = (stop - start) / (n - 1) as f64;
     let mut v: Vec<f64> = (0..n)
-        .map(|i| if step == 0.0 { i as f64 / (n - 1) as f64 * (stop - start) + start } else { i as f64 * step + start })
+        .map(|i| {
+            if step == 0.0 {
+                i as f64 / (n - 1) as f64 * (stop - start) + start
+            } else {
+                i as f64 * step + start
+            }
+        })
         .collect();
     if let Some(last) = v.last_mut() {
         *last = stop;
@@ -56,7 +62,10 @@ pub fn mel_frequencies(n_mels: usize, fmin: f64, fmax: f64, htk: bool) -> Vec<f6
     if n_mels == 0 {
         return Vec::new();
     }
-    linspace(hz_to_mel(fmin, htk), hz_to_mel(fmax, htk), n_mels).into_iter().map(|m| mel_to_hz(m, htk)).collect()
+    linspace(hz_to_mel(fmin, htk), hz_to_mel(fmax, htk), n_mels)
+        .into_iter()
+        .map(|m| mel_to_hz(m, htk))
+        .collect()
 }
 
 /// Center frequency (Hz) of each of the `1 + n_fft/2` FFT bins
@@ -99,7 +108,15 @@ pub struct MelParams {
 impl MelParams {
     /// librosa's defaults: 128 Slaney-normalised bands from 0 Hz to `sr / 2`.
     pub fn librosa(sr: f64, n_fft: usize) -> Self {
-        MelParams { sr, n_fft, n_mels: 128, fmin: 0.0, fmax: sr / 2.0, htk: false, norm: MelNorm::Slaney }
+        MelParams {
+            sr,
+            n_fft,
+            n_mels: 128,
+            fmin: 0.0,
+            fmax: sr / 2.0,
+            htk: false,
+            norm: MelNorm::Slaney,
+        }
     }
 }
 
@@ -124,14 +141,20 @@ impl MelBasis {
     /// triangles computed in float64, stored as float32, then normalised in
     /// float64 and rounded to float32 again.
     pub fn new(p: &MelParams) -> Result<Self> {
-        ensure(p.sr > 0.0 && p.sr.is_finite(), "sr", || format!("must be a positive sample rate in Hz, got {}", p.sr))?;
+        ensure(p.sr > 0.0 && p.sr.is_finite(), "sr", || {
+            format!("must be a positive sample rate in Hz, got {}", p.sr)
+        })?;
         ensure(p.n_fft > 0, "n_fft", || "must be positive".into())?;
-        ensure(p.fmin >= 0.0 && p.fmin.is_finite(), "fmin", || format!("must be >= 0 Hz, got {}", p.fmin))?;
+        ensure(p.fmin >= 0.0 && p.fmin.is_finite(), "fmin", || {
+            format!("must be >= 0 Hz, got {}", p.fmin)
+        })?;
         ensure(p.fmax.is_finite() && p.fmax > p.fmin, "fmax", || {
             format!("must be greater than fmin={} Hz, got {}", p.fmin, p.fmax)
         })?;
         if let MelNorm::Lp(q) = p.norm {
-            ensure(q > 0.0, "norm", || format!("must be 'slaney', None or a positive number, got {q}"))?;
+            ensure(q > 0.0, "norm", || {
+                format!("must be 'slaney', None or a positive number, got {q}")
+            })?;
         }
         let n_bins = p.n_fft / 2 + 1;
         let fftfreqs = fft_frequencies(p.sr, p.n_fft);
@@ -150,7 +173,11 @@ impl MelBasis {
                 MelNorm::Lp(q) => {
                     let norm = lp_norm(row, q);
                     // librosa's util.normalize leaves rows below `tiny` unscaled.
-                    if norm < f32::MIN_POSITIVE as f64 { 1.0 } else { 1.0 / norm }
+                    if norm < f32::MIN_POSITIVE as f64 {
+                        1.0
+                    } else {
+                        1.0 / norm
+                    }
                 }
             };
             if scale != 1.0 {
@@ -166,8 +193,17 @@ impl MelBasis {
                 (start, end)
             })
             .collect();
-        let has_empty_filters = ranges.iter().zip(&mel_f).any(|(&(s, e), &f)| s == e && f != 0.0);
-        Ok(MelBasis { weights, n_mels: p.n_mels, n_bins, ranges, has_empty_filters })
+        let has_empty_filters = ranges
+            .iter()
+            .zip(&mel_f)
+            .any(|(&(s, e), &f)| s == e && f != 0.0);
+        Ok(MelBasis {
+            weights,
+            n_mels: p.n_mels,
+            n_bins,
+            ranges,
+            has_empty_filters,
+        })
     }
 
     /// The nonzero weights in type `T`, ready for [`SparseMel::apply`].
@@ -176,9 +212,17 @@ impl MelBasis {
             .ranges
             .iter()
             .zip(self.weights.chunks(self.n_bins.max(1)))
-            .map(|(&(start, end), row)| (start, row[start..end].iter().map(|&w| T::of(w as f64)).collect()))
+            .map(|(&(start, end), row)| {
+                (
+                    start,
+                    row[start..end].iter().map(|&w| T::of(w as f64)).collect(),
+                )
+            })
             .collect();
-        SparseMel { bands, n_bins: self.n_bins }
+        SparseMel {
+            bands,
+            n_bins: self.n_bins,
+        }
     }
 }
 
@@ -196,14 +240,20 @@ impl<T: Float> SparseMel<T> {
     /// Applies the filter bank to one frame's spectrum (`n_bins` values), writing one value per band.
     pub fn apply(&self, spectrum: &[T], out: &mut [T]) {
         for (o, (start, w)) in out.iter_mut().zip(&self.bands) {
-            *o = w.iter().zip(&spectrum[*start..*start + w.len()]).fold(T::zero(), |acc, (&w, &s)| acc + w * s);
+            *o = w
+                .iter()
+                .zip(&spectrum[*start..*start + w.len()])
+                .fold(T::zero(), |acc, (&w, &s)| acc + w * s);
         }
     }
 
     /// As [`SparseMel::apply`] for a spectrum whose bin `k` is `spectrum(k)` (strided columns).
     pub fn apply_with(&self, spectrum: impl Fn(usize) -> T, out: &mut [T]) {
         for (o, (start, w)) in out.iter_mut().zip(&self.bands) {
-            *o = w.iter().enumerate().fold(T::zero(), |acc, (j, &w)| acc + w * spectrum(start + j));
+            *o = w
+                .iter()
+                .enumerate()
+                .fold(T::zero(), |acc, (j, &w)| acc + w * spectrum(start + j));
         }
     }
 }
@@ -212,7 +262,10 @@ fn lp_norm(row: &[f32], p: f64) -> f64 {
     if p.is_infinite() {
         row.iter().fold(0f64, |m, &w| m.max((w as f64).abs()))
     } else {
-        row.iter().map(|&w| (w as f64).abs().powf(p)).sum::<f64>().powf(1.0 / p)
+        row.iter()
+            .map(|&w| (w as f64).abs().powf(p))
+            .sum::<f64>()
+            .powf(1.0 / p)
     }
 }
 
@@ -222,7 +275,10 @@ impl std::str::FromStr for MelNorm {
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "slaney" => Ok(MelNorm::Slaney),
-            other => Err(Error::param("norm", format!("unsupported norm '{other}' (use 'slaney', None or a number)"))),
+            other => Err(Error::param(
+                "norm",
+                format!("unsupported norm '{other}' (use 'slaney', None or a number)"),
+            )),
         }
     }
 }
@@ -257,8 +313,16 @@ mod tests {
             let sum: f64 = row.iter().map(|&w| w as f64).sum();
             assert!((out[m] - sum).abs() < 1e-9);
         }
-        let many = MelBasis::new(&MelParams { n_mels: 256, ..MelParams::librosa(8000.0, 256) }).unwrap();
+        let many = MelBasis::new(&MelParams {
+            n_mels: 256,
+            ..MelParams::librosa(8000.0, 256)
+        })
+        .unwrap();
         assert!(many.has_empty_filters);
-        assert!(MelBasis::new(&MelParams { fmax: 0.0, ..MelParams::librosa(8000.0, 256) }).is_err());
+        assert!(MelBasis::new(&MelParams {
+            fmax: 0.0,
+            ..MelParams::librosa(8000.0, 256)
+        })
+        .is_err());
     }
 }

@@ -22,18 +22,30 @@ fn magnitude_pow<T: Float>(x: Complex<T>, power: T) -> T {
 }
 
 fn check_power(power: f64) -> Result<()> {
-    ensure(power > 0.0 && power.is_finite(), "power", || format!("must be a positive exponent (1 = magnitude, 2 = power), got {power}"))
+    ensure(power > 0.0 && power.is_finite(), "power", || {
+        format!("must be a positive exponent (1 = magnitude, 2 = power), got {power}")
+    })
 }
 
 /// `|STFT|^power` of each channel: `channels × frames × bins`.
-pub fn power_spectrogram<T: Float>(channels: &[ArrayView1<'_, T>], params: &StftParams<T>, power: f64) -> Result<FrameMatrix<T>> {
+pub fn power_spectrogram<T: Float>(
+    channels: &[ArrayView1<'_, T>],
+    params: &StftParams<T>,
+    power: f64,
+) -> Result<FrameMatrix<T>> {
     check_power(power)?;
     let p = T::of(power);
-    map_frames(channels, params, params.n_bins(), || (), |_, spectrum, out| {
-        for (o, &x) in out.iter_mut().zip(spectrum) {
-            *o = magnitude_pow(x, p);
-        }
-    })
+    map_frames(
+        channels,
+        params,
+        params.n_bins(),
+        || (),
+        |_, spectrum, out| {
+            for (o, &x) in out.iter_mut().zip(spectrum) {
+                *o = magnitude_pow(x, p);
+            }
+        },
+    )
 }
 
 /// Mel spectrogram of each channel (`librosa.feature.melspectrogram`):
@@ -64,27 +76,39 @@ pub fn mel_spectrogram<T: Float>(
 
 /// Applies a mel filter bank to precomputed spectrogram columns (one
 /// `n_bins`-long view per frame, any strides): `columns.len() × n_mels`.
-pub fn mel_from_columns<T: Float>(columns: &[ArrayView1<'_, T>], basis: &MelBasis) -> Result<Vec<T>> {
+pub fn mel_from_columns<T: Float>(
+    columns: &[ArrayView1<'_, T>],
+    basis: &MelBasis,
+) -> Result<Vec<T>> {
     if let Some(col) = columns.iter().find(|c| c.len() != basis.n_bins) {
         return Err(Error::param(
             "S",
-            format!("has {} frequency bins but the mel basis expects 1 + n_fft/2 = {}", col.len(), basis.n_bins),
+            format!(
+                "has {} frequency bins but the mel basis expects 1 + n_fft/2 = {}",
+                col.len(),
+                basis.n_bins
+            ),
         ));
     }
     let mut out = vec![T::zero(); columns.len() * basis.n_mels];
     let sparse = basis.sparse::<T>();
     if basis.n_mels > 0 {
-        out.par_chunks_mut(basis.n_mels).zip(columns.par_iter()).for_each(|(o, col)| match col.as_slice() {
-            Some(s) => sparse.apply(s, o),
-            None => sparse.apply_with(|k| col[k], o),
-        });
+        out.par_chunks_mut(basis.n_mels)
+            .zip(columns.par_iter())
+            .for_each(|(o, col)| match col.as_slice() {
+                Some(s) => sparse.apply(s, o),
+                None => sparse.apply_with(|k| col[k], o),
+            });
     }
     Ok(out)
 }
 
 fn check_basis(basis: &MelBasis, n_bins: usize) -> Result<()> {
     ensure(basis.n_bins == n_bins, "n_fft", || {
-        format!("mel basis has {} bins but the STFT has {n_bins}", basis.n_bins)
+        format!(
+            "mel basis has {} bins but the STFT has {n_bins}",
+            basis.n_bins
+        )
     })
 }
 
@@ -96,14 +120,20 @@ mod tests {
     use ndarray::Array1;
 
     fn clip() -> Array1<f32> {
-        (0..5000).map(|i| ((i as f32) * 0.05).sin() + 0.3 * ((i as f32) * 0.31).cos()).collect()
+        (0..5000)
+            .map(|i| ((i as f32) * 0.05).sin() + 0.3 * ((i as f32) * 0.31).cos())
+            .collect()
     }
 
     #[test]
     fn fused_mel_equals_basis_times_power() {
         let y = clip();
         let params = StftParams::<f32>::librosa(512).unwrap();
-        let basis = MelBasis::new(&MelParams { n_mels: 40, ..MelParams::librosa(22050.0, 512) }).unwrap();
+        let basis = MelBasis::new(&MelParams {
+            n_mels: 40,
+            ..MelParams::librosa(22050.0, 512)
+        })
+        .unwrap();
         let mel = mel_spectrogram(&[y.view()], &params, 2.0, &basis).unwrap();
         let s = stft(&[y.view()], &params).unwrap();
         for t in [0, 3, mel.n_frames - 1] {
@@ -112,7 +142,10 @@ mod tests {
                     .map(|k| basis.weights[m * 257 + k] as f64 * s.get(0, t, k).norm_sqr() as f64)
                     .sum();
                 let got = mel.get(0, t, m) as f64;
-                assert!((got - want).abs() <= 1e-5 * want.abs().max(1e-3), "t={t} m={m}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() <= 1e-5 * want.abs().max(1e-3),
+                    "t={t} m={m}: {got} vs {want}"
+                );
             }
         }
         // The same through precomputed power columns.

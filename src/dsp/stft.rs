@@ -11,7 +11,7 @@ use ndarray::ArrayView1;
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use super::frames::{Framing, PadMode};
+use super::frames::{check_lengths, Framing, PadMode};
 use super::{fft, window, Float};
 use crate::error::{ensure, Error, Result};
 
@@ -37,20 +37,45 @@ impl<T: Float> StftParams<T> {
     /// librosa's defaults for `n_fft`: periodic Hann, `hop_length = n_fft / 4`,
     /// centered, zero padding.
     pub fn librosa(n_fft: usize) -> Result<Self> {
-        Self::new(n_fft, (n_fft / 4).max(1), &window::hann(n_fft), true, PadMode::Constant)
+        Self::new(
+            n_fft,
+            (n_fft / 4).max(1),
+            &window::hann(n_fft),
+            true,
+            PadMode::Constant,
+        )
     }
 
     /// Parameters with an explicit window of `win_length <= n_fft` samples,
     /// centered in `n_fft` as librosa does.
-    pub fn new(n_fft: usize, hop_length: usize, win: &[f64], center: bool, pad_mode: PadMode) -> Result<Self> {
-        ensure(n_fft > 0, "n_fft", || "must be a positive number of samples, not 0".into())?;
-        ensure(hop_length > 0, "hop_length", || "must be a positive number of samples, not 0".into())?;
+    pub fn new(
+        n_fft: usize,
+        hop_length: usize,
+        win: &[f64],
+        center: bool,
+        pad_mode: PadMode,
+    ) -> Result<Self> {
+        check_lengths(n_fft, hop_length)?;
         ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
-            format!("the window has {} samples; it must have between 1 and n_fft={n_fft}", win.len())
+            format!(
+                "the window has {} samples; it must have between 1 and n_fft={n_fft}",
+                win.len()
+            )
         })?;
-        ensure(win.iter().all(|w| w.is_finite()), "window", || "window values must be finite".into())?;
-        let window = window::pad_center(win, n_fft).into_iter().map(T::of).collect();
-        Ok(StftParams { n_fft, hop_length, window, center, pad_mode })
+        ensure(win.iter().all(|w| w.is_finite()), "window", || {
+            "window values must be finite".into()
+        })?;
+        let window = window::pad_center(win, n_fft)
+            .into_iter()
+            .map(T::of)
+            .collect();
+        Ok(StftParams {
+            n_fft,
+            hop_length,
+            window,
+            center,
+            pad_mode,
+        })
     }
 
     /// Number of frequency bins, `1 + n_fft / 2`.
@@ -60,9 +85,11 @@ impl<T: Float> StftParams<T> {
 
     /// Frame geometry for a signal of `len` samples.
     pub fn framing(&self, len: usize) -> Result<Framing> {
-        ensure(len > 0 || !self.center || self.pad_mode == PadMode::Constant, "pad_mode", || {
-            "an empty signal can only be padded with pad_mode='constant'".into()
-        })?;
+        ensure(
+            len > 0 || !self.center || self.pad_mode == PadMode::Constant,
+            "pad_mode",
+            || "an empty signal can only be padded with pad_mode='constant'".into(),
+        )?;
         Framing::new(len, self.n_fft, self.hop_length, self.center)
     }
 }
@@ -90,12 +117,16 @@ impl<O: Copy> FrameMatrix<O> {
 
 /// Checks that audio samples are all finite, naming the argument like librosa.
 pub fn check_finite<T: Float>(signal: &[T], name: &'static str) -> Result<()> {
-    ensure(signal.iter().all(|x| x.is_finite()), name, || "audio buffer is not finite everywhere (NaN or inf)".into())
+    ensure(signal.iter().all(|x| x.is_finite()), name, || {
+        "audio buffer is not finite everywhere (NaN or inf)".into()
+    })
 }
 
 /// A signal as one contiguous slice (copying only strided views).
 pub fn contiguous<'a, T: Float>(signal: &ArrayView1<'a, T>) -> Cow<'a, [T]> {
-    signal.to_slice().map_or_else(|| Cow::Owned(signal.to_vec()), Cow::Borrowed)
+    signal
+        .to_slice()
+        .map_or_else(|| Cow::Owned(signal.to_vec()), Cow::Borrowed)
 }
 
 /// Runs the STFT of every channel (all of one length) and lets `emit` turn each
@@ -126,28 +157,64 @@ where
     let n_frames = framing.n_frames;
     let mut data = vec![O::default(); channels.len() * n_frames * width];
     if width == 0 {
-        return Ok(FrameMatrix { data, channels: channels.len(), n_frames, width });
+        return Ok(FrameMatrix {
+            data,
+            channels: channels.len(),
+            n_frames,
+            width,
+        });
     }
-    data.par_chunks_mut(n_frames * width).zip(signals.par_iter()).for_each(|(out, signal)| {
-        out.par_chunks_mut(FRAMES_PER_TASK * width).enumerate().for_each_init(
-            || (plan.make_input_vec(), plan.make_output_vec(), plan.make_scratch_vec(), init()),
-            |(frame, spectrum, scratch, state), (block, out)| {
-                for (i, out) in out.chunks_mut(width).enumerate() {
-                    let t = block * FRAMES_PER_TASK + i;
-                    framing.windowed_frame(signal, t, &params.window, params.pad_mode, frame);
-                    // Lengths come from the plan itself, so this cannot fail.
-                    let _ = plan.process_with_scratch(frame, spectrum, scratch);
-                    emit(state, spectrum, out);
-                }
-            },
-        );
-    });
-    Ok(FrameMatrix { data, channels: channels.len(), n_frames, width })
+    data.par_chunks_mut(n_frames * width)
+        .zip(signals.par_iter())
+        .for_each(|(out, signal)| {
+            out.par_chunks_mut(FRAMES_PER_TASK * width)
+                .enumerate()
+                .for_each_init(
+                    || {
+                        (
+                            plan.make_input_vec(),
+                            plan.make_output_vec(),
+                            plan.make_scratch_vec(),
+                            init(),
+                        )
+                    },
+                    |(frame, spectrum, scratch, state), (block, out)| {
+                        for (i, out) in out.chunks_mut(width).enumerate() {
+                            let t = block * FRAMES_PER_TASK + i;
+                            framing.windowed_frame(
+                                signal,
+                                t,
+                                &params.window,
+                                params.pad_mode,
+                                frame,
+                            );
+                            // Lengths come from the plan itself, so this cannot fail.
+                            let _ = plan.process_with_scratch(frame, spectrum, scratch);
+                            emit(state, spectrum, out);
+                        }
+                    },
+                );
+        });
+    Ok(FrameMatrix {
+        data,
+        channels: channels.len(),
+        n_frames,
+        width,
+    })
 }
 
 /// The complex STFT of each channel: `channels × frames × (1 + n_fft/2)`.
-pub fn stft<T: Float>(channels: &[ArrayView1<'_, T>], params: &StftParams<T>) -> Result<FrameMatrix<Complex<T>>> {
-    map_frames(channels, params, params.n_bins(), || (), |_, spectrum, out| out.copy_from_slice(spectrum))
+pub fn stft<T: Float>(
+    channels: &[ArrayView1<'_, T>],
+    params: &StftParams<T>,
+) -> Result<FrameMatrix<Complex<T>>> {
+    map_frames(
+        channels,
+        params,
+        params.n_bins(),
+        || (),
+        |_, spectrum, out| out.copy_from_slice(spectrum),
+    )
 }
 
 #[cfg(test)]
@@ -160,7 +227,11 @@ mod tests {
         let n = w.len();
         (0..n).fold(Complex::new(0.0, 0.0), |acc, j| {
             let i = start + j as isize;
-            let v = if i >= 0 && (i as usize) < x.len() { x[i as usize] } else { 0.0 };
+            let v = if i >= 0 && (i as usize) < x.len() {
+                x[i as usize]
+            } else {
+                0.0
+            };
             let ang = -2.0 * std::f64::consts::PI * (k * j) as f64 / n as f64;
             acc + Complex::from_polar(v * w[j], ang)
         })
@@ -168,7 +239,9 @@ mod tests {
 
     #[test]
     fn matches_direct_dft_with_centering() {
-        let x: Vec<f64> = (0..300).map(|i| ((i * 7 % 13) as f64 - 6.0) / 6.0).collect();
+        let x: Vec<f64> = (0..300)
+            .map(|i| ((i * 7 % 13) as f64 - 6.0) / 6.0)
+            .collect();
         let a = Array1::from(x.clone());
         let params = StftParams::<f64>::librosa(64).unwrap();
         let s = stft(&[a.view()], &params).unwrap();
@@ -202,12 +275,24 @@ mod tests {
     fn rejects_bad_input() {
         let p = StftParams::<f32>::librosa(64).unwrap();
         let nan = Array1::from(vec![0.0f32, f32::NAN, 0.0]);
-        assert!(matches!(stft(&[nan.view()], &p), Err(Error::InvalidParameter { name: "y", .. })));
+        assert!(matches!(
+            stft(&[nan.view()], &p),
+            Err(Error::InvalidParameter { name: "y", .. })
+        ));
         let short = Array1::from(vec![0.0f32; 10]);
-        let uncentered = StftParams { center: false, ..p.clone() };
-        assert!(matches!(stft(&[short.view()], &uncentered), Err(Error::InvalidParameter { name: "n_fft", .. })));
+        let uncentered = StftParams {
+            center: false,
+            ..p.clone()
+        };
+        assert!(matches!(
+            stft(&[short.view()], &uncentered),
+            Err(Error::InvalidParameter { name: "n_fft", .. })
+        ));
         let empty = Array1::<f32>::zeros(0);
-        let reflect = StftParams { pad_mode: PadMode::Reflect, ..p };
+        let reflect = StftParams {
+            pad_mode: PadMode::Reflect,
+            ..p
+        };
         assert!(stft(&[empty.view()], &reflect).is_err());
         assert!(StftParams::<f32>::new(64, 16, &[1.0; 65], true, PadMode::Constant).is_err());
     }

@@ -2,7 +2,9 @@
 
 use ndarray::{ArrayD, ArrayView1, ArrayViewD, Axis, Ix1, IxDyn};
 use num_complex::Complex;
-use numpy::{Element, IntoPyArray, PyReadonlyArrayDyn};
+use numpy::{Element, IntoPyArray, PyReadonlyArray2, PyReadonlyArrayDyn};
+
+use super::errors::to_pyerr;
 use pyo3::prelude::*;
 
 use crate::error::{Error, Result};
@@ -27,10 +29,16 @@ pub enum ComplexArray<'py> {
 
 /// The 1-D lanes of `view` along its last axis (one per channel / leading index),
 /// in row-major order of the leading axes, plus the leading shape.
-pub fn last_axis_lanes<'a, T>(view: &ArrayViewD<'a, T>, name: &'static str) -> Result<(Vec<usize>, Vec<ArrayView1<'a, T>>)> {
+pub fn last_axis_lanes<'a, T>(
+    view: &ArrayViewD<'a, T>,
+    name: &'static str,
+) -> Result<(Vec<usize>, Vec<ArrayView1<'a, T>>)> {
     let ndim = view.ndim();
     if ndim == 0 {
-        return Err(Error::param(name, "must have at least one dimension, got a scalar"));
+        return Err(Error::param(
+            name,
+            "must have at least one dimension, got a scalar",
+        ));
     }
     let lead = view.shape()[..ndim - 1].to_vec();
     let mut lanes = Vec::with_capacity(lead.iter().product());
@@ -41,14 +49,82 @@ pub fn last_axis_lanes<'a, T>(view: &ArrayViewD<'a, T>, name: &'static str) -> R
 fn collect_lanes<'a, T>(view: ArrayViewD<'a, T>, out: &mut Vec<ArrayView1<'a, T>>) {
     match view.clone().into_dimensionality::<Ix1>() {
         Ok(lane) => out.push(lane),
-        Err(_) => (0..view.len_of(Axis(0))).for_each(|i| collect_lanes(view.clone().index_axis_move(Axis(0), i), out)),
+        Err(_) => (0..view.len_of(Axis(0)))
+            .for_each(|i| collect_lanes(view.clone().index_axis_move(Axis(0), i), out)),
     }
 }
 
 /// Moves `data` into a new numpy array of shape `lead + tail` without copying.
-pub fn to_numpy<'py, T: Element>(py: Python<'py>, data: Vec<T>, lead: &[usize], tail: &[usize]) -> PyResult<Bound<'py, PyAny>> {
+pub fn to_numpy<'py, T: Element>(
+    py: Python<'py>,
+    data: Vec<T>,
+    lead: &[usize],
+    tail: &[usize],
+) -> PyResult<Bound<'py, PyAny>> {
     let shape: Vec<usize> = lead.iter().chain(tail).copied().collect();
-    let array = ArrayD::from_shape_vec(IxDyn(&shape), data)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("internal shape error: {e}")))?;
+    let array = ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("internal shape error: {e}"))
+    })?;
     Ok(array.into_pyarray(py).into_any())
 }
+
+/// Evaluates `$body` with `$view` bound to the `ArrayViewD` of a [`FloatArray`],
+/// in its own float type (the body is compiled once per type).
+macro_rules! with_float_view {
+    ($array:expr, |$view:ident| $body:expr) => {
+        match $array {
+            $crate::py::arrays::FloatArray::F32(array) => {
+                let $view = array.as_array();
+                $body
+            }
+            $crate::py::arrays::FloatArray::F64(array) => {
+                let $view = array.as_array();
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_float_view;
+
+/// A read-only 2-D float32 or float64 numpy array (any strides, no copy).
+pub enum Table<'py> {
+    /// `float32` data.
+    F32(PyReadonlyArray2<'py, f32>),
+    /// `float64` data.
+    F64(PyReadonlyArray2<'py, f64>),
+}
+
+impl<'py> Table<'py> {
+    /// Borrows `ob` as a 2-D float32/float64 array, or raises
+    /// `InvalidParameterError` naming `name`.
+    pub fn extract(ob: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Self> {
+        if let Ok(a) = ob.extract::<PyReadonlyArray2<'py, f32>>() {
+            return Ok(Table::F32(a));
+        }
+        if let Ok(a) = ob.extract::<PyReadonlyArray2<'py, f64>>() {
+            return Ok(Table::F64(a));
+        }
+        Err(to_pyerr(
+            ob.py(),
+            Error::param(name, "must be a 2-D float32 or float64 numpy array"),
+        ))
+    }
+}
+
+/// Evaluates `$body` with `$view` bound to the `ArrayView2` of a [`Table`],
+/// whatever its element type.
+macro_rules! with_view {
+    ($table:expr, |$view:ident| $body:expr) => {
+        match $table {
+            $crate::py::arrays::Table::F32(a) => {
+                let $view = a.as_array();
+                $body
+            }
+            $crate::py::arrays::Table::F64(a) => {
+                let $view = a.as_array();
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_view;

@@ -15,7 +15,9 @@ use crate::error::Error;
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     MODULE
-        .get_or_try_init(py, || PyModule::import(py, "tunelens.exceptions").map(Bound::unbind))
+        .get_or_try_init(py, || {
+            PyModule::import(py, "tunelens.exceptions").map(Bound::unbind)
+        })
         .map(|m| m.bind(py))
 }
 
@@ -38,15 +40,33 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         let class = exceptions(py)?.getattr(class_name(&err))?;
         let instance = match &err {
             // OSError subclasses carry errno and filename like the builtins do.
-            Error::FileNotFound { path } => class.call1((2, message.clone(), path.display().to_string()))?,
-            Error::Io { path, source } => {
-                class.call1((source.raw_os_error().unwrap_or(5), message.clone(), path.display().to_string()))?
+            Error::FileNotFound { path } => {
+                class.call1((2, message.clone(), path.display().to_string()))?
             }
+            Error::Io { path, source } => class.call1((
+                source.raw_os_error().unwrap_or(5),
+                message.clone(),
+                path.display().to_string(),
+            ))?,
             _ => class.call1((message.clone(),))?,
         };
         Ok(PyErr::from_value(instance))
     };
     build().unwrap_or_else(|import_failure| {
-        PyRuntimeError::new_err(format!("{message} (and tunelens.exceptions failed: {import_failure})"))
+        PyRuntimeError::new_err(format!(
+            "{message} (and tunelens.exceptions failed: {import_failure})"
+        ))
     })
+}
+
+/// `?`-friendly conversion for core results inside binding functions.
+pub trait IntoPyResult<T> {
+    /// Maps the error with [`to_pyerr`].
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for Result<T, Error> {
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_pyerr(py, e))
+    }
 }

@@ -3,12 +3,16 @@
 //! Each file mirrors one core module (`audio.rs` ↔ `crate::audio`, ...). No
 //! algorithm lives here.
 
+mod arrays;
 mod audio;
+mod cluster;
+mod decompose;
 mod detach;
 mod dsp;
 mod errors;
+mod neighbors;
 mod features;
-mod arrays;
+mod render;
 
 use pyo3::prelude::*;
 
@@ -16,7 +20,9 @@ use pyo3::prelude::*;
 /// panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
-    detach::run(py, move || -> crate::error::Result<()> { panic!("{message}") })
+    detach::run(py, move || -> crate::error::Result<()> {
+        panic!("{message}")
+    })
 }
 
 /// The compiled core of tunelens (`tunelens._core`).
@@ -26,6 +32,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     audio::register(m)?;
     dsp::register(m)?;
+    render::register(m)?;
+    neighbors::register(m)?;
+    cluster::register(m)?;
+    decompose::register(m)?;
     features::register(m)?;
     Ok(())
 }

@@ -1,0 +1,467 @@
+//! Decoding with symphonia, converted to float32 exactly as libsndfile does.
+
+use std::fs::File;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use symphonia::core::audio::{AudioBufferRef, Signal};
+use symphonia::core::codecs::{
+    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_MP1, CODEC_TYPE_MP2,
+    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
+};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use super::{wav, Source};
+use crate::error::{Error, Result};
+
+/// Decoded audio at the file's own rate: `channels × frames`, channel-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    /// Samples of each channel, one after the other.
+    pub samples: Vec<f32>,
+    /// Number of channels.
+    pub channels: usize,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+}
+
+/// An opened stream: the demuxer, its audio track's decoder and parameters.
+struct Stream {
+    format: Box<dyn FormatReader>,
+    params: CodecParameters,
+    track_id: u32,
+    sample_rate: u32,
+    channels: usize,
+    n_frames: Option<u64>,
+    /// Packets decode independently (PCM, ADPCM, FLAC): seeking is sample-exact
+    /// and parallel segments need no warm-up.
+    exact_seek: bool,
+    name: PathBuf,
+}
+
+fn decode_error(name: &Path, err: SymphoniaError) -> Error {
+    match err {
+        SymphoniaError::Unsupported(what) => Error::UnsupportedFormat {
+            path: name.to_path_buf(),
+            message: format!("{what} (tunelens decodes wav, aiff, flac, mp3 and ogg/vorbis)"),
+        },
+        SymphoniaError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Decode {
+                path: name.to_path_buf(),
+                message: "the file is empty or truncated before any audio".into(),
+            }
+        }
+        other => Error::Decode {
+            path: name.to_path_buf(),
+            message: other.to_string(),
+        },
+    }
+}
+
+fn open(source: &Source) -> Result<Stream> {
+    let name = source.name();
+    let (media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
+        Source::Path(path) => {
+            let file = File::open(path).map_err(|source| match source.kind() {
+                std::io::ErrorKind::NotFound => Error::FileNotFound { path: path.clone() },
+                _ => Error::Io {
+                    path: path.clone(),
+                    source,
+                },
+            })?;
+            if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(Error::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other("is a directory"),
+                });
+            }
+            (
+                Box::new(file),
+                path.extension().map(|e| e.to_string_lossy().to_lowercase()),
+            )
+        }
+        Source::Bytes { data, hint } => (Box::new(Cursor::new(data.clone())), hint.clone()),
+    };
+    let mut hint = Hint::new();
+    if let Some(ext) = &extension {
+        hint.with_extension(ext);
+    }
+    let stream = MediaSourceStream::new(media, Default::default());
+    let options = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, stream, &options, &MetadataOptions::default())
+        .map_err(|e| decode_error(&name, e))?;
+    let format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: name.clone(),
+            message: "the container holds no audio track".into(),
+        })?;
+    let params = track.codec_params.clone();
+    let sample_rate = params
+        .sample_rate
+        .filter(|&sr| sr > 0)
+        .ok_or_else(|| Error::Decode {
+            path: name.clone(),
+            message: "the audio track declares no sample rate".into(),
+        })?;
+    // Fail early (and name the codec) if no decoder exists for it.
+    symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|e| decode_error(&name, e))?;
+    let channels = params.channels.map(|c| c.count()).unwrap_or(0);
+    // Lossy codecs carry state from packet to packet; PCM, ADPCM and FLAC do not.
+    let exact_seek = ![
+        CODEC_TYPE_MP1,
+        CODEC_TYPE_MP2,
+        CODEC_TYPE_MP3,
+        CODEC_TYPE_VORBIS,
+        CODEC_TYPE_AAC,
+        CODEC_TYPE_OPUS,
+    ]
+    .contains(&params.codec);
+    Ok(Stream {
+        track_id: track.id,
+        format,
+        sample_rate,
+        channels,
+        n_frames: params.n_frames,
+        exact_seek,
+        name,
+        params,
+    })
+}
+
+/// Appends one decoded buffer to per-channel vectors, skipping the first `skip`
+/// frames and keeping at most `keep` frames; returns the frames consumed.
+fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, keep: usize) -> usize {
+    macro_rules! convert {
+        ($buf:expr, $to_f32:expr) => {{
+            let buf = $buf;
+            let frames = buf.frames();
+            let channels = buf.spec().channels.count();
+            if out.len() < channels {
+                out.resize(channels, Vec::new());
+            }
+            let (start, end) = (skip.min(frames), skip.saturating_add(keep).min(frames));
+            for (c, lane) in out.iter_mut().enumerate().take(channels) {
+                lane.extend(buf.chan(c)[start..end].iter().map($to_f32));
+            }
+            frames
+        }};
+    }
+    // libsndfile's integer-to-float conversions (the float32 that soundfile returns).
+    const S8: f32 = 1.0 / 128.0;
+    const S16: f32 = 1.0 / 32768.0;
+    const S24: f32 = 1.0 / 8_388_608.0;
+    const S32: f32 = 1.0 / 2_147_483_648.0;
+    match buffer {
+        AudioBufferRef::U8(b) => convert!(b, |&v: &u8| (v as f32 - 128.0) * S8),
+        AudioBufferRef::S8(b) => convert!(b, |&v: &i8| v as f32 * S8),
+        AudioBufferRef::U16(b) => convert!(b, |&v: &u16| (v as i32 - 32768) as f32 * S16),
+        AudioBufferRef::S16(b) => convert!(b, |&v: &i16| v as f32 * S16),
+        AudioBufferRef::U24(b) => convert!(b, |v: &symphonia::core::sample::u24| (v.inner() as i32
+            - 8_388_608)
+            as f32
+            * S24),
+        AudioBufferRef::S24(b) => {
+            convert!(b, |v: &symphonia::core::sample::i24| v.inner() as f32 * S24)
+        }
+        AudioBufferRef::U32(b) => convert!(b, |&v: &u32| (v as i64 - 2_147_483_648) as f32 * S32),
+        AudioBufferRef::S32(b) => convert!(b, |&v: &i32| v as f32 * S32),
+        AudioBufferRef::F32(b) => convert!(b, |&v: &f32| v),
+        AudioBufferRef::F64(b) => convert!(b, |&v: &f64| v as f32),
+    }
+}
+
+/// Packets a segment's fresh decoder decodes before its own, to rebuild the
+/// state that lossy decoders carry between packets (mp3's bit reservoir and
+/// MDCT overlap, vorbis's block overlap); their output is discarded.
+const WARM_UP_PACKETS: usize = 8;
+/// Packets per parallel decoding segment, at least.
+const PACKETS_PER_SEGMENT: usize = 64;
+
+/// What one segment decoded: per-channel samples, failed packets, last error.
+type SegmentOutput = (Vec<Vec<f32>>, usize, Option<String>);
+
+/// Decodes `source` from `floor(offset * sr)` for `floor(duration * sr)` frames
+/// (to the end when `duration` is `None`), at the native rate.
+///
+/// Packets are demultiplexed first, then decoded in parallel segments, each by
+/// its own decoder started [`WARM_UP_PACKETS`] early: the decoders' state has
+/// finite memory, so the result equals a serial decode sample for sample.
+/// Like libsndfile, a file truncated mid-stream yields the audio decoded before
+/// the damage; packets that fail to decode are skipped. A file where nothing
+/// decodes is an error.
+pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
+    if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
+        return Ok(decoded);
+    }
+    let mut s = open(source)?;
+    let sr = s.sample_rate as f64;
+    let start = (offset * sr).floor() as u64;
+    let wanted = duration
+        .map(|d| (d * sr).floor() as u64)
+        .unwrap_or(u64::MAX);
+    let mut position = 0u64; // stream frame at which the first demuxed packet starts
+    if start > 0 && s.exact_seek {
+        let to = SeekTo::TimeStamp {
+            ts: start,
+            track_id: s.track_id,
+        };
+        match s.format.seek(SeekMode::Accurate, to) {
+            Ok(seeked) if seeked.actual_ts <= start => position = seeked.actual_ts,
+            _ => s = open(source)?, // seek failed: decode from the start instead
+        }
+    }
+    let (packets, mut last_error) = demux(&mut s, start.saturating_add(wanted));
+    let warm_up = if s.exact_seek { 0 } else { WARM_UP_PACKETS };
+    let segments = packets.len().div_ceil(PACKETS_PER_SEGMENT).max(1);
+    let outputs: Vec<Result<SegmentOutput>> = (0..segments)
+        .into_par_iter()
+        .map(|k| {
+            let (first, last) = (
+                k * PACKETS_PER_SEGMENT,
+                ((k + 1) * PACKETS_PER_SEGMENT).min(packets.len()),
+            );
+            decode_packets(
+                &s,
+                &packets[first.saturating_sub(warm_up)..last],
+                first - first.saturating_sub(warm_up),
+            )
+        })
+        .collect();
+    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
+    let mut failures = 0;
+    for output in outputs {
+        let (part, failed, error) = output?;
+        failures += failed;
+        last_error = error.or(last_error);
+        if lanes.len() < part.len() {
+            lanes.resize(part.len(), Vec::new());
+        }
+        for (lane, p) in lanes.iter_mut().zip(part) {
+            lane.extend(p);
+        }
+    }
+    if lanes.iter().all(|l| l.is_empty()) && (failures > 0 || last_error.is_some()) && start == 0 {
+        let message = format!(
+            "no audio could be decoded ({})",
+            last_error.unwrap_or_default()
+        );
+        return Err(Error::Decode {
+            path: s.name,
+            message,
+        });
+    }
+    let channels = lanes.len().max(1);
+    lanes.resize(channels, Vec::new());
+    let frames = lanes.iter().map(Vec::len).min().unwrap_or(0);
+    let skip = (start.saturating_sub(position) as usize).min(frames);
+    let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
+    let samples = lanes
+        .iter()
+        .flat_map(|l| &l[skip..skip + keep])
+        .copied()
+        .collect();
+    Ok(Decoded {
+        samples,
+        channels,
+        sample_rate: s.sample_rate,
+    })
+}
+
+/// Reads the track's packets until the stream ends or a packet starts at or
+/// after frame `until`; also returns the demuxer's error, if it stopped on one.
+fn demux(s: &mut Stream, until: u64) -> (Vec<Packet>, Option<String>) {
+    let mut packets = Vec::new();
+    loop {
+        match s.format.next_packet() {
+            Ok(p) if p.track_id() != s.track_id => continue,
+            Ok(p) if p.ts() >= until && !packets.is_empty() => return (packets, None),
+            Ok(p) => packets.push(p),
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return (packets, None)
+            }
+            Err(SymphoniaError::ResetRequired) => return (packets, None),
+            Err(e) => return (packets, Some(e.to_string())),
+        }
+    }
+}
+
+/// Decodes `packets` with a fresh decoder, dropping the output of the first
+/// `warm_up` packets.
+fn decode_packets(s: &Stream, packets: &[Packet], warm_up: usize) -> Result<SegmentOutput> {
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&s.params, &DecoderOptions::default())
+        .map_err(|e| decode_error(&s.name, e))?;
+    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
+    let (mut failures, mut last_error) = (0, None);
+    for (i, packet) in packets.iter().enumerate() {
+        match decoder.decode(packet) {
+            Ok(buffer) if i >= warm_up => {
+                append(&buffer, &mut lanes, 0, usize::MAX);
+            }
+            Ok(_) => {}
+            Err(SymphoniaError::DecodeError(e)) if i >= warm_up => {
+                failures += 1;
+                last_error = Some(e.to_string());
+            }
+            Err(SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_)) => {}
+            Err(e) => return Err(decode_error(&s.name, e)),
+        }
+    }
+    Ok((lanes, failures, last_error))
+}
+
+/// Reads a plain PCM/float WAV directly ([`super::wav`]); `None` for anything else.
+fn decode_plain_wav(
+    source: &Source,
+    offset: f64,
+    duration: Option<f64>,
+) -> Result<Option<Decoded>> {
+    let read = |reader: &mut dyn ReadSeek| -> std::io::Result<Option<Decoded>> {
+        let Some(layout) = wav::probe(reader) else {
+            return Ok(None);
+        };
+        let sr = layout.sample_rate as f64;
+        let start = (offset * sr).floor() as u64;
+        let count = duration.map_or(u64::MAX, |d| (d * sr).floor() as u64);
+        let samples = wav::read(reader, &layout, start, count)?;
+        Ok(Some(Decoded {
+            samples,
+            channels: layout.channels,
+            sample_rate: layout.sample_rate,
+        }))
+    };
+    let name = source.name();
+    let io = |source: std::io::Error| Error::Io {
+        path: name.clone(),
+        source,
+    };
+    match source {
+        Source::Path(path) => match File::open(path) {
+            Ok(mut file) if file.metadata().map(|m| m.is_file()).unwrap_or(false) => {
+                read(&mut file).map_err(io)
+            }
+            Ok(_) => Ok(None),
+            Err(_) => Ok(None), // symphonia's open reports the error with its kind
+        },
+        Source::Bytes { data, .. } => read(&mut Cursor::new(data.as_slice())).map_err(io),
+    }
+}
+
+/// Readers the WAV fast path accepts.
+trait ReadSeek: std::io::Read + std::io::Seek {}
+impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
+
+/// Duration in seconds: from the container's frame count where it declares one
+/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding.
+pub fn duration(source: &Source) -> Result<f64> {
+    let s = open(source)?;
+    let sr = s.sample_rate as f64;
+    match s.n_frames {
+        Some(n) => Ok(n as f64 / sr),
+        None => {
+            let d = decode(source, 0.0, None)?;
+            Ok((d.samples.len() / d.channels.max(1)) as f64 / sr)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wav_bytes(bits: u16, format: u16, samples: &[u8], channels: u16) -> Vec<u8> {
+        let rate = 8000u32;
+        let block = channels * bits / 8;
+        let mut v = b"RIFF".to_vec();
+        v.extend((36 + samples.len() as u32).to_le_bytes());
+        v.extend(b"WAVEfmt ");
+        v.extend(16u32.to_le_bytes());
+        v.extend(format.to_le_bytes());
+        v.extend(channels.to_le_bytes());
+        v.extend(rate.to_le_bytes());
+        v.extend((rate * block as u32).to_le_bytes());
+        v.extend(block.to_le_bytes());
+        v.extend(bits.to_le_bytes());
+        v.extend(b"data");
+        v.extend((samples.len() as u32).to_le_bytes());
+        v.extend(samples);
+        v
+    }
+
+    fn bytes(data: Vec<u8>) -> Source {
+        Source::Bytes {
+            data,
+            hint: Some("wav".into()),
+        }
+    }
+
+    #[test]
+    fn converts_pcm_like_libsndfile() {
+        let pcm16: Vec<u8> = [0i16, 16384, -32768, 32767]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let d = decode(&bytes(wav_bytes(16, 1, &pcm16, 1)), 0.0, None).unwrap();
+        assert_eq!(d.samples, vec![0.0, 0.5, -1.0, 32767.0 / 32768.0]);
+        let pcm8 = vec![128u8, 255, 0];
+        let d = decode(&bytes(wav_bytes(8, 1, &pcm8, 1)), 0.0, None).unwrap();
+        assert_eq!(d.samples, vec![0.0, 127.0 / 128.0, -1.0]);
+        let stereo: Vec<u8> = [1i16, 2, 3, 4]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let d = decode(&bytes(wav_bytes(16, 1, &stereo, 2)), 0.0, None).unwrap();
+        assert_eq!((d.channels, d.sample_rate), (2, 8000));
+        assert_eq!(
+            d.samples,
+            vec![1.0 / 32768.0, 3.0 / 32768.0, 2.0 / 32768.0, 4.0 / 32768.0]
+        );
+    }
+
+    #[test]
+    fn offset_and_duration_select_frames() {
+        let pcm: Vec<u8> = (0..8000i16).flat_map(|v| v.to_le_bytes()).collect();
+        let src = bytes(wav_bytes(16, 1, &pcm, 1));
+        let d = decode(&src, 0.5, Some(0.25)).unwrap();
+        assert_eq!(d.samples.len(), 2000);
+        assert_eq!(d.samples[0], 4000.0 / 32768.0);
+        assert!(decode(&src, 2.0, None).unwrap().samples.is_empty());
+        assert!((duration(&src).unwrap() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn garbage_and_missing_files_are_typed_errors() {
+        assert!(matches!(
+            decode(&bytes(Vec::new()), 0.0, None),
+            Err(Error::Decode { .. } | Error::UnsupportedFormat { .. })
+        ));
+        let text = Source::Bytes {
+            data: b"this is not audio at all, just text".repeat(50),
+            hint: Some("wav".into()),
+        };
+        assert!(matches!(
+            decode(&text, 0.0, None),
+            Err(Error::Decode { .. } | Error::UnsupportedFormat { .. })
+        ));
+        let missing = Source::Path(PathBuf::from("/no/such/file.wav"));
+        assert!(matches!(
+            decode(&missing, 0.0, None),
+            Err(Error::FileNotFound { .. })
+        ));
+    }
+}
