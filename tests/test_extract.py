@@ -105,5 +105,43 @@ def test_feature_subsets_and_errors() -> None:
     assert isinstance(df, pd.DataFrame) and len(GTZAN_FEATURES) == 10
     with pytest.raises(tl.InvalidParameterError, match="feature"):
         tl.extract_features([CLIPS["music"]], feature_set=["bogus"])
+    d = tl.extract_features({"m": CLIPS["music"]}, feature_set="descriptors", progress=False)
+    assert list(d.columns) == ["filename", "length", *tl.extract.DESCRIPTORS, "error"]
+    assert d["duration"].iloc[0] == pytest.approx(6.0) and d["mode"].iloc[0] in ("major", "minor")
+    both = tl.extract_features({"m": CLIPS["music"]}, feature_set="all", progress=False)
+    assert both.shape[1] == 2 + 57 + 7 + 1 and both["tempo"].iloc[0] == d["tempo"].iloc[0]
     with pytest.raises(tl.InvalidParameterError, match="on_error"):
         tl.extract_features([CLIPS["music"]], on_error="ignore")
+
+
+def test_files_and_folders_with_bad_files(tmp_path) -> None:
+    import os
+
+    import soundfile as sf
+
+    y = CLIPS["synth_b"]
+    (tmp_path / "sub").mkdir()
+    sf.write(tmp_path / "a_good.wav", y, 22050, subtype="FLOAT")
+    sf.write(tmp_path / "sub" / "b_stereo.wav", np.stack([y, 0.5 * y], axis=1), 22050, subtype="FLOAT")
+    sf.write(tmp_path / "c_tiny.wav", y[:2205], 22050, subtype="FLOAT")
+    (tmp_path / "d_corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    locked = tmp_path / "e_locked.wav"
+    sf.write(locked, y, 22050, subtype="FLOAT")
+    locked.chmod(0)
+    (tmp_path / "notes.txt").write_text("not audio")
+    try:
+        df = tl.extract_features(tmp_path, feature_set=["rms", "mfcc"], progress=False)
+    finally:
+        locked.chmod(0o644)
+    assert list(df["filename"]) == ["a_good.wav", "c_tiny.wav", "d_corrupt.wav", "e_locked.wav", os.path.join("sub", "b_stereo.wav")]
+    errors = df.set_index("filename")["error"]
+    assert errors[["a_good.wav", "c_tiny.wav"]].isna().all()
+    assert isinstance(errors["d_corrupt.wav"], str) and "d_corrupt.wav" in errors["d_corrupt.wav"]
+    if os.geteuid() != 0:  # root reads files regardless of their mode
+        assert isinstance(errors["e_locked.wav"], str)
+    # The stereo file is mixed to mono like librosa.load does.
+    mono = np.mean(np.stack([y, 0.5 * y]), axis=0).astype(np.float32)
+    row = df.set_index("filename").loc[os.path.join("sub", "b_stereo.wav")]
+    assert row["rms_mean"] == pytest.approx(float(np.mean(librosa.feature.rms(y=mono))), rel=1e-4)
+    one = tl.extract_features(str(tmp_path / "a_good.wav"), feature_set=["rms"], progress=False)
+    assert one["rms_mean"].iloc[0] == pytest.approx(df.set_index("filename").loc["a_good.wav", "rms_mean"])

@@ -16,7 +16,7 @@ from tunelens.neighbors import *  # noqa: F403
 from tunelens.recommend import *  # noqa: F403
 from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
-from tunelens import decompose, effects, feature, onset
+from tunelens import decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
 
 __all__ = [
@@ -36,5 +36,6 @@ __all__ = [
     "effects",
     "decompose",
     "onset",
+    "descriptors",
     "extract_features",
 ]

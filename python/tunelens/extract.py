@@ -16,10 +16,13 @@ from tunelens import _core, effects, feature, onset
 from tunelens._validate import audio
 from tunelens.exceptions import InvalidParameterError, TunelensError
 
-__all__ = ["extract_features", "GTZAN_FEATURES", "AUDIO_EXTENSIONS"]
+__all__ = ["extract_features", "GTZAN_FEATURES", "DESCRIPTORS", "AUDIO_EXTENSIONS"]
 
 #: File extensions a folder input is searched for (recursively).
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".aiff", ".aif", ".au")
+
+#: Columns of ``feature_set="descriptors"`` (see :mod:`tunelens.descriptors`).
+DESCRIPTORS = ("key", "mode", "key_confidence", "loudness", "dynamic_range", "tempo", "tempo_confidence", "duration")
 
 #: The summarised features of GTZAN's ``features_30_sec.csv``, in column order.
 GTZAN_FEATURES = ("chroma_stft", "rms", "spectral_centroid", "spectral_bandwidth", "rolloff",
@@ -101,17 +104,23 @@ def _tempo(y: np.ndarray, sr: int, kaggle: bool) -> float:
     return float(feature.tempo(onset_envelope=env, sr=sr)[0])
 
 
-def _resolve_names(feature_set: Any) -> tuple[list[str], bool]:
+def _resolve_names(feature_set: Any) -> tuple[list[str], bool, list[str]]:
+    """(GTZAN features, kaggle recipe?, descriptor columns) of a ``feature_set``."""
     if isinstance(feature_set, str):
         if feature_set in ("gtzan", "gtzan_kaggle"):
-            return list(GTZAN_FEATURES), feature_set == "gtzan_kaggle"
-        raise InvalidParameterError(
-            f"feature_set='{feature_set}' is not available; use 'gtzan', 'gtzan_kaggle' or a list of {list(GTZAN_FEATURES)}")
+            return list(GTZAN_FEATURES), feature_set == "gtzan_kaggle", []
+        if feature_set == "descriptors":
+            return [], False, list(DESCRIPTORS)
+        if feature_set == "all":
+            return list(GTZAN_FEATURES), False, [d for d in DESCRIPTORS if d != "tempo"]
+        raise InvalidParameterError(f"feature_set='{feature_set}' is not one of 'gtzan', 'gtzan_kaggle', "
+                                    f"'descriptors', 'all' or a list of {list(GTZAN_FEATURES) + list(DESCRIPTORS)}")
     names = list(feature_set)
-    unknown = [n for n in names if n not in GTZAN_FEATURES]
+    unknown = [n for n in names if n not in GTZAN_FEATURES and n not in DESCRIPTORS]
     if unknown or not names:
-        raise InvalidParameterError(f"unknown feature names {unknown}; choose from {list(GTZAN_FEATURES)}")
-    return [n for n in GTZAN_FEATURES if n in names], False
+        raise InvalidParameterError(f"unknown feature names {unknown}; choose from {list(GTZAN_FEATURES) + list(DESCRIPTORS)}")
+    gtzan = [n for n in GTZAN_FEATURES if n in names]
+    return gtzan, False, [d for d in DESCRIPTORS if d in names and d not in gtzan]
 
 
 def _items(inputs: Any) -> list[tuple[str, Any]]:
@@ -134,16 +143,20 @@ def _signal(source: Any, sr: int, offset: float, duration: float | None) -> np.n
         from tunelens.audio import load
 
         y, _ = load(source, sr=sr, mono=True, offset=offset, duration=duration)
-        return y
-    y = audio(source)
+    else:
+        y = _array_window(audio(source), sr, offset, duration)
+    if y.size == 0:
+        raise InvalidParameterError("the signal has no samples (after offset/duration)")
+    return y
+
+
+def _array_window(y: np.ndarray, sr: int, offset: float, duration: float | None) -> np.ndarray:
+    """A mono view of an in-memory signal, cut to ``offset``/``duration``."""
     if y.ndim > 1:
         y = np.mean(y, axis=tuple(range(y.ndim - 1))).astype(y.dtype)  # librosa.to_mono
     start = int(round(offset * sr))
     stop = None if duration is None else start + int(round(duration * sr))
-    y = y[start:stop]
-    if y.size == 0:
-        raise InvalidParameterError("the signal has no samples (after offset/duration)")
-    return y
+    return y[start:stop]
 
 
 def _progress(it: Iterator[Any], total: int, enabled: bool) -> Iterator[Any]:
@@ -168,7 +181,7 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
         sorted by path). Arrays are taken at ``sr`` (multichannel arrays are
         averaged to mono); files are decoded with :func:`tunelens.load` and
         resampled to ``sr``.
-    feature_set : "gtzan", "gtzan_kaggle" or list of str
+    feature_set : "gtzan", "gtzan_kaggle", "descriptors", "all" or list of str
         ``"gtzan"``: the 57 columns of GTZAN's ``features_30_sec.csv`` computed
         with librosa 0.11's defaults (chroma_stft, rms, spectral_centroid,
         spectral_bandwidth, rolloff, zero_crossing_rate, harmony and perceptr
@@ -176,7 +189,10 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
         ``_var``; ``tempo``; ``mfcc1_mean`` ... ``mfcc20_var``).
         ``"gtzan_kaggle"``: the recipe of the published CSV (librosa < 0.10:
         reflect padding, natural-length iSTFT for harmony/perceptr, tempo as
-        ``beat_track`` reports it). A list picks some of ``GTZAN_FEATURES``.
+        ``beat_track`` reports it). ``"descriptors"``: ``DESCRIPTORS`` (key, mode,
+        key_confidence, loudness in LUFS of the mono signal, dynamic_range,
+        tempo, tempo_confidence, duration; see :mod:`tunelens.descriptors`).
+        ``"all"``: both. A list picks names from ``GTZAN_FEATURES`` and ``DESCRIPTORS``.
     sr : int
         Sample rate of the analysis.
     duration, offset : float
@@ -200,9 +216,9 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
 
     if on_error not in ("record", "raise"):
         raise InvalidParameterError(f"on_error must be 'record' or 'raise', got {on_error!r}")
-    names, kaggle = _resolve_names(feature_set)
+    names, kaggle, wanted = _resolve_names(feature_set)
     items = _items(inputs)
-    columns = _columns(names)
+    columns = _columns(names) + wanted
     n_workers = _core_threads(n_jobs)
 
     def row(item: tuple[str, Any]) -> dict:
@@ -210,6 +226,11 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
         try:
             y = _signal(source, sr, offset, duration)
             values = _gtzan_values(y, sr, names, kaggle)
+            if wanted:
+                from tunelens.descriptors import describe
+
+                found = describe(y, sr)
+                values += [found[d] for d in wanted]
             return {"filename": filename, "length": int(y.shape[-1]), **dict(zip(columns, values)), "error": None}
         except Exception as exc:  # noqa: BLE001 - every failure becomes a row
             if on_error == "raise":
