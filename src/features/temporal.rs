@@ -49,8 +49,15 @@ fn map_raw_frames<T: Float>(
             || vec![T::zero(); framing.frame_length],
             |frame, (block, out)| {
                 for (i, o) in out.iter_mut().enumerate() {
-                    geometry.windowed_frame(signal, block * FRAMES_PER_TASK + i, &ones, framing.pad_mode, frame);
-                    *o = emit(frame);
+                    let t = block * FRAMES_PER_TASK + i;
+                    let start = (t * geometry.hop_length) as isize - geometry.pad as isize;
+                    // Interior frames are read in place; only edge frames are padded.
+                    *o = if start >= 0 && start as usize + framing.frame_length <= signal.len() {
+                        emit(&signal[start as usize..start as usize + framing.frame_length])
+                    } else {
+                        geometry.windowed_frame(signal, t, &ones, framing.pad_mode, frame);
+                        emit(frame)
+                    };
                 }
             },
         );

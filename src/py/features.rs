@@ -162,24 +162,12 @@ fn zero_crossing_rate<'py>(py: Python<'py>, y: FloatArray<'py>, frame_length: us
     raw(py, y, raw_framing(py, frame_length, hop_length, center, "edge")?, RawFeature::ZeroCrossings(threshold), n_jobs)
 }
 
-fn dct_typed<'py, T: Float + Element>(py: Python<'py>, s: PyReadonlyArrayDyn<'py, T>, n_out: usize, lifter: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    let view = s.as_array();
-    let (lead, n_frames, data) = run(py, || {
-        let (lead, n_frames, cols) = columns(&view, "S")?;
-        Ok((lead, n_frames, parallel::install(n_jobs, || cepstral::dct_columns(&cols, n_out, lifter))??))
-    })?;
-    to_numpy(py, data, &lead, &[n_frames, n_out])
-}
-
-/// Orthonormal DCT-II along the bins of `(..., bins, frames)`, first `n_out`
-/// coefficients, liftered: `(..., frames, n_out)`.
+/// The orthonormal DCT-II basis `(n_out, n_in)` float64, liftered (`lifter > 0`).
 #[pyfunction]
-#[pyo3(signature = (s, *, n_out, lifter, n_jobs))]
-fn dct<'py>(py: Python<'py>, s: FloatArray<'py>, n_out: usize, lifter: f64, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
-    match s {
-        FloatArray::F32(s) => dct_typed(py, s, n_out, lifter, n_jobs),
-        FloatArray::F64(s) => dct_typed(py, s, n_out, lifter, n_jobs),
-    }
+#[pyo3(signature = (*, n_in, n_out, lifter))]
+fn dct_basis<'py>(py: Python<'py>, n_in: usize, n_out: usize, lifter: f64) -> PyResult<Bound<'py, PyAny>> {
+    let basis = run(py, || cepstral::dct_basis(n_in, n_out, lifter))?;
+    to_numpy(py, basis, &[], &[n_out, n_in])
 }
 
 /// Chroma options as the Python layer passes them (`n_fft` is set per call).
@@ -397,7 +385,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spectral_from_s, m)?)?;
     m.add_function(wrap_pyfunction!(rms, m)?)?;
     m.add_function(wrap_pyfunction!(zero_crossing_rate, m)?)?;
-    m.add_function(wrap_pyfunction!(dct, m)?)?;
+    m.add_function(wrap_pyfunction!(dct_basis, m)?)?;
     m.add_function(wrap_pyfunction!(chroma_stft, m)?)?;
     m.add_function(wrap_pyfunction!(chroma_from_s, m)?)?;
     m.add_function(wrap_pyfunction!(chroma_filters, m)?)?;

@@ -319,7 +319,11 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
             raise InvalidParameterError("pass either audio y or a log-mel spectrogram S")
         S = power_to_db(melspectrogram(y=y, sr=sr, norm=mel_norm, **kwargs))
     S = real_array(S, "S")
-    return _bins_first(_core.dct(S, n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter), n_jobs=-1))
+    if S.ndim < 2:
+        raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
+    # One matrix product with the (liftered) orthonormal DCT-II basis, in float64.
+    basis = _core.dct_basis(n_in=S.shape[-2], n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter))
+    return np.matmul(basis, S).astype(S.dtype, copy=False)
 
 
 def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
