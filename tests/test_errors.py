@@ -76,18 +76,26 @@ def test_stft_empty_signal_with_reflect_padding_is_an_error() -> None:
             tl.stft(np.zeros(0, np.float32), pad_mode="reflect")
 
 
-def _child_stft(queue: "mp.Queue[object]") -> None:
-    queue.put(float(np.abs(tl.stft(music(22050, 1.0), n_jobs=2)).sum()))
+def _child_work(queue: "mp.Queue[object]", path: str) -> None:
+    spectrum = float(np.abs(tl.stft(music(22050, 1.0), n_jobs=2)).sum())
+    loaded = float(np.abs(tl.load(path, sr=16000)[0]).sum())
+    queue.put((spectrum, loaded))
 
 
 @pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
-def test_forked_child_after_parallel_work_still_computes() -> None:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_child_processes_after_parallel_work_still_compute(tmp_path, method: str) -> None:
     """rayon's pools do not survive fork(); tunelens rebuilds its pools in the child."""
-    expected = float(np.abs(tl.stft(music(22050, 1.0), n_jobs=2)).sum())  # parent pool is now running
-    ctx = mp.get_context("fork")
+    import soundfile as sf
+
+    path = str(tmp_path / "clip.wav")
+    sf.write(path, music(44100, 3.0, seed=2, channels=2).T, 44100)
+    # Parallel work in the parent first, so its pools are running at fork time.
+    expected = (float(np.abs(tl.stft(music(22050, 1.0), n_jobs=2)).sum()), float(np.abs(tl.load(path, sr=16000)[0]).sum()))
+    ctx = mp.get_context(method)
     queue = ctx.Queue()
-    child = ctx.Process(target=_child_stft, args=(queue,))
+    child = ctx.Process(target=_child_work, args=(queue, path))
     child.start()
-    child.join(timeout=60)
-    assert child.exitcode == 0, "forked child hung or crashed"
+    child.join(timeout=120)
+    assert child.exitcode == 0, f"{method}ed child hung or crashed"
     assert queue.get(timeout=5) == pytest.approx(expected, rel=1e-6)

@@ -67,7 +67,14 @@ def waveform_png(
 Source = Union[str, bytes]
 
 def load(
-    source: Source, *, hint: Optional[str], sr: Optional[int], mono: bool, offset: float, duration: Optional[float]
+    source: Source,
+    *,
+    hint: Optional[str],
+    sr: Optional[int],
+    mono: bool,
+    offset: float,
+    duration: Optional[float],
+    n_jobs: int,
 ) -> tuple[npt.NDArray[np.float32], int]: ...
 def load_batch(
     paths: Sequence[str], *, sr: Optional[int], mono: bool, offset: float, duration: Optional[float], n_jobs: int

@@ -66,6 +66,7 @@ def load(
     duration: float | None = None,
     dtype: Any = np.float32,
     res_type: str = "soxr_hq",
+    n_jobs: int = -1,
 ) -> tuple[np.ndarray, int]:
     """Loads an audio file as a floating-point time series, like ``librosa.load``.
 
@@ -88,6 +89,8 @@ def load(
     res_type : str
         Accepted for compatibility; tunelens always uses its band-limited FFT
         resampler (quality close to ``"soxr_hq"``).
+    n_jobs : int
+        Threads for decoding (mp3/ogg packets) and resampling (-1: all cores).
 
     Returns
     -------
@@ -112,6 +115,7 @@ def load(
     y, rate = _core.load(
         source, hint=hint, sr=_rate(sr), mono=bool(mono),
         offset=_seconds(offset, "offset", allow_none=False), duration=_seconds(duration, "duration", allow_none=True),
+        n_jobs=n_jobs,
     )
     return y.astype(dtype, copy=False), rate
 

@@ -8,12 +8,22 @@ use crate::error::{ensure, Result};
 /// when `lifter > 0`: `n_out × n_in`, row-major.
 pub fn dct_basis(n_in: usize, n_out: usize, lifter: f64) -> Result<Vec<f64>> {
     ensure(n_in > 0, "S", || "needs at least one mel band".into())?;
-    ensure(lifter >= 0.0 && lifter.is_finite(), "lifter", || format!("must be a non-negative number, got {lifter}"))?;
+    ensure(lifter >= 0.0 && lifter.is_finite(), "lifter", || {
+        format!("must be a non-negative number, got {lifter}")
+    })?;
     let n = n_in as f64;
     let mut basis = Vec::with_capacity(n_out * n_in);
     for k in 0..n_out {
-        let scale = if k == 0 { (1.0 / n).sqrt() } else { (2.0 / n).sqrt() };
-        let lift = if lifter > 0.0 { 1.0 + 0.5 * lifter * (std::f64::consts::PI * (k + 1) as f64 / lifter).sin() } else { 1.0 };
+        let scale = if k == 0 {
+            (1.0 / n).sqrt()
+        } else {
+            (2.0 / n).sqrt()
+        };
+        let lift = if lifter > 0.0 {
+            1.0 + 0.5 * lifter * (std::f64::consts::PI * (k + 1) as f64 / lifter).sin()
+        } else {
+            1.0
+        };
         basis.extend((0..n_in).map(|i| {
             scale * lift * (std::f64::consts::PI * k as f64 * (2 * i + 1) as f64 / (2.0 * n)).cos()
         }));

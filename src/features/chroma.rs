@@ -38,7 +38,10 @@ fn normalize<T: Float>(x: &mut [T], p: Option<f64>, tiny: f64) {
     let length = if p.is_infinite() {
         x.iter().map(|v| v.wide().abs()).fold(0.0, f64::max)
     } else {
-        x.iter().map(|v| v.wide().abs().powf(p)).sum::<f64>().powf(1.0 / p)
+        x.iter()
+            .map(|v| v.wide().abs().powf(p))
+            .sum::<f64>()
+            .powf(1.0 / p)
     };
     if length >= tiny {
         let length = T::of(length);
@@ -49,14 +52,33 @@ fn normalize<T: Float>(x: &mut [T], p: Option<f64>, tiny: f64) {
 /// librosa's chroma filter bank, `n_chroma × (1 + n_fft / 2)` row-major,
 /// computed in `f64` and rounded to `f32` (librosa's default dtype).
 pub fn filterbank(p: &ChromaParams, tuning: f64) -> Result<Vec<f32>> {
-    ensure(p.n_chroma > 0, "n_chroma", || "must be a positive number of bins".into())?;
-    ensure(p.n_fft >= 2, "n_fft", || format!("must be at least 2 for a chroma filter bank, got {}", p.n_fft))?;
-    ensure(p.filter_norm.is_none_or(|n| n > 0.0), "norm", || "filter norm must be positive".into())?;
+    ensure(p.n_chroma > 0, "n_chroma", || {
+        "must be a positive number of bins".into()
+    })?;
+    ensure(p.n_fft >= 2, "n_fft", || {
+        format!(
+            "must be at least 2 for a chroma filter bank, got {}",
+            p.n_fft
+        )
+    })?;
+    ensure(p.filter_norm.is_none_or(|n| n > 0.0), "norm", || {
+        "filter norm must be positive".into()
+    })?;
     let (n_fft, nc) = (p.n_fft, p.n_chroma as f64);
     let a440 = 440.0 * 2f64.powf(tuning / nc);
-    let mut frqbins: Vec<f64> = (1..n_fft).map(|i| nc * ((i as f64 * (p.sr / n_fft as f64)) / (a440 / 16.0)).log2()).collect();
+    let mut frqbins: Vec<f64> = (1..n_fft)
+        .map(|i| nc * ((i as f64 * (p.sr / n_fft as f64)) / (a440 / 16.0)).log2())
+        .collect();
     frqbins.insert(0, frqbins[0] - 1.5 * nc);
-    let width: Vec<f64> = (0..n_fft).map(|i| if i + 1 < n_fft { (frqbins[i + 1] - frqbins[i]).max(1.0) } else { 1.0 }).collect();
+    let width: Vec<f64> = (0..n_fft)
+        .map(|i| {
+            if i + 1 < n_fft {
+                (frqbins[i + 1] - frqbins[i]).max(1.0)
+            } else {
+                1.0
+            }
+        })
+        .collect();
     let half = (nc / 2.0).round_ties_even();
     let n_bins = n_fft / 2 + 1;
     let mut wts = vec![0.0f64; p.n_chroma * n_bins];
@@ -68,7 +90,9 @@ pub fn filterbank(p: &ChromaParams, tuning: f64) -> Result<Vec<f32>> {
             *w = (-0.5 * (2.0 * d / width[i]).powi(2)).exp();
         }
         normalize(&mut column, p.filter_norm, f64::MIN_POSITIVE);
-        let octave = p.octwidth.map_or(1.0, |ow| (-0.5 * ((frqbins[i] / nc - p.ctroct) / ow).powi(2)).exp());
+        let octave = p.octwidth.map_or(1.0, |ow| {
+            (-0.5 * ((frqbins[i] / nc - p.ctroct) / ow).powi(2)).exp()
+        });
         for c in 0..p.n_chroma {
             let source = if p.base_c { (c + roll) % p.n_chroma } else { c };
             wts[c * n_bins + i] = column[source] * octave;
@@ -80,7 +104,12 @@ pub fn filterbank(p: &ChromaParams, tuning: f64) -> Result<Vec<f32>> {
 /// Estimates the tuning of power-spectrum columns like `librosa.estimate_tuning`
 /// (piptrack between 150 Hz and 4 kHz, threshold 0.1, resolution 0.01);
 /// `None` when no pitch was found (librosa warns and uses 0).
-pub fn estimate_tuning<T: Float>(columns: &[ArrayView1<'_, T>], sr: f64, n_fft: usize, bins_per_octave: usize) -> Option<f64> {
+pub fn estimate_tuning<T: Float>(
+    columns: &[ArrayView1<'_, T>],
+    sr: f64,
+    n_fft: usize,
+    bins_per_octave: usize,
+) -> Option<f64> {
     let bins = bin_range(sr, n_fft, 150.0, 4000.0);
     let mut peaks: Vec<(f64, T)> = columns
         .par_iter()
@@ -104,10 +133,17 @@ pub fn estimate_tuning<T: Float>(columns: &[ArrayView1<'_, T>], sr: f64, n_fft: 
 /// Chromagram of power-spectrum columns (one per frame, all channels):
 /// `columns.len() × n_chroma`, and the tuning used (`None`: estimation found
 /// no pitch and used 0).
-pub fn chroma_from_columns<T: Float>(columns: &[ArrayView1<'_, T>], p: &ChromaParams) -> Result<(Vec<T>, Option<f64>)> {
+pub fn chroma_from_columns<T: Float>(
+    columns: &[ArrayView1<'_, T>],
+    p: &ChromaParams,
+) -> Result<(Vec<T>, Option<f64>)> {
     let n_bins = p.n_fft / 2 + 1;
-    ensure(columns.iter().all(|c| c.len() == n_bins), "S", || format!("must have 1 + n_fft/2 = {n_bins} frequency bins"))?;
-    ensure(p.norm.is_none_or(|n| n > 0.0), "norm", || "must be positive (np.inf for the max) or None".into())?;
+    ensure(columns.iter().all(|c| c.len() == n_bins), "S", || {
+        format!("must have 1 + n_fft/2 = {n_bins} frequency bins")
+    })?;
+    ensure(p.norm.is_none_or(|n| n > 0.0), "norm", || {
+        "must be positive (np.inf for the max) or None".into()
+    })?;
     let tuning = match p.tuning {
         Some(t) => Some(t),
         None => estimate_tuning(columns, p.sr, p.n_fft, p.n_chroma),
@@ -116,12 +152,19 @@ pub fn chroma_from_columns<T: Float>(columns: &[ArrayView1<'_, T>], p: &ChromaPa
     let nc = p.n_chroma;
     let tiny = T::min_positive_value().wide();
     let mut out = vec![T::zero(); columns.len() * nc];
-    out.par_chunks_mut(nc).zip(columns.par_iter()).for_each(|(o, col)| {
-        for (v, row) in o.iter_mut().zip(fb.chunks(n_bins)) {
-            *v = T::of(row.iter().zip(col.iter()).map(|(&w, s)| w as f64 * s.wide()).sum());
-        }
-        normalize(o, p.norm, tiny);
-    });
+    out.par_chunks_mut(nc)
+        .zip(columns.par_iter())
+        .for_each(|(o, col)| {
+            for (v, row) in o.iter_mut().zip(fb.chunks(n_bins)) {
+                *v = T::of(
+                    row.iter()
+                        .zip(col.iter())
+                        .map(|(&w, s)| w as f64 * s.wide())
+                        .sum(),
+                );
+            }
+            normalize(o, p.norm, tiny);
+        });
     Ok((out, tuning))
 }
 
@@ -130,7 +173,17 @@ mod tests {
     use super::*;
 
     fn params(n_fft: usize) -> ChromaParams {
-        ChromaParams { sr: 22050.0, n_fft, n_chroma: 12, tuning: None, ctroct: 5.0, octwidth: Some(2.0), filter_norm: Some(2.0), base_c: true, norm: Some(f64::INFINITY) }
+        ChromaParams {
+            sr: 22050.0,
+            n_fft,
+            n_chroma: 12,
+            tuning: None,
+            ctroct: 5.0,
+            octwidth: Some(2.0),
+            filter_norm: Some(2.0),
+            base_c: true,
+            norm: Some(f64::INFINITY),
+        }
     }
 
     #[test]
@@ -140,8 +193,17 @@ mod tests {
         let mut s = vec![0.0f64; n_fft / 2 + 1];
         s[k] = 1.0;
         let col = ArrayView1::from(&s[..]);
-        let (c, _) = chroma_from_columns(&[col], &ChromaParams { tuning: Some(0.0), ..params(n_fft) }).unwrap();
-        let best = (0..12).max_by(|&a, &b| c[a].partial_cmp(&c[b]).unwrap()).unwrap();
+        let (c, _) = chroma_from_columns(
+            &[col],
+            &ChromaParams {
+                tuning: Some(0.0),
+                ..params(n_fft)
+            },
+        )
+        .unwrap();
+        let best = (0..12)
+            .max_by(|&a, &b| c[a].partial_cmp(&c[b]).unwrap())
+            .unwrap();
         assert_eq!(best, 9, "A is row 9 when rows start at C");
         assert_eq!(c[9], 1.0);
     }

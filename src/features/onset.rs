@@ -37,16 +37,31 @@ fn maximum_filter<T: Float>(x: &[T], size: usize, out: &mut [T]) {
     let before = (size / 2) as isize;
     for (i, o) in out.iter_mut().enumerate() {
         *o = (0..size as isize)
-            .map(|j| x[PadMode::Symmetric.source(i as isize + j - before, n).unwrap_or(0)])
+            .map(|j| {
+                x[PadMode::Symmetric
+                    .source(i as isize + j - before, n)
+                    .unwrap_or(0)]
+            })
             .fold(T::neg_infinity(), |m, v| if v > m { v } else { m });
     }
 }
 
 /// The onset envelope of one spectrogram stored time-major (`n_frames × n_bands`).
-pub fn onset_strength<T: Float>(s: &[T], n_frames: usize, n_bands: usize, p: &OnsetParams) -> Result<Vec<T>> {
-    ensure(p.lag > 0, "lag", || "must be a positive number of frames".into())?;
-    ensure(p.max_size > 0, "max_size", || "must be a positive number of bins".into())?;
-    ensure(s.len() == n_frames * n_bands, "S", || "spectrogram size does not match its shape".into())?;
+pub fn onset_strength<T: Float>(
+    s: &[T],
+    n_frames: usize,
+    n_bands: usize,
+    p: &OnsetParams,
+) -> Result<Vec<T>> {
+    ensure(p.lag > 0, "lag", || {
+        "must be a positive number of frames".into()
+    })?;
+    ensure(p.max_size > 0, "max_size", || {
+        "must be a positive number of bins".into()
+    })?;
+    ensure(s.len() == n_frames * n_bands, "S", || {
+        "spectrogram size does not match its shape".into()
+    })?;
     let mut reference = vec![T::zero(); n_bands];
     let mut diff = vec![T::zero(); n_bands];
     let mut env = vec![T::zero(); p.pad_width];
@@ -80,7 +95,11 @@ fn aggregate<T: Float>(x: &mut [T], how: Aggregate) -> T {
         Aggregate::Median => {
             x.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
             let m = x.len();
-            if m % 2 == 1 { x[m / 2] } else { (x[m / 2 - 1] + x[m / 2]) / T::of(2.0) }
+            if m % 2 == 1 {
+                x[m / 2]
+            } else {
+                (x[m / 2 - 1] + x[m / 2]) / T::of(2.0)
+            }
         }
     }
 }
@@ -93,10 +112,26 @@ mod tests {
     fn rising_energy_is_an_onset() {
         // 4 frames x 2 bands: energy rises at frame 2.
         let s = [0.0f32, 0.0, 0.0, 0.0, 1.0, 3.0, 1.0, 1.0];
-        let p = OnsetParams { lag: 1, max_size: 1, aggregate: Aggregate::Mean, pad_width: 1, center: true };
-        assert_eq!(onset_strength(&s, 4, 2, &p).unwrap(), vec![0.0, 0.0, 2.0, 0.0]);
-        let med = OnsetParams { aggregate: Aggregate::Median, max_size: 2, ..p };
-        assert_eq!(onset_strength(&s, 4, 2, &med).unwrap(), vec![0.0, 0.0, 2.0, 0.0]);
+        let p = OnsetParams {
+            lag: 1,
+            max_size: 1,
+            aggregate: Aggregate::Mean,
+            pad_width: 1,
+            center: true,
+        };
+        assert_eq!(
+            onset_strength(&s, 4, 2, &p).unwrap(),
+            vec![0.0, 0.0, 2.0, 0.0]
+        );
+        let med = OnsetParams {
+            aggregate: Aggregate::Median,
+            max_size: 2,
+            ..p
+        };
+        assert_eq!(
+            onset_strength(&s, 4, 2, &med).unwrap(),
+            vec![0.0, 0.0, 2.0, 0.0]
+        );
         assert!(onset_strength(&s, 4, 2, &OnsetParams { lag: 0, ..p }).is_err());
     }
 }

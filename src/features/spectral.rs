@@ -65,17 +65,27 @@ impl Spectral {
     /// Checks the parameters against the spectrum's frequencies.
     fn validate(&self, freq: &[f64]) -> Result<()> {
         match self {
-            Spectral::Bandwidth { p, .. } => ensure(p.is_finite() && *p > 0.0, "p", || format!("must be a positive order, got {p}")),
-            Spectral::Rolloff { roll_percent } => ensure(*roll_percent > 0.0 && *roll_percent < 1.0, "roll_percent", || {
-                format!("must lie in the range (0, 1), got {roll_percent}")
+            Spectral::Bandwidth { p, .. } => ensure(p.is_finite() && *p > 0.0, "p", || {
+                format!("must be a positive order, got {p}")
             }),
+            Spectral::Rolloff { roll_percent } => ensure(
+                *roll_percent > 0.0 && *roll_percent < 1.0,
+                "roll_percent",
+                || format!("must lie in the range (0, 1), got {roll_percent}"),
+            ),
             Spectral::Flatness { amin, power } => {
-                ensure(*amin > 0.0, "amin", || format!("must be strictly positive, got {amin}"))?;
-                ensure(power.is_finite() && *power > 0.0, "power", || format!("must be positive, got {power}"))
+                ensure(*amin > 0.0, "amin", || {
+                    format!("must be strictly positive, got {amin}")
+                })?;
+                ensure(power.is_finite() && *power > 0.0, "power", || {
+                    format!("must be positive, got {power}")
+                })
             }
-            Spectral::Contrast(bands) => ensure(bands.iter().all(|b| b.end <= freq.len() && b.start < b.end), "freq", || {
-                "contrast bands do not fit the spectrum's frequencies".into()
-            }),
+            Spectral::Contrast(bands) => ensure(
+                bands.iter().all(|b| b.end <= freq.len() && b.start < b.end),
+                "freq",
+                || "contrast bands do not fit the spectrum's frequencies".into(),
+            ),
             Spectral::Centroid => Ok(()),
         }
     }
@@ -92,7 +102,9 @@ impl Spectral {
                 for (band, pair) in bands.iter().zip(out.chunks_mut(2)) {
                     scratch.clear();
                     scratch.extend_from_slice(&mag[band.start..band.end]);
-                    scratch.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                    scratch.sort_unstable_by(|a, b| {
+                        a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)
+                    });
                     let q = band.quantile_bins;
                     pair[0] = mean(&scratch[scratch.len() - q..]);
                     pair[1] = mean(&scratch[..q]);
@@ -115,7 +127,11 @@ fn tiny<T: Float>() -> f64 {
 /// Sum of the magnitudes, or 1 when below `tiny` (librosa leaves such frames as they are).
 fn norm_l1<T: Float>(mag: &[T]) -> f64 {
     let total: f64 = mag.iter().map(|v| v.wide().abs()).sum();
-    if total < tiny::<T>() { 1.0 } else { total }
+    if total < tiny::<T>() {
+        1.0
+    } else {
+        total
+    }
 }
 
 fn centroid<T: Float>(mag: &[T], freq: &[f64]) -> f64 {
@@ -126,8 +142,18 @@ fn centroid<T: Float>(mag: &[T], freq: &[f64]) -> f64 {
 fn bandwidth<T: Float>(mag: &[T], freq: &[f64], p: f64, norm: bool) -> f64 {
     let c = centroid(mag, freq);
     let scale = if norm { norm_l1(mag) } else { 1.0 };
-    let dev = |f: f64| if p == 2.0 { (f - c) * (f - c) } else { (f - c).abs().powf(p) };
-    let sum: f64 = mag.iter().zip(freq).map(|(m, &f)| m.wide() / scale * dev(f)).sum();
+    let dev = |f: f64| {
+        if p == 2.0 {
+            (f - c) * (f - c)
+        } else {
+            (f - c).abs().powf(p)
+        }
+    };
+    let sum: f64 = mag
+        .iter()
+        .zip(freq)
+        .map(|(m, &f)| m.wide() / scale * dev(f))
+        .sum();
     sum.powf(1.0 / p)
 }
 
@@ -151,7 +177,13 @@ fn flatness<T: Float>(mag: &[T], power: f64, amin: f64) -> f64 {
     let (mut log_sum, mut sum) = (0.0, 0.0);
     for m in mag {
         let m = m.wide();
-        let v = if power == 2.0 { m * m } else if power == 1.0 { m } else { m.powf(power) };
+        let v = if power == 2.0 {
+            m * m
+        } else if power == 1.0 {
+            m
+        } else {
+            m.powf(power)
+        };
         let v = v.max(amin);
         log_sum += v.ln();
         sum += v;
@@ -192,34 +224,48 @@ pub fn from_signal<T: Float>(
 /// Computes `feature` from precomputed magnitude columns (one view per frame,
 /// any strides): `columns.len() × feature.width()`. Magnitudes must be
 /// non-negative, as librosa requires.
-pub fn from_columns<T: Float>(columns: &[ArrayView1<'_, T>], freq: &[f64], feature: &Spectral) -> Result<Vec<f64>> {
+pub fn from_columns<T: Float>(
+    columns: &[ArrayView1<'_, T>],
+    freq: &[f64],
+    feature: &Spectral,
+) -> Result<Vec<f64>> {
     if let Some(c) = columns.first() {
         check_freq(freq, c.len())?;
     }
     feature.validate(freq)?;
     let negative = columns.par_iter().any(|c| c.iter().any(|v| *v < T::zero()));
-    ensure(!negative, "S", || "spectral features are only defined with non-negative energies".into())?;
+    ensure(!negative, "S", || {
+        "spectral features are only defined with non-negative energies".into()
+    })?;
     let width = feature.width();
     let mut out = vec![0.0; columns.len() * width];
     if width > 0 {
-        out.par_chunks_mut(width).zip(columns.par_iter()).for_each_init(
-            || (Vec::new(), Vec::new()),
-            |(buf, scratch), (o, col)| match col.as_slice() {
-                Some(mag) => feature.eval(mag, freq, scratch, o),
-                None => {
-                    buf.clear();
-                    buf.extend(col.iter().copied());
-                    feature.eval(buf, freq, scratch, o);
-                }
-            },
-        );
+        out.par_chunks_mut(width)
+            .zip(columns.par_iter())
+            .for_each_init(
+                || (Vec::new(), Vec::new()),
+                |(buf, scratch), (o, col)| match col.as_slice() {
+                    Some(mag) => feature.eval(mag, freq, scratch, o),
+                    None => {
+                        buf.clear();
+                        buf.extend(col.iter().copied());
+                        feature.eval(buf, freq, scratch, o);
+                    }
+                },
+            );
     }
     Ok(out)
 }
 
 fn check_freq(freq: &[f64], n_bins: usize) -> Result<()> {
     if freq.len() != n_bins {
-        return Err(Error::param("freq", format!("has {} values but the spectrum has {n_bins} frequency bins", freq.len())));
+        return Err(Error::param(
+            "freq",
+            format!(
+                "has {} values but the spectrum has {n_bins} frequency bins",
+                freq.len()
+            ),
+        ));
     }
     Ok(())
 }
@@ -228,15 +274,35 @@ fn check_freq(freq: &[f64], n_bins: usize) -> Result<()> {
 /// `[fmin * 2^(k-1), fmin * 2^k]` (band 0 starts at 0 Hz), widened by one bin
 /// below for `k > 0`, to the top for the last band, and losing its top bin
 /// otherwise; `quantile` of its bins (at least one) form the peak and valley.
-pub fn contrast_bands(freq: &[f64], sr: f64, fmin: f64, n_bands: usize, quantile: f64) -> Result<Vec<Band>> {
-    ensure(fmin > 0.0, "fmin", || format!("must be a positive frequency, got {fmin}"))?;
-    ensure(n_bands >= 1, "n_bands", || "must be a positive integer".into())?;
-    ensure(quantile > 0.0 && quantile < 1.0, "quantile", || format!("must lie in the range (0, 1), got {quantile}"))?;
+pub fn contrast_bands(
+    freq: &[f64],
+    sr: f64,
+    fmin: f64,
+    n_bands: usize,
+    quantile: f64,
+) -> Result<Vec<Band>> {
+    ensure(fmin > 0.0, "fmin", || {
+        format!("must be a positive frequency, got {fmin}")
+    })?;
+    ensure(n_bands >= 1, "n_bands", || {
+        "must be a positive integer".into()
+    })?;
+    ensure(quantile > 0.0 && quantile < 1.0, "quantile", || {
+        format!("must lie in the range (0, 1), got {quantile}")
+    })?;
     let mut edges = vec![0.0];
     edges.extend((0..=n_bands).map(|i| fmin * 2f64.powi(i as i32)));
-    ensure(edges[..edges.len() - 1].iter().all(|&e| e < 0.5 * sr), "n_bands", || {
-        format!("fmin * 2**n_bands = {} Hz lies above the Nyquist frequency {} Hz", edges[n_bands], 0.5 * sr)
-    })?;
+    ensure(
+        edges[..edges.len() - 1].iter().all(|&e| e < 0.5 * sr),
+        "n_bands",
+        || {
+            format!(
+                "fmin * 2**n_bands = {} Hz lies above the Nyquist frequency {} Hz",
+                edges[n_bands],
+                0.5 * sr
+            )
+        },
+    )?;
     (0..=n_bands)
         .map(|k| {
             let (lo, hi) = (edges[k], edges[k + 1]);
@@ -266,9 +332,20 @@ pub fn contrast_db(pairs: &[f64], linear: bool) -> Vec<f64> {
         return pairs.chunks(2).map(|p| p[0] - p[1]).collect();
     }
     let db = |x: f64| 10.0 * x.max(1e-10).log10();
-    let floor = |which: usize| pairs.iter().skip(which).step_by(2).map(|&x| db(x)).fold(f64::NEG_INFINITY, f64::max) - 80.0;
+    let floor = |which: usize| {
+        pairs
+            .iter()
+            .skip(which)
+            .step_by(2)
+            .map(|&x| db(x))
+            .fold(f64::NEG_INFINITY, f64::max)
+            - 80.0
+    };
     let (peak_floor, valley_floor) = (floor(0), floor(1));
-    pairs.chunks(2).map(|p| db(p[0]).max(peak_floor) - db(p[1]).max(valley_floor)).collect()
+    pairs
+        .chunks(2)
+        .map(|p| db(p[0]).max(peak_floor) - db(p[1]).max(valley_floor))
+        .collect()
 }
 
 #[cfg(test)]
@@ -288,7 +365,11 @@ mod tests {
         assert!((out[0] - var.sqrt()).abs() < 1e-9);
         Spectral::Rolloff { roll_percent: 0.5 }.eval(&mag, &freq, &mut s, &mut out);
         assert_eq!(out[0], 200.0);
-        Spectral::Flatness { power: 1.0, amin: 1e-10 }.eval(&[2.0f64, 2.0], &freq[..2], &mut s, &mut out);
+        Spectral::Flatness {
+            power: 1.0,
+            amin: 1e-10,
+        }
+        .eval(&[2.0f64, 2.0], &freq[..2], &mut s, &mut out);
         assert!((out[0] - 1.0).abs() < 1e-12);
         // Silent frames: centroid 0 (unnormalised), rolloff at the first bin.
         Spectral::Centroid.eval(&[0.0f32; 4], &freq, &mut Vec::new(), &mut out);
@@ -300,7 +381,14 @@ mod tests {
         let freq: Vec<f64> = (0..1025).map(|k| k as f64 * 22050.0 / 2048.0).collect();
         let bands = contrast_bands(&freq, 22050.0, 200.0, 6, 0.02).unwrap();
         assert_eq!(bands.len(), 7);
-        assert_eq!(bands[0], Band { start: 0, end: 18, quantile_bins: 1 });
+        assert_eq!(
+            bands[0],
+            Band {
+                start: 0,
+                end: 18,
+                quantile_bins: 1
+            }
+        );
         assert_eq!(bands[6].end, 1025);
         assert!(contrast_bands(&freq, 22050.0, 2000.0, 6, 0.02).is_err());
         assert_eq!(contrast_db(&[1.0, 0.1], false), vec![10.0]);
@@ -312,7 +400,13 @@ mod tests {
         let y = ndarray::Array1::from(vec![0.1f32; 4096]);
         let p = StftParams::<f32>::librosa(256).unwrap();
         let freq = crate::dsp::mel::fft_frequencies(8000.0, 256);
-        assert!(from_signal(&[y.view()], &p, &freq, &Spectral::Rolloff { roll_percent: 1.0 }).is_err());
+        assert!(from_signal(
+            &[y.view()],
+            &p,
+            &freq,
+            &Spectral::Rolloff { roll_percent: 1.0 }
+        )
+        .is_err());
         assert!(from_signal(&[y.view()], &p, &freq[1..], &Spectral::Centroid).is_err());
         let neg = ndarray::Array1::from(vec![-1.0f32; 129]);
         assert!(from_columns(&[neg.view()], &freq, &Spectral::Centroid).is_err());

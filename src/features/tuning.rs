@@ -10,12 +10,21 @@ use crate::dsp::Float;
 /// frequency and magnitude. Arithmetic follows librosa's dtypes (the parabolic
 /// shift in `f64` rounded to the input type, the magnitude in the input type).
 /// `bins` must exclude the Nyquist bin, as librosa's `fmax <= sr / 2` does.
-pub fn piptrack_peaks<T: Float>(s: &[T], bins: std::ops::Range<usize>, sr: f64, n_fft: usize, threshold: f64, out: &mut Vec<(f64, T)>) {
+pub fn piptrack_peaks<T: Float>(
+    s: &[T],
+    bins: std::ops::Range<usize>,
+    sr: f64,
+    n_fft: usize,
+    threshold: f64,
+    out: &mut Vec<(f64, T)>,
+) {
     let n = s.len();
     if n < 2 {
         return;
     }
-    let max = s.iter().fold(T::neg_infinity(), |m, &v| if v > m { v } else { m });
+    let max = s
+        .iter()
+        .fold(T::neg_infinity(), |m, &v| if v > m { v } else { m });
     let reference = T::of(threshold) * max;
     let masked = |k: usize| if s[k] > reference { s[k] } else { T::zero() };
     for k in bins.start.max(1)..bins.end.min(n - 1) {
@@ -26,7 +35,11 @@ pub fn piptrack_peaks<T: Float>(s: &[T], bins: std::ops::Range<usize>, sr: f64, 
         let (prev, next) = (s[k - 1], s[k + 1]);
         let a = (next + prev).wide() - 2.0 * s[k].wide();
         let b = (next - prev).wide() / 2.0;
-        let shift = if b.abs() >= a.abs() { T::zero() } else { T::of(-b / a) };
+        let shift = if b.abs() >= a.abs() {
+            T::zero()
+        } else {
+            T::of(-b / a)
+        };
         let slope = (next - prev) / T::of(2.0);
         let dskew = T::of(0.5) * slope * shift;
         out.push(((k as f64 + shift.wide()) * sr / n_fft as f64, s[k] + dskew));
@@ -47,16 +60,28 @@ pub fn bin_range(sr: f64, n_fft: usize, fmin: f64, fmax: f64) -> std::ops::Range
 /// `librosa.estimate_tuning` from all peaks of a recording: keeps the peaks
 /// whose magnitude reaches the median magnitude (numpy's median, in the input
 /// type) and returns [`pitch_tuning`] of their frequencies.
-pub fn tuning_from_peaks<T: Float>(peaks: &mut [(f64, T)], resolution: f64, bins_per_octave: usize) -> Option<f64> {
+pub fn tuning_from_peaks<T: Float>(
+    peaks: &mut [(f64, T)],
+    resolution: f64,
+    bins_per_octave: usize,
+) -> Option<f64> {
     let mut mags: Vec<T> = peaks.iter().filter(|p| p.0 > 0.0).map(|p| p.1).collect();
     let threshold = if mags.is_empty() {
         T::zero()
     } else {
         mags.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         let m = mags.len();
-        if m % 2 == 1 { mags[m / 2] } else { (mags[m / 2 - 1] + mags[m / 2]) / T::of(2.0) }
+        if m % 2 == 1 {
+            mags[m / 2]
+        } else {
+            (mags[m / 2 - 1] + mags[m / 2]) / T::of(2.0)
+        }
     };
-    let freqs: Vec<f64> = peaks.iter().filter(|p| p.0 > 0.0 && p.1 >= threshold).map(|p| p.0).collect();
+    let freqs: Vec<f64> = peaks
+        .iter()
+        .filter(|p| p.0 > 0.0 && p.1 >= threshold)
+        .map(|p| p.0)
+        .collect();
     pitch_tuning(&freqs, resolution, bins_per_octave)
 }
 
@@ -89,7 +114,10 @@ pub fn pitch_tuning(freqs: &[f64], resolution: f64, bins_per_octave: usize) -> O
     if counts.iter().all(|&c| c == 0) {
         return None;
     }
-    let best = counts.iter().enumerate().fold(0, |b, (i, &c)| if c > counts[b] { i } else { b });
+    let best = counts
+        .iter()
+        .enumerate()
+        .fold(0, |b, (i, &c)| if c > counts[b] { i } else { b });
     Some(edge(best))
 }
 
@@ -100,7 +128,10 @@ mod tests {
     #[test]
     fn tuning_of_detuned_pitches() {
         // A quarter of a semitone sharp.
-        let f: Vec<f64> = [220.0, 440.0, 660.0 * 2f64.powf(-7.0 / 12.0) * 1.5].iter().map(|f| f * 2f64.powf(0.25 / 12.0)).collect();
+        let f: Vec<f64> = [220.0, 440.0, 660.0 * 2f64.powf(-7.0 / 12.0) * 1.5]
+            .iter()
+            .map(|f| f * 2f64.powf(0.25 / 12.0))
+            .collect();
         assert!((pitch_tuning(&f, 0.01, 12).unwrap() - 0.25).abs() < 0.011);
         assert_eq!(pitch_tuning(&[], 0.01, 12), None);
     }

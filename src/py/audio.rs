@@ -42,7 +42,8 @@ fn audio_to_py<'py>(py: Python<'py>, a: Audio) -> PyResult<Bound<'py, PyAny>> {
 
 /// Decodes, mixes and resamples one file or buffer: `(y, sr)`.
 #[pyfunction]
-#[pyo3(signature = (source, *, hint, sr, mono, offset, duration))]
+#[pyo3(signature = (source, *, hint, sr, mono, offset, duration, n_jobs))]
+#[allow(clippy::too_many_arguments)]
 fn load<'py>(
     py: Python<'py>,
     source: SourceArg,
@@ -51,6 +52,7 @@ fn load<'py>(
     mono: bool,
     offset: f64,
     duration: Option<f64>,
+    n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let src = self::source(source, hint);
     let opts = LoadOptions {
@@ -59,7 +61,9 @@ fn load<'py>(
         offset,
         duration,
     };
-    let loaded = run(py, || audio::load(&src, &opts))?;
+    let loaded = run(py, || {
+        parallel::install(n_jobs, || audio::load(&src, &opts))?
+    })?;
     audio_to_py(py, loaded)
 }
 

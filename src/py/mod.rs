@@ -10,8 +10,8 @@ mod decompose;
 mod detach;
 mod dsp;
 mod errors;
-mod neighbors;
 mod features;
+mod neighbors;
 mod render;
 
 use pyo3::prelude::*;
