@@ -4,6 +4,7 @@
 //! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
 //! - [`render`]: spectrogram and waveform images (matplotlib colormaps, PNG).
+//! - [`explain`]: audioLIME-style explanations (factorizations, masks, lime's surrogate).
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
@@ -12,6 +13,7 @@
 pub mod audio;
 pub mod dsp;
 pub mod error;
+pub mod explain;
 pub mod parallel;
 pub mod render;
 

@@ -1,0 +1,195 @@
+//! Interpretable components of one signal, composed back into perturbed clips.
+//!
+//! A [`Factorization`] holds its source signals once, as float32 (the input
+//! itself for time segments; stems, bands or harmonic/percussive parts
+//! otherwise). Each component is a time span of one source, so time segments,
+//! sources, and their products (LEMONS's stems × segments) share one cheap
+//! representation. Whatever the components leave out of the input is kept as
+//! an explicit `residual`, so that composing with every component switched on
+//! gives back the input.
+
+use rayon::prelude::*;
+
+use crate::error::{ensure, Error, Result};
+
+/// One component: samples `start..end` of source `source`, in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Index of the source signal.
+    pub source: usize,
+    /// First sample.
+    pub start: usize,
+    /// One past the last sample.
+    pub end: usize,
+}
+
+/// Components of one input signal (see the module docs).
+#[derive(Clone, Debug)]
+pub struct Factorization {
+    input: Vec<f32>,
+    sources: Vec<Vec<f32>>,
+    spans: Vec<Span>,
+    /// `input − Σ sources`, or empty when that is exactly zero.
+    residual: Vec<f32>,
+}
+
+impl Factorization {
+    /// Splits each of `sources` at the sample `bounds` (`0 = b₀ < b₁ < … = len`):
+    /// component `s · n_sources + k` is source `k` within segment `s` (audioLIME's
+    /// order). `bounds = [0, len]` makes each source one component.
+    pub fn new(input: Vec<f32>, sources: Vec<Vec<f32>>, bounds: &[usize]) -> Result<Self> {
+        let len = input.len();
+        ensure(len > 0, "y", || "the signal to explain is empty".into())?;
+        ensure(!sources.is_empty(), "factorization", || "has zero components; nothing to explain".into())?;
+        if let Some((k, s)) = sources.iter().enumerate().find(|(_, s)| s.len() != len) {
+            return Err(Error::param("sources", format!("source {k} has {} samples, the input has {len}", s.len())));
+        }
+        ensure(bounds.len() >= 2 && bounds[0] == 0 && bounds[bounds.len() - 1] == len, "boundaries", || {
+            format!("segment boundaries must start at sample 0 and end at the signal length {len}, got {bounds:?}")
+        })?;
+        ensure(bounds.windows(2).all(|w| w[0] < w[1]), "boundaries", || {
+            format!("segment boundaries must be strictly increasing (no empty segment), got {bounds:?}")
+        })?;
+        let finite = |s: &[f32]| s.iter().all(|x| x.is_finite());
+        ensure(finite(&input), "y", || "audio buffer is not finite everywhere (NaN or inf)".into())?;
+        ensure(sources.iter().all(|s| finite(s)), "sources", || "a source is not finite everywhere (NaN or inf)".into())?;
+
+        let spans = bounds
+            .windows(2)
+            .flat_map(|w| (0..sources.len()).map(move |source| Span { source, start: w[0], end: w[1] }))
+            .collect();
+        let residual: Vec<f32> = (0..len)
+            .map(|i| (input[i] as f64 - sources.iter().map(|s| s[i] as f64).sum::<f64>()) as f32)
+            .collect();
+        let residual = if residual.iter().all(|&r| r == 0.0) { Vec::new() } else { residual };
+        Ok(Factorization { input, sources, spans, residual })
+    }
+
+    /// Number of components (mask bits).
+    pub fn n_components(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Length of the input and of every composed clip, in samples.
+    pub fn len(&self) -> usize {
+        self.input.len()
+    }
+
+    /// Always false: a factorization holds at least one sample.
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty()
+    }
+
+    /// Where each component lives.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// What the components leave out of the input (zeros when nothing).
+    pub fn residual(&self) -> Vec<f32> {
+        if self.residual.is_empty() { vec![0.0; self.len()] } else { self.residual.clone() }
+    }
+
+    /// Writes the sum of the components whose `mask` entry is nonzero into
+    /// `out`, plus the residual when `with_residual`. With every component on
+    /// and the residual, `out` is the input itself, bit for bit.
+    pub fn compose_into(&self, mask: &[u8], with_residual: bool, out: &mut [f32]) {
+        if with_residual && mask.iter().all(|&m| m != 0) {
+            out.copy_from_slice(&self.input);
+            return;
+        }
+        if with_residual && !self.residual.is_empty() {
+            out.copy_from_slice(&self.residual);
+        } else {
+            out.fill(0.0);
+        }
+        for (span, _) in self.spans.iter().zip(mask).filter(|(_, &m)| m != 0) {
+            let source = &self.sources[span.source][span.start..span.end];
+            for (o, &x) in out[span.start..span.end].iter_mut().zip(source) {
+                *o += x;
+            }
+        }
+    }
+
+    /// Composes one clip per row of `masks` (`rows × n_components`, row-major)
+    /// into `out` (`rows × len`), rows in parallel on the current rayon pool.
+    pub fn compose_batch(&self, masks: &[u8], with_residual: bool, out: &mut [f32]) -> Result<()> {
+        let n = self.n_components();
+        ensure(masks.len() % n == 0, "masks", || format!("must have {n} columns, one per component"))?;
+        let rows = masks.len() / n;
+        ensure(out.len() == rows * self.len(), "out", || format!("must hold {rows} clips of {} samples", self.len()))?;
+        out.par_chunks_mut(self.len())
+            .zip(masks.par_chunks(n))
+            .for_each(|(clip, mask)| self.compose_into(mask, with_residual, clip));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ramp(n: usize, scale: f32) -> Vec<f32> {
+        (0..n).map(|i| (i as f32 * 0.37).sin() * scale).collect()
+    }
+
+    #[test]
+    fn time_segments_partition_the_input() {
+        let y = ramp(10, 1.0);
+        let f = Factorization::new(y.clone(), vec![y.clone()], &[0, 3, 7, 10]).unwrap();
+        assert_eq!(f.n_components(), 3);
+        assert_eq!(f.residual(), vec![0.0; 10]);
+        let mut out = vec![0.0; 10];
+        f.compose_into(&[1, 0, 1], true, &mut out);
+        let want: Vec<f32> = (0..10).map(|i| if (3..7).contains(&i) { 0.0 } else { y[i] }).collect();
+        assert_eq!(out, want);
+        f.compose_into(&[1, 1, 1], true, &mut out);
+        assert_eq!(out, y);
+    }
+
+    #[test]
+    fn sources_with_residual_and_products() {
+        let (a, b) = (ramp(8, 1.0), ramp(8, 0.5));
+        let y: Vec<f32> = a.iter().zip(&b).map(|(x, z)| x + z + 0.25).collect();
+        // Two sources × two segments, segment-major.
+        let f = Factorization::new(y.clone(), vec![a.clone(), b.clone()], &[0, 4, 8]).unwrap();
+        assert_eq!(f.n_components(), 4);
+        assert_eq!(f.spans()[1], Span { source: 1, start: 0, end: 4 });
+        for r in f.residual() {
+            assert!((r - 0.25).abs() < 1e-6);
+        }
+        let mut out = vec![0.0; 8];
+        f.compose_into(&[0, 1, 1, 0], false, &mut out);
+        let want: Vec<f32> = (0..8).map(|i| if i < 4 { b[i] } else { a[i] }).collect();
+        assert_eq!(out, want);
+        f.compose_into(&[0, 0, 0, 0], true, &mut out);
+        assert!(out.iter().all(|&r| (r - 0.25).abs() < 1e-6));
+        f.compose_into(&[1, 1, 1, 1], true, &mut out);
+        assert_eq!(out, y);
+
+        let masks = [1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0];
+        let mut batch = vec![0.0; 3 * 8];
+        f.compose_batch(&masks, false, &mut batch).unwrap();
+        let mut one = vec![0.0; 8];
+        for r in 0..3 {
+            f.compose_into(&masks[r * 4..r * 4 + 4], false, &mut one);
+            assert_eq!(&batch[r * 8..r * 8 + 8], one.as_slice());
+        }
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let y = ramp(8, 1.0);
+        let err = |r: Result<Factorization>| match r {
+            Err(Error::InvalidParameter { name, .. }) => name,
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(err(Factorization::new(y.clone(), vec![], &[0, 8])), "factorization");
+        assert_eq!(err(Factorization::new(y.clone(), vec![ramp(7, 1.0)], &[0, 8])), "sources");
+        assert_eq!(err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4, 4, 8])), "boundaries");
+        assert_eq!(err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4])), "boundaries");
+        assert_eq!(err(Factorization::new(vec![], vec![vec![]], &[0, 0])), "y");
+        let f = Factorization::new(y.clone(), vec![y], &[0, 8]).unwrap();
+        assert!(f.compose_batch(&[1, 1], false, &mut [0.0; 8]).is_err());
+    }
+}
