@@ -7,6 +7,7 @@ Each submodule lists its public names in ``__all__``; they are re-exported here.
 from __future__ import annotations
 
 from tunelens import convert, datasets, exceptions, filters, render, spectral
+from tunelens import explain
 from tunelens._core import __version__
 from tunelens.convert import *  # noqa: F403
 from tunelens.exceptions import *  # noqa: F403
@@ -17,6 +18,7 @@ __all__ = [
     "datasets",
     "filters",
     "render",
+    "explain",
     *exceptions.__all__,
     *spectral.__all__,
     *convert.__all__,

@@ -221,7 +221,7 @@ fn cholesky_solve(a: &[f64], b: &[f64], p: usize) -> Option<Vec<f64>> {
         for c in 0..=r {
             let s = a[r * p + c] - (0..c).map(|k| l[r * p + k] * l[c * p + k]).sum::<f64>();
             if r == c {
-                if !(s > 0.0) || !s.is_finite() {
+                if s <= 0.0 || !s.is_finite() {
                     return None;
                 }
                 l[r * p + r] = s.sqrt();

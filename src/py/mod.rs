@@ -9,6 +9,7 @@ mod detach;
 mod dsp;
 mod errors;
 mod render;
+mod explain;
 
 use pyo3::prelude::*;
 
@@ -29,5 +30,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     audio::register(m)?;
     dsp::register(m)?;
     render::register(m)?;
+    explain::register(m)?;
     Ok(())
 }
