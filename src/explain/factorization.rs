@@ -28,7 +28,8 @@ pub struct Span {
 pub struct Factorization {
     input: Vec<f32>,
     sources: Vec<Vec<f32>>,
-    spans: Vec<Span>,
+    /// Segment boundaries in samples, `0 = b₀ < b₁ < … = len`.
+    bounds: Vec<usize>,
     /// `input − Σ sources`, or empty when that is exactly zero.
     residual: Vec<f32>,
 }
@@ -54,20 +55,16 @@ impl Factorization {
         ensure(finite(&input), "y", || "audio buffer is not finite everywhere (NaN or inf)".into())?;
         ensure(sources.iter().all(|s| finite(s)), "sources", || "a source is not finite everywhere (NaN or inf)".into())?;
 
-        let spans = bounds
-            .windows(2)
-            .flat_map(|w| (0..sources.len()).map(move |source| Span { source, start: w[0], end: w[1] }))
-            .collect();
         let residual: Vec<f32> = (0..len)
             .map(|i| (input[i] as f64 - sources.iter().map(|s| s[i] as f64).sum::<f64>()) as f32)
             .collect();
         let residual = if residual.iter().all(|&r| r == 0.0) { Vec::new() } else { residual };
-        Ok(Factorization { input, sources, spans, residual })
+        Ok(Factorization { input, sources, bounds: bounds.to_vec(), residual })
     }
 
     /// Number of components (mask bits).
     pub fn n_components(&self) -> usize {
-        self.spans.len()
+        (self.bounds.len() - 1) * self.sources.len()
     }
 
     /// Length of the input and of every composed clip, in samples.
@@ -80,9 +77,12 @@ impl Factorization {
         self.input.is_empty()
     }
 
-    /// Where each component lives.
-    pub fn spans(&self) -> &[Span] {
-        &self.spans
+    /// Where each component lives, in component order.
+    pub fn spans(&self) -> Vec<Span> {
+        self.bounds
+            .windows(2)
+            .flat_map(|w| (0..self.sources.len()).map(move |source| Span { source, start: w[0], end: w[1] }))
+            .collect()
     }
 
     /// What the components leave out of the input (zeros when nothing).
@@ -98,15 +98,25 @@ impl Factorization {
             out.copy_from_slice(&self.input);
             return;
         }
-        if with_residual && !self.residual.is_empty() {
-            out.copy_from_slice(&self.residual);
-        } else {
-            out.fill(0.0);
-        }
-        for (span, _) in self.spans.iter().zip(mask).filter(|(_, &m)| m != 0) {
-            let source = &self.sources[span.source][span.start..span.end];
-            for (o, &x) in out[span.start..span.end].iter_mut().zip(source) {
-                *o += x;
+        // One pass per segment: the first active piece is copied, later ones added.
+        let k = self.sources.len();
+        for (segment, w) in self.bounds.windows(2).enumerate() {
+            let region = &mut out[w[0]..w[1]];
+            let mut written = with_residual && !self.residual.is_empty();
+            if written {
+                region.copy_from_slice(&self.residual[w[0]..w[1]]);
+            }
+            for (source, _) in self.sources.iter().zip(&mask[segment * k..(segment + 1) * k]).filter(|(_, &m)| m != 0) {
+                let piece = &source[w[0]..w[1]];
+                if written {
+                    region.iter_mut().zip(piece).for_each(|(o, &x)| *o += x);
+                } else {
+                    region.copy_from_slice(piece);
+                    written = true;
+                }
+            }
+            if !written {
+                region.fill(0.0);
             }
         }
     }

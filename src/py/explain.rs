@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray2};
 use pyo3::prelude::*;
 
 use super::arrays::to_numpy;
@@ -62,22 +62,23 @@ impl PyFactorization {
         PyArray1::from_vec(py, self.inner.residual())
     }
 
-    /// One clip per mask row, `(rows, length)` float32, composed in parallel.
-    #[pyo3(signature = (masks, *, with_residual, n_jobs))]
-    fn compose_batch<'py>(&self, py: Python<'py>, masks: PyReadonlyArray2<'py, u8>, with_residual: bool, n_jobs: i64) -> PyResult<Bound<'py, PyAny>> {
+    /// Composes one clip per mask row into the rows of `out` (`(rows, length)`
+    /// float32, C-contiguous), in parallel without the GIL.
+    #[pyo3(signature = (masks, out, *, with_residual, n_jobs))]
+    fn compose_into(&self, py: Python<'_>, masks: PyReadonlyArray2<'_, u8>, mut out: PyReadwriteArray2<'_, f32>, with_residual: bool, n_jobs: i64) -> PyResult<()> {
         let (rows, cols) = mask_rows(&masks);
-        let n = self.inner.n_components();
+        let (n, len) = (self.inner.n_components(), self.inner.len());
+        let shape = out.as_array().dim();
+        let err = |e| to_pyerr(py, e);
         if cols != n {
-            return Err(to_pyerr(py, Error::param("mask", format!("has {cols} entries per row; the factorization has {n} components"))));
+            return Err(err(Error::param("mask", format!("has {cols} entries per row; the factorization has {n} components"))));
         }
-        let inner = Arc::clone(&self.inner);
-        let count = rows.len() / n.max(1);
-        let clips = run(py, move || {
-            let mut out = vec![0.0f32; count * inner.len()];
-            parallel::install(n_jobs, || inner.compose_batch(&rows, with_residual, &mut out))??;
-            Ok(out)
-        })?;
-        to_numpy(py, clips, &[count], &[self.inner.len()])
+        if shape != (rows.len() / n.max(1), len) {
+            return Err(err(Error::param("out", format!("has shape {shape:?}, expected ({}, {len})", rows.len() / n.max(1)))));
+        }
+        let out = out.as_slice_mut().map_err(|_| err(Error::param("out", "must be C-contiguous")))?;
+        let inner = &self.inner;
+        run(py, move || parallel::install(n_jobs, || inner.compose_batch(&rows, with_residual, out))?)
     }
 }
 

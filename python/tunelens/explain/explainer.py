@@ -147,7 +147,8 @@ def explain(
         Sample rate in Hz.
     predict_fn : callable
         Called with a ``(batch, n)`` float32 array, returns ``(batch,)`` or
-        ``(batch, n_classes)`` numbers.
+        ``(batch, n_classes)`` numbers. The array is one buffer reused for
+        every batch: copy it if you keep it after returning.
     factorization : Factorization or Decomposition
         How to split the clip (e.g. ``TimeSegments(5)``), or a ready
         decomposition of ``y``.
@@ -218,11 +219,13 @@ def explain(
     masks = _masks(mask_sampler, num_samples, n_components, seed)
 
     predictions: np.ndarray | None = None
+    # One buffer for every batch: bounded memory, no fresh pages to fault in.
+    buffer = np.empty((min(batch_size, num_samples), decomposition._core.length), dtype=np.float32)
     bar = _progress(num_samples, progress)
     try:
         for batch, start in enumerate(range(0, num_samples, batch_size)):
             rows = masks[start:start + batch_size]
-            clips = decomposition.compose_batch(rows, n_jobs=n_jobs)
+            clips = decomposition.compose_batch(rows, out=buffer[:len(rows)], n_jobs=n_jobs)
             out = _check_outputs(predict_fn(clips), len(rows), batch, None if predictions is None else predictions.shape[1])
             if predictions is None:
                 predictions = np.empty((num_samples, out.shape[1]))
