@@ -65,9 +65,12 @@ def _check_outputs(out: Any, rows: int, batch: int, n_outputs: int | None) -> np
     """``predict_fn``'s output for batch ``batch`` as a ``(rows, n_outputs)`` float64 array."""
     where = f"predict_fn's output for batch {batch}"
     try:
-        arr = np.asarray(out, dtype=np.float64)
-    except (TypeError, ValueError) as e:
-        raise InvalidParameterError(f"{where} is not numeric: {e}") from e
+        arr = np.asarray(out)
+    except (TypeError, ValueError) as e:  # ragged sequences
+        raise InvalidParameterError(f"{where} is not a numeric array: {e}") from e
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"{where} is not numeric (dtype {arr.dtype})")
+    arr = arr.astype(np.float64, copy=False)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[0] != rows:

@@ -128,8 +128,11 @@ class Explanation:
         """Indices of the ``k`` largest-weight components (largest first).
 
         With ``positive_only`` only components with a positive weight count, so
-        fewer than ``k`` may come back (none for an uninformative model).
+        fewer than ``k`` may come back. An uninformative explanation (the model
+        never changed its output) has no top components.
         """
+        if self.uninformative:
+            return []
         order = self._order()
         w = self.component_weights
         if positive_only:
