@@ -11,6 +11,7 @@ import traceback
 
 import numpy as np
 import pytest
+import soundfile
 
 from signals import music
 from tunelens import InvalidParameterError
@@ -142,8 +143,7 @@ def test_explanation_api(tmp_path):
     assert e.select(1).weights["component"].iloc[0] == "bass"
     np.testing.assert_array_equal(e.audio(1), stems["keys"])
     np.testing.assert_array_equal(e.listen(2), e.select(0).audio(2))
-    sf = pytest.importorskip("soundfile")
-    back, sr = sf.read(e.to_wav(tmp_path / "top.wav", k=1), dtype="float32")
+    back, sr = soundfile.read(e.to_wav(tmp_path / "top.wav", k=1), dtype="float32")
     assert sr == SR
     np.testing.assert_array_equal(back, stems["keys"])
     d = json.loads(json.dumps(e.to_dict()))
@@ -169,6 +169,15 @@ def test_predict_fn_sees_batches_of_composed_clips():
     assert [len(s) for s in seen] == [8] * 6 + [2]
     np.testing.assert_array_equal(np.concatenate(seen), d.compose_batch(e.masks))
     np.testing.assert_array_equal(seen[0][0], y)
+
+
+def test_predict_fn_cannot_corrupt_the_reused_buffer():
+    def normalise_in_place(clips):
+        clips /= np.abs(clips).max()
+        return clips.mean(axis=1)
+
+    with pytest.raises(ValueError, match="read-only"):
+        explain(music(SR, 0.3), SR, normalise_in_place, TimeSegments(3), num_samples=20, progress=False)
 
 
 def test_memory_is_bounded_by_batch_size_not_num_samples():
@@ -241,7 +250,8 @@ def test_ctrl_c_interrupts_a_slow_model():
 
 
 def test_progress_bar_counts_clips(monkeypatch):
-    tqdm_auto = pytest.importorskip("tqdm.auto")
+    from tqdm import auto as tqdm_auto
+
     from tunelens.explain import explainer
 
     bars = []

@@ -74,7 +74,13 @@ class Factorization:
     def spans(self) -> list[tuple[int, int, int]]: ...
     def residual(self) -> npt.NDArray[np.float32]: ...
     def compose_into(
-        self, masks: npt.NDArray[np.uint8], out: npt.NDArray[np.float32], *, with_residual: bool, n_jobs: int
+        self,
+        masks: npt.NDArray[np.uint8],
+        out: npt.NDArray[np.float32],
+        *,
+        with_residual: bool,
+        n_jobs: int,
+        previous: Optional[npt.NDArray[np.uint8]] = None,
     ) -> None: ...
 
 def frequency_bands(

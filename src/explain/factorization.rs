@@ -94,44 +94,72 @@ impl Factorization {
     /// `out`, plus the residual when `with_residual`. With every component on
     /// and the residual, `out` is the input itself, bit for bit.
     pub fn compose_into(&self, mask: &[u8], with_residual: bool, out: &mut [f32]) {
-        if with_residual && mask.iter().all(|&m| m != 0) {
+        self.update_into(None, mask, with_residual, out);
+    }
+
+    /// [`compose_into`](Self::compose_into) into an `out` that already holds
+    /// the clip of mask `previous` (composed with the same `with_residual`):
+    /// only segments whose mask bits changed are rewritten, so the result is
+    /// bit for bit what a fresh composition gives, with about half the memory
+    /// traffic for random masks over time segments.
+    pub fn update_into(&self, previous: Option<&[u8]>, mask: &[u8], with_residual: bool, out: &mut [f32]) {
+        let all_on = |m: &[u8]| m.iter().all(|&b| b != 0);
+        if with_residual && all_on(mask) {
             out.copy_from_slice(&self.input);
             return;
         }
-        // One pass per segment: the first active piece is copied, later ones added.
+        // A clip that was the input verbatim is not the sum of its segments.
+        let previous = previous.filter(|p| !(with_residual && all_on(p)));
         let k = self.sources.len();
         for (segment, w) in self.bounds.windows(2).enumerate() {
-            let region = &mut out[w[0]..w[1]];
-            let mut written = with_residual && !self.residual.is_empty();
-            if written {
-                region.copy_from_slice(&self.residual[w[0]..w[1]]);
+            let bits = &mask[segment * k..(segment + 1) * k];
+            if previous.is_some_and(|p| &p[segment * k..(segment + 1) * k] == bits) {
+                continue;
             }
-            for (source, _) in self.sources.iter().zip(&mask[segment * k..(segment + 1) * k]).filter(|(_, &m)| m != 0) {
-                let piece = &source[w[0]..w[1]];
-                if written {
-                    region.iter_mut().zip(piece).for_each(|(o, &x)| *o += x);
-                } else {
-                    region.copy_from_slice(piece);
-                    written = true;
-                }
-            }
-            if !written {
-                region.fill(0.0);
-            }
+            let residual = (with_residual && !self.residual.is_empty()).then(|| &self.residual[w[0]..w[1]]);
+            let pieces: Vec<&[f32]> = residual
+                .into_iter()
+                .chain(self.sources.iter().zip(bits).filter(|(_, &m)| m != 0).map(|(s, _)| &s[w[0]..w[1]]))
+                .collect();
+            sum_into(&pieces, &mut out[w[0]..w[1]]);
         }
     }
 
     /// Composes one clip per row of `masks` (`rows × n_components`, row-major)
     /// into `out` (`rows × len`), rows in parallel on the current rayon pool.
-    pub fn compose_batch(&self, masks: &[u8], with_residual: bool, out: &mut [f32]) -> Result<()> {
+    /// With `previous` (same shape as `masks`), row `r` of `out` holds the clip
+    /// of `previous` row `r` and is updated in place (see [`update_into`](Self::update_into)).
+    pub fn compose_batch(&self, masks: &[u8], previous: Option<&[u8]>, with_residual: bool, out: &mut [f32]) -> Result<()> {
         let n = self.n_components();
         ensure(masks.len() % n == 0, "masks", || format!("must have {n} columns, one per component"))?;
         let rows = masks.len() / n;
         ensure(out.len() == rows * self.len(), "out", || format!("must hold {rows} clips of {} samples", self.len()))?;
-        out.par_chunks_mut(self.len())
-            .zip(masks.par_chunks(n))
-            .for_each(|(clip, mask)| self.compose_into(mask, with_residual, clip));
+        ensure(previous.is_none_or(|p| p.len() == masks.len()), "previous", || "must have the shape of masks".into())?;
+        out.par_chunks_mut(self.len()).zip(masks.par_chunks(n)).enumerate().for_each(|(r, (clip, mask))| {
+            self.update_into(previous.map(|p| &p[r * n..(r + 1) * n]), mask, with_residual, clip)
+        });
         Ok(())
+    }
+}
+
+/// Samples summed per block: the output block stays in L1 cache while every
+/// piece is added, so each piece is read once and the output written once.
+const BLOCK: usize = 4096;
+
+/// `out = Σ pieces` (zeros for no piece).
+fn sum_into(pieces: &[&[f32]], out: &mut [f32]) {
+    match pieces {
+        [] => out.fill(0.0),
+        [one] => out.copy_from_slice(one),
+        [first, rest @ ..] => {
+            for (b, block) in out.chunks_mut(BLOCK).enumerate() {
+                let at = b * BLOCK..b * BLOCK + block.len();
+                block.copy_from_slice(&first[at.clone()]);
+                for piece in rest {
+                    block.iter_mut().zip(&piece[at.clone()]).for_each(|(o, &x)| *o += x);
+                }
+            }
+        }
     }
 }
 
@@ -179,11 +207,33 @@ mod tests {
 
         let masks = [1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0];
         let mut batch = vec![0.0; 3 * 8];
-        f.compose_batch(&masks, false, &mut batch).unwrap();
+        f.compose_batch(&masks, None, false, &mut batch).unwrap();
         let mut one = vec![0.0; 8];
         for r in 0..3 {
             f.compose_into(&masks[r * 4..r * 4 + 4], false, &mut one);
             assert_eq!(&batch[r * 8..r * 8 + 8], one.as_slice());
+        }
+    }
+
+    #[test]
+    fn updates_equal_fresh_compositions() {
+        let (a, b) = (ramp(12, 1.0), ramp(12, 0.5));
+        let y: Vec<f32> = a.iter().zip(&b).map(|(x, z)| x + z + 0.1).collect();
+        for sources in [vec![y.clone()], vec![a.clone(), b.clone()]] {
+            let f = Factorization::new(y.clone(), sources, &[0, 3, 5, 9, 12]).unwrap();
+            let n = f.n_components();
+            let masks = crate::explain::sampling::sample_masks(40, n, 5);
+            for with_residual in [true, false] {
+                let mut held = vec![0.0; 12];
+                let mut fresh = vec![0.0; 12];
+                f.compose_into(&masks[..n], with_residual, &mut held);
+                for r in 1..40 {
+                    let (prev, mask) = (&masks[(r - 1) * n..r * n], &masks[r * n..(r + 1) * n]);
+                    f.update_into(Some(prev), mask, with_residual, &mut held);
+                    f.compose_into(mask, with_residual, &mut fresh);
+                    assert_eq!(held, fresh, "row {r}");
+                }
+            }
         }
     }
 
@@ -200,6 +250,6 @@ mod tests {
         assert_eq!(err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4])), "boundaries");
         assert_eq!(err(Factorization::new(vec![], vec![vec![]], &[0, 0])), "y");
         let f = Factorization::new(y.clone(), vec![y], &[0, 8]).unwrap();
-        assert!(f.compose_batch(&[1, 1], false, &mut [0.0; 8]).is_err());
+        assert!(f.compose_batch(&[1, 1], None, false, &mut [0.0; 8]).is_err());
     }
 }

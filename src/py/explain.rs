@@ -63,10 +63,13 @@ impl PyFactorization {
     }
 
     /// Composes one clip per mask row into the rows of `out` (`(rows, length)`
-    /// float32, C-contiguous), in parallel without the GIL.
-    #[pyo3(signature = (masks, out, *, with_residual, n_jobs))]
-    fn compose_into(&self, py: Python<'_>, masks: PyReadonlyArray2<'_, u8>, mut out: PyReadwriteArray2<'_, f32>, with_residual: bool, n_jobs: i64) -> PyResult<()> {
+    /// float32, C-contiguous), in parallel without the GIL. With `previous`
+    /// (masks of the clips `out` holds now), only changed segments are rewritten.
+    #[pyo3(signature = (masks, out, *, with_residual, n_jobs, previous=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn compose_into(&self, py: Python<'_>, masks: PyReadonlyArray2<'_, u8>, mut out: PyReadwriteArray2<'_, f32>, with_residual: bool, n_jobs: i64, previous: Option<PyReadonlyArray2<'_, u8>>) -> PyResult<()> {
         let (rows, cols) = mask_rows(&masks);
+        let previous = previous.map(|p| mask_rows(&p).0);
         let (n, len) = (self.inner.n_components(), self.inner.len());
         let shape = out.as_array().dim();
         let err = |e| to_pyerr(py, e);
@@ -78,7 +81,7 @@ impl PyFactorization {
         }
         let out = out.as_slice_mut().map_err(|_| err(Error::param("out", "must be C-contiguous")))?;
         let inner = &self.inner;
-        run(py, move || parallel::install(n_jobs, || inner.compose_batch(&rows, with_residual, out))?)
+        run(py, move || parallel::install(n_jobs, || inner.compose_batch(&rows, previous.as_deref(), with_residual, out))?)
     }
 }
 

@@ -150,8 +150,9 @@ def explain(
         Sample rate in Hz.
     predict_fn : callable
         Called with a ``(batch, n)`` float32 array, returns ``(batch,)`` or
-        ``(batch, n_classes)`` numbers. The array is one buffer reused for
-        every batch: copy it if you keep it after returning.
+        ``(batch, n_classes)`` numbers. The array is a read-only view of one
+        buffer reused for every batch: copy it to modify it or to keep it
+        after returning.
     factorization : Factorization or Decomposition
         How to split the clip (e.g. ``TimeSegments(5)``), or a ready
         decomposition of ``y``.
@@ -222,13 +223,19 @@ def explain(
     masks = _masks(mask_sampler, num_samples, n_components, seed)
 
     predictions: np.ndarray | None = None
-    # One buffer for every batch: bounded memory, no fresh pages to fault in.
+    # One buffer for every batch: memory bounded by batch_size, no fresh pages
+    # to fault in, and each row only rewritten where its mask changed. The
+    # model gets a read-only view, so it cannot corrupt the clips kept there.
     buffer = np.empty((min(batch_size, num_samples), decomposition._core.length), dtype=np.float32)
+    held = np.full((len(buffer), n_components), 2, dtype=np.uint8)  # 2: nothing composed yet
     bar = _progress(num_samples, progress)
     try:
         for batch, start in enumerate(range(0, num_samples, batch_size)):
             rows = masks[start:start + batch_size]
-            clips = decomposition.compose_batch(rows, out=buffer[:len(rows)], n_jobs=n_jobs)
+            clips = decomposition.compose_batch(rows, out=buffer[:len(rows)], previous=held[:len(rows)], n_jobs=n_jobs)
+            held[:len(rows)] = rows
+            clips = clips.view()
+            clips.flags.writeable = False
             out = _check_outputs(predict_fn(clips), len(rows), batch, None if predictions is None else predictions.shape[1])
             if predictions is None:
                 predictions = np.empty((num_samples, out.shape[1]))

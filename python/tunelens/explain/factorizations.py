@@ -87,17 +87,21 @@ class Decomposition:
         return self.compose_batch(mask, residual=residual)[0]
 
     def compose_batch(self, masks: Any, *, residual: bool = True, out: np.ndarray | None = None,
-                      n_jobs: int = -1) -> np.ndarray:
+                      previous: np.ndarray | None = None, n_jobs: int = -1) -> np.ndarray:
         """One clip per mask row, ``(rows, n)`` float32, composed in parallel in Rust.
 
         ``out`` (a C-contiguous float32 array of that shape) is filled instead
         of allocating: reusing one buffer avoids faulting in fresh memory for
-        every batch.
+        every batch. If ``out`` already holds the clips of the masks
+        ``previous`` (composed with the same ``residual``), only the segments
+        whose mask bits changed are rewritten; the result is identical.
         """
         masks = self._masks(masks)
         if out is None:
             out = np.empty((masks.shape[0], self._core.length), dtype=np.float32)
-        self._core.compose_into(masks, out, with_residual=residual, n_jobs=n_jobs)
+        if previous is not None:
+            previous = np.ascontiguousarray(previous, dtype=np.uint8)
+        self._core.compose_into(masks, out, with_residual=residual, n_jobs=n_jobs, previous=previous)
         return out
 
     def component(self, index: int) -> np.ndarray:
