@@ -301,6 +301,8 @@ def test_bad_factorizations():
     d = TimeSegments(3).decompose(y, SR)
     with pytest.raises(InvalidParameterError, match="3 entries"):
         d.compose(np.ones(4))
+    with pytest.raises(InvalidParameterError, match="not of y"):
+        explain(y[:-1], SR, lambda c: c.mean(axis=1), d)
 
 
 @pytest.mark.parametrize("kwargs, match", [

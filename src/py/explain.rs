@@ -85,11 +85,14 @@ impl PyFactorization {
     }
 }
 
+/// Band edges in Hz and one float32 signal per band.
+type Bands<'py> = (Vec<f64>, Vec<Bound<'py, PyArray1<f32>>>);
+
 /// `n_bands` band signals of `y` and the band edges in Hz.
 #[pyfunction]
 #[pyo3(signature = (y, *, sr, n_bands, scale, n_fft, hop_length, n_jobs))]
 #[allow(clippy::too_many_arguments)]
-fn frequency_bands<'py>(py: Python<'py>, y: PyReadonlyArray1<'py, f32>, sr: f64, n_bands: usize, scale: &str, n_fft: usize, hop_length: usize, n_jobs: i64) -> PyResult<(Vec<f64>, Vec<Bound<'py, PyArray1<f32>>>)> {
+fn frequency_bands<'py>(py: Python<'py>, y: PyReadonlyArray1<'py, f32>, sr: f64, n_bands: usize, scale: &str, n_fft: usize, hop_length: usize, n_jobs: i64) -> PyResult<Bands<'py>> {
     let view = y.as_array();
     let scale: BandScale = scale.parse().map_err(|e| to_pyerr(py, e))?;
     let (edges, bands) = run(py, || {

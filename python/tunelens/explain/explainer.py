@@ -206,6 +206,9 @@ def explain(
         decomposition = factorization.decompose(y, sr)
     elif isinstance(factorization, Decomposition):
         decomposition = factorization
+        if np.shape(y)[-1:] != (decomposition._core.length,) or float(sr) != decomposition.sr:
+            raise InvalidParameterError(f"factorization is a decomposition of a {decomposition._core.length}-sample clip at "
+                                        f"{decomposition.sr:g} Hz, not of y (shape {np.shape(y)}) at sr={sr}")
     else:
         raise InvalidParameterError(f"factorization must be a Factorization or Decomposition, got {type(factorization).__name__}")
     num_samples = positive_int(num_samples, "num_samples")
