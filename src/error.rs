@@ -80,3 +80,16 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
         Err(Error::param(name, message()))
     }
 }
+
+/// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the
+/// binding boundary use it so one bug cannot take down a whole call.
+pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(Error::Internal(what))
+    })
+}

@@ -6,9 +6,10 @@ Each submodule lists its public names in ``__all__``; they are re-exported here.
 
 from __future__ import annotations
 
-from tunelens import convert, datasets, exceptions, filters, render, spectral
+from tunelens import audio, convert, datasets, exceptions, filters, render, spectral
 from tunelens import explain
 from tunelens._core import __version__
+from tunelens.audio import *  # noqa: F403
 from tunelens.convert import *  # noqa: F403
 from tunelens.exceptions import *  # noqa: F403
 from tunelens.spectral import *  # noqa: F403
@@ -20,6 +21,7 @@ __all__ = [
     "render",
     "explain",
     *exceptions.__all__,
+    *audio.__all__,
     *spectral.__all__,
     *convert.__all__,
 ]

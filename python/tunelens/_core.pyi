@@ -61,6 +61,19 @@ def waveform_png(
     y: FloatArray, path: str, *, size: tuple[int, int], color: tuple[int, int, int], scale: float
 ) -> None: ...
 
+# --- audio ---
+
+Source = Union[str, bytes]
+
+def load(
+    source: Source, *, hint: Optional[str], sr: Optional[int], mono: bool, offset: float, duration: Optional[float]
+) -> tuple[npt.NDArray[np.float32], int]: ...
+def load_batch(
+    paths: Sequence[str], *, sr: Optional[int], mono: bool, offset: float, duration: Optional[float], n_jobs: int
+) -> list[Union[tuple[npt.NDArray[np.float32], int], Exception]]: ...
+def resample(y: FloatArray, *, orig_sr: float, target_sr: float, n_jobs: int) -> FloatArray: ...
+def get_duration(source: Source, *, hint: Optional[str]) -> float: ...
+
 # --- explain ---
 
 class Factorization:

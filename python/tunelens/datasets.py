@@ -1,18 +1,41 @@
-"""Synthetic, music-like example data that tunelens makes itself (no downloads)."""
+"""Synthetic, music-like example data that tunelens makes itself (no downloads).
+
+- :func:`synth_clip`: a deterministic clip (chord progression, bass, drums).
+- :func:`make_catalogs`: two catalogs of the same songs as two services would
+  export them (accents, "feat." credits, version tags, typos), with the answer key.
+- :func:`write_library`: a folder of WAV files with a metadata table.
+"""
 
 from __future__ import annotations
 
+import os
+import unicodedata
+import wave
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 
-from tunelens._validate import positive_number
+from tunelens._validate import positive_int, positive_number
 
-__all__ = ["synth_clip"]
+__all__ = ["synth_clip", "make_catalogs", "write_library", "GENRES"]
 
 _MAJOR = (0, 4, 7)
 _MINOR = (0, 3, 7)
 #: I-V-vi-IV in major, i-VI-III-VII in minor (semitones above the tonic).
 _PROGRESSIONS = {"major": ((0, _MAJOR), (7, _MAJOR), (9, _MINOR), (5, _MAJOR)),
                  "minor": ((0, _MINOR), (8, _MAJOR), (3, _MAJOR), (10, _MAJOR))}
+
+#: Genres of the generated catalogs, with their typical tempo (BPM), mode and drums.
+GENRES = {
+    "pop": (112.0, "major", True),
+    "rock": (128.0, "major", True),
+    "hiphop": (92.0, "minor", True),
+    "electronic": (126.0, "minor", True),
+    "classical": (76.0, "major", False),
+    "jazz": (100.0, "minor", True),
+    "ambient": (70.0, "minor", False),
+}
 
 
 def synth_clip(
@@ -49,7 +72,7 @@ def synth_clip(
     np.ndarray [shape=(round(sr * duration),)], float32
         Samples in [-1, 1].
     """
-    sr = int(positive_number(sr, "sr"))
+    sr = positive_int(sr, "sr")
     duration = positive_number(duration, "duration")
     beat = 60.0 / positive_number(tempo, "tempo")
     rng = np.random.default_rng(seed)
@@ -80,3 +103,197 @@ def synth_clip(
             y[i0 : i0 + seg.size] += hit
     y /= max(1e-9, float(np.abs(y).max())) * 1.05
     return y.astype(np.float32)
+
+
+# Name parts for fictional artists and titles, in several scripts.
+_LATIN_FIRST = ["Léa", "Jörg", "Zoë", "Amélie", "Björn", "Nuño", "Chloé", "Renée", "Søren", "Inés", "Marco", "Ava",
+                "Luca", "Nina", "Omar", "Ivy", "Felix", "Maya", "Theo", "Rosa"]
+_LATIN_LAST = ["Moreau", "Ekström", "Dalí", "Østergaard", "Núñez", "Kovač", "Ferreira", "Lindqvist", "Brontë",
+               "Šimić", "Weber", "Costa", "Hale", "Quinn", "Navarro", "Sato", "Reyes", "Byrne", "Vance", "Lowe"]
+_BANDS = ["Velvet Öcean", "The Paper Kites", "Sigur Ráð", "Mötley Bloom", "The Quiet Engines", "Ghost Café",
+          "Neon Fjörd", "The Silver Árrows", "Crème Sauvage", "Lumière Club"]
+_OTHER_SCRIPTS = ["Кино Звезда", "Белые Ночи", "宇多田ヒカリ", "星野 光", "فيروز الصغيرة", "نور الهدى", "방탄 소녀", "Αστέρια"]
+_TITLE_WORDS = ["Midnight", "Ocean", "Fire", "Golden", "Heart", "City", "Dream", "Summer", "Shadow", "Light", "River",
+                "Électrique", "Señorita", "Noche", "Forever", "Wild", "Echo", "Paper", "Silver", "Ghost", "Dancing",
+                "Café", "Rêve", "Stars", "Blue", "Home", "Runaway", "Velvet", "Thunder", "Gravity"]
+_FEATURED = ["Zoë Hale", "Omar Reyes", "Lowe", "Ava Byrne", "Nuño Costa"]
+_VERSION_TAGS = [" (Remastered 2011)", " - Live at Wembley", " [Radio Edit]", " - 2019 Remaster", " (Acoustic Version)",
+                 " (Deluxe Edition)", " - Single Version"]
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _typo(text: str, rng: np.random.Generator) -> str:
+    """One realistic typo: a dropped, doubled or swapped letter."""
+    letters = [i for i, c in enumerate(text) if c.isalpha()]
+    if len(letters) < 4:
+        return text
+    i = int(rng.choice(letters[1:-1]))
+    kind = rng.integers(3)
+    if kind == 0:
+        return text[:i] + text[i + 1 :]
+    if kind == 1:
+        return text[:i] + text[i] + text[i:]
+    return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
+
+
+def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) -> tuple[Any, Any, Any]:
+    """Two catalogs of the same songs, as two streaming services would export them.
+
+    The "chart" catalog (think Deezer) holds clean metadata: artist, title,
+    genre, popularity. The "features" catalog (think Spotify audio features)
+    holds ``overlap`` of the same songs under the other service's spelling, in
+    another order, plus songs of its own, with audio-feature columns. The
+    spellings differ the ways real exports do: accents dropped, case changed,
+    "feat." credits added to the title or the artist, version tags such as
+    "(Remastered 2011)" or "[Radio Edit]", "&" vs "and", a leading "The" dropped,
+    and one-letter typos. About 15% of the artists are in Cyrillic, CJK or Arabic.
+
+    Parameters
+    ----------
+    n_songs : int
+        Songs in the chart catalog.
+    overlap : float in [0, 1]
+        Share of the chart's songs that the features catalog also holds.
+    seed : int
+        Seed; the same seed gives the same catalogs.
+
+    Returns
+    -------
+    chart : pandas.DataFrame
+        ``song_id, artist, title, genre, popularity, tempo, key, mode`` (the
+        last three are the parameters to synthesise the song with :func:`synth_clip`).
+    features : pandas.DataFrame
+        ``track_id, artist, title, danceability, energy, loudness, tempo,
+        valence, acousticness, instrumentalness, duration_ms``.
+    answer_key : pandas.DataFrame
+        ``song_id, track_id`` of the songs both catalogs hold (the true matches).
+    """
+    import pandas as pd
+
+    n_songs = positive_int(n_songs, "n_songs")
+    if not 0.0 <= overlap <= 1.0:
+        raise ValueError(f"overlap must be in [0, 1], got {overlap}")
+    rng = np.random.default_rng(seed)
+    genres = list(GENRES)
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    while len(rows) < n_songs:
+        r = rng.random()
+        if r < 0.15:
+            artist = str(rng.choice(_OTHER_SCRIPTS))
+        elif r < 0.4:
+            artist = str(rng.choice(_BANDS))
+        else:
+            artist = f"{rng.choice(_LATIN_FIRST)} {rng.choice(_LATIN_LAST)}"
+        words = rng.choice(_TITLE_WORDS, size=int(rng.integers(1, 4)), replace=False)
+        title = " ".join(str(w) for w in words)
+        if (artist, title) in seen:
+            continue
+        seen.add((artist, title))
+        genre = genres[int(rng.integers(len(genres)))]
+        base_tempo, mode, _ = GENRES[genre]
+        rows.append(dict(song_id=f"dz{len(rows):05d}", artist=artist, title=title, genre=genre,
+                         popularity=int(rng.integers(0, 101)), tempo=float(round(base_tempo + rng.normal(0, 8), 1)),
+                         key=int(rng.integers(12)), mode=mode))
+    chart = pd.DataFrame(rows)
+
+    shared = rng.permutation(n_songs)[: int(round(overlap * n_songs))]
+    variants, key_rows = [], []
+    for j, i in enumerate(shared):
+        song = chart.iloc[int(i)]
+        artist, title = _respell(str(song.artist), str(song.title), rng)
+        track_id = f"sp{j:05d}"
+        variants.append(dict(track_id=track_id, artist=artist, title=title, **_audio_features(song, rng)))
+        key_rows.append(dict(song_id=song.song_id, track_id=track_id))
+    extra = int(round(0.25 * n_songs))
+    for k in range(extra):
+        artist = f"{rng.choice(_LATIN_FIRST)} {rng.choice(_BANDS).split()[-1]}"
+        title = " ".join(str(w) for w in rng.choice(_TITLE_WORDS, size=2, replace=False)) + " II"
+        genre = genres[int(rng.integers(len(genres)))]
+        pseudo = pd.Series(dict(genre=genre, tempo=GENRES[genre][0], mode=GENRES[genre][1]))
+        variants.append(dict(track_id=f"sp{len(shared) + k:05d}", artist=artist, title=title, **_audio_features(pseudo, rng)))
+    features = pd.DataFrame(variants).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    return chart, features, pd.DataFrame(key_rows, columns=["song_id", "track_id"])
+
+
+def _respell(artist: str, title: str, rng: np.random.Generator) -> tuple[str, str]:
+    """The other service's spelling of one song: each variation with its own probability."""
+    if rng.random() < 0.4:
+        artist, title = _strip_accents(artist), _strip_accents(title)
+    if rng.random() < 0.2:
+        title = title.lower() if rng.random() < 0.5 else title.upper()
+    if rng.random() < 0.2:
+        featured = str(rng.choice(_FEATURED))
+        if rng.random() < 0.5:
+            title = f"{title} (feat. {featured})"
+        else:
+            artist = f"{artist} feat. {featured}"
+    if rng.random() < 0.2:
+        title += str(rng.choice(_VERSION_TAGS))
+    if artist.startswith("The ") and rng.random() < 0.5:
+        artist = artist[4:]
+    if rng.random() < 0.1:
+        title = _typo(title, rng)
+    return artist, title
+
+
+def _audio_features(song: Any, rng: np.random.Generator) -> dict:
+    """Spotify-style audio features consistent with the song's genre and tempo."""
+    energetic = song.genre in ("rock", "electronic", "pop", "hiphop")
+    acoustic = song.genre in ("classical", "ambient", "jazz")
+    return dict(
+        danceability=float(np.clip(rng.normal(0.7 if energetic else 0.35, 0.1), 0, 1)),
+        energy=float(np.clip(rng.normal(0.75 if energetic else 0.3, 0.1), 0, 1)),
+        loudness=float(np.clip(rng.normal(-6 if energetic else -16, 2.5), -40, 0)),
+        tempo=float(round(float(song.tempo) + rng.normal(0, 1.5), 3)),
+        valence=float(np.clip(rng.normal(0.65 if song.mode == "major" else 0.35, 0.12), 0, 1)),
+        acousticness=float(np.clip(rng.normal(0.8 if acoustic else 0.15, 0.1), 0, 1)),
+        instrumentalness=float(np.clip(rng.normal(0.7 if song.genre in ("classical", "ambient") else 0.05, 0.1), 0, 1)),
+        duration_ms=int(rng.integers(150_000, 300_000)),
+    )
+
+
+def write_library(
+    directory: str | os.PathLike[str], n_songs: int = 20, *, duration: float = 10.0, sr: int = 22050, seed: int = 0
+) -> Any:
+    """Writes a folder of synthetic songs (16-bit WAV) and returns their metadata.
+
+    Songs come from :func:`make_catalogs` (same seed, same songs) and are
+    synthesised with :func:`synth_clip` from each song's genre, tempo, key and mode.
+
+    Parameters
+    ----------
+    directory : str or PathLike
+        Created if missing.
+    n_songs : int
+        Number of files.
+    duration : float
+        Seconds per song.
+    sr : int
+        Sample rate in Hz.
+    seed : int
+        Seed of :func:`make_catalogs` and of the synthesis.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The chart catalog rows of the written songs, with a ``path`` column.
+    """
+    chart, _, _ = make_catalogs(positive_int(n_songs, "n_songs"), seed=seed)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, song in enumerate(chart.itertuples()):
+        y = synth_clip(sr=sr, duration=duration, tempo=song.tempo, key=song.key, mode=song.mode,
+                       drums=GENRES[song.genre][2], seed=seed * 100_003 + i)
+        path = out / f"{song.song_id}.wav"
+        with wave.open(str(path), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sr)
+            wav.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
+        paths.append(str(path))
+    return chart.assign(path=paths)

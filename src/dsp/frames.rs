@@ -69,6 +69,16 @@ impl PadMode {
     }
 }
 
+/// Checks an analysis's frame length and hop (both positive).
+pub fn check_lengths(n_fft: usize, hop_length: usize) -> Result<()> {
+    ensure(n_fft > 0, "n_fft", || {
+        "must be a positive number of samples, not 0".into()
+    })?;
+    ensure(hop_length > 0, "hop_length", || {
+        "must be a positive number of samples, not 0".into()
+    })
+}
+
 /// Where each analysis frame of a signal starts, as librosa frames it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Framing {
@@ -89,12 +99,7 @@ impl Framing {
     /// with `pad = n_fft / 2` when `center`. Errors, like librosa, when even the
     /// padded signal is shorter than one frame.
     pub fn new(len: usize, n_fft: usize, hop_length: usize, center: bool) -> Result<Self> {
-        ensure(n_fft > 0, "n_fft", || {
-            "must be a positive number of samples, not 0".into()
-        })?;
-        ensure(hop_length > 0, "hop_length", || {
-            "must be a positive number of samples, not 0".into()
-        })?;
+        check_lengths(n_fft, hop_length)?;
         let pad = if center { n_fft / 2 } else { 0 };
         let padded = len + 2 * pad;
         ensure(padded >= n_fft, "n_fft", || {

@@ -4,6 +4,7 @@ use ndarray::ArrayView2;
 use num_complex::Complex;
 use rayon::prelude::*;
 
+use super::frames::check_lengths;
 use super::{fft, window, Float};
 use crate::error::{ensure, Result};
 
@@ -38,9 +39,7 @@ impl<T: Float> IstftParams<T> {
         ensure(n_fft > 0 && n_fft / 2 + 1 == n_bins, "n_fft", || {
             format!("n_fft={n_fft} does not fit a spectrogram with {n_bins} frequency bins (expects 1 + n_fft/2 bins)")
         })?;
-        ensure(hop_length > 0, "hop_length", || {
-            "must be a positive number of samples, not 0".into()
-        })?;
+        check_lengths(n_fft, hop_length)?;
         ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
             format!(
                 "the window has {} samples; it must have between 1 and n_fft={n_fft}",

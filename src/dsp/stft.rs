@@ -11,7 +11,7 @@ use ndarray::ArrayView1;
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use super::frames::{Framing, PadMode};
+use super::frames::{check_lengths, Framing, PadMode};
 use super::{fft, window, Float};
 use crate::error::{ensure, Error, Result};
 
@@ -55,12 +55,7 @@ impl<T: Float> StftParams<T> {
         center: bool,
         pad_mode: PadMode,
     ) -> Result<Self> {
-        ensure(n_fft > 0, "n_fft", || {
-            "must be a positive number of samples, not 0".into()
-        })?;
-        ensure(hop_length > 0, "hop_length", || {
-            "must be a positive number of samples, not 0".into()
-        })?;
+        check_lengths(n_fft, hop_length)?;
         ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
             format!(
                 "the window has {} samples; it must have between 1 and n_fft={n_fft}",

@@ -1,8 +1,147 @@
 //! Bindings for `crate::audio`.
 
+use std::path::PathBuf;
+
+use ndarray::ArrayViewD;
+use numpy::Element;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use super::arrays::{last_axis_lanes, to_numpy, with_float_view, FloatArray};
+use super::detach::run;
+use super::errors::to_pyerr;
+use crate::audio::{self, resample as resampling, Audio, LoadOptions, Source};
+use crate::dsp::Float;
+use crate::error::Result;
+use crate::parallel;
+
+/// A path, or encoded bytes with an optional extension hint.
+#[derive(FromPyObject)]
+enum SourceArg {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+fn source(arg: SourceArg, hint: Option<String>) -> Source {
+    match arg {
+        SourceArg::Path(p) => Source::Path(p),
+        SourceArg::Bytes(data) => Source::Bytes { data, hint },
+    }
+}
+
+/// `(samples, sr)` with librosa's shapes: 1-D for one channel, `(channels, n)` otherwise.
+fn audio_to_py<'py>(py: Python<'py>, a: Audio) -> PyResult<Bound<'py, PyAny>> {
+    let frames = a.frames();
+    let array = if a.channels == 1 {
+        to_numpy(py, a.samples, &[], &[frames])?
+    } else {
+        to_numpy(py, a.samples, &[a.channels], &[frames])?
+    };
+    Ok((array, a.sample_rate).into_pyobject(py)?.into_any())
+}
+
+/// Decodes, mixes and resamples one file or buffer: `(y, sr)`.
+#[pyfunction]
+#[pyo3(signature = (source, *, hint, sr, mono, offset, duration))]
+fn load<'py>(
+    py: Python<'py>,
+    source: SourceArg,
+    hint: Option<String>,
+    sr: Option<u32>,
+    mono: bool,
+    offset: f64,
+    duration: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let src = self::source(source, hint);
+    let opts = LoadOptions {
+        sr,
+        mono,
+        offset,
+        duration,
+    };
+    let loaded = run(py, || audio::load(&src, &opts))?;
+    audio_to_py(py, loaded)
+}
+
+/// Loads many files in parallel; one `(y, sr)` or exception per path, in order.
+#[pyfunction]
+#[pyo3(signature = (paths, *, sr, mono, offset, duration, n_jobs))]
+fn load_batch<'py>(
+    py: Python<'py>,
+    paths: Vec<PathBuf>,
+    sr: Option<u32>,
+    mono: bool,
+    offset: f64,
+    duration: Option<f64>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyList>> {
+    let sources: Vec<Source> = paths.into_iter().map(Source::Path).collect();
+    let opts = LoadOptions {
+        sr,
+        mono,
+        offset,
+        duration,
+    };
+    let results = run(py, || audio::load_batch(&sources, &opts, n_jobs))?;
+    let out = PyList::empty(py);
+    for r in results {
+        match r {
+            Ok(a) => out.append(audio_to_py(py, a)?)?,
+            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
+        }
+    }
+    Ok(out)
+}
+
+fn resample_typed<'py, T: Float + Element>(
+    py: Python<'py>,
+    view: ArrayViewD<'_, T>,
+    orig_sr: f64,
+    target_sr: f64,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (lead, out) = run(py, || -> Result<_> {
+        let (lead, lanes) = last_axis_lanes(&view, "y")?;
+        let owned: Vec<std::borrow::Cow<'_, [T]>> =
+            lanes.iter().map(crate::dsp::stft::contiguous).collect();
+        let slices: Vec<&[T]> = owned.iter().map(|c| c.as_ref()).collect();
+        Ok((
+            lead,
+            parallel::install(n_jobs, || resampling::resample(&slices, orig_sr, target_sr))??,
+        ))
+    })?;
+    let n = out.first().map_or(0, Vec::len);
+    to_numpy(py, out.concat(), &lead, &[n])
+}
+
+/// Resamples `y` (any leading shape) along its last axis.
+#[pyfunction]
+#[pyo3(signature = (y, *, orig_sr, target_sr, n_jobs))]
+fn resample<'py>(
+    py: Python<'py>,
+    y: FloatArray<'py>,
+    orig_sr: f64,
+    target_sr: f64,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    with_float_view!(y, |view| resample_typed(
+        py, view, orig_sr, target_sr, n_jobs
+    ))
+}
+
+/// Duration of a file or buffer in seconds.
+#[pyfunction]
+#[pyo3(signature = (source, *, hint))]
+fn get_duration(py: Python<'_>, source: SourceArg, hint: Option<String>) -> PyResult<f64> {
+    let src = self::source(source, hint);
+    run(py, || audio::duration(&src))
+}
 
 /// Adds this module's functions to `tunelens._core`.
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(load_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(resample, m)?)?;
+    m.add_function(wrap_pyfunction!(get_duration, m)?)?;
     Ok(())
 }

@@ -10,14 +10,14 @@ use pyo3::types::PyList;
 use rayon::prelude::*;
 
 use super::arrays::{last_axis_lanes, to_numpy, with_float_view, ComplexArray, FloatArray};
-use super::detach::{guarded, run};
+use super::detach::run;
 use super::errors::to_pyerr;
 use crate::dsp::db::{self, DbParams, Scale};
 use crate::dsp::istft::{istft as inverse_stft, IstftParams};
 use crate::dsp::mel::{self, MelBasis, MelNorm, MelParams};
 use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, stft as stft_mod, Float, PadMode, StftParams};
-use crate::error::{Error, Result};
+use crate::error::{catch_panic, Error, Result};
 use crate::parallel;
 
 /// STFT options, passed from Python as a dict (`tunelens.spectral._stft_args`).
@@ -372,7 +372,7 @@ fn melspectrogram_batch<'py>(
         parallel::install(n_jobs, || {
             views
                 .par_iter()
-                .map(|v| guarded(|| mel_of(std::slice::from_ref(v), &params, &mel, power)))
+                .map(|v| catch_panic(|| mel_of(std::slice::from_ref(v), &params, &mel, power)))
                 .collect::<Vec<_>>()
         })
     })?;

@@ -1,0 +1,400 @@
+//! Decoding with symphonia, converted to float32 exactly as libsndfile does.
+
+use std::fs::File;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::{AudioBufferRef, Signal};
+use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use super::{wav, Source};
+use crate::error::{Error, Result};
+
+/// Decoded audio at the file's own rate: `channels × frames`, channel-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    /// Samples of each channel, one after the other.
+    pub samples: Vec<f32>,
+    /// Number of channels.
+    pub channels: usize,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+}
+
+/// An opened stream: the demuxer, its audio track's decoder and parameters.
+struct Stream {
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    sample_rate: u32,
+    channels: usize,
+    n_frames: Option<u64>,
+    /// Seeking is sample-exact for PCM and FLAC.
+    exact_seek: bool,
+    name: PathBuf,
+}
+
+fn decode_error(name: &Path, err: SymphoniaError) -> Error {
+    match err {
+        SymphoniaError::Unsupported(what) => Error::UnsupportedFormat {
+            path: name.to_path_buf(),
+            message: format!("{what} (tunelens decodes wav, aiff, flac, mp3 and ogg/vorbis)"),
+        },
+        SymphoniaError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Decode {
+                path: name.to_path_buf(),
+                message: "the file is empty or truncated before any audio".into(),
+            }
+        }
+        other => Error::Decode {
+            path: name.to_path_buf(),
+            message: other.to_string(),
+        },
+    }
+}
+
+fn open(source: &Source) -> Result<Stream> {
+    let name = source.name();
+    let (media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
+        Source::Path(path) => {
+            let file = File::open(path).map_err(|source| match source.kind() {
+                std::io::ErrorKind::NotFound => Error::FileNotFound { path: path.clone() },
+                _ => Error::Io {
+                    path: path.clone(),
+                    source,
+                },
+            })?;
+            if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(Error::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other("is a directory"),
+                });
+            }
+            (
+                Box::new(file),
+                path.extension().map(|e| e.to_string_lossy().to_lowercase()),
+            )
+        }
+        Source::Bytes { data, hint } => (Box::new(Cursor::new(data.clone())), hint.clone()),
+    };
+    let mut hint = Hint::new();
+    if let Some(ext) = &extension {
+        hint.with_extension(ext);
+    }
+    let stream = MediaSourceStream::new(media, Default::default());
+    let options = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, stream, &options, &MetadataOptions::default())
+        .map_err(|e| decode_error(&name, e))?;
+    let format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| Error::UnsupportedFormat {
+            path: name.clone(),
+            message: "the container holds no audio track".into(),
+        })?;
+    let params = track.codec_params.clone();
+    let sample_rate = params
+        .sample_rate
+        .filter(|&sr| sr > 0)
+        .ok_or_else(|| Error::Decode {
+            path: name.clone(),
+            message: "the audio track declares no sample rate".into(),
+        })?;
+    let decoder = symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|e| decode_error(&name, e))?;
+    let channels = params.channels.map(|c| c.count()).unwrap_or(0);
+    let exact_seek = params.codec == CODEC_TYPE_FLAC
+        || params.bits_per_coded_sample.is_some() && params.max_frames_per_packet.is_some();
+    Ok(Stream {
+        track_id: track.id,
+        format,
+        decoder,
+        sample_rate,
+        channels,
+        n_frames: params.n_frames,
+        exact_seek,
+        name,
+    })
+}
+
+/// Appends one decoded buffer to per-channel vectors, skipping the first `skip`
+/// frames and keeping at most `keep` frames; returns the frames consumed.
+fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, keep: usize) -> usize {
+    macro_rules! convert {
+        ($buf:expr, $to_f32:expr) => {{
+            let buf = $buf;
+            let frames = buf.frames();
+            let channels = buf.spec().channels.count();
+            if out.len() < channels {
+                out.resize(channels, Vec::new());
+            }
+            let (start, end) = (skip.min(frames), skip.saturating_add(keep).min(frames));
+            for (c, lane) in out.iter_mut().enumerate().take(channels) {
+                lane.extend(buf.chan(c)[start..end].iter().map($to_f32));
+            }
+            frames
+        }};
+    }
+    // libsndfile's integer-to-float conversions (the float32 that soundfile returns).
+    const S8: f32 = 1.0 / 128.0;
+    const S16: f32 = 1.0 / 32768.0;
+    const S24: f32 = 1.0 / 8_388_608.0;
+    const S32: f32 = 1.0 / 2_147_483_648.0;
+    match buffer {
+        AudioBufferRef::U8(b) => convert!(b, |&v: &u8| (v as f32 - 128.0) * S8),
+        AudioBufferRef::S8(b) => convert!(b, |&v: &i8| v as f32 * S8),
+        AudioBufferRef::U16(b) => convert!(b, |&v: &u16| (v as i32 - 32768) as f32 * S16),
+        AudioBufferRef::S16(b) => convert!(b, |&v: &i16| v as f32 * S16),
+        AudioBufferRef::U24(b) => convert!(b, |v: &symphonia::core::sample::u24| (v.inner() as i32
+            - 8_388_608)
+            as f32
+            * S24),
+        AudioBufferRef::S24(b) => {
+            convert!(b, |v: &symphonia::core::sample::i24| v.inner() as f32 * S24)
+        }
+        AudioBufferRef::U32(b) => convert!(b, |&v: &u32| (v as i64 - 2_147_483_648) as f32 * S32),
+        AudioBufferRef::S32(b) => convert!(b, |&v: &i32| v as f32 * S32),
+        AudioBufferRef::F32(b) => convert!(b, |&v: &f32| v),
+        AudioBufferRef::F64(b) => convert!(b, |&v: &f64| v as f32),
+    }
+}
+
+/// Decodes `source` from `floor(offset * sr)` for `floor(duration * sr)` frames
+/// (to the end when `duration` is `None`), at the native rate.
+///
+/// Like libsndfile, a file truncated mid-stream yields the audio decoded before
+/// the damage; packets that fail to decode are skipped. A file where nothing
+/// decodes is an error.
+pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
+    if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
+        return Ok(decoded);
+    }
+    let mut s = open(source)?;
+    let sr = s.sample_rate as f64;
+    let start = (offset * sr).floor() as u64;
+    let wanted = duration
+        .map(|d| (d * sr).floor() as usize)
+        .unwrap_or(usize::MAX);
+    let mut position = 0u64; // frames of the stream before the next decoded packet
+    if start > 0 && s.exact_seek {
+        let to = SeekTo::TimeStamp {
+            ts: start,
+            track_id: s.track_id,
+        };
+        match s.format.seek(SeekMode::Accurate, to) {
+            Ok(seeked) if seeked.actual_ts <= start => {
+                position = seeked.actual_ts;
+                s.decoder.reset();
+            }
+            _ => s = open(source)?, // seek failed: decode from the start instead
+        }
+    }
+    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
+    let mut kept = 0usize;
+    let mut failures = 0usize;
+    let mut last_error = None;
+    while kept < wanted {
+        let packet = match s.format.next_packet() {
+            Ok(p) => p,
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                break
+            }
+            Err(SymphoniaError::ResetRequired) => break,
+            Err(e) => {
+                last_error = Some(e.to_string());
+                break;
+            }
+        };
+        if packet.track_id() != s.track_id {
+            continue;
+        }
+        match s.decoder.decode(&packet) {
+            Ok(buffer) => {
+                let skip = start.saturating_sub(position) as usize;
+                let frames = append(&buffer, &mut lanes, skip, wanted - kept);
+                kept += frames.saturating_sub(skip).min(wanted - kept);
+                position += frames as u64;
+            }
+            Err(SymphoniaError::DecodeError(e)) => {
+                failures += 1;
+                last_error = Some(e.to_string());
+            }
+            Err(SymphoniaError::IoError(_)) => break,
+            Err(e) => return Err(decode_error(&s.name, e)),
+        }
+    }
+    let channels = lanes.len().max(s.channels).max(1);
+    if lanes.iter().all(|l| l.is_empty()) && (failures > 0 || last_error.is_some()) && start == 0 {
+        return Err(Error::Decode {
+            path: s.name,
+            message: format!(
+                "no audio could be decoded ({})",
+                last_error.unwrap_or_default()
+            ),
+        });
+    }
+    lanes.resize(channels, Vec::new());
+    let frames = lanes.iter().map(Vec::len).min().unwrap_or(0);
+    let samples = lanes.into_iter().flat_map(|mut l| {
+        l.truncate(frames);
+        l
+    });
+    Ok(Decoded {
+        samples: samples.collect(),
+        channels,
+        sample_rate: s.sample_rate,
+    })
+}
+
+/// Reads a plain PCM/float WAV directly ([`super::wav`]); `None` for anything else.
+fn decode_plain_wav(
+    source: &Source,
+    offset: f64,
+    duration: Option<f64>,
+) -> Result<Option<Decoded>> {
+    let read = |reader: &mut dyn ReadSeek| -> std::io::Result<Option<Decoded>> {
+        let Some(layout) = wav::probe(reader) else {
+            return Ok(None);
+        };
+        let sr = layout.sample_rate as f64;
+        let start = (offset * sr).floor() as u64;
+        let count = duration.map_or(u64::MAX, |d| (d * sr).floor() as u64);
+        let samples = wav::read(reader, &layout, start, count)?;
+        Ok(Some(Decoded {
+            samples,
+            channels: layout.channels,
+            sample_rate: layout.sample_rate,
+        }))
+    };
+    let name = source.name();
+    let io = |source: std::io::Error| Error::Io {
+        path: name.clone(),
+        source,
+    };
+    match source {
+        Source::Path(path) => match File::open(path) {
+            Ok(mut file) if file.metadata().map(|m| m.is_file()).unwrap_or(false) => {
+                read(&mut file).map_err(io)
+            }
+            Ok(_) => Ok(None),
+            Err(_) => Ok(None), // symphonia's open reports the error with its kind
+        },
+        Source::Bytes { data, .. } => read(&mut Cursor::new(data.as_slice())).map_err(io),
+    }
+}
+
+/// Readers the WAV fast path accepts.
+trait ReadSeek: std::io::Read + std::io::Seek {}
+impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
+
+/// Duration in seconds: from the container's frame count where it declares one
+/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding.
+pub fn duration(source: &Source) -> Result<f64> {
+    let s = open(source)?;
+    let sr = s.sample_rate as f64;
+    match s.n_frames {
+        Some(n) => Ok(n as f64 / sr),
+        None => {
+            let d = decode(source, 0.0, None)?;
+            Ok((d.samples.len() / d.channels.max(1)) as f64 / sr)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wav_bytes(bits: u16, format: u16, samples: &[u8], channels: u16) -> Vec<u8> {
+        let rate = 8000u32;
+        let block = channels * bits / 8;
+        let mut v = b"RIFF".to_vec();
+        v.extend((36 + samples.len() as u32).to_le_bytes());
+        v.extend(b"WAVEfmt ");
+        v.extend(16u32.to_le_bytes());
+        v.extend(format.to_le_bytes());
+        v.extend(channels.to_le_bytes());
+        v.extend(rate.to_le_bytes());
+        v.extend((rate * block as u32).to_le_bytes());
+        v.extend(block.to_le_bytes());
+        v.extend(bits.to_le_bytes());
+        v.extend(b"data");
+        v.extend((samples.len() as u32).to_le_bytes());
+        v.extend(samples);
+        v
+    }
+
+    fn bytes(data: Vec<u8>) -> Source {
+        Source::Bytes {
+            data,
+            hint: Some("wav".into()),
+        }
+    }
+
+    #[test]
+    fn converts_pcm_like_libsndfile() {
+        let pcm16: Vec<u8> = [0i16, 16384, -32768, 32767]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let d = decode(&bytes(wav_bytes(16, 1, &pcm16, 1)), 0.0, None).unwrap();
+        assert_eq!(d.samples, vec![0.0, 0.5, -1.0, 32767.0 / 32768.0]);
+        let pcm8 = vec![128u8, 255, 0];
+        let d = decode(&bytes(wav_bytes(8, 1, &pcm8, 1)), 0.0, None).unwrap();
+        assert_eq!(d.samples, vec![0.0, 127.0 / 128.0, -1.0]);
+        let stereo: Vec<u8> = [1i16, 2, 3, 4]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let d = decode(&bytes(wav_bytes(16, 1, &stereo, 2)), 0.0, None).unwrap();
+        assert_eq!((d.channels, d.sample_rate), (2, 8000));
+        assert_eq!(
+            d.samples,
+            vec![1.0 / 32768.0, 3.0 / 32768.0, 2.0 / 32768.0, 4.0 / 32768.0]
+        );
+    }
+
+    #[test]
+    fn offset_and_duration_select_frames() {
+        let pcm: Vec<u8> = (0..8000i16).flat_map(|v| v.to_le_bytes()).collect();
+        let src = bytes(wav_bytes(16, 1, &pcm, 1));
+        let d = decode(&src, 0.5, Some(0.25)).unwrap();
+        assert_eq!(d.samples.len(), 2000);
+        assert_eq!(d.samples[0], 4000.0 / 32768.0);
+        assert!(decode(&src, 2.0, None).unwrap().samples.is_empty());
+        assert!((duration(&src).unwrap() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn garbage_and_missing_files_are_typed_errors() {
+        assert!(matches!(
+            decode(&bytes(Vec::new()), 0.0, None),
+            Err(Error::Decode { .. } | Error::UnsupportedFormat { .. })
+        ));
+        let text = Source::Bytes {
+            data: b"this is not audio at all, just text".repeat(50),
+            hint: Some("wav".into()),
+        };
+        assert!(matches!(
+            decode(&text, 0.0, None),
+            Err(Error::Decode { .. } | Error::UnsupportedFormat { .. })
+        ));
+        let missing = Source::Path(PathBuf::from("/no/such/file.wav"));
+        assert!(matches!(
+            decode(&missing, 0.0, None),
+            Err(Error::FileNotFound { .. })
+        ));
+    }
+}
