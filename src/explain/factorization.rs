@@ -8,6 +8,8 @@
 //! an explicit `residual`, so that composing with every component switched on
 //! gives back the input.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 use crate::error::{ensure, Error, Result};
@@ -32,7 +34,13 @@ pub struct Factorization {
     bounds: Vec<usize>,
     /// `input − Σ sources`, or empty when that is exactly zero.
     residual: Vec<f32>,
+    /// With several sources: the residual plus the active sources of each
+    /// (segment, mask bits) pair, summed on first use (empty when over budget).
+    sums: Vec<OnceLock<Vec<f32>>>,
 }
+
+/// Memory the per-segment sums of several sources may take (`2^sources × len` floats).
+const SUMS_BUDGET_BYTES: usize = 256 << 20;
 
 impl Factorization {
     /// Splits each of `sources` at the sample `bounds` (`0 = b₀ < b₁ < … = len`):
@@ -59,7 +67,10 @@ impl Factorization {
             .map(|i| (input[i] as f64 - sources.iter().map(|s| s[i] as f64).sum::<f64>()) as f32)
             .collect();
         let residual = if residual.iter().all(|&r| r == 0.0) { Vec::new() } else { residual };
-        Ok(Factorization { input, sources, bounds: bounds.to_vec(), residual })
+        let k = sources.len();
+        let cached = k >= 2 && k < 16 && (len << k).saturating_mul(4) <= SUMS_BUDGET_BYTES;
+        let sums = if cached { (0..(bounds.len() - 1) << k).map(|_| OnceLock::new()).collect() } else { Vec::new() };
+        Ok(Factorization { input, sources, bounds: bounds.to_vec(), residual, sums })
     }
 
     /// Number of components (mask bits).
@@ -121,7 +132,19 @@ impl Factorization {
                 .into_iter()
                 .chain(self.sources.iter().zip(bits).filter(|(_, &m)| m != 0).map(|(s, _)| &s[w[0]..w[1]]))
                 .collect();
-            sum_into(&pieces, &mut out[w[0]..w[1]]);
+            let region = &mut out[w[0]..w[1]];
+            if with_residual && !self.sums.is_empty() && pieces.len() > 1 {
+                // The same sum, in the same order, computed once per bit pattern.
+                let pattern = bits.iter().enumerate().fold(0usize, |acc, (i, &b)| acc | (usize::from(b != 0) << i));
+                let sum = self.sums[(segment << k) | pattern].get_or_init(|| {
+                    let mut sum = vec![0.0; region.len()];
+                    sum_into(&pieces, &mut sum);
+                    sum
+                });
+                region.copy_from_slice(sum);
+            } else {
+                sum_into(&pieces, region);
+            }
         }
     }
 
@@ -199,6 +222,11 @@ mod tests {
         let mut out = vec![0.0; 8];
         f.compose_into(&[0, 1, 1, 0], false, &mut out);
         let want: Vec<f32> = (0..8).map(|i| if i < 4 { b[i] } else { a[i] }).collect();
+        assert_eq!(out, want);
+        // Cached per-pattern sums equal the direct sum (same order: residual, then sources).
+        let r = f.residual();
+        f.compose_into(&[1, 1, 0, 1], true, &mut out);
+        let want: Vec<f32> = (0..8).map(|i| if i < 4 { r[i] + a[i] + b[i] } else { r[i] + b[i] }).collect();
         assert_eq!(out, want);
         f.compose_into(&[0, 0, 0, 0], true, &mut out);
         assert!(out.iter().all(|&r| (r - 0.25).abs() < 1e-6));
