@@ -88,6 +88,15 @@ impl Factorization {
         self.input.is_empty()
     }
 
+    /// Bytes of signal held: input, sources, residual and the segment sums built so far.
+    pub fn nbytes(&self) -> usize {
+        let floats = self.input.len()
+            + self.sources.iter().map(Vec::len).sum::<usize>()
+            + self.residual.len()
+            + self.sums.iter().filter_map(OnceLock::get).map(Vec::len).sum::<usize>();
+        floats * std::mem::size_of::<f32>()
+    }
+
     /// Where each component lives, in component order.
     pub fn spans(&self) -> Vec<Span> {
         self.bounds

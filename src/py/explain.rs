@@ -52,6 +52,12 @@ impl PyFactorization {
         self.inner.len()
     }
 
+    /// Bytes of signal held in Rust (input, sources, residual, cached segment sums).
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.inner.nbytes()
+    }
+
     /// `(source, start, end)` of each component.
     fn spans(&self) -> Vec<(usize, usize, usize)> {
         self.inner.spans().iter().map(|s| (s.source, s.start, s.end)).collect()
