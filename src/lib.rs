@@ -1,9 +1,12 @@
 //! tunelens: the Rust engine behind the `tunelens` Python package.
 //!
 //! The core modules are pure Rust and tested with `cargo test`:
-//! - [`audio`]: decoding (symphonia), mono mixing, resampling (rubato).
+//! - [`audio`]: decoding (symphonia), mono mixing, soxr_hq-shaped resampling.
 //! - [`dsp`]: STFT/iSTFT, mel filters and spectrograms, dB scaling, librosa-exact.
 //! - [`render`]: spectrogram and waveform images (matplotlib colormaps, PNG).
+//! - [`neighbors`]: exact scaled nearest-neighbour search (blocked, SIMD, f64 re-ranking).
+//! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
+//! - [`decompose`]: principal component analysis through the covariance matrix.
 //! - [`explain`]: audioLIME-style explanations (factorizations, masks, lime's surrogate).
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
@@ -11,8 +14,11 @@
 //! `py` holds the PyO3 bindings only.
 
 pub mod audio;
+pub mod cluster;
+pub mod decompose;
 pub mod dsp;
 pub mod error;
+pub mod neighbors;
 pub mod explain;
 pub mod parallel;
 pub mod render;

@@ -44,9 +44,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out["three_ch"] = d / "three.wav"
     sf.write(out["three_ch"], music(48000, 1.2, seed=13, channels=3).T, 48000, subtype="PCM_24")
     out["mp3"] = d / "clip.mp3"
-    sf.write(out["mp3"], stereo, 44100, format="MP3")
+    long_stereo = np.tile(stereo, (6, 1))  # 15 s: several parallel decoding segments
+    sf.write(out["mp3"], long_stereo, 44100, format="MP3")
     out["ogg"] = d / "clip.ogg"
-    sf.write(out["ogg"], stereo, 44100, format="OGG", subtype="VORBIS")
+    sf.write(out["ogg"], long_stereo, 44100, format="OGG", subtype="VORBIS")
     for sr in (8000, 22050, 44100, 48000):
         out[f"rate_{sr}"] = d / f"rate{sr}.wav"
         sf.write(out[f"rate_{sr}"], music(sr, 3.0, seed=sr), sr, subtype="FLOAT")
@@ -106,8 +107,11 @@ def test_lossy_formats_match_librosa_length_and_content(files: dict[str, Path], 
     ref, ref_sr = librosa.load(files[name], sr=None)
     assert sr == ref_sr and abs(len(ours) - len(ref)) <= frame
     n = min(len(ours), len(ref))
-    # Both decode the same bitstream; only float rounding in the decoders differs.
+    # Both decode the same bitstream; only float rounding in the decoders differs
+    # (~1e-6). tunelens decodes packet segments in parallel with warm-up; a glitch
+    # at a segment boundary would stand out by orders of magnitude.
     assert np.corrcoef(ours[:n], ref[:n])[0, 1] >= 0.999
+    assert np.abs(ours[:n] - ref[:n]).max() <= 1e-4
 
 
 def test_offset_past_the_end_gives_empty_audio(files: dict[str, Path]) -> None:

@@ -6,22 +6,30 @@ Each submodule lists its public names in ``__all__``; they are re-exported here.
 
 from __future__ import annotations
 
-from tunelens import audio, convert, datasets, exceptions, filters, render, spectral
+from tunelens import audio, cluster, convert, datasets, exceptions, filters, neighbors, recommend, render, spectral
 from tunelens import explain
 from tunelens._core import __version__
 from tunelens.audio import *  # noqa: F403
+from tunelens.cluster import *  # noqa: F403
 from tunelens.convert import *  # noqa: F403
 from tunelens.exceptions import *  # noqa: F403
+from tunelens.neighbors import *  # noqa: F403
+from tunelens.recommend import *  # noqa: F403
 from tunelens.spectral import *  # noqa: F403
+from tunelens.taste import TasteProfile
 
 __all__ = [
     "__version__",
     "datasets",
     "filters",
     "render",
+    "TasteProfile",
     "explain",
     *exceptions.__all__,
     *audio.__all__,
     *spectral.__all__,
     *convert.__all__,
+    *neighbors.__all__,
+    *recommend.__all__,
+    *cluster.__all__,
 ]

@@ -4,10 +4,14 @@ use std::fs::File;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use symphonia::core::audio::{AudioBufferRef, Signal};
-use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_FLAC, CODEC_TYPE_NULL};
+use symphonia::core::codecs::{
+    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_MP1, CODEC_TYPE_MP2,
+    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
+};
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
@@ -29,12 +33,13 @@ pub struct Decoded {
 /// An opened stream: the demuxer, its audio track's decoder and parameters.
 struct Stream {
     format: Box<dyn FormatReader>,
-    decoder: Box<dyn Decoder>,
+    params: CodecParameters,
     track_id: u32,
     sample_rate: u32,
     channels: usize,
     n_frames: Option<u64>,
-    /// Seeking is sample-exact for PCM and FLAC.
+    /// Packets decode independently (PCM, ADPCM, FLAC): seeking is sample-exact
+    /// and parallel segments need no warm-up.
     exact_seek: bool,
     name: PathBuf,
 }
@@ -111,21 +116,30 @@ fn open(source: &Source) -> Result<Stream> {
             path: name.clone(),
             message: "the audio track declares no sample rate".into(),
         })?;
-    let decoder = symphonia::default::get_codecs()
+    // Fail early (and name the codec) if no decoder exists for it.
+    symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
         .map_err(|e| decode_error(&name, e))?;
     let channels = params.channels.map(|c| c.count()).unwrap_or(0);
-    let exact_seek = params.codec == CODEC_TYPE_FLAC
-        || params.bits_per_coded_sample.is_some() && params.max_frames_per_packet.is_some();
+    // Lossy codecs carry state from packet to packet; PCM, ADPCM and FLAC do not.
+    let exact_seek = ![
+        CODEC_TYPE_MP1,
+        CODEC_TYPE_MP2,
+        CODEC_TYPE_MP3,
+        CODEC_TYPE_VORBIS,
+        CODEC_TYPE_AAC,
+        CODEC_TYPE_OPUS,
+    ]
+    .contains(&params.codec);
     Ok(Stream {
         track_id: track.id,
         format,
-        decoder,
         sample_rate,
         channels,
         n_frames: params.n_frames,
         exact_seek,
         name,
+        params,
     })
 }
 
@@ -171,9 +185,22 @@ fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, kee
     }
 }
 
+/// Packets a segment's fresh decoder decodes before its own, to rebuild the
+/// state that lossy decoders carry between packets (mp3's bit reservoir and
+/// MDCT overlap, vorbis's block overlap); their output is discarded.
+const WARM_UP_PACKETS: usize = 8;
+/// Packets per parallel decoding segment, at least.
+const PACKETS_PER_SEGMENT: usize = 64;
+
+/// What one segment decoded: per-channel samples, failed packets, last error.
+type SegmentOutput = (Vec<Vec<f32>>, usize, Option<String>);
+
 /// Decodes `source` from `floor(offset * sr)` for `floor(duration * sr)` frames
 /// (to the end when `duration` is `None`), at the native rate.
 ///
+/// Packets are demultiplexed first, then decoded in parallel segments, each by
+/// its own decoder started [`WARM_UP_PACKETS`] early: the decoders' state has
+/// finite memory, so the result equals a serial decode sample for sample.
 /// Like libsndfile, a file truncated mid-stream yields the audio decoded before
 /// the damage; packets that fail to decode are skipped. A file where nothing
 /// decodes is an error.
@@ -185,77 +212,117 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
     let sr = s.sample_rate as f64;
     let start = (offset * sr).floor() as u64;
     let wanted = duration
-        .map(|d| (d * sr).floor() as usize)
-        .unwrap_or(usize::MAX);
-    let mut position = 0u64; // frames of the stream before the next decoded packet
+        .map(|d| (d * sr).floor() as u64)
+        .unwrap_or(u64::MAX);
+    let mut position = 0u64; // stream frame at which the first demuxed packet starts
     if start > 0 && s.exact_seek {
         let to = SeekTo::TimeStamp {
             ts: start,
             track_id: s.track_id,
         };
         match s.format.seek(SeekMode::Accurate, to) {
-            Ok(seeked) if seeked.actual_ts <= start => {
-                position = seeked.actual_ts;
-                s.decoder.reset();
-            }
+            Ok(seeked) if seeked.actual_ts <= start => position = seeked.actual_ts,
             _ => s = open(source)?, // seek failed: decode from the start instead
         }
     }
+    let (packets, mut last_error) = demux(&mut s, start.saturating_add(wanted));
+    let warm_up = if s.exact_seek { 0 } else { WARM_UP_PACKETS };
+    let segments = packets.len().div_ceil(PACKETS_PER_SEGMENT).max(1);
+    let outputs: Vec<Result<SegmentOutput>> = (0..segments)
+        .into_par_iter()
+        .map(|k| {
+            let (first, last) = (
+                k * PACKETS_PER_SEGMENT,
+                ((k + 1) * PACKETS_PER_SEGMENT).min(packets.len()),
+            );
+            decode_packets(
+                &s,
+                &packets[first.saturating_sub(warm_up)..last],
+                first - first.saturating_sub(warm_up),
+            )
+        })
+        .collect();
     let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
-    let mut kept = 0usize;
-    let mut failures = 0usize;
-    let mut last_error = None;
-    while kept < wanted {
-        let packet = match s.format.next_packet() {
-            Ok(p) => p,
-            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                break
-            }
-            Err(SymphoniaError::ResetRequired) => break,
-            Err(e) => {
-                last_error = Some(e.to_string());
-                break;
-            }
-        };
-        if packet.track_id() != s.track_id {
-            continue;
+    let mut failures = 0;
+    for output in outputs {
+        let (part, failed, error) = output?;
+        failures += failed;
+        last_error = error.or(last_error);
+        if lanes.len() < part.len() {
+            lanes.resize(part.len(), Vec::new());
         }
-        match s.decoder.decode(&packet) {
-            Ok(buffer) => {
-                let skip = start.saturating_sub(position) as usize;
-                let frames = append(&buffer, &mut lanes, skip, wanted - kept);
-                kept += frames.saturating_sub(skip).min(wanted - kept);
-                position += frames as u64;
-            }
-            Err(SymphoniaError::DecodeError(e)) => {
-                failures += 1;
-                last_error = Some(e.to_string());
-            }
-            Err(SymphoniaError::IoError(_)) => break,
-            Err(e) => return Err(decode_error(&s.name, e)),
+        for (lane, p) in lanes.iter_mut().zip(part) {
+            lane.extend(p);
         }
     }
-    let channels = lanes.len().max(s.channels).max(1);
     if lanes.iter().all(|l| l.is_empty()) && (failures > 0 || last_error.is_some()) && start == 0 {
+        let message = format!(
+            "no audio could be decoded ({})",
+            last_error.unwrap_or_default()
+        );
         return Err(Error::Decode {
             path: s.name,
-            message: format!(
-                "no audio could be decoded ({})",
-                last_error.unwrap_or_default()
-            ),
+            message,
         });
     }
+    let channels = lanes.len().max(1);
     lanes.resize(channels, Vec::new());
     let frames = lanes.iter().map(Vec::len).min().unwrap_or(0);
-    let samples = lanes.into_iter().flat_map(|mut l| {
-        l.truncate(frames);
-        l
-    });
+    let skip = (start.saturating_sub(position) as usize).min(frames);
+    let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
+    let samples = lanes
+        .iter()
+        .flat_map(|l| &l[skip..skip + keep])
+        .copied()
+        .collect();
     Ok(Decoded {
-        samples: samples.collect(),
+        samples,
         channels,
         sample_rate: s.sample_rate,
     })
+}
+
+/// Reads the track's packets until the stream ends or a packet starts at or
+/// after frame `until`; also returns the demuxer's error, if it stopped on one.
+fn demux(s: &mut Stream, until: u64) -> (Vec<Packet>, Option<String>) {
+    let mut packets = Vec::new();
+    loop {
+        match s.format.next_packet() {
+            Ok(p) if p.track_id() != s.track_id => continue,
+            Ok(p) if p.ts() >= until && !packets.is_empty() => return (packets, None),
+            Ok(p) => packets.push(p),
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return (packets, None)
+            }
+            Err(SymphoniaError::ResetRequired) => return (packets, None),
+            Err(e) => return (packets, Some(e.to_string())),
+        }
+    }
+}
+
+/// Decodes `packets` with a fresh decoder, dropping the output of the first
+/// `warm_up` packets.
+fn decode_packets(s: &Stream, packets: &[Packet], warm_up: usize) -> Result<SegmentOutput> {
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&s.params, &DecoderOptions::default())
+        .map_err(|e| decode_error(&s.name, e))?;
+    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
+    let (mut failures, mut last_error) = (0, None);
+    for (i, packet) in packets.iter().enumerate() {
+        match decoder.decode(packet) {
+            Ok(buffer) if i >= warm_up => {
+                append(&buffer, &mut lanes, 0, usize::MAX);
+            }
+            Ok(_) => {}
+            Err(SymphoniaError::DecodeError(e)) if i >= warm_up => {
+                failures += 1;
+                last_error = Some(e.to_string());
+            }
+            Err(SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_)) => {}
+            Err(e) => return Err(decode_error(&s.name, e)),
+        }
+    }
+    Ok((lanes, failures, last_error))
 }
 
 /// Reads a plain PCM/float WAV directly ([`super::wav`]); `None` for anything else.

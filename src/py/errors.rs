@@ -58,3 +58,15 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         ))
     })
 }
+
+/// `?`-friendly conversion for core results inside binding functions.
+pub trait IntoPyResult<T> {
+    /// Maps the error with [`to_pyerr`].
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPyResult<T> for Result<T, Error> {
+    fn into_py_result(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_pyerr(py, e))
+    }
+}

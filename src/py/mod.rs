@@ -5,9 +5,12 @@
 
 mod arrays;
 mod audio;
+mod cluster;
+mod decompose;
 mod detach;
 mod dsp;
 mod errors;
+mod neighbors;
 mod render;
 mod explain;
 
@@ -30,6 +33,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     audio::register(m)?;
     dsp::register(m)?;
     render::register(m)?;
+    neighbors::register(m)?;
+    cluster::register(m)?;
+    decompose::register(m)?;
     explain::register(m)?;
     Ok(())
 }

@@ -1,0 +1,66 @@
+"""Input conversion shared by the recommendation, cluster and taste modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tunelens.exceptions import InvalidParameterError
+
+
+def as_table(X: Any, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a 2-D float32/float64 array without copying when possible.
+
+    DataFrames must be all numeric; integer and boolean data become float64.
+    Strings, objects and anything not 2-D raise :class:`InvalidParameterError`
+    naming ``name``.
+    """
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):
+        bad = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+        if bad:
+            raise InvalidParameterError(f"invalid {name}: non-numeric columns {bad}; select numeric features")
+        X = X.to_numpy()
+    arr = np.asarray(X)
+    if arr.dtype.kind not in "fiub":
+        raise InvalidParameterError(f"invalid {name}: expected numeric data, got dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise InvalidParameterError(
+            f"invalid {name}: expected a 2-D array (rows x features), got {arr.ndim}-D; "
+            "use X.reshape(1, -1) for a single row"
+        )
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def feature_names(X: Any) -> np.ndarray | None:
+    """Column names of a DataFrame as an object array, else None."""
+    columns = getattr(X, "columns", None)
+    return None if columns is None else np.asarray([str(c) for c in columns], dtype=object)
+
+
+def is_number(dtype: Any) -> bool:
+    """Numeric and not boolean (pandas extension dtypes included)."""
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def numeric_features(df: pd.DataFrame, features: list[str] | None, exclude: Any = None) -> list[str]:
+    """The feature columns to use: ``features`` checked against ``df``, or every
+    numeric non-boolean column except ``exclude``."""
+    if features is None:
+        chosen = [str(c) for c, t in df.dtypes.items() if c != exclude and is_number(t)]
+        if not chosen:
+            raise InvalidParameterError("invalid df: no numeric feature columns; pass features=[...]")
+        return chosen
+    chosen = list(features)
+    if not chosen:
+        raise InvalidParameterError("invalid features: empty list")
+    unknown = [f for f in chosen if f not in df.columns]
+    if unknown:
+        raise InvalidParameterError(f"invalid features: unknown columns {unknown}")
+    text = [f for f in chosen if not is_number(df[f].dtype)]
+    if text:
+        raise InvalidParameterError(f"invalid features: non-numeric columns {text}")
+    return chosen

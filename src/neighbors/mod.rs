@@ -1,0 +1,22 @@
+//! Exact nearest-neighbour search on scaled feature tables.
+//!
+//! - [`scale`]: per-feature scalers (standard, robust, min-max) fitted in f64,
+//!   scikit-learn's formulas.
+//! - [`metric`]: the distances (euclidean, cosine, manhattan), their exact f64
+//!   form and the error bound of the fast f32 form.
+//! - [`packed`]: the database stored in 16-row panels for the SIMD kernels.
+//! - [`kernels`]: the f32 micro-kernels that score a few queries against a panel.
+//! - [`topk`]: bounded per-query candidate heaps.
+//! - [`search`]: [`Index`], the blocked brute-force search over query blocks ×
+//!   database chunks (never an N×N matrix), with exact re-ranking.
+
+pub mod kernels;
+pub mod metric;
+pub mod packed;
+pub mod scale;
+pub mod search;
+pub mod topk;
+
+pub use metric::Metric;
+pub use scale::{Scaler, ScalerKind};
+pub use search::{Index, Neighbors};

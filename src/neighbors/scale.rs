@@ -1,0 +1,153 @@
+//! Per-feature scalers with scikit-learn's formulas.
+//!
+//! Every scaler maps a value to `(x - offset) / scale`, fitted in f64:
+//! - standard: `offset` = mean, `scale` = population standard deviation
+//!   (`StandardScaler`);
+//! - robust: `offset` = median, `scale` = 75th - 25th percentile with linear
+//!   interpolation (`RobustScaler`);
+//! - min-max: `offset` = minimum, `scale` = maximum - minimum (`MinMaxScaler`).
+//!
+//! A zero (or numerically zero) `scale` becomes 1, as scikit-learn's
+//! `_handle_zeros_in_scale` does, so constant columns map to a constant instead
+//! of NaN.
+
+use ndarray::ArrayView2;
+use num_traits::AsPrimitive;
+
+use crate::error::{Error, Result};
+
+/// Which scaler to fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalerKind {
+    /// Leave the features as they are.
+    None,
+    /// Zero mean, unit variance.
+    Standard,
+    /// Zero median, unit interquartile range.
+    Robust,
+    /// Minimum 0, maximum 1.
+    MinMax,
+}
+
+impl ScalerKind {
+    /// Parses the user-facing name (`"standard"`, `"robust"`, `"minmax"`, `"none"`).
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "standard" => Ok(Self::Standard),
+            "robust" => Ok(Self::Robust),
+            "minmax" => Ok(Self::MinMax),
+            "none" => Ok(Self::None),
+            other => Err(Error::param(
+                "scaler",
+                format!(
+                    "unknown scaler '{other}'; expected 'standard', 'robust', 'minmax' or None"
+                ),
+            )),
+        }
+    }
+}
+
+/// A fitted scaler: `(x - offset) / scale` per feature.
+#[derive(Clone, Debug)]
+pub struct Scaler {
+    /// Subtracted from each feature.
+    pub offset: Vec<f64>,
+    /// Divides each feature after the offset (never zero).
+    pub scale: Vec<f64>,
+}
+
+/// Scales below this are treated as zero (scikit-learn uses `10 * eps`).
+const ZERO_SCALE: f64 = 10.0 * f64::EPSILON;
+
+impl Scaler {
+    /// Fits `kind` on the rows of `x` (finite values expected).
+    pub fn fit<T: AsPrimitive<f64>>(kind: ScalerKind, x: ArrayView2<'_, T>) -> Self {
+        let d = x.ncols();
+        let column = |j: usize| x.column(j).iter().map(|v| v.as_()).collect::<Vec<f64>>();
+        let (offset, scale): (Vec<f64>, Vec<f64>) = match kind {
+            ScalerKind::None => (vec![0.0; d], vec![1.0; d]),
+            ScalerKind::Standard => (0..d).map(|j| mean_std(&column(j))).unzip(),
+            ScalerKind::Robust => (0..d)
+                .map(|j| {
+                    let mut c = column(j);
+                    c.sort_unstable_by(f64::total_cmp);
+                    (
+                        percentile(&c, 50.0),
+                        percentile(&c, 75.0) - percentile(&c, 25.0),
+                    )
+                })
+                .unzip(),
+            ScalerKind::MinMax => (0..d)
+                .map(|j| {
+                    let c = column(j);
+                    let lo = c.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    (lo, hi - lo)
+                })
+                .unzip(),
+        };
+        let scale = scale
+            .into_iter()
+            .map(|s| if s.abs() < ZERO_SCALE { 1.0 } else { s })
+            .collect();
+        Scaler { offset, scale }
+    }
+
+    /// Scales one value of feature `j`.
+    #[inline]
+    pub fn apply(&self, j: usize, value: f64) -> f64 {
+        (value - self.offset[j]) / self.scale[j]
+    }
+}
+
+/// Mean and population standard deviation (two passes, f64).
+fn mean_std(c: &[f64]) -> (f64, f64) {
+    let n = c.len().max(1) as f64;
+    let mean = c.iter().sum::<f64>() / n;
+    let var = c.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
+/// numpy's default (`linear`) percentile of sorted values.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let pos = q / 100.0 * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    let frac = pos - lo as f64;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn standard_matches_population_std_and_keeps_constant_columns_finite() {
+        let x = array![[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]];
+        let s = Scaler::fit(ScalerKind::Standard, x.view());
+        assert!((s.offset[0] - 2.5).abs() < 1e-15);
+        assert!((s.scale[0] - 1.25f64.sqrt()).abs() < 1e-15);
+        assert_eq!(s.scale[1], 1.0);
+        assert_eq!(s.apply(1, 5.0), 0.0);
+    }
+
+    #[test]
+    fn robust_uses_linear_percentiles() {
+        let x = array![[1.0], [2.0], [3.0], [4.0], [100.0]];
+        let s = Scaler::fit(ScalerKind::Robust, x.view());
+        assert_eq!(s.offset[0], 3.0);
+        assert_eq!(s.scale[0], 2.0);
+    }
+
+    #[test]
+    fn minmax_maps_to_unit_range() {
+        let x = array![[2.0f32], [4.0], [6.0]];
+        let s = Scaler::fit(ScalerKind::MinMax, x.view());
+        assert_eq!(s.apply(0, 6.0), 1.0);
+        assert_eq!(s.apply(0, 2.0), 0.0);
+    }
+}

@@ -1,0 +1,634 @@
+//! [`Index`]: exact brute-force k-nearest-neighbour and radius search.
+//!
+//! Queries are processed in blocks (one rayon task each); every block scans the
+//! database chunk by chunk (chunks sized to stay in L2 cache), six queries at a
+//! time against 16-row panels, and keeps a bounded heap per query. Memory is
+//! `O(block × capacity)` per task: an all-pairs search on a million rows never
+//! holds more than the output.
+//!
+//! The f32 keys only pre-select `k + slack` candidates; those are re-scored in
+//! f64 and sorted by (distance, index), so ties go to the lower index. The
+//! result is then certified against the key's rounding-error bound
+//! ([`Metric::lower_bound`]): when a candidate left out could still be closer
+//! (near-duplicates), that query is searched again with four times as many
+//! candidates, until certified or every row is a candidate.
+
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use num_traits::AsPrimitive;
+use rayon::prelude::*;
+
+use super::kernels::{interleave, Arith, Dot, Kernel, Plain, L1, MR};
+use super::metric::{sq_norm, Metric};
+use super::packed::{Packed, LANES};
+use super::scale::{Scaler, ScalerKind};
+use super::topk::{Collector, TopK, Within};
+use crate::error::{ensure, Error, Result};
+use crate::parallel;
+
+/// Bytes of database scanned per chunk (fits the L2 cache next to a query block).
+const CHUNK_BYTES: usize = 128 * 1024;
+/// Most queries per block.
+const MAX_BLOCK: usize = 384;
+/// No index: the sentinel for "exclude nothing".
+const NONE: u32 = u32::MAX;
+
+/// A fitted search index: the scaler, the weights and the packed, scaled rows.
+#[derive(Clone, Debug)]
+pub struct Index {
+    metric: Metric,
+    scaler: Scaler,
+    weights: Vec<f64>,
+    packed: Packed,
+    bias: Vec<f32>,
+    max_norm: f64,
+}
+
+/// The k nearest neighbours of each query, nearest first.
+#[derive(Clone, Debug)]
+pub struct Neighbors {
+    /// `distances[[q, j]]`: distance from query `q` to its `j`-th neighbour.
+    pub distances: Array2<f64>,
+    /// `indices[[q, j]]`: row of the `j`-th neighbour.
+    pub indices: Array2<i64>,
+}
+
+/// Fails with the position of the first NaN or infinite value of `x`.
+pub fn check_finite<T: AsPrimitive<f64>>(x: ArrayView2<'_, T>, name: &'static str) -> Result<()> {
+    for (i, row) in x.rows().into_iter().enumerate() {
+        // A branch-free scan per row (vectorises); locate the value only on failure.
+        if !row.iter().fold(true, |ok, v| ok & v.as_().is_finite()) {
+            let (j, v) = row
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !v.as_().is_finite())
+                .expect("found above");
+            return Err(Error::param(
+                name,
+                format!(
+                    "contains {} at row {i}, column {j}; remove or impute it first",
+                    v.as_()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Index {
+    /// Fits the scaler on `x` (rows = items, columns = features), applies it and
+    /// the per-feature `weights` (multipliers after scaling), and packs the rows.
+    pub fn fit<T: AsPrimitive<f64> + Sync>(
+        x: ArrayView2<'_, T>,
+        metric: Metric,
+        scaler: ScalerKind,
+        weights: Option<Vec<f64>>,
+        n_jobs: i64,
+    ) -> Result<Self> {
+        let (n, d) = x.dim();
+        ensure(n > 0, "X", || "is empty: at least one row is needed".into())?;
+        ensure(d > 0, "X", || {
+            "has no columns: at least one feature is needed".into()
+        })?;
+        ensure(n < NONE as usize, "X", || {
+            format!("has {n} rows; at most {} are supported", NONE - 1)
+        })?;
+        check_finite(x, "X")?;
+        let weights = weights.unwrap_or_else(|| vec![1.0; d]);
+        ensure(weights.len() == d, "weights", || {
+            format!("has {} entries but X has {d} columns", weights.len())
+        })?;
+        ensure(
+            weights.iter().all(|w| w.is_finite() && *w >= 0.0),
+            "weights",
+            || "must be finite and non-negative".into(),
+        )?;
+        let mut index = Index {
+            metric,
+            scaler: Scaler::fit(scaler, x),
+            weights,
+            packed: Packed::build(0, d, |_, _| {}),
+            bias: Vec::new(),
+            max_norm: 0.0,
+        };
+        let packed = parallel::install(n_jobs, || {
+            Packed::build(n, d, |i, row| index.prepare(x.row(i), row))
+        })?;
+        let mut row = vec![0f32; d];
+        let mut bias = vec![f32::INFINITY; packed.panels() * LANES];
+        let mut max_sq = 0f64;
+        for (i, b) in bias.iter_mut().enumerate().take(n) {
+            packed.row(i, &mut row);
+            ensure(row.iter().all(|v| v.is_finite()), "X", || {
+                format!("row {i} overflows float32 after scaling; rescale the data")
+            })?;
+            max_sq = max_sq.max(sq_norm(&row));
+            *b = metric.bias(&row);
+        }
+        ensure(max_sq < f32::MAX as f64 / 4.0, "X", || {
+            "values too large for float32 distances; rescale the data".into()
+        })?;
+        index.packed = packed;
+        index.bias = bias;
+        index.max_norm = max_sq.sqrt();
+        Ok(index)
+    }
+
+    /// Number of indexed rows.
+    pub fn n_samples(&self) -> usize {
+        self.packed.n
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.packed.d
+    }
+
+    /// The fitted scaler.
+    pub fn scaler(&self) -> &Scaler {
+        &self.scaler
+    }
+
+    /// The per-feature weights applied after scaling.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The distance.
+    pub fn metric(&self) -> Metric {
+        self.metric
+    }
+
+    /// Scales and weights one raw row into `out` (L2-normalised for cosine).
+    fn prepare<T: AsPrimitive<f64>>(&self, raw: ArrayView1<'_, T>, out: &mut [f32]) {
+        let scaled: Vec<f64> = raw
+            .iter()
+            .enumerate()
+            .map(|(j, v)| self.scaler.apply(j, v.as_()) * self.weights[j])
+            .collect();
+        let norm = if self.metric.normalizes() {
+            scaled.iter().map(|v| v * v).sum::<f64>().sqrt()
+        } else {
+            1.0
+        };
+        let norm = if norm > 0.0 { norm } else { 1.0 };
+        for (o, v) in out.iter_mut().zip(&scaled) {
+            *o = (v / norm) as f32;
+        }
+    }
+
+    /// Validates a query table.
+    fn check_queries<T: AsPrimitive<f64>>(&self, x: ArrayView2<'_, T>) -> Result<()> {
+        ensure(x.ncols() == self.packed.d, "X", || {
+            format!(
+                "has {} columns but the index was fitted on {}",
+                x.ncols(),
+                self.packed.d
+            )
+        })?;
+        check_finite(x, "X")
+    }
+
+    /// The `k` nearest indexed rows of each row of `queries`, or of each indexed
+    /// row when `queries` is `None` (then a row is not its own neighbour, as in
+    /// scikit-learn).
+    pub fn kneighbors<T: AsPrimitive<f64> + Sync>(
+        &self,
+        queries: Option<ArrayView2<'_, T>>,
+        k: usize,
+        n_jobs: i64,
+    ) -> Result<Neighbors> {
+        let n = self.packed.n;
+        let available = if queries.is_some() { n } else { n - 1 };
+        ensure(k >= 1, "n_neighbors", || {
+            format!("must be at least 1, got {k}")
+        })?;
+        ensure(k <= available, "n_neighbors", || {
+            format!("is {k} but only {available} rows can be neighbours (n_samples_fit = {n})")
+        })?;
+        if let Some(q) = queries {
+            self.check_queries(q)?;
+        }
+        let nq = queries.map_or(n, |q| q.nrows());
+        let mut distances = vec![0f64; nq * k];
+        let mut indices = vec![0i64; nq * k];
+        let capacity = (k + (k / 2).max(8)).min(available);
+        parallel::install(n_jobs, || {
+            let block = block_rows(nq);
+            distances
+                .par_chunks_mut(block * k)
+                .zip(indices.par_chunks_mut(block * k))
+                .enumerate()
+                .for_each(|(b, (dist, idx))| {
+                    let first = b * block;
+                    let rows = dist.len() / k;
+                    let qbuf = self.query_block(queries, first, rows);
+                    let mut tops: Vec<TopK> = (0..rows.div_ceil(MR) * MR)
+                        .map(|r| match r < rows {
+                            true => TopK::new(
+                                capacity,
+                                if queries.is_some() {
+                                    NONE
+                                } else {
+                                    (first + r) as u32
+                                },
+                            ),
+                            false => TopK::new(0, NONE),
+                        })
+                        .collect();
+                    self.scan(&qbuf, &mut tops);
+                    for r in 0..rows {
+                        let q = &qbuf[r * self.packed.d..(r + 1) * self.packed.d];
+                        let best = self.certified_top(q, &tops[r], k, capacity, available);
+                        for (j, (dd, ii)) in best.into_iter().enumerate() {
+                            dist[r * k + j] = dd;
+                            idx[r * k + j] = ii as i64;
+                        }
+                    }
+                });
+        })?;
+        let shape = (nq, k);
+        Ok(Neighbors {
+            distances: Array2::from_shape_vec(shape, distances)
+                .map_err(|e| Error::Internal(e.to_string()))?,
+            indices: Array2::from_shape_vec(shape, indices)
+                .map_err(|e| Error::Internal(e.to_string()))?,
+        })
+    }
+
+    /// Every indexed row within `radius` of each query (or of each indexed row,
+    /// itself excluded, when `queries` is `None`), sorted by distance then index.
+    pub fn radius_neighbors<T: AsPrimitive<f64> + Sync>(
+        &self,
+        queries: Option<ArrayView2<'_, T>>,
+        radius: f64,
+        n_jobs: i64,
+    ) -> Result<Vec<(Vec<f64>, Vec<i64>)>> {
+        ensure(radius.is_finite() && radius >= 0.0, "radius", || {
+            format!("must be finite and >= 0, got {radius}")
+        })?;
+        if let Some(q) = queries {
+            self.check_queries(q)?;
+        }
+        let nq = queries.map_or(self.packed.n, |q| q.nrows());
+        let d = self.packed.d;
+        parallel::install(n_jobs, || {
+            let block = block_rows(nq);
+            (0..nq.div_ceil(block))
+                .into_par_iter()
+                .flat_map_iter(|b| {
+                    let first = b * block;
+                    let rows = block.min(nq - first);
+                    let qbuf = self.query_block(queries, first, rows);
+                    let mut found: Vec<Within> = (0..rows.div_ceil(MR) * MR)
+                        .map(|r| match r < rows {
+                            true => {
+                                let q_sq = sq_norm(&qbuf[r * d..(r + 1) * d]);
+                                let bound = self.metric.key_upper(radius, d, q_sq, self.max_norm);
+                                Within::new(
+                                    bound,
+                                    if queries.is_some() {
+                                        NONE
+                                    } else {
+                                        (first + r) as u32
+                                    },
+                                )
+                            }
+                            false => Within::new(f32::NEG_INFINITY, NONE),
+                        })
+                        .collect();
+                    self.scan(&qbuf, &mut found);
+                    (0..rows)
+                        .map(|r| {
+                            let ranked = self.rerank(&qbuf[r * d..(r + 1) * d], &found[r].found);
+                            ranked
+                                .into_iter()
+                                .filter(|c| c.0 <= radius)
+                                .map(|(dd, i)| (dd, i as i64))
+                                .unzip()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+    }
+
+    /// The prepared rows `first .. first + rows` of the queries, padded with zero
+    /// rows to a multiple of [`MR`].
+    fn query_block<T: AsPrimitive<f64>>(
+        &self,
+        queries: Option<ArrayView2<'_, T>>,
+        first: usize,
+        rows: usize,
+    ) -> Vec<f32> {
+        let d = self.packed.d;
+        let mut qbuf = vec![0f32; rows.div_ceil(MR) * MR * d];
+        for (r, out) in qbuf.chunks_exact_mut(d).take(rows).enumerate() {
+            match queries {
+                Some(q) => self.prepare(q.row(first + r), out),
+                None => self.packed.row(first + r, out),
+            }
+        }
+        qbuf
+    }
+
+    /// Exact f64 distances of `candidates` to `query`, sorted by (distance, index).
+    fn rerank(&self, query: &[f32], candidates: &[(f32, u32)]) -> Vec<(f64, u32)> {
+        let mut row = vec![0f32; self.packed.d];
+        let mut ranked: Vec<(f64, u32)> = candidates
+            .iter()
+            .map(|&(_, i)| {
+                self.packed.row(i as usize, &mut row);
+                (self.metric.exact(query, &row), i)
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        ranked
+    }
+
+    /// The exact top `k` from a collector of `capacity`, searching again with
+    /// more candidates until no left-out row can be closer than the `k`-th.
+    fn certified_top(
+        &self,
+        query: &[f32],
+        top: &TopK,
+        k: usize,
+        capacity: usize,
+        available: usize,
+    ) -> Vec<(f64, u32)> {
+        let d = self.packed.d;
+        let q_sq = sq_norm(query);
+        let mut ranked = self.rerank(query, top.candidates());
+        let mut capacity = capacity;
+        let mut threshold = top.threshold();
+        let exclude = top.excluded();
+        while top_is_partial(capacity, available, threshold)
+            && self.metric.lower_bound(threshold, d, q_sq, self.max_norm) <= ranked[k - 1].0
+        {
+            capacity = (capacity * 4).min(available);
+            let mut qbuf = vec![0f32; MR * d];
+            qbuf[..d].copy_from_slice(query);
+            let mut tops: Vec<TopK> = (0..MR)
+                .map(|r| {
+                    if r == 0 {
+                        TopK::new(capacity, exclude)
+                    } else {
+                        TopK::new(0, NONE)
+                    }
+                })
+                .collect();
+            self.scan(&qbuf, &mut tops);
+            ranked = self.rerank(query, tops[0].candidates());
+            threshold = tops[0].threshold();
+        }
+        ranked.truncate(k);
+        ranked
+    }
+
+    /// Runs the scan with the best kernel for this metric and CPU.
+    fn scan<C: Collector>(&self, queries: &[f32], collectors: &mut [C]) {
+        let factor = self.metric.key_factor();
+        if self.metric.uses_dot() {
+            dispatch::<Dot, C>(&self.packed, &self.bias, factor, queries, collectors)
+        } else {
+            dispatch::<L1, C>(&self.packed, &self.bias, factor, queries, collectors)
+        }
+    }
+}
+
+/// Whether a collector that kept `capacity` of `available` candidates may have
+/// left some out (`threshold` is finite once it is full).
+fn top_is_partial(capacity: usize, available: usize, threshold: f32) -> bool {
+    capacity < available && threshold.is_finite()
+}
+
+/// Queries per block: enough blocks for two per thread, at most [`MAX_BLOCK`].
+fn block_rows(nq: usize) -> usize {
+    let per = nq
+        .div_ceil(2 * rayon::current_num_threads())
+        .clamp(MR, MAX_BLOCK);
+    per.div_ceil(MR) * MR
+}
+
+/// Picks the AVX2+FMA build of the scan when the CPU has it.
+fn dispatch<K: Kernel, C: Collector>(
+    packed: &Packed,
+    bias: &[f32],
+    factor: f32,
+    queries: &[f32],
+    collectors: &mut [C],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports the features this build was compiled for.
+        unsafe { scan_avx2::<K, C>(packed, bias, factor, queries, collectors) };
+        return;
+    }
+    scan::<K, Plain, C>(packed, bias, factor, queries, collectors)
+}
+
+/// [`scan`] compiled for AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn scan_avx2<K: Kernel, C: Collector>(
+    packed: &Packed,
+    bias: &[f32],
+    factor: f32,
+    queries: &[f32],
+    collectors: &mut [C],
+) {
+    scan::<K, super::kernels::Fused, C>(packed, bias, factor, queries, collectors)
+}
+
+/// Offers every indexed row to every collector whose threshold it beats.
+/// `queries` holds `collectors.len()` rows (a multiple of [`MR`]).
+#[inline(always)]
+fn scan<K: Kernel, A: Arith, C: Collector>(
+    packed: &Packed,
+    bias: &[f32],
+    factor: f32,
+    queries: &[f32],
+    collectors: &mut [C],
+) {
+    let d = packed.d;
+    let panels = packed.panels();
+    let chunk = (CHUNK_BYTES / (d * LANES * 4)).max(1);
+    let mut columns = vec![0f32; queries.len()];
+    for (rows, out) in queries
+        .chunks_exact(MR * d)
+        .zip(columns.chunks_exact_mut(MR * d))
+    {
+        interleave(rows, d, out);
+    }
+    for start in (0..panels).step_by(chunk) {
+        let end = (start + chunk).min(panels);
+        for (q, group) in columns
+            .chunks_exact(MR * d)
+            .zip(collectors.chunks_exact_mut(MR))
+        {
+            for p in start..end {
+                let tile = K::tile::<A>(q, packed.panel(p), d);
+                let b: &[f32; LANES] = bias[p * LANES..(p + 1) * LANES].try_into().unwrap();
+                for (values, collector) in tile.iter().zip(group.iter_mut()) {
+                    let threshold = collector.threshold();
+                    let mut keys = [0f32; LANES];
+                    let mut hit = false;
+                    for ((key, &v), &bv) in keys.iter_mut().zip(values).zip(b) {
+                        *key = A::madd(factor, v, bv);
+                        hit |= *key < threshold;
+                    }
+                    if hit {
+                        for (lane, &key) in keys.iter().enumerate() {
+                            if key < collector.threshold() {
+                                collector.offer(key, (p * LANES + lane) as u32);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    /// Deterministic pseudo-random table with a few exact duplicate rows.
+    fn table(n: usize, d: usize, seed: u64) -> Array2<f64> {
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut x = Array2::from_shape_fn((n, d), |_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 * 10.0 - 3.0
+        });
+        for i in (0..n).step_by(7).skip(1) {
+            let copy = x.row(i - 1).to_owned();
+            x.row_mut(i).assign(&copy);
+        }
+        x
+    }
+
+    /// Exact brute force on the index's own prepared rows.
+    fn brute(index: &Index, q: &[f32], k: usize, exclude: Option<usize>) -> Vec<(f64, u32)> {
+        let mut row = vec![0f32; index.n_features()];
+        let mut all: Vec<(f64, u32)> = (0..index.n_samples())
+            .filter(|&i| Some(i) != exclude)
+            .map(|i| {
+                index.packed.row(i, &mut row);
+                (index.metric.exact(q, &row), i as u32)
+            })
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        all.truncate(k);
+        all
+    }
+
+    #[test]
+    fn kneighbors_is_exact_for_every_metric() {
+        for metric in [Metric::Euclidean, Metric::Cosine, Metric::Manhattan] {
+            for (n, d, k) in [(50, 3, 5), (301, 12, 10), (97, 33, 40)] {
+                let x = table(n, d, n as u64);
+                let index = Index::fit(x.view(), metric, ScalerKind::Standard, None, 2).unwrap();
+                let got = index.kneighbors::<f64>(None, k, 2).unwrap();
+                let mut q = vec![0f32; d];
+                for i in 0..n {
+                    index.packed.row(i, &mut q);
+                    let want = brute(&index, &q, k, Some(i));
+                    let want_idx: Vec<i64> = want.iter().map(|w| w.1 as i64).collect();
+                    assert_eq!(
+                        got.indices.row(i).to_vec(),
+                        want_idx,
+                        "{metric:?} n={n} d={d} k={k} row={i}"
+                    );
+                    for (g, w) in got.distances.row(i).iter().zip(&want) {
+                        assert_eq!(*g, w.0);
+                    }
+                }
+                let ext = table(20, d, 99);
+                let got = index.kneighbors(Some(ext.view()), k, 1).unwrap();
+                for i in 0..20 {
+                    let mut qp = vec![0f32; d];
+                    index.prepare(ext.row(i), &mut qp);
+                    let want: Vec<i64> = brute(&index, &qp, k, None)
+                        .iter()
+                        .map(|w| w.1 as i64)
+                        .collect();
+                    assert_eq!(
+                        got.indices.row(i).to_vec(),
+                        want,
+                        "{metric:?} external query {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_duplicates_are_resolved_by_lower_index() {
+        let mut x = Array2::<f32>::zeros((200, 4));
+        x.row_mut(0).fill(1.0);
+        let index = Index::fit(x.view(), Metric::Euclidean, ScalerKind::None, None, 1).unwrap();
+        let got = index.kneighbors::<f32>(None, 30, 1).unwrap();
+        assert_eq!(
+            got.indices.row(5).to_vec(),
+            (1..32)
+                .filter(|&i| i != 5)
+                .map(|i| i as i64)
+                .collect::<Vec<_>>()
+        );
+        assert!(got.distances.row(5).iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn radius_matches_brute_force() {
+        let x = table(150, 5, 3);
+        let index = Index::fit(x.view(), Metric::Euclidean, ScalerKind::Robust, None, 2).unwrap();
+        let found = index.radius_neighbors::<f64>(None, 0.8, 2).unwrap();
+        let mut q = vec![0f32; 5];
+        for (i, (dist, idx)) in found.iter().enumerate() {
+            index.packed.row(i, &mut q);
+            let want: Vec<(f64, u32)> = brute(&index, &q, 150, Some(i))
+                .into_iter()
+                .filter(|w| w.0 <= 0.8)
+                .collect();
+            assert_eq!(idx.len(), want.len());
+            assert!(idx.iter().zip(&want).all(|(a, b)| *a == b.1 as i64));
+            assert!(dist.iter().zip(&want).all(|(a, b)| *a == b.0));
+        }
+    }
+
+    #[test]
+    fn bad_input_is_a_parameter_error() {
+        let mut x = table(10, 3, 1);
+        let index = Index::fit(x.view(), Metric::Cosine, ScalerKind::Standard, None, 1).unwrap();
+        assert!(matches!(
+            index.kneighbors::<f64>(None, 10, 1),
+            Err(Error::InvalidParameter {
+                name: "n_neighbors",
+                ..
+            })
+        ));
+        assert!(index.kneighbors::<f64>(None, 9, 1).is_ok());
+        assert!(matches!(
+            index.kneighbors::<f64>(None, 0, 1),
+            Err(Error::InvalidParameter {
+                name: "n_neighbors",
+                ..
+            })
+        ));
+        x[[2, 1]] = f64::NAN;
+        let err = Index::fit(x.view(), Metric::Cosine, ScalerKind::Standard, None, 1).unwrap_err();
+        assert!(err.to_string().contains("row 2, column 1"), "{err}");
+        let empty = Array2::<f64>::zeros((0, 3));
+        assert!(Index::fit(empty.view(), Metric::Cosine, ScalerKind::Standard, None, 1).is_err());
+        let wide = Array2::<f64>::zeros((2, 4));
+        assert!(matches!(
+            index.kneighbors(Some(wide.view()), 1, 1),
+            Err(Error::InvalidParameter { name: "X", .. })
+        ));
+    }
+}

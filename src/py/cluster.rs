@@ -1,0 +1,113 @@
+//! Bindings for `crate::cluster`.
+
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::prelude::*;
+
+use super::arrays::{with_view, Table};
+use super::detach;
+use crate::cluster::{kmeans, scores, KMeans};
+use crate::error::Error;
+
+type KMeansResult<'py> = (
+    Bound<'py, PyArray2<f64>>,
+    Bound<'py, PyArray1<i64>>,
+    f64,
+    usize,
+);
+type Assignment<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
+
+/// k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the best run.
+#[pyfunction]
+#[pyo3(signature = (x, n_clusters, *, n_init=1, max_iter=300, tol=1e-4, seed=0, n_jobs=-1))]
+#[allow(clippy::too_many_arguments)]
+fn kmeans_fit<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    n_clusters: usize,
+    n_init: usize,
+    max_iter: usize,
+    tol: f64,
+    seed: u64,
+    n_jobs: i64,
+) -> PyResult<KMeansResult<'py>> {
+    let table = Table::extract(x, "X")?;
+    let km = KMeans {
+        n_clusters,
+        n_init,
+        max_iter,
+        tol,
+        seed,
+    };
+    let fit = with_view!(&table, |v| detach::run(py, || km.fit(v, n_jobs)))?;
+    let d = fit.centers.len() / n_clusters;
+    let centers = PyArray1::from_vec(py, fit.centers).reshape([n_clusters, d])?;
+    Ok((
+        centers,
+        PyArray1::from_vec(py, fit.labels),
+        fit.inertia,
+        fit.n_iter,
+    ))
+}
+
+/// Nearest centre of each row and its squared distance.
+#[pyfunction]
+#[pyo3(signature = (x, centers, *, n_jobs=-1))]
+fn kmeans_assign<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    centers: PyReadonlyArray2<'py, f64>,
+    n_jobs: i64,
+) -> PyResult<Assignment<'py>> {
+    let table = Table::extract(x, "X")?;
+    let centers = centers.as_array();
+    let (labels, dist) = with_view!(&table, |v| detach::run(py, || kmeans::predict(
+        v, centers, n_jobs
+    )))?;
+    Ok((PyArray1::from_vec(py, labels), PyArray1::from_vec(py, dist)))
+}
+
+/// Mean silhouette coefficient (euclidean).
+#[pyfunction]
+#[pyo3(signature = (x, labels, *, n_jobs=-1))]
+fn silhouette_score(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    labels: PyReadonlyArray1<'_, i64>,
+    n_jobs: i64,
+) -> PyResult<f64> {
+    let table = Table::extract(x, "X")?;
+    let labels = labels
+        .as_slice()
+        .map_err(|e| Error::param("labels", e.to_string()))
+        .map(<[i64]>::to_vec);
+    with_view!(&table, |v| detach::run(py, || scores::silhouette_score(
+        v, &labels?, n_jobs
+    )))
+}
+
+/// Davies-Bouldin index (euclidean).
+#[pyfunction]
+fn davies_bouldin_score(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    labels: PyReadonlyArray1<'_, i64>,
+) -> PyResult<f64> {
+    let table = Table::extract(x, "X")?;
+    let labels = labels
+        .as_slice()
+        .map_err(|e| Error::param("labels", e.to_string()))
+        .map(<[i64]>::to_vec);
+    with_view!(&table, |v| detach::run(
+        py,
+        || scores::davies_bouldin_score(v, &labels?)
+    ))
+}
+
+/// Adds this module's functions to `tunelens._core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(kmeans_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(kmeans_assign, m)?)?;
+    m.add_function(wrap_pyfunction!(silhouette_score, m)?)?;
+    m.add_function(wrap_pyfunction!(davies_bouldin_score, m)?)?;
+    Ok(())
+}

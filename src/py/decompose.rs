@@ -1,0 +1,35 @@
+//! Bindings for `crate::decompose`.
+
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
+use pyo3::prelude::*;
+
+use super::arrays::{with_view, Table};
+use super::detach;
+use crate::decompose::Pca;
+
+type PcaResult<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray2<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
+
+/// PCA of the rows of `x`: `(mean, components, explained_variance)` for all
+/// components, in order of decreasing variance.
+#[pyfunction]
+#[pyo3(signature = (x, *, n_jobs=-1))]
+fn pca_fit<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: i64) -> PyResult<PcaResult<'py>> {
+    let table = Table::extract(x, "X")?;
+    let fit = with_view!(&table, |v| detach::run(py, || Pca::fit(v, n_jobs)))?;
+    let d = fit.mean.len();
+    let components = PyArray1::from_vec(py, fit.components).reshape([d, d])?;
+    Ok((
+        PyArray1::from_vec(py, fit.mean),
+        components,
+        PyArray1::from_vec(py, fit.explained_variance),
+    ))
+}
+
+/// Adds this module's functions to `tunelens._core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(pca_fit, m)?)
+}

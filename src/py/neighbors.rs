@@ -1,0 +1,148 @@
+//! Bindings for `crate::neighbors`: the `NeighborIndex` class.
+
+use numpy::{PyArray1, PyArray2};
+use pyo3::prelude::*;
+
+use super::arrays::{with_view, Table};
+use super::detach;
+use super::errors::IntoPyResult;
+use crate::neighbors::search::check_finite;
+use crate::neighbors::{Index, Metric, Scaler, ScalerKind};
+
+/// A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
+#[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
+pub struct PyNeighborIndex {
+    inner: Index,
+}
+
+type Pairs<'py> = (
+    Vec<Bound<'py, PyArray1<f64>>>,
+    Vec<Bound<'py, PyArray1<i64>>>,
+);
+type Found<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>);
+type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
+
+#[pymethods]
+impl PyNeighborIndex {
+    /// Scales, weights and packs the rows of `x`.
+    #[new]
+    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, n_jobs=-1))]
+    fn new(
+        py: Python<'_>,
+        x: &Bound<'_, PyAny>,
+        metric: &str,
+        scaler: Option<&str>,
+        weights: Option<Vec<f64>>,
+        n_jobs: i64,
+    ) -> PyResult<Self> {
+        let metric = Metric::parse(metric).into_py_result(py)?;
+        let scaler = ScalerKind::parse(scaler.unwrap_or("none")).into_py_result(py)?;
+        let table = Table::extract(x, "X")?;
+        let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
+            v, metric, scaler, weights, n_jobs
+        )))?;
+        Ok(PyNeighborIndex { inner })
+    }
+
+    /// `(distances, indices)` of the `n_neighbors` nearest rows of each query
+    /// (each indexed row, itself excluded, when `x` is None).
+    #[pyo3(signature = (x, n_neighbors, *, n_jobs=-1))]
+    fn kneighbors<'py>(
+        &self,
+        py: Python<'py>,
+        x: Option<&Bound<'py, PyAny>>,
+        n_neighbors: usize,
+        n_jobs: i64,
+    ) -> PyResult<Found<'py>> {
+        let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
+            Some(table) => with_view!(&table, |v| detach::run(py, || self.inner.kneighbors(
+                Some(v),
+                n_neighbors,
+                n_jobs
+            )))?,
+            None => detach::run(py, || {
+                self.inner.kneighbors::<f32>(None, n_neighbors, n_jobs)
+            })?,
+        };
+        Ok((
+            PyArray2::from_owned_array(py, found.distances),
+            PyArray2::from_owned_array(py, found.indices),
+        ))
+    }
+
+    /// Per query, the distances and indices of every row within `radius`,
+    /// sorted by distance then index.
+    #[pyo3(signature = (x, radius, *, n_jobs=-1))]
+    fn radius_neighbors<'py>(
+        &self,
+        py: Python<'py>,
+        x: Option<&Bound<'py, PyAny>>,
+        radius: f64,
+        n_jobs: i64,
+    ) -> PyResult<Pairs<'py>> {
+        let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
+            Some(table) => with_view!(&table, |v| detach::run(py, || self
+                .inner
+                .radius_neighbors(Some(v), radius, n_jobs)))?,
+            None => detach::run(py, || {
+                self.inner.radius_neighbors::<f32>(None, radius, n_jobs)
+            })?,
+        };
+        Ok(found
+            .into_iter()
+            .map(|(d, i)| (PyArray1::from_vec(py, d), PyArray1::from_vec(py, i)))
+            .unzip())
+    }
+
+    /// Number of indexed rows.
+    #[getter]
+    fn n_samples(&self) -> usize {
+        self.inner.n_samples()
+    }
+
+    /// Number of features.
+    #[getter]
+    fn n_features(&self) -> usize {
+        self.inner.n_features()
+    }
+
+    /// The scaler's per-feature offset (subtracted first).
+    #[getter]
+    fn offset<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        PyArray1::from_vec(py, self.inner.scaler().offset.clone())
+    }
+
+    /// The scaler's per-feature divisor (never zero).
+    #[getter]
+    fn scale<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        PyArray1::from_vec(py, self.inner.scaler().scale.clone())
+    }
+
+    /// The per-feature weights applied after scaling.
+    #[getter]
+    fn weights<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        PyArray1::from_vec(py, self.inner.weights().to_vec())
+    }
+}
+
+/// Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"`):
+/// `(offset, scale)` with scaled = (x - offset) / scale.
+#[pyfunction]
+fn fit_scaler<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, kind: &str) -> PyResult<Vectors<'py>> {
+    let kind = ScalerKind::parse(kind).into_py_result(py)?;
+    let table = Table::extract(x, "X")?;
+    let scaler = with_view!(&table, |v| detach::run(py, || {
+        check_finite(v, "X")?;
+        Ok(Scaler::fit(kind, v))
+    }))?;
+    Ok((
+        PyArray1::from_vec(py, scaler.offset),
+        PyArray1::from_vec(py, scaler.scale),
+    ))
+}
+
+/// Adds this module's classes and functions to `tunelens._core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyNeighborIndex>()?;
+    m.add_function(wrap_pyfunction!(fit_scaler, m)?)
+}
