@@ -7,25 +7,7 @@
 //! (lime draws from numpy's `RandomState`; only the distribution, uniform
 //! independent bits, is the same, not the bits themselves.)
 
-/// SplitMix64: expands one `u64` seed into well-mixed state words.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator starting at `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+use crate::cluster::rng::SplitMix64;
 
 /// xoshiro256**: the generator behind the masks.
 #[derive(Clone, Debug)]
