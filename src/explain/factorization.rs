@@ -68,7 +68,7 @@ impl Factorization {
             .collect();
         let residual = if residual.iter().all(|&r| r == 0.0) { Vec::new() } else { residual };
         let k = sources.len();
-        let cached = k >= 2 && k < 16 && (len << k).saturating_mul(4) <= SUMS_BUDGET_BYTES;
+        let cached = (2..16).contains(&k) && len.saturating_mul(4 << k) <= SUMS_BUDGET_BYTES;
         let sums = if cached { (0..(bounds.len() - 1) << k).map(|_| OnceLock::new()).collect() } else { Vec::new() };
         Ok(Factorization { input, sources, bounds: bounds.to_vec(), residual, sums })
     }
