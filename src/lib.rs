@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod decompose;
 pub mod dsp;
 pub mod error;
+pub mod features;
 pub mod neighbors;
 pub mod explain;
 pub mod parallel;

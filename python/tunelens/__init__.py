@@ -17,6 +17,8 @@ from tunelens.neighbors import *  # noqa: F403
 from tunelens.recommend import *  # noqa: F403
 from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
+from tunelens import decompose, descriptors, effects, feature, onset
+from tunelens.extract import extract_features
 
 __all__ = [
     "__version__",
@@ -32,4 +34,10 @@ __all__ = [
     *neighbors.__all__,
     *recommend.__all__,
     *cluster.__all__,
+    "feature",
+    "effects",
+    "decompose",
+    "onset",
+    "descriptors",
+    "extract_features",
 ]

@@ -37,7 +37,7 @@ impl FromStr for PadMode {
 impl PadMode {
     /// The sample index `i` (which may lie outside `0..len`) maps to, or `None`
     /// for a zero (constant padding). `len` must be positive.
-    fn source(self, i: isize, len: usize) -> Option<usize> {
+    pub fn source(self, i: isize, len: usize) -> Option<usize> {
         let n = len as isize;
         if (0..n).contains(&i) {
             return Some(i as usize);

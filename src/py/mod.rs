@@ -11,6 +11,7 @@ mod detach;
 mod dsp;
 mod errors;
 mod neighbors;
+mod features;
 mod render;
 mod explain;
 
@@ -36,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     neighbors::register(m)?;
     cluster::register(m)?;
     decompose::register(m)?;
+    features::register(m)?;
     explain::register(m)?;
     Ok(())
 }

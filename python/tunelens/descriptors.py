@@ -1,0 +1,202 @@
+"""Music descriptors librosa lacks (key, mode, loudness, dynamic range, tempo
+confidence), each with a documented definition.
+
+The heavy parts (STFT, chroma, onset envelope, tempogram) run in Rust; what
+remains is a few vectorised numpy operations per clip.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.signal
+
+from tunelens import feature
+from tunelens._validate import audio, positive_number
+from tunelens.exceptions import InvalidParameterError
+from tunelens.feature.rhythm import tempogram
+from tunelens.onset import onset_strength
+
+__all__ = ["key_mode", "integrated_loudness", "dynamic_range", "tempo_confidence", "describe", "PITCH_CLASSES"]
+
+#: Pitch-class names, index 0 = C (chroma rows start at C).
+PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+# Krumhansl-Kessler key profiles (probe-tone ratings), tonic first.
+_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+
+
+def key_mode(*, y: Any = None, sr: float = 22050, chroma: Any = None) -> tuple[str, str, float]:
+    """Key and mode by key-profile correlation (Krumhansl-Schmuckler).
+
+    Definition: the time-averaged chromagram (``chroma_stft``, tuning estimated)
+    is correlated (Pearson) with the 24 rotations of the Krumhansl-Kessler
+    major and minor profiles; the best rotation gives the key and mode.
+    ``confidence`` is that best correlation clipped to ``[0, 1]``.
+
+    Parameters
+    ----------
+    y : np.ndarray or None
+        Mono audio.
+    sr : number > 0
+        Sample rate.
+    chroma : np.ndarray [shape=(12, t)] or None
+        A precomputed chromagram (rows C..B), used instead of ``y``.
+
+    Returns
+    -------
+    key : str
+        Tonic pitch class (``"C"`` ... ``"B"``).
+    mode : str
+        ``"major"`` or ``"minor"``.
+    confidence : float
+        Best profile correlation in ``[0, 1]``; 0 for silence.
+    """
+    if chroma is None:
+        if y is None:
+            raise InvalidParameterError("pass either audio y or a chromagram")
+        chroma = feature.chroma_stft(y=audio(y), sr=sr)
+    profile = np.asarray(chroma, dtype=np.float64)
+    if profile.ndim != 2 or profile.shape[0] != 12:
+        raise InvalidParameterError(f"chroma must have shape (12, t), got {profile.shape}")
+    mean = profile.mean(axis=1)
+    if not np.any(mean - mean.mean()):
+        return "C", "major", 0.0
+    scores = [(np.corrcoef(mean, np.roll(ref, tonic))[0, 1], tonic, mode)
+              for mode, ref in (("major", _MAJOR), ("minor", _MINOR)) for tonic in range(12)]
+    best, tonic, mode = max(scores, key=lambda s: s[0])
+    return PITCH_CLASSES[tonic], mode, float(np.clip(best, 0.0, 1.0))
+
+
+def _k_weighting(sr: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """ITU-R BS.1770-4 K-weighting (high shelf + high pass) for any rate, as pyloudnorm derives it."""
+    stages = []
+    for gain, q, fc, kind in ((4.0, 1 / np.sqrt(2.0), 1500.0, "shelf"), (0.0, 0.5, 38.0, "highpass")):
+        a = 10 ** (gain / 40.0)
+        w0 = 2.0 * np.pi * (fc / sr)
+        alpha = np.sin(w0) / (2.0 * q)
+        cw = np.cos(w0)
+        if kind == "shelf":
+            b = [a * ((a + 1) + (a - 1) * cw + 2 * np.sqrt(a) * alpha), -2 * a * ((a - 1) + (a + 1) * cw),
+                 a * ((a + 1) + (a - 1) * cw - 2 * np.sqrt(a) * alpha)]
+            den = [(a + 1) - (a - 1) * cw + 2 * np.sqrt(a) * alpha, 2 * ((a - 1) - (a + 1) * cw),
+                   (a + 1) - (a - 1) * cw - 2 * np.sqrt(a) * alpha]
+        else:
+            b = [(1 + cw) / 2, -(1 + cw), (1 + cw) / 2]
+            den = [1 + alpha, -2 * cw, 1 - alpha]
+        stages.append((np.array(b) / den[0], np.array(den) / den[0]))
+    return stages
+
+
+def integrated_loudness(y: Any, sr: float) -> float:
+    """Integrated loudness in LUFS (ITU-R BS.1770-4).
+
+    Definition: each channel is K-weighted; mean squares over 400 ms blocks with
+    75 % overlap are combined with channel gains (1, 1, 1, 1.41, 1.41); blocks
+    below -70 LUFS (absolute gate) and then below the gated mean minus 10 LU
+    (relative gate) are dropped; the result is ``-0.691 + 10 log10`` of the mean
+    power of the remaining blocks (``-inf`` for silence).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,) or (channels, n)]
+        Audio in [-1, 1], channels first (up to 5).
+    sr : number > 0
+        Sample rate.
+
+    Returns
+    -------
+    float
+        Loudness in LUFS.
+    """
+    sr = positive_number(sr, "sr")
+    x = np.atleast_2d(np.asarray(audio(y), dtype=np.float64))
+    if x.shape[0] > 5:
+        raise InvalidParameterError(f"y has {x.shape[0]} channels; BS.1770 defines gains for up to 5")
+    block = 0.4
+    if x.shape[-1] < block * sr:
+        raise InvalidParameterError(f"y is shorter than one 400 ms gating block ({x.shape[-1]} samples at {sr} Hz)")
+    for b, a in _k_weighting(sr):
+        x = scipy.signal.lfilter(b, a, x, axis=-1)
+    n_blocks = int(np.round((x.shape[-1] / sr - block) / (block * 0.25))) + 1
+    j = np.arange(n_blocks)
+    lo = (block * (j * 0.25) * sr).astype(int)
+    hi = (block * (j * 0.25 + 1) * sr).astype(int)
+    csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x**2, axis=-1)], axis=-1)
+    z = (csum[:, np.minimum(hi, x.shape[-1])] - csum[:, lo]) / (block * sr)
+    gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41])[: x.shape[0], None]
+    power = np.sum(gains * z, axis=0)
+    with np.errstate(divide="ignore"):
+        level = -0.691 + 10 * np.log10(power)
+        gated = level >= -70.0
+        if not gated.any():
+            return float("-inf")
+        relative = -0.691 + 10 * np.log10(np.sum(gains[:, 0] * z[:, gated].mean(axis=1))) - 10.0
+        keep = (level > relative) & (level > -70.0)
+        return float(-0.691 + 10 * np.log10(np.sum(gains[:, 0] * z[:, keep].mean(axis=1)))) if keep.any() else float("-inf")
+
+
+def dynamic_range(y: Any, *, frame_length: int = 2048, hop_length: int = 512) -> float:
+    """Dynamic range in dB.
+
+    Definition: the difference between the 95th and the 10th percentile of the
+    frame RMS level (``feature.rms``, in dBFS) over frames above -70 dBFS
+    (silence does not count); 0 when fewer than two frames are audible.
+
+    Parameters
+    ----------
+    y : np.ndarray
+        Mono audio.
+    frame_length, hop_length : int
+        RMS framing.
+
+    Returns
+    -------
+    float
+        Range in dB (>= 0).
+    """
+    rms = feature.rms(y=audio(y), frame_length=frame_length, hop_length=hop_length)[0].astype(np.float64)
+    with np.errstate(divide="ignore"):
+        level = 20 * np.log10(rms)
+    level = level[level > -70.0]
+    if level.size < 2:
+        return 0.0
+    return float(np.percentile(level, 95) - np.percentile(level, 10))
+
+
+def tempo_confidence(y: Any, sr: float, *, hop_length: int = 512) -> tuple[float, float]:
+    """Global tempo (``feature.tempo``) and its confidence.
+
+    Definition: the confidence is the time-averaged autocorrelation of the onset
+    envelope at the chosen beat period, relative to its value at lag 0 (the
+    tempogram's ``norm=inf`` scaling): 1 for a perfectly periodic envelope,
+    near 0 when nothing repeats at that period.
+
+    Returns
+    -------
+    tempo : float
+        BPM, as ``librosa.feature.tempo``.
+    confidence : float
+        In ``[0, 1]``.
+    """
+    env = onset_strength(y=audio(y), sr=sr, hop_length=hop_length)
+    win = int(np.floor(8.0 * sr / hop_length))
+    tg = tempogram(onset_envelope=env, sr=sr, hop_length=hop_length, win_length=win)
+    bpm = float(feature.tempo(tg=tg, sr=sr, hop_length=hop_length)[0])
+    lag = int(round(60.0 * sr / (hop_length * bpm))) if np.isfinite(bpm) and bpm > 0 else 0
+    strength = tg.mean(axis=-1)
+    return bpm, float(np.clip(strength[lag], 0.0, 1.0)) if 0 < lag < strength.shape[0] else 0.0
+
+
+def describe(y: Any, sr: float) -> dict:
+    """All descriptors of one clip: key, mode, key_confidence, loudness (LUFS),
+    dynamic_range (dB), tempo, tempo_confidence and duration (seconds)."""
+    x = audio(y)
+    mono = x if x.ndim == 1 else x.mean(axis=tuple(range(x.ndim - 1))).astype(x.dtype)
+    key, mode, key_conf = key_mode(y=mono, sr=sr)
+    bpm, bpm_conf = tempo_confidence(mono, sr)
+    return {"key": key, "mode": mode, "key_confidence": key_conf, "loudness": integrated_loudness(x, sr),
+            "dynamic_range": dynamic_range(mono), "tempo": bpm, "tempo_confidence": bpm_conf,
+            "duration": mono.shape[-1] / float(sr)}

@@ -1,0 +1,81 @@
+"""Signal effects, matching ``librosa.effects`` 0.11."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tunelens import _core
+from tunelens._validate import audio
+from tunelens.decompose import hpss_args
+from tunelens.filters import WindowSpec
+from tunelens.spectral import _prepare, _stft_args
+
+__all__ = ["hpss", "harmonic", "percussive"]
+
+
+def _separate(y: Any, kernel_size: Any, power: float, margin: Any, n_fft: int, hop_length: Any, win_length: Any,
+              center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """STFT, median-filter masks and both inverse STFTs in one Rust call."""
+    # librosa.effects.hpss ignores `window` (its STFT always uses Hann); so do we.
+    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, "hann", center, pad_mode))
+    return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length, n_jobs=-1)
+
+
+_PARAMS = """
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)]
+        Audio (float32 or float64).
+    kernel_size : int or (int, int)
+        Median window (harmonic frames, percussive bins).
+    power : float > 0 or np.inf
+        Soft-mask exponent.
+    mask : bool
+        Accepted for librosa compatibility; the returned signals are always
+        the masked spectrogram's inverse.
+    margin : float >= 1 or (float, float)
+        Separation margins.
+    n_fft, hop_length, win_length, center, pad_mode
+        STFT parameters.
+    window
+        Ignored, as in librosa (the STFT uses a Hann window).
+"""
+
+
+def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
+         n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
+         center: bool = True, pad_mode: Any = "constant") -> tuple[np.ndarray, np.ndarray]:
+    """Split audio into harmonic and percussive signals (``librosa.effects.hpss``).
+    """ + _PARAMS + """
+    Returns
+    -------
+    y_harmonic, y_percussive : np.ndarray [shape=(..., n)]
+        Both of the input's length and dtype.
+    """
+    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)
+
+
+def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
+             n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
+             center: bool = True, pad_mode: Any = "constant") -> np.ndarray:
+    """The harmonic part of audio (``librosa.effects.harmonic``).
+    """ + _PARAMS + """
+    Returns
+    -------
+    np.ndarray [shape=(..., n)]
+    """
+    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
+
+
+def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
+               n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
+               center: bool = True, pad_mode: Any = "constant") -> np.ndarray:
+    """The percussive part of audio (``librosa.effects.percussive``).
+    """ + _PARAMS + """
+    Returns
+    -------
+    np.ndarray [shape=(..., n)]
+    """
+    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[1]

@@ -1,0 +1,113 @@
+"""Rhythm features, matching ``librosa.feature.rhythm`` 0.11: tempogram and tempo."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from tunelens import _core
+from tunelens._validate import positive_int, real_array
+from tunelens.exceptions import InvalidParameterError
+from tunelens.filters import WindowSpec, get_window
+from tunelens.spectral import _bins_first
+
+__all__ = ["tempogram", "tempo"]
+
+
+def _envelope(y: Any, sr: float, onset_envelope: Any, hop_length: int) -> np.ndarray:
+    if onset_envelope is not None:
+        return real_array(onset_envelope, "onset_envelope")
+    if y is None:
+        raise InvalidParameterError("Either y or onset_envelope must be provided")
+    from tunelens.onset import onset_strength
+
+    return onset_strength(y=y, sr=sr, hop_length=hop_length)
+
+
+def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
+              win_length: int = 384, center: bool = True, window: WindowSpec = "hann",
+              norm: float | None = np.inf) -> np.ndarray:
+    """Autocorrelation tempogram (``librosa.feature.tempogram``).
+
+    Each frame of the onset envelope (``win_length`` frames, centered with a
+    linear ramp to zero at the ends) is windowed and autocorrelated; each
+    column is divided by its ``norm`` (max by default).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio; its onset strength (:func:`tunelens.onset.onset_strength`) is used.
+    sr : number > 0
+        Sample rate.
+    onset_envelope : np.ndarray [shape=(..., m)] or None
+        A precomputed onset envelope.
+    hop_length : int > 0
+        Hop of the onset envelope in samples.
+    win_length : int > 0
+        Autocorrelation window in frames (lags).
+    center : bool
+        Center the windows on the frames.
+    window : str, tuple, number, callable or array
+        Window applied before autocorrelation.
+    norm : float > 0, np.inf or None
+        Column normalisation.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., win_length, m)], float64
+    """
+    win_length = positive_int(win_length, "win_length")
+    env = _envelope(y, sr, onset_envelope, positive_int(hop_length, "hop_length"))
+    win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
+    return _bins_first(_core.tempogram(env, window=win, center=bool(center),
+                                       norm=None if norm is None else float(norm), n_jobs=-1))
+
+
+def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: Any = None, hop_length: int = 512,
+          start_bpm: float = 120, std_bpm: float = 1.0, ac_size: float = 8.0, max_tempo: float | None = 320.0,
+          aggregate: Callable | None = np.mean, prior: Any = None) -> np.ndarray:
+    """Global (or per-frame) tempo estimate in BPM (``librosa.feature.rhythm.tempo``).
+
+    The tempogram (window ``ac_size`` seconds) is aggregated over time, weighted
+    by a log-normal prior ``-0.5 ((log2 bpm - log2 start_bpm) / std_bpm)^2`` with
+    tempi at or above ``max_tempo`` excluded, and the lag maximising
+    ``log1p(1e6 * strength) + prior`` gives the tempo.
+
+    Parameters
+    ----------
+    y, sr, onset_envelope, hop_length
+        Audio or onset envelope (see :func:`tempogram`).
+    tg : np.ndarray [shape=(..., win_length, m)] or None
+        A precomputed tempogram.
+    start_bpm : float > 0
+        Center of the prior.
+    std_bpm : float > 0
+        Width of the prior in octaves.
+    ac_size : float > 0
+        Autocorrelation window in seconds.
+    max_tempo : float or None
+        Upper tempo limit.
+    aggregate : callable or None
+        ``aggregate(tg, axis=-1, keepdims=True)`` over time; ``None`` gives a tempo per frame.
+    prior : None
+        Only the log-normal prior (``None``) is supported.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 1) or (..., m)], float64
+    """
+    if prior is not None:
+        raise InvalidParameterError("prior: only the default log-normal prior (prior=None) is supported")
+    if not start_bpm > 0:
+        raise InvalidParameterError("start_bpm must be strictly positive")
+    hop_length = positive_int(hop_length, "hop_length")
+    if tg is None:
+        win_length = int(np.floor(ac_size * sr / hop_length))
+        tg = tempogram(y=y, sr=sr, onset_envelope=onset_envelope, hop_length=hop_length, win_length=win_length)
+    tg = np.asarray(tg, dtype=np.float64)
+    if aggregate is not None:
+        tg = aggregate(tg, axis=-1, keepdims=True)
+    strength = np.ascontiguousarray(np.swapaxes(tg, -1, -2))
+    return _core.tempo_from_strength(strength, sr=float(sr), hop_length=hop_length, start_bpm=float(start_bpm),
+                                     std_bpm=float(std_bpm), max_tempo=None if max_tempo is None else float(max_tempo))

@@ -1,0 +1,47 @@
+"""Feature utilities with ``librosa.feature``'s names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.signal
+
+from tunelens.exceptions import InvalidParameterError
+
+__all__ = ["delta"]
+
+
+def delta(data: Any, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "interp", **kwargs: Any) -> np.ndarray:
+    """Local derivative of a feature sequence by Savitzky-Golay filtering (``librosa.feature.delta``).
+
+    Parameters
+    ----------
+    data : np.ndarray
+        Feature matrix, e.g. MFCCs ``(..., n_mfcc, t)``.
+    width : odd int >= 3
+        Frames in the filter window; with ``mode="interp"`` at most ``data.shape[axis]``.
+    order : int > 0
+        Derivative order.
+    axis : int
+        Axis along which to differentiate (time by default).
+    mode : str
+        Edge handling of ``scipy.signal.savgol_filter``.
+    **kwargs
+        Further ``savgol_filter`` options (``polyorder`` defaults to ``order``).
+
+    Returns
+    -------
+    np.ndarray
+        Same shape as ``data``.
+    """
+    data = np.atleast_1d(data)
+    if mode == "interp" and width > data.shape[axis]:
+        raise InvalidParameterError(f"when mode='interp', width={width} cannot exceed data.shape[axis]={data.shape[axis]}")
+    if isinstance(width, bool) or width < 3 or width % 2 != 1:
+        raise InvalidParameterError("width must be an odd integer >= 3")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order <= 0:
+        raise InvalidParameterError("order must be a positive integer")
+    kwargs.pop("deriv", None)
+    kwargs.setdefault("polyorder", order)
+    return scipy.signal.savgol_filter(data, width, deriv=order, axis=axis, mode=mode, **kwargs)

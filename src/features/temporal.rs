@@ -1,0 +1,114 @@
+//! Features of raw (unwindowed) frames: RMS energy and zero-crossing rate.
+
+use std::borrow::Cow;
+
+use ndarray::ArrayView1;
+use rayon::prelude::*;
+
+use crate::dsp::frames::{Framing, PadMode};
+use crate::dsp::stft::{check_finite, contiguous, FrameMatrix};
+use crate::dsp::Float;
+use crate::error::{Error, Result};
+
+/// Frames handed to one rayon task.
+const FRAMES_PER_TASK: usize = 64;
+
+/// Framing of a raw-frame feature: `frame_length` samples every `hop_length`,
+/// centered frames padded with `pad_mode`.
+#[derive(Clone, Copy, Debug)]
+pub struct RawFraming {
+    /// Samples per frame.
+    pub frame_length: usize,
+    /// Samples between frames.
+    pub hop_length: usize,
+    /// Pad `frame_length / 2` samples on both sides.
+    pub center: bool,
+    /// How centered frames are padded.
+    pub pad_mode: PadMode,
+}
+
+/// Runs `emit` on every raw frame of every channel, in parallel over blocks of
+/// frames: `channels × frames × 1`.
+fn map_raw_frames<T: Float>(
+    channels: &[ArrayView1<'_, T>],
+    framing: &RawFraming,
+    emit: impl Fn(&[T]) -> f64 + Sync + Send,
+) -> Result<FrameMatrix<f64>> {
+    let len = channels.first().map_or(0, |c| c.len());
+    if channels.iter().any(|c| c.len() != len) {
+        return Err(Error::param("y", "all channels must have the same length"));
+    }
+    let geometry = Framing::new(len, framing.frame_length, framing.hop_length, framing.center)?;
+    let signals: Vec<Cow<'_, [T]>> = channels.iter().map(contiguous).collect();
+    signals.iter().try_for_each(|s| check_finite(s, "y"))?;
+    let ones = vec![T::one(); framing.frame_length];
+    let n_frames = geometry.n_frames;
+    let mut data = vec![0.0; channels.len() * n_frames];
+    data.par_chunks_mut(n_frames.max(1)).zip(signals.par_iter()).for_each(|(out, signal)| {
+        out.par_chunks_mut(FRAMES_PER_TASK).enumerate().for_each_init(
+            || vec![T::zero(); framing.frame_length],
+            |frame, (block, out)| {
+                for (i, o) in out.iter_mut().enumerate() {
+                    let t = block * FRAMES_PER_TASK + i;
+                    let start = (t * geometry.hop_length) as isize - geometry.pad as isize;
+                    // Interior frames are read in place; only edge frames are padded.
+                    *o = if start >= 0 && start as usize + framing.frame_length <= signal.len() {
+                        emit(&signal[start as usize..start as usize + framing.frame_length])
+                    } else {
+                        geometry.windowed_frame(signal, t, &ones, framing.pad_mode, frame);
+                        emit(frame)
+                    };
+                }
+            },
+        );
+    });
+    Ok(FrameMatrix { data, channels: channels.len(), n_frames, width: 1 })
+}
+
+/// Root-mean-square of each frame (`librosa.feature.rms` from `y`), summed in `f64`.
+pub fn rms<T: Float>(channels: &[ArrayView1<'_, T>], framing: &RawFraming) -> Result<FrameMatrix<f64>> {
+    map_raw_frames(channels, framing, |frame| {
+        let energy: f64 = frame.iter().map(|x| x.wide() * x.wide()).sum();
+        (energy / frame.len() as f64).sqrt()
+    })
+}
+
+/// Fraction of sign changes in each frame (`librosa.feature.zero_crossing_rate`):
+/// samples with `|x| <= threshold` count as positive zeros, the first sample of
+/// a frame is never a crossing, and the count is divided by the frame length.
+pub fn zero_crossing_rate<T: Float>(channels: &[ArrayView1<'_, T>], framing: &RawFraming, threshold: f64) -> Result<FrameMatrix<f64>> {
+    let threshold = T::of(threshold);
+    let negative = move |x: T| x.abs() > threshold && x.is_sign_negative();
+    map_raw_frames(channels, framing, move |frame| {
+        let crossings = frame.windows(2).filter(|w| negative(w[0]) != negative(w[1])).count();
+        crossings as f64 / frame.len() as f64
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array1;
+
+    fn framing(frame_length: usize, hop_length: usize, pad_mode: PadMode) -> RawFraming {
+        RawFraming { frame_length, hop_length, center: true, pad_mode }
+    }
+
+    #[test]
+    fn rms_of_constant_signal_with_zero_padding() {
+        let y = Array1::from(vec![2.0f32; 16]);
+        let m = rms(&[y.view()], &framing(8, 4, PadMode::Constant)).unwrap();
+        assert_eq!(m.n_frames, 5);
+        // First frame: 4 zeros of padding, then 4 samples of 2.
+        assert!((m.data[0] - (16.0f64 / 8.0).sqrt()).abs() < 1e-12);
+        assert!((m.data[2] - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zero_crossings_count_sign_changes() {
+        let y = Array1::from(vec![1.0f64, -1.0, 1.0, -1.0, 0.0, 1e-12, -1e-12, 1.0]);
+        let m = zero_crossing_rate(&[y.view()], &RawFraming { frame_length: 8, hop_length: 8, center: false, pad_mode: PadMode::Constant }, 1e-10).unwrap();
+        assert_eq!(m.data, vec![4.0 / 8.0]);
+        assert!(zero_crossing_rate(&[y.view()], &framing(0, 1, PadMode::Edge), 1e-10).is_err());
+    }
+}
