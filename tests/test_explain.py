@@ -18,6 +18,7 @@ from tunelens import InvalidParameterError
 from tunelens.explain import (
     Decomposition,
     FrequencyBands,
+    HarmonicPercussive,
     Product,
     Stems,
     TimeSegments,
@@ -51,7 +52,9 @@ def band_energy(lo: float, hi: float):
     lambda y: Stems({"half": y * 0.5, "noise": np.full(len(y), 0.01, np.float32)}),
     lambda y: Product(TimeSegments(3), Stems({"a": y * 0.5, "b": y * 0.25})),
     lambda y: Product(FrequencyBands(2), Stems({"a": y * 0.5, "b": y * 0.5})),
-], ids=["time", "beats", "mel-bands", "linear-bands", "stems", "time×stems", "bands×stems"])
+    lambda y: HarmonicPercussive(n_fft=512),
+    lambda y: Product(TimeSegments(2), HarmonicPercussive(margin=2.0, n_fft=512)),
+], ids=["time", "beats", "mel-bands", "linear-bands", "stems", "time×stems", "bands×stems", "hpss", "time×hpss"])
 def test_all_ones_reproduces_input_and_components_sum_up(make):
     y = music(SR, 1.0, seed=2)
     d = make(y).decompose(y, SR)
@@ -112,6 +115,18 @@ def test_stem_energy_ranks_first():
     y = sum(stems.values())
     firsts, worst = _ranks_first(y, band_energy(600, 700), Stems(stems), target=1)
     assert firsts >= 99 and worst >= 0.9, (firsts, worst)
+
+
+def test_percussive_part_of_clicks_ranks_first():
+    n = SR
+    clicks = np.zeros(n, np.float32)
+    clicks[::SR // 8] = 1.0
+    y = tone(440, n) + clicks
+    # A model that hears only sample-to-sample jumps (transients).
+    e = explain(y, SR, lambda c: np.abs(np.diff(c, axis=1)).max(axis=1), HarmonicPercussive(n_fft=512),
+                num_samples=50, random_state=0, progress=False)
+    assert e.decomposition.names == ["harmonic", "percussive"]
+    assert e.top_components(1) == [1]
 
 
 def test_model_ignoring_its_input_is_reported():

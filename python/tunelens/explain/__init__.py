@@ -1,7 +1,7 @@
 """Listenable explanations: audioLIME-style perturbation scoring for any audio model.
 
 Split a clip into components (:class:`TimeSegments`, :class:`FrequencyBands`,
-:class:`Stems`, their :class:`Product`), switch random subsets off, ask the
+:class:`HarmonicPercussive`, :class:`Stems`, their :class:`Product`), switch random subsets off, ask the
 model again, and fit lime's kernel-weighted linear surrogate; the components
 with the largest weights can be played back (:meth:`Explanation.audio`).
 """
@@ -14,6 +14,7 @@ from tunelens.explain.factorizations import (
     Decomposition,
     Factorization,
     FrequencyBands,
+    HarmonicPercussive,
     Product,
     Stems,
     TimeSegments,
@@ -27,6 +28,7 @@ __all__ = [
     "Decomposition",
     "TimeSegments",
     "FrequencyBands",
+    "HarmonicPercussive",
     "Stems",
     "Product",
 ]

@@ -18,7 +18,7 @@ from tunelens import _core
 from tunelens._validate import audio, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 
-__all__ = ["Factorization", "Decomposition", "TimeSegments", "FrequencyBands", "Stems", "Product"]
+__all__ = ["Factorization", "Decomposition", "TimeSegments", "FrequencyBands", "HarmonicPercussive", "Stems", "Product"]
 
 
 def _mono32(y: Any, name: str) -> np.ndarray:
@@ -206,6 +206,29 @@ class FrequencyBands(Factorization):
         edges, bands = _core.frequency_bands(y, sr=sr, n_bands=self.n_bands, scale=self.scale, n_fft=self.n_fft,
                                              hop_length=self.hop_length, n_jobs=-1)
         return bands, [f"{a:.0f}-{b:.0f} Hz" for a, b in zip(edges[:-1], edges[1:])]
+
+
+class HarmonicPercussive(Factorization):
+    """Harmonic and percussive parts (:func:`tunelens.effects.hpss`, librosa's HPSS).
+
+    Parameters
+    ----------
+    kernel_size, margin, n_fft, hop_length
+        As for :func:`tunelens.effects.hpss`. What the two parts do not sum
+        to (with ``margin > 1``, the rest) becomes the residual.
+    """
+
+    def __init__(self, *, kernel_size: Any = 31, margin: Any = 1.0, n_fft: int = 2048, hop_length: int | None = None) -> None:
+        self.options = dict(kernel_size=kernel_size, margin=margin, n_fft=positive_int(n_fft, "n_fft"), hop_length=hop_length)
+
+    def __repr__(self) -> str:
+        return "HarmonicPercussive()"
+
+    def _sources(self, y: np.ndarray, sr: float) -> tuple[list[np.ndarray], list[str]]:
+        from tunelens.effects import hpss
+
+        harmonic, percussive = hpss(y, **self.options)
+        return [harmonic, percussive], ["harmonic", "percussive"]
 
 
 class Stems(Factorization):
