@@ -7,6 +7,7 @@
 //! - [`neighbors`]: exact scaled nearest-neighbour search (blocked, SIMD, f64 re-ranking).
 //! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
 //! - [`decompose`]: principal component analysis through the covariance matrix.
+//! - [`explain`]: audioLIME-style explanations (factorizations, masks, lime's surrogate).
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
@@ -19,6 +20,7 @@ pub mod dsp;
 pub mod error;
 pub mod features;
 pub mod neighbors;
+pub mod explain;
 pub mod parallel;
 pub mod render;
 

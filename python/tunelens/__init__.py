@@ -7,6 +7,7 @@ Each submodule lists its public names in ``__all__``; they are re-exported here.
 from __future__ import annotations
 
 from tunelens import audio, cluster, convert, datasets, exceptions, filters, neighbors, recommend, render, spectral
+from tunelens import explain
 from tunelens._core import __version__
 from tunelens.audio import *  # noqa: F403
 from tunelens.cluster import *  # noqa: F403
@@ -25,6 +26,7 @@ __all__ = [
     "filters",
     "render",
     "TasteProfile",
+    "explain",
     *exceptions.__all__,
     *audio.__all__,
     *spectral.__all__,

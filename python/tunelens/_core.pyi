@@ -184,3 +184,45 @@ def tempogram(
 def tempo_from_strength(
     strength: npt.NDArray[np.float64], *, sr: float, hop_length: int, start_bpm: float, std_bpm: float, max_tempo: Optional[float]
 ) -> npt.NDArray[np.float64]: ...
+
+
+# --- explain ---
+
+class Factorization:
+    """Components of one float32 signal: ``sources`` split at sample ``boundaries``."""
+
+    def __init__(self, y: npt.NDArray[np.float32], sources: Sequence[npt.NDArray[np.float32]], boundaries: Sequence[int]) -> None: ...
+    @property
+    def n_components(self) -> int: ...
+    @property
+    def length(self) -> int: ...
+    @property
+    def nbytes(self) -> int: ...
+    def spans(self) -> list[tuple[int, int, int]]: ...
+    def residual(self) -> npt.NDArray[np.float32]: ...
+    def compose_into(
+        self,
+        masks: npt.NDArray[np.uint8],
+        out: npt.NDArray[np.float32],
+        *,
+        with_residual: bool,
+        n_jobs: int,
+        previous: Optional[npt.NDArray[np.uint8]] = None,
+    ) -> None: ...
+
+def frequency_bands(
+    y: npt.NDArray[np.float32], *, sr: float, n_bands: int, scale: str, n_fft: int, hop_length: int, n_jobs: int
+) -> tuple[list[float], list[npt.NDArray[np.float32]]]: ...
+def sample_masks(n_samples: int, n_components: int, *, seed: int) -> npt.NDArray[np.uint8]: ...
+def kernel_weights(masks: npt.NDArray[np.uint8], *, kernel_width: float, distance: str) -> npt.NDArray[np.float64]: ...
+def lime_surrogate(
+    masks: npt.NDArray[np.uint8],
+    targets: npt.NDArray[np.float64],
+    *,
+    kernel_width: float,
+    distance: str,
+    alpha: float,
+    num_features: int,
+    feature_selection: str,
+    selected: Optional[Sequence[Sequence[int]]] = None,
+) -> tuple[npt.NDArray[np.float64], list[tuple[list[int], list[float], float, float, float]]]: ...

@@ -13,6 +13,7 @@ mod errors;
 mod features;
 mod neighbors;
 mod render;
+mod explain;
 
 use pyo3::prelude::*;
 
@@ -37,5 +38,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cluster::register(m)?;
     decompose::register(m)?;
     features::register(m)?;
+    explain::register(m)?;
     Ok(())
 }

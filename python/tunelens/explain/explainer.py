@@ -1,0 +1,269 @@
+"""``explain``: audioLIME's perturbation explanation of any audio model."""
+
+from __future__ import annotations
+
+import numbers
+import sys
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from tunelens import _core
+from tunelens._validate import positive_int, positive_number
+from tunelens.exceptions import InvalidParameterError
+from tunelens.explain.explanation import Explanation, UninformativeExplanationWarning, _Fit
+from tunelens.explain.factorizations import Decomposition, Factorization
+
+__all__ = ["explain"]
+
+_SELECTIONS = ("auto", "none", "forward_selection", "highest_weights", "lasso_path")
+
+PredictFn = Callable[[np.ndarray], Any]
+MaskSampler = Callable[[int, int, int], Any]
+
+
+def _seed(random_state: Any) -> int:
+    """A 64-bit seed from ``None`` (fresh entropy), an int, or a numpy generator."""
+    if random_state is None:
+        return int(np.random.SeedSequence().entropy % 2**64)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) and 0 <= random_state < 2**64:
+        return int(random_state)
+    raise InvalidParameterError(f"random_state must be None, a non-negative int or a numpy Generator/RandomState, got {random_state!r}")
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    """A tqdm bar when tqdm is installed and someone can see it (terminal or notebook)."""
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    if not (sys.stderr.isatty() or "ipykernel" in sys.modules):
+        return None
+    return tqdm(total=total, unit="clip", desc="explain")
+
+
+def _masks(mask_sampler: MaskSampler | None, num_samples: int, n_components: int, seed: int) -> np.ndarray:
+    if mask_sampler is None:
+        return _core.sample_masks(num_samples, n_components, seed=seed)
+    masks = np.asarray(mask_sampler(num_samples, n_components, seed))
+    if masks.shape != (num_samples, n_components):
+        raise InvalidParameterError(f"mask_sampler returned shape {masks.shape}, expected ({num_samples}, {n_components})")
+    if not np.isin(masks, (0, 1)).all():
+        raise InvalidParameterError("mask_sampler must return binary (0/1 or bool) masks")
+    if not masks[0].all():
+        raise InvalidParameterError("mask_sampler's first row must be all ones (the unperturbed clip)")
+    return np.ascontiguousarray(masks, dtype=np.uint8)
+
+
+def _check_outputs(out: Any, rows: int, batch: int, n_outputs: int | None) -> np.ndarray:
+    """``predict_fn``'s output for batch ``batch`` as a ``(rows, n_outputs)`` float64 array."""
+    where = f"predict_fn's output for batch {batch}"
+    try:
+        arr = np.asarray(out)
+    except (TypeError, ValueError) as e:  # ragged sequences
+        raise InvalidParameterError(f"{where} is not a numeric array: {e}") from e
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"{where} is not numeric (dtype {arr.dtype})")
+    arr = arr.astype(np.float64, copy=False)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[0] != rows:
+        raise InvalidParameterError(f"{where} has shape {np.shape(out)}; expected ({rows},) or ({rows}, n_classes)")
+    if n_outputs is not None and arr.shape[1] != n_outputs:
+        raise InvalidParameterError(f"{where} has {arr.shape[1]} columns; earlier batches had {n_outputs}")
+    if not np.isfinite(arr).all():
+        raise InvalidParameterError(f"{where} contains NaN or inf (row {int(np.argmax(~np.isfinite(arr).all(axis=1)))})")
+    return arr
+
+
+def _labels(labels: Any, first: np.ndarray) -> list[int]:
+    n = first.shape[0]
+    if labels is None:
+        return [int(np.argmax(first))]
+    chosen = [labels] if isinstance(labels, numbers.Integral) else list(labels)
+    if not chosen:
+        raise InvalidParameterError("labels is empty")
+    for label in chosen:
+        if isinstance(label, bool) or not isinstance(label, numbers.Integral) or not 0 <= label < n:
+            raise InvalidParameterError(f"labels must be output columns in [0, {n}), got {label!r}")
+    return [int(label) for label in chosen]
+
+
+def _lasso_path(masks: np.ndarray, targets: np.ndarray, weights: np.ndarray, num_features: int) -> list[list[int]]:
+    """lime's ``lasso_path`` selection (scikit-learn's LARS), one feature list per target."""
+    try:
+        from sklearn.linear_model import lars_path
+    except ImportError as e:
+        raise InvalidParameterError("feature_selection='lasso_path' needs scikit-learn (pip install scikit-learn)") from e
+    data = masks.astype(np.float64)
+    weighted = (data - np.average(data, axis=0, weights=weights)) * np.sqrt(weights[:, None])
+    chosen = []
+    for y in targets.T:
+        wy = (y - np.average(y, weights=weights)) * np.sqrt(weights)
+        _, _, coefs = lars_path(weighted, wy, method="lasso", verbose=False)
+        nonzero = np.arange(data.shape[1])
+        for i in range(len(coefs.T) - 1, 0, -1):
+            nonzero = coefs.T[i].nonzero()[0]
+            if len(nonzero) <= num_features:
+                break
+        chosen.append([int(f) for f in nonzero])
+    return chosen
+
+
+def explain(
+    y: Any,
+    sr: float,
+    predict_fn: PredictFn,
+    factorization: Factorization | Decomposition,
+    *,
+    labels: int | Iterable[int] | None = None,
+    num_samples: int = 1000,
+    batch_size: int = 32,
+    kernel_width: float = 0.25,
+    distance: str = "cosine",
+    alpha: float = 1.0,
+    num_features: int | None = None,
+    feature_selection: str = "auto",
+    random_state: Any = None,
+    mask_sampler: MaskSampler | None = None,
+    n_jobs: int = -1,
+    progress: bool = True,
+) -> Explanation:
+    """Explains ``predict_fn``'s output on clip ``y`` with audioLIME's algorithm.
+
+    Components of the clip are switched off at random (the first perturbation
+    keeps them all); each perturbed clip is composed in Rust, batch by batch,
+    and scored by ``predict_fn``; a kernel-weighted ridge regression of the
+    scores on the masks (``lime.lime_base.LimeBase``) gives each component's weight.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)]
+        Mono clip (float32 or float64; composed in float32).
+    sr : float
+        Sample rate in Hz.
+    predict_fn : callable
+        Called with a ``(batch, n)`` float32 array, returns ``(batch,)`` or
+        ``(batch, n_classes)`` numbers. The array is a read-only view of one
+        buffer reused for every batch: copy it to modify it or to keep it
+        after returning.
+    factorization : Factorization or Decomposition
+        How to split the clip (e.g. ``TimeSegments(5)``), or a ready
+        decomposition of ``y``.
+    labels : int, iterable of int or None
+        Output columns to explain; ``None`` explains the column the model
+        scores highest on the unperturbed clip (the only one for 1-D outputs).
+    num_samples : int >= 2
+        Number of perturbations, the unperturbed clip included.
+    batch_size : int > 0
+        Clips per ``predict_fn`` call; memory use is ``batch_size × n`` floats.
+    kernel_width : float > 0
+        Width of audioLIME's kernel ``sqrt(exp(-d² / width²))``.
+    distance : {"cosine", "euclidean", "manhattan", "hamming"}
+        Distance of each mask to the all-ones mask.
+    alpha : float >= 0
+        Ridge regularisation of the surrogate (lime's ``Ridge(alpha=1)``).
+    num_features : int or None
+        Maximum number of components with a weight; ``None`` allows all.
+    feature_selection : {"auto", "none", "forward_selection", "highest_weights", "lasso_path"}
+        lime's feature selection (``lasso_path`` needs scikit-learn).
+    random_state : None, int, numpy Generator or RandomState
+        Seed of the masks; the seed used is stored in the result.
+    mask_sampler : callable or None
+        ``mask_sampler(num_samples, n_components, seed)`` returning binary
+        masks with an all-ones first row, for other sampling schemes.
+    n_jobs : int
+        Threads composing clips (-1 = all cores).
+    progress : bool
+        Show a tqdm progress bar (when tqdm is installed and a terminal or
+        notebook is attached).
+
+    Returns
+    -------
+    Explanation
+
+    Raises
+    ------
+    InvalidParameterError
+        For bad arguments, or when ``predict_fn`` returns the wrong shape, NaN
+        or inf (the message names the batch). Exceptions raised by
+        ``predict_fn`` propagate unchanged, with their traceback.
+
+    Warns
+    -----
+    UninformativeExplanationWarning
+        When the explained output never changed across perturbations.
+    """
+    if not callable(predict_fn):
+        raise InvalidParameterError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
+    if isinstance(factorization, Factorization):
+        decomposition = factorization.decompose(y, sr)
+    elif isinstance(factorization, Decomposition):
+        decomposition = factorization
+        if np.shape(y)[-1:] != (decomposition._core.length,) or float(sr) != decomposition.sr:
+            raise InvalidParameterError(f"factorization is a decomposition of a {decomposition._core.length}-sample clip at "
+                                        f"{decomposition.sr:g} Hz, not of y (shape {np.shape(y)}) at sr={sr}")
+    else:
+        raise InvalidParameterError(f"factorization must be a Factorization or Decomposition, got {type(factorization).__name__}")
+    num_samples = positive_int(num_samples, "num_samples")
+    if num_samples < 2:
+        raise InvalidParameterError("num_samples must be at least 2 (the unperturbed clip and one perturbation)")
+    batch_size = positive_int(batch_size, "batch_size")
+    kernel_width = positive_number(kernel_width, "kernel_width")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0 or not np.isfinite(alpha):
+        raise InvalidParameterError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    n_components = len(decomposition)
+    num_features = n_components if num_features is None else positive_int(num_features, "num_features")
+    if feature_selection not in _SELECTIONS:
+        raise InvalidParameterError(f"feature_selection must be one of {_SELECTIONS}, got {feature_selection!r}")
+    seed = _seed(random_state)
+    masks = _masks(mask_sampler, num_samples, n_components, seed)
+
+    predictions: np.ndarray | None = None
+    # One buffer for every batch: memory bounded by batch_size, no fresh pages
+    # to fault in, and each row only rewritten where its mask changed. The
+    # model gets a read-only view, so it cannot corrupt the clips kept there.
+    buffer = np.empty((min(batch_size, num_samples), decomposition._core.length), dtype=np.float32)
+    held = np.full((len(buffer), n_components), 2, dtype=np.uint8)  # 2: nothing composed yet
+    bar = _progress(num_samples, progress)
+    try:
+        for batch, start in enumerate(range(0, num_samples, batch_size)):
+            rows = masks[start:start + batch_size]
+            clips = decomposition.compose_batch(rows, out=buffer[:len(rows)], previous=held[:len(rows)], n_jobs=n_jobs)
+            held[:len(rows)] = rows
+            clips = clips.view()
+            clips.flags.writeable = False
+            out = _check_outputs(predict_fn(clips), len(rows), batch, None if predictions is None else predictions.shape[1])
+            if predictions is None:
+                predictions = np.empty((num_samples, out.shape[1]))
+            predictions[start:start + len(rows)] = out
+            if bar is not None:
+                bar.update(len(rows))
+    finally:
+        if bar is not None:
+            bar.close()
+    assert predictions is not None
+    chosen = _labels(labels, predictions[0])
+    targets = np.ascontiguousarray(predictions[:, chosen])
+    selected = None
+    if feature_selection == "lasso_path":
+        weights = _core.kernel_weights(masks, kernel_width=kernel_width, distance=distance)
+        selected = _lasso_path(masks, targets, weights, num_features)
+    weights, fits = _core.lime_surrogate(masks, targets, kernel_width=kernel_width, distance=distance, alpha=float(alpha),
+                                         num_features=num_features, feature_selection=feature_selection, selected=selected)
+    result = Explanation(decomposition, {label: _Fit(*fit) for label, fit in zip(chosen, fits)}, masks, predictions,
+                         weights, seed, chosen[0])
+    for label in chosen:
+        if result.select(label).uninformative:
+            import warnings
+
+            warnings.warn(f"predict_fn's output {label} did not change under any of the {num_samples} perturbations: "
+                          "the model ignores these components here and every weight is ~0", UninformativeExplanationWarning,
+                          stacklevel=2)
+    return result

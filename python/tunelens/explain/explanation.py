@@ -1,0 +1,220 @@
+"""The result of :func:`tunelens.explain.explain`: weights you can read and listen to."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tunelens.exceptions import InvalidParameterError
+from tunelens.explain.factorizations import Decomposition
+
+__all__ = ["Explanation", "UninformativeExplanationWarning"]
+
+
+class UninformativeExplanationWarning(UserWarning):
+    """The model's output did not change under any perturbation: every weight is ~0."""
+
+
+@dataclass(frozen=True)
+class _Fit:
+    features: list[int]
+    coef: list[float]
+    intercept: float
+    score: float
+    local_pred: float
+
+
+class Explanation:
+    """Component weights of lime's local surrogate, for one or more model outputs.
+
+    The properties (``weights``, ``intercept``, ``score``, ``local_pred``) refer
+    to :attr:`label`; :meth:`select` gives the same explanation for another label.
+
+    Attributes
+    ----------
+    decomposition : Decomposition
+        The components that were switched on and off.
+    labels : list of int
+        The explained output columns (``[0]`` for a 1-D model output).
+    label : int
+        The label the properties describe.
+    masks : np.ndarray [shape=(num_samples, n_components)], uint8
+        The perturbations; row 0 is the unperturbed clip.
+    predictions : np.ndarray [shape=(num_samples, n_outputs)], float64
+        ``predict_fn``'s output for every perturbation.
+    sample_weights : np.ndarray [shape=(num_samples,)]
+        Kernel weight of every perturbation.
+    random_state : int
+        The seed the masks were drawn from (pass it again to reproduce them).
+    uninformative : bool
+        True when the explained output never changed: the model ignores its
+        input here and all weights are ~0.
+    """
+
+    def __init__(self, decomposition: Decomposition, fits: dict[int, _Fit], masks: np.ndarray,
+                 predictions: np.ndarray, sample_weights: np.ndarray, random_state: int, label: int) -> None:
+        self.decomposition = decomposition
+        self._fits = fits
+        self.labels = list(fits)
+        self.label = label
+        self.masks = masks
+        self.predictions = predictions
+        self.sample_weights = sample_weights
+        self.random_state = random_state
+        column = predictions[:, label]
+        self.uninformative = bool(np.ptp(column) <= 1e-12 * max(1.0, float(np.abs(column).max())))
+
+    def select(self, label: int) -> "Explanation":
+        """The explanation of output column ``label`` (one of :attr:`labels`)."""
+        if label not in self._fits:
+            raise InvalidParameterError(f"label {label!r} was not explained; explained labels: {self.labels}")
+        return Explanation(self.decomposition, self._fits, self.masks, self.predictions, self.sample_weights,
+                           self.random_state, label)
+
+    @property
+    def _fit(self) -> _Fit:
+        return self._fits[self.label]
+
+    @property
+    def component_weights(self) -> np.ndarray:
+        """Weight of every component (0 for components feature selection left out)."""
+        w = np.zeros(len(self.decomposition))
+        w[self._fit.features] = self._fit.coef
+        return w
+
+    @property
+    def weights(self) -> Any:
+        """``pandas.DataFrame`` with columns component, weight, rank, selected.
+
+        Rows are sorted by weight, largest first (rank 1); ``selected`` is
+        False for components that feature selection left out (weight 0).
+        """
+        import pandas as pd
+
+        w = self.component_weights
+        order = self._order()
+        selected = np.zeros(len(w), dtype=bool)
+        selected[self._fit.features] = True
+        return pd.DataFrame({
+            "component": [self.decomposition.names[i] for i in order],
+            "weight": w[order],
+            "rank": np.arange(1, len(w) + 1),
+            "selected": selected[order],
+        })
+
+    def _order(self) -> np.ndarray:
+        return np.argsort(-self.component_weights, kind="stable")
+
+    @property
+    def intercept(self) -> float:
+        """Intercept of the surrogate."""
+        return self._fit.intercept
+
+    @property
+    def score(self) -> float:
+        """Fidelity: the surrogate's kernel-weighted R² on the perturbations (lime's ``score``)."""
+        return self._fit.score
+
+    @property
+    def local_pred(self) -> float:
+        """The surrogate's prediction for the unperturbed clip (lime's ``local_pred``)."""
+        return self._fit.local_pred
+
+    def top_components(self, k: int = 3, positive_only: bool = True) -> list[int]:
+        """Indices of the ``k`` largest-weight components (largest first).
+
+        With ``positive_only`` only components with a positive weight count, so
+        fewer than ``k`` may come back. An uninformative explanation (the model
+        never changed its output) has no top components.
+        """
+        if self.uninformative:
+            return []
+        order = self._order()
+        w = self.component_weights
+        if positive_only:
+            order = order[w[order] > 0]
+        else:
+            order = np.argsort(-np.abs(w), kind="stable")
+        return [int(i) for i in order[:k]]
+
+    def audio(self, k: int = 3, positive_only: bool = True) -> np.ndarray:
+        """The sum of the top-``k`` components (float32, the clip's length)."""
+        mask = np.zeros(len(self.decomposition), dtype=np.uint8)
+        mask[self.top_components(k, positive_only)] = 1
+        return self.decomposition.compose(mask, residual=False)
+
+    listen = audio
+
+    def to_wav(self, path: str | Path, k: int = 3, positive_only: bool = True) -> Path:
+        """Writes :meth:`audio` to a WAV file (float32 with soundfile, else 16-bit PCM)."""
+        path = Path(path)
+        y = self.audio(k, positive_only)
+        sr = int(round(self.decomposition.sr))
+        try:
+            import soundfile
+        except ImportError:
+            pcm = (np.clip(y, -1.0, 1.0) * 32767).astype("<i2")
+            with wave.open(str(path), "wb") as f:
+                f.setnchannels(1)
+                f.setsampwidth(2)
+                f.setframerate(sr)
+                f.writeframes(pcm.tobytes())
+        else:
+            soundfile.write(str(path), y, sr, subtype="FLOAT")
+        return path
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable summary (weights, fidelity, settings)."""
+        return {
+            "label": self.label,
+            "labels": self.labels,
+            "components": list(self.decomposition.names),
+            "weights": [float(w) for w in self.component_weights],
+            "selected": [int(i) for i in self._fit.features],
+            "intercept": float(self.intercept),
+            "score": float(self.score),
+            "local_pred": float(self.local_pred),
+            "prediction": float(self.predictions[0, self.label]),
+            "num_samples": int(self.masks.shape[0]),
+            "random_state": int(self.random_state),
+            "uninformative": self.uninformative,
+        }
+
+    def __repr__(self) -> str:
+        top = ", ".join(self.decomposition.names[i] for i in self.top_components(3))
+        note = " (uninformative: the model's output never changed)" if self.uninformative else ""
+        return (f"<Explanation label={self.label}: R²={self.score:.3f}, local_pred={self.local_pred:.4g}, "
+                f"top: {top or 'none'}{note}>")
+
+    def show(self, k: int = 3) -> None:
+        """Displays the weights (bar chart with matplotlib) and audio players for
+        the clip and its top-``k`` components in Jupyter; prints a table elsewhere."""
+        try:
+            from IPython.display import Audio, display
+        except ImportError:
+            print(repr(self))
+            print(self.weights.to_string(index=False))
+            return
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            display(self.weights)
+        else:
+            table = self.weights
+            fig, ax = plt.subplots(figsize=(6, 0.3 * len(table) + 1))
+            ax.barh(table["component"][::-1], table["weight"][::-1],
+                    color=["tab:green" if w > 0 else "tab:red" for w in table["weight"][::-1]])
+            ax.set_xlabel("weight")
+            ax.set_title(f"label {self.label}: R² = {self.score:.3f}")
+            fig.tight_layout()
+            display(fig)
+            plt.close(fig)
+        sr = int(round(self.decomposition.sr))
+        display(Audio(self.decomposition.compose(np.ones(len(self.decomposition))), rate=sr))
+        for i in self.top_components(k):
+            print(self.decomposition.names[i])
+            display(Audio(self.decomposition.component(i), rate=sr))
