@@ -18,9 +18,9 @@ pub mod cluster;
 pub mod decompose;
 pub mod dsp;
 pub mod error;
+pub mod explain;
 pub mod features;
 pub mod neighbors;
-pub mod explain;
 pub mod parallel;
 pub mod render;
 

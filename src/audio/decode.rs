@@ -242,20 +242,33 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
             )
         })
         .collect();
-    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
+    let mut parts = Vec::with_capacity(outputs.len());
     let mut failures = 0;
     for output in outputs {
         let (part, failed, error) = output?;
         failures += failed;
         last_error = error.or(last_error);
-        if lanes.len() < part.len() {
-            lanes.resize(part.len(), Vec::new());
-        }
-        for (lane, p) in lanes.iter_mut().zip(part) {
-            lane.extend(p);
-        }
+        parts.push(part);
     }
-    if lanes.iter().all(|l| l.is_empty()) && (failures > 0 || last_error.is_some()) && start == 0 {
+    let channels = parts
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(s.channels)
+        .max(1);
+    // Frames each segment contributes (all its channels, as a decoder could vary).
+    let lengths: Vec<usize> = parts
+        .iter()
+        .map(|p| {
+            (0..channels)
+                .map(|c| p.get(c).map_or(0, Vec::len))
+                .min()
+                .unwrap_or(0)
+        })
+        .collect();
+    let frames: usize = lengths.iter().sum();
+    if frames == 0 && (failures > 0 || last_error.is_some()) && start == 0 {
         let message = format!(
             "no audio could be decoded ({})",
             last_error.unwrap_or_default()
@@ -265,16 +278,21 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
             message,
         });
     }
-    let channels = lanes.len().max(1);
-    lanes.resize(channels, Vec::new());
-    let frames = lanes.iter().map(Vec::len).min().unwrap_or(0);
     let skip = (start.saturating_sub(position) as usize).min(frames);
     let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
-    let samples = lanes
-        .iter()
-        .flat_map(|l| &l[skip..skip + keep])
-        .copied()
-        .collect();
+    // Copy each segment's frames straight into their place in the channel-major output.
+    let mut samples = vec![0f32; channels * keep];
+    let mut at = 0usize; // frame index of the segment's first frame in the whole stream
+    for (part, &len) in parts.iter().zip(&lengths) {
+        let (lo, hi) = (at.max(skip), (at + len).min(skip + keep));
+        if lo < hi {
+            for (c, lane) in part.iter().enumerate().take(channels) {
+                samples[c * keep + lo - skip..c * keep + hi - skip]
+                    .copy_from_slice(&lane[lo - at..hi - at]);
+            }
+        }
+        at += len;
+    }
     Ok(Decoded {
         samples,
         channels,

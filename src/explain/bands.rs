@@ -32,7 +32,10 @@ impl FromStr for BandScale {
         match s {
             "mel" => Ok(BandScale::Mel),
             "linear" => Ok(BandScale::Linear),
-            other => Err(Error::param("scale", format!("'{other}' is not one of 'mel', 'linear'"))),
+            other => Err(Error::param(
+                "scale",
+                format!("'{other}' is not one of 'mel', 'linear'"),
+            )),
         }
     }
 }
@@ -55,12 +58,30 @@ pub fn band_edges(sr: f64, n_bands: usize, scale: BandScale) -> Vec<f64> {
 /// `edges[b] <= f < edges[b + 1]` (Nyquist goes to the last band).
 fn bin_bands(edges: &[f64], sr: f64, n_fft: usize) -> Vec<usize> {
     let last = edges.len() - 2;
-    fft_frequencies(sr, n_fft).into_iter().map(|f| edges[1..].iter().position(|&e| f < e).unwrap_or(last).min(last)).collect()
+    fft_frequencies(sr, n_fft)
+        .into_iter()
+        .map(|f| {
+            edges[1..]
+                .iter()
+                .position(|&e| f < e)
+                .unwrap_or(last)
+                .min(last)
+        })
+        .collect()
 }
 
 /// The input split into `n_bands` band signals of its length, and the band edges (Hz).
-pub fn band_sources(y: &[f32], sr: f64, n_bands: usize, scale: BandScale, n_fft: usize, hop_length: usize) -> Result<(Vec<f64>, Vec<Vec<f32>>)> {
-    ensure(sr.is_finite() && sr > 0.0, "sr", || format!("must be a positive sample rate, got {sr}"))?;
+pub fn band_sources(
+    y: &[f32],
+    sr: f64,
+    n_bands: usize,
+    scale: BandScale,
+    n_fft: usize,
+    hop_length: usize,
+) -> Result<(Vec<f64>, Vec<Vec<f32>>)> {
+    ensure(sr.is_finite() && sr > 0.0, "sr", || {
+        format!("must be a positive sample rate, got {sr}")
+    })?;
     ensure(n_bands > 0, "n_bands", || "must be at least 1".into())?;
     let win = window::hann(n_fft);
     let params = StftParams::<f32>::new(n_fft, hop_length, &win, true, PadMode::Constant)?;
@@ -75,7 +96,13 @@ pub fn band_sources(y: &[f32], sr: f64, n_bands: usize, scale: BandScale, n_fft:
     let (frames, bins) = (spec.n_frames, spec.width);
     let masked: Vec<Array2<Complex<f32>>> = (0..n_bands)
         .map(|b| {
-            Array2::from_shape_fn((frames, bins), |(t, k)| if owner[k] == b { spec.data[t * bins + k] } else { Complex::new(0.0, 0.0) })
+            Array2::from_shape_fn((frames, bins), |(t, k)| {
+                if owner[k] == b {
+                    spec.data[t * bins + k]
+                } else {
+                    Complex::new(0.0, 0.0)
+                }
+            })
         })
         .collect();
     let views: Vec<_> = masked.iter().map(|m| m.t()).collect();
@@ -93,7 +120,9 @@ mod tests {
         let y: Vec<f32> = (0..8000)
             .map(|i| {
                 let t = i as f64 / sr;
-                ((2.0 * std::f64::consts::PI * 100.0 * t).sin() + (2.0 * std::f64::consts::PI * 3000.0 * t).sin()) as f32 * 0.4
+                ((2.0 * std::f64::consts::PI * 100.0 * t).sin()
+                    + (2.0 * std::f64::consts::PI * 3000.0 * t).sin()) as f32
+                    * 0.4
             })
             .collect();
         let (edges, bands) = band_sources(&y, sr, 4, BandScale::Mel, 512, 128).unwrap();
@@ -108,6 +137,9 @@ mod tests {
         // 100 Hz lives in the lowest band, 3 kHz in the highest.
         assert!(e[0] > 100.0 * e[1] && e[3] > 100.0 * e[2], "{e:?}");
         assert!(band_sources(&y, sr, 200, BandScale::Mel, 64, 16).is_err());
-        assert_eq!(band_edges(8000.0, 2, BandScale::Linear), vec![0.0, 2000.0, 4000.0]);
+        assert_eq!(
+            band_edges(8000.0, 2, BandScale::Linear),
+            vec![0.0, 2000.0, 4000.0]
+        );
     }
 }

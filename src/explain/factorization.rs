@@ -49,28 +49,59 @@ impl Factorization {
     pub fn new(input: Vec<f32>, sources: Vec<Vec<f32>>, bounds: &[usize]) -> Result<Self> {
         let len = input.len();
         ensure(len > 0, "y", || "the signal to explain is empty".into())?;
-        ensure(!sources.is_empty(), "factorization", || "has zero components; nothing to explain".into())?;
-        if let Some((k, s)) = sources.iter().enumerate().find(|(_, s)| s.len() != len) {
-            return Err(Error::param("sources", format!("source {k} has {} samples, the input has {len}", s.len())));
-        }
-        ensure(bounds.len() >= 2 && bounds[0] == 0 && bounds[bounds.len() - 1] == len, "boundaries", || {
-            format!("segment boundaries must start at sample 0 and end at the signal length {len}, got {bounds:?}")
+        ensure(!sources.is_empty(), "factorization", || {
+            "has zero components; nothing to explain".into()
         })?;
+        if let Some((k, s)) = sources.iter().enumerate().find(|(_, s)| s.len() != len) {
+            return Err(Error::param(
+                "sources",
+                format!("source {k} has {} samples, the input has {len}", s.len()),
+            ));
+        }
+        ensure(
+            bounds.len() >= 2 && bounds[0] == 0 && bounds[bounds.len() - 1] == len,
+            "boundaries",
+            || {
+                format!("segment boundaries must start at sample 0 and end at the signal length {len}, got {bounds:?}")
+            },
+        )?;
         ensure(bounds.windows(2).all(|w| w[0] < w[1]), "boundaries", || {
-            format!("segment boundaries must be strictly increasing (no empty segment), got {bounds:?}")
+            format!(
+                "segment boundaries must be strictly increasing (no empty segment), got {bounds:?}"
+            )
         })?;
         let finite = |s: &[f32]| s.iter().all(|x| x.is_finite());
-        ensure(finite(&input), "y", || "audio buffer is not finite everywhere (NaN or inf)".into())?;
-        ensure(sources.iter().all(|s| finite(s)), "sources", || "a source is not finite everywhere (NaN or inf)".into())?;
+        ensure(finite(&input), "y", || {
+            "audio buffer is not finite everywhere (NaN or inf)".into()
+        })?;
+        ensure(sources.iter().all(|s| finite(s)), "sources", || {
+            "a source is not finite everywhere (NaN or inf)".into()
+        })?;
 
         let residual: Vec<f32> = (0..len)
             .map(|i| (input[i] as f64 - sources.iter().map(|s| s[i] as f64).sum::<f64>()) as f32)
             .collect();
-        let residual = if residual.iter().all(|&r| r == 0.0) { Vec::new() } else { residual };
+        let residual = if residual.iter().all(|&r| r == 0.0) {
+            Vec::new()
+        } else {
+            residual
+        };
         let k = sources.len();
         let cached = (2..16).contains(&k) && len.saturating_mul(4 << k) <= SUMS_BUDGET_BYTES;
-        let sums = if cached { (0..(bounds.len() - 1) << k).map(|_| OnceLock::new()).collect() } else { Vec::new() };
-        Ok(Factorization { input, sources, bounds: bounds.to_vec(), residual, sums })
+        let sums = if cached {
+            (0..(bounds.len() - 1) << k)
+                .map(|_| OnceLock::new())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Factorization {
+            input,
+            sources,
+            bounds: bounds.to_vec(),
+            residual,
+            sums,
+        })
     }
 
     /// Number of components (mask bits).
@@ -93,7 +124,12 @@ impl Factorization {
         let floats = self.input.len()
             + self.sources.iter().map(Vec::len).sum::<usize>()
             + self.residual.len()
-            + self.sums.iter().filter_map(OnceLock::get).map(Vec::len).sum::<usize>();
+            + self
+                .sums
+                .iter()
+                .filter_map(OnceLock::get)
+                .map(Vec::len)
+                .sum::<usize>();
         floats * std::mem::size_of::<f32>()
     }
 
@@ -101,13 +137,23 @@ impl Factorization {
     pub fn spans(&self) -> Vec<Span> {
         self.bounds
             .windows(2)
-            .flat_map(|w| (0..self.sources.len()).map(move |source| Span { source, start: w[0], end: w[1] }))
+            .flat_map(|w| {
+                (0..self.sources.len()).map(move |source| Span {
+                    source,
+                    start: w[0],
+                    end: w[1],
+                })
+            })
             .collect()
     }
 
     /// What the components leave out of the input (zeros when nothing).
     pub fn residual(&self) -> Vec<f32> {
-        if self.residual.is_empty() { vec![0.0; self.len()] } else { self.residual.clone() }
+        if self.residual.is_empty() {
+            vec![0.0; self.len()]
+        } else {
+            self.residual.clone()
+        }
     }
 
     /// Writes the sum of the components whose `mask` entry is nonzero into
@@ -122,7 +168,13 @@ impl Factorization {
     /// only segments whose mask bits changed are rewritten, so the result is
     /// bit for bit what a fresh composition gives, with about half the memory
     /// traffic for random masks over time segments.
-    pub fn update_into(&self, previous: Option<&[u8]>, mask: &[u8], with_residual: bool, out: &mut [f32]) {
+    pub fn update_into(
+        &self,
+        previous: Option<&[u8]>,
+        mask: &[u8],
+        with_residual: bool,
+        out: &mut [f32],
+    ) {
         let all_on = |m: &[u8]| m.iter().all(|&b| b != 0);
         if with_residual && all_on(mask) {
             out.copy_from_slice(&self.input);
@@ -136,15 +188,25 @@ impl Factorization {
             if previous.is_some_and(|p| &p[segment * k..(segment + 1) * k] == bits) {
                 continue;
             }
-            let residual = (with_residual && !self.residual.is_empty()).then(|| &self.residual[w[0]..w[1]]);
+            let residual =
+                (with_residual && !self.residual.is_empty()).then(|| &self.residual[w[0]..w[1]]);
             let pieces: Vec<&[f32]> = residual
                 .into_iter()
-                .chain(self.sources.iter().zip(bits).filter(|(_, &m)| m != 0).map(|(s, _)| &s[w[0]..w[1]]))
+                .chain(
+                    self.sources
+                        .iter()
+                        .zip(bits)
+                        .filter(|(_, &m)| m != 0)
+                        .map(|(s, _)| &s[w[0]..w[1]]),
+                )
                 .collect();
             let region = &mut out[w[0]..w[1]];
             if with_residual && !self.sums.is_empty() && pieces.len() > 1 {
                 // The same sum, in the same order, computed once per bit pattern.
-                let pattern = bits.iter().enumerate().fold(0usize, |acc, (i, &b)| acc | (usize::from(b != 0) << i));
+                let pattern = bits
+                    .iter()
+                    .enumerate()
+                    .fold(0usize, |acc, (i, &b)| acc | (usize::from(b != 0) << i));
                 let sum = self.sums[(segment << k) | pattern].get_or_init(|| {
                     let mut sum = vec![0.0; region.len()];
                     sum_into(&pieces, &mut sum);
@@ -161,15 +223,37 @@ impl Factorization {
     /// into `out` (`rows × len`), rows in parallel on the current rayon pool.
     /// With `previous` (same shape as `masks`), row `r` of `out` holds the clip
     /// of `previous` row `r` and is updated in place (see [`update_into`](Self::update_into)).
-    pub fn compose_batch(&self, masks: &[u8], previous: Option<&[u8]>, with_residual: bool, out: &mut [f32]) -> Result<()> {
+    pub fn compose_batch(
+        &self,
+        masks: &[u8],
+        previous: Option<&[u8]>,
+        with_residual: bool,
+        out: &mut [f32],
+    ) -> Result<()> {
         let n = self.n_components();
-        ensure(masks.len() % n == 0, "masks", || format!("must have {n} columns, one per component"))?;
+        ensure(masks.len() % n == 0, "masks", || {
+            format!("must have {n} columns, one per component")
+        })?;
         let rows = masks.len() / n;
-        ensure(out.len() == rows * self.len(), "out", || format!("must hold {rows} clips of {} samples", self.len()))?;
-        ensure(previous.is_none_or(|p| p.len() == masks.len()), "previous", || "must have the shape of masks".into())?;
-        out.par_chunks_mut(self.len()).zip(masks.par_chunks(n)).enumerate().for_each(|(r, (clip, mask))| {
-            self.update_into(previous.map(|p| &p[r * n..(r + 1) * n]), mask, with_residual, clip)
-        });
+        ensure(out.len() == rows * self.len(), "out", || {
+            format!("must hold {rows} clips of {} samples", self.len())
+        })?;
+        ensure(
+            previous.is_none_or(|p| p.len() == masks.len()),
+            "previous",
+            || "must have the shape of masks".into(),
+        )?;
+        out.par_chunks_mut(self.len())
+            .zip(masks.par_chunks(n))
+            .enumerate()
+            .for_each(|(r, (clip, mask))| {
+                self.update_into(
+                    previous.map(|p| &p[r * n..(r + 1) * n]),
+                    mask,
+                    with_residual,
+                    clip,
+                )
+            });
         Ok(())
     }
 }
@@ -188,7 +272,10 @@ fn sum_into(pieces: &[&[f32]], out: &mut [f32]) {
                 let at = b * BLOCK..b * BLOCK + block.len();
                 block.copy_from_slice(&first[at.clone()]);
                 for piece in rest {
-                    block.iter_mut().zip(&piece[at.clone()]).for_each(|(o, &x)| *o += x);
+                    block
+                        .iter_mut()
+                        .zip(&piece[at.clone()])
+                        .for_each(|(o, &x)| *o += x);
                 }
             }
         }
@@ -211,7 +298,9 @@ mod tests {
         assert_eq!(f.residual(), vec![0.0; 10]);
         let mut out = vec![0.0; 10];
         f.compose_into(&[1, 0, 1], true, &mut out);
-        let want: Vec<f32> = (0..10).map(|i| if (3..7).contains(&i) { 0.0 } else { y[i] }).collect();
+        let want: Vec<f32> = (0..10)
+            .map(|i| if (3..7).contains(&i) { 0.0 } else { y[i] })
+            .collect();
         assert_eq!(out, want);
         f.compose_into(&[1, 1, 1], true, &mut out);
         assert_eq!(out, y);
@@ -224,7 +313,14 @@ mod tests {
         // Two sources × two segments, segment-major.
         let f = Factorization::new(y.clone(), vec![a.clone(), b.clone()], &[0, 4, 8]).unwrap();
         assert_eq!(f.n_components(), 4);
-        assert_eq!(f.spans()[1], Span { source: 1, start: 0, end: 4 });
+        assert_eq!(
+            f.spans()[1],
+            Span {
+                source: 1,
+                start: 0,
+                end: 4
+            }
+        );
         for r in f.residual() {
             assert!((r - 0.25).abs() < 1e-6);
         }
@@ -235,7 +331,15 @@ mod tests {
         // Cached per-pattern sums equal the direct sum (same order: residual, then sources).
         let r = f.residual();
         f.compose_into(&[1, 1, 0, 1], true, &mut out);
-        let want: Vec<f32> = (0..8).map(|i| if i < 4 { r[i] + a[i] + b[i] } else { r[i] + b[i] }).collect();
+        let want: Vec<f32> = (0..8)
+            .map(|i| {
+                if i < 4 {
+                    r[i] + a[i] + b[i]
+                } else {
+                    r[i] + b[i]
+                }
+            })
+            .collect();
         assert_eq!(out, want);
         f.compose_into(&[0, 0, 0, 0], true, &mut out);
         assert!(out.iter().all(|&r| (r - 0.25).abs() < 1e-6));
@@ -281,12 +385,30 @@ mod tests {
             Err(Error::InvalidParameter { name, .. }) => name,
             other => panic!("expected an error, got {other:?}"),
         };
-        assert_eq!(err(Factorization::new(y.clone(), vec![], &[0, 8])), "factorization");
-        assert_eq!(err(Factorization::new(y.clone(), vec![ramp(7, 1.0)], &[0, 8])), "sources");
-        assert_eq!(err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4, 4, 8])), "boundaries");
-        assert_eq!(err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4])), "boundaries");
+        assert_eq!(
+            err(Factorization::new(y.clone(), vec![], &[0, 8])),
+            "factorization"
+        );
+        assert_eq!(
+            err(Factorization::new(y.clone(), vec![ramp(7, 1.0)], &[0, 8])),
+            "sources"
+        );
+        assert_eq!(
+            err(Factorization::new(
+                y.clone(),
+                vec![y.clone()],
+                &[0, 4, 4, 8]
+            )),
+            "boundaries"
+        );
+        assert_eq!(
+            err(Factorization::new(y.clone(), vec![y.clone()], &[0, 4])),
+            "boundaries"
+        );
         assert_eq!(err(Factorization::new(vec![], vec![vec![]], &[0, 0])), "y");
         let f = Factorization::new(y.clone(), vec![y], &[0, 8]).unwrap();
-        assert!(f.compose_batch(&[1, 1], None, false, &mut [0.0; 8]).is_err());
+        assert!(f
+            .compose_batch(&[1, 1], None, false, &mut [0.0; 8])
+            .is_err());
     }
 }

@@ -110,23 +110,41 @@ impl Masks<'_> {
 /// Distance of every mask to the first one.
 pub fn distances(masks: Masks<'_>, metric: Distance) -> Vec<f64> {
     let first = masks.row(0);
-    let norm = |r: &[u8]| r.iter().map(|&v| (v as f64) * (v as f64)).sum::<f64>().sqrt();
+    let norm = |r: &[u8]| {
+        r.iter()
+            .map(|&v| (v as f64) * (v as f64))
+            .sum::<f64>()
+            .sqrt()
+    };
     let first_norm = norm(first);
     (0..masks.rows())
         .map(|i| {
             let row = masks.row(i);
-            let diff = row.iter().zip(first).map(|(&a, &b)| (a as f64 - b as f64).abs());
+            let diff = row
+                .iter()
+                .zip(first)
+                .map(|(&a, &b)| (a as f64 - b as f64).abs());
             match metric {
                 Distance::Cosine => {
                     // scikit-learn normalises each row (a zero row stays zero).
                     let (na, nb) = (norm(row), first_norm);
-                    let dot: f64 = row.iter().zip(first).map(|(&a, &b)| a as f64 * b as f64).sum();
-                    let sim = if na == 0.0 || nb == 0.0 { 0.0 } else { dot / (na * nb) };
+                    let dot: f64 = row
+                        .iter()
+                        .zip(first)
+                        .map(|(&a, &b)| a as f64 * b as f64)
+                        .sum();
+                    let sim = if na == 0.0 || nb == 0.0 {
+                        0.0
+                    } else {
+                        dot / (na * nb)
+                    };
                     (1.0 - sim).clamp(0.0, 2.0)
                 }
                 Distance::Euclidean => diff.map(|d| d * d).sum::<f64>().sqrt(),
                 Distance::Manhattan => diff.sum(),
-                Distance::Hamming => diff.filter(|&d| d != 0.0).count() as f64 / masks.n_features as f64,
+                Distance::Hamming => {
+                    diff.filter(|&d| d != 0.0).count() as f64 / masks.n_features as f64
+                }
             }
         })
         .collect()
@@ -134,7 +152,10 @@ pub fn distances(masks: Masks<'_>, metric: Distance) -> Vec<f64> {
 
 /// audioLIME's kernel: `sqrt(exp(-d² / width²))`.
 pub fn kernel(distances: &[f64], width: f64) -> Vec<f64> {
-    distances.iter().map(|d| (-(d * d) / (width * width)).exp().sqrt()).collect()
+    distances
+        .iter()
+        .map(|d| (-(d * d) / (width * width)).exp().sqrt())
+        .collect()
 }
 
 /// A fitted linear model on a subset of the mask columns.
@@ -151,7 +172,12 @@ pub struct Linear {
 impl Linear {
     /// Prediction for mask row `i`.
     pub fn predict(&self, masks: Masks<'_>, i: usize) -> f64 {
-        self.features.iter().zip(&self.coef).map(|(&j, c)| masks.at(i, j) * c).sum::<f64>() + self.intercept
+        self.features
+            .iter()
+            .zip(&self.coef)
+            .map(|(&j, c)| masks.at(i, j) * c)
+            .sum::<f64>()
+            + self.intercept
     }
 
     /// Weighted R² over all rows (`score(X, y, sample_weight=w)`).
@@ -171,8 +197,17 @@ fn average(values: impl Iterator<Item = f64>, w: &[f64], wsum: f64) -> f64 {
 pub fn r2_score(y: &[f64], pred: &[f64], w: &[f64]) -> f64 {
     let wsum: f64 = w.iter().sum();
     let mean = average(y.iter().copied(), w, wsum);
-    let num: f64 = y.iter().zip(pred).zip(w).map(|((y, p), w)| w * (y - p) * (y - p)).sum();
-    let den: f64 = y.iter().zip(w).map(|(y, w)| w * (y - mean) * (y - mean)).sum();
+    let num: f64 = y
+        .iter()
+        .zip(pred)
+        .zip(w)
+        .map(|((y, p), w)| w * (y - p) * (y - p))
+        .sum();
+    let den: f64 = y
+        .iter()
+        .zip(w)
+        .map(|(y, w)| w * (y - mean) * (y - mean))
+        .sum();
     match (num != 0.0, den != 0.0) {
         (false, _) => 1.0,
         (true, false) => 0.0,
@@ -184,7 +219,10 @@ pub fn r2_score(y: &[f64], pred: &[f64], w: &[f64]) -> f64 {
 pub fn ridge(masks: Masks<'_>, features: &[usize], y: &[f64], w: &[f64], alpha: f64) -> Linear {
     let p = features.len();
     let wsum: f64 = w.iter().sum();
-    let x_mean: Vec<f64> = features.iter().map(|&j| average((0..masks.rows()).map(|i| masks.at(i, j)), w, wsum)).collect();
+    let x_mean: Vec<f64> = features
+        .iter()
+        .map(|&j| average((0..masks.rows()).map(|i| masks.at(i, j)), w, wsum))
+        .collect();
     let y_mean = average(y.iter().copied(), w, wsum);
     let mut a = vec![0.0; p * p];
     let mut b = vec![0.0; p];
@@ -210,7 +248,11 @@ pub fn ridge(masks: Masks<'_>, features: &[usize], y: &[f64], w: &[f64], alpha: 
     }
     let coef = cholesky_solve(&a, &b, p).unwrap_or_else(|| pseudo_inverse_solve(&a, &b, p));
     let intercept = y_mean - x_mean.iter().zip(&coef).map(|(m, c)| m * c).sum::<f64>();
-    Linear { features: features.to_vec(), coef, intercept }
+    Linear {
+        features: features.to_vec(),
+        coef,
+        intercept,
+    }
 }
 
 /// Solves `a x = b` for symmetric positive definite `a` (`p × p`), or `None`
@@ -245,9 +287,14 @@ fn cholesky_solve(a: &[f64], b: &[f64], p: usize) -> Option<Vec<f64>> {
 /// eigendecomposition, discarding eigenvalues below `λ_max · p · ε`.
 fn pseudo_inverse_solve(a: &[f64], b: &[f64], p: usize) -> Vec<f64> {
     let mut m = a.to_vec();
-    let mut v: Vec<f64> = (0..p * p).map(|i| if i % (p + 1) == 0 { 1.0 } else { 0.0 }).collect();
+    let mut v: Vec<f64> = (0..p * p)
+        .map(|i| if i % (p + 1) == 0 { 1.0 } else { 0.0 })
+        .collect();
     for _sweep in 0..100 {
-        let off: f64 = (0..p).flat_map(|r| (0..p).filter(move |&c| c != r).map(move |c| (r, c))).map(|(r, c)| m[r * p + c].powi(2)).sum();
+        let off: f64 = (0..p)
+            .flat_map(|r| (0..p).filter(move |&c| c != r).map(move |c| (r, c)))
+            .map(|(r, c)| m[r * p + c].powi(2))
+            .sum();
         if off < 1e-30 {
             break;
         }
@@ -315,9 +362,18 @@ fn forward_selection(masks: Masks<'_>, y: &[f64], w: &[f64], num_features: usize
 fn highest_weights(masks: Masks<'_>, y: &[f64], w: &[f64], num_features: usize) -> Vec<usize> {
     let all: Vec<usize> = (0..masks.n_features).collect();
     let fit = ridge(masks, &all, y, w, 0.01);
-    let mut order: Vec<(usize, f64)> = fit.coef.iter().enumerate().map(|(j, c)| (j, (c * masks.at(0, j)).abs())).collect();
+    let mut order: Vec<(usize, f64)> = fit
+        .coef
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (j, (c * masks.at(0, j)).abs()))
+        .collect();
     order.sort_by(|a, b| b.1.total_cmp(&a.1));
-    order.into_iter().take(num_features).map(|(j, _)| j).collect()
+    order
+        .into_iter()
+        .take(num_features)
+        .map(|(j, _)| j)
+        .collect()
 }
 
 /// The explanation of one target: the surrogate and how well it fits.
@@ -349,31 +405,66 @@ pub struct SurrogateParams {
 /// Sample weights of lime's surrogate: the kernel of each mask's distance to
 /// the first mask.
 pub fn sample_weights(masks: Masks<'_>, params: &SurrogateParams) -> Result<Vec<f64>> {
-    ensure(params.kernel_width.is_finite() && params.kernel_width > 0.0, "kernel_width", || {
-        format!("must be a positive number, got {}", params.kernel_width)
-    })?;
+    ensure(
+        params.kernel_width.is_finite() && params.kernel_width > 0.0,
+        "kernel_width",
+        || format!("must be a positive number, got {}", params.kernel_width),
+    )?;
     let w = kernel(&distances(masks, params.distance), params.kernel_width);
     ensure(w.iter().sum::<f64>() > 0.0, "kernel_width", || {
-        format!("{} is so narrow that every perturbation has weight 0", params.kernel_width)
+        format!(
+            "{} is so narrow that every perturbation has weight 0",
+            params.kernel_width
+        )
     })?;
     Ok(w)
 }
 
 /// `LimeBase.explain_instance_with_data` for each column of `targets`
 /// (`rows × n_targets`, row-major), in parallel over targets.
-pub fn explain(masks: Masks<'_>, targets: &[f64], n_targets: usize, params: &SurrogateParams) -> Result<Vec<Surrogate>> {
+pub fn explain(
+    masks: Masks<'_>,
+    targets: &[f64],
+    n_targets: usize,
+    params: &SurrogateParams,
+) -> Result<Vec<Surrogate>> {
     let rows = masks.rows();
-    ensure(masks.n_features > 0, "factorization", || "has zero components; nothing to explain".into())?;
-    ensure(masks.data.len() == rows * masks.n_features && rows >= 2, "num_samples", || {
-        format!("need at least 2 perturbations (the first is the unperturbed input), got {rows}")
+    ensure(masks.n_features > 0, "factorization", || {
+        "has zero components; nothing to explain".into()
     })?;
-    ensure(n_targets > 0 && targets.len() == rows * n_targets, "labels", || {
-        format!("expected {rows} × {n_targets} model outputs, got {}", targets.len())
+    ensure(
+        masks.data.len() == rows * masks.n_features && rows >= 2,
+        "num_samples",
+        || {
+            format!(
+                "need at least 2 perturbations (the first is the unperturbed input), got {rows}"
+            )
+        },
+    )?;
+    ensure(
+        n_targets > 0 && targets.len() == rows * n_targets,
+        "labels",
+        || {
+            format!(
+                "expected {rows} × {n_targets} model outputs, got {}",
+                targets.len()
+            )
+        },
+    )?;
+    ensure(targets.iter().all(|t| t.is_finite()), "labels", || {
+        "model outputs must be finite".into()
     })?;
-    ensure(targets.iter().all(|t| t.is_finite()), "labels", || "model outputs must be finite".into())?;
-    ensure(params.alpha.is_finite() && params.alpha >= 0.0, "alpha", || format!("must be >= 0, got {}", params.alpha))?;
+    ensure(
+        params.alpha.is_finite() && params.alpha >= 0.0,
+        "alpha",
+        || format!("must be >= 0, got {}", params.alpha),
+    )?;
     if let Selection::Given(features) = &params.selection {
-        ensure(features.iter().all(|&f| f < masks.n_features), "feature_selection", || "selected a feature that does not exist".into())?;
+        ensure(
+            features.iter().all(|&f| f < masks.n_features),
+            "feature_selection",
+            || "selected a feature that does not exist".into(),
+        )?;
     }
     let w = sample_weights(masks, params)?;
     Ok((0..n_targets)
@@ -392,7 +483,11 @@ pub fn explain(masks: Masks<'_>, targets: &[f64], n_targets: usize, params: &Sur
             let model = ridge(masks, &features, &y, &w, params.alpha);
             let score = model.score(masks, &y, &w);
             let local_pred = model.predict(masks, 0);
-            Surrogate { model, score, local_pred }
+            Surrogate {
+                model,
+                score,
+                local_pred,
+            }
         })
         .collect())
 }
@@ -405,20 +500,37 @@ mod tests {
     #[test]
     fn cosine_distances_of_masks() {
         let data = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
-        let d = distances(Masks { data: &data, n_features: 4 }, Distance::Cosine);
+        let d = distances(
+            Masks {
+                data: &data,
+                n_features: 4,
+            },
+            Distance::Cosine,
+        );
         assert!(d[0].abs() < 1e-15);
         assert!((d[1] - (1.0 - 0.5)).abs() < 1e-15); // 1 − sqrt(1/4)
         assert_eq!(d[2], 1.0);
-        let h = distances(Masks { data: &data, n_features: 4 }, Distance::Hamming);
+        let h = distances(
+            Masks {
+                data: &data,
+                n_features: 4,
+            },
+            Distance::Hamming,
+        );
         assert_eq!(h, vec![0.0, 0.75, 1.0]);
     }
 
     #[test]
     fn ridge_recovers_an_exact_linear_model() {
         let masks = sample_masks(200, 5, 3);
-        let m = Masks { data: &masks, n_features: 5 };
+        let m = Masks {
+            data: &masks,
+            n_features: 5,
+        };
         let truth = [2.0, -1.0, 0.0, 0.5, 3.0];
-        let y: Vec<f64> = (0..200).map(|i| 0.7 + (0..5).map(|j| truth[j] * m.at(i, j)).sum::<f64>()).collect();
+        let y: Vec<f64> = (0..200)
+            .map(|i| 0.7 + (0..5).map(|j| truth[j] * m.at(i, j)).sum::<f64>())
+            .collect();
         let w: Vec<f64> = (0..200).map(|i| 0.5 + (i % 7) as f64 / 7.0).collect();
         let fit = ridge(m, &[0, 1, 2, 3, 4], &y, &w, 0.0);
         for (c, t) in fit.coef.iter().zip(truth) {
@@ -434,17 +546,29 @@ mod tests {
     #[test]
     fn singular_systems_have_exact_fits_and_minimum_norm_fallback() {
         // Feature 1 duplicates feature 0: any split of the weight fits exactly.
-        let data: Vec<u8> = (0..40).flat_map(|i| [(i % 2) as u8, (i % 2) as u8, (i / 2 % 2) as u8]).collect();
-        let m = Masks { data: &data, n_features: 3 };
+        let data: Vec<u8> = (0..40)
+            .flat_map(|i| [(i % 2) as u8, (i % 2) as u8, (i / 2 % 2) as u8])
+            .collect();
+        let m = Masks {
+            data: &data,
+            n_features: 3,
+        };
         let y: Vec<f64> = (0..40).map(|i| 2.0 * m.at(i, 0) + m.at(i, 2)).collect();
         let w = vec![1.0; 40];
         let fit = ridge(m, &[0, 1, 2], &y, &w, 0.0);
-        assert!((fit.coef[0] + fit.coef[1] - 2.0).abs() < 1e-9, "{:?}", fit.coef);
+        assert!(
+            (fit.coef[0] + fit.coef[1] - 2.0).abs() < 1e-9,
+            "{:?}",
+            fit.coef
+        );
         assert!((fit.score(m, &y, &w) - 1.0).abs() < 1e-12);
         // The pseudo-inverse gives the minimum-norm split.
         let a = [1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 2.0];
         let x = pseudo_inverse_solve(&a, &[2.0, 2.0, 4.0], 3);
-        assert!((x[0] - 1.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12 && (x[2] - 2.0).abs() < 1e-12, "{x:?}");
+        assert!(
+            (x[0] - 1.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12 && (x[2] - 2.0).abs() < 1e-12,
+            "{x:?}"
+        );
         assert!(cholesky_solve(&a, &[2.0, 2.0, 4.0], 3).is_none());
     }
 
@@ -457,16 +581,48 @@ mod tests {
     #[test]
     fn selection_finds_the_informative_features() {
         let masks = sample_masks(300, 8, 11);
-        let m = Masks { data: &masks, n_features: 8 };
-        let y: Vec<f64> = (0..300).map(|i| 5.0 * m.at(i, 6) + 0.1 * m.at(i, 2)).collect();
-        let params = SurrogateParams { kernel_width: 0.25, distance: Distance::Cosine, alpha: 1.0, num_features: 2, selection: Selection::Auto };
+        let m = Masks {
+            data: &masks,
+            n_features: 8,
+        };
+        let y: Vec<f64> = (0..300)
+            .map(|i| 5.0 * m.at(i, 6) + 0.1 * m.at(i, 2))
+            .collect();
+        let params = SurrogateParams {
+            kernel_width: 0.25,
+            distance: Distance::Cosine,
+            alpha: 1.0,
+            num_features: 2,
+            selection: Selection::Auto,
+        };
         let s = explain(m, &y, 1, &params).unwrap().remove(0);
         assert_eq!(s.model.features, vec![6, 2]);
-        let hw = explain(m, &y, 1, &SurrogateParams { selection: Selection::HighestWeights, ..params.clone() }).unwrap();
+        let hw = explain(
+            m,
+            &y,
+            1,
+            &SurrogateParams {
+                selection: Selection::HighestWeights,
+                ..params.clone()
+            },
+        )
+        .unwrap();
         assert_eq!(hw[0].model.features, vec![6, 2]);
         let bad = explain(m, &y[..10], 1, &params);
-        assert!(matches!(bad, Err(Error::InvalidParameter { name: "labels", .. })));
-        let narrow = SurrogateParams { kernel_width: 0.0, ..params };
-        assert!(matches!(explain(m, &y, 1, &narrow), Err(Error::InvalidParameter { name: "kernel_width", .. })));
+        assert!(matches!(
+            bad,
+            Err(Error::InvalidParameter { name: "labels", .. })
+        ));
+        let narrow = SurrogateParams {
+            kernel_width: 0.0,
+            ..params
+        };
+        assert!(matches!(
+            explain(m, &y, 1, &narrow),
+            Err(Error::InvalidParameter {
+                name: "kernel_width",
+                ..
+            })
+        ));
     }
 }

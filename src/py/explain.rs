@@ -20,7 +20,13 @@ use crate::parallel;
 fn mask_rows(masks: &PyReadonlyArray2<'_, u8>) -> (Vec<u8>, usize) {
     let view = masks.as_array();
     let cols = view.ncols();
-    (view.as_standard_layout().into_owned().into_raw_vec_and_offset().0, cols)
+    (
+        view.as_standard_layout()
+            .into_owned()
+            .into_raw_vec_and_offset()
+            .0,
+        cols,
+    )
 }
 
 /// Components of one float32 signal: `sources` split at sample `boundaries`.
@@ -33,11 +39,18 @@ pub struct PyFactorization {
 impl PyFactorization {
     #[new]
     #[pyo3(signature = (y, sources, boundaries))]
-    fn new(py: Python<'_>, y: PyReadonlyArray1<'_, f32>, sources: Vec<PyReadonlyArray1<'_, f32>>, boundaries: Vec<usize>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f32>,
+        sources: Vec<PyReadonlyArray1<'_, f32>>,
+        boundaries: Vec<usize>,
+    ) -> PyResult<Self> {
         let input = y.as_array().to_vec();
         let sources: Vec<Vec<f32>> = sources.iter().map(|s| s.as_array().to_vec()).collect();
         let inner = run(py, || CoreFactorization::new(input, sources, &boundaries))?;
-        Ok(PyFactorization { inner: Arc::new(inner) })
+        Ok(PyFactorization {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Number of components.
@@ -60,7 +73,11 @@ impl PyFactorization {
 
     /// `(source, start, end)` of each component.
     fn spans(&self) -> Vec<(usize, usize, usize)> {
-        self.inner.spans().iter().map(|s| (s.source, s.start, s.end)).collect()
+        self.inner
+            .spans()
+            .iter()
+            .map(|s| (s.source, s.start, s.end))
+            .collect()
     }
 
     /// What the components leave out of the input.
@@ -73,21 +90,44 @@ impl PyFactorization {
     /// (masks of the clips `out` holds now), only changed segments are rewritten.
     #[pyo3(signature = (masks, out, *, with_residual, n_jobs, previous=None))]
     #[allow(clippy::too_many_arguments)]
-    fn compose_into(&self, py: Python<'_>, masks: PyReadonlyArray2<'_, u8>, mut out: PyReadwriteArray2<'_, f32>, with_residual: bool, n_jobs: i64, previous: Option<PyReadonlyArray2<'_, u8>>) -> PyResult<()> {
+    fn compose_into(
+        &self,
+        py: Python<'_>,
+        masks: PyReadonlyArray2<'_, u8>,
+        mut out: PyReadwriteArray2<'_, f32>,
+        with_residual: bool,
+        n_jobs: i64,
+        previous: Option<PyReadonlyArray2<'_, u8>>,
+    ) -> PyResult<()> {
         let (rows, cols) = mask_rows(&masks);
         let previous = previous.map(|p| mask_rows(&p).0);
         let (n, len) = (self.inner.n_components(), self.inner.len());
         let shape = out.as_array().dim();
         let err = |e| to_pyerr(py, e);
         if cols != n {
-            return Err(err(Error::param("mask", format!("has {cols} entries per row; the factorization has {n} components"))));
+            return Err(err(Error::param(
+                "mask",
+                format!("has {cols} entries per row; the factorization has {n} components"),
+            )));
         }
         if shape != (rows.len() / n.max(1), len) {
-            return Err(err(Error::param("out", format!("has shape {shape:?}, expected ({}, {len})", rows.len() / n.max(1)))));
+            return Err(err(Error::param(
+                "out",
+                format!(
+                    "has shape {shape:?}, expected ({}, {len})",
+                    rows.len() / n.max(1)
+                ),
+            )));
         }
-        let out = out.as_slice_mut().map_err(|_| err(Error::param("out", "must be C-contiguous")))?;
+        let out = out
+            .as_slice_mut()
+            .map_err(|_| err(Error::param("out", "must be C-contiguous")))?;
         let inner = &self.inner;
-        run(py, move || parallel::install(n_jobs, || inner.compose_batch(&rows, previous.as_deref(), with_residual, out))?)
+        run(py, move || {
+            parallel::install(n_jobs, || {
+                inner.compose_batch(&rows, previous.as_deref(), with_residual, out)
+            })?
+        })
     }
 }
 
@@ -98,31 +138,77 @@ type Bands<'py> = (Vec<f64>, Vec<Bound<'py, PyArray1<f32>>>);
 #[pyfunction]
 #[pyo3(signature = (y, *, sr, n_bands, scale, n_fft, hop_length, n_jobs))]
 #[allow(clippy::too_many_arguments)]
-fn frequency_bands<'py>(py: Python<'py>, y: PyReadonlyArray1<'py, f32>, sr: f64, n_bands: usize, scale: &str, n_fft: usize, hop_length: usize, n_jobs: i64) -> PyResult<Bands<'py>> {
+fn frequency_bands<'py>(
+    py: Python<'py>,
+    y: PyReadonlyArray1<'py, f32>,
+    sr: f64,
+    n_bands: usize,
+    scale: &str,
+    n_fft: usize,
+    hop_length: usize,
+    n_jobs: i64,
+) -> PyResult<Bands<'py>> {
     let view = y.as_array();
     let scale: BandScale = scale.parse().map_err(|e| to_pyerr(py, e))?;
     let (edges, bands) = run(py, || {
         let signal = view.to_vec();
-        parallel::install(n_jobs, || band_sources(&signal, sr, n_bands, scale, n_fft, hop_length))?
+        parallel::install(n_jobs, || {
+            band_sources(&signal, sr, n_bands, scale, n_fft, hop_length)
+        })?
     })?;
-    Ok((edges, bands.into_iter().map(|b| PyArray1::from_vec(py, b)).collect()))
+    Ok((
+        edges,
+        bands
+            .into_iter()
+            .map(|b| PyArray1::from_vec(py, b))
+            .collect(),
+    ))
 }
 
 /// `(n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
 #[pyfunction]
 #[pyo3(signature = (n_samples, n_components, *, seed))]
-fn sample_masks<'py>(py: Python<'py>, n_samples: usize, n_components: usize, seed: u64) -> PyResult<Bound<'py, PyAny>> {
-    to_numpy(py, draw_masks(n_samples, n_components, seed), &[n_samples], &[n_components])
+fn sample_masks<'py>(
+    py: Python<'py>,
+    n_samples: usize,
+    n_components: usize,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_numpy(
+        py,
+        draw_masks(n_samples, n_components, seed),
+        &[n_samples],
+        &[n_components],
+    )
 }
 
 /// Kernel weight of each mask row (distance to the first row through audioLIME's kernel).
 #[pyfunction]
 #[pyo3(signature = (masks, *, kernel_width, distance))]
-fn kernel_weights<'py>(py: Python<'py>, masks: PyReadonlyArray2<'py, u8>, kernel_width: f64, distance: &str) -> PyResult<Bound<'py, PyArray1<f64>>> {
+fn kernel_weights<'py>(
+    py: Python<'py>,
+    masks: PyReadonlyArray2<'py, u8>,
+    kernel_width: f64,
+    distance: &str,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let (rows, cols) = mask_rows(&masks);
     let distance = distance.parse().map_err(|e| to_pyerr(py, e))?;
-    let params = SurrogateParams { kernel_width, distance, alpha: 0.0, num_features: cols, selection: Selection::All };
-    let w = run(py, || surrogate::sample_weights(Masks { data: &rows, n_features: cols }, &params))?;
+    let params = SurrogateParams {
+        kernel_width,
+        distance,
+        alpha: 0.0,
+        num_features: cols,
+        selection: Selection::All,
+    };
+    let w = run(py, || {
+        surrogate::sample_weights(
+            Masks {
+                data: &rows,
+                n_features: cols,
+            },
+            &params,
+        )
+    })?;
     Ok(PyArray1::from_vec(py, w))
 }
 
@@ -147,26 +233,46 @@ fn lime_surrogate<'py>(
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Vec<SurrogateTuple>)> {
     let (rows, cols) = mask_rows(&masks);
     let n_targets = targets.as_array().ncols();
-    let values = targets.as_array().as_standard_layout().into_owned().into_raw_vec_and_offset().0;
+    let values = targets
+        .as_array()
+        .as_standard_layout()
+        .into_owned()
+        .into_raw_vec_and_offset()
+        .0;
     let distance = distance.parse().map_err(|e| to_pyerr(py, e))?;
     let selection: Selection = match &selected {
         Some(_) => Selection::All,
         None => feature_selection.parse().map_err(|e| to_pyerr(py, e))?,
     };
     let (weights, fits) = run(py, move || -> Result<_> {
-        let m = Masks { data: &rows, n_features: cols };
-        let base = SurrogateParams { kernel_width, distance, alpha, num_features, selection };
+        let m = Masks {
+            data: &rows,
+            n_features: cols,
+        };
+        let base = SurrogateParams {
+            kernel_width,
+            distance,
+            alpha,
+            num_features,
+            selection,
+        };
         let weights = surrogate::sample_weights(m, &base)?;
         let fits = match selected {
             // Features chosen per target in Python (lime's lasso_path).
             Some(per_target) => {
                 if per_target.len() != n_targets {
-                    return Err(Error::param("feature_selection", "one feature list per target is required"));
+                    return Err(Error::param(
+                        "feature_selection",
+                        "one feature list per target is required",
+                    ));
                 }
                 let mut out = Vec::with_capacity(n_targets);
                 for (t, features) in per_target.into_iter().enumerate() {
                     let column: Vec<f64> = values.chunks(n_targets).map(|r| r[t]).collect();
-                    let params = SurrogateParams { selection: Selection::Given(features), ..base.clone() };
+                    let params = SurrogateParams {
+                        selection: Selection::Given(features),
+                        ..base.clone()
+                    };
                     out.extend(surrogate::explain(m, &column, 1, &params)?);
                 }
                 out
@@ -175,7 +281,18 @@ fn lime_surrogate<'py>(
         };
         Ok((weights, fits))
     })?;
-    let fits = fits.into_iter().map(|s| (s.model.features, s.model.coef, s.model.intercept, s.score, s.local_pred)).collect();
+    let fits = fits
+        .into_iter()
+        .map(|s| {
+            (
+                s.model.features,
+                s.model.coef,
+                s.model.intercept,
+                s.score,
+                s.local_pred,
+            )
+        })
+        .collect();
     Ok((PyArray1::from_vec(py, weights), fits))
 }
 

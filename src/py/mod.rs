@@ -10,10 +10,10 @@ mod decompose;
 mod detach;
 mod dsp;
 mod errors;
+mod explain;
 mod features;
 mod neighbors;
 mod render;
-mod explain;
 
 use pyo3::prelude::*;
 
