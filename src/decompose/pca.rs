@@ -29,8 +29,12 @@ pub struct PcaFit {
     pub explained_variance: Vec<f64>,
 }
 
-/// Rows per parallel covariance block.
-const BLOCK: usize = 256;
+/// Rows whose mean shifts the data before the Gram matrix is accumulated.
+const SHIFT_ROWS: usize = 256;
+/// Rows per parallel task.
+const TASK_ROWS: usize = 4096;
+/// Rows per packed block: 32 rows of 64 features (16 KiB) stay in L1.
+const PANEL_ROWS: usize = 32;
 
 impl Pca {
     /// Fits on the rows of `x` (finite values, at least two rows).
@@ -41,35 +45,27 @@ impl Pca {
         // One pass over the data: rows shifted by the first block's mean (close
         // to the true mean, so no cancellation), their sums and their Gram matrix;
         // the exact centring is a rank-one correction afterwards.
-        let first = BLOCK.min(n);
+        let first = SHIFT_ROWS.min(n);
         let shift: Vec<f64> = (0..d)
             .map(|j| x.column(j).iter().take(first).map(|v| v.as_()).sum::<f64>() / first as f64)
             .collect();
         let dp = d.div_ceil(8) * 8; // padded so the SIMD loops have no scalar tail
         let parts = parallel::install(n_jobs, || {
-            (0..n.div_ceil(BLOCK))
+            (0..n.div_ceil(TASK_ROWS))
                 .into_par_iter()
-                .map(|b| {
-                    let s = b * BLOCK;
-                    let rows = (s + BLOCK).min(n) - s;
-                    let mut shifted = vec![0.0; rows * dp];
+                .map(|t| {
+                    let rows = t * TASK_ROWS..((t + 1) * TASK_ROWS).min(n);
+                    let mut gram_acc = vec![0.0; dp * dp];
                     let mut sums = vec![0.0; d];
                     let mut finite = true;
-                    for (r, out) in shifted.chunks_exact_mut(dp).enumerate() {
-                        for (((o, v), m), total) in out
-                            .iter_mut()
-                            .zip(x.row(s + r))
-                            .zip(&shift)
-                            .zip(sums.iter_mut())
-                        {
-                            let v = v.as_();
-                            finite &= v.is_finite();
-                            *o = v - m;
-                            *total += *o;
-                        }
+                    let mut packed = vec![0.0; PANEL_ROWS * dp];
+                    let mut row = vec![0.0; dp];
+                    for start in rows.clone().step_by(PANEL_ROWS) {
+                        let len = PANEL_ROWS.min(rows.end - start);
+                        let packed = &mut packed[..len * dp];
+                        finite &= pack(x, start, &shift, packed, &mut sums, &mut row);
+                        gram(packed, len, dp, &mut gram_acc);
                     }
-                    let mut gram_acc = vec![0.0; dp * dp];
-                    gram(&shifted, dp, &mut gram_acc);
                     (gram_acc, sums, finite)
                 })
                 .collect::<Vec<_>>()
@@ -108,55 +104,82 @@ impl Pca {
     }
 }
 
-/// Adds the upper triangle of `rowsᵀ · rows` (row-major, `d` wide) to `acc`,
-/// with the AVX2+FMA build when the CPU has it.
-fn gram(rows: &[f64], d: usize, acc: &mut [f64]) {
+/// Writes rows `start..` of `x` minus `shift` into `packed` in panel-major
+/// order (`packed[p][r][c]` = row `r`, column `8 p + c`; the padding columns
+/// are zero), adds them to `sums`, and tells whether they were all finite.
+/// `row` is scratch of the padded width.
+fn pack<T: AsPrimitive<f64>>(
+    x: ArrayView2<'_, T>,
+    start: usize,
+    shift: &[f64],
+    packed: &mut [f64],
+    sums: &mut [f64],
+    row: &mut [f64],
+) -> bool {
+    let len = packed.len() / row.len();
+    let mut finite = true;
+    for r in 0..len {
+        for (((c, v), m), total) in row
+            .iter_mut()
+            .zip(x.row(start + r))
+            .zip(shift)
+            .zip(sums.iter_mut())
+        {
+            let v = v.as_();
+            finite &= v.is_finite();
+            *c = v - m;
+            *total += *c;
+        }
+        for (p, panel) in row.chunks_exact(8).enumerate() {
+            packed[(p * len + r) * 8..][..8].copy_from_slice(panel);
+        }
+    }
+    finite
+}
+
+/// Adds the upper triangle of `Pᵀ · P` to `acc` (row-major, `dp` wide), where
+/// `P` is a packed block of `len` rows (see [`pack`]), with the AVX2+FMA build
+/// when the CPU has it.
+fn gram(packed: &[f64], len: usize, dp: usize, acc: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
         // SAFETY: the CPU supports the features this build was compiled for.
-        unsafe { gram_avx2(rows, d, acc) };
+        unsafe { gram_avx2(packed, len, dp, acc) };
         return;
     }
-    gram_generic::<Plain>(rows, d, acc)
+    gram_generic::<Plain>(packed, len, dp, acc)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn gram_avx2(rows: &[f64], d: usize, acc: &mut [f64]) {
-    gram_generic::<Fused>(rows, d, acc)
+unsafe fn gram_avx2(packed: &[f64], len: usize, dp: usize, acc: &mut [f64]) {
+    gram_generic::<Fused>(packed, len, dp, acc)
 }
 
-/// Register-tiled `rowsᵀ · rows` (the syrk micro-kernel): a 4 × 8 tile of the
-/// output stays in registers while every row of the block streams past, so the
-/// inner loop is 32 fused multiply-adds per 8 loads and no accumulator traffic.
-/// Output rows `i0..i0+4` are computed from column `i0` rounded down to a
-/// multiple of 8 (`d` is one too), which covers the upper triangle; the few
+/// Register-tiled `Pᵀ · P` (the syrk micro-kernel): a 4 × 8 tile of the
+/// output stays in registers while the block's rows stream past from L1, so
+/// the inner loop is 32 fused multiply-adds per 8 contiguous loads and no
+/// accumulator traffic. Output rows `i0..i0+4` are computed from column `i0`
+/// rounded down to a multiple of 8, which covers the upper triangle; the few
 /// entries below the diagonal are unused.
 #[inline(always)]
-fn gram_generic<A: Arith>(rows: &[f64], d: usize, acc: &mut [f64]) {
-    let n_rows = rows.len() / d;
-    for i0 in (0..d).step_by(4) {
-        for j0 in (i0 / 8 * 8..d).step_by(8) {
+fn gram_generic<A: Arith>(packed: &[f64], len: usize, dp: usize, acc: &mut [f64]) {
+    let (panels, _) = packed.as_chunks::<8>();
+    let panel = |column: usize| &panels[column / 8 * len..][..len];
+    for i0 in (0..dp).step_by(4) {
+        let (pi, ii) = (panel(i0), i0 % 8);
+        for j0 in (i0 / 8 * 8..dp).step_by(8) {
             let mut tile = [[0.0f64; 8]; 4];
-            for row in rows.chunks_exact(d).take(n_rows) {
-                // Fixed-size copies let the compiler keep the tile in registers.
-                let mut xj = [0.0f64; 8];
-                xj.copy_from_slice(&row[j0..j0 + 8]);
-                let mut xi = [0.0f64; 4];
-                xi.copy_from_slice(&row[i0..i0 + 4]);
+            for (xi, xj) in pi.iter().zip(panel(j0)) {
                 for a in 0..4 {
                     for b in 0..8 {
-                        tile[a][b] = A::madd64(xi[a], xj[b], tile[a][b]);
+                        tile[a][b] = A::madd64(xi[ii + a], xj[b], tile[a][b]);
                     }
                 }
             }
             for (a, t) in tile.iter().enumerate() {
-                for (o, v) in acc[(i0 + a) * d + j0..(i0 + a) * d + j0 + 8]
-                    .iter_mut()
-                    .zip(t)
-                {
-                    *o += v;
-                }
+                let out = &mut acc[(i0 + a) * dp + j0..][..8];
+                out.iter_mut().zip(t).for_each(|(o, v)| *o += v);
             }
         }
     }
