@@ -53,7 +53,7 @@ def test_pca_bad_input():
     with pytest.raises(InvalidParameterError, match="n_components"):
         tunelens.PCA(5).fit(X)
     with pytest.raises(InvalidParameterError, match="n_components"):
-        tunelens.PCA("mle").fit(X)
+        tunelens.PCA("auto").fit(X)
     with pytest.raises(InvalidParameterError, match="at least 2 rows"):
         tunelens.PCA().fit(X[:1])
     bad = X.copy()
@@ -99,7 +99,7 @@ def test_kmeans_bad_input():
     with pytest.raises(InvalidParameterError, match="n_clusters"):
         tunelens.KMeans(0).fit(X)
     with pytest.raises(InvalidParameterError, match="init"):
-        tunelens.KMeans(2, init="random").fit(X)
+        tunelens.KMeans(2, init="k-means||").fit(X)
     with pytest.raises(InvalidParameterError, match="random_state"):
         tunelens.KMeans(2, random_state=-1).fit(X)
     with pytest.raises(InvalidParameterError, match="not fitted"):
@@ -147,7 +147,7 @@ def test_singleton_clusters_and_bad_labels():
     with pytest.raises(InvalidParameterError, match="labels"):
         tunelens.silhouette_score(X, np.zeros(29))
     with pytest.raises(InvalidParameterError, match="metric"):
-        tunelens.silhouette_score(X, labels, metric="cosine")
+        tunelens.silhouette_score(X, labels, metric="mahalanobis-ish")
 
 
 def test_describe_clusters_names_distinctive_features():
@@ -174,3 +174,65 @@ def test_describe_clusters_bad_input():
         tunelens.describe_clusters(df.iloc[:0], [])
     with pytest.raises(InvalidParameterError, match="non-numeric"):
         tunelens.describe_clusters(df, np.zeros(50), features=["genre"])
+
+
+@pytest.mark.parametrize("n_samples, n_features, true_rank, seed", [(500, 10, 3, 0), (300, 20, 7, 1), (60, 57, 5, 2), (1000, 5, 1, 3)])
+def test_pca_mle_dimension_matches_sklearn(n_samples, n_features, true_rank, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, true_rank)) @ rng.normal(size=(true_rank, n_features)) * 3
+    X += 0.1 * rng.normal(size=X.shape)
+    ours = tunelens.PCA("mle").fit(X)
+    ref = sklearn.decomposition.PCA("mle", svd_solver="full").fit(X)
+    assert ours.n_components_ == ref.n_components_
+    # Same tolerance as the full-PCA parity test: float64 covariance vs SVD.
+    np.testing.assert_allclose(ours.explained_variance_, ref.explained_variance_, rtol=1e-6)
+
+
+def test_pca_mle_needs_more_samples_than_features():
+    with pytest.raises(tunelens.InvalidParameterError, match="mle"):
+        tunelens.PCA("mle").fit(np.random.default_rng(0).normal(size=(5, 8)))
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "l2", "sqeuclidean", "manhattan", "cityblock", "l1", "cosine"])
+def test_silhouette_metrics_match_sklearn(metric):
+    X, labels = make_blobs(300, n_features=5, centers=4, random_state=3)
+    X[0] = 0.0  # a zero row: cosine distance 1 to everything, as scikit-learn
+    want = sklearn.metrics.silhouette_score(X, labels, metric=metric)
+    # Exact float64 sums in another order: 1e-6 as the euclidean parity test.
+    assert tunelens.silhouette_score(X, labels, metric=metric) == pytest.approx(want, rel=1e-6, abs=1e-9)
+
+
+def test_silhouette_precomputed_matches_sklearn():
+    X, labels = make_blobs(200, n_features=3, centers=3, random_state=5)
+    D = sklearn.metrics.pairwise_distances(X, metric="chebyshev")
+    want = sklearn.metrics.silhouette_score(D, labels, metric="precomputed")
+    assert tunelens.silhouette_score(D, labels, metric="precomputed") == pytest.approx(want, rel=1e-9)
+    with pytest.raises(tunelens.InvalidParameterError, match="diagonal"):
+        tunelens.silhouette_score(D + 1.0, labels, metric="precomputed")
+    with pytest.raises(tunelens.InvalidParameterError, match="square"):
+        tunelens.silhouette_score(X, labels, metric="precomputed")
+    with pytest.raises(tunelens.InvalidParameterError, match="metric"):
+        tunelens.silhouette_score(X, labels, metric="hamming-ish")
+
+
+def test_kmeans_random_and_explicit_init():
+    X, truth = make_blobs(2000, n_features=4, centers=5, cluster_std=0.6, random_state=7)
+    rand = tunelens.KMeans(5, init="random", random_state=0).fit(X)
+    ref = sklearn.cluster.KMeans(5, init="random", n_init="auto", random_state=0).fit(X)
+    # "auto" means 10 runs for random init, as scikit-learn; best inertia within 1 %.
+    assert rand.inertia_ <= ref.inertia_ * 1.01
+    assert sklearn.metrics.adjusted_rand_score(truth, rand.labels_) >= 0.99
+    # Explicit centres: one Lloyd run from exactly those centres, as scikit-learn.
+    start = X[[0, 1, 2, 3, 4]]
+    ours = tunelens.KMeans(5, init=start).fit(X)
+    want = sklearn.cluster.KMeans(5, init=start, n_init=1).fit(X)
+    np.testing.assert_allclose(ours.cluster_centers_, want.cluster_centers_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(ours.labels_, want.labels_)
+    with pytest.warns(RuntimeWarning, match="only one init"):
+        tunelens.KMeans(5, init=start, n_init=4).fit(X)
+    called = tunelens.KMeans(5, init=lambda X, k, rs: X[:k]).fit(X)
+    np.testing.assert_allclose(called.cluster_centers_, ours.cluster_centers_)
+    with pytest.raises(tunelens.InvalidParameterError, match="shape"):
+        tunelens.KMeans(5, init=start[:3]).fit(X)
+    with pytest.raises(tunelens.InvalidParameterError, match="init"):
+        tunelens.KMeans(5, init="kmeans||").fit(X)

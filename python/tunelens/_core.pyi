@@ -117,6 +117,8 @@ def kmeans_fit(
     x: NDArray[np.float32] | NDArray[np.float64],
     n_clusters: int,
     *,
+    init: str = "k-means++",
+    centers: NDArray[np.float64] | None = None,
     n_init: int = 1,
     max_iter: int = 300,
     tol: float = 1e-4,
@@ -127,7 +129,11 @@ def kmeans_assign(
     x: NDArray[np.float32] | NDArray[np.float64], centers: NDArray[np.float64], *, n_jobs: int = -1
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]: ...
 def silhouette_score(
-    x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64], *, n_jobs: int = -1
+    x: NDArray[np.float32] | NDArray[np.float64],
+    labels: NDArray[np.int64],
+    *,
+    metric: str = "euclidean",
+    n_jobs: int = -1,
 ) -> float: ...
 def davies_bouldin_score(x: NDArray[np.float32] | NDArray[np.float64], labels: NDArray[np.int64]) -> float: ...
 def pca_fit(

@@ -9,6 +9,8 @@ names such as ``"fast tempo, high energy, low acousticness"``.
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -26,10 +28,11 @@ class PCA:
 
     Parameters
     ----------
-    n_components : int, float or None, default None
+    n_components : int, float, "mle" or None, default None
         Components kept: an int, a float in (0, 1) for the smallest number
-        explaining at least that share of variance, or None for
-        ``min(n_samples, n_features)``.
+        explaining at least that share of variance, "mle" for Minka's
+        maximum-likelihood dimension (needs n_samples >= n_features), or None
+        for ``min(n_samples, n_features)``.
     whiten : bool, default False
         Divide the projections by the square root of their variance.
     n_jobs : int, default -1
@@ -72,7 +75,7 @@ class PCA:
         variance = variance[:rank]
         total = variance.sum()
         ratio = variance / total if total > 0 else np.zeros_like(variance)
-        nc = self._count(ratio, rank)
+        nc = self._count(ratio, rank, variance, n, d)
         self.mean_ = mean
         self.components_ = components[:nc]
         self.explained_variance_ = variance[:nc]
@@ -82,17 +85,23 @@ class PCA:
         self.n_components_, self.n_samples_, self.n_features_in_ = nc, n, d
         return self
 
-    def _count(self, ratio: np.ndarray, rank: int) -> int:
+    def _count(self, ratio: np.ndarray, rank: int, variance: np.ndarray, n: int, d: int) -> int:
         nc = self.n_components
         if nc is None:
             return rank
+        if isinstance(nc, str) and nc == "mle":
+            if n < d:
+                raise InvalidParameterError("invalid n_components: 'mle' needs n_samples >= n_features")
+            return _mle_dimension(variance, n)
         if isinstance(nc, (int, np.integer)) and not isinstance(nc, bool):
             if not 1 <= nc <= rank:
                 raise InvalidParameterError(f"invalid n_components: must be between 1 and {rank}, got {nc}")
             return int(nc)
         if isinstance(nc, float) and 0.0 < nc < 1.0:
             return int(np.searchsorted(np.cumsum(ratio), nc, side="right") + 1)
-        raise InvalidParameterError(f"invalid n_components: expected an int, a float in (0, 1) or None, got {nc!r}")
+        raise InvalidParameterError(
+            f"invalid n_components: expected an int, a float in (0, 1), 'mle' or None, got {nc!r}"
+        )
 
     def _fitted(self) -> None:
         if not hasattr(self, "components_"):
@@ -129,17 +138,58 @@ class PCA:
         return Z @ axes + self.mean_
 
 
+def _mle_dimension(spectrum: np.ndarray, n_samples: int) -> int:
+    """Minka's maximum-likelihood PCA dimension (scikit-learn's ``_infer_dimension``).
+
+    Returns the rank in ``[1, n_features - 1]`` with the highest Laplace-approximated
+    evidence of a probabilistic PCA model (T. P. Minka, *Automatic choice of
+    dimensionality for PCA*, NIPS 2000), ranks whose eigenvalue is below 1e-15 excluded.
+    """
+    d = len(spectrum)
+    best, best_ll = 1, -math.inf
+    for rank in range(1, d):
+        if spectrum[rank - 1] < 1e-15:
+            continue
+        k = np.arange(1, rank + 1)
+        pu = -rank * math.log(2.0) + sum(
+            math.lgamma((d - i + 1) / 2.0) - math.log(math.pi) * (d - i + 1) / 2.0 for i in k
+        )
+        pl = -np.sum(np.log(spectrum[:rank])) * n_samples / 2.0
+        v = max(1e-15, float(np.sum(spectrum[rank:])) / (d - rank))
+        pv = -math.log(v) * n_samples * (d - rank) / 2.0
+        m = d * rank - rank * (rank + 1.0) / 2.0
+        pp = math.log(2.0 * math.pi) * (m + rank) / 2.0
+        filled = spectrum.copy()
+        filled[rank:] = v
+        i, j = np.triu_indices(d, k=1)
+        keep = i < rank
+        i, j = i[keep], j[keep]
+        with np.errstate(divide="ignore", invalid="ignore"):  # ties and negatives as scikit-learn (inf, nan)
+            pa = np.sum(np.log((spectrum[i] - spectrum[j]) * (1.0 / filled[j] - 1.0 / filled[i])) + math.log(n_samples))
+        ll = pu + pl + pv + pp - pa / 2.0 - rank * math.log(n_samples) / 2.0
+        if math.isnan(ll):  # numpy's argmax returns the first NaN
+            return rank
+        if ll > best_ll:
+            best, best_ll = rank, ll
+    return best
+
+
 class KMeans:
     """k-means clustering (scikit-learn's ``KMeans``, Lloyd algorithm).
 
     Parameters
     ----------
     n_clusters : int, default 8
-    init : {"k-means++"}, default "k-means++"
-        Greedy k-means++ seeding (``2 + ln k`` local trials per centre).
+    init : {"k-means++", "random"}, array of shape (n_clusters, n_features) or callable, default "k-means++"
+        "k-means++": greedy k-means++ seeding (``2 + ln k`` local trials per
+        centre); "random": ``n_clusters`` distinct rows drawn at random; an
+        array: these centres; a callable ``init(X, n_clusters, random_state)``
+        returning such an array.
     n_init : int or "auto", default "auto"
-        Seeded runs, the lowest inertia wins; "auto" is 1, as in scikit-learn
-        for k-means++.
+        Seeded runs, the lowest inertia wins; "auto" is 1 for k-means++ and
+        explicit centres and 10 for "random", as in scikit-learn. Explicit
+        centres always run once (a ``RuntimeWarning`` says so when ``n_init``
+        asks for more, as scikit-learn does).
     max_iter : int, default 300
     tol : float, default 1e-4
         Relative to the mean feature variance; compared with the total squared
@@ -162,7 +212,7 @@ class KMeans:
         self,
         n_clusters: int = 8,
         *,
-        init: str = "k-means++",
+        init: Any = "k-means++",
         n_init: int | str = "auto",
         max_iter: int = 300,
         tol: float = 1e-4,
@@ -184,21 +234,21 @@ class KMeans:
         -------
         self
         """
-        if self.init != "k-means++":
-            raise InvalidParameterError(f"invalid init: {self.init!r}; only 'k-means++' is supported")
-        n_init = 1 if self.n_init == "auto" else self.n_init
-        for name, value in (("n_clusters", self.n_clusters), ("n_init", n_init), ("max_iter", self.max_iter)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise InvalidParameterError(f"invalid {name}: must be a positive integer, got {value!r}")
         seed = self.random_state
         if seed is None:
             seed = int(np.random.default_rng().integers(0, 2**63))
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise InvalidParameterError(f"invalid random_state: must be a non-negative int or None, got {seed!r}")
+        _check_counts(n_clusters=self.n_clusters, max_iter=self.max_iter)
         table = as_table(X)
+        init, centers = self._initial_centers(table, int(seed))
+        n_init = self._n_init(explicit=centers is not None)
+        _check_counts(n_init=n_init)
         centers, labels, inertia, n_iter = _core.kmeans_fit(
             table,
             int(self.n_clusters),
+            init=init,
+            centers=centers,
             n_init=int(n_init),
             max_iter=int(self.max_iter),
             tol=float(self.tol),
@@ -208,6 +258,38 @@ class KMeans:
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = centers, labels, inertia, n_iter
         self.n_features_in_ = table.shape[1]
         return self
+
+    def _initial_centers(self, table: np.ndarray, seed: int) -> tuple[str, np.ndarray | None]:
+        """The core's ``init`` name and the explicit centres, if any."""
+        init = self.init
+        if isinstance(init, str):
+            if init not in ("k-means++", "random"):
+                raise InvalidParameterError(
+                    f"invalid init: {init!r}; use 'k-means++', 'random', an array of centres or a callable"
+                )
+            return init, None
+        if callable(init):
+            init = init(table, self.n_clusters, np.random.RandomState(seed % 2**32))
+        centers = np.asarray(init, dtype=np.float64)
+        expected = (self.n_clusters, table.shape[1])
+        if centers.shape != expected:
+            raise InvalidParameterError(f"invalid init: the centres must have shape {expected}, got {centers.shape}")
+        return "k-means++", np.ascontiguousarray(centers)
+
+    def _n_init(self, *, explicit: bool) -> Any:
+        """Runs to make: scikit-learn's ``n_init`` rules."""
+        if explicit:
+            if self.n_init not in ("auto", 1):
+                warnings.warn(
+                    f"Explicit initial center position passed: performing only one init in KMeans instead of "
+                    f"n_init={self.n_init}.",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return 1
+        if self.n_init == "auto":
+            return 10 if self.init == "random" else 1
+        return self.n_init
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit, then return ``labels_``."""
@@ -228,6 +310,13 @@ class KMeans:
         return np.sqrt((diff**2).sum(axis=2))
 
 
+def _check_counts(**counts: Any) -> None:
+    """Raise unless every value is a positive integer."""
+    for name, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise InvalidParameterError(f"invalid {name}: must be a positive integer, got {value!r}")
+
+
 def _labels(labels: Any, n: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1 or len(labels) != n:
@@ -243,18 +332,18 @@ def silhouette_score(X: Any, labels: Any, *, metric: str = "euclidean", n_jobs: 
     X : array-like of shape (n_samples, n_features)
     labels : array-like of shape (n_samples,)
         Any hashable labels; 2 to n_samples - 1 distinct values.
-    metric : {"euclidean"}
+    metric : {"euclidean", "l2", "sqeuclidean", "manhattan", "cityblock", "l1", "cosine", "precomputed"}
+        scikit-learn's metric names; with "precomputed", ``X`` is the square
+        distance matrix (zero diagonal).
     n_jobs : int, default -1
 
     Returns
     -------
     float
-        In [-1, 1]; exact (O(n^2) pairwise distances in float64, blocked per row).
+        In [-1, 1]; exact (O(n^2) pairwise distances in float64, one row at a time).
     """
-    if metric != "euclidean":
-        raise InvalidParameterError(f"invalid metric: {metric!r}; only 'euclidean' is supported")
     table = as_table(X)
-    return _core.silhouette_score(table, _labels(labels, len(table)), n_jobs=n_jobs)
+    return _core.silhouette_score(table, _labels(labels, len(table)), metric=metric, n_jobs=n_jobs)
 
 
 def davies_bouldin_score(X: Any, labels: Any) -> float:

@@ -30,8 +30,21 @@ pub struct KMeans {
     pub max_iter: usize,
     /// Relative tolerance on the centre shift.
     pub tol: f64,
-    /// Seed of the k-means++ sampling.
+    /// Seed of the k-means++ or random sampling.
     pub seed: u64,
+    /// How each run picks its first centres.
+    pub init: Init,
+}
+
+/// Initial centres of a k-means run (scikit-learn's `init`).
+#[derive(Clone, Debug)]
+pub enum Init {
+    /// Greedy k-means++ seeding.
+    PlusPlus,
+    /// `n_clusters` distinct rows drawn uniformly at random.
+    Random,
+    /// Given centres, row-major `n_clusters × d` (every run starts from them).
+    Centers(Vec<f64>),
 }
 
 /// The result of [`KMeans::fit`].
@@ -133,6 +146,17 @@ impl KMeans {
         ensure(self.tol >= 0.0 && self.tol.is_finite(), "tol", || {
             format!("must be >= 0, got {}", self.tol)
         })?;
+        if let Init::Centers(c) = &self.init {
+            ensure(c.len() == k * d, "init", || {
+                format!(
+                    "must have shape (n_clusters, n_features) = ({k}, {d}), got {} values",
+                    c.len()
+                )
+            })?;
+            ensure(c.iter().all(|v| v.is_finite()), "init", || {
+                "contains NaN or infinity".into()
+            })?;
+        }
         crate::neighbors::search::check_finite(x, "X")?;
         let data = row_major(x);
         parallel::install(n_jobs, || {
@@ -140,7 +164,11 @@ impl KMeans {
             let mut rng = SplitMix64::new(self.seed);
             let mut best: Option<KMeansFit> = None;
             for _ in 0..self.n_init {
-                let centers = plus_plus(&data, d, k, &mut rng);
+                let centers = match &self.init {
+                    Init::PlusPlus => plus_plus(&data, d, k, &mut rng),
+                    Init::Random => random_rows(&data, d, k, &mut rng),
+                    Init::Centers(c) => c.clone(),
+                };
                 let run = lloyd(&data, d, centers, self.max_iter, tol);
                 if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                     best = Some(run);
@@ -236,6 +264,20 @@ fn plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
         centers.extend_from_slice(&chosen);
     }
     centers
+}
+
+/// `k` distinct rows of `x` chosen uniformly (a partial Fisher-Yates shuffle).
+fn random_rows(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+    let n = x.len() / d;
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in 0..k {
+        let j = i + rng.below(n - i);
+        order.swap(i, j);
+    }
+    order[..k]
+        .iter()
+        .flat_map(|&r| x[r * d..(r + 1) * d].iter().copied())
+        .collect()
 }
 
 /// Element-wise sum.
@@ -343,6 +385,7 @@ mod tests {
             max_iter: 100,
             tol: 1e-4,
             seed: 0,
+            init: Init::PlusPlus,
         };
         let fit = km.fit(x.view(), 2).unwrap();
         for i in 3..300 {
@@ -363,6 +406,7 @@ mod tests {
             max_iter: 10,
             tol: 1e-4,
             seed: 0,
+            init: Init::PlusPlus,
         };
         assert!(km.fit(x.view(), 1).is_err());
     }

@@ -1,11 +1,11 @@
-//! Cluster-quality scores with scikit-learn's definitions (euclidean).
+//! Cluster-quality scores with scikit-learn's definitions.
 
 use ndarray::ArrayView2;
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
 use super::row_major;
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
 use crate::parallel;
 
 /// Checks labels against `x` and returns them as dense ids `0..n_labels`.
@@ -38,28 +38,103 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
+/// The distance behind [`silhouette_score`] (scikit-learn's metric names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// `"euclidean"` / `"l2"`.
+    Euclidean,
+    /// `"sqeuclidean"`.
+    SqEuclidean,
+    /// `"manhattan"` / `"cityblock"` / `"l1"`.
+    Manhattan,
+    /// `"cosine"`: `1 - cos`, clipped to `[0, 2]`; a zero row is at distance 1.
+    Cosine,
+    /// `"precomputed"`: `x` is the `n × n` distance matrix itself.
+    Precomputed,
+}
+
+impl Metric {
+    /// Parses a scikit-learn metric name.
+    pub fn from_name(name: &str) -> Result<Metric> {
+        Ok(match name {
+            "euclidean" | "l2" => Metric::Euclidean,
+            "sqeuclidean" => Metric::SqEuclidean,
+            "manhattan" | "cityblock" | "l1" => Metric::Manhattan,
+            "cosine" => Metric::Cosine,
+            "precomputed" => Metric::Precomputed,
+            _ => {
+                return Err(Error::param(
+                    "metric",
+                    format!(
+                        "unknown metric {name:?}; use 'euclidean', 'sqeuclidean', 'manhattan', \
+                         'cosine' or 'precomputed' (pass a precomputed matrix for others)"
+                    ),
+                ))
+            }
+        })
+    }
+}
+
+/// Distance between rows `i` and `j` of `data` (`d` wide) under `metric`;
+/// `norms` holds the row norms for the cosine metric.
+fn pair_distance(metric: Metric, data: &[f64], d: usize, norms: &[f64], i: usize, j: usize) -> f64 {
+    let (a, b) = (&data[i * d..(i + 1) * d], &data[j * d..(j + 1) * d]);
+    match metric {
+        Metric::Euclidean => dist(a, b),
+        Metric::SqEuclidean => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+        Metric::Manhattan => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
+        Metric::Cosine => {
+            let scale = norms[i] * norms[j];
+            let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            let cos = if scale > 0.0 { dot / scale } else { 0.0 };
+            (1.0 - cos).clamp(0.0, 2.0)
+        }
+        Metric::Precomputed => a[j],
+    }
+}
+
 /// Mean silhouette coefficient: `(b - a) / max(a, b)` per row, where `a` is the
 /// mean distance to the other members of its cluster and `b` the smallest mean
-/// distance to another cluster; 0 for rows alone in their cluster.
+/// distance to another cluster; 0 for rows alone in their cluster. A row's
+/// distance to itself counts as 0 (scikit-learn forces the diagonal to 0).
 pub fn silhouette_score<T: AsPrimitive<f64> + Sync>(
     x: ArrayView2<'_, T>,
     labels: &[i64],
+    metric: Metric,
     n_jobs: i64,
 ) -> Result<f64> {
     let (n, d) = x.dim();
     crate::neighbors::search::check_finite(x, "X")?;
     let (labels, k) = dense_labels(n, labels)?;
     let data = row_major(x);
+    if metric == Metric::Precomputed {
+        ensure(n == d, "X", || {
+            format!("a precomputed distance matrix must be square, got {n} x {d}")
+        })?;
+        ensure(
+            (0..n).all(|i| data[i * n + i].abs() <= 100.0 * f64::EPSILON),
+            "X",
+            || "the precomputed distance matrix contains non-zero elements on the diagonal".into(),
+        )?;
+    }
+    let norms: Vec<f64> = match metric {
+        Metric::Cosine => data
+            .chunks_exact(d)
+            .map(|r| r.iter().map(|v| v * v).sum::<f64>().sqrt())
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut sizes = vec![0usize; k];
     labels.iter().for_each(|&l| sizes[l] += 1);
     let total: f64 = parallel::install(n_jobs, || {
         (0..n)
             .into_par_iter()
             .map(|i| {
-                let row = &data[i * d..(i + 1) * d];
                 let mut sums = vec![0.0; k];
-                for (j, other) in data.chunks_exact(d).enumerate() {
-                    sums[labels[j]] += dist(row, other);
+                for (j, &l) in labels.iter().enumerate() {
+                    if j != i {
+                        sums[l] += pair_distance(metric, &data, d, &norms, i, j);
+                    }
                 }
                 let own = labels[i];
                 if sizes[own] <= 1 {
@@ -148,10 +223,13 @@ mod tests {
         let labels = [0, 0, 1, 1];
         // a = 1, b = mean(10, 11) or (9, 10): s = (b - a) / b.
         let want = ((10.5 - 1.0) / 10.5 + (9.5 - 1.0) / 9.5) / 2.0;
-        assert!((silhouette_score(x.view(), &labels, 2).unwrap() - want).abs() < 1e-15);
+        assert!(
+            (silhouette_score(x.view(), &labels, Metric::Euclidean, 2).unwrap() - want).abs()
+                < 1e-15
+        );
         // s_i = 0.5, centroid distance 10.
         assert!((davies_bouldin_score(x.view(), &labels).unwrap() - 0.1).abs() < 1e-15);
-        assert!(silhouette_score(x.view(), &[0, 0, 0, 0], 1).is_err());
+        assert!(silhouette_score(x.view(), &[0, 0, 0, 0], Metric::Euclidean, 1).is_err());
         assert!(davies_bouldin_score(x.view(), &[0, 1, 2, 3]).is_err());
     }
 }

@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 
 use super::arrays::{with_view, Table};
 use super::detach;
+use super::errors::IntoPyResult;
+use crate::cluster::kmeans::Init;
 use crate::cluster::{kmeans, scores, KMeans};
 use crate::error::Error;
 
@@ -18,12 +20,14 @@ type Assignment<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
 
 /// k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the best run.
 #[pyfunction]
-#[pyo3(signature = (x, n_clusters, *, n_init=1, max_iter=300, tol=1e-4, seed=0, n_jobs=-1))]
+#[pyo3(signature = (x, n_clusters, *, init="k-means++", centers=None, n_init=1, max_iter=300, tol=1e-4, seed=0, n_jobs=-1))]
 #[allow(clippy::too_many_arguments)]
 fn kmeans_fit<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
     n_clusters: usize,
+    init: &str,
+    centers: Option<PyReadonlyArray2<'py, f64>>,
     n_init: usize,
     max_iter: usize,
     tol: f64,
@@ -31,7 +35,20 @@ fn kmeans_fit<'py>(
     n_jobs: i64,
 ) -> PyResult<KMeansResult<'py>> {
     let table = Table::extract(x, "X")?;
+    let init = match (init, centers) {
+        (_, Some(c)) => Init::Centers(c.as_array().iter().copied().collect()),
+        ("k-means++", None) => Init::PlusPlus,
+        ("random", None) => Init::Random,
+        (other, None) => {
+            return Err(Error::param(
+                "init",
+                format!("must be 'k-means++', 'random' or an array of centres, got {other:?}"),
+            ))
+            .into_py_result(py)
+        }
+    };
     let km = KMeans {
+        init,
         n_clusters,
         n_init,
         max_iter,
@@ -66,22 +83,24 @@ fn kmeans_assign<'py>(
     Ok((PyArray1::from_vec(py, labels), PyArray1::from_vec(py, dist)))
 }
 
-/// Mean silhouette coefficient (euclidean).
+/// Mean silhouette coefficient under a scikit-learn metric name.
 #[pyfunction]
-#[pyo3(signature = (x, labels, *, n_jobs=-1))]
+#[pyo3(signature = (x, labels, *, metric="euclidean", n_jobs=-1))]
 fn silhouette_score(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     labels: PyReadonlyArray1<'_, i64>,
+    metric: &str,
     n_jobs: i64,
 ) -> PyResult<f64> {
+    let metric = scores::Metric::from_name(metric).into_py_result(py)?;
     let table = Table::extract(x, "X")?;
     let labels = labels
         .as_slice()
         .map_err(|e| Error::param("labels", e.to_string()))
         .map(<[i64]>::to_vec);
     with_view!(&table, |v| detach::run(py, || scores::silhouette_score(
-        v, &labels?, n_jobs
+        v, &labels?, metric, n_jobs
     )))
 }
 
