@@ -17,7 +17,7 @@ from tunelens.neighbors import *  # noqa: F403
 from tunelens.recommend import *  # noqa: F403
 from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
-from tunelens import decompose, descriptors, effects, feature, onset
+from tunelens import beat, decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "effects",
     "decompose",
     "onset",
+    "beat",
     "descriptors",
     "extract_features",
 ]

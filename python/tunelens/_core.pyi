@@ -232,3 +232,16 @@ def lime_surrogate(
     feature_selection: str,
     selected: Optional[Sequence[Sequence[int]]] = None,
 ) -> tuple[npt.NDArray[np.float64], list[tuple[list[int], list[float], float, float, float]]]: ...
+def peak_pick(
+    x: NDArray[np.float32] | NDArray[np.float64],
+    *,
+    pre_max: int,
+    post_max: int,
+    pre_avg: int,
+    post_avg: int,
+    delta: float,
+    wait: int,
+) -> NDArray[np.bool_]: ...
+def track_beat_frames(
+    onsets: NDArray[np.float64], frames_per_beat: NDArray[np.float64], *, tightness: float, trim: bool
+) -> NDArray[np.bool_]: ...

@@ -10,9 +10,10 @@ import scipy.signal
 from tunelens import _core
 from tunelens._validate import positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
+from tunelens.convert import frames_to_samples, frames_to_time
 from tunelens.spectral import melspectrogram, power_to_db
 
-__all__ = ["onset_strength"]
+__all__ = ["onset_strength", "onset_detect", "onset_backtrack"]
 
 
 def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int = 1, max_size: int = 1,
@@ -85,3 +86,146 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     if detrend:
         env = scipy.signal.lfilter([1.0, -1.0], [1.0, -0.99], env, axis=-1)
     return env
+
+
+def _frame_count(value: Any, name: str) -> int:
+    """librosa's ``valid_int(value, cast=np.ceil)`` for the peak picker's windows."""
+    try:
+        count = int(np.ceil(value))
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameterError(f"{name} must be a number, got {value!r}") from None
+    if count < 0:
+        raise InvalidParameterError(f"{name} must be non-negative, got {value!r}")
+    return count
+
+
+def _peak_pick(x: np.ndarray, *, pre_max: Any, post_max: Any, pre_avg: Any, post_avg: Any, delta: float,
+               wait: Any) -> np.ndarray:
+    """Boolean peak indicator of ``x`` along its last axis (``librosa.util.peak_pick``)."""
+    for name, value in (("post_max", post_max), ("post_avg", post_avg)):
+        if not value > 0:
+            raise InvalidParameterError(f"{name} must be positive, got {value!r}")
+    if not delta >= 0:
+        raise InvalidParameterError(f"delta must be non-negative, got {delta!r}")
+    windows = {name: _frame_count(value, name) for name, value in
+               (("pre_max", pre_max), ("post_max", post_max), ("pre_avg", pre_avg), ("post_avg", post_avg),
+                ("wait", wait))}
+    lanes = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    peaks = [_core.peak_pick(np.ascontiguousarray(lane), delta=float(delta), **windows) for lane in lanes]
+    return np.stack(peaks).reshape(x.shape)
+
+
+def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
+                 backtrack: bool = False, energy: Any = None, units: str = "frames", normalize: bool = True,
+                 sparse: bool = True, **kwargs: Any) -> np.ndarray:
+    """Onset events by peak picking the onset strength (``librosa.onset.onset_detect``).
+
+    The envelope (:func:`onset_strength` of ``y`` unless given) is scaled to
+    [0, 1] when ``normalize``; a frame is an onset when it is the maximum of the
+    frames ``n - pre_max .. n + post_max``, exceeds the mean of
+    ``n - pre_avg .. n + post_avg`` by ``delta``, and comes more than ``wait``
+    frames after the previous onset. Defaults as librosa: 30 ms, 0 ms, 100 ms,
+    100 ms windows, ``delta=0.07``, ``wait`` 30 ms (in frames of ``hop_length``).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)] or None
+        Audio.
+    sr : number > 0
+        Sample rate.
+    onset_envelope : np.ndarray [shape=(..., m)] or None
+        A precomputed onset strength envelope.
+    hop_length : int > 0
+        Hop of the envelope in samples.
+    backtrack : bool
+        Move each onset back to the preceding local minimum of ``energy``
+        (:func:`onset_backtrack`); needs ``sparse=True``.
+    energy : np.ndarray [shape=(m,)] or None
+        Energy function for backtracking (default: the onset envelope).
+    units : {"frames", "samples", "time"}
+        Units of the sparse result.
+    normalize : bool
+        Scale the envelope to [0, 1] first.
+    sparse : bool
+        Return event positions (True) or a boolean indicator of the envelope's shape.
+    **kwargs
+        ``pre_max``, ``post_max``, ``pre_avg``, ``post_avg``, ``delta``, ``wait``.
+
+    Returns
+    -------
+    np.ndarray
+        Event positions (int frames/samples, or float seconds), or a boolean array when ``sparse=False``.
+    """
+    hop_length = positive_int(hop_length, "hop_length")
+    if onset_envelope is None:
+        if y is None:
+            raise InvalidParameterError("y or onset_envelope must be provided")
+        onset_envelope = onset_strength(y=y, sr=sr, hop_length=hop_length)
+    onset_envelope = real_array(onset_envelope, "onset_envelope")
+    if sparse and onset_envelope.ndim != 1:
+        raise InvalidParameterError(
+            f"sparse=True does not support {onset_envelope.ndim}-dimensional onset envelopes; "
+            "set sparse=False or process each channel separately"
+        )
+    if normalize:
+        onset_envelope = onset_envelope - np.min(onset_envelope, keepdims=True, axis=-1)
+        onset_envelope /= np.max(onset_envelope, keepdims=True, axis=-1) + np.finfo(onset_envelope.dtype).tiny
+    if not onset_envelope.any() or not np.all(np.isfinite(onset_envelope)):
+        onsets = np.array([], dtype=int) if sparse else np.zeros_like(onset_envelope, dtype=bool)
+    else:
+        kwargs.setdefault("pre_max", 0.03 * sr // hop_length)
+        kwargs.setdefault("post_max", 0.00 * sr // hop_length + 1)
+        kwargs.setdefault("pre_avg", 0.10 * sr // hop_length)
+        kwargs.setdefault("post_avg", 0.10 * sr // hop_length + 1)
+        kwargs.setdefault("wait", 0.03 * sr // hop_length)
+        kwargs.setdefault("delta", 0.07)
+        unknown = sorted(set(kwargs) - {"pre_max", "post_max", "pre_avg", "post_avg", "wait", "delta"})
+        if unknown:
+            raise InvalidParameterError(f"unexpected peak-picking arguments: {unknown}")
+        peaks = _peak_pick(onset_envelope, **kwargs)
+        onsets = np.flatnonzero(peaks) if sparse else peaks
+        if backtrack:
+            if not sparse:
+                raise InvalidParameterError("onset backtracking is only supported if sparse=True")
+            onsets = onset_backtrack(onsets, onset_envelope if energy is None else energy)
+    if not sparse:
+        return onsets
+    if units == "frames":
+        return onsets
+    if units == "samples":
+        return frames_to_samples(onsets, hop_length=hop_length)
+    if units == "time":
+        return frames_to_time(onsets, hop_length=hop_length, sr=sr)
+    raise InvalidParameterError(f"Invalid unit type: {units!r}; use 'frames', 'samples' or 'time'")
+
+
+def onset_backtrack(events: Any, energy: Any) -> np.ndarray:
+    """Move onset events back to the nearest preceding energy minimum (``librosa.onset.onset_backtrack``).
+
+    Parameters
+    ----------
+    events : np.ndarray [shape=(k,)], int
+        Onset frames.
+    energy : np.ndarray [shape=(m,)]
+        An energy function (e.g. RMS or the onset envelope).
+
+    Returns
+    -------
+    np.ndarray [shape=(k,)], int
+        For each event, the last frame at or before it where ``energy`` stops
+        decreasing (frame 0 when there is none).
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``events`` is empty (as librosa).
+    """
+    energy = real_array(energy, "energy")
+    if energy.ndim != 1:
+        raise InvalidParameterError(f"energy must be 1-D, got shape {energy.shape}")
+    events = np.asarray(events)
+    minima = 1 + np.flatnonzero((energy[1:-1] <= energy[:-2]) & (energy[1:-1] < energy[2:]))
+    minima = np.unique(np.concatenate([[0], minima])).astype(int)
+    if events.size == 0:
+        raise InvalidParameterError("Attempting to match empty event list")  # as librosa's match_events
+    return minima[np.searchsorted(minima, events, side="right") - 1]

@@ -4,6 +4,7 @@
 //!   magnitude spectra, from audio (fused with the STFT) or from a spectrogram.
 //! - [`hpss`]: median-filter harmonic/percussive separation.
 //! - [`onset`], [`tempo`]: onset envelopes, tempograms and tempo estimation.
+//! - [`beat`]: onset peak picking and dynamic-programming beat tracking.
 //! - [`temporal`]: RMS energy and zero-crossing rate of raw frames.
 //! - [`cepstral`]: the orthonormal DCT-II behind MFCCs, with liftering.
 //! - [`chroma`], [`tuning`]: chromagrams with librosa's tuning estimation.
@@ -11,6 +12,7 @@
 //! Every function takes float32 or float64 input ([`crate::dsp::Float`]) and
 //! returns `f64` values; the Python layer casts to librosa's output dtype.
 
+pub mod beat;
 pub mod cepstral;
 pub mod chroma;
 pub mod hpss;

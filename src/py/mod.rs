@@ -5,6 +5,7 @@
 
 mod arrays;
 mod audio;
+mod beat;
 mod cluster;
 mod decompose;
 mod detach;
@@ -39,5 +40,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     features::register(m)?;
     explain::register(m)?;
+    beat::register(m)?;
     Ok(())
 }

@@ -1,0 +1,63 @@
+//! Bindings for `crate::features::beat` (onset peak picking, beat tracking).
+
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+
+use super::arrays::{with_float_view, FloatArray};
+use super::detach;
+use crate::error::Error;
+use crate::features::beat::{track_beats, PeakPick};
+
+/// Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`).
+#[pyfunction]
+#[pyo3(signature = (x, *, pre_max, post_max, pre_avg, post_avg, delta, wait))]
+#[allow(clippy::too_many_arguments)]
+fn peak_pick<'py>(
+    py: Python<'py>,
+    x: FloatArray<'py>,
+    pre_max: usize,
+    post_max: usize,
+    pre_avg: usize,
+    post_avg: usize,
+    delta: f64,
+    wait: usize,
+) -> PyResult<Bound<'py, PyArray1<bool>>> {
+    let pick = PeakPick {
+        pre_max,
+        post_max,
+        pre_avg,
+        post_avg,
+        delta,
+        wait,
+    };
+    let peaks = with_float_view!(x, |view| {
+        let lane = view.as_slice().map(<[_]>::to_vec);
+        detach::run(py, || {
+            let lane = lane.ok_or_else(|| Error::param("x", "must be a contiguous 1-D array"))?;
+            pick.peaks(&lane)
+        })
+    })?;
+    Ok(PyArray1::from_vec(py, peaks))
+}
+
+/// Beat indicator of a normalised 1-D onset envelope (`librosa.beat` 0.11's tracker).
+#[pyfunction]
+#[pyo3(signature = (onsets, frames_per_beat, *, tightness, trim))]
+fn track_beat_frames<'py>(
+    py: Python<'py>,
+    onsets: PyReadonlyArray1<'py, f64>,
+    frames_per_beat: PyReadonlyArray1<'py, f64>,
+    tightness: f64,
+    trim: bool,
+) -> PyResult<Bound<'py, PyArray1<bool>>> {
+    let onsets = onsets.as_array().to_vec();
+    let periods = frames_per_beat.as_array().to_vec();
+    let beats = detach::run(py, || track_beats(&onsets, &periods, tightness, trim))?;
+    Ok(PyArray1::from_vec(py, beats))
+}
+
+/// Adds this module's functions to `tunelens._core`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(peak_pick, m)?)?;
+    m.add_function(wrap_pyfunction!(track_beat_frames, m)?)
+}
