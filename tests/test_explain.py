@@ -14,6 +14,8 @@ import pytest
 import soundfile
 
 from signals import music
+
+import tunelens
 from tunelens import InvalidParameterError
 from tunelens.explain import (
     Decomposition,
@@ -341,3 +343,29 @@ def test_bad_arguments(kwargs, match):
                 progress=False, **kwargs)
     with pytest.raises(InvalidParameterError, match="predict_fn must be callable"):
         explain(y, SR, None, TimeSegments(3))
+
+
+@pytest.mark.parametrize("kind", ["onsets", "beats"])
+def test_event_aligned_time_segments(kind):
+    sr = 22050
+    y = music(sr, 6.0, seed=3)
+    d = TimeSegments(4, boundaries=kind).decompose(y, sr)
+    if kind == "onsets":
+        events = tunelens.onset.onset_detect(y=y, sr=sr, units="samples", backtrack=True)
+    else:
+        events = tunelens.beat.beat_track(y=y, sr=sr, units="samples")[1]
+    bounds = [float(name.split("-")[0]) for name in d.names[1:]]
+    assert len(d) == 4
+    # Every interior boundary is a detected event (names round to 10 ms).
+    for b in bounds:
+        assert np.min(np.abs(events / sr - b)) <= 0.005 + 1e-9, (b, events / sr)
+    # The all-ones mask still rebuilds the clip exactly.
+    np.testing.assert_array_equal(d.compose(np.ones(4)), y.astype(np.float32))
+
+
+def test_event_boundaries_without_events_stay_equal():
+    silent = np.zeros(22050 * 2, dtype=np.float32)
+    d = TimeSegments(4, boundaries="onsets").decompose(silent, 22050)
+    assert d.names == ["0.00-0.50 s", "0.50-1.00 s", "1.00-1.50 s", "1.50-2.00 s"]
+    with pytest.raises(InvalidParameterError, match="boundaries"):
+        TimeSegments(4, boundaries="bars")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import sys
+import warnings
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -202,33 +203,65 @@ def explain(
     """
     if not callable(predict_fn):
         raise InvalidParameterError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
-    if isinstance(factorization, Factorization):
-        decomposition = factorization.decompose(y, sr)
-    elif isinstance(factorization, Decomposition):
-        decomposition = factorization
-        if np.shape(y)[-1:] != (decomposition._core.length,) or float(sr) != decomposition.sr:
-            raise InvalidParameterError(f"factorization is a decomposition of a {decomposition._core.length}-sample clip at "
-                                        f"{decomposition.sr:g} Hz, not of y (shape {np.shape(y)}) at sr={sr}")
-    else:
-        raise InvalidParameterError(f"factorization must be a Factorization or Decomposition, got {type(factorization).__name__}")
-    num_samples = positive_int(num_samples, "num_samples")
-    if num_samples < 2:
-        raise InvalidParameterError("num_samples must be at least 2 (the unperturbed clip and one perturbation)")
-    batch_size = positive_int(batch_size, "batch_size")
-    kernel_width = positive_number(kernel_width, "kernel_width")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0 or not np.isfinite(alpha):
-        raise InvalidParameterError(f"alpha must be a finite number >= 0, got {alpha!r}")
-    n_components = len(decomposition)
-    num_features = n_components if num_features is None else positive_int(num_features, "num_features")
-    if feature_selection not in _SELECTIONS:
-        raise InvalidParameterError(f"feature_selection must be one of {_SELECTIONS}, got {feature_selection!r}")
+    decomposition = _decomposition(y, sr, factorization)
+    settings = _Settings.check(num_samples, batch_size, kernel_width, alpha, num_features, feature_selection,
+                               len(decomposition))
     seed = _seed(random_state)
-    masks = _masks(mask_sampler, num_samples, n_components, seed)
+    masks = _masks(mask_sampler, settings.num_samples, len(decomposition), seed)
+    n_outputs: list[int] = []
 
+    def score(clips: np.ndarray, batch: int) -> np.ndarray:
+        out = _check_outputs(predict_fn(clips), len(clips), batch, n_outputs[0] if n_outputs else None)
+        n_outputs[:] = [out.shape[1]]
+        return out
+
+    predictions = _perturbed_scores(decomposition, masks, score, settings.batch_size, n_jobs, progress)
+    return _surrogate(decomposition, masks, predictions, labels, settings, distance, seed)
+
+
+class _Settings:
+    """Validated sampling and surrogate settings shared by the explainers."""
+
+    def __init__(self, num_samples: int, batch_size: int, kernel_width: float, alpha: float, num_features: int,
+                 feature_selection: str) -> None:
+        self.num_samples, self.batch_size, self.kernel_width = num_samples, batch_size, kernel_width
+        self.alpha, self.num_features, self.feature_selection = alpha, num_features, feature_selection
+
+    @classmethod
+    def check(cls, num_samples: Any, batch_size: Any, kernel_width: Any, alpha: Any, num_features: Any,
+              feature_selection: Any, n_components: int) -> _Settings:
+        num_samples = positive_int(num_samples, "num_samples")
+        if num_samples < 2:
+            raise InvalidParameterError("num_samples must be at least 2 (the unperturbed clip and one perturbation)")
+        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0 or not np.isfinite(alpha):
+            raise InvalidParameterError(f"alpha must be a finite number >= 0, got {alpha!r}")
+        if feature_selection not in _SELECTIONS:
+            raise InvalidParameterError(f"feature_selection must be one of {_SELECTIONS}, got {feature_selection!r}")
+        num_features = n_components if num_features is None else positive_int(num_features, "num_features")
+        return cls(num_samples, positive_int(batch_size, "batch_size"), positive_number(kernel_width, "kernel_width"),
+                   float(alpha), num_features, feature_selection)
+
+
+def _decomposition(y: Any, sr: float, factorization: Any) -> Decomposition:
+    """``factorization`` applied to ``y``, or a given decomposition checked against ``y``."""
+    if isinstance(factorization, Factorization):
+        return factorization.decompose(y, sr)
+    if isinstance(factorization, Decomposition):
+        if np.shape(y)[-1:] != (factorization._core.length,) or float(sr) != factorization.sr:
+            raise InvalidParameterError(f"factorization is a decomposition of a {factorization._core.length}-sample clip "
+                                        f"at {factorization.sr:g} Hz, not of y (shape {np.shape(y)}) at sr={sr}")
+        return factorization
+    raise InvalidParameterError(f"factorization must be a Factorization or Decomposition, got {type(factorization).__name__}")
+
+
+def _perturbed_scores(decomposition: Decomposition, masks: np.ndarray, score: Callable[[np.ndarray, int], np.ndarray],
+                      batch_size: int, n_jobs: int, progress: bool) -> np.ndarray:
+    """``score(clips, batch)`` of every perturbed clip, composed batch by batch; rows in mask order."""
+    num_samples, n_components = masks.shape
     predictions: np.ndarray | None = None
     # One buffer for every batch: memory bounded by batch_size, no fresh pages
     # to fault in, and each row only rewritten where its mask changed. The
-    # model gets a read-only view, so it cannot corrupt the clips kept there.
+    # scorer gets a read-only view, so it cannot corrupt the clips kept there.
     buffer = np.empty((min(batch_size, num_samples), decomposition._core.length), dtype=np.float32)
     held = np.full((len(buffer), n_components), 2, dtype=np.uint8)  # 2: nothing composed yet
     bar = _progress(num_samples, progress)
@@ -239,7 +272,7 @@ def explain(
             held[:len(rows)] = rows
             clips = clips.view()
             clips.flags.writeable = False
-            out = _check_outputs(predict_fn(clips), len(rows), batch, None if predictions is None else predictions.shape[1])
+            out = score(clips, batch)
             if predictions is None:
                 predictions = np.empty((num_samples, out.shape[1]))
             predictions[start:start + len(rows)] = out
@@ -248,22 +281,27 @@ def explain(
     finally:
         if bar is not None:
             bar.close()
-    assert predictions is not None
+    assert predictions is not None  # num_samples >= 2, so at least one batch ran
+    return predictions
+
+
+def _surrogate(decomposition: Decomposition, masks: np.ndarray, predictions: np.ndarray, labels: Any,
+               settings: _Settings, distance: str, seed: int) -> Explanation:
+    """lime's kernel-weighted ridge fit of the chosen outputs on the masks."""
     chosen = _labels(labels, predictions[0])
     targets = np.ascontiguousarray(predictions[:, chosen])
     selected = None
-    if feature_selection == "lasso_path":
-        weights = _core.kernel_weights(masks, kernel_width=kernel_width, distance=distance)
-        selected = _lasso_path(masks, targets, weights, num_features)
-    weights, fits = _core.lime_surrogate(masks, targets, kernel_width=kernel_width, distance=distance, alpha=float(alpha),
-                                         num_features=num_features, feature_selection=feature_selection, selected=selected)
+    if settings.feature_selection == "lasso_path":
+        weights = _core.kernel_weights(masks, kernel_width=settings.kernel_width, distance=distance)
+        selected = _lasso_path(masks, targets, weights, settings.num_features)
+    weights, fits = _core.lime_surrogate(masks, targets, kernel_width=settings.kernel_width, distance=distance,
+                                         alpha=settings.alpha, num_features=settings.num_features,
+                                         feature_selection=settings.feature_selection, selected=selected)
     result = Explanation(decomposition, {label: _Fit(*fit) for label, fit in zip(chosen, fits)}, masks, predictions,
                          weights, seed, chosen[0])
     for label in chosen:
         if result.select(label).uninformative:
-            import warnings
-
-            warnings.warn(f"predict_fn's output {label} did not change under any of the {num_samples} perturbations: "
+            warnings.warn(f"the explained output {label} did not change under any of the {len(masks)} perturbations: "
                           "the model ignores these components here and every weight is ~0", UninformativeExplanationWarning,
-                          stacklevel=2)
+                          stacklevel=3)
     return result

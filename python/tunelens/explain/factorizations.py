@@ -125,8 +125,8 @@ class Factorization:
     def _sources(self, y: np.ndarray, sr: float) -> tuple[list[np.ndarray], list[str]]:
         return [y], [""]
 
-    def _segments(self, n: int, sr: float) -> tuple[list[int], list[str]]:
-        return [0, n], [""]
+    def _segments(self, y: np.ndarray, sr: float) -> tuple[list[int], list[str]]:
+        return [0, len(y)], [""]
 
     def decompose(self, y: Any, sr: float) -> Decomposition:
         """Applies this factorization to the mono clip ``y`` sampled at ``sr`` Hz.
@@ -139,7 +139,7 @@ class Factorization:
         y = _mono32(y, "y")
         sr = positive_number(sr, "sr")
         sources, source_names = self._sources(y, sr)
-        bounds, segment_names = self._segments(len(y), sr)
+        bounds, segment_names = self._segments(y, sr)
         names = [_join(s, c) for s in segment_names for c in source_names]
         return Decomposition(y, sr, sources, bounds, names)
 
@@ -150,30 +150,73 @@ class TimeSegments(Factorization):
     Parameters
     ----------
     n_segments : int > 0
-        Number of equal-length segments (lengths differ by at most one sample;
-        unlike audioLIME no trailing samples are left unexplained).
-    boundaries : sequence of float or None
-        Segment boundaries in seconds instead of equal segments, e.g. beat or
-        onset times from a beat tracker; 0 and the clip's end are added.
+        Number of segments.
+    boundaries : "equal", "onsets", "beats" or sequence of float
+        ``"equal"``: equal lengths (differing by at most one sample; unlike
+        audioLIME no trailing samples are left unexplained). ``"onsets"`` /
+        ``"beats"``: each of the ``n_segments - 1`` equal boundaries moves to
+        the nearest not yet used onset (:func:`tunelens.onset.onset_detect`
+        with ``backtrack=True``) or beat (:func:`tunelens.beat.beat_track`), so
+        segments start where notes or beats do; a boundary with no event left
+        stays where it was. A sequence: boundaries in seconds (0 and the
+        clip's end are added; ``n_segments`` is then ignored).
     """
 
-    def __init__(self, n_segments: int = 5, *, boundaries: Sequence[float] | None = None) -> None:
+    _EVENTS = ("onsets", "beats")
+
+    def __init__(self, n_segments: int = 5, *, boundaries: str | Sequence[float] = "equal") -> None:
         self.n_segments = positive_int(n_segments, "n_segments")
-        self.boundaries = None if boundaries is None else [float(b) for b in boundaries]
+        if boundaries is None or isinstance(boundaries, str):
+            boundaries = "equal" if boundaries is None else boundaries
+            if boundaries not in ("equal", *self._EVENTS):
+                raise InvalidParameterError(f"boundaries must be 'equal', 'onsets', 'beats' or times in seconds, got {boundaries!r}")
+            self.boundaries: str | list[float] = boundaries
+        else:
+            self.boundaries = [float(b) for b in boundaries]
 
     def __repr__(self) -> str:
-        return f"TimeSegments({self.n_segments})" if self.boundaries is None else f"TimeSegments(boundaries={self.boundaries})"
+        if isinstance(self.boundaries, str):
+            return f"TimeSegments({self.n_segments}, boundaries={self.boundaries!r})"
+        return f"TimeSegments(boundaries={self.boundaries})"
 
-    def _segments(self, n: int, sr: float) -> tuple[list[int], list[str]]:
-        if self.boundaries is None:
+    def _segments(self, y: np.ndarray, sr: float) -> tuple[list[int], list[str]]:
+        n = len(y)
+        if isinstance(self.boundaries, str):
             if self.n_segments > n:
                 raise InvalidParameterError(f"n_segments={self.n_segments} exceeds the clip's {n} samples")
             bounds = [int(round(i * n / self.n_segments)) for i in range(self.n_segments + 1)]
+            if self.boundaries in self._EVENTS:
+                bounds = [0, *_snap(bounds[1:-1], self._events(y, sr), n), n]
         else:
             inner = sorted({int(round(b * sr)) for b in self.boundaries if 0 < round(b * sr) < n})
             bounds = [0, *inner, n]
         names = [f"{a / sr:.2f}-{b / sr:.2f} s" for a, b in zip(bounds[:-1], bounds[1:])]
         return bounds, names
+
+    def _events(self, y: np.ndarray, sr: float) -> np.ndarray:
+        """Onset or beat positions of the clip, in samples."""
+        if self.boundaries == "onsets":
+            from tunelens.onset import onset_detect
+
+            return onset_detect(y=y, sr=sr, units="samples", backtrack=True)
+        from tunelens.beat import beat_track
+
+        return beat_track(y=y, sr=sr, units="samples")[1]
+
+
+def _snap(targets: Sequence[int], events: np.ndarray, n: int) -> list[int]:
+    """Each target moved to the nearest unused event strictly inside ``(0, n)``
+    (ties to the earlier event); targets without an event left keep their place."""
+    free = sorted({int(e) for e in events if 0 < e < n})
+    snapped = []
+    for t in targets:
+        if free:
+            nearest = min(free, key=lambda e: (abs(e - t), e))
+            free.remove(nearest)
+            snapped.append(nearest)
+        else:
+            snapped.append(t)
+    return sorted(set(snapped))
 
 
 class FrequencyBands(Factorization):
@@ -295,8 +338,8 @@ class Product(Factorization):
             names += [_join(n, outer_name) for n in inner_names]
         return sources, names
 
-    def _segments(self, n: int, sr: float) -> tuple[list[int], list[str]]:
+    def _segments(self, y: np.ndarray, sr: float) -> tuple[list[int], list[str]]:
         for f in (self.a, self.b):
             if type(f)._segments is not Factorization._segments:
-                return f._segments(n, sr)
-        return super()._segments(n, sr)
+                return f._segments(y, sr)
+        return super()._segments(y, sr)
