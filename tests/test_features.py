@@ -153,7 +153,9 @@ def test_mfcc_from_S_and_delta() -> None:
     with pytest.raises(tl.InvalidParameterError, match="width"):
         feature.delta(m, width=4)
     with pytest.raises(tl.InvalidParameterError, match="dct_type"):
-        feature.mfcc(S=S, dct_type=3)
+        feature.mfcc(S=S, dct_type=7)
+    with pytest.raises(tl.InvalidParameterError, match="lifter"):
+        feature.mfcc(S=S, dct_type=3, lifter=-1)
 
 
 def test_bad_input_raises_typed_errors() -> None:

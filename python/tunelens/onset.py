@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+import scipy.ndimage
 import scipy.signal
 
 from tunelens import _core
@@ -40,8 +41,9 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
         Frames between the compared spectra.
     max_size : int > 0
         Width of the reference's maximum filter over frequency (1: none).
-    ref : None
-        Only ``None`` (the reference derived from ``S``) is supported.
+    ref : np.ndarray [shape=(..., d, m)] or None
+        Reference spectrum subtracted from ``S`` (lagged); ``None`` derives it
+        from ``S`` with the ``max_size`` maximum filter.
     detrend : bool
         Remove the DC component with librosa's leaky differentiator.
     center : bool
@@ -49,8 +51,9 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     feature : callable or None
         Spectrogram function of ``(y=, sr=, n_fft=, hop_length=, **kwargs)``;
         :func:`tunelens.melspectrogram` by default.
-    aggregate : np.mean, np.median or None
-        Aggregation over frequency (``None``: mean).
+    aggregate : callable or None
+        ``aggregate(x, axis=-2)`` over frequency (``None``: mean). ``np.mean``
+        and ``np.median`` run in Rust; other callables (and a given ``ref``) in numpy.
     n_fft, hop_length : int > 0
         STFT parameters (also used for centering).
     **kwargs
@@ -61,14 +64,14 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     np.ndarray [shape=(..., m)]
         In the spectrogram's float type.
     """
-    if ref is not None:
-        raise InvalidParameterError("ref: only ref=None (derived from S) is supported")
     if aggregate is None or aggregate is np.mean:
-        median = False
+        median: bool | None = False
     elif aggregate is np.median:
         median = True
+    elif callable(aggregate):
+        median = None  # any other aggregation: numpy
     else:
-        raise InvalidParameterError(f"aggregate must be np.mean, np.median or None, got {aggregate!r}")
+        raise InvalidParameterError(f"aggregate must be callable or None, got {aggregate!r}")
     n_fft, hop_length = positive_int(n_fft, "n_fft"), positive_int(hop_length, "hop_length")
     if S is None:
         if y is None:
@@ -79,13 +82,31 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     S = real_array(S, "S")
     if S.ndim == 1:
         S = S[np.newaxis]
-    lag = positive_int(lag, "lag")
+    lag, max_size = positive_int(lag, "lag"), positive_int(max_size, "max_size")
     pad_width = lag + (n_fft // (2 * hop_length) if center else 0)
-    env = _core.onset_strength(S, lag=lag, max_size=positive_int(max_size, "max_size"), median=median,
-                               pad_width=pad_width, center=bool(center))
+    if ref is None and median is not None:
+        env = _core.onset_strength(S, lag=lag, max_size=max_size, median=median, pad_width=pad_width,
+                                   center=bool(center))
+    else:
+        env = _flux(S, ref, lag, max_size, aggregate or np.mean, pad_width, center)
     if detrend:
         env = scipy.signal.lfilter([1.0, -1.0], [1.0, -0.99], env, axis=-1)
     return env
+
+
+def _flux(S: np.ndarray, ref: Any, lag: int, max_size: int, aggregate: Callable, pad_width: int,
+          center: bool) -> np.ndarray:
+    """librosa's onset envelope in numpy, for a given ``ref`` or a custom ``aggregate``."""
+    if ref is None:
+        ref = S if max_size == 1 else scipy.ndimage.maximum_filter1d(S, max_size, axis=-2)
+    else:
+        ref = np.atleast_2d(real_array(ref, "ref"))
+        if ref.shape != S.shape:
+            raise InvalidParameterError(f"Reference spectrum shape {ref.shape} must match input spectrum {S.shape}")
+    flux = np.maximum(0.0, S[..., lag:] - ref[..., :-lag])
+    env = np.asarray(aggregate(flux, axis=-2), dtype=flux.dtype)
+    env = np.pad(env, [(0, 0)] * (env.ndim - 1) + [(pad_width, 0)])
+    return env[..., : S.shape[-1]] if center else env
 
 
 def _frame_count(value: Any, name: str) -> int:

@@ -14,6 +14,7 @@ from tunelens.feature.spectral import (
     zero_crossing_rate,
 )
 from tunelens.feature import rhythm
+from tunelens.feature.poly import poly_features
 from tunelens.feature.rhythm import tempo, tempogram
 from tunelens.feature.utils import delta
 
@@ -28,6 +29,7 @@ __all__ = [
     "mfcc",
     "delta",
     "chroma_stft",
+    "poly_features",
     "tempogram",
     "tempo",
     "rhythm",

@@ -90,15 +90,13 @@ def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: A
         Upper tempo limit.
     aggregate : callable or None
         ``aggregate(tg, axis=-1, keepdims=True)`` over time; ``None`` gives a tempo per frame.
-    prior : None
-        Only the log-normal prior (``None``) is supported.
+    prior : scipy.stats distribution or None
+        A tempo prior whose ``logpdf`` replaces the log-normal one.
 
     Returns
     -------
     np.ndarray [shape=(..., 1) or (..., m)], float64
     """
-    if prior is not None:
-        raise InvalidParameterError("prior: only the default log-normal prior (prior=None) is supported")
     if not start_bpm > 0:
         raise InvalidParameterError("start_bpm must be strictly positive")
     hop_length = positive_int(hop_length, "hop_length")
@@ -108,6 +106,23 @@ def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: A
     tg = np.asarray(tg, dtype=np.float64)
     if aggregate is not None:
         tg = aggregate(tg, axis=-1, keepdims=True)
+    if prior is not None:
+        return _tempo_with_prior(tg, sr, hop_length, prior, max_tempo)
     strength = np.ascontiguousarray(np.swapaxes(tg, -1, -2))
     return _core.tempo_from_strength(strength, sr=float(sr), hop_length=hop_length, start_bpm=float(start_bpm),
                                      std_bpm=float(std_bpm), max_tempo=None if max_tempo is None else float(max_tempo))
+
+
+def _tempo_with_prior(tg: np.ndarray, sr: float, hop_length: int, prior: Any, max_tempo: float | None) -> np.ndarray:
+    """librosa's tempo selection with a user prior: ``argmax(log1p(1e6 tg) + prior.logpdf(bpm))`` over lags."""
+    if not hasattr(prior, "logpdf"):
+        raise InvalidParameterError(f"prior must be a scipy.stats distribution (with logpdf), got {prior!r}")
+    n_bins = tg.shape[-2]
+    bpms = np.full(n_bins, np.inf)
+    bpms[1:] = 60.0 * sr / (hop_length * np.arange(1.0, n_bins))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logprior = np.asarray(prior.logpdf(bpms), dtype=np.float64)
+    if max_tempo is not None:
+        logprior[: int(np.argmax(bpms < max_tempo))] = -np.inf
+    best = np.argmax(np.log1p(1e6 * tg) + logprior[:, None], axis=-2)
+    return np.take(bpms, best)

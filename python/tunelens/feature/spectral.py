@@ -296,10 +296,11 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
         A precomputed log-power mel spectrogram.
     n_mfcc : int > 0
         Coefficients kept.
-    dct_type : int
-        Only 2 (the type librosa uses by default) is implemented.
-    norm : "ortho"
-        Only the orthonormal DCT is implemented.
+    dct_type : {1, 2, 3, 4}
+        DCT type; 2 (the default) runs as one matrix product with a
+        precomputed basis, the others through ``scipy.fft.dct`` as librosa.
+    norm : "ortho" or None
+        DCT normalisation (``scipy.fft.dct``'s ``norm``).
     lifter : float >= 0
         Sinusoidal liftering ``1 + (lifter / 2) sin(pi k / lifter)``; 0 disables it.
     mel_norm : "slaney", number or None
@@ -312,8 +313,6 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     np.ndarray [shape=(..., n_mfcc, t)]
         In the spectrogram's float type.
     """
-    if dct_type != 2 or norm != "ortho":
-        raise InvalidParameterError(f"only dct_type=2 with norm='ortho' is implemented, got dct_type={dct_type!r}, norm={norm!r}")
     if S is None:
         if y is None:
             raise InvalidParameterError("pass either audio y or a log-mel spectrogram S")
@@ -321,9 +320,27 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     S = real_array(S, "S")
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
+    n_mfcc = positive_int(n_mfcc, "n_mfcc")
+    if dct_type != 2 or norm != "ortho":
+        return _scipy_mfcc(S, dct_type, norm, n_mfcc, lifter)
     # One matrix product with the (liftered) orthonormal DCT-II basis, in float64.
-    basis = _core.dct_basis(n_in=S.shape[-2], n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter))
+    basis = _core.dct_basis(n_in=S.shape[-2], n_out=n_mfcc, lifter=float(lifter))
     return np.matmul(basis, S).astype(S.dtype, copy=False)
+
+
+def _scipy_mfcc(S: np.ndarray, dct_type: Any, norm: Any, n_mfcc: int, lifter: float) -> np.ndarray:
+    """MFCCs with another DCT type or normalisation, as librosa computes them (``scipy.fft.dct``)."""
+    import scipy.fft
+
+    try:
+        M = scipy.fft.dct(S, axis=-2, type=dct_type, norm=norm)[..., :n_mfcc, :]
+    except (ValueError, NotImplementedError) as e:
+        raise InvalidParameterError(f"invalid DCT settings dct_type={dct_type!r}, norm={norm!r}: {e}") from e
+    if lifter > 0:
+        M *= (1 + (lifter / 2) * np.sin(np.pi * np.arange(1, 1 + M.shape[-2], dtype=M.dtype) / lifter))[:, None]
+    elif lifter != 0:
+        raise InvalidParameterError(f"MFCC lifter={lifter} must be a non-negative number")
+    return M
 
 
 def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
