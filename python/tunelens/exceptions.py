@@ -16,6 +16,7 @@ __all__ = [
     "AudioFileNotFoundError",
     "AudioReadError",
     "TunelensInternalError",
+    "TableNotFoundError",
 ]
 
 
@@ -51,3 +52,7 @@ class AudioReadError(TunelensError, OSError):
 
 class TunelensInternalError(TunelensError, RuntimeError):
     """A bug in tunelens, such as a caught Rust panic. Please report it."""
+
+
+class TableNotFoundError(TunelensError, FileNotFoundError):
+    """A table file (CSV, Parquet, JSON) to read does not exist. The message names it."""

@@ -1,0 +1,314 @@
+"""tunelens on Dask: feature extraction, catalog matching and kNN graphs
+beyond one machine (``pip install tunelens[dask]``).
+
+Each function splits the work into Dask tasks that call the single-machine
+tunelens function on one block, and gives the same result as that function.
+
+Worker threads
+--------------
+tunelens runs its heavy work in Rust on its own thread pool, without the GIL.
+Start Dask workers with **one thread per worker process** and let each task
+use the worker's cores through ``n_jobs_per_worker``::
+
+    from dask.distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=4, threads_per_worker=1, processes=True)
+    client = Client(cluster)
+    ddf = tunelens.dask.extract_features("s3://bucket/previews/", client=client,
+                                         n_jobs_per_worker=8)  # 8 cores per worker
+
+(on a cluster: ``dask worker --nthreads 1 --nworkers N``). With more Dask
+threads per worker, several tasks share the cores and each runs slower.
+
+Audio locations
+---------------
+Paths may be local paths or fsspec URLs. Local paths and ``file://`` URLs are
+read in place; other URLs are fetched by the worker with fsspec (offline:
+``memory://``, which only works with in-process workers; online: ``s3://``,
+``gs://``, ``https://`` ... with their fsspec backend installed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any, Sequence
+
+import numpy as np
+
+from tunelens import _core
+from tunelens.exceptions import InvalidParameterError
+from tunelens.extract import AUDIO_EXTENSIONS, extract_features as _extract_features
+from tunelens.neighbors import NearestNeighbors, _METRICS, _SCALERS, _positive_int
+
+__all__ = ["extract_features", "kneighbors_graph"]
+
+
+def _compute(collection: Any, client: Any) -> Any:
+    """Computes a Dask collection on ``client`` (or the default scheduler)."""
+    import dask
+
+    if client is not None:
+        return client.gather(client.compute(collection))
+    return dask.compute(collection)[0]
+
+
+# ---------------------------------------------------------------- features
+def _is_url(path: str) -> bool:
+    return "://" in path
+
+
+def _audio_items(paths: Any) -> list[tuple[str, str]]:
+    """(filename, location) pairs: a folder (local or URL) is searched
+    recursively for audio files, sorted, named by their relative path."""
+    import fsspec
+
+    if isinstance(paths, (str, os.PathLike)):
+        location = os.fspath(paths)
+        fs, root = fsspec.core.url_to_fs(location)
+        if fs.isdir(root):
+            found = sorted(p for p in fs.find(root) if p.lower().endswith(AUDIO_EXTENSIONS))
+            prefix = root.rstrip("/") + "/"
+            named = [(p[len(prefix):] if p.startswith(prefix) else p, p) for p in found]
+            if not _is_url(location) or location.startswith("file://"):
+                return named
+            return [(name, fs.unstrip_protocol(p)) for name, p in named]
+        return [(os.path.basename(location), location)]
+    items = []
+    for p in paths:
+        location = os.fspath(p)
+        items.append((os.path.basename(location.rstrip("/")), location))
+    return items
+
+
+def _extract_partition(items: Sequence[tuple[str, str]], start: int, n_jobs: int, kwargs: dict, meta: Any) -> Any:
+    """Runs :func:`tunelens.extract_features` on one partition of files.
+
+    Local files (and ``file://`` URLs) are read in place; other URLs are
+    fetched into a temporary folder first. A file that cannot be fetched is
+    passed on as its URL, so its row carries the error naming it.
+    """
+    import fsspec
+
+    sources: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="tunelens-dask-") as tmp:
+        for i, (_, location) in enumerate(items):
+            fs, inner = fsspec.core.url_to_fs(location)
+            if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+                sources.append(inner)
+                continue
+            local = os.path.join(tmp, f"{i}{os.path.splitext(inner)[1]}")
+            try:
+                with fs.open(inner, "rb") as src, open(local, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                sources.append(local)
+            except (OSError, ValueError):
+                sources.append(location)
+        df = _extract_features(sources, n_jobs=n_jobs, progress=False, **kwargs)
+    df["filename"] = [name for name, _ in items]
+    df.index = range(start, start + len(df))
+    return df.astype(meta.dtypes.to_dict())
+
+
+def _features_meta(kwargs: dict) -> Any:
+    """The empty frame a partition looks like (a failing input fixes the dtypes:
+    ``length`` is float64 because error rows hold NaN)."""
+    failing = _extract_features({"": np.zeros(0, dtype=np.float32)}, n_jobs=1, progress=False, **kwargs)
+    return failing.iloc[:0]
+
+
+def extract_features(
+    paths: Any,
+    client: Any = None,
+    *,
+    partition_size: int = 64,
+    n_jobs_per_worker: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """:func:`tunelens.extract_features` over partitions of files, as a Dask DataFrame.
+
+    Parameters
+    ----------
+    paths : folder, path, fsspec URL or list of them
+        A folder (local or URL) is searched recursively for audio files
+        (``tunelens.AUDIO_EXTENSIONS``, sorted by path, named by their path
+        relative to the folder); single files are named by their base name.
+    client : dask.distributed.Client, optional
+        Used to compute the metadata only; the returned DataFrame is lazy and
+        runs on whatever scheduler computes it (the client's when one exists).
+    partition_size : int, default 64
+        Files per partition (one Dask task each).
+    n_jobs_per_worker : int, optional
+        Threads each task uses (its ``n_jobs``); default all cores of the
+        worker. Run workers with one Dask thread each (see the module notes).
+    **kwargs
+        ``feature_set``, ``sr``, ``duration``, ``offset``, ``on_error`` of
+        :func:`tunelens.extract_features`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The columns, rows and index of :func:`tunelens.extract_features`, in
+        input order, with the dtypes of a result that holds error rows
+        (``length`` float64, ``error`` a string column): a partition cannot
+        know whether another one fails. A file that fails on a worker gives a
+        row with NaN features and its message in ``error``.
+    """
+    import dask
+    import dask.dataframe as dd
+
+    del client  # the graph is lazy; the caller's scheduler runs it
+    size = _positive_int(partition_size, "partition_size")
+    n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
+    for name in ("n_jobs", "progress", "inputs"):
+        if name in kwargs:
+            raise InvalidParameterError(f"invalid {name}: not accepted by tunelens.dask.extract_features")
+    meta = _features_meta(kwargs)
+    items = _audio_items(paths)
+    if not items:
+        raise InvalidParameterError(f"invalid paths: no audio files found in {paths!r}")
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    task = dask.delayed(_extract_partition, pure=True)
+    starts = list(range(0, len(items), size))
+    parts = [task(chunk, start, n_jobs, kwargs, meta) for chunk, start in zip(chunks, starts)]
+    return dd.from_delayed(parts, meta=meta, divisions=[*starts, len(items) - 1], verify_meta=False)
+
+
+# --------------------------------------------------------------- kNN graph
+def _neighbor_block(queries: np.ndarray, database: np.ndarray, offset: int, k: int, metric: str,
+                    same: bool, n_jobs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of ``database`` (global row ``offset``) of each
+    query, as tunelens's exact search finds them; a row is not its own
+    neighbour when ``same`` (queries and database are the same block)."""
+    available = database.shape[0] - (1 if same else 0)
+    k = min(k, available)
+    if k < 1:
+        return np.empty((queries.shape[0], 0)), np.empty((queries.shape[0], 0), dtype=np.int64)
+    index = _core.NeighborIndex(database, metric=metric, scaler="none", weights=None, n_jobs=n_jobs)
+    distances, indices = index.kneighbors(None if same else queries, k, n_jobs=n_jobs)
+    return distances, indices + offset
+
+
+def _merge_blocks(found: list[tuple[np.ndarray, np.ndarray]], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The global top ``k`` of each query from its per-block tops, ordered by
+    (distance, index) as the single-machine search orders them."""
+    distances = np.concatenate([d for d, _ in found], axis=1)
+    indices = np.concatenate([i for _, i in found], axis=1)
+    order = np.lexsort((indices, distances), axis=1)[:, :k]
+    return np.take_along_axis(distances, order, axis=1), np.take_along_axis(indices, order, axis=1)
+
+
+def _as_matrix(data: Any, features: Sequence[str] | None, client: Any) -> tuple[np.ndarray, list[int]]:
+    """The rows of a Dask DataFrame/array (or an in-memory table) as one array,
+    with the row count of each of its partitions."""
+    from tunelens._tables import as_table
+
+    if hasattr(data, "dask") and hasattr(data, "columns"):  # dask DataFrame
+        from tunelens._tables import is_number
+
+        columns = list(features) if features is not None else [c for c, t in data.dtypes.items() if is_number(t)]
+        parts = data[columns].to_delayed()
+        import dask
+
+        frames = _compute(dask.delayed(list)(parts), client)
+        sizes = [len(f) for f in frames]
+        import pandas as pd
+
+        return as_table(pd.concat(frames, ignore_index=True)), sizes
+    if hasattr(data, "dask") and hasattr(data, "chunks"):  # dask array
+        sizes = list(data.chunks[0]) if not any(np.isnan(data.chunks[0])) else None
+        X = as_table(np.asarray(_compute(data, client)))
+        return X, sizes or [X.shape[0]]
+    if features is not None and hasattr(data, "columns"):
+        data = data[list(features)]
+    X = as_table(data)
+    return X, [X.shape[0]]
+
+
+def kneighbors_graph(
+    data: Any,
+    n_neighbors: int = 10,
+    *,
+    metric: str = "cosine",
+    scaler: str | None = "standard",
+    weights: Any = None,
+    mode: str = "connectivity",
+    features: Sequence[str] | None = None,
+    block_size: int | None = None,
+    client: Any = None,
+    n_jobs_per_worker: int | None = None,
+) -> Any:
+    """All-pairs k-nearest-neighbour graph computed in blocks across Dask workers.
+
+    Equal to ``tunelens.NearestNeighbors(n_neighbors, metric=..., scaler=...,
+    weights=...).fit(X).kneighbors_graph(mode=...)``: the scaler is fitted on
+    all rows first, the scaled rows are cut into blocks, one task finds the
+    exact top ``k`` of query block *i* in database block *j*, and a merge
+    task per query block keeps the global top ``k`` (ties to the lower row).
+    Memory per task is two blocks, never the N x N matrix.
+
+    Parameters
+    ----------
+    data : dask DataFrame, dask array, DataFrame or 2-D array
+        One row per item (numeric feature columns; a DataFrame's non-numeric
+        columns are skipped unless ``features`` names the columns).
+    n_neighbors : int, default 10
+    metric, scaler, weights
+        As in :class:`tunelens.NearestNeighbors`.
+    mode : {"connectivity", "distance"}
+    features : list of str, optional
+        Columns to use (DataFrames only).
+    block_size : int, optional
+        Rows per block; default the partitions (chunks) of ``data``, else 20,000.
+    client : dask.distributed.Client, optional
+        Where to compute; default the current Dask scheduler.
+    n_jobs_per_worker : int, optional
+        Threads of each task (default all cores of the worker).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n_samples, n_samples)
+        No self-loops; row *i* holds its ``n_neighbors`` nearest rows.
+    """
+    import dask
+    from scipy.sparse import csr_matrix
+
+    if metric not in _METRICS:
+        raise InvalidParameterError(f"invalid metric: {metric!r}; expected one of {_METRICS}")
+    if scaler not in _SCALERS:
+        raise InvalidParameterError(f"invalid scaler: {scaler!r}; expected one of {_SCALERS}")
+    if mode not in ("connectivity", "distance"):
+        raise InvalidParameterError(f"invalid mode: {mode!r}; expected 'connectivity' or 'distance'")
+    k = _positive_int(n_neighbors, "n_neighbors")
+    X, sizes = _as_matrix(data, features, client)
+    n, d = X.shape
+    if k > n - 1:
+        raise InvalidParameterError(f"invalid n_neighbors: is {k} but only {n - 1} rows can be neighbours")
+    if block_size is not None:
+        size = _positive_int(block_size, "block_size")
+        sizes = [min(size, n - s) for s in range(0, n, size)]
+    elif len(sizes) == 1 and n > 20_000:
+        sizes = [min(20_000, n - s) for s in range(0, n, 20_000)]
+    sizes = [s for s in sizes if s > 0]
+    offset, scale = _core.fit_scaler(X, scaler or "none")
+    w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
+    if w.shape != (d,) or not np.all(np.isfinite(w) & (w >= 0)):
+        raise InvalidParameterError(f"invalid weights: need {d} finite non-negative values")
+    Z = (X.astype(np.float64) - offset) / scale * w  # Index's own scaling, f64 then f32 inside
+    del X
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    blocks = [dask.delayed(Z[a:b], name=f"tunelens-knn-block-{i}-{dask.base.tokenize(a, b, id(Z))}")
+              for i, (a, b) in enumerate(zip(starts[:-1], starts[1:]))]
+    n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
+    search = dask.delayed(_neighbor_block, pure=True, nout=2)
+    merge = dask.delayed(_merge_blocks, pure=True)
+    rows = []
+    for i, query in enumerate(blocks):
+        found = [search(query, database, int(starts[j]), k, metric, i == j, n_jobs) for j, database in enumerate(blocks)]
+        rows.append(merge(found, k))
+    merged = _compute(rows, client)
+    distances = np.concatenate([m[0] for m in merged])
+    indices = np.concatenate([m[1] for m in merged])
+    data_values = np.ones(n * k) if mode == "connectivity" else distances.ravel()
+    return csr_matrix((data_values, indices.ravel(), np.arange(0, n * k + 1, k)), shape=(n, n))
+

@@ -1,0 +1,128 @@
+"""Reading and writing the tables tunelens produces (features, matches,
+recommendations) as CSV, Parquet or JSON, chosen by the file extension.
+
+Paths may be local paths or fsspec URLs (``file://``, ``memory://``, and with
+the matching fsspec backend installed ``s3://``, ``gs://`` ...): pandas and
+pyarrow open them through fsspec. Offline, local paths, ``file://`` and
+``memory://`` work.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tunelens.exceptions import InvalidParameterError, TableNotFoundError
+
+__all__ = ["read_table", "write_table", "TABLE_FORMATS"]
+
+#: File extensions (lower case) and the format each one selects.
+TABLE_FORMATS = {
+    ".csv": "csv",
+    ".csv.gz": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+}
+
+
+def table_format(path: str | os.PathLike[str]) -> str:
+    """The format (``"csv"``, ``"parquet"`` or ``"json"``) of ``path``'s extension.
+
+    Raises
+    ------
+    InvalidParameterError
+        When the extension is not one of ``TABLE_FORMATS``.
+    """
+    name = os.fspath(path).lower()
+    for ext in sorted(TABLE_FORMATS, key=len, reverse=True):
+        if name.endswith(ext):
+            return TABLE_FORMATS[ext]
+    raise InvalidParameterError(
+        f"cannot tell the table format of {os.fspath(path)!r}: use one of the extensions {sorted(TABLE_FORMATS)}"
+    )
+
+
+def _exists(path: str) -> bool:
+    import fsspec
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    return bool(fs.exists(inner))
+
+
+def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Reads a table written by :func:`write_table` (or any CSV/Parquet/JSON table).
+
+    Parameters
+    ----------
+    path : str, PathLike or fsspec URL
+        ``.csv`` (also ``.csv.gz``), ``.parquet``/``.pq`` or ``.json`` (a list
+        of records, as :func:`write_table` writes it).
+    **kwargs
+        Passed to ``pandas.read_csv``, ``read_parquet`` or ``read_json``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    TableNotFoundError
+        When ``path`` does not exist.
+    InvalidParameterError
+        For an unknown extension.
+    """
+    import pandas as pd
+
+    fmt = table_format(path)
+    path = os.fspath(path)
+    if not _exists(path):
+        raise TableNotFoundError(f"table not found: {path}")
+    if fmt == "csv":
+        return pd.read_csv(path, **kwargs)
+    if fmt == "parquet":
+        return pd.read_parquet(path, **kwargs)
+    return pd.read_json(path, orient="records", **kwargs)
+
+
+def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
+    """Writes a DataFrame as CSV, Parquet or JSON, chosen by the extension.
+
+    The index is not written (tunelens tables keep their ids in columns);
+    JSON is a list of records, one object per row.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    path : str, PathLike or fsspec URL
+        ``.csv`` (``.csv.gz`` compressed), ``.parquet``/``.pq`` or ``.json``.
+        Parent folders of local paths are created.
+    **kwargs
+        Passed to ``DataFrame.to_csv``, ``to_parquet`` or ``to_json``.
+
+    Returns
+    -------
+    str
+        The path written.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown extension or when ``df`` is not a DataFrame.
+    """
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise InvalidParameterError(f"invalid df: expected a pandas DataFrame, got {type(df).__name__}")
+    fmt = table_format(path)
+    path = os.fspath(path)
+    if "://" not in path:
+        parent = os.path.dirname(os.path.abspath(path))
+        os.makedirs(parent, exist_ok=True)
+    if fmt == "csv":
+        df.to_csv(path, index=False, **kwargs)
+    elif fmt == "parquet":
+        df.to_parquet(path, index=False, **kwargs)
+    else:
+        df.to_json(path, orient="records", indent=1, **kwargs)
+    return path
