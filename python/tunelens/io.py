@@ -10,6 +10,7 @@ pyarrow open them through fsspec. Offline, local paths, ``file://`` and
 from __future__ import annotations
 
 import os
+import posixpath
 from typing import Any
 
 from tunelens.exceptions import InvalidParameterError, TableNotFoundError
@@ -43,11 +44,15 @@ def table_format(path: str | os.PathLike[str]) -> str:
     )
 
 
-def _exists(path: str) -> bool:
+def _resolve(path: str | os.PathLike[str]) -> tuple[Any, str, str]:
+    """(fsspec filesystem, its path, the path for pandas): local paths and
+    ``file://`` URLs become plain paths, other URLs stay URLs."""
     import fsspec
 
+    path = os.fspath(path)
     fs, inner = fsspec.core.url_to_fs(path)
-    return bool(fs.exists(inner))
+    local = isinstance(fs, fsspec.implementations.local.LocalFileSystem)
+    return fs, inner, inner if local else path
 
 
 def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
@@ -75,9 +80,10 @@ def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     import pandas as pd
 
     fmt = table_format(path)
-    path = os.fspath(path)
-    if not _exists(path):
-        raise TableNotFoundError(f"table not found: {path}")
+    fs, inner, target = _resolve(path)
+    if not fs.exists(inner):
+        raise TableNotFoundError(f"table not found: {os.fspath(path)}")
+    path = target
     if fmt == "csv":
         return pd.read_csv(path, **kwargs)
     if fmt == "parquet":
@@ -115,14 +121,12 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
     if not isinstance(df, pd.DataFrame):
         raise InvalidParameterError(f"invalid df: expected a pandas DataFrame, got {type(df).__name__}")
     fmt = table_format(path)
-    path = os.fspath(path)
-    if "://" not in path:
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
+    fs, inner, target = _resolve(path)
+    fs.makedirs(posixpath.dirname(inner) or ".", exist_ok=True)
     if fmt == "csv":
-        df.to_csv(path, index=False, **kwargs)
+        df.to_csv(target, index=False, **kwargs)
     elif fmt == "parquet":
-        df.to_parquet(path, index=False, **kwargs)
+        df.to_parquet(target, index=False, **kwargs)
     else:
-        df.to_json(path, orient="records", indent=1, **kwargs)
-    return path
+        df.to_json(target, orient="records", indent=1, **kwargs)
+    return os.fspath(path)
