@@ -107,14 +107,32 @@ def _extract_partition(items: Sequence[tuple[str, str]], start: int, n_jobs: int
         df = _extract_features(sources, n_jobs=n_jobs, progress=False, **kwargs)
     df["filename"] = [name for name, _ in items]
     df.index = range(start, start + len(df))
-    return df.astype(meta.dtypes.to_dict())
+    return _conform(df, meta)
+
+
+def _conform(df: Any, meta: Any) -> Any:
+    """``df`` with ``meta``'s dtypes; an all-missing column (every file of the
+    partition failed) becomes a missing column of that dtype."""
+    import pandas as pd
+
+    for column, dtype in meta.dtypes.items():
+        if df[column].dtype == dtype:
+            continue
+        if df[column].isna().all():
+            df[column] = pd.Series([None] * len(df), index=df.index, dtype=dtype)
+        else:
+            df[column] = df[column].astype(dtype)
+    return df
 
 
 def _features_meta(kwargs: dict) -> Any:
-    """The empty frame a partition looks like (a failing input fixes the dtypes:
-    ``length`` is float64 because error rows hold NaN)."""
-    failing = _extract_features({"": np.zeros(0, dtype=np.float32)}, n_jobs=1, progress=False, **kwargs)
-    return failing.iloc[:0]
+    """The empty frame a partition looks like: the dtypes of a result with one
+    good and one failing input (``length`` is float64 because error rows hold
+    NaN; text columns such as ``key`` stay text)."""
+    tone = np.sin(2 * np.pi * 440 * np.arange(22050) / 22050).astype(np.float32)
+    sample = _extract_features({"ok": tone, "failing": tone[:0]}, n_jobs=1, progress=False,
+                               **{**kwargs, "sr": 22050, "duration": None, "offset": 0.0})
+    return sample.iloc[:0]
 
 
 def extract_features(
