@@ -15,7 +15,8 @@ def _table() -> pd.DataFrame:
     return pd.DataFrame({
         "filename": ["a.wav", "b.wav", "c.wav"],
         "length": [22050.0, np.nan, 44100.0],
-        "tempo": [120.5, np.nan, 0.1 + 0.2],
+        "key": ["C#", None, "Кино 宇多田"],
+        "tempo": [117.9870376586914, np.nan, 0.1 + 0.2],
         "error": [None, "cannot decode 'b.wav'", None],
     })
 
@@ -34,6 +35,7 @@ def test_round_trip(tmp_path, ext, scheme):
     np.testing.assert_array_equal(back["length"].to_numpy(float), df["length"].to_numpy(float))
     assert back["error"].isna().tolist() == [True, False, True]
     assert back["error"].iloc[1] == "cannot decode 'b.wav'"
+    assert back["key"].iloc[2] == "Кино 宇多田"
 
 
 def test_format_by_extension():

@@ -88,14 +88,15 @@ def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
         return pd.read_csv(path, **kwargs)
     if fmt == "parquet":
         return pd.read_parquet(path, **kwargs)
-    return pd.read_json(path, orient="records", **kwargs)
+    return pd.read_json(path, orient="records", **{"precise_float": True, **kwargs})
 
 
 def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
     """Writes a DataFrame as CSV, Parquet or JSON, chosen by the extension.
 
     The index is not written (tunelens tables keep their ids in columns);
-    JSON is a list of records, one object per row.
+    JSON is a list of records, one object per row, with floats written to
+    round-trip exactly and missing values as ``null``.
 
     Parameters
     ----------
@@ -104,7 +105,7 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
         ``.csv`` (``.csv.gz`` compressed), ``.parquet``/``.pq`` or ``.json``.
         Parent folders of local paths are created.
     **kwargs
-        Passed to ``DataFrame.to_csv``, ``to_parquet`` or ``to_json``.
+        Passed to ``DataFrame.to_csv``, ``to_parquet`` or ``json.dump``.
 
     Returns
     -------
@@ -128,5 +129,20 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
     elif fmt == "parquet":
         df.to_parquet(target, index=False, **kwargs)
     else:
-        df.to_json(target, orient="records", indent=1, **kwargs)
+        _write_json(df, fs, inner, **kwargs)
     return os.fspath(path)
+
+
+def _write_json(df: Any, fs: Any, path: str, **kwargs: Any) -> None:
+    """A list of records with round-trip floats (``repr``), missing values as null."""
+    import json
+
+    records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+    with fs.open(path, "w", encoding="utf-8") as f:
+        json.dump(records, f, indent=1, ensure_ascii=False, allow_nan=False, default=_plain, **kwargs)
+        f.write("\n")
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python numbers, anything else (timestamps ...) as text."""
+    return value.item() if hasattr(value, "item") else str(value)

@@ -155,6 +155,8 @@ _NOT_FEATURES = ("length",)
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from tunelens import Recommender
     from tunelens._tables import is_number
 
@@ -164,11 +166,8 @@ def _recommend(args: argparse.Namespace) -> int:
     id_column = args.id_column or next((c for c in _ID_COLUMNS if c in df.columns), None)
     if id_column is None or id_column not in df.columns:
         raise UsageError(f"no id column: pass --id-column (columns: {list(df.columns)})")
-    if "error" in df.columns:
-        failed = df["error"].notna()
-        if failed.any():
-            print(f"skipping {int(failed.sum())} rows with an extraction error", file=sys.stderr)
-        df = df[~failed].reset_index(drop=True)
+    failed = df["error"].notna() if "error" in df.columns else pd.Series(False, index=df.index)
+    df = df[~failed].reset_index(drop=True)
     chosen = columns(args.columns) or [c for c, t in df.dtypes.items()
                                        if c != id_column and c not in _NOT_FEATURES and is_number(t)]
     ids = df[id_column]
@@ -176,6 +175,8 @@ def _recommend(args: argparse.Namespace) -> int:
     model = Recommender(features=chosen, metric=args.metric, scaler=None if args.scaler == "none" else args.scaler,
                         id_column=id_column, n_jobs=args.n_jobs).fit(df)
     recs = model.recommend(seeds if len(seeds) > 1 else seeds[0], k=args.k)
+    if failed.any():
+        print(f"left out {int(failed.sum())} rows with an extraction error", file=sys.stderr)
     write_output(recs, args.output, "recommendations")
     return 0
 
@@ -224,10 +225,10 @@ def _explain(args: argparse.Namespace) -> int:
     import tunelens as tl
     from tunelens.explain import TimeSegments, explain
 
-    existing(args.audio)
-    predict = load_callable(args.model)
     if args.output is not None and not args.output.lower().endswith(".json"):
         raise UsageError(f"-o must name a .json file, got {args.output!r}")
+    existing(args.audio)
+    predict = load_callable(args.model)
     y, sr = tl.load(args.audio, sr=args.sr, n_jobs=args.n_jobs)
     result = explain(y, sr, predict, TimeSegments(args.segments), labels=args.label, num_samples=args.num_samples,
                      random_state=args.random_state, n_jobs=args.n_jobs, progress=interactive())
