@@ -216,31 +216,60 @@ def _merge_blocks(found: list[tuple[np.ndarray, np.ndarray]], k: int) -> tuple[n
     return np.take_along_axis(distances, order, axis=1), np.take_along_axis(indices, order, axis=1)
 
 
+def _graph_rows(Z: np.ndarray, sizes: Sequence[int], k: int, metric: str, n_jobs: int,
+                queries: Sequence[int] | None = None) -> list[Any]:
+    """The Dask tasks of the blocked search: per query block (every block, or
+    the block numbers ``queries``), one search task per database block and a
+    merge task, which yields that block's ``(distances, indices)``."""
+    import uuid
+
+    import dask
+
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    token = uuid.uuid4().hex
+    blocks = [dask.delayed(Z[a:b], name=f"tunelens-knn-block-{i}-{token}")
+              for i, (a, b) in enumerate(zip(starts[:-1], starts[1:]))]
+    search = dask.delayed(_neighbor_block, pure=True, nout=2)
+    merge = dask.delayed(_merge_blocks, pure=True)
+    rows = []
+    for i in range(len(blocks)) if queries is None else queries:
+        found = [search(blocks[i], database, int(starts[j]), k, metric, i == j, n_jobs)
+                 for j, database in enumerate(blocks)]
+        rows.append(merge(found, k))
+    return rows
+
+
 def _as_matrix(data: Any, features: Sequence[str] | None, client: Any) -> tuple[np.ndarray, list[int]]:
     """The rows of a Dask DataFrame/array (or an in-memory table) as one array,
     with the row count of each of its partitions."""
-    from tunelens._tables import as_table
+    import dask
+    import pandas as pd
+
+    from tunelens._tables import as_table, is_number
 
     if hasattr(data, "dask") and hasattr(data, "columns"):  # dask DataFrame
-        from tunelens._tables import is_number
-
         columns = list(features) if features is not None else [c for c, t in data.dtypes.items() if is_number(t)]
-        parts = data[columns].to_delayed()
-        import dask
-
-        frames = _compute(dask.delayed(list)(parts), client)
-        sizes = [len(f) for f in frames]
-        import pandas as pd
-
-        return as_table(pd.concat(frames, ignore_index=True)), sizes
+        frames = _compute(dask.delayed(list)(data[columns].to_delayed()), client)
+        return as_table(pd.concat(frames, ignore_index=True)), [len(f) for f in frames]
     if hasattr(data, "dask") and hasattr(data, "chunks"):  # dask array
-        sizes = list(data.chunks[0]) if not any(np.isnan(data.chunks[0])) else None
         X = as_table(np.asarray(_compute(data, client)))
-        return X, sizes or [X.shape[0]]
+        known = not any(np.isnan(data.chunks[0]))
+        return X, list(data.chunks[0]) if known else [X.shape[0]]
     if features is not None and hasattr(data, "columns"):
         data = data[list(features)]
     X = as_table(data)
     return X, [X.shape[0]]
+
+
+def _scaled(X: np.ndarray, scaler: str | None, weights: Any) -> np.ndarray:
+    """``X`` scaled as :class:`tunelens.NearestNeighbors` scales it: the
+    scaler fitted on all rows (same Rust code), then the weights, in float64."""
+    d = X.shape[1]
+    offset, scale = _core.fit_scaler(X, scaler or "none")
+    w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
+    if w.shape != (d,) or not np.all(np.isfinite(w) & (w >= 0)):
+        raise InvalidParameterError(f"invalid weights: need {d} finite non-negative values")
+    return (X.astype(np.float64) - offset) / scale * w
 
 
 def kneighbors_graph(
@@ -288,7 +317,6 @@ def kneighbors_graph(
     scipy.sparse.csr_matrix of shape (n_samples, n_samples)
         No self-loops; row *i* holds its ``n_neighbors`` nearest rows.
     """
-    import dask
     from scipy.sparse import csr_matrix
 
     if metric not in _METRICS:
@@ -299,7 +327,7 @@ def kneighbors_graph(
         raise InvalidParameterError(f"invalid mode: {mode!r}; expected 'connectivity' or 'distance'")
     k = _positive_int(n_neighbors, "n_neighbors")
     X, sizes = _as_matrix(data, features, client)
-    n, d = X.shape
+    n = X.shape[0]
     if k > n - 1:
         raise InvalidParameterError(f"invalid n_neighbors: is {k} but only {n - 1} rows can be neighbours")
     if block_size is not None:
@@ -308,22 +336,10 @@ def kneighbors_graph(
     elif len(sizes) == 1 and n > 20_000:
         sizes = [min(20_000, n - s) for s in range(0, n, 20_000)]
     sizes = [s for s in sizes if s > 0]
-    offset, scale = _core.fit_scaler(X, scaler or "none")
-    w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
-    if w.shape != (d,) or not np.all(np.isfinite(w) & (w >= 0)):
-        raise InvalidParameterError(f"invalid weights: need {d} finite non-negative values")
-    Z = (X.astype(np.float64) - offset) / scale * w  # Index's own scaling, f64 then f32 inside
+    Z = _scaled(X, scaler, weights)
     del X
-    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
-    blocks = [dask.delayed(Z[a:b], name=f"tunelens-knn-block-{i}-{dask.base.tokenize(a, b, id(Z))}")
-              for i, (a, b) in enumerate(zip(starts[:-1], starts[1:]))]
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
-    search = dask.delayed(_neighbor_block, pure=True, nout=2)
-    merge = dask.delayed(_merge_blocks, pure=True)
-    rows = []
-    for i, query in enumerate(blocks):
-        found = [search(query, database, int(starts[j]), k, metric, i == j, n_jobs) for j, database in enumerate(blocks)]
-        rows.append(merge(found, k))
+    rows = _graph_rows(Z, sizes, k, metric, n_jobs)
     merged = _compute(rows, client)
     distances = np.concatenate([m[0] for m in merged])
     indices = np.concatenate([m[1] for m in merged])
