@@ -136,3 +136,42 @@ def test_kneighbors_graph_small_blocks_and_errors():
     with pytest.raises(InvalidParameterError, match="row 3"):
         tldask.kneighbors_graph(bad, 3)
 
+
+
+def _catalog_pair():
+    """Generated catalogs plus rows that compete for the same partner: exact
+    duplicates (one-to-one must hand the partner to the first of them) and
+    one-letter variants (fuzzy candidates taken by a better-scoring row)."""
+    from tunelens.datasets import make_catalogs
+
+    chart, features, _ = make_catalogs(400, seed=4)
+    twins = chart.iloc[:30].assign(title=lambda d: d["title"] + " !")  # same key after normalization
+    typos = chart.iloc[30:60].assign(title=lambda d: d["title"] + "s")
+    left = pd.concat([chart, twins, typos]).sample(frac=1.0, random_state=1)
+    left.index = [f"L{i}" for i in range(len(left))]
+    features.index = [f"R{i}" for i in range(len(features))]
+    return left, features
+
+
+@pytest.mark.parametrize("one_to_one", [True, False])
+@pytest.mark.parametrize("how", ["inner", "left"])
+def test_match_catalogs_equals_single_machine(client, one_to_one, how):
+    left, right = _catalog_pair()
+    expected = tl.match_catalogs(left, right, one_to_one=one_to_one, how=how, progress=False)
+    got = tldask.match_catalogs(dd.from_pandas(left, npartitions=4), right, one_to_one=one_to_one, how=how,
+                                client=client)
+    # Exact: the same scorer on the same normalized keys, the same greedy order.
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert (expected["match_type"] == "fuzzy").sum() > 20
+
+
+def test_match_catalogs_options_and_errors(client):
+    left, right = _catalog_pair()
+    right = right.rename(columns={"artist": "performer", "title": "name"})
+    options = dict(left_on=["artist", "title"], right_on=["performer", "name"], threshold=85, scorer="ratio")
+    expected = tl.match_catalogs(left, right, progress=False, **options)
+    got = tldask.match_catalogs(dd.from_pandas(left, npartitions=3), dd.from_pandas(right, npartitions=2),
+                                client=client, **options)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    with pytest.raises(tl.TunelensError, match="nope"):
+        tldask.match_catalogs(left, right, left_on=["artist", "nope"], right_on=["performer", "name"])
