@@ -20,6 +20,7 @@ pub mod dsp;
 pub mod error;
 pub mod explain;
 pub mod features;
+pub mod matching;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;

@@ -1,0 +1,3 @@
+//! Catalog matching: music-aware key normalization and the catalog join.
+
+pub mod normalize;
