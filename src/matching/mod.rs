@@ -13,6 +13,7 @@ pub mod levenshtein;
 mod pattern;
 pub mod process;
 pub mod normalize;
+pub mod catalog;
 
 pub use pattern::Pattern;
 

@@ -225,14 +225,35 @@ fn drop_version_tags(text: &str) -> String {
     }
 }
 
-/// Whether `text` holds a word of [`VERSION_WORDS`].
+/// Whether `text` holds a word of [`VERSION_WORDS`], or a word of five or more
+/// letters one typo (a letter dropped, added, changed or two swapped) away from
+/// one of its words of six or more letters ("Remasterd", "Singlee", "Reamster").
 fn is_version_tag(text: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .any(|w| {
-            let w = caseless::default_case_fold_str(w);
-            VERSION_WORDS.contains(&w.as_str())
+            let w: Vec<char> = caseless::default_case_fold_str(w).chars().collect();
+            VERSION_WORDS.iter().any(|k| {
+                let k: Vec<char> = k.chars().collect();
+                w == k || (w.len() >= 5 && k.len() >= 6 && one_typo_apart(&w, &k))
+            })
         })
+}
+
+/// Whether `a` and `b` differ by exactly one dropped, added or changed letter,
+/// or by one swap of two neighbouring letters.
+fn one_typo_apart(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            let suffix = short[prefix..].iter().rev().zip(long[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+            let differing = short.len() - prefix - suffix;
+            differing == 1 || (differing == 2 && short[prefix] == long[prefix + 1] && short[prefix + 1] == long[prefix])
+        }
+        1 => short[prefix..] == long[prefix + 1..],
+        _ => false,
+    }
 }
 
 /// Step 5: punctuation and symbols to spaces, apostrophes and acronym dots removed.
@@ -304,6 +325,10 @@ mod tests {
         assert_eq!(norm("Simon & Garfunkel"), norm("Simon and Garfunkel"));
         assert_eq!(norm("R.E.M."), "rem");
         assert_eq!(norm("Malcolm X"), "malcolm x");
+        assert_eq!(norm("Song (Rematered 2011)"), "song");
+        assert_eq!(norm("Song - 2019 Reamster"), "song");
+        assert_eq!(norm("Song (Edith)"), "song edith");
+        assert_eq!(norm("Song (Lives)"), "song lives");
     }
 
     #[test]
