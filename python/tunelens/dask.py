@@ -460,8 +460,8 @@ def match_catalogs(
     sizes = [s for s in (sizes or [len(left)]) if s > 0]
     left_cols = _columns(left_on, "left_on")
     right_cols = left_cols if right_on is None else _columns(right_on, "right_on")
-    # Validation and the table layout come from the single-machine function.
-    shape = _match(left.iloc[:0], right.iloc[:0], left_on=left_cols, right_on=right_cols, scorer=scorer,
+    # The single-machine function validates the arguments.
+    _match(left.iloc[:0], right.iloc[:0], left_on=left_cols, right_on=right_cols, scorer=scorer,
                    threshold=threshold, normalize=normalize, one_to_one=one_to_one, how="inner",
                    exhaustive=exhaustive, field_threshold=field_threshold, progress=False)
     keys = [f"k{i}" for i in range(len(left_cols))]
@@ -476,7 +476,7 @@ def match_catalogs(
     if one_to_one:
         right_free[exact[:, 1]] = False
     fuzzy = _assign_fuzzy(lk, rk, left_free, right_free, sizes, options, one_to_one, client)
-    return _pairs_table(shape, left, right, left_cols, right_cols, lk, rk, exact, fuzzy, how)
+    return _pairs_table(left, right, left_cols, right_cols, lk, rk, exact, fuzzy, how)
 
 
 def _best_candidates(lk: Any, rk: Any, rows: np.ndarray, right_free: np.ndarray, sizes: Sequence[int],
@@ -489,7 +489,8 @@ def _best_candidates(lk: Any, rk: Any, rows: np.ndarray, right_free: np.ndarray,
     pool = dask.delayed(rk[right_free])
     starts = np.concatenate([[0], np.cumsum(sizes)])
     task = dask.delayed(_fuzzy_best, pure=True)
-    parts = [task(lk.iloc[rows[(rows >= a) & (rows < b)]], pool, options) for a, b in zip(starts[:-1], starts[1:])]
+    chunks = [rows[(rows >= a) & (rows < b)] for a, b in zip(starts[:-1], starts[1:])]
+    parts = [task(lk.iloc[chunk], pool, options) for chunk in chunks if len(chunk)]
     found = [f for f in _compute(parts, client) if f is not None and len(f)]
     columns = ["left_index", "right_index", *[f"k{i}_score" for i in range(lk.shape[1])], "score"]
     return pd.concat(found)[columns] if found else pd.DataFrame(columns=columns)
@@ -510,7 +511,8 @@ def _assign_fuzzy(lk: Any, rk: Any, left_free: np.ndarray, right_free: np.ndarra
         if not one_to_one:
             chosen.append(pending)
             break
-        taken = ~right_free[pending["right_index"].to_numpy(int)]
+        # A right row already assigned, or wanted by a better candidate of this round.
+        taken = ~right_free[pending["right_index"].to_numpy(int)] | pending["right_index"].duplicated().to_numpy()
         cut = int(np.argmax(taken)) if taken.any() else len(pending)
         accepted = pending.iloc[:cut]
         chosen.append(accepted)
@@ -524,7 +526,7 @@ def _assign_fuzzy(lk: Any, rk: Any, left_free: np.ndarray, right_free: np.ndarra
     return pd.concat(chosen).drop(columns=["_lr", "_rr"])
 
 
-def _pairs_table(shape: Any, left: Any, right: Any, left_cols: list[str], right_cols: list[str], lk: Any, rk: Any,
+def _pairs_table(left: Any, right: Any, left_cols: list[str], right_cols: list[str], lk: Any, rk: Any,
                  exact: np.ndarray, fuzzy: Any, how: str) -> Any:
     """The single-machine output table from matched (left, right) positions."""
     import pandas as pd
@@ -552,4 +554,4 @@ def _pairs_table(shape: Any, left: Any, right: Any, left_cols: list[str], right_
 
         norm = [lk[f"k{k}"].tolist() for k in range(len(left_cols))]
         out = _with_unmatched_left(out.set_axis(li[order]), left, left_cols, norm).reset_index(drop=True)
-    return out.astype(shape.dtypes.to_dict()) if how == "inner" else out
+    return out
