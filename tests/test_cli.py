@@ -210,3 +210,36 @@ def test_spectrogram(capsys, files, tmp_path):
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [f"dz0000{i}.png" for i in range(4)]
     assert_usage_error(tunelens("spectrogram", tmp_path / "nothing", "-o", tmp_path), "nothing")
     assert_usage_error(run(capsys, "spectrogram", files / "songs", "-o", tmp_path, "--size", "big"), "--size")
+
+
+def test_match(capsys, tmp_path):
+    chart, features, _ = make_catalogs(150, seed=7)
+    chart.to_csv(tmp_path / "chart.csv", index=False)
+    features.rename(columns={"title": "name"}).to_parquet(tmp_path / "tracks.parquet", index=False)
+    out = tmp_path / "pairs.csv"
+    proc = tunelens("match", tmp_path / "chart.csv", tmp_path / "tracks.parquet", "--left-on", "artist,title",
+                    "--right-on", "artist,name", "--threshold", "88", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    got = pd.read_csv(out)
+    expected = tl.match_catalogs(pd.read_csv(tmp_path / "chart.csv"), pd.read_parquet(tmp_path / "tracks.parquet"),
+                                 left_on=["artist", "title"], right_on=["artist", "name"], threshold=88, progress=False)
+    assert got[["left_index", "right_index"]].to_numpy().tolist() == \
+        expected[["left_index", "right_index"]].to_numpy().tolist()
+    np.testing.assert_array_equal(got["score"], expected["score"])  # CSV floats round-trip exactly
+    assert_usage_error(tunelens("match", tmp_path / "nope.csv", tmp_path / "tracks.parquet"), "nope.csv")
+    assert_usage_error(run(capsys, "match", tmp_path / "chart.csv", tmp_path / "tracks.parquet"), "name")
+
+
+def test_demo(tmp_path):
+    proc = tunelens("demo", "--output", tmp_path / "demo", "--songs", "4", "--seconds", "2", "--catalog-size", "60")
+    assert proc.returncode == 0, proc.stderr
+    report = proc.stdout
+    for step in ("generated songs", "GTZAN features", "matched", "recommended", "explained", "files written to"):
+        assert step in report
+    demo = tmp_path / "demo"
+    assert len(read_table(demo / "features.csv")) == 4
+    pairs = read_table(demo / "matches.csv")
+    assert {"left_index", "right_index", "score", "match_type"} <= set(pairs.columns) and len(pairs) > 30
+    assert len(read_table(demo / "recommendations.csv")) == 3
+    assert len(json.loads((demo / "explanation.json").read_text())["weights"]) == 5
+    assert (demo / "spectrogram.png").stat().st_size > 0 and (demo / "explanation_top3.wav").stat().st_size > 0
