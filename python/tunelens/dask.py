@@ -39,7 +39,7 @@ import numpy as np
 from tunelens import _core
 from tunelens.exceptions import InvalidParameterError
 from tunelens.extract import AUDIO_EXTENSIONS, extract_features as _extract_features
-from tunelens.neighbors import NearestNeighbors, _METRICS, _SCALERS, _positive_int
+from tunelens.neighbors import _METRICS, _SCALERS, _positive_int
 
 __all__ = ["extract_features", "kneighbors_graph", "match_catalogs"]
 
@@ -152,8 +152,9 @@ def extract_features(
         (``tunelens.AUDIO_EXTENSIONS``, sorted by path, named by their path
         relative to the folder); single files are named by their base name.
     client : dask.distributed.Client, optional
-        Used to compute the metadata only; the returned DataFrame is lazy and
-        runs on whatever scheduler computes it (the client's when one exists).
+        Accepted for symmetry with the other functions: the returned
+        DataFrame is lazy and runs where it is computed (on the client's
+        cluster once a ``Client`` exists, as Dask does by default).
     partition_size : int, default 64
         Files per partition (one Dask task each).
     n_jobs_per_worker : int, optional
