@@ -480,6 +480,10 @@ def match_catalogs(
     return _pairs_table(left, right, left_cols, right_cols, lk, rk, exact, fuzzy, how)
 
 
+#: Re-queried left rows up to this count are scored on the client, not on the workers.
+_LOCAL_ROWS = 2_000
+
+
 def _best_candidates(lk: Any, rk: Any, rows: np.ndarray, right_free: np.ndarray, sizes: Sequence[int],
                      options: dict, client: Any) -> Any:
     """Best candidate of each left row in ``rows`` among the free right rows,
@@ -487,13 +491,16 @@ def _best_candidates(lk: Any, rk: Any, rows: np.ndarray, right_free: np.ndarray,
     import dask
     import pandas as pd
 
+    columns = ["left_index", "right_index", *[f"k{i}_score" for i in range(lk.shape[1])], "score"]
+    if len(rows) <= _LOCAL_ROWS:  # a few re-queried rows: cheaper here than a round trip to the workers
+        found = _fuzzy_best(lk.iloc[rows], rk[right_free], options)
+        return found[columns] if found is not None else pd.DataFrame(columns=columns)
     pool = dask.delayed(rk[right_free])
     starts = np.concatenate([[0], np.cumsum(sizes)])
     task = dask.delayed(_fuzzy_best, pure=True)
     chunks = [rows[(rows >= a) & (rows < b)] for a, b in zip(starts[:-1], starts[1:])]
     parts = [task(lk.iloc[chunk], pool, options) for chunk in chunks if len(chunk)]
     found = [f for f in _compute(parts, client) if f is not None and len(f)]
-    columns = ["left_index", "right_index", *[f"k{i}_score" for i in range(lk.shape[1])], "score"]
     return pd.concat(found)[columns] if found else pd.DataFrame(columns=columns)
 
 
