@@ -19,6 +19,9 @@ from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
 from tunelens import beat, decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
+from tunelens.text import normalize, split_featuring
+from tunelens.catalog import match_catalogs
+from tunelens import io
 
 __all__ = [
     "__version__",
@@ -41,4 +44,8 @@ __all__ = [
     "beat",
     "descriptors",
     "extract_features",
+    "normalize",
+    "split_featuring",
+    "match_catalogs",
+    "io",
 ]

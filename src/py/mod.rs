@@ -15,6 +15,7 @@ mod explain;
 mod features;
 mod neighbors;
 mod render;
+mod catalog;
 
 use pyo3::prelude::*;
 
@@ -41,5 +42,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     features::register(m)?;
     explain::register(m)?;
     beat::register(m)?;
+    catalog::register(m)?;
     Ok(())
 }

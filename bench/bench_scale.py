@@ -1,0 +1,190 @@
+"""Scaling benchmark: tunelens on one machine vs tunelens.dask, and blocked
+work at 10k / 100k / 1M rows.
+
+Parts (``--parts features,knn,match``):
+
+- ``features``: ``extract_features`` over ``--clips`` generated clips of
+  ``--seconds`` s (default 1,000 x 5 s, written once to ``--cache``):
+  single-machine call (all cores) vs ``tunelens.dask.extract_features`` on a
+  ``LocalCluster`` of 2 single-thread worker processes (cluster start-up
+  and worker warm-up reported separately). The two results are checked to be identical.
+- ``knn``: the all-pairs top-10 graph (``tunelens.dask.kneighbors_graph``,
+  cosine, standard scaler) on n x 12 clustered features in 10,000-row blocks
+  on Dask's threaded scheduler. All-pairs work grows as n², so the cost per
+  row cannot stay flat; the table reports the cost per row *pair* and the
+  memory, which do. For 1M rows the full graph (10^12 pairs) would take hours
+  on 2 cores: ``--knn-sample`` query blocks are searched against all 1M rows
+  and the time is extrapolated (marked in the table).
+- ``match``: ``tunelens.dask.match_catalogs`` on two generated catalogs of n
+  songs each (``tunelens.datasets.make_catalogs``), left side in 10,000-row
+  partitions, right side broadcast.
+
+Measured under load (other builds share the 2 cores): compare rows of one
+table, not with other tables.
+
+Each (part, size) runs in a fresh subprocess; peak RSS is that process's
+``ru_maxrss``. Run: ``python bench/bench_scale.py [--sizes 10000,100000,1000000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+BLOCK = 10_000
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _features_table(n: int, seed: int = 0) -> np.ndarray:
+    """Clustered float32 features shaped like a music catalog (30 styles)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(30, 12)) * rng.uniform(0.5, 40, size=12)
+    return (centres[rng.integers(0, 30, n)] + rng.normal(0, 2.0, size=(n, 12))).astype(np.float32)
+
+
+def child_knn(n: int, sample: int) -> dict:
+    import dask
+
+    import tunelens.dask as tldask
+
+    X = _features_table(n)
+    start = time.perf_counter()
+    if n <= 100_000:
+        graph = tldask.kneighbors_graph(X, 10, block_size=BLOCK, n_jobs_per_worker=1)
+        assert graph.nnz == n * 10
+        blocks_done = blocks = -(-n // BLOCK)
+    else:  # a sample of query blocks against all n rows, extrapolated
+        sizes = [min(BLOCK, n - s) for s in range(0, n, BLOCK)]
+        Z = tldask._scaled(X, "standard", None)
+        blocks = len(sizes)
+        picks = np.linspace(0, blocks - 1, sample).round().astype(int).tolist()
+        rows = tldask._graph_rows(Z, sizes, 10, "cosine", 1, queries=picks)
+        dask.compute(rows)
+        blocks_done = len(picks)
+    elapsed = time.perf_counter() - start
+    return {"seconds": elapsed * blocks / blocks_done, "measured_seconds": elapsed,
+            "extrapolated": blocks_done < blocks, "peak_mb": _peak_mb()}
+
+
+def child_match(n: int) -> dict:
+    import dask.dataframe as dd
+
+    import tunelens.dask as tldask
+    from tunelens.datasets import make_catalogs
+
+    chart, features, answer = make_catalogs(n, seed=1)
+    start = time.perf_counter()
+    pairs = tldask.match_catalogs(dd.from_pandas(chart, chunksize=10_000), features,
+                                  left_on=("artist", "title"), n_jobs_per_worker=1)
+    elapsed = time.perf_counter() - start
+    return {"seconds": elapsed, "pairs": len(pairs), "true_pairs": len(answer), "peak_mb": _peak_mb()}
+
+
+def _run_child(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_features(clips: int, seconds: float, cache: Path) -> list[str]:
+    import pandas as pd
+    from dask.distributed import Client, LocalCluster
+
+    import tunelens as tl
+    import tunelens.dask as tldask
+    from tunelens.datasets import write_library
+
+    folder = cache / f"clips-{clips}-{seconds:g}s"
+    if len(list(folder.glob("*.wav"))) != clips:
+        print(f"writing {clips} clips of {seconds:g} s to {folder} ...", flush=True)
+        write_library(folder, clips, duration=seconds, seed=0)
+    start = time.perf_counter()
+    single = tl.extract_features(folder, progress=False)
+    t_single = time.perf_counter() - start
+    print(f"  single machine: {t_single:.1f} s", flush=True)
+    start = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        tldask.extract_features(sorted(folder.glob("*.wav"))[:2], partition_size=1).compute()  # workers import tunelens
+        t_startup = time.perf_counter() - start
+        start = time.perf_counter()
+        distributed = tldask.extract_features(folder, partition_size=25, n_jobs_per_worker=1).compute()
+        t_dask = time.perf_counter() - start
+        del client
+    print(f"  dask (2 workers x 1 thread): {t_dask:.1f} s (+{t_startup:.1f} s cluster start)", flush=True)
+    pd.testing.assert_frame_equal(distributed, single.astype(distributed.dtypes.to_dict()), check_exact=True)
+    return [
+        f"### Features over {clips} generated clips of {seconds:g} s (GTZAN set)",
+        "",
+        "| run | time (s) | clips/s | relative |",
+        "|---|---:|---:|---:|",
+        f"| `tunelens.extract_features` (1 process, 2 cores) | {t_single:.1f} | {clips / t_single:.1f} | 1.00x |",
+        f"| `tunelens.dask.extract_features`, LocalCluster 2 workers x 1 thread | {t_dask:.1f} | "
+        f"{clips / t_dask:.1f} | {t_single / t_dask:.2f}x |",
+        "",
+        f"Cluster start-up and worker warm-up ({t_startup:.1f} s) not included; both results are identical (checked).",
+    ]
+
+
+def bench_rows(part: str, sizes: list[int], sample: int) -> list[str]:
+    rows = []
+    for n in sizes:
+        args = (part, str(n), str(sample))
+        result = _run_child(*args)
+        print(f"  {part} {n}: {result}", flush=True)
+        rows.append((n, result))
+    if part == "knn":
+        head = ["### kNN graph (top-10, cosine, 12 features), 10,000-row blocks, threaded scheduler", "",
+                "| rows | time (s) | µs per row | ns per row pair | peak RSS (MiB) | RSS per row (bytes) |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        body = [f"| {n:,} | {r['seconds']:.1f}{' (extrapolated)' if r['extrapolated'] else ''} | "
+                f"{r['seconds'] / n * 1e6:.1f} | {r['seconds'] / n / n * 1e9:.2f} | {r['peak_mb']:.0f} | "
+                f"{r['peak_mb'] * 2**20 / n:.0f} |" for n, r in rows]
+    else:
+        head = ["### Catalog matching (n x n songs, left in 10,000-row partitions)", "",
+                "| rows per side | time (s) | µs per row | pairs found / true | peak RSS (MiB) |",
+                "|---:|---:|---:|---:|---:|"]
+        body = [f"| {n:,} | {r['seconds']:.1f} | {r['seconds'] / n * 1e6:.1f} | {r['pairs']:,} / {r['true_pairs']:,} | "
+                f"{r['peak_mb']:.0f} |" for n, r in rows]
+    return head + body
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        part, n, sample = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        print(json.dumps(child_knn(n, sample) if part == "knn" else child_match(n)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="features,knn,match")
+    parser.add_argument("--clips", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--knn-sample", type=int, default=1, help="query blocks timed at 1M rows")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/tunelens-bench-scale"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    parts = args.parts.split(",")
+    out = [f"({os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()})", ""]
+    if "features" in parts:
+        out += bench_features(args.clips, args.seconds, args.cache) + [""]
+    for part in ("knn", "match"):
+        if part in parts:
+            out += bench_rows(part, sizes, args.knn_sample) + [""]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
