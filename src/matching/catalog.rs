@@ -458,3 +458,69 @@ fn lemma_allows(lengths: (usize, usize), grams: (usize, usize), shared: usize, c
     let d_max = ((1.0 - cutoff / 100.0) * (la + lb) as f64 + 1e-7).floor() as i64;
     la.abs_diff(lb) as i64 <= d_max && shared as i64 >= grams.0.max(grams.1) as i64 - 2 * d_max
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(rows: &[(&str, &str)]) -> Vec<Vec<Option<String>>> {
+        let field = |second: bool| {
+            rows.iter()
+                .map(|&(a, t)| Some((if second { t } else { a }).to_string()).filter(|s| !s.is_empty()))
+                .collect()
+        };
+        vec![field(false), field(true)]
+    }
+
+    fn params(n_jobs: i64) -> Params {
+        Params { scorer: Scorer::TokenSortRatio, threshold: 90.0, field_threshold: 80.0, one_to_one: true, exhaustive: false, n_jobs }
+    }
+
+    fn pairs(left: &[(&str, &str)], right: &[(&str, &str)], p: &Params) -> Vec<(usize, usize, bool)> {
+        match_keys(&keys(left), &keys(right), p, &|_, _| {}).unwrap().iter().map(|m| (m.left, m.right, m.exact)).collect()
+    }
+
+    #[test]
+    fn exact_then_fuzzy_one_to_one() {
+        let left = [("adele", "hello"), ("adele", "hello"), ("adele", "skyfall"), ("", "hello")];
+        let right = [("adele", "skyfal"), ("adele", "hello"), ("adele", "hello")];
+        assert_eq!(pairs(&left, &right, &params(1)), vec![(0, 1, true), (1, 2, true), (2, 0, false)]);
+        let many = Params { one_to_one: false, ..params(2) };
+        assert_eq!(pairs(&left, &right, &many), vec![(0, 1, true), (1, 1, true), (2, 0, false)]);
+    }
+
+    #[test]
+    fn field_threshold_and_combined_score() {
+        let left = [("a long artist name", "fire")];
+        // title score 61.5 < field_threshold although the combined score is above 90
+        assert!(pairs(&left, &[("a long artist name", "fire echo")], &params(1)).is_empty());
+        let m = match_keys(&keys(&left), &keys(&[("a long artist name", "fir")]), &params(1), &|_, _| {}).unwrap();
+        let title = Scorer::TokenSortRatio.score(&code_points("fire"), &code_points("fir"), 0.0);
+        assert_eq!(m[0].field_scores, vec![100.0, title]);
+        assert!((m[0].score - (36.0 * 100.0 + 7.0 * title) / 43.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_parameters_are_errors() {
+        let k = keys(&[("a", "b")]);
+        assert!(match_keys(&k, &k[..1], &params(1), &|_, _| {}).is_err());
+        assert!(match_keys(&k, &k, &Params { threshold: 120.0, ..params(1) }, &|_, _| {}).is_err());
+    }
+
+    #[test]
+    fn lemma_never_rejects_a_pair_that_reaches_the_cutoff() {
+        let words = ["lowe", "lwoe", "adele", "adel", "the beatles", "beatles", "abba", "baab", "a", "ab", "ba", "xyz"];
+        for a in words {
+            for b in words {
+                let (pa, pb) = (code_points(a), code_points(b));
+                let (ga, gb) = (bigrams(&pa), bigrams(&pb));
+                let shared = ga.iter().filter(|g| gb.contains(g)).count();
+                for cutoff in [0.0, 50.0, 70.0, 80.0, 90.0, 100.0] {
+                    if Scorer::Ratio.score(&pa, &pb, 0.0) >= cutoff {
+                        assert!(lemma_allows((pa.len(), pb.len()), (ga.len(), gb.len()), shared, cutoff), "{a} / {b} at {cutoff}");
+                    }
+                }
+            }
+        }
+    }
+}
