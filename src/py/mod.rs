@@ -12,6 +12,7 @@ mod dsp;
 mod errors;
 mod explain;
 mod features;
+mod matching;
 mod neighbors;
 mod render;
 
@@ -39,5 +40,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     features::register(m)?;
     explain::register(m)?;
+    matching::register(m)?;
     Ok(())
 }
