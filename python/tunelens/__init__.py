@@ -21,6 +21,7 @@ from tunelens import decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
 from tunelens.text import normalize, split_featuring
 from tunelens.catalog import match_catalogs
+from tunelens import distance, fuzz, process, utils
 
 __all__ = [
     "__version__",
@@ -45,4 +46,8 @@ __all__ = [
     "normalize",
     "split_featuring",
     "match_catalogs",
+    "fuzz",
+    "distance",
+    "process",
+    "utils",
 ]
