@@ -230,7 +230,7 @@ def test_progress_callback_reports_and_cannot_break_the_match() -> None:
     args = dict(scorer="token_sort_ratio", threshold=90.0, field_threshold=80.0, one_to_one=True, exhaustive=False, n_jobs=2)
     with_progress = _core.match_keys(*keys, progress=lambda done, total: seen.append((done, total)), **args)
     assert seen and all(0 < done <= total for done, total in seen)
-    assert max(done for done, _ in seen) == seen[0][1]  # reports come from worker threads, in any order
+    assert max(done for done, _ in seen) == seen[0][1]  # from worker threads, in any order; the last one always comes
 
     def failing(done: int, total: int) -> None:
         raise RuntimeError("progress display broke")

@@ -81,7 +81,8 @@ pub struct Match {
 pub type Keys = [Vec<Option<String>>];
 
 /// Matches the rows of `left` and `right` (see the module docs); `progress` is
-/// called with `(done, total)` left rows of the fuzzy pass, about once per percent.
+/// called with `(done, total)` left rows of the fuzzy pass, about once per percent
+/// and always once with `done == total`.
 pub fn match_keys(
     left: &Keys,
     right: &Keys,
@@ -277,8 +278,9 @@ fn fuzzy_candidates(
                 .flat_map(|&i| best_for_row(i, blocks, &right_blocks, l, r, params))
                 .collect();
             let before = done.fetch_add(rows.len(), Ordering::Relaxed);
-            if (before + rows.len()) / step > before / step {
-                progress(before + rows.len(), left_rest.len());
+            let now = before + rows.len();
+            if now / step > before / step || now == left_rest.len() {
+                progress(now, left_rest.len());
             }
             best
         })
