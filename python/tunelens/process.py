@@ -29,6 +29,8 @@ _FUZZ_NAMES = {
 def _is_none(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, str):
+        return False
     if isinstance(value, float):
         return value != value
     return type(value).__name__ == "NAType" and type(value).__module__.startswith("pandas")

@@ -6,7 +6,7 @@ use super::{indel, normalized, Sym};
 /// True when the length difference alone puts the normalized Indel similarity
 /// below `cutoff` (the distance is at least the length difference).
 #[inline]
-fn length_rules_out(len1: usize, len2: usize, cutoff: f64) -> bool {
+pub fn length_rules_out(len1: usize, len2: usize, cutoff: f64) -> bool {
     let lensum = len1 + len2;
     lensum > 0 && (1.0 - len1.abs_diff(len2) as f64 / lensum as f64) < cutoff
 }
