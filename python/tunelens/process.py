@@ -29,6 +29,8 @@ _FUZZ_NAMES = {
 def _is_none(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, str):
+        return False
     if isinstance(value, float):
         return value != value
     return type(value).__name__ == "NAType" and type(value).__module__.startswith("pandas")
@@ -284,6 +286,13 @@ def extract_many(
     return rows
 
 
+def _rounded(scores: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Scores in ``dtype``; integer dtypes round half up like rapidfuzz."""
+    if dtype in _INT_DTYPES:
+        return np.floor(scores + 0.5).astype(dtype)
+    return scores.astype(dtype)
+
+
 _INT_DTYPES = {np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)}
 
 
@@ -342,7 +351,7 @@ def cdist(
         if out_dtype in (np.float32, np.float64):
             return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
         scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
-        return np.round(scores).astype(out_dtype)
+        return _rounded(scores, out_dtype)
     worst, _optimal = _flags(scorer, scorer_kwargs)
     cutoff = worst if score_cutoff is None else score_cutoff
     scores = np.zeros((len(q), len(c)), dtype=np.float64)
@@ -350,7 +359,7 @@ def cdist(
         for j, b in enumerate(c):
             if a is not None and b is not None:
                 scores[i, j] = scorer(a, b, score_cutoff=cutoff, **scorer_kwargs) * score_multiplier
-    return np.round(scores).astype(out_dtype) if out_dtype in _INT_DTYPES else scores.astype(out_dtype)
+    return _rounded(scores, out_dtype)
 
 
 def cpdist(
@@ -390,4 +399,4 @@ def cpdist(
         cutoff = worst if score_cutoff is None else score_cutoff
         scores = np.array([0.0 if a is None or b is None else scorer(a, b, score_cutoff=cutoff, **scorer_kwargs)
                            * score_multiplier for a, b in zip(q, c)], dtype=np.float64)
-    return np.round(scores).astype(out_dtype) if out_dtype in _INT_DTYPES else scores.astype(out_dtype)
+    return _rounded(scores, out_dtype)

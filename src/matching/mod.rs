@@ -26,9 +26,13 @@ pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
     fn key(self) -> u64;
     /// The symbol with this value (used to insert spaces when joining tokens).
     fn from_key(key: u64) -> Self;
+    /// Whether sequences of this type always count as wide storage (see
+    /// [`fuzz::sorted_tokens`]).
+    const WIDE: bool;
 }
 
 impl Sym for u32 {
+    const WIDE: bool = false;
     #[inline]
     fn key(self) -> u64 {
         self as u64
@@ -40,6 +44,7 @@ impl Sym for u32 {
 }
 
 impl Sym for u64 {
+    const WIDE: bool = true;
     #[inline]
     fn key(self) -> u64 {
         self

@@ -127,6 +127,9 @@ fn is_none(obj: &Bound<'_, PyAny>) -> bool {
     if obj.is_none() {
         return true;
     }
+    if obj.is_instance_of::<PyString>() {
+        return false;
+    }
     if let Ok(f) = obj.cast::<pyo3::types::PyFloat>() {
         return f.value().is_nan();
     }
