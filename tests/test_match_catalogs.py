@@ -219,3 +219,22 @@ def test_bad_arguments_are_typed_errors(kwargs: dict, name: str) -> None:
         match_catalogs(df, df, progress=False, **kwargs)
     with pytest.raises(tunelens.InvalidParameterError, match="left"):
         match_catalogs([1, 2], df, progress=False)
+
+
+def test_progress_callback_reports_and_cannot_break_the_match() -> None:
+    from tunelens import _core
+
+    chart, features, _ = make_catalogs(1000, seed=6)
+    keys = [[tunelens.normalize(df[c]).tolist() for c in ("artist", "title")] for df in (chart, features)]
+    seen: list[tuple[int, int]] = []
+    args = dict(scorer="token_sort_ratio", threshold=90.0, field_threshold=80.0, one_to_one=True, exhaustive=False, n_jobs=2)
+    with_progress = _core.match_keys(*keys, progress=lambda done, total: seen.append((done, total)), **args)
+    assert seen and all(0 < done <= total for done, total in seen)
+    assert max(done for done, _ in seen) == seen[0][1]  # from worker threads, in any order; the last one always comes
+
+    def failing(done: int, total: int) -> None:
+        raise RuntimeError("progress display broke")
+
+    failed = _core.match_keys(*keys, progress=failing, **args)
+    for a, b in zip(with_progress, failed):
+        np.testing.assert_array_equal(a, b)

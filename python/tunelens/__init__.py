@@ -22,6 +22,7 @@ from tunelens.extract import extract_features
 from tunelens.text import normalize, split_featuring
 from tunelens.catalog import match_catalogs
 from tunelens import io
+from tunelens import distance, fuzz, process, utils
 
 __all__ = [
     "__version__",
@@ -48,4 +49,8 @@ __all__ = [
     "split_featuring",
     "match_catalogs",
     "io",
+    "fuzz",
+    "distance",
+    "process",
+    "utils",
 ]

@@ -226,11 +226,12 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0,
         pseudo = pd.Series(dict(genre=genre, tempo=GENRES[genre][0], mode=GENRES[genre][1]))
         variants.append(dict(track_id=f"sp{len(shared) + k:05d}", artist=artist, title=title, **_audio_features(pseudo, rng)))
     trap_rng = np.random.default_rng([seed, 1])  # its own stream: distractors=0 changes nothing
+    words_of = {(a, tuple(sorted(t.lower().split()))) for a, t in seen}  # a title's words, in any order
     for k in range(int(round(distractors * n_songs))):
         song = chart.iloc[int(trap_rng.integers(n_songs))]
         title = _similar_title(str(song.title), trap_rng)
-        if (str(song.artist), title) in seen:
-            continue
+        if (str(song.artist), tuple(sorted(title.lower().split()))) in words_of:
+            continue  # another chart song (maybe with its words reordered), not a distractor
         artist, title = _respell(str(song.artist), title, trap_rng)
         variants.append(dict(track_id=f"sx{k:05d}", artist=artist, title=title, **_audio_features(song, trap_rng)))
     features = pd.DataFrame(variants).sample(frac=1.0, random_state=seed).reset_index(drop=True)

@@ -81,23 +81,39 @@ pub struct Match {
 pub type Keys = [Vec<Option<String>>];
 
 /// Matches the rows of `left` and `right` (see the module docs); `progress` is
-/// called with `(done, total)` left rows of the fuzzy pass, about once per percent.
+/// called with `(done, total)` left rows of the fuzzy pass, about once per percent
+/// and always once with `done == total`.
 pub fn match_keys(
     left: &Keys,
     right: &Keys,
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Match>> {
-    ensure(!left.is_empty() && left.len() == right.len(), "right_on", || {
-        format!("needs as many key columns as left_on ({}), got {}", left.len(), right.len())
-    })?;
-    for (name, t) in [("threshold", params.threshold), ("field_threshold", params.field_threshold)] {
-        ensure((0.0..=100.0).contains(&t), name, || format!("must be in [0, 100], got {t}"))?;
+    ensure(
+        !left.is_empty() && left.len() == right.len(),
+        "right_on",
+        || {
+            format!(
+                "needs as many key columns as left_on ({}), got {}",
+                left.len(),
+                right.len()
+            )
+        },
+    )?;
+    for (name, t) in [
+        ("threshold", params.threshold),
+        ("field_threshold", params.field_threshold),
+    ] {
+        ensure((0.0..=100.0).contains(&t), name, || {
+            format!("must be in [0, 100], got {t}")
+        })?;
     }
     for (side, keys) in [("left", left), ("right", right)] {
-        ensure(keys.iter().all(|f| f.len() == keys[0].len()), "keys", || {
-            format!("every {side} key column must have the same length")
-        })?;
+        ensure(
+            keys.iter().all(|f| f.len() == keys[0].len()),
+            "keys",
+            || format!("every {side} key column must have the same length"),
+        )?;
     }
     parallel::install(params.n_jobs, || {
         let (l, r) = (Side::new(left), Side::new(right));
@@ -131,21 +147,37 @@ impl<'a> Side<'a> {
         let rows = keys[0].len();
         let text: Vec<&[Option<String>]> = keys.iter().map(Vec::as_slice).collect();
         let valid: Vec<bool> = (0..rows)
-            .map(|i| text.iter().all(|f| f[i].as_deref().is_some_and(|v| !v.trim().is_empty())))
+            .map(|i| {
+                text.iter()
+                    .all(|f| f[i].as_deref().is_some_and(|v| !v.trim().is_empty()))
+            })
             .collect();
         let points = text
             .iter()
-            .map(|f| f.par_iter().map(|v| v.as_deref().map_or_else(Vec::new, code_points)).collect())
+            .map(|f| {
+                f.par_iter()
+                    .map(|v| v.as_deref().map_or_else(Vec::new, code_points))
+                    .collect()
+            })
             .collect();
         let mut order: Vec<usize> = (0..rows).collect();
         order.par_sort_by(|&a, &b| {
-            text.iter().map(|f| f[a].cmp(&f[b])).find(|o| o.is_ne()).unwrap_or(a.cmp(&b))
+            text.iter()
+                .map(|f| f[a].cmp(&f[b]))
+                .find(|o| o.is_ne())
+                .unwrap_or(a.cmp(&b))
         });
         let mut rank = vec![0u32; rows];
         for (k, &i) in order.iter().enumerate() {
             rank[i] = k as u32;
         }
-        Side { rows, text, points, valid, rank }
+        Side {
+            rows,
+            text,
+            points,
+            valid,
+            rank,
+        }
     }
 
     fn valid_rows(&self) -> impl Iterator<Item = usize> + '_ {
@@ -153,7 +185,10 @@ impl<'a> Side<'a> {
     }
 
     fn key(&self, i: usize) -> Vec<&str> {
-        self.text.iter().map(|f| f[i].as_deref().unwrap_or("")).collect()
+        self.text
+            .iter()
+            .map(|f| f[i].as_deref().unwrap_or(""))
+            .collect()
     }
 
     /// Valid rows sorted by rank.
@@ -179,7 +214,13 @@ fn exact_pass(l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
     for i in l.ranked_rows(l.valid_rows()) {
         if let Some((next, rows)) = groups.get_mut(&l.key(i)) {
             if *next < rows.len() {
-                out.push(Match { left: i, right: rows[*next], field_scores: vec![100.0; fields], score: 100.0, exact: true });
+                out.push(Match {
+                    left: i,
+                    right: rows[*next],
+                    field_scores: vec![100.0; fields],
+                    score: 100.0,
+                    exact: true,
+                });
                 *next += usize::from(one_to_one);
             }
         }
@@ -209,11 +250,21 @@ fn fuzzy_candidates(
     }
     let left_blocks = Blocks::new(l, left_rest);
     let right_blocks = Blocks::new(r, right_rest);
-    let block_cutoff = if l.text.len() == 1 { params.threshold.max(params.field_threshold) } else { params.field_threshold };
+    let block_cutoff = if l.text.len() == 1 {
+        params.threshold.max(params.field_threshold)
+    } else {
+        params.field_threshold
+    };
     let similar = if params.exhaustive {
         right_blocks.all_pairs(&left_blocks, l, r, params.scorer, block_cutoff)
     } else {
-        BigramIndex::new(&right_blocks, r, params.scorer).similar(&left_blocks, l, r, params.scorer, block_cutoff)
+        BigramIndex::new(&right_blocks, r, params.scorer).similar(
+            &left_blocks,
+            l,
+            r,
+            params.scorer,
+            block_cutoff,
+        )
     };
     let done = AtomicUsize::new(0);
     let step = (left_rest.len() / 100).max(1);
@@ -227,8 +278,9 @@ fn fuzzy_candidates(
                 .flat_map(|&i| best_for_row(i, blocks, &right_blocks, l, r, params))
                 .collect();
             let before = done.fetch_add(rows.len(), Ordering::Relaxed);
-            if (before + rows.len()) / step > before / step {
-                progress(before + rows.len(), left_rest.len());
+            let now = before + rows.len();
+            if now / step > before / step || now == left_rest.len() {
+                progress(now, left_rest.len());
             }
             best
         })
@@ -245,7 +297,9 @@ fn best_for_row(
     params: &Params,
 ) -> Vec<Candidate> {
     let fields = l.points.len();
-    let prepared: Vec<_> = (1..fields).map(|f| params.scorer.prepare(&l.points[f][i])).collect();
+    let prepared: Vec<_> = (1..fields)
+        .map(|f| params.scorer.prepare(&l.points[f][i]))
+        .collect();
     let mut best: Vec<Candidate> = Vec::new();
     let mut scores = vec![0.0; fields];
     let mut weights = vec![0.0; fields];
@@ -274,7 +328,16 @@ fn best_for_row(
             }
             let score = gained / total;
             if score + 1e-9 >= params.threshold {
-                keep_best(&mut best, Candidate { score, left: i, right: j, field_scores: scores.clone() }, r);
+                keep_best(
+                    &mut best,
+                    Candidate {
+                        score,
+                        left: i,
+                        right: j,
+                        field_scores: scores.clone(),
+                    },
+                    r,
+                );
             }
         }
     }
@@ -292,7 +355,9 @@ fn best_floor(best: &[Candidate], threshold: f64) -> f64 {
 
 /// Inserts `c` into the sorted, bounded list `best`.
 fn keep_best(best: &mut Vec<Candidate>, c: Candidate, r: &Side) {
-    let pos = best.partition_point(|b| b.score > c.score || (b.score == c.score && r.rank[b.right] < r.rank[c.right]));
+    let pos = best.partition_point(|b| {
+        b.score > c.score || (b.score == c.score && r.rank[b.right] < r.rank[c.right])
+    });
     if pos < CANDIDATES_PER_ROW {
         best.insert(pos, c);
         best.truncate(CANDIDATES_PER_ROW);
@@ -316,7 +381,13 @@ fn assign(mut candidates: Vec<Candidate>, l: &Side, r: &Side, one_to_one: bool) 
         }
         left_used[c.left] = true;
         right_used[c.right] = true;
-        out.push(Match { left: c.left, right: c.right, field_scores: c.field_scores, score: c.score, exact: false });
+        out.push(Match {
+            left: c.left,
+            right: c.right,
+            field_scores: c.field_scores,
+            score: c.score,
+            exact: false,
+        });
     }
     out
 }
@@ -333,16 +404,29 @@ impl Blocks {
     fn new(side: &Side, rows: &[usize]) -> Self {
         let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
         for &i in rows {
-            by_key.entry(side.text[0][i].as_deref().unwrap_or("")).or_default().push(i);
+            by_key
+                .entry(side.text[0][i].as_deref().unwrap_or(""))
+                .or_default()
+                .push(i);
         }
         let mut blocks: Vec<(&str, Vec<usize>)> = by_key.into_iter().collect();
         blocks.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let head = blocks.iter().map(|(_, v)| v[0]).collect();
-        Blocks { rows: blocks.into_iter().map(|(_, v)| v).collect(), head }
+        Blocks {
+            rows: blocks.into_iter().map(|(_, v)| v).collect(),
+            head,
+        }
     }
 
     /// For each left block: every right block whose first field scores at least `cutoff`, with that score (exhaustive mode).
-    fn all_pairs(&self, left: &Blocks, l: &Side, r: &Side, scorer: Scorer, cutoff: f64) -> Vec<Vec<(usize, f64)>> {
+    fn all_pairs(
+        &self,
+        left: &Blocks,
+        l: &Side,
+        r: &Side,
+        scorer: Scorer,
+        cutoff: f64,
+    ) -> Vec<Vec<(usize, f64)>> {
         left.head
             .par_iter()
             .map(|&i| {
@@ -379,13 +463,28 @@ impl BigramIndex {
             grams.push(set.len());
             lengths.push(r.points[0][j].len());
         }
-        BigramIndex { postings, grams, lengths, heads: blocks.head.clone() }
+        BigramIndex {
+            postings,
+            grams,
+            lengths,
+            heads: blocks.head.clone(),
+        }
     }
 
     /// For each left block: the right blocks whose first field shares a bigram
     /// and scores at least `cutoff`, with that score.
-    fn similar(&self, left: &Blocks, l: &Side, r: &Side, scorer: Scorer, cutoff: f64) -> Vec<Vec<(usize, f64)>> {
-        let indel = matches!(scorer, Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio);
+    fn similar(
+        &self,
+        left: &Blocks,
+        l: &Side,
+        r: &Side,
+        scorer: Scorer,
+        cutoff: f64,
+    ) -> Vec<Vec<(usize, f64)>> {
+        let indel = matches!(
+            scorer,
+            Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio
+        );
         left.head
             .par_iter()
             .map_init(
@@ -408,7 +507,9 @@ impl BigramIndex {
                         let b = b as usize;
                         let shared = std::mem::take(&mut counts[b]) as usize;
                         let lengths = (indexed.len(), self.lengths[b]);
-                        if indel && !lemma_allows(lengths, (own.len(), self.grams[b]), shared, cutoff) {
+                        if indel
+                            && !lemma_allows(lengths, (own.len(), self.grams[b]), shared, cutoff)
+                        {
                             continue;
                         }
                         let s = query.score(&r.points[0][self.heads[b]], cutoff);
@@ -441,8 +542,14 @@ fn bigrams(points: &[u32]) -> Vec<u64> {
     if points.is_empty() {
         return Vec::new();
     }
-    let padded: Vec<u32> = std::iter::once(0).chain(points.iter().copied()).chain(std::iter::once(0)).collect();
-    let mut grams: Vec<u64> = padded.windows(2).map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])).collect();
+    let padded: Vec<u32> = std::iter::once(0)
+        .chain(points.iter().copied())
+        .chain(std::iter::once(0))
+        .collect();
+    let mut grams: Vec<u64> = padded
+        .windows(2)
+        .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1]))
+        .collect();
     grams.sort_unstable();
     grams.dedup();
     grams
@@ -453,8 +560,146 @@ fn bigrams(points: &[u32]) -> Vec<u64> {
 /// Indel distance `d <= (1 - cutoff/100) (la + lb)`, which is at least
 /// `|la - lb|`, and each Indel operation breaks at most two distinct bigrams, so
 /// `shared >= max(ga, gb) - 2 d` (the q-gram lemma).
-fn lemma_allows(lengths: (usize, usize), grams: (usize, usize), shared: usize, cutoff: f64) -> bool {
+fn lemma_allows(
+    lengths: (usize, usize),
+    grams: (usize, usize),
+    shared: usize,
+    cutoff: f64,
+) -> bool {
     let (la, lb) = lengths;
     let d_max = ((1.0 - cutoff / 100.0) * (la + lb) as f64 + 1e-7).floor() as i64;
     la.abs_diff(lb) as i64 <= d_max && shared as i64 >= grams.0.max(grams.1) as i64 - 2 * d_max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(rows: &[(&str, &str)]) -> Vec<Vec<Option<String>>> {
+        let field = |second: bool| {
+            rows.iter()
+                .map(|&(a, t)| {
+                    Some((if second { t } else { a }).to_string()).filter(|s| !s.is_empty())
+                })
+                .collect()
+        };
+        vec![field(false), field(true)]
+    }
+
+    fn params(n_jobs: i64) -> Params {
+        Params {
+            scorer: Scorer::TokenSortRatio,
+            threshold: 90.0,
+            field_threshold: 80.0,
+            one_to_one: true,
+            exhaustive: false,
+            n_jobs,
+        }
+    }
+
+    fn pairs(
+        left: &[(&str, &str)],
+        right: &[(&str, &str)],
+        p: &Params,
+    ) -> Vec<(usize, usize, bool)> {
+        match_keys(&keys(left), &keys(right), p, &|_, _| {})
+            .unwrap()
+            .iter()
+            .map(|m| (m.left, m.right, m.exact))
+            .collect()
+    }
+
+    #[test]
+    fn exact_then_fuzzy_one_to_one() {
+        let left = [
+            ("adele", "hello"),
+            ("adele", "hello"),
+            ("adele", "skyfall"),
+            ("", "hello"),
+        ];
+        let right = [("adele", "skyfal"), ("adele", "hello"), ("adele", "hello")];
+        assert_eq!(
+            pairs(&left, &right, &params(1)),
+            vec![(0, 1, true), (1, 2, true), (2, 0, false)]
+        );
+        let many = Params {
+            one_to_one: false,
+            ..params(2)
+        };
+        assert_eq!(
+            pairs(&left, &right, &many),
+            vec![(0, 1, true), (1, 1, true), (2, 0, false)]
+        );
+    }
+
+    #[test]
+    fn field_threshold_and_combined_score() {
+        let left = [("a long artist name", "fire")];
+        // title score 61.5 < field_threshold although the combined score is above 90
+        assert!(pairs(&left, &[("a long artist name", "fire echo")], &params(1)).is_empty());
+        let m = match_keys(
+            &keys(&left),
+            &keys(&[("a long artist name", "fir")]),
+            &params(1),
+            &|_, _| {},
+        )
+        .unwrap();
+        let title = Scorer::TokenSortRatio.score(&code_points("fire"), &code_points("fir"), 0.0);
+        assert_eq!(m[0].field_scores, vec![100.0, title]);
+        assert!((m[0].score - (36.0 * 100.0 + 7.0 * title) / 43.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_parameters_are_errors() {
+        let k = keys(&[("a", "b")]);
+        assert!(match_keys(&k, &k[..1], &params(1), &|_, _| {}).is_err());
+        assert!(match_keys(
+            &k,
+            &k,
+            &Params {
+                threshold: 120.0,
+                ..params(1)
+            },
+            &|_, _| {}
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn lemma_never_rejects_a_pair_that_reaches_the_cutoff() {
+        let words = [
+            "lowe",
+            "lwoe",
+            "adele",
+            "adel",
+            "the beatles",
+            "beatles",
+            "abba",
+            "baab",
+            "a",
+            "ab",
+            "ba",
+            "xyz",
+        ];
+        for a in words {
+            for b in words {
+                let (pa, pb) = (code_points(a), code_points(b));
+                let (ga, gb) = (bigrams(&pa), bigrams(&pb));
+                let shared = ga.iter().filter(|g| gb.contains(g)).count();
+                for cutoff in [0.0, 50.0, 70.0, 80.0, 90.0, 100.0] {
+                    if Scorer::Ratio.score(&pa, &pb, 0.0) >= cutoff {
+                        assert!(
+                            lemma_allows(
+                                (pa.len(), pb.len()),
+                                (ga.len(), gb.len()),
+                                shared,
+                                cutoff
+                            ),
+                            "{a} / {b} at {cutoff}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

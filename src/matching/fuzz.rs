@@ -6,7 +6,7 @@ use super::{indel, normalized, Sym};
 /// True when the length difference alone puts the normalized Indel similarity
 /// below `cutoff` (the distance is at least the length difference).
 #[inline]
-fn length_rules_out(len1: usize, len2: usize, cutoff: f64) -> bool {
+pub fn length_rules_out(len1: usize, len2: usize, cutoff: f64) -> bool {
     let lensum = len1 + len2;
     lensum > 0 && (1.0 - len1.abs_diff(len2) as f64 / lensum as f64) < cutoff
 }
@@ -38,10 +38,13 @@ fn contains(pm: &Pattern, key: u64) -> bool {
 }
 
 /// rapidfuzz's partial ratio of a needle `s1` in a haystack `s2` (`len1 <= len2`).
-fn partial_impl<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
+fn partial_impl<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
+    Pattern::with(s1, |pm| partial_with(pm, s1, s2, score_cutoff))
+}
+
+fn partial_with<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
     let (len1, len2) = (s1.len(), s2.len());
-    let pm = Pattern::new(s1);
-    let window_dist = |start: usize| 2 * len1 - 2 * indel::lcs_with(&pm, len1, &s2[start..start + len1]);
+    let window_dist = |start: usize| 2 * len1 - 2 * indel::lcs_with(pm, len1, &s2[start..start + len1]);
     let mut res = 0.0;
     if len2 > len1 {
         let maximum = 2 * len1;
@@ -88,10 +91,10 @@ fn partial_impl<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
         }
     }
     for i in 1..len1 {
-        if !contains(&pm, s2[i - 1].key()) {
+        if !contains(pm, s2[i - 1].key()) {
             continue;
         }
-        let ls = ratio_with(&pm, len1, &s2[..i], score_cutoff);
+        let ls = ratio_with(pm, len1, &s2[..i], score_cutoff);
         if ls > res {
             score_cutoff = ls;
             res = ls;
@@ -101,10 +104,10 @@ fn partial_impl<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
         }
     }
     for i in len2 - len1..len2 {
-        if !contains(&pm, s2[i].key()) {
+        if !contains(pm, s2[i].key()) {
             continue;
         }
-        let ls = ratio_with(&pm, len1, &s2[i..], score_cutoff);
+        let ls = ratio_with(pm, len1, &s2[i..], score_cutoff);
         if ls > res {
             score_cutoff = ls;
             res = ls;
@@ -137,14 +140,21 @@ pub fn partial_ratio<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
     res
 }
 
-/// Whitespace as rapidfuzz (and Python's `str.isspace`) defines it.
+/// Whitespace in every storage width (Python's `str.isspace` without U+0085
+/// and U+00A0, see [`sorted_tokens`]).
 pub fn is_space(key: u64) -> bool {
-    matches!(key, 0x09..=0x0D | 0x1C..=0x20 | 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
+    matches!(key, 0x09..=0x0D | 0x1C..=0x20 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000)
 }
 
 /// Whitespace-separated tokens, sorted.
+///
+/// rapidfuzz tokenizes each string in its storage width: U+0085 and U+00A0
+/// separate tokens only in strings stored with more than one byte per
+/// character (a code point above U+00FF present, or hashed sequences).
 pub fn sorted_tokens<S: Sym>(s: &[S]) -> Vec<&[S]> {
-    let mut tokens: Vec<&[S]> = s.split(|c| is_space(c.key())).filter(|t| !t.is_empty()).collect();
+    let wide = S::WIDE || s.iter().any(|c| c.key() > 0xFF);
+    let split = |c: &S| is_space(c.key()) || (wide && matches!(c.key(), 0x85 | 0xA0));
+    let mut tokens: Vec<&[S]> = s.split(split).filter(|t| !t.is_empty()).collect();
     tokens.sort_unstable();
     tokens
 }

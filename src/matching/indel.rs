@@ -48,7 +48,7 @@ pub fn lcs<S: Sym>(s1: &[S], s2: &[S]) -> usize {
         return affix;
     }
     let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    affix + lcs_with(&Pattern::new(a), a.len(), b)
+    affix + Pattern::with(a, |pm| lcs_with(pm, a.len(), b))
 }
 
 /// Indel distance from an LCS length.

@@ -108,7 +108,7 @@ fn raw_distance<S: Sym>(s1: &[S], s2: &[S], w: Weights) -> usize {
             if b.is_empty() {
                 return a.len() * w.insert;
             }
-            return uniform_with(&Pattern::new(b), b.len(), a) * w.insert;
+            return Pattern::with(b, |pm| uniform_with(pm, b.len(), a)) * w.insert;
         }
         if w.substitute >= w.insert + w.delete {
             let lcs = indel::lcs(s1, s2);

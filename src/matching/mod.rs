@@ -5,6 +5,7 @@
 //! Every algorithm is generic over the symbol type ([`Sym`]): `u32` Unicode code
 //! points for strings, `u64` element hashes for other sequences.
 
+mod alnum;
 pub mod fuzz;
 pub mod hamming;
 pub mod indel;
@@ -25,9 +26,13 @@ pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
     fn key(self) -> u64;
     /// The symbol with this value (used to insert spaces when joining tokens).
     fn from_key(key: u64) -> Self;
+    /// Whether sequences of this type always count as wide storage (see
+    /// [`fuzz::sorted_tokens`]).
+    const WIDE: bool;
 }
 
 impl Sym for u32 {
+    const WIDE: bool = false;
     #[inline]
     fn key(self) -> u64 {
         self as u64
@@ -39,6 +44,7 @@ impl Sym for u32 {
 }
 
 impl Sym for u64 {
+    const WIDE: bool = true;
     #[inline]
     fn key(self) -> u64 {
         self
@@ -47,6 +53,22 @@ impl Sym for u64 {
     fn from_key(key: u64) -> Self {
         key
     }
+}
+
+/// rapidfuzz's `utils.default_process`: every alphanumeric character (by
+/// rapidfuzz's own tables) lower-cased, every other one replaced by a space,
+/// leading and trailing spaces removed.
+pub fn default_process(sentence: &str) -> String {
+    let is_alnum = |c: char| {
+        let cp = c as u32;
+        let i = alnum::ALNUM.partition_point(|&(_, hi)| hi < cp);
+        i < alnum::ALNUM.len() && alnum::ALNUM[i].0 <= cp
+    };
+    let mapped: String = sentence
+        .chars()
+        .map(|c| if is_alnum(c) { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
+        .collect();
+    mapped.trim_matches(' ').to_string()
 }
 
 /// Removes the common prefix and suffix: `(removed length, rest of a, rest of b)`.

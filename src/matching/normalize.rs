@@ -73,19 +73,64 @@ impl Default for Options {
 
 /// Letters that NFKD leaves whole, with their ASCII folding.
 pub const FOLD_TABLE: &[(char, &str)] = &[
-    ('æ', "ae"), ('Æ', "AE"), ('ø', "o"), ('Ø', "O"), ('ł', "l"), ('Ł', "L"),
-    ('đ', "d"), ('Đ', "D"), ('ð', "d"), ('Ð', "D"), ('þ', "th"), ('Þ', "TH"),
-    ('œ', "oe"), ('Œ', "OE"), ('ß', "ss"), ('ẞ', "SS"), ('ı', "i"), ('ħ', "h"),
-    ('Ħ', "H"), ('ŧ', "t"), ('Ŧ', "T"),
+    ('æ', "ae"),
+    ('Æ', "AE"),
+    ('ø', "o"),
+    ('Ø', "O"),
+    ('ł', "l"),
+    ('Ł', "L"),
+    ('đ', "d"),
+    ('Đ', "D"),
+    ('ð', "d"),
+    ('Ð', "D"),
+    ('þ', "th"),
+    ('Þ', "TH"),
+    ('œ', "oe"),
+    ('Œ', "OE"),
+    ('ß', "ss"),
+    ('ẞ', "SS"),
+    ('ı', "i"),
+    ('ħ', "h"),
+    ('Ħ', "H"),
+    ('ŧ', "t"),
+    ('Ŧ', "T"),
 ];
 
 /// Words that mark a bracketed group or a ` - ` suffix as a version tag
 /// (compared with the case-folded words of the group).
 pub const VERSION_WORDS: &[&str] = &[
-    "remaster", "remastered", "remasterd", "remix", "remixed", "mix", "mixed", "edit", "live",
-    "acoustic", "version", "deluxe", "edition", "mono", "stereo", "explicit", "clean",
-    "instrumental", "demo", "unplugged", "karaoke", "bonus", "anniversary", "expanded",
-    "single", "radio", "extended", "recorded", "rerecorded", "session", "sessions", "dub",
+    "remaster",
+    "remastered",
+    "remasterd",
+    "remix",
+    "remixed",
+    "mix",
+    "mixed",
+    "edit",
+    "live",
+    "acoustic",
+    "version",
+    "deluxe",
+    "edition",
+    "mono",
+    "stereo",
+    "explicit",
+    "clean",
+    "instrumental",
+    "demo",
+    "unplugged",
+    "karaoke",
+    "bonus",
+    "anniversary",
+    "expanded",
+    "single",
+    "radio",
+    "extended",
+    "recorded",
+    "rerecorded",
+    "session",
+    "sessions",
+    "dub",
 ];
 
 /// `(feat. X)`, `[ft X]`, `{featuring X}`, `(with X)`.
@@ -95,7 +140,8 @@ static FEAT_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
 /// ` feat. X`, ` ft. X`, ` featuring X` up to a bracket, a ` - ` or the end
 /// (a bare "with" is too common in titles to be read as a credit).
 static FEAT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\s)(?:feat\.?|ft\.?|featuring)\s+([^(\[{]*?)(?:\s+[-–—]\s|[(\[{]|$)").unwrap()
+    Regex::new(r"(?i)(?:^|\s)(?:feat\.?|ft\.?|featuring)\s+([^(\[{]*?)(?:\s+[-–—]\s|[(\[{]|$)")
+        .unwrap()
 });
 /// Separators between the names of a featuring credit.
 static NAME_SEPARATOR: LazyLock<Regex> =
@@ -122,14 +168,21 @@ pub fn normalize(text: &str, options: &Options) -> String {
     if options.unify_and {
         words = drop_conjunctions(&words);
     }
-    if options.drop_leading_the && words.len() > 1 && caseless::default_caseless_match_str(words[0], "the") {
+    if options.drop_leading_the
+        && words.len() > 1
+        && caseless::default_caseless_match_str(words[0], "the")
+    {
         words.remove(0);
     }
     words.join(" ")
 }
 
 /// Normalizes many keys on `n_jobs` threads; `None` stays `None`.
-pub fn normalize_all(texts: &[Option<String>], options: &Options, n_jobs: i64) -> Result<Vec<Option<String>>> {
+pub fn normalize_all(
+    texts: &[Option<String>],
+    options: &Options,
+    n_jobs: i64,
+) -> Result<Vec<Option<String>>> {
     parallel::install(n_jobs, || {
         texts
             .par_iter()
@@ -163,7 +216,10 @@ pub fn split_featuring(text: &str) -> (String, Vec<String>) {
         push_names(names.as_str(), &mut featured);
         rest = format!("{} {}", &rest[..start], &rest[names.end()..]);
     }
-    (rest.split_whitespace().collect::<Vec<_>>().join(" "), featured)
+    (
+        rest.split_whitespace().collect::<Vec<_>>().join(" "),
+        featured,
+    )
 }
 
 fn push_names(credit: &str, out: &mut Vec<String>) {
@@ -207,7 +263,9 @@ fn drop_version_tags(text: &str) -> String {
             _ => '}',
         };
         let inner_start = open + 1;
-        let close = rest[inner_start..].find(close_char).map(|i| inner_start + i);
+        let close = rest[inner_start..]
+            .find(close_char)
+            .map(|i| inner_start + i);
         let inner = &rest[inner_start..close.unwrap_or(rest.len())];
         let end = close.map_or(rest.len(), |c| c + 1);
         kept.push_str(&rest[..open]);
@@ -219,7 +277,10 @@ fn drop_version_tags(text: &str) -> String {
         rest = &rest[end..];
     }
     kept.push_str(rest);
-    match DASH.find_iter(&kept).find(|d| is_version_tag(&kept[d.end()..])) {
+    match DASH
+        .find_iter(&kept)
+        .find(|d| is_version_tag(&kept[d.end()..]))
+    {
         Some(dash) => kept[..dash.start()].to_string(),
         None => kept,
     }
@@ -247,9 +308,17 @@ fn one_typo_apart(a: &[char], b: &[char]) -> bool {
     let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
     match long.len() - short.len() {
         0 => {
-            let suffix = short[prefix..].iter().rev().zip(long[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+            let suffix = short[prefix..]
+                .iter()
+                .rev()
+                .zip(long[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
             let differing = short.len() - prefix - suffix;
-            differing == 1 || (differing == 2 && short[prefix] == long[prefix + 1] && short[prefix + 1] == long[prefix])
+            differing == 1
+                || (differing == 2
+                    && short[prefix] == long[prefix + 1]
+                    && short[prefix + 1] == long[prefix])
         }
         1 => short[prefix..] == long[prefix + 1..],
         _ => false,
@@ -263,7 +332,9 @@ fn strip_punctuation(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_alphanumeric() || is_combining_mark(c) {
             out.push(c);
-        } else if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´') || (c == '.' && follows_lone_letter(&chars, i)) {
+        } else if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´')
+            || (c == '.' && follows_lone_letter(&chars, i))
+        {
             // deleted: "don't" -> "dont", "R.E.M." -> "REM"
         } else {
             out.push(' ');
@@ -288,7 +359,8 @@ fn drop_conjunctions<'a>(words: &[&'a str]) -> Vec<&'a str> {
         .filter(|&(i, w)| {
             let folded = caseless::default_case_fold_str(w);
             let between = i > 0 && i < last;
-            !(matches!(folded.as_str(), "&" | "+" | "and") || (between && matches!(folded.as_str(), "x" | "n")))
+            !(matches!(folded.as_str(), "&" | "+" | "and")
+                || (between && matches!(folded.as_str(), "x" | "n")))
         })
         .map(|(_, w)| *w)
         .collect()
@@ -321,7 +393,10 @@ mod tests {
         assert_eq!(norm("Song (feat. Jay-Z) [Remastered 2011]"), "song");
         assert_eq!(norm("Artist ft. Other"), "artist");
         assert_eq!(norm("Song - Live at Wembley"), "song");
-        assert_eq!(norm("(I Can't Get No) Satisfaction"), "i cant get no satisfaction");
+        assert_eq!(
+            norm("(I Can't Get No) Satisfaction"),
+            "i cant get no satisfaction"
+        );
         assert_eq!(norm("Simon & Garfunkel"), norm("Simon and Garfunkel"));
         assert_eq!(norm("R.E.M."), "rem");
         assert_eq!(norm("Malcolm X"), "malcolm x");
@@ -337,6 +412,9 @@ mod tests {
         assert_eq!(main, "Song - Radio Edit");
         assert_eq!(names, vec!["A", "B", "C"]);
         let (main, names) = split_featuring("Artist feat. Other x Third");
-        assert_eq!((main.as_str(), names), ("Artist", vec!["Other".to_string(), "Third".to_string()]));
+        assert_eq!(
+            (main.as_str(), names),
+            ("Artist", vec!["Other".to_string(), "Third".to_string()])
+        );
     }
 }

@@ -76,21 +76,47 @@ fn match_keys<'py>(
         }
     };
     let matches = detach::run(py, || {
-        let scorer = Scorer::from_name(scorer).ok_or_else(|| Error::param("scorer", format!("unknown scorer '{scorer}'")))?;
-        let params = Params { scorer, threshold, field_threshold, one_to_one, exhaustive, n_jobs };
+        let scorer = Scorer::from_name(scorer)
+            .ok_or_else(|| Error::param("scorer", format!("unknown scorer '{scorer}'")))?;
+        let params = Params {
+            scorer,
+            threshold,
+            field_threshold,
+            one_to_one,
+            exhaustive,
+            n_jobs,
+        };
         match_core(&left, &right, &params, &report)
     })?;
     let fields = left.len();
     let mut scores = Array2::zeros((matches.len(), fields));
     for (row, m) in scores.rows_mut().into_iter().zip(&matches) {
-        row.into_iter().zip(&m.field_scores).for_each(|(d, &s)| *d = s);
+        row.into_iter()
+            .zip(&m.field_scores)
+            .for_each(|(d, &s)| *d = s);
     }
     Ok((
-        matches.iter().map(|m| m.left as i64).collect::<Vec<_>>().into_pyarray(py),
-        matches.iter().map(|m| m.right as i64).collect::<Vec<_>>().into_pyarray(py),
+        matches
+            .iter()
+            .map(|m| m.left as i64)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+        matches
+            .iter()
+            .map(|m| m.right as i64)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
         scores.into_pyarray(py),
-        matches.iter().map(|m| m.score).collect::<Vec<_>>().into_pyarray(py),
-        matches.iter().map(|m| m.exact).collect::<Vec<_>>().into_pyarray(py),
+        matches
+            .iter()
+            .map(|m| m.score)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+        matches
+            .iter()
+            .map(|m| m.exact)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
     ))
 }
 

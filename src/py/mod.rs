@@ -13,6 +13,7 @@ mod dsp;
 mod errors;
 mod explain;
 mod features;
+mod matching;
 mod neighbors;
 mod render;
 mod catalog;
@@ -43,5 +44,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     explain::register(m)?;
     beat::register(m)?;
     catalog::register(m)?;
+    matching::register(m)?;
     Ok(())
 }
