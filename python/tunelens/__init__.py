@@ -19,6 +19,7 @@ from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
 from tunelens import decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
+from tunelens import plot
 
 __all__ = [
     "__version__",
@@ -40,4 +41,5 @@ __all__ = [
     "onset",
     "descriptors",
     "extract_features",
+    "plot",
 ]

@@ -193,7 +193,10 @@ def waveshow(y: np.ndarray, *, sr: float = 22050, max_points: int = 11025, axis:
     """Draws a waveform envelope like ``librosa.display.waveshow`` (static: no zoom callback).
 
     The signal is cut into blocks of ``len(y) // max_points`` samples and the
-    band between minus and plus each block's peak amplitude is filled.
+    band between minus and plus each block's peak amplitude is filled. librosa
+    also adds a (hidden until zoomed in) step line of the first channel's first
+    ``max_points`` samples; tunelens does not, so for multichannel input whose
+    first channel dips below the last channel's envelope the y-limits differ.
 
     Parameters
     ----------
