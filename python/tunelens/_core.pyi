@@ -226,3 +226,20 @@ def lime_surrogate(
     feature_selection: str,
     selected: Optional[Sequence[Sequence[int]]] = None,
 ) -> tuple[npt.NDArray[np.float64], list[tuple[list[int], list[float], float, float, float]]]: ...
+
+# --- render (batch) ---
+
+def render_spectrogram_files(
+    inputs: list[str],
+    outputs: list[str],
+    *,
+    sr: int,
+    duration: Optional[float],
+    n_fft: int,
+    hop_length: int,
+    n_mels: int,
+    db: bool,
+    cmap: str,
+    size: Optional[tuple[int, int]],
+    n_jobs: int,
+) -> list[Optional[Exception]]: ...
