@@ -8,6 +8,7 @@
 //! - [`cluster`]: k-means, silhouette and Davies-Bouldin scores.
 //! - [`decompose`]: principal component analysis through the covariance matrix.
 //! - [`explain`]: audioLIME-style explanations (factorizations, masks, lime's surrogate).
+//! - [`matching`]: rapidfuzz-exact string scorers, edit distances and batch matching.
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
 //!
@@ -20,6 +21,7 @@ pub mod dsp;
 pub mod error;
 pub mod explain;
 pub mod features;
+pub mod matching;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;

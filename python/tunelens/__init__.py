@@ -20,6 +20,8 @@ from tunelens.taste import TasteProfile
 from tunelens import decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
 from tunelens import plot
+from tunelens.text import normalize, split_featuring
+from tunelens.catalog import match_catalogs
 
 __all__ = [
     "__version__",
@@ -42,4 +44,7 @@ __all__ = [
     "descriptors",
     "extract_features",
     "plot",
+    "normalize",
+    "split_featuring",
+    "match_catalogs",
 ]

@@ -243,3 +243,30 @@ def render_spectrogram_files(
     size: Optional[tuple[int, int]],
     n_jobs: int,
 ) -> list[Optional[Exception]]: ...
+from collections.abc import Callable  # noqa: E402 (catalog matching stubs)
+
+def normalize(
+    texts: list[str | None],
+    *,
+    fold_accents: bool,
+    casefold: bool,
+    drop_featuring: bool,
+    drop_version_tags: bool,
+    unify_and: bool,
+    drop_leading_the: bool,
+    punctuation: bool,
+    n_jobs: int,
+) -> list[str | None]: ...
+def split_featuring(text: str) -> tuple[str, list[str]]: ...
+def match_keys(
+    left: list[list[str | None]],
+    right: list[list[str | None]],
+    *,
+    scorer: str,
+    threshold: float,
+    field_threshold: float,
+    one_to_one: bool,
+    exhaustive: bool,
+    n_jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...

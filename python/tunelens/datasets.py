@@ -139,7 +139,8 @@ def _typo(text: str, rng: np.random.Generator) -> str:
     return text[: i - 1] + text[i] + text[i - 1] + text[i + 1 :]
 
 
-def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) -> tuple[Any, Any, Any]:
+def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0,
+                  distractors: float = 0.0) -> tuple[Any, Any, Any]:
     """Two catalogs of the same songs, as two streaming services would export them.
 
     The "chart" catalog (think Deezer) holds clean metadata: artist, title,
@@ -150,6 +151,10 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) ->
     "feat." credits added to the title or the artist, version tags such as
     "(Remastered 2011)" or "[Radio Edit]", "&" vs "and", a leading "The" dropped,
     and one-letter typos. About 15% of the artists are in Cyrillic, CJK or Arabic.
+    With ``distractors``, the features catalog also holds other songs by the
+    chart's artists whose titles resemble a chart title ("Fire" -> "Fire Echo",
+    "Golden Heart" -> "Golden River", "Home" -> "Home Part II"), respelled the
+    same ways: traps for a matcher, never in the answer key.
 
     Parameters
     ----------
@@ -159,6 +164,9 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) ->
         Share of the chart's songs that the features catalog also holds.
     seed : int
         Seed; the same seed gives the same catalogs.
+    distractors : float >= 0
+        Distractor songs per chart song (0 keeps the catalogs of earlier
+        versions unchanged, seed for seed).
 
     Returns
     -------
@@ -176,6 +184,8 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) ->
     n_songs = positive_int(n_songs, "n_songs")
     if not 0.0 <= overlap <= 1.0:
         raise ValueError(f"overlap must be in [0, 1], got {overlap}")
+    if not distractors >= 0.0:
+        raise ValueError(f"distractors must be >= 0, got {distractors}")
     rng = np.random.default_rng(seed)
     genres = list(GENRES)
     rows = []
@@ -215,6 +225,15 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0) ->
         genre = genres[int(rng.integers(len(genres)))]
         pseudo = pd.Series(dict(genre=genre, tempo=GENRES[genre][0], mode=GENRES[genre][1]))
         variants.append(dict(track_id=f"sp{len(shared) + k:05d}", artist=artist, title=title, **_audio_features(pseudo, rng)))
+    trap_rng = np.random.default_rng([seed, 1])  # its own stream: distractors=0 changes nothing
+    words_of = {(a, tuple(sorted(t.lower().split()))) for a, t in seen}  # a title's words, in any order
+    for k in range(int(round(distractors * n_songs))):
+        song = chart.iloc[int(trap_rng.integers(n_songs))]
+        title = _similar_title(str(song.title), trap_rng)
+        if (str(song.artist), tuple(sorted(title.lower().split()))) in words_of:
+            continue  # another chart song (maybe with its words reordered), not a distractor
+        artist, title = _respell(str(song.artist), title, trap_rng)
+        variants.append(dict(track_id=f"sx{k:05d}", artist=artist, title=title, **_audio_features(song, trap_rng)))
     features = pd.DataFrame(variants).sample(frac=1.0, random_state=seed).reset_index(drop=True)
     return chart, features, pd.DataFrame(key_rows, columns=["song_id", "track_id"])
 
@@ -238,6 +257,19 @@ def _respell(artist: str, title: str, rng: np.random.Generator) -> tuple[str, st
     if rng.random() < 0.1:
         title = _typo(title, rng)
     return artist, title
+
+
+def _similar_title(title: str, rng: np.random.Generator) -> str:
+    """Another song's title that resembles ``title``: a word added or replaced, or a sequel."""
+    words = title.split()
+    other = str(rng.choice([w for w in _TITLE_WORDS if w not in words]))
+    kind = int(rng.integers(3))
+    if kind == 0:
+        return f"{title} {other}"
+    if kind == 1 and len(words) > 1:
+        words[int(rng.integers(len(words)))] = other
+        return " ".join(words)
+    return f"{title} Part II"
 
 
 def _audio_features(song: Any, rng: np.random.Generator) -> dict:

@@ -16,6 +16,7 @@ __all__ = [
     "AudioFileNotFoundError",
     "AudioReadError",
     "TunelensInternalError",
+    "MissingColumnError",
 ]
 
 
@@ -51,3 +52,10 @@ class AudioReadError(TunelensError, OSError):
 
 class TunelensInternalError(TunelensError, RuntimeError):
     """A bug in tunelens, such as a caught Rust panic. Please report it."""
+
+
+class MissingColumnError(TunelensError, KeyError):
+    """A table lacks a column the call names (e.g. ``left_on``). The message names the column."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else ""

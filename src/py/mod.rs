@@ -14,6 +14,7 @@ mod explain;
 mod features;
 mod neighbors;
 mod render;
+mod catalog;
 
 use pyo3::prelude::*;
 
@@ -39,5 +40,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     features::register(m)?;
     explain::register(m)?;
+    catalog::register(m)?;
     Ok(())
 }

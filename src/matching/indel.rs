@@ -1,0 +1,90 @@
+//! Longest common subsequence and the Indel distance (insertions and deletions
+//! only), bit-parallel after Hyyrö (one 64-bit word per 64 pattern symbols).
+
+use super::pattern::Pattern;
+use super::{normalized, Sym};
+
+/// Length of the longest common subsequence of the pattern (`len1` symbols,
+/// prepared in `pm`) and `s2`.
+pub fn lcs_with<S: Sym>(pm: &Pattern, len1: usize, s2: &[S]) -> usize {
+    if len1 == 0 || s2.is_empty() {
+        return 0;
+    }
+    let words = pm.words();
+    if words == 1 {
+        let mut v = !0u64;
+        for s in s2 {
+            let u = v & pm.get(0, s.key());
+            v = v.wrapping_add(u) | v.wrapping_sub(u);
+        }
+        let mask = if len1 == 64 { !0 } else { (1u64 << len1) - 1 };
+        return (!v & mask).count_ones() as usize;
+    }
+    let mut v = vec![!0u64; words];
+    for s in s2 {
+        let key = s.key();
+        let mut carry = false;
+        for (w, vw) in v.iter_mut().enumerate() {
+            let u = *vw & pm.get(w, key);
+            let (x, c1) = vw.overflowing_add(u);
+            let (x, c2) = x.overflowing_add(carry as u64);
+            carry = c1 || c2;
+            *vw = x | vw.wrapping_sub(u);
+        }
+    }
+    let mut lcs = 0usize;
+    for (w, vw) in v.iter().enumerate() {
+        let bits = (len1 - w * 64).min(64);
+        let mask = if bits == 64 { !0 } else { (1u64 << bits) - 1 };
+        lcs += (!vw & mask).count_ones() as usize;
+    }
+    lcs
+}
+
+/// Length of the longest common subsequence of `s1` and `s2`.
+pub fn lcs<S: Sym>(s1: &[S], s2: &[S]) -> usize {
+    let (affix, a, b) = super::strip_affix(s1, s2);
+    if a.is_empty() || b.is_empty() {
+        return affix;
+    }
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    affix + lcs_with(&Pattern::new(a), a.len(), b)
+}
+
+/// Indel distance from an LCS length.
+#[inline]
+pub fn distance_from_lcs(len1: usize, len2: usize, lcs: usize) -> usize {
+    len1 + len2 - 2 * lcs
+}
+
+/// Indel distance of `s1` and `s2`; `score_cutoff + 1` when above `score_cutoff`.
+pub fn distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: usize) -> usize {
+    let dist = distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2));
+    if dist <= score_cutoff {
+        dist
+    } else {
+        score_cutoff.saturating_add(1)
+    }
+}
+
+/// Indel similarity (`len1 + len2 - distance`); 0 when below `score_cutoff`.
+pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: usize) -> usize {
+    let sim = 2 * lcs(s1, s2);
+    if sim >= score_cutoff {
+        sim
+    } else {
+        0
+    }
+}
+
+/// Indel distance divided by `len1 + len2`; 1 when above `score_cutoff`.
+pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
+    let max = s1.len() + s2.len();
+    normalized::distance(distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)), max, score_cutoff)
+}
+
+/// `1 - normalized_distance`; 0 when below `score_cutoff`.
+pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
+    let max = s1.len() + s2.len();
+    normalized::similarity(distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)), max, score_cutoff)
+}

@@ -1,0 +1,223 @@
+//! rapidfuzz-exact string matching: edit distances ([`indel`],
+//! [`levenshtein`], [`hamming`], [`jaro`]), the `fuzz` scorers ([`fuzz`],
+//! dispatched through [`Scorer`]) and batch kernels ([`process`]).
+//!
+//! Every algorithm is generic over the symbol type ([`Sym`]): `u32` Unicode code
+//! points for strings, `u64` element hashes for other sequences.
+
+pub mod fuzz;
+pub mod hamming;
+pub mod indel;
+pub mod jaro;
+pub mod levenshtein;
+mod pattern;
+pub mod process;
+pub mod normalize;
+pub mod catalog;
+
+pub use pattern::Pattern;
+
+use std::hash::Hash;
+
+/// A sequence element: a code point (`u32`) or an element hash (`u64`).
+pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
+    /// The value used for pattern tables and whitespace tests.
+    fn key(self) -> u64;
+    /// The symbol with this value (used to insert spaces when joining tokens).
+    fn from_key(key: u64) -> Self;
+}
+
+impl Sym for u32 {
+    #[inline]
+    fn key(self) -> u64 {
+        self as u64
+    }
+    #[inline]
+    fn from_key(key: u64) -> Self {
+        key as u32
+    }
+}
+
+impl Sym for u64 {
+    #[inline]
+    fn key(self) -> u64 {
+        self
+    }
+    #[inline]
+    fn from_key(key: u64) -> Self {
+        key
+    }
+}
+
+/// Removes the common prefix and suffix: `(removed length, rest of a, rest of b)`.
+pub fn strip_affix<'a, S: Sym>(a: &'a [S], b: &'a [S]) -> (usize, &'a [S], &'a [S]) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    (prefix + suffix, &a[..a.len() - suffix], &b[..b.len() - suffix])
+}
+
+/// rapidfuzz's normalized distance / similarity with score cutoffs.
+pub mod normalized {
+    /// `dist / maximum` (0 when `maximum` is 0); 1 when above `score_cutoff`.
+    #[inline]
+    pub fn distance(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
+        let norm = if maximum == 0 { 0.0 } else { dist as f64 / maximum as f64 };
+        if norm <= score_cutoff {
+            norm
+        } else {
+            1.0
+        }
+    }
+
+    /// `1 - dist / maximum`; 0 when below `score_cutoff`.
+    #[inline]
+    pub fn similarity(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
+        let norm = if maximum == 0 { 0.0 } else { dist as f64 / maximum as f64 };
+        let sim = 1.0 - norm;
+        if sim >= score_cutoff {
+            sim
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The `fuzz` scorers, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scorer {
+    /// `fuzz.ratio`
+    Ratio,
+    /// `fuzz.partial_ratio`
+    PartialRatio,
+    /// `fuzz.token_sort_ratio`
+    TokenSortRatio,
+    /// `fuzz.token_set_ratio`
+    TokenSetRatio,
+    /// `fuzz.token_ratio`
+    TokenRatio,
+    /// `fuzz.partial_token_sort_ratio`
+    PartialTokenSortRatio,
+    /// `fuzz.partial_token_set_ratio`
+    PartialTokenSetRatio,
+    /// `fuzz.partial_token_ratio`
+    PartialTokenRatio,
+    /// `fuzz.WRatio`
+    WRatio,
+    /// `fuzz.QRatio`
+    QRatio,
+}
+
+impl Scorer {
+    /// All scorers, in rapidfuzz's documentation order.
+    pub const ALL: [Scorer; 10] = [
+        Scorer::Ratio,
+        Scorer::PartialRatio,
+        Scorer::TokenSortRatio,
+        Scorer::TokenSetRatio,
+        Scorer::TokenRatio,
+        Scorer::PartialTokenSortRatio,
+        Scorer::PartialTokenSetRatio,
+        Scorer::PartialTokenRatio,
+        Scorer::WRatio,
+        Scorer::QRatio,
+    ];
+
+    /// rapidfuzz's function name (`"ratio"`, `"WRatio"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scorer::Ratio => "ratio",
+            Scorer::PartialRatio => "partial_ratio",
+            Scorer::TokenSortRatio => "token_sort_ratio",
+            Scorer::TokenSetRatio => "token_set_ratio",
+            Scorer::TokenRatio => "token_ratio",
+            Scorer::PartialTokenSortRatio => "partial_token_sort_ratio",
+            Scorer::PartialTokenSetRatio => "partial_token_set_ratio",
+            Scorer::PartialTokenRatio => "partial_token_ratio",
+            Scorer::WRatio => "WRatio",
+            Scorer::QRatio => "QRatio",
+        }
+    }
+
+    /// The scorer with rapidfuzz's function name `name`.
+    pub fn from_name(name: &str) -> Option<Scorer> {
+        Scorer::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Score of two code-point strings in 0..=100 (0 below `score_cutoff`).
+    pub fn score(&self, a: &[u32], b: &[u32], score_cutoff: f64) -> f64 {
+        self.score_seq(a, b, score_cutoff)
+    }
+
+    /// Score of two sequences of any symbol type.
+    pub fn score_seq<S: Sym>(&self, a: &[S], b: &[S], score_cutoff: f64) -> f64 {
+        let f = match self {
+            Scorer::Ratio => fuzz::ratio::<S>,
+            Scorer::PartialRatio => fuzz::partial_ratio::<S>,
+            Scorer::TokenSortRatio => fuzz::token_sort_ratio::<S>,
+            Scorer::TokenSetRatio => fuzz::token_set_ratio::<S>,
+            Scorer::TokenRatio => fuzz::token_ratio::<S>,
+            Scorer::PartialTokenSortRatio => fuzz::partial_token_sort_ratio::<S>,
+            Scorer::PartialTokenSetRatio => fuzz::partial_token_set_ratio::<S>,
+            Scorer::PartialTokenRatio => fuzz::partial_token_ratio::<S>,
+            Scorer::WRatio => fuzz::wratio::<S>,
+            Scorer::QRatio => fuzz::qratio::<S>,
+        };
+        f(a, b, score_cutoff)
+    }
+
+    /// Caches the per-query work (pattern bit vectors, sorted tokens) for
+    /// scoring one query against many choices.
+    pub fn prepare<'a>(&self, query: &'a [u32]) -> PreparedQuery<'a> {
+        self.prepare_seq(query)
+    }
+
+    /// [`Scorer::prepare`] for any symbol type.
+    pub fn prepare_seq<'a, S: Sym>(&self, query: &'a [S]) -> PreparedQuery<'a, S> {
+        let cached = match self {
+            Scorer::Ratio | Scorer::QRatio => Cached::Pattern(Pattern::new(query)),
+            Scorer::TokenSortRatio => {
+                let sorted = fuzz::join(&fuzz::sorted_tokens(query));
+                let pattern = Pattern::new(&sorted);
+                Cached::Sorted(sorted, pattern)
+            }
+            _ => Cached::Nothing,
+        };
+        PreparedQuery { scorer: *self, query, cached }
+    }
+}
+
+enum Cached<S> {
+    Nothing,
+    Pattern(Pattern),
+    Sorted(Vec<S>, Pattern),
+}
+
+/// A query prepared by [`Scorer::prepare`].
+pub struct PreparedQuery<'a, S: Sym = u32> {
+    scorer: Scorer,
+    query: &'a [S],
+    cached: Cached<S>,
+}
+
+impl<S: Sym> PreparedQuery<'_, S> {
+    /// Score of the prepared query against `choice` (same as [`Scorer::score`]).
+    pub fn score(&self, choice: &[S], score_cutoff: f64) -> f64 {
+        match (&self.cached, self.scorer) {
+            (Cached::Pattern(pm), Scorer::QRatio) if !self.query.is_empty() && !choice.is_empty() => {
+                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+            }
+            (Cached::Pattern(pm), Scorer::Ratio) => fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff),
+            (Cached::Sorted(sorted, pm), _) => {
+                let other = fuzz::join(&fuzz::sorted_tokens(choice));
+                fuzz::ratio_with(pm, sorted.len(), &other, score_cutoff)
+            }
+            _ => self.scorer.score_seq(self.query, choice, score_cutoff),
+        }
+    }
+
+    /// The scorer this query was prepared for.
+    pub fn scorer(&self) -> Scorer {
+        self.scorer
+    }
+}

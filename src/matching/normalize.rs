@@ -1,0 +1,420 @@
+//! Music-aware text normalization for catalog keys (artist names, titles).
+//!
+//! [`normalize`] applies these rules, in this order, each switchable in [`Options`]:
+//!
+//! 1. Unicode: NFC always (so precomposed and decomposed input agree).
+//!    `fold_accents`: NFKD, then drop the combining marks of the Latin, Greek and
+//!    Cyrillic diacritic blocks (U+0300–036F, U+1AB0–1AFF, U+1DC0–1DFF, U+20D0–20FF,
+//!    U+FE20–FE2F), then NFC again. Marks of other scripts (the kana voicing marks
+//!    U+3099/309A, Arabic harakat, Hebrew points, Indic vowel signs) are kept and
+//!    recomposed, so Hangul syllables and ガ stay as they are. NFKD also folds
+//!    compatibility forms (full-width letters, ligatures). Letters that NFKD does
+//!    not decompose go through [`FOLD_TABLE`] (æ→ae, ø→o, ł→l, đ→d, ð→d, þ→th,
+//!    œ→oe, ß→ss, ı→i, ħ→h, ŧ→t).
+//! 2. `casefold`: full Unicode case folding (ß→ss, ς→σ, ﬁ→fi).
+//! 3. `drop_featuring`: credits removed, see [`split_featuring`].
+//! 4. `drop_version_tags`: a bracketed group `(...)`, `[...]`, `{...}` holding a
+//!    word of [`VERSION_WORDS`] is removed; so is a ` - ` (or en/em dash) suffix
+//!    holding one. Other brackets ("(I Can't Get No) Satisfaction") stay.
+//! 5. `punctuation`: apostrophes are deleted (don't→dont); a period after a lone
+//!    letter is deleted (R.E.M.→rem); every other character that is not a letter,
+//!    digit or combining mark (punctuation, symbols, emoji) becomes a space.
+//! 6. `unify_and`: the conjunctions between names are dropped so that every
+//!    spelling agrees: the tokens `&`, `+`, `and` anywhere, and `x`, `n` (from
+//!    'n') when they stand between two words. "A & B", "A and B", "A + B",
+//!    "A x B" and "A, B" (comma → space by rule 5) all become "a b";
+//!    "Malcolm X" keeps its x.
+//! 7. `drop_leading_the`: a leading "the" word is dropped (unless it is the only word).
+//!
+//! Whitespace is always collapsed to single spaces and trimmed.
+
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use regex::Regex;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::Result;
+use crate::parallel;
+
+/// Which rules [`normalize`] applies (all on except `drop_leading_the`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// NFKD accent folding of Latin/Greek/Cyrillic plus [`FOLD_TABLE`].
+    pub fold_accents: bool,
+    /// Full Unicode case folding.
+    pub casefold: bool,
+    /// Remove "feat." credits (see [`split_featuring`]).
+    pub drop_featuring: bool,
+    /// Remove version tags (see [`VERSION_WORDS`]).
+    pub drop_version_tags: bool,
+    /// Drop the conjunctions `&`, `+`, `and`, `x`, `n` between names.
+    pub unify_and: bool,
+    /// Drop a leading "the".
+    pub drop_leading_the: bool,
+    /// Punctuation and symbols become spaces, apostrophes and acronym dots vanish.
+    pub punctuation: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            fold_accents: true,
+            casefold: true,
+            drop_featuring: true,
+            drop_version_tags: true,
+            unify_and: true,
+            drop_leading_the: false,
+            punctuation: true,
+        }
+    }
+}
+
+/// Letters that NFKD leaves whole, with their ASCII folding.
+pub const FOLD_TABLE: &[(char, &str)] = &[
+    ('æ', "ae"),
+    ('Æ', "AE"),
+    ('ø', "o"),
+    ('Ø', "O"),
+    ('ł', "l"),
+    ('Ł', "L"),
+    ('đ', "d"),
+    ('Đ', "D"),
+    ('ð', "d"),
+    ('Ð', "D"),
+    ('þ', "th"),
+    ('Þ', "TH"),
+    ('œ', "oe"),
+    ('Œ', "OE"),
+    ('ß', "ss"),
+    ('ẞ', "SS"),
+    ('ı', "i"),
+    ('ħ', "h"),
+    ('Ħ', "H"),
+    ('ŧ', "t"),
+    ('Ŧ', "T"),
+];
+
+/// Words that mark a bracketed group or a ` - ` suffix as a version tag
+/// (compared with the case-folded words of the group).
+pub const VERSION_WORDS: &[&str] = &[
+    "remaster",
+    "remastered",
+    "remasterd",
+    "remix",
+    "remixed",
+    "mix",
+    "mixed",
+    "edit",
+    "live",
+    "acoustic",
+    "version",
+    "deluxe",
+    "edition",
+    "mono",
+    "stereo",
+    "explicit",
+    "clean",
+    "instrumental",
+    "demo",
+    "unplugged",
+    "karaoke",
+    "bonus",
+    "anniversary",
+    "expanded",
+    "single",
+    "radio",
+    "extended",
+    "recorded",
+    "rerecorded",
+    "session",
+    "sessions",
+    "dub",
+];
+
+/// `(feat. X)`, `[ft X]`, `{featuring X}`, `(with X)`.
+static FEAT_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[(\[{]\s*(?:feat\.?|ft\.?|featuring|with)\s+([^)\]}]*)[)\]}]?").unwrap()
+});
+/// ` feat. X`, ` ft. X`, ` featuring X` up to a bracket, a ` - ` or the end
+/// (a bare "with" is too common in titles to be read as a credit).
+static FEAT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(?:feat\.?|ft\.?|featuring)\s+([^(\[{]*?)(?:\s+[-–—]\s|[(\[{]|$)")
+        .unwrap()
+});
+/// Separators between the names of a featuring credit.
+static NAME_SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|&|\+|/|\s(?:and|x)\s)\s*").unwrap());
+/// A ` - ` suffix separator (hyphen, en or em dash between spaces).
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s").unwrap());
+
+/// Normalizes one catalog key with the rules in `options` (see the module docs).
+pub fn normalize(text: &str, options: &Options) -> String {
+    let mut s = fold_unicode(text, options.fold_accents);
+    if options.casefold {
+        s = caseless::default_case_fold_str(&s);
+    }
+    if options.drop_featuring {
+        s = split_featuring(&s).0;
+    }
+    if options.drop_version_tags {
+        s = drop_version_tags(&s);
+    }
+    if options.punctuation {
+        s = strip_punctuation(&s);
+    }
+    let mut words: Vec<&str> = s.split_whitespace().collect();
+    if options.unify_and {
+        words = drop_conjunctions(&words);
+    }
+    if options.drop_leading_the
+        && words.len() > 1
+        && caseless::default_caseless_match_str(words[0], "the")
+    {
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+/// Normalizes many keys on `n_jobs` threads; `None` stays `None`.
+pub fn normalize_all(
+    texts: &[Option<String>],
+    options: &Options,
+    n_jobs: i64,
+) -> Result<Vec<Option<String>>> {
+    parallel::install(n_jobs, || {
+        texts
+            .par_iter()
+            .with_min_len(256)
+            .map(|t| t.as_deref().map(|t| normalize(t, options)))
+            .collect()
+    })
+}
+
+/// Splits the featuring credits off a title or an artist name.
+///
+/// Recognised (case-insensitively): a bracketed `(feat. X)`, `(ft X)`,
+/// `(featuring X)`, `(with X)` in `()`, `[]` or `{}`; and an unbracketed
+/// ` feat. X`, ` ft. X`, ` featuring X`, which runs to the next bracket, ` - `
+/// or the end. The credit is removed from the text (whitespace collapsed) and its
+/// names, split at `,`, `&`, `+`, `/`, ` and `, ` x `, are returned in order.
+pub fn split_featuring(text: &str) -> (String, Vec<String>) {
+    let mut featured = Vec::new();
+    let mut rest = String::with_capacity(text.len());
+    let mut last = 0;
+    for caps in FEAT_BRACKET.captures_iter(text) {
+        let whole = caps.get(0).unwrap();
+        rest.push_str(&text[last..whole.start()]);
+        rest.push(' ');
+        push_names(&caps[1], &mut featured);
+        last = whole.end();
+    }
+    rest.push_str(&text[last..]);
+    if let Some(caps) = FEAT_INLINE.captures(&rest) {
+        let (start, names) = (caps.get(0).unwrap().start(), caps.get(1).unwrap());
+        push_names(names.as_str(), &mut featured);
+        rest = format!("{} {}", &rest[..start], &rest[names.end()..]);
+    }
+    (
+        rest.split_whitespace().collect::<Vec<_>>().join(" "),
+        featured,
+    )
+}
+
+fn push_names(credit: &str, out: &mut Vec<String>) {
+    out.extend(
+        NAME_SEPARATOR
+            .split(credit.trim())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+    );
+}
+
+/// Step 1: NFC, or NFKD + Latin/Greek/Cyrillic mark removal + table + NFC.
+fn fold_unicode(text: &str, fold_accents: bool) -> String {
+    if !fold_accents {
+        return text.nfc().collect();
+    }
+    let mut folded = String::with_capacity(text.len());
+    for c in text.nfkd().filter(|&c| !is_diacritic(c)) {
+        match FOLD_TABLE.iter().find(|(from, _)| *from == c) {
+            Some((_, to)) => folded.push_str(to),
+            None => folded.push(c),
+        }
+    }
+    folded.nfc().collect()
+}
+
+/// Combining marks of the Latin, Greek and Cyrillic diacritic blocks.
+fn is_diacritic(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Step 4: brackets and dash suffixes that hold a version word.
+fn drop_version_tags(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['(', '[', '{']) {
+        let close_char = match rest.as_bytes()[open] {
+            b'(' => ')',
+            b'[' => ']',
+            _ => '}',
+        };
+        let inner_start = open + 1;
+        let close = rest[inner_start..]
+            .find(close_char)
+            .map(|i| inner_start + i);
+        let inner = &rest[inner_start..close.unwrap_or(rest.len())];
+        let end = close.map_or(rest.len(), |c| c + 1);
+        kept.push_str(&rest[..open]);
+        if is_version_tag(inner) {
+            kept.push(' ');
+        } else {
+            kept.push_str(&rest[open..end]);
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    match DASH
+        .find_iter(&kept)
+        .find(|d| is_version_tag(&kept[d.end()..]))
+    {
+        Some(dash) => kept[..dash.start()].to_string(),
+        None => kept,
+    }
+}
+
+/// Whether `text` holds a word of [`VERSION_WORDS`], or a word of five or more
+/// letters one typo (a letter dropped, added, changed or two swapped) away from
+/// one of its words of six or more letters ("Remasterd", "Singlee", "Reamster").
+fn is_version_tag(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w: Vec<char> = caseless::default_case_fold_str(w).chars().collect();
+            VERSION_WORDS.iter().any(|k| {
+                let k: Vec<char> = k.chars().collect();
+                w == k || (w.len() >= 5 && k.len() >= 6 && one_typo_apart(&w, &k))
+            })
+        })
+}
+
+/// Whether `a` and `b` differ by exactly one dropped, added or changed letter,
+/// or by one swap of two neighbouring letters.
+fn one_typo_apart(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            let suffix = short[prefix..]
+                .iter()
+                .rev()
+                .zip(long[prefix..].iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
+            let differing = short.len() - prefix - suffix;
+            differing == 1
+                || (differing == 2
+                    && short[prefix] == long[prefix + 1]
+                    && short[prefix + 1] == long[prefix])
+        }
+        1 => short[prefix..] == long[prefix + 1..],
+        _ => false,
+    }
+}
+
+/// Step 5: punctuation and symbols to spaces, apostrophes and acronym dots removed.
+fn strip_punctuation(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_alphanumeric() || is_combining_mark(c) {
+            out.push(c);
+        } else if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´')
+            || (c == '.' && follows_lone_letter(&chars, i))
+        {
+            // deleted: "don't" -> "dont", "R.E.M." -> "REM"
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Whether `chars[i]` comes right after a letter that itself starts a word or follows a period.
+fn follows_lone_letter(chars: &[char], i: usize) -> bool {
+    i >= 1
+        && chars[i - 1].is_alphabetic()
+        && (i == 1 || chars[i - 2].is_whitespace() || chars[i - 2] == '.')
+}
+
+/// Step 6: drop `&`, `+`, `and` everywhere and `x`, `n` between two words.
+fn drop_conjunctions<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .filter(|&(i, w)| {
+            let folded = caseless::default_case_fold_str(w);
+            let between = i > 0 && i < last;
+            !(matches!(folded.as_str(), "&" | "+" | "and")
+                || (between && matches!(folded.as_str(), "x" | "n")))
+        })
+        .map(|(_, w)| *w)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s, &Options::default())
+    }
+
+    #[test]
+    fn folds_accents_of_latin_but_keeps_other_scripts() {
+        assert_eq!(norm("Beyoncé"), "beyonce");
+        assert_eq!(norm("Sigur Rós"), "sigur ros");
+        assert_eq!(norm("Mötley Crüe"), "motley crue");
+        assert_eq!(norm("Søren Østergaard"), "soren ostergaard");
+        assert_eq!(norm("Straße"), "strasse");
+        assert_eq!(norm("Кино"), "кино");
+        assert_eq!(norm("宇多田ヒカル"), "宇多田ヒカル");
+        assert_eq!(norm("ガガ"), "ガガ");
+        assert_eq!(norm("방탄소년단"), "방탄소년단");
+        assert_eq!(norm("Ｆｕｌｌ"), "full");
+    }
+
+    #[test]
+    fn removes_credits_and_version_tags() {
+        assert_eq!(norm("Song (feat. Jay-Z) [Remastered 2011]"), "song");
+        assert_eq!(norm("Artist ft. Other"), "artist");
+        assert_eq!(norm("Song - Live at Wembley"), "song");
+        assert_eq!(
+            norm("(I Can't Get No) Satisfaction"),
+            "i cant get no satisfaction"
+        );
+        assert_eq!(norm("Simon & Garfunkel"), norm("Simon and Garfunkel"));
+        assert_eq!(norm("R.E.M."), "rem");
+        assert_eq!(norm("Malcolm X"), "malcolm x");
+        assert_eq!(norm("Song (Rematered 2011)"), "song");
+        assert_eq!(norm("Song - 2019 Reamster"), "song");
+        assert_eq!(norm("Song (Edith)"), "song edith");
+        assert_eq!(norm("Song (Lives)"), "song lives");
+    }
+
+    #[test]
+    fn split_featuring_returns_the_names() {
+        let (main, names) = split_featuring("Song (feat. A, B & C) - Radio Edit");
+        assert_eq!(main, "Song - Radio Edit");
+        assert_eq!(names, vec!["A", "B", "C"]);
+        let (main, names) = split_featuring("Artist feat. Other x Third");
+        assert_eq!(
+            (main.as_str(), names),
+            ("Artist", vec!["Other".to_string(), "Third".to_string()])
+        );
+    }
+}
