@@ -22,6 +22,7 @@ from tunelens.extract import extract_features
 from tunelens import plot
 from tunelens.text import normalize, split_featuring
 from tunelens.catalog import match_catalogs
+from tunelens import distance, fuzz, process, utils
 
 __all__ = [
     "__version__",
@@ -47,4 +48,8 @@ __all__ = [
     "normalize",
     "split_featuring",
     "match_catalogs",
+    "fuzz",
+    "distance",
+    "process",
+    "utils",
 ]

@@ -1,6 +1,7 @@
 """Type stubs of the compiled core ``tunelens._core`` (see src/py/)."""
 
 from typing import Optional, Sequence, TypedDict, Union
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -270,3 +271,31 @@ def match_keys(
     n_jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+class FuzzScorer:
+    scorer_name: str
+    def __init__(self, name: str) -> None: ...
+    def __call__(
+        self, s1: Any, s2: Any, *, processor: Any = None, score_cutoff: Optional[float] = None, score_hint: Optional[float] = None
+    ) -> float: ...
+
+class DistanceFunction:
+    def __init__(self, metric: str, kind: str) -> None: ...
+    def __call__(
+        self,
+        s1: Any,
+        s2: Any,
+        *,
+        processor: Any = None,
+        score_cutoff: Optional[float] = None,
+        score_hint: Optional[float] = None,
+        **options: Any,
+    ) -> Any: ...
+
+def default_process(sentence: str) -> str: ...
+def match_cdist(
+    scorer: str, queries: list[Any], choices: list[Any], *, score_cutoff: float, float32: bool, workers: int
+) -> npt.NDArray[Any]: ...
+def match_cpdist(scorer: str, a: list[Any], b: list[Any], *, score_cutoff: float, workers: int) -> npt.NDArray[np.float64]: ...
+def match_extract_many(
+    scorer: str, queries: list[Any], choices: list[Any], *, score_cutoff: float, limit: int, workers: int
+) -> list[list[tuple[int, float]]]: ...

@@ -5,6 +5,7 @@
 //! Every algorithm is generic over the symbol type ([`Sym`]): `u32` Unicode code
 //! points for strings, `u64` element hashes for other sequences.
 
+mod alnum;
 pub mod fuzz;
 pub mod hamming;
 pub mod indel;
@@ -47,6 +48,22 @@ impl Sym for u64 {
     fn from_key(key: u64) -> Self {
         key
     }
+}
+
+/// rapidfuzz's `utils.default_process`: every alphanumeric character (by
+/// rapidfuzz's own tables) lower-cased, every other one replaced by a space,
+/// leading and trailing spaces removed.
+pub fn default_process(sentence: &str) -> String {
+    let is_alnum = |c: char| {
+        let cp = c as u32;
+        let i = alnum::ALNUM.partition_point(|&(_, hi)| hi < cp);
+        i < alnum::ALNUM.len() && alnum::ALNUM[i].0 <= cp
+    };
+    let mapped: String = sentence
+        .chars()
+        .map(|c| if is_alnum(c) { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
+        .collect();
+    mapped.trim_matches(' ').to_string()
 }
 
 /// Removes the common prefix and suffix: `(removed length, rest of a, rest of b)`.

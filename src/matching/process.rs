@@ -11,15 +11,18 @@ use crate::parallel;
 
 /// Scores of every query against every choice, row-major (`queries × choices`),
 /// each query prepared once; rows are scored in parallel on `n_jobs` threads.
-pub fn cdist<S: Sym>(
+/// `convert` maps each score to the output type (missing pairs stay
+/// `T::default()`), so the matrix is built once in the requested dtype.
+pub fn cdist<S: Sym, T: Copy + Default + Send>(
     scorer: Scorer,
     queries: &[Option<Vec<S>>],
     choices: &[Option<Vec<S>>],
     score_cutoff: f64,
     n_jobs: i64,
-) -> Result<Vec<f64>> {
+    convert: impl Fn(f64) -> T + Sync,
+) -> Result<Vec<T>> {
     let cols = choices.len();
-    let mut out = vec![0.0; queries.len() * cols];
+    let mut out = vec![T::default(); queries.len() * cols];
     if cols == 0 {
         return Ok(out);
     }
@@ -29,7 +32,7 @@ pub fn cdist<S: Sym>(
             let prepared = scorer.prepare_seq(query);
             for (cell, choice) in row.iter_mut().zip(choices) {
                 if let Some(choice) = choice {
-                    *cell = prepared.score(choice, score_cutoff);
+                    *cell = convert(prepared.score(choice, score_cutoff));
                 }
             }
         });

@@ -12,6 +12,7 @@ mod dsp;
 mod errors;
 mod explain;
 mod features;
+mod matching;
 mod neighbors;
 mod render;
 mod catalog;
@@ -41,5 +42,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     features::register(m)?;
     explain::register(m)?;
     catalog::register(m)?;
+    matching::register(m)?;
     Ok(())
 }

@@ -1,0 +1,45 @@
+"""Shared machinery of ``tunelens.fuzz`` and ``tunelens.distance``: scorer
+objects implemented in Rust, decorated with the attributes of rapidfuzz's
+scorer protocol (``_RF_ScorerPy``, ``_RF_OriginalScorer``) so rapidfuzz's own
+``process`` functions accept them too."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+RESULT_F64 = 32
+RESULT_SIZE_T = 128
+SYMMETRIC = 2048
+_SIZE_MAX = 2**63 - 1
+
+#: (optimal, worst, result flag) per kind of score.
+FLAGS = {
+    "fuzz": (100, 0, RESULT_F64),
+    "distance": (0, _SIZE_MAX, RESULT_SIZE_T),
+    "similarity": (_SIZE_MAX, 0, RESULT_SIZE_T),
+    "normalized_distance": (0, 1, RESULT_F64),
+    "normalized_similarity": (1, 0, RESULT_F64),
+}
+
+
+def scorer_flags(kind: str) -> Callable[..., dict[str, Any]]:
+    """rapidfuzz's ``get_scorer_flags`` callback for a kind of score."""
+    optimal, worst, result = FLAGS[kind]
+
+    def get_scorer_flags(**_kwargs: Any) -> dict[str, Any]:
+        return {"optimal_score": optimal, "worst_score": worst, "flags": result | SYMMETRIC}
+
+    return get_scorer_flags
+
+
+def decorate(obj: Any, name: str, module: str, kind: str, doc: str) -> Any:
+    """Gives a Rust scorer object a function's name, docstring and rapidfuzz's
+    scorer attributes; returns it."""
+    obj.__name__ = name
+    obj.__qualname__ = name
+    obj.__module__ = module
+    obj.__doc__ = doc
+    obj._RF_ScorerPy = {"get_scorer_flags": scorer_flags(kind)}
+    obj._RF_OriginalScorer = obj
+    obj._tunelens_kind = kind
+    return obj

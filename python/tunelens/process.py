@@ -1,0 +1,393 @@
+"""rapidfuzz-compatible batch matching (``tunelens.process``).
+
+``extractOne``, ``extract``, ``extract_iter``, ``cdist`` and ``cpdist`` return
+what rapidfuzz 3.14 returns (same choices, scores, keys and order). With a
+tunelens or rapidfuzz ``fuzz`` scorer the work runs in Rust (each query prepared
+once, rows in parallel); any other callable runs in Python like rapidfuzz's
+fallback. ``extract_many`` adds the batched best-match search: every query at
+once on all cores, memory bounded by ``queries × limit``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+
+from tunelens import _core
+from tunelens.fuzz import WRatio, ratio
+
+__all__ = ["extractOne", "extract", "extract_iter", "cdist", "cpdist", "extract_many"]
+
+_FUZZ_NAMES = {
+    "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "token_ratio",
+    "partial_token_sort_ratio", "partial_token_set_ratio", "partial_token_ratio", "WRatio", "QRatio",
+}
+
+
+def _is_none(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ == "NAType" and type(value).__module__.startswith("pandas")
+
+
+def _native(scorer: Callable, scorer_kwargs: dict | None) -> str | None:
+    """Name of the Rust scorer equivalent to ``scorer`` (None for other callables)."""
+    if scorer_kwargs:
+        return None
+    if isinstance(scorer, _core.FuzzScorer):
+        return scorer.scorer_name
+    name = getattr(scorer, "__name__", None)
+    if name in _FUZZ_NAMES and str(getattr(scorer, "__module__", "")).startswith("rapidfuzz.fuzz"):
+        return name
+    return None
+
+
+def _flags(scorer: Callable, scorer_kwargs: dict) -> tuple[Any, Any]:
+    """``(worst, optimal)`` score of a scorer, from rapidfuzz's scorer protocol."""
+    params = getattr(scorer, "_RF_ScorerPy", None)
+    if params is not None:
+        flags = params["get_scorer_flags"](**scorer_kwargs)
+        return flags["worst_score"], flags["optimal_score"]
+    return 0, 100
+
+
+def _items(choices: Any) -> tuple[list, list]:
+    """``(keys, values)``: dict keys / Series index labels, else positions."""
+    if hasattr(choices, "items"):
+        pairs = list(choices.items())
+        return [k for k, _ in pairs], [v for _, v in pairs]
+    values = list(choices)
+    return list(range(len(values))), values
+
+
+def _prepared(values: Iterable, processor: Callable | None) -> list:
+    """Processed values, None for missing ones."""
+    if processor is None:
+        return [None if _is_none(v) else v for v in values]
+    return [None if _is_none(v) else processor(v) for v in values]
+
+
+def _check_cutoff(score_cutoff: float | None) -> float:
+    if score_cutoff is None:
+        return 0.0
+    if not 0 <= score_cutoff <= 100:
+        raise TypeError("score_cutoff has to be in the range of 0.0 - 100.0")
+    return float(score_cutoff)
+
+
+def _native_best(name: str, queries: list, values: list, cutoff: float, limit: int, workers: int) -> list:
+    return _core.match_extract_many(name, queries, values, score_cutoff=cutoff, limit=limit, workers=workers)
+
+
+def _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs) -> Iterator[tuple]:
+    worst, optimal = _flags(scorer, scorer_kwargs)
+    higher_is_better = optimal > worst
+    for key, value, item in zip(keys, values, processed):
+        if item is None:
+            continue
+        score = scorer(query, item, score_cutoff=cutoff, **scorer_kwargs)
+        if (score >= cutoff) if higher_is_better else (score <= cutoff):
+            yield value, score, key
+
+
+def extract_iter(
+    query: Any,
+    choices: Any,
+    *,
+    scorer: Callable = WRatio,
+    processor: Callable | None = None,
+    score_cutoff: float | None = None,
+    score_hint: float | None = None,
+    scorer_kwargs: dict | None = None,
+) -> Iterator[tuple]:
+    """Yield ``(choice, score, key)`` for every choice scoring at least ``score_cutoff``.
+
+    Parameters
+    ----------
+    query : str or Sequence[Hashable]
+        The string to look for.
+    choices : list, dict or pandas.Series
+        Candidates; dict keys / Series labels are returned as ``key``, list
+        positions otherwise. None and NaN choices are skipped.
+    scorer : callable, optional
+        A ``tunelens.fuzz`` / ``rapidfuzz.fuzz`` scorer (runs in Rust) or any
+        callable ``scorer(a, b, score_cutoff=..., **scorer_kwargs)``.
+    processor : callable, optional
+        Applied to the query and each choice before scoring.
+    score_cutoff : float, optional
+        Minimum score (maximum for distances) to yield.
+    score_hint : float, optional
+        Accepted for rapidfuzz compatibility; ignored.
+    scorer_kwargs : dict, optional
+        Extra keyword arguments for ``scorer``.
+
+    Yields
+    ------
+    tuple
+        ``(choice, score, key)`` in choice order.
+    """
+    _ = score_hint
+    scorer_kwargs = scorer_kwargs or {}
+    if _is_none(query):
+        return
+    keys, values = _items(choices)
+    query = processor(query) if processor is not None else query
+    processed = _prepared(values, processor)
+    name = _native(scorer, scorer_kwargs)
+    if name is None:
+        worst, _optimal = _flags(scorer, scorer_kwargs)
+        cutoff = worst if score_cutoff is None else score_cutoff
+        yield from _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs)
+        return
+    cutoff = _check_cutoff(score_cutoff)
+    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, float32=False, workers=1)[0]
+    for key, value, item, score in zip(keys, values, processed, row.tolist()):
+        if item is not None and score >= cutoff:
+            yield value, score, key
+
+
+def extractOne(
+    query: Any,
+    choices: Any,
+    *,
+    scorer: Callable = WRatio,
+    processor: Callable | None = None,
+    score_cutoff: float | None = None,
+    score_hint: float | None = None,
+    scorer_kwargs: dict | None = None,
+) -> tuple | None:
+    """Best match of ``query`` among ``choices`` (the first one on ties).
+
+    Parameters are those of :func:`extract_iter`.
+
+    Returns
+    -------
+    tuple or None
+        ``(choice, score, key)``, or None when no choice reaches ``score_cutoff``.
+    """
+    _ = score_hint
+    name = _native(scorer, scorer_kwargs)
+    if name is None:
+        best = None
+        worst, optimal = _flags(scorer, scorer_kwargs or {})
+        higher_is_better = optimal > worst
+        for found in extract_iter(query, choices, scorer=scorer, processor=processor,
+                                  score_cutoff=score_cutoff, scorer_kwargs=scorer_kwargs):
+            if best is None or (found[1] > best[1] if higher_is_better else found[1] < best[1]):
+                best = found
+                if found[1] == optimal:
+                    break
+        return best
+    found = extract(query, choices, scorer=scorer, processor=processor, limit=1, score_cutoff=score_cutoff)
+    return found[0] if found else None
+
+
+def extract(
+    query: Any,
+    choices: Any,
+    *,
+    scorer: Callable = WRatio,
+    processor: Callable | None = None,
+    limit: int | None = 5,
+    score_cutoff: float | None = None,
+    score_hint: float | None = None,
+    scorer_kwargs: dict | None = None,
+) -> list[tuple]:
+    """The ``limit`` best matches, best first (ties keep choice order).
+
+    Parameters are those of :func:`extract_iter`, plus:
+
+    limit : int or None, optional
+        Number of matches to return (default 5); None returns all.
+
+    Returns
+    -------
+    list of tuple
+        ``(choice, score, key)`` sorted by score (best first), then position.
+    """
+    _ = score_hint
+    if _is_none(query):
+        return []
+    keys, values = _items(choices)
+    n = len(values) if limit is None else min(int(limit), len(values))
+    name = _native(scorer, scorer_kwargs)
+    if name is None:
+        worst, optimal = _flags(scorer, scorer_kwargs or {})
+        found = extract_iter(query, choices, scorer=scorer, processor=processor,
+                             score_cutoff=score_cutoff, scorer_kwargs=scorer_kwargs)
+        if optimal > worst:
+            return heapq.nlargest(n, found, key=lambda r: r[1])
+        return heapq.nsmallest(n, found, key=lambda r: r[1])
+    if n <= 0:
+        return []
+    cutoff = _check_cutoff(score_cutoff)
+    query = processor(query) if processor is not None else query
+    best = _native_best(name, [query], _prepared(values, processor), cutoff, n, 1)[0]
+    return [(values[i], score, keys[i]) for i, score in best]
+
+
+def extract_many(
+    queries: Iterable,
+    choices: Any,
+    *,
+    scorer: Callable = WRatio,
+    processor: Callable | None = None,
+    limit: int | None = None,
+    score_cutoff: float | None = None,
+    workers: int = -1,
+    scorer_kwargs: dict | None = None,
+) -> list:
+    """Best match(es) of every query at once: ``[extractOne(q, choices, ...) for q in queries]``.
+
+    Runs in Rust for fuzz scorers, queries in parallel on ``workers`` threads
+    (-1 = all cores); each query is prepared once, the score cutoff rises as
+    matches are found, and memory stays ``O(queries × limit)`` (no score matrix).
+
+    Parameters
+    ----------
+    queries : iterable of str
+        Strings to look for (None/NaN give no match).
+    choices : list, dict or pandas.Series
+        Candidates, as in :func:`extractOne`.
+    scorer, processor, score_cutoff, scorer_kwargs
+        As in :func:`extractOne`.
+    limit : int or None, optional
+        None (default): one ``extractOne`` result (tuple or None) per query;
+        an int: a list like :func:`extract` with that ``limit`` per query.
+    workers : int, optional
+        Threads (-1 = all cores).
+
+    Returns
+    -------
+    list
+        One result per query, in query order.
+    """
+    queries = list(queries)
+    name = _native(scorer, scorer_kwargs)
+    if name is None:
+        if limit is None:
+            return [extractOne(q, choices, scorer=scorer, processor=processor, score_cutoff=score_cutoff,
+                               scorer_kwargs=scorer_kwargs) for q in queries]
+        return [extract(q, choices, scorer=scorer, processor=processor, limit=limit,
+                        score_cutoff=score_cutoff, scorer_kwargs=scorer_kwargs) for q in queries]
+    keys, values = _items(choices)
+    cutoff = _check_cutoff(score_cutoff)
+    n = 1 if limit is None else min(int(limit), len(values))
+    found = _native_best(name, _prepared(queries, processor), _prepared(values, processor), cutoff, max(n, 0), workers)
+    rows = [[(values[i], score, keys[i]) for i, score in row] for row in found]
+    if limit is None:
+        return [row[0] if row else None for row in rows]
+    return rows
+
+
+_INT_DTYPES = {np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)}
+
+
+def _matrix_dtype(dtype: Any, scorer: Callable, scorer_kwargs: dict) -> np.dtype:
+    if dtype is not None:
+        return np.dtype(dtype)
+    params = getattr(scorer, "_RF_ScorerPy", None)
+    flags = params["get_scorer_flags"](**scorer_kwargs)["flags"] if params is not None else 32
+    return np.dtype(np.float32 if flags & 32 else np.int32)
+
+
+def cdist(
+    queries: Iterable,
+    choices: Iterable,
+    *,
+    scorer: Callable = ratio,
+    processor: Callable | None = None,
+    score_cutoff: float | None = None,
+    score_hint: float | None = None,
+    score_multiplier: float = 1,
+    dtype: Any = None,
+    workers: int = 1,
+    scorer_kwargs: dict | None = None,
+) -> np.ndarray:
+    """Score matrix of every query against every choice (``len(queries) × len(choices)``).
+
+    Parameters
+    ----------
+    queries, choices : iterable of str
+        The strings to compare (None/NaN score 0).
+    scorer, processor, score_cutoff, scorer_kwargs
+        As in :func:`extractOne` (default scorer: ``ratio``).
+    score_hint : float, optional
+        Accepted for rapidfuzz compatibility; ignored.
+    score_multiplier : float, optional
+        Multiplies every score (rapidfuzz's argument; default 1).
+    dtype : numpy dtype, optional
+        Result type (default float32 for similarity scorers, int32 for integer
+        distances); integer dtypes round the scores.
+    workers : int, optional
+        Threads used for the rows (-1 = all cores, default 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        The matrix.
+    """
+    _ = score_hint
+    scorer_kwargs = scorer_kwargs or {}
+    queries, choices = list(queries), list(choices)
+    out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
+    q, c = _prepared(queries, processor), _prepared(choices, processor)
+    name = _native(scorer, scorer_kwargs)
+    if name is not None and score_multiplier == 1:
+        cutoff = _check_cutoff(score_cutoff)
+        if out_dtype in (np.float32, np.float64):
+            return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
+        scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
+        return np.round(scores).astype(out_dtype)
+    worst, _optimal = _flags(scorer, scorer_kwargs)
+    cutoff = worst if score_cutoff is None else score_cutoff
+    scores = np.zeros((len(q), len(c)), dtype=np.float64)
+    for i, a in enumerate(q):
+        for j, b in enumerate(c):
+            if a is not None and b is not None:
+                scores[i, j] = scorer(a, b, score_cutoff=cutoff, **scorer_kwargs) * score_multiplier
+    return np.round(scores).astype(out_dtype) if out_dtype in _INT_DTYPES else scores.astype(out_dtype)
+
+
+def cpdist(
+    queries: Iterable,
+    choices: Iterable,
+    *,
+    scorer: Callable = ratio,
+    processor: Callable | None = None,
+    score_cutoff: float | None = None,
+    score_hint: float | None = None,
+    score_multiplier: float = 1,
+    dtype: Any = None,
+    workers: int = 1,
+    scorer_kwargs: dict | None = None,
+) -> np.ndarray:
+    """Scores of each pair ``(queries[i], choices[i])``.
+
+    Parameters are those of :func:`cdist`; both inputs must have the same length.
+
+    Returns
+    -------
+    numpy.ndarray
+        One score per pair.
+    """
+    _ = score_hint
+    scorer_kwargs = scorer_kwargs or {}
+    queries, choices = list(queries), list(choices)
+    if len(queries) != len(choices):
+        raise ValueError("Length of queries and choices must be the same!")
+    out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
+    q, c = _prepared(queries, processor), _prepared(choices, processor)
+    name = _native(scorer, scorer_kwargs)
+    if name is not None and score_multiplier == 1:
+        scores = _core.match_cpdist(name, q, c, score_cutoff=_check_cutoff(score_cutoff), workers=workers)
+    else:
+        worst, _optimal = _flags(scorer, scorer_kwargs)
+        cutoff = worst if score_cutoff is None else score_cutoff
+        scores = np.array([0.0 if a is None or b is None else scorer(a, b, score_cutoff=cutoff, **scorer_kwargs)
+                           * score_multiplier for a, b in zip(q, c)], dtype=np.float64)
+    return np.round(scores).astype(out_dtype) if out_dtype in _INT_DTYPES else scores.astype(out_dtype)

@@ -1,0 +1,499 @@
+//! Bindings for `crate::matching`: callable scorer and metric objects (fast
+//! per-pair calls, attribute dict for rapidfuzz's scorer protocol) and the batch
+//! kernels of `tunelens.process`.
+
+use std::cell::RefCell;
+
+use numpy::IntoPyArray;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
+use pyo3::types::{PyBytes, PyList, PyString};
+
+use super::detach;
+use super::errors::IntoPyResult;
+use crate::matching::levenshtein::Weights;
+use crate::matching::process::{self, Match};
+use crate::matching::{hamming, indel, jaro, levenshtein, Scorer, Sym};
+
+/// A sequence converted for the core: code points (str, bytes) or element hashes.
+enum Seq {
+    Text(Vec<u32>),
+    Hashes(Vec<u64>),
+}
+
+/// Appends the code points of a `str` (read straight from its UCS buffer).
+fn push_str(s: &Bound<'_, PyString>, out: &mut Vec<u32>) -> PyResult<()> {
+    // SAFETY: the buffer is only read while `s` is borrowed (GIL held).
+    match unsafe { s.data()? } {
+        PyStringData::Ucs1(b) => out.extend(b.iter().map(|&c| c as u32)),
+        PyStringData::Ucs2(b) => out.extend(b.iter().map(|&c| c as u32)),
+        PyStringData::Ucs4(b) => out.extend_from_slice(b),
+    }
+    Ok(())
+}
+
+/// Appends the code points of `obj` when it is a `str` or `bytes`.
+fn push_text(obj: &Bound<'_, PyAny>, out: &mut Vec<u32>) -> PyResult<bool> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        push_str(s, out)?;
+        Ok(true)
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        out.extend(b.as_bytes().iter().map(|&c| c as u32));
+        Ok(true)
+    } else {
+        Ok(false)
+    }
+}
+
+/// rapidfuzz's element hashing: one-character strings by code point, any other
+/// element by Python's `hash()`.
+fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
+    let mut text = Vec::new();
+    if push_text(obj, &mut text)? {
+        return Ok(text.into_iter().map(u64::from).collect());
+    }
+    let iter = obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!("{name} must be a string, a sequence of hashables or None, not {}", type_name(obj)))
+    })?;
+    iter.map(|elem| {
+        let elem = elem?;
+        if let Ok(s) = elem.cast::<PyString>() {
+            let mut cp = Vec::new();
+            push_str(s, &mut cp)?;
+            if cp.len() == 1 {
+                return Ok(cp[0] as u64);
+            }
+        }
+        Ok(elem.hash()? as u64)
+    })
+    .collect()
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+}
+
+fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
+    let mut text = Vec::new();
+    if push_text(obj, &mut text)? {
+        Ok(Seq::Text(text))
+    } else {
+        Ok(Seq::Hashes(hash_elements(obj, name)?))
+    }
+}
+
+thread_local! {
+    static BUFFERS: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Runs `text` on the code points of two strings (reusing per-thread buffers,
+/// so short per-pair calls allocate nothing), or `hashes` on the element hashes
+/// when either is another kind of sequence.
+fn with_pair<R>(
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
+    text: impl FnOnce(&[u32], &[u32]) -> R,
+    hashes: impl FnOnce(&[u64], &[u64]) -> R,
+) -> PyResult<R> {
+    let fast = BUFFERS.with(|cell| -> PyResult<Option<R>> {
+        let Ok(mut bufs) = cell.try_borrow_mut() else { return Ok(None) };
+        let (a, b) = &mut *bufs;
+        a.clear();
+        b.clear();
+        if push_text(s1, a)? && push_text(s2, b)? {
+            return Ok(Some(text(a, b)));
+        }
+        Ok(None)
+    })?;
+    match fast {
+        Some(r) => Ok(r),
+        None => {
+            let (a, b) = (to_hashes(s1, "s1")?, to_hashes(s2, "s2")?);
+            Ok(hashes(&a, &b))
+        }
+    }
+}
+
+fn to_hashes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
+    match to_seq(obj, name)? {
+        Seq::Text(t) => Ok(t.into_iter().map(u64::from).collect()),
+        Seq::Hashes(h) => Ok(h),
+    }
+}
+
+/// rapidfuzz's missing values: None, float NaN and `pandas.NA`.
+fn is_none(obj: &Bound<'_, PyAny>) -> bool {
+    if obj.is_none() {
+        return true;
+    }
+    if let Ok(f) = obj.cast::<pyo3::types::PyFloat>() {
+        return f.value().is_nan();
+    }
+    let ty = obj.get_type();
+    ty.name().is_ok_and(|n| n == "NAType") && ty.module().is_ok_and(|m| m.to_string().starts_with("pandas"))
+}
+
+/// Applies `processor` (when given) to both arguments.
+fn processed<'py>(
+    s1: &Bound<'py, PyAny>,
+    s2: &Bound<'py, PyAny>,
+    processor: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    match processor {
+        Some(p) if !p.is_none() => Ok((p.call1((s1,))?, p.call1((s2,))?)),
+        _ => Ok((s1.clone(), s2.clone())),
+    }
+}
+
+/// A `fuzz` scorer as a callable object (`tunelens.fuzz.ratio`, ...).
+#[pyclass(name = "FuzzScorer", module = "tunelens._core", dict, frozen)]
+pub struct PyFuzzScorer {
+    scorer: Scorer,
+}
+
+#[pymethods]
+impl PyFuzzScorer {
+    #[new]
+    fn new(name: &str) -> PyResult<Self> {
+        Scorer::from_name(name)
+            .map(|scorer| PyFuzzScorer { scorer })
+            .ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
+    }
+
+    /// rapidfuzz's name of the scorer.
+    #[getter]
+    fn scorer_name(&self) -> &'static str {
+        self.scorer.name()
+    }
+
+    #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None))]
+    fn __call__(
+        &self,
+        s1: &Bound<'_, PyAny>,
+        s2: &Bound<'_, PyAny>,
+        processor: Option<&Bound<'_, PyAny>>,
+        score_cutoff: Option<f64>,
+        score_hint: Option<f64>,
+    ) -> PyResult<f64> {
+        let _ = score_hint;
+        if is_none(s1) || is_none(s2) {
+            return Ok(0.0);
+        }
+        let (s1, s2) = processed(s1, s2, processor)?;
+        let cutoff = score_cutoff.unwrap_or(0.0);
+        let scorer = self.scorer;
+        with_pair(&s1, &s2, |a, b| scorer.score_seq(a, b, cutoff), |a, b| scorer.score_seq(a, b, cutoff))
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Metric {
+    Levenshtein,
+    Indel,
+    Hamming,
+    Jaro,
+    JaroWinkler,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Distance,
+    Similarity,
+    NormalizedDistance,
+    NormalizedSimilarity,
+}
+
+/// Options of one metric call.
+#[derive(Clone, Copy)]
+struct Options {
+    weights: Weights,
+    prefix_weight: f64,
+    pad: bool,
+}
+
+/// A distance function (`tunelens.distance.Levenshtein.distance`, ...).
+#[pyclass(name = "DistanceFunction", module = "tunelens._core", dict, frozen)]
+pub struct PyDistance {
+    metric: Metric,
+    kind: Kind,
+}
+
+enum Value {
+    Int(usize),
+    Float(f64),
+}
+
+fn compute<S: Sym>(metric: Metric, kind: Kind, a: &[S], b: &[S], o: Options, cutoff: Option<f64>) -> crate::Result<Value> {
+    let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
+    let nd_cutoff = cutoff.unwrap_or(1.0);
+    let ns_cutoff = cutoff.unwrap_or(0.0);
+    Ok(match (metric, kind) {
+        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(a, b, o.weights, int_cutoff(usize::MAX))),
+        (Metric::Levenshtein, Kind::Similarity) => Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0))),
+        (Metric::Levenshtein, Kind::NormalizedDistance) => {
+            Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
+        }
+        (Metric::Levenshtein, Kind::NormalizedSimilarity) => {
+            Value::Float(levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff))
+        }
+        (Metric::Indel, Kind::Distance) => Value::Int(indel::distance(a, b, int_cutoff(usize::MAX))),
+        (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
+        (Metric::Indel, Kind::NormalizedDistance) => Value::Float(indel::normalized_distance(a, b, nd_cutoff)),
+        (Metric::Indel, Kind::NormalizedSimilarity) => Value::Float(indel::normalized_similarity(a, b, ns_cutoff)),
+        (Metric::Hamming, Kind::Distance) => Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?),
+        (Metric::Hamming, Kind::Similarity) => Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?),
+        (Metric::Hamming, Kind::NormalizedDistance) => Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?),
+        (Metric::Hamming, Kind::NormalizedSimilarity) => {
+            Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
+        }
+        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => Value::Float(jaro::distance(a, b, nd_cutoff)),
+        (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
+            Value::Float(jaro::similarity(a, b, ns_cutoff))
+        }
+        (Metric::JaroWinkler, Kind::Distance | Kind::NormalizedDistance) => {
+            Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff))
+        }
+        (Metric::JaroWinkler, Kind::Similarity | Kind::NormalizedSimilarity) => {
+            Value::Float(jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff))
+        }
+    })
+}
+
+impl PyDistance {
+    /// The result for a missing argument (rapidfuzz: worst score).
+    fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let normalized = matches!(self.kind, Kind::NormalizedDistance | Kind::NormalizedSimilarity)
+            || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
+        let worst_is_one = matches!(self.kind, Kind::Distance | Kind::NormalizedDistance);
+        Ok(if normalized {
+            (if worst_is_one { 1.0f64 } else { 0.0 }).into_pyobject(py)?.into_any().unbind()
+        } else {
+            // rapidfuzz raises on None for unnormalized metrics via its length; it returns
+            // the worst score only for normalized ones. Keep the exception typed.
+            return Err(PyTypeError::new_err("s1 and s2 must not be None for this metric"));
+        })
+    }
+}
+
+#[pymethods]
+impl PyDistance {
+    #[new]
+    fn new(metric: &str, kind: &str) -> PyResult<Self> {
+        let metric = match metric {
+            "Levenshtein" => Metric::Levenshtein,
+            "Indel" => Metric::Indel,
+            "Hamming" => Metric::Hamming,
+            "Jaro" => Metric::Jaro,
+            "JaroWinkler" => Metric::JaroWinkler,
+            _ => return Err(PyValueError::new_err(format!("unknown metric {metric:?}"))),
+        };
+        let kind = match kind {
+            "distance" => Kind::Distance,
+            "similarity" => Kind::Similarity,
+            "normalized_distance" => Kind::NormalizedDistance,
+            "normalized_similarity" => Kind::NormalizedSimilarity,
+            _ => return Err(PyValueError::new_err(format!("unknown function {kind:?}"))),
+        };
+        Ok(PyDistance { metric, kind })
+    }
+
+    #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None, **options))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        s1: &Bound<'_, PyAny>,
+        s2: &Bound<'_, PyAny>,
+        processor: Option<&Bound<'_, PyAny>>,
+        score_cutoff: Option<f64>,
+        score_hint: Option<f64>,
+        options: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let _ = score_hint;
+        let o = self.options(options)?;
+        if is_none(s1) || is_none(s2) {
+            return self.missing(py);
+        }
+        if let Some(c) = score_cutoff {
+            if c < 0.0 {
+                return Err(PyValueError::new_err("score_cutoff has to be >= 0"));
+            }
+        }
+        let (s1, s2) = processed(s1, s2, processor)?;
+        let (metric, kind) = (self.metric, self.kind);
+        let value = with_pair(
+            &s1,
+            &s2,
+            |a, b| compute(metric, kind, a, b, o, score_cutoff),
+            |a, b| compute(metric, kind, a, b, o, score_cutoff),
+        )?
+        .into_py_result(py)?;
+        Ok(match value {
+            Value::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
+            Value::Float(v) => v.into_pyobject(py)?.into_any().unbind(),
+        })
+    }
+}
+
+impl PyDistance {
+    fn options(&self, options: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Options> {
+        let mut o = Options { weights: Weights::default(), prefix_weight: 0.1, pad: true };
+        let Some(options) = options else { return Ok(o) };
+        for (key, value) in options.iter() {
+            let key: String = key.extract()?;
+            match (key.as_str(), self.metric) {
+                ("weights", Metric::Levenshtein) => {
+                    if !value.is_none() {
+                        let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
+                        if insert < 0 || delete < 0 || substitute < 0 {
+                            return Err(PyValueError::new_err("weights must be non-negative"));
+                        }
+                        o.weights = Weights { insert: insert as usize, delete: delete as usize, substitute: substitute as usize };
+                    }
+                }
+                ("prefix_weight", Metric::JaroWinkler) => {
+                    o.prefix_weight = value.extract()?;
+                    if let Err(e) = jaro::check_prefix_weight(o.prefix_weight) {
+                        return Err(PyValueError::new_err(e.to_string()));
+                    }
+                }
+                ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
+                _ => return Err(PyTypeError::new_err(format!("got an unexpected keyword argument '{key}'"))),
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// Converted batch: all code points when every item is text, else all hashes.
+enum Batch {
+    Text(Vec<Option<Vec<u32>>>, Vec<Option<Vec<u32>>>),
+    Hashes(Vec<Option<Vec<u64>>>, Vec<Option<Vec<u64>>>),
+}
+
+fn convert_list(list: &Bound<'_, PyList>, name: &str) -> PyResult<Vec<Option<Seq>>> {
+    list.iter()
+        .map(|item| if is_none(&item) { Ok(None) } else { to_seq(&item, name).map(Some) })
+        .collect()
+}
+
+fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
+    items
+        .into_iter()
+        .map(|s| {
+            s.map(|s| match s {
+                Seq::Text(t) => t.into_iter().map(u64::from).collect(),
+                Seq::Hashes(h) => h,
+            })
+        })
+        .collect()
+}
+
+fn batch(queries: &Bound<'_, PyList>, choices: &Bound<'_, PyList>) -> PyResult<Batch> {
+    let q = convert_list(queries, "queries")?;
+    let c = convert_list(choices, "choices")?;
+    let all_text = q.iter().chain(&c).all(|s| !matches!(s, Some(Seq::Hashes(_))));
+    if all_text {
+        let text = |v: Vec<Option<Seq>>| {
+            v.into_iter()
+                .map(|s| s.map(|s| if let Seq::Text(t) = s { t } else { Vec::new() }))
+                .collect::<Vec<_>>()
+        };
+        Ok(Batch::Text(text(q), text(c)))
+    } else {
+        Ok(Batch::Hashes(widen(q), widen(c)))
+    }
+}
+
+fn scorer_of(name: &str) -> PyResult<Scorer> {
+    Scorer::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
+}
+
+/// Score matrix `queries × choices` as float64 or float32 (already processed
+/// strings; None items score 0).
+#[pyfunction]
+#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, float32, workers))]
+fn match_cdist<'py>(
+    py: Python<'py>,
+    scorer: &str,
+    queries: &Bound<'py, PyList>,
+    choices: &Bound<'py, PyList>,
+    score_cutoff: f64,
+    float32: bool,
+    workers: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scorer = scorer_of(scorer)?;
+    let shape = (queries.len(), choices.len());
+    let b = batch(queries, choices)?;
+    macro_rules! run {
+        ($t:ty, $conv:expr) => {{
+            let data: Vec<$t> = match &b {
+                Batch::Text(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
+                Batch::Hashes(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
+            };
+            let array = ndarray::Array2::from_shape_vec(shape, data).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            Ok(array.into_pyarray(py).into_any())
+        }};
+    }
+    if float32 {
+        run!(f32, |s: f64| s as f32)
+    } else {
+        run!(f64, |s: f64| s)
+    }
+}
+
+/// Pairwise scores of `a[i]` and `b[i]` (float64).
+#[pyfunction]
+#[pyo3(signature = (scorer, a, b, *, score_cutoff, workers))]
+fn match_cpdist<'py>(
+    py: Python<'py>,
+    scorer: &str,
+    a: &Bound<'py, PyList>,
+    b: &Bound<'py, PyList>,
+    score_cutoff: f64,
+    workers: i64,
+) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
+    let scorer = scorer_of(scorer)?;
+    let data = match batch(a, b)? {
+        Batch::Text(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
+        Batch::Hashes(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
+    };
+    Ok(data.into_pyarray(py))
+}
+
+/// Up to `limit` best `(choice index, score)` per query, best first.
+#[pyfunction]
+#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, limit, workers))]
+fn match_extract_many(
+    py: Python<'_>,
+    scorer: &str,
+    queries: &Bound<'_, PyList>,
+    choices: &Bound<'_, PyList>,
+    score_cutoff: f64,
+    limit: usize,
+    workers: i64,
+) -> PyResult<Vec<Vec<(usize, f64)>>> {
+    let scorer = scorer_of(scorer)?;
+    let found: Vec<Vec<Match>> = match batch(queries, choices)? {
+        Batch::Text(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
+        Batch::Hashes(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
+    };
+    Ok(found.into_iter().map(|row| row.into_iter().map(|m| (m.index, m.score)).collect()).collect())
+}
+
+/// rapidfuzz's `utils.default_process` (see `tunelens.utils.default_process`).
+#[pyfunction]
+fn default_process(sentence: &str) -> String {
+    crate::matching::default_process(sentence)
+}
+
+/// Registers the matching classes and functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyFuzzScorer>()?;
+    m.add_class::<PyDistance>()?;
+    m.add_function(wrap_pyfunction!(default_process, m)?)?;
+    m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
+    m.add_function(wrap_pyfunction!(match_cpdist, m)?)?;
+    m.add_function(wrap_pyfunction!(match_extract_many, m)?)?;
+    Ok(())
+}
