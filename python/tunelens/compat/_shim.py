@@ -25,13 +25,13 @@ def optional_module(name: str) -> ModuleType | None:
         raise
 
 
-def public_functions(module: ModuleType | None, names: Iterable[str] | None = None) -> dict[str, Callable]:
-    """The callables of ``module`` listed in ``names`` (default: its ``__all__``) that it defines."""
+def public_functions(module: ModuleType | None, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The callables and submodules of ``module`` listed in ``names`` (default: its ``__all__``)."""
     if module is None:
         return {}
     names = getattr(module, "__all__", ()) if names is None else names
     found = {name: getattr(module, name, None) for name in names}
-    return {name: f for name, f in found.items() if callable(f)}
+    return {name: f for name, f in found.items() if callable(f) or isinstance(f, ModuleType)}
 
 
 def fallback(shim: str, reference: str, name: str) -> Any:

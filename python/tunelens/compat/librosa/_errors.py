@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from types import ModuleType
 from typing import Any, Callable
 
 from tunelens.exceptions import InvalidParameterError
@@ -38,6 +39,6 @@ def librosa_errors(function: Callable) -> Callable:
     return call
 
 
-def wrap_all(functions: dict[str, Callable]) -> dict[str, Callable]:
-    """:func:`librosa_errors` applied to every function of a name -> function table."""
-    return {name: librosa_errors(f) for name, f in functions.items()}
+def wrap_all(functions: dict[str, Any]) -> dict[str, Any]:
+    """:func:`librosa_errors` applied to every function of a name -> function table (modules kept)."""
+    return {name: f if isinstance(f, ModuleType) else librosa_errors(f) for name, f in functions.items()}
