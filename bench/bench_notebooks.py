@@ -75,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="few clips, one repeat (smoke run)")
     args = parser.parse_args()
-    n_clips, seconds, repeat = (20, 3.0, 1) if args.quick else (200, 10.0, 2)
+    n_clips, seconds, repeat = (20, 3.0, 1) if args.quick else (200, 5.0, 1)
     table = Table(f"Notebook heavy cells ({n_clips} clips of {seconds:.0f} s)", "original libraries")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
