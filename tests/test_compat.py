@@ -159,3 +159,27 @@ def test_rapidfuzz_namespace_serves_every_module() -> None:
                                 (fuzz_shim.process, rapidfuzz.fuzz.WRatio)):
             assert process.extractOne("daft punk one more time", choices, scorer=scorer,
                                       processor=rapidfuzz.utils.default_process)[0] == choices[0]
+
+
+# vars(): looking a name up with getattr would trigger (and cache) its fallback.
+FUZZ = [name for name in rapidfuzz.fuzz.__all__ if name in vars(fuzz_shim.fuzz)]
+PROCESS = [name for name in rapidfuzz.process.__all__ if name in vars(fuzz_shim.process)]
+
+
+def test_rapidfuzz_shim_serves_scorers_and_extractors_from_tunelens() -> None:
+    assert {"ratio", "WRatio", "token_sort_ratio", "partial_ratio"} <= set(FUZZ)
+    assert {"extractOne", "extract", "cdist"} <= set(PROCESS)
+
+
+@pytest.mark.parametrize("name", PROCESS)
+def test_rapidfuzz_process_signatures(name: str) -> None:
+    assert signature_problems(getattr(rapidfuzz.process, name), getattr(fuzz_shim.process, name)) == []
+
+
+@pytest.mark.parametrize("name", FUZZ)
+@pytest.mark.parametrize("a,b", [("Beyoncé feat. Jay-Z", "beyonce ft jay z"), ("The Beatles", "Beatles, The"), ("", "x")])
+def test_rapidfuzz_scorers_take_rapidfuzz_keywords_and_agree(name: str, a: str, b: str) -> None:
+    ours, ref = getattr(fuzz_shim.fuzz, name), getattr(rapidfuzz.fuzz, name)
+    for kwargs in ({}, {"processor": rapidfuzz.utils.default_process}, {"score_cutoff": 50.0}):
+        # rapidfuzz-exact implementations: equal floats.
+        assert ours(a, b, **kwargs) == ref(a, b, **kwargs), kwargs
