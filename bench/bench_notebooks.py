@@ -9,7 +9,8 @@ Run: ``python bench/bench_notebooks.py`` (``--quick`` for a smoke run).
   grayscale + resize) vs ``tunelens.render.spectrogram_image``;
 - features: the 57-column GTZAN table (notebook 5) with librosa vs ``tunelens.extract_features``;
 - matching: every chart song against the features catalog with
-  ``rapidfuzz.process.extractOne`` vs the same code on ``tunelens.compat.rapidfuzz`` (notebook 1).
+  ``rapidfuzz.process.extractOne`` vs the same code on ``tunelens.compat.rapidfuzz``, and vs
+  ``tunelens.match_catalogs`` (what notebook 1 uses).
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ def main() -> None:
                           repeat=repeat),
                   best_ms(lambda: match_all(compat.process, compat.fuzz, compat.utils, chart, features),
                           repeat=repeat))
+        table.add(f"catalog join {len(chart)} x {len(features)}: extractOne loop vs tl.match_catalogs",
+                  best_ms(lambda: match_all(rapidfuzz.process, rapidfuzz.fuzz, rapidfuzz.utils, chart, features),
+                          repeat=repeat),
+                  best_ms(lambda: tl.match_catalogs(chart, features, progress=False), repeat=repeat))
     print(table.markdown())
 
 
