@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 from tunelens import datasets
@@ -38,3 +39,20 @@ def test_synth_clip_is_deterministic() -> None:
     a = datasets.synth_clip(duration=1.0, seed=3)
     assert np.array_equal(a, datasets.synth_clip(duration=1.0, seed=3))
     assert a.dtype == np.float32 and np.abs(a).max() <= 1.0
+
+
+def test_listening_history_follows_its_documented_rule() -> None:
+    _, features, _ = datasets.make_catalogs(120, seed=2)
+    exact = datasets.listening_history(features, noise=0.0, seed=0)
+    cols = ["danceability", "energy", "valence", "acousticness"]
+    z = (features[cols] - features[cols].mean()) / features[cols].std(ddof=0)
+    affinity = (z.danceability + z.energy + z.valence - z.acousticness) / 2.0
+    np.testing.assert_allclose(exact.affinity, affinity, rtol=1e-12)
+    third = len(features) / 3
+    assert abs(exact.liked.sum() - third) <= 1 and abs(exact.disliked.sum() - third) <= 1
+    assert not (exact.liked & exact.disliked).any()
+    assert exact.affinity[exact.liked].min() > exact.affinity[~exact.liked].max()
+    again = datasets.listening_history(features, taste="calm", seed=5)
+    assert again.equals(datasets.listening_history(features, taste="calm", seed=5))
+    with pytest.raises(ValueError, match="taste"):
+        datasets.listening_history(features, taste="loud")

@@ -89,3 +89,42 @@ def test_bad_render_input(tmp_path: Path, call, match: str) -> None:
 def test_unwritable_path_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(tl.AudioReadError, match="no-such-dir"):
         tl.render.spectrogram_png(np.ones((4, 4)), tmp_path / "no-such-dir" / "x.png")
+
+
+def test_spectrogram_pngs_equal_single_file_rendering_and_record_failures(tmp_path: Path) -> None:
+    meta = tl.datasets.write_library(tmp_path / "audio", n_songs=6, duration=2.0, sr=22050, seed=2)
+    (tmp_path / "audio" / "broken.wav").write_bytes(b"RIFF not really a wav file")
+    table = tl.render.spectrogram_pngs(tmp_path / "audio", tmp_path / "png", size=(64, 64), n_jobs=2)
+    assert list(table.columns) == ["path", "png", "error"] and len(table) == 7
+    failed = table[table.error.notna()]
+    assert list(failed.path.map(lambda p: Path(p).name)) == ["broken.wav"]
+    assert "broken.wav" in failed.error.iloc[0]
+    for path, png in zip(meta.path, meta.path.map(lambda p: tmp_path / "png" / (Path(p).stem + ".png"))):
+        y, sr = tl.load(path, sr=22050)
+        tl.render.spectrogram_png(y, tmp_path / "single.png", sr=sr, size=(64, 64))
+        # Same decoder, same float32 mel and dB, same colormap and box filter: identical pixels.
+        assert np.array_equal(read_rgb(png), read_rgb(tmp_path / "single.png")), png
+
+
+def test_spectrogram_pngs_match_matplotlib_savefig_statistics(tmp_path: Path) -> None:
+    meta = tl.datasets.write_library(tmp_path / "audio", n_songs=2, duration=3.0, seed=4)
+    tl.render.spectrogram_pngs(list(meta.path), tmp_path / "png", cmap="viridis")
+    for path in meta.path:
+        y, sr = librosa.load(path, sr=22050)
+        S_db = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr), ref=np.max)
+        plt.imsave(tmp_path / "ref.png", S_db, cmap="viridis", origin="lower")
+        ours, ref = read_rgb(tmp_path / "png" / (Path(path).stem + ".png")), read_rgb(tmp_path / "ref.png")
+        assert ours.shape == ref.shape
+        # librosa and tunelens spectrograms agree to ~1e-5 dB; only values on a
+        # colormap bin edge may differ by one entry.
+        assert np.any(ours != ref, axis=-1).mean() < 1e-3
+        np.testing.assert_allclose(ours.mean(axis=(0, 1)), ref.mean(axis=(0, 1)), atol=0.05)
+
+
+def test_spectrogram_pngs_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(tl.InvalidParameterError, match="folder"):
+        tl.render.spectrogram_pngs(tmp_path / "nope", tmp_path / "png")
+    with pytest.raises(tl.InvalidParameterError, match="cmap"):
+        tl.render.spectrogram_pngs([], tmp_path / "png", cmap="jet")
+    with pytest.raises(tl.InvalidParameterError, match="repeated"):
+        tl.render.spectrogram_pngs([tmp_path / "a" / "x.wav", tmp_path / "b" / "x.wav"], tmp_path / "png")

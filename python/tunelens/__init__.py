@@ -19,6 +19,7 @@ from tunelens.spectral import *  # noqa: F403
 from tunelens.taste import TasteProfile
 from tunelens import beat, decompose, descriptors, effects, feature, onset
 from tunelens.extract import extract_features
+from tunelens import plot
 from tunelens.text import normalize, split_featuring
 from tunelens.catalog import match_catalogs
 from tunelens import io
@@ -45,6 +46,7 @@ __all__ = [
     "beat",
     "descriptors",
     "extract_features",
+    "plot",
     "normalize",
     "split_featuring",
     "match_catalogs",

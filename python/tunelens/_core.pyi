@@ -246,6 +246,23 @@ def peak_pick(
 def track_beat_frames(
     onsets: NDArray[np.float64], frames_per_beat: NDArray[np.float64], *, tightness: float, trim: bool
 ) -> NDArray[np.bool_]: ...
+
+# --- render (batch) ---
+
+def render_spectrogram_files(
+    inputs: list[str],
+    outputs: list[str],
+    *,
+    sr: int,
+    duration: Optional[float],
+    n_fft: int,
+    hop_length: int,
+    n_mels: int,
+    db: bool,
+    cmap: str,
+    size: Optional[tuple[int, int]],
+    n_jobs: int,
+) -> list[Optional[Exception]]: ...
 from collections.abc import Callable  # noqa: E402 (catalog matching stubs)
 
 def normalize(

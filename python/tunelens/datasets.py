@@ -18,7 +18,7 @@ import numpy as np
 
 from tunelens._validate import positive_int, positive_number
 
-__all__ = ["synth_clip", "make_catalogs", "write_library", "GENRES"]
+__all__ = ["synth_clip", "make_catalogs", "write_library", "listening_history", "GENRES"]
 
 _MAJOR = (0, 4, 7)
 _MINOR = (0, 3, 7)
@@ -329,3 +329,46 @@ def write_library(
             wav.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
         paths.append(str(path))
     return chart.assign(path=paths)
+
+
+def listening_history(features: Any, *, taste: str = "upbeat", noise: float = 0.5, seed: int = 0) -> Any:
+    """A listener's liked/disliked labels and play counts, generated from audio features.
+
+    The rule (documented so that results can be checked): a latent affinity
+    ``a`` is a fixed linear function of the standardised features, plus
+    Gaussian noise of standard deviation ``noise``:
+
+    - ``taste="upbeat"``: ``a = danceability + energy + valence - acousticness``;
+    - ``taste="calm"``: ``a = acousticness + instrumentalness - energy - loudness``.
+
+    A song is ``liked`` when ``a`` is in the top third, ``disliked`` in the
+    bottom third (the middle third is unrated: both ``False``);
+    ``play_count`` is Poisson with mean ``3 * exp(a)``.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        The audio-feature columns named above (the features catalog of :func:`make_catalogs`).
+    taste : {"upbeat", "calm"}
+        Which listener.
+    noise : float
+        Standard deviation of the noise added to the affinity (0: labels follow the rule exactly).
+    seed : int
+        Seed of the noise and the play counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``features`` with ``affinity``, ``liked``, ``disliked`` and ``play_count`` columns.
+    """
+    weights = {"upbeat": {"danceability": 1, "energy": 1, "valence": 1, "acousticness": -1},
+               "calm": {"acousticness": 1, "instrumentalness": 1, "energy": -1, "loudness": -1}}
+    if taste not in weights:
+        raise ValueError(f"taste must be one of {sorted(weights)}, got {taste!r}")
+    rng = np.random.default_rng(seed)
+    z = {c: (features[c] - features[c].mean()) / features[c].std(ddof=0) for c in weights[taste]}
+    affinity = sum(w * z[c] for c, w in weights[taste].items()) / len(weights[taste]) ** 0.5
+    affinity = affinity + rng.normal(0.0, float(noise), len(features))
+    low, high = np.quantile(affinity, [1 / 3, 2 / 3])
+    return features.assign(affinity=affinity, liked=affinity >= high, disliked=affinity <= low,
+                           play_count=rng.poisson(3.0 * np.exp(np.clip(affinity, -5, 5))))

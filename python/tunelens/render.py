@@ -9,7 +9,8 @@ pixels are identical to matplotlib's.
 from __future__ import annotations
 
 import os
-from typing import Any
+from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from tunelens._validate import audio, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.spectral import melspectrogram, power_to_db
 
-__all__ = ["spectrogram_png", "spectrogram_image", "waveform_png"]
+__all__ = ["spectrogram_png", "spectrogram_pngs", "spectrogram_image", "waveform_png"]
 
 _CMAPS = ("magma", "viridis", "gray")
 
@@ -90,6 +91,79 @@ def spectrogram_png(
     """
     values = _image_values(S_or_y, sr, db, n_mels, n_fft, hop_length)
     _core.render_png(values, os.fspath(path), cmap=_cmap(cmap), size=_size(size))
+
+
+def _audio_files(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """A folder (searched recursively for audio files, sorted) or a list of files."""
+    from tunelens.extract import AUDIO_EXTENSIONS
+
+    if isinstance(inputs, (str, os.PathLike)):
+        root = Path(inputs)
+        if not root.is_dir():
+            raise InvalidParameterError(f"inputs must be a folder or a list of files; {str(root)!r} is not a folder")
+        return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+    return [Path(p) for p in inputs]
+
+
+def spectrogram_pngs(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    sr: int = 22050,
+    duration: float | None = None,
+    db: bool = True,
+    cmap: str = "magma",
+    size: tuple[int, int] | None = None,
+    n_mels: int = 128,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    n_jobs: int = -1,
+) -> Any:
+    """Renders many audio files to spectrogram PNGs in parallel (decoding included).
+
+    Each file gets exactly the image :func:`spectrogram_png` draws for
+    ``tunelens.load(path, sr=sr, duration=duration)``. Files are spread over
+    ``n_jobs`` threads with the GIL released; a file that fails (missing,
+    undecodable, unwritable output) gets its error in the result and the
+    others go on.
+
+    Parameters
+    ----------
+    inputs : folder or list of paths
+        A folder is searched recursively for audio files
+        (``tunelens.extract.AUDIO_EXTENSIONS``), sorted by path.
+    out_dir : str or PathLike
+        Created if missing; ``<stem>.png`` per input (names must be unique).
+    sr : int
+        Sample rate the audio is loaded at, in Hz.
+    duration : float or None
+        Seconds to read from each file (``None``: all).
+    db, cmap, size, n_mels, n_fft, hop_length
+        As :func:`spectrogram_png`.
+    n_jobs : int
+        Threads (-1: all cores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``path, png, error``: one row per input in order; ``error`` is ``None``
+        or the message of the error that file raised.
+    """
+    import pandas as pd
+
+    files = _audio_files(inputs)
+    out = Path(out_dir)
+    pngs = [out / f"{p.stem}.png" for p in files]
+    if len(set(pngs)) != len(pngs):
+        raise InvalidParameterError("inputs have repeated file names (stems); their PNGs would overwrite each other")
+    out.mkdir(parents=True, exist_ok=True)
+    results = _core.render_spectrogram_files(
+        [str(p) for p in files], [str(p) for p in pngs], sr=positive_int(sr, "sr"),
+        duration=None if duration is None else positive_number(duration, "duration"),
+        n_fft=positive_int(n_fft, "n_fft"), hop_length=positive_int(hop_length, "hop_length"),
+        n_mels=positive_int(n_mels, "n_mels"), db=bool(db), cmap=_cmap(cmap), size=_size(size), n_jobs=n_jobs)
+    return pd.DataFrame({"path": [str(p) for p in files], "png": [str(p) for p in pngs],
+                         "error": [None if r is None else f"{type(r).__name__}: {r}" for r in results]})
 
 
 def spectrogram_image(

@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use ndarray::{Array2, ArrayViewD, Ix1, Ix2};
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 
 use super::arrays::{with_float_view, FloatArray};
 use super::detach::run;
 use crate::dsp::Float;
 use crate::error::{Error, Result};
+use crate::render::batch::{render_files, SpectrogramJob};
 use crate::render::{image, png, Colormap, RgbImage};
 
 fn colorize<T: Float>(
@@ -109,10 +111,53 @@ fn waveform_png(
     )))
 }
 
+/// Renders audio files to spectrogram PNGs in parallel: one `None` or exception per file, in order.
+#[pyfunction]
+#[pyo3(signature = (inputs, outputs, *, sr, duration, n_fft, hop_length, n_mels, db, cmap, size, n_jobs))]
+#[allow(clippy::too_many_arguments)]
+fn render_spectrogram_files<'py>(
+    py: Python<'py>,
+    inputs: Vec<PathBuf>,
+    outputs: Vec<PathBuf>,
+    sr: u32,
+    duration: Option<f64>,
+    n_fft: usize,
+    hop_length: usize,
+    n_mels: usize,
+    db: bool,
+    cmap: &str,
+    size: Option<(usize, usize)>,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyList>> {
+    let cmap = cmap
+        .parse::<Colormap>()
+        .map_err(|e| super::errors::to_pyerr(py, e))?;
+    let job = SpectrogramJob {
+        sr,
+        duration,
+        n_fft,
+        hop_length,
+        n_mels,
+        db,
+        cmap,
+        size,
+    };
+    let results = run(py, || render_files(&inputs, &outputs, &job, n_jobs))?;
+    let out = PyList::empty(py);
+    for r in results {
+        match r {
+            Ok(()) => out.append(py.None())?,
+            Err(e) => out.append(super::errors::to_pyerr(py, e).into_value(py))?,
+        }
+    }
+    Ok(out)
+}
+
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(render_png, m)?)?;
     m.add_function(wrap_pyfunction!(render_gray, m)?)?;
     m.add_function(wrap_pyfunction!(waveform_png, m)?)?;
+    m.add_function(wrap_pyfunction!(render_spectrogram_files, m)?)?;
     Ok(())
 }

@@ -4,7 +4,9 @@
 //!   `plt.imsave` does (min/max normalisation, 256-entry lookup table).
 //! - [`image`]: RGB images, luma (PIL's `convert("L")`), box downscaling, waveforms.
 //! - [`png`]: 8-bit RGB PNG encoding.
+//! - [`batch`]: folders of audio files to spectrogram PNGs, in parallel.
 
+pub mod batch;
 pub mod colormap;
 mod colormap_tables;
 pub mod image;

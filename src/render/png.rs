@@ -35,6 +35,8 @@ fn encode(
     let mut encoder = ::png::Encoder::new(out, w, h);
     encoder.set_color(color);
     encoder.set_depth(::png::BitDepth::Eight);
+    // fdeflate: several times faster than the default zlib-style level, files ~10-20% larger.
+    encoder.set_compression(::png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(fail)?;
     writer.write_image_data(data).map_err(fail)?;
     writer.finish().map_err(fail)

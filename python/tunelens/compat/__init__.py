@@ -1,0 +1,20 @@
+"""Drop-in replacements for the libraries music research notebooks import.
+
+Change ``import librosa`` to ``import tunelens.compat.librosa as librosa`` (and
+``from rapidfuzz import fuzz, process`` to ``from tunelens.compat.rapidfuzz
+import fuzz, process``) and the rest of the code keeps working:
+
+- every name tunelens implements is served by tunelens, with the reference
+  library's signature;
+- any other name falls back to the real library when it is installed, with one
+  :class:`TunelensFallbackWarning` per name and process;
+- without the real library, such a name raises an ``AttributeError`` naming it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TunelensFallbackWarning"]
+
+
+class TunelensFallbackWarning(UserWarning):
+    """A compat name is not implemented by tunelens; the real library serves it (slower)."""

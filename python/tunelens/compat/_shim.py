@@ -1,0 +1,93 @@
+"""The machinery shared by the compat namespaces: tunelens names first, lazy fallback second."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import warnings
+from types import ModuleType
+from typing import Any, Callable, Iterable
+
+from tunelens.compat import TunelensFallbackWarning
+
+#: Fallback names already announced, as ``"module.name"`` (one warning per process).
+_warned: set[str] = set()
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """``importlib.import_module(name)``, or ``None`` when that module does not exist."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and name.startswith(error.name):
+            return None
+        raise
+
+
+def public_functions(module: ModuleType | None, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The callables and submodules of ``module`` listed in ``names`` (default: its ``__all__``)."""
+    if module is None:
+        return {}
+    names = getattr(module, "__all__", ()) if names is None else names
+    found = {name: getattr(module, name, None) for name in names}
+    return {name: f for name, f in found.items() if callable(f) or isinstance(f, ModuleType)}
+
+
+def fallback(shim: str, reference: str, name: str) -> Any:
+    """``reference.name`` from the real library, announced once per process.
+
+    Raises
+    ------
+    AttributeError
+        The real library is not installed, or does not define ``name`` either.
+    """
+    library = reference.split(".")[0]
+    if importlib.util.find_spec(library) is None:
+        raise AttributeError(
+            f"{reference}.{name} is not implemented by tunelens and {library} is not installed "
+            f"(pip install {library}) for module {shim!r}"
+        )
+    module = importlib.import_module(reference)
+    try:
+        value = getattr(module, name)
+    except AttributeError:
+        value = optional_module(f"{reference}.{name}")
+        if value is None:
+            raise AttributeError(
+                f"module {shim!r} has no attribute {name!r} (neither tunelens nor {reference} defines it)"
+            ) from None
+    key = f"{reference}.{name}"
+    if key not in _warned:
+        _warned.add(key)
+        warnings.warn(f"{key} is not implemented by tunelens; using {library}'s (slower)",
+                      TunelensFallbackWarning, stacklevel=3)
+    return value
+
+
+def install(shim: str, reference: str, functions: dict[str, Callable]) -> None:
+    """Fills the shim module ``shim`` with ``functions`` and a lazy fallback to ``reference``.
+
+    Names not in ``functions`` (nor otherwise defined in the shim) are looked up
+    on first access (PEP 562 ``__getattr__``) in the module ``reference`` of the
+    real library, announced with one :class:`TunelensFallbackWarning`, and cached
+    in the shim. Without the real library they raise ``AttributeError``.
+    """
+    namespace = vars(sys.modules[shim])
+    namespace.update(functions)
+    library = reference.split(".")[0]
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(f"module {shim!r} has no attribute {name!r}")
+        namespace[name] = value = fallback(shim, reference, name)
+        return value
+
+    def __dir__() -> list[str]:
+        own = set(namespace)
+        if importlib.util.find_spec(library) is not None:
+            own |= set(dir(importlib.import_module(reference)))
+        return sorted(own)
+
+    namespace["__getattr__"] = __getattr__
+    namespace["__dir__"] = __dir__

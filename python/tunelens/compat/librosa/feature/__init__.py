@@ -1,0 +1,27 @@
+"""``librosa.feature`` served by tunelens (see :mod:`tunelens.compat.librosa`)."""
+
+from typing import Any as _Any
+
+import numpy as _np
+
+import tunelens as _tl
+from tunelens.compat._shim import fallback as _fallback, install as _install
+from tunelens.compat.librosa._errors import librosa_errors as _librosa_errors, wrap_all as _wrap_all
+from tunelens.compat.librosa.feature import rhythm  # before install(): its __getattr__ would shadow it
+
+_NATIVE = {name: f for name, f in vars(_tl.feature).items()
+           if name in _tl.feature.__all__ and callable(f) and name != "zero_crossing_rate"}
+
+
+@_librosa_errors
+def zero_crossing_rate(y: _np.ndarray, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True,
+                       **kwargs: _Any) -> _np.ndarray:
+    """``librosa.feature.zero_crossing_rate``; ``zero_crossings`` options other than ``threshold`` go to librosa."""
+    if set(kwargs) - {"threshold"}:
+        return _fallback(__name__, "librosa.feature", "zero_crossing_rate")(
+            y, frame_length=frame_length, hop_length=hop_length, center=center, **kwargs)
+    return _tl.feature.zero_crossing_rate(y, frame_length=frame_length, hop_length=hop_length, center=center,
+                                               **kwargs)
+
+
+_install(__name__, "librosa.feature", _wrap_all({"melspectrogram": _tl.melspectrogram, **_NATIVE}))

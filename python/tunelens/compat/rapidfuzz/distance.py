@@ -1,0 +1,5 @@
+"""``rapidfuzz.distance`` served by ``tunelens.distance`` where it exists (see :mod:`tunelens.compat.rapidfuzz`)."""
+
+from tunelens.compat._shim import install as _install, optional_module as _optional, public_functions as _public
+
+_install(__name__, "rapidfuzz.distance", _public(_optional("tunelens.distance")))
