@@ -236,3 +236,16 @@ def test_kmeans_random_and_explicit_init():
         tunelens.KMeans(5, init=start[:3]).fit(X)
     with pytest.raises(tunelens.InvalidParameterError, match="init"):
         tunelens.KMeans(5, init="kmeans||").fit(X)
+
+
+@pytest.mark.parametrize("n, d", [(40, 300), (200, 2048), (12, 13)])
+def test_pca_wide_tables_match_sklearn(n, d):
+    """More features than rows (e.g. 64x64 spectrogram images): solved through the n x n Gram matrix."""
+    rng = np.random.default_rng(d)
+    X = rng.normal(size=(n, d)) * np.linspace(1, 5, d)
+    ours = tunelens.PCA(min(n, d) - 2).fit(X)
+    ref = sklearn.decomposition.PCA(min(n, d) - 2, svd_solver="full").fit(X)
+    np.testing.assert_allclose(ours.explained_variance_, ref.explained_variance_, rtol=1e-6)
+    np.testing.assert_allclose(_sign_aligned(ours.components_, ref.components_), ref.components_, atol=1e-6)
+    np.testing.assert_allclose(ours.noise_variance_, ref.noise_variance_, rtol=1e-6)
+    np.testing.assert_allclose(np.abs(ours.transform(X)), np.abs(ref.transform(X)), atol=1e-6 * np.abs(ref.transform(X)).max())

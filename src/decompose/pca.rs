@@ -23,7 +23,7 @@ pub struct Pca;
 pub struct PcaFit {
     /// Per-feature mean.
     pub mean: Vec<f64>,
-    /// Components, row-major `d × d`, in order of decreasing variance.
+    /// Components, row-major `min(n, d) × d`, in order of decreasing variance.
     pub components: Vec<f64>,
     /// Variance along each component (`n - 1` denominator).
     pub explained_variance: Vec<f64>,
@@ -42,6 +42,9 @@ impl Pca {
         let (n, d) = x.dim();
         ensure(n >= 2, "X", || format!("needs at least 2 rows, got {n}"))?;
         ensure(d >= 1, "X", || "has no columns".into())?;
+        if d > n {
+            return Self::fit_wide(x, n_jobs);
+        }
         // One pass over the data: rows shifted by the first block's mean (close
         // to the true mean, so no cancellation), their sums and their Gram matrix;
         // the exact centring is a rank-one correction afterwards.
@@ -84,7 +87,65 @@ impl Pca {
             .map(|ij| (ij / d, ij % d))
             .map(|(i, j)| padded[i.min(j) * dp + i.max(j)] - n as f64 * delta[i] * delta[j])
             .collect();
-        let (values, mut components) = symmetric_eigen(&cov, d);
+        let (values, components) = symmetric_eigen(&cov, d);
+        Ok(finish(mean, values, components, n))
+    }
+
+    /// More features than rows: the eigenvectors of the `n × n` Gram matrix of
+    /// the centred rows give the `n` principal axes (`Xcᵀ u / √λ`) with the
+    /// same variances, at `O(n² d)` instead of an eigenproblem of size `d`.
+    fn fit_wide<T: AsPrimitive<f64> + Sync>(x: ArrayView2<'_, T>, n_jobs: i64) -> Result<PcaFit> {
+        let (n, d) = x.dim();
+        crate::neighbors::search::check_finite(x, "X")?;
+        let mean: Vec<f64> = (0..d)
+            .map(|j| x.column(j).iter().map(|v| v.as_()).sum::<f64>() / n as f64)
+            .collect();
+        let centred: Vec<f64> = x
+            .rows()
+            .into_iter()
+            .flat_map(|row| {
+                row.iter()
+                    .zip(&mean)
+                    .map(|(v, m)| v.as_() - m)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let row = |i: usize| &centred[i * d..(i + 1) * d];
+        let gram: Vec<f64> = parallel::install(n_jobs, || {
+            (0..n * n)
+                .into_par_iter()
+                .map(|ij| {
+                    row(ij / n)
+                        .iter()
+                        .zip(row(ij % n))
+                        .map(|(a, b)| a * b)
+                        .sum()
+                })
+                .collect()
+        })?;
+        let (values, vectors) = symmetric_eigen(&gram, n);
+        let scale = values.first().copied().unwrap_or(0.0).abs() * f64::EPSILON * n as f64;
+        let mut components = vec![0.0; n * d];
+        for (k, axis) in components.chunks_exact_mut(d).enumerate() {
+            if values[k] <= scale {
+                continue; // no variance left: an undetermined axis, left at zero
+            }
+            let norm = values[k].sqrt();
+            for (i, u) in vectors[k * n..(k + 1) * n].iter().enumerate() {
+                axis.iter_mut()
+                    .zip(row(i))
+                    .for_each(|(a, c)| *a += u * c / norm);
+            }
+        }
+        Ok(finish(mean, values, components, n))
+    }
+}
+
+/// Applies scikit-learn's sign convention to the components and turns
+/// eigenvalues of the scatter matrix into variances.
+fn finish(mean: Vec<f64>, values: Vec<f64>, mut components: Vec<f64>, n: usize) -> PcaFit {
+    let d = mean.len();
+    {
         for comp in components.chunks_exact_mut(d) {
             let top =
                 comp.iter().copied().fold(
@@ -95,12 +156,12 @@ impl Pca {
                 comp.iter_mut().for_each(|v| *v = -*v);
             }
         }
-        let explained_variance = values.iter().map(|v| v.max(0.0) / (n - 1) as f64).collect();
-        Ok(PcaFit {
-            mean,
-            components,
-            explained_variance,
-        })
+    }
+    let explained_variance = values.iter().map(|v| v.max(0.0) / (n - 1) as f64).collect();
+    PcaFit {
+        mean,
+        components,
+        explained_variance,
     }
 }
 

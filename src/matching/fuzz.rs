@@ -44,7 +44,8 @@ fn partial_impl<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
 
 fn partial_with<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
     let (len1, len2) = (s1.len(), s2.len());
-    let window_dist = |start: usize| 2 * len1 - 2 * indel::lcs_with(pm, len1, &s2[start..start + len1]);
+    let window_dist =
+        |start: usize| 2 * len1 - 2 * indel::lcs_with(pm, len1, &s2[start..start + len1]);
     let mut res = 0.0;
     if len2 > len1 {
         let maximum = 2 * len1;
@@ -74,7 +75,8 @@ fn partial_with<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S], mut score_cutoff: f64)
                 }
                 let known_edits = scores[first].abs_diff(scores[second]);
                 let max_improvement = (cell_diff - known_edits / 2) / 2 * 2;
-                let min_score = scores[first].min(scores[second]) as isize - max_improvement as isize;
+                let min_score =
+                    scores[first].min(scores[second]) as isize - max_improvement as isize;
                 if min_score < cutoff_dist as isize {
                     let center = cell_diff / 2;
                     next.push((first, first + center));
@@ -122,7 +124,11 @@ fn partial_with<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S], mut score_cutoff: f64)
 /// `fuzz.partial_ratio`: best ratio of the shorter string against any
 /// same-length window (or prefix/suffix) of the longer one.
 pub fn partial_ratio<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
-    let (s1, s2) = if s1.len() <= s2.len() { (s1, s2) } else { (s2, s1) };
+    let (s1, s2) = if s1.len() <= s2.len() {
+        (s1, s2)
+    } else {
+        (s2, s1)
+    };
     if score_cutoff > 100.0 {
         return 0.0;
     }
@@ -208,11 +214,19 @@ fn decompose<'a, S: Sym>(a: &[&'a [S]], b: &[&'a [S]]) -> Decomposition<'a, S> {
     }
     ab.extend_from_slice(&a[i..]);
     ba.extend_from_slice(&b[j..]);
-    Decomposition { intersection, ab, ba }
+    Decomposition {
+        intersection,
+        ab,
+        ba,
+    }
 }
 
 fn norm_distance(dist: usize, lensum: usize, score_cutoff: f64) -> f64 {
-    let score = if lensum > 0 { 100.0 - 100.0 * dist as f64 / lensum as f64 } else { 100.0 };
+    let score = if lensum > 0 {
+        100.0 - 100.0 * dist as f64 / lensum as f64
+    } else {
+        100.0
+    };
     if score >= score_cutoff {
         score
     } else {
@@ -247,7 +261,11 @@ fn set_ratio<S: Sym>(d: &Decomposition<'_, S>, score_cutoff: f64) -> f64 {
 
 /// `fuzz.token_sort_ratio`: ratio of the sorted tokens.
 pub fn token_sort_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    ratio(&join(&sorted_tokens(s1)), &join(&sorted_tokens(s2)), score_cutoff)
+    ratio(
+        &join(&sorted_tokens(s1)),
+        &join(&sorted_tokens(s2)),
+        score_cutoff,
+    )
 }
 
 /// `fuzz.token_set_ratio`: ratios between the common tokens and the rests.
@@ -282,7 +300,11 @@ pub fn token_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
 
 /// `fuzz.partial_token_sort_ratio`: partial_ratio of the sorted tokens.
 pub fn partial_token_sort_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    partial_ratio(&join(&sorted_tokens(s1)), &join(&sorted_tokens(s2)), score_cutoff)
+    partial_ratio(
+        &join(&sorted_tokens(s1)),
+        &join(&sorted_tokens(s2)),
+        score_cutoff,
+    )
 }
 
 /// `fuzz.partial_token_set_ratio`: 100 with a common token, else partial_ratio
@@ -331,7 +353,11 @@ pub fn wratio<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
     if len1 == 0 || len2 == 0 {
         return 0.0;
     }
-    let len_ratio = if len1 > len2 { len1 as f64 / len2 as f64 } else { len2 as f64 / len1 as f64 };
+    let len_ratio = if len1 > len2 {
+        len1 as f64 / len2 as f64
+    } else {
+        len2 as f64 / len1 as f64
+    };
     let mut end_ratio = ratio(s1, s2, score_cutoff);
     if len_ratio < 1.5 {
         score_cutoff = score_cutoff.max(end_ratio) / UNBASE_SCALE;

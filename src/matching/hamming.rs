@@ -15,7 +15,11 @@ fn raw_distance<S: Sym>(s1: &[S], s2: &[S], pad: bool) -> Result<usize> {
 /// Hamming distance; `score_cutoff + 1` when above `score_cutoff`.
 pub fn distance<S: Sym>(s1: &[S], s2: &[S], pad: bool, score_cutoff: usize) -> Result<usize> {
     let dist = raw_distance(s1, s2, pad)?;
-    Ok(if dist <= score_cutoff { dist } else { score_cutoff.saturating_add(1) })
+    Ok(if dist <= score_cutoff {
+        dist
+    } else {
+        score_cutoff.saturating_add(1)
+    })
 }
 
 /// `max(len1, len2) - distance`; 0 when below `score_cutoff`.
@@ -25,13 +29,31 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], pad: bool, score_cutoff: usize) ->
 }
 
 /// Distance divided by the longer length; 1 when above `score_cutoff`.
-pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], pad: bool, score_cutoff: f64) -> Result<f64> {
+pub fn normalized_distance<S: Sym>(
+    s1: &[S],
+    s2: &[S],
+    pad: bool,
+    score_cutoff: f64,
+) -> Result<f64> {
     let max = s1.len().max(s2.len());
-    Ok(normalized::distance(raw_distance(s1, s2, pad)?, max, score_cutoff))
+    Ok(normalized::distance(
+        raw_distance(s1, s2, pad)?,
+        max,
+        score_cutoff,
+    ))
 }
 
 /// `1 - normalized_distance`; 0 when below `score_cutoff`.
-pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], pad: bool, score_cutoff: f64) -> Result<f64> {
+pub fn normalized_similarity<S: Sym>(
+    s1: &[S],
+    s2: &[S],
+    pad: bool,
+    score_cutoff: f64,
+) -> Result<f64> {
     let max = s1.len().max(s2.len());
-    Ok(normalized::similarity(raw_distance(s1, s2, pad)?, max, score_cutoff))
+    Ok(normalized::similarity(
+        raw_distance(s1, s2, pad)?,
+        max,
+        score_cutoff,
+    ))
 }

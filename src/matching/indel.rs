@@ -80,11 +80,19 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: usize) -> usize {
 /// Indel distance divided by `len1 + len2`; 1 when above `score_cutoff`.
 pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     let max = s1.len() + s2.len();
-    normalized::distance(distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)), max, score_cutoff)
+    normalized::distance(
+        distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)),
+        max,
+        score_cutoff,
+    )
 }
 
 /// `1 - normalized_distance`; 0 when below `score_cutoff`.
 pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     let max = s1.len() + s2.len();
-    normalized::similarity(distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)), max, score_cutoff)
+    normalized::similarity(
+        distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)),
+        max,
+        score_cutoff,
+    )
 }

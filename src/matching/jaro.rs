@@ -75,7 +75,11 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
 
 /// `1 - similarity`; 1 when above `score_cutoff`.
 pub fn distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    let sim_cutoff = if score_cutoff > 1.0 { 0.0 } else { 1.0 - score_cutoff };
+    let sim_cutoff = if score_cutoff > 1.0 {
+        0.0
+    } else {
+        1.0 - score_cutoff
+    };
     let dist = 1.0 - similarity(s1, s2, sim_cutoff);
     if dist <= score_cutoff {
         dist
@@ -89,15 +93,27 @@ pub fn check_prefix_weight(prefix_weight: f64) -> Result<()> {
     if (0.0..=1.0).contains(&prefix_weight) {
         Ok(())
     } else {
-        Err(Error::param("prefix_weight", "prefix_weight has to be in the range 0.0 - 1.0"))
+        Err(Error::param(
+            "prefix_weight",
+            "prefix_weight has to be in the range 0.0 - 1.0",
+        ))
     }
 }
 
 /// Jaro-Winkler similarity: Jaro boosted by the common prefix (up to 4
 /// symbols) times `prefix_weight` once Jaro exceeds 0.7.
-pub fn winkler_similarity<S: Sym>(s1: &[S], s2: &[S], prefix_weight: f64, score_cutoff: f64) -> f64 {
+pub fn winkler_similarity<S: Sym>(
+    s1: &[S],
+    s2: &[S],
+    prefix_weight: f64,
+    score_cutoff: f64,
+) -> f64 {
     let max_prefix = s1.len().min(s2.len()).min(4);
-    let prefix = s1[..max_prefix].iter().zip(s2).take_while(|(a, b)| a == b).count();
+    let prefix = s1[..max_prefix]
+        .iter()
+        .zip(s2)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut jaro_cutoff = score_cutoff;
     if jaro_cutoff > 0.7 {
         let prefix_sim = prefix as f64 * prefix_weight;
@@ -121,7 +137,11 @@ pub fn winkler_similarity<S: Sym>(s1: &[S], s2: &[S], prefix_weight: f64, score_
 
 /// `1 - winkler_similarity`; 1 when above `score_cutoff`.
 pub fn winkler_distance<S: Sym>(s1: &[S], s2: &[S], prefix_weight: f64, score_cutoff: f64) -> f64 {
-    let sim_cutoff = if score_cutoff > 1.0 { 0.0 } else { 1.0 - score_cutoff };
+    let sim_cutoff = if score_cutoff > 1.0 {
+        0.0
+    } else {
+        1.0 - score_cutoff
+    };
     let dist = 1.0 - winkler_similarity(s1, s2, prefix_weight, sim_cutoff);
     if dist <= score_cutoff {
         dist

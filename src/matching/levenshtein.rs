@@ -19,7 +19,11 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { insert: 1, delete: 1, substitute: 1 }
+        Weights {
+            insert: 1,
+            delete: 1,
+            substitute: 1,
+        }
     }
 }
 
@@ -88,7 +92,9 @@ fn wagner_fischer<S: Sym>(s1: &[S], s2: &[S], w: Weights) -> usize {
             let best = if c1 == c2 {
                 diag
             } else {
-                (diag + w.substitute).min(up + w.insert).min(row[i] + w.delete)
+                (diag + w.substitute)
+                    .min(up + w.insert)
+                    .min(row[i] + w.delete)
             };
             diag = up;
             row[i + 1] = best;
@@ -150,10 +156,18 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: usize) -
 
 /// Distance divided by [`maximum`]; 1 when above `score_cutoff`.
 pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: f64) -> f64 {
-    normalized::distance(raw_distance(s1, s2, w), maximum(s1.len(), s2.len(), w), score_cutoff)
+    normalized::distance(
+        raw_distance(s1, s2, w),
+        maximum(s1.len(), s2.len(), w),
+        score_cutoff,
+    )
 }
 
 /// `1 - normalized_distance`; 0 when below `score_cutoff`.
 pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: f64) -> f64 {
-    normalized::similarity(raw_distance(s1, s2, w), maximum(s1.len(), s2.len(), w), score_cutoff)
+    normalized::similarity(
+        raw_distance(s1, s2, w),
+        maximum(s1.len(), s2.len(), w),
+        score_cutoff,
+    )
 }

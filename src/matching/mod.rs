@@ -6,15 +6,15 @@
 //! points for strings, `u64` element hashes for other sequences.
 
 mod alnum;
+pub mod catalog;
 pub mod fuzz;
 pub mod hamming;
 pub mod indel;
 pub mod jaro;
 pub mod levenshtein;
+pub mod normalize;
 mod pattern;
 pub mod process;
-pub mod normalize;
-pub mod catalog;
 
 pub use pattern::Pattern;
 
@@ -66,7 +66,13 @@ pub fn default_process(sentence: &str) -> String {
     };
     let mapped: String = sentence
         .chars()
-        .map(|c| if is_alnum(c) { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
+        .map(|c| {
+            if is_alnum(c) {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
         .collect();
     mapped.trim_matches(' ').to_string()
 }
@@ -75,8 +81,17 @@ pub fn default_process(sentence: &str) -> String {
 pub fn strip_affix<'a, S: Sym>(a: &'a [S], b: &'a [S]) -> (usize, &'a [S], &'a [S]) {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[prefix..], &b[prefix..]);
-    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
-    (prefix + suffix, &a[..a.len() - suffix], &b[..b.len() - suffix])
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (
+        prefix + suffix,
+        &a[..a.len() - suffix],
+        &b[..b.len() - suffix],
+    )
 }
 
 /// rapidfuzz's normalized distance / similarity with score cutoffs.
@@ -84,7 +99,11 @@ pub mod normalized {
     /// `dist / maximum` (0 when `maximum` is 0); 1 when above `score_cutoff`.
     #[inline]
     pub fn distance(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
-        let norm = if maximum == 0 { 0.0 } else { dist as f64 / maximum as f64 };
+        let norm = if maximum == 0 {
+            0.0
+        } else {
+            dist as f64 / maximum as f64
+        };
         if norm <= score_cutoff {
             norm
         } else {
@@ -95,7 +114,11 @@ pub mod normalized {
     /// `1 - dist / maximum`; 0 when below `score_cutoff`.
     #[inline]
     pub fn similarity(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
-        let norm = if maximum == 0 { 0.0 } else { dist as f64 / maximum as f64 };
+        let norm = if maximum == 0 {
+            0.0
+        } else {
+            dist as f64 / maximum as f64
+        };
         let sim = 1.0 - norm;
         if sim >= score_cutoff {
             sim
@@ -205,7 +228,11 @@ impl Scorer {
             }
             _ => Cached::Nothing,
         };
-        PreparedQuery { scorer: *self, query, cached }
+        PreparedQuery {
+            scorer: *self,
+            query,
+            cached,
+        }
     }
 }
 
@@ -226,10 +253,14 @@ impl<S: Sym> PreparedQuery<'_, S> {
     /// Score of the prepared query against `choice` (same as [`Scorer::score`]).
     pub fn score(&self, choice: &[S], score_cutoff: f64) -> f64 {
         match (&self.cached, self.scorer) {
-            (Cached::Pattern(pm), Scorer::QRatio) if !self.query.is_empty() && !choice.is_empty() => {
+            (Cached::Pattern(pm), Scorer::QRatio)
+                if !self.query.is_empty() && !choice.is_empty() =>
+            {
                 fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
             }
-            (Cached::Pattern(pm), Scorer::Ratio) => fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff),
+            (Cached::Pattern(pm), Scorer::Ratio) => {
+                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+            }
             (Cached::Sorted(sorted, pm), _) => {
                 let other = fuzz::join(&fuzz::sorted_tokens(choice));
                 fuzz::ratio_with(pm, sorted.len(), &other, score_cutoff)

@@ -36,7 +36,11 @@ impl Pattern {
     }
 
     fn empty(stride: usize, wide: usize) -> Pattern {
-        let capacity = if wide == 0 { 0 } else { (wide * 2).next_power_of_two().max(8) };
+        let capacity = if wide == 0 {
+            0
+        } else {
+            (wide * 2).next_power_of_two().max(8)
+        };
         Pattern {
             words: stride,
             stride,

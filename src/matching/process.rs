@@ -27,15 +27,17 @@ pub fn cdist<S: Sym, T: Copy + Default + Send>(
         return Ok(out);
     }
     parallel::install(n_jobs, || {
-        out.par_chunks_mut(cols).zip(queries.par_iter()).for_each(|(row, query)| {
-            let Some(query) = query else { return };
-            let prepared = scorer.prepare_seq(query);
-            for (cell, choice) in row.iter_mut().zip(choices) {
-                if let Some(choice) = choice {
-                    *cell = convert(prepared.score(choice, score_cutoff));
+        out.par_chunks_mut(cols)
+            .zip(queries.par_iter())
+            .for_each(|(row, query)| {
+                let Some(query) = query else { return };
+                let prepared = scorer.prepare_seq(query);
+                for (cell, choice) in row.iter_mut().zip(choices) {
+                    if let Some(choice) = choice {
+                        *cell = convert(prepared.score(choice, score_cutoff));
+                    }
                 }
-            }
-        });
+            });
     })?;
     Ok(out)
 }
@@ -112,7 +114,11 @@ struct Top {
 
 impl Top {
     fn new(limit: usize, cutoff: f64) -> Top {
-        Top { limit, items: Vec::with_capacity(limit + 1), cutoff }
+        Top {
+            limit,
+            items: Vec::with_capacity(limit + 1),
+            cutoff,
+        }
     }
 
     fn full(&self) -> bool {
@@ -165,12 +171,23 @@ fn transform<S: Sym>(scorer: Scorer, s: &[S]) -> Vec<S> {
 
 impl<S: Sym> LengthIndex<S> {
     fn build(scorer: Scorer, choices: &[Option<Vec<S>>]) -> Option<Self> {
-        if !matches!(scorer, Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio) {
+        if !matches!(
+            scorer,
+            Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio
+        ) {
             return None;
         }
-        let texts: Vec<Vec<S>> =
-            choices.par_iter().map(|c| c.as_deref().map(|c| transform(scorer, c)).unwrap_or_default()).collect();
-        let mut order: Vec<usize> = (0..choices.len()).filter(|&i| choices[i].is_some()).collect();
+        let texts: Vec<Vec<S>> = choices
+            .par_iter()
+            .map(|c| {
+                c.as_deref()
+                    .map(|c| transform(scorer, c))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..choices.len())
+            .filter(|&i| choices[i].is_some())
+            .collect();
         order.sort_by_key(|&i| texts[i].len());
         let lens = order.iter().map(|&i| texts[i].len()).collect();
         Some(LengthIndex { texts, order, lens })

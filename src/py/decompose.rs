@@ -21,7 +21,8 @@ fn pca_fit<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: i64) -> PyResult
     let table = Table::extract(x, "X")?;
     let fit = with_view!(&table, |v| detach::run(py, || Pca::fit(v, n_jobs)))?;
     let d = fit.mean.len();
-    let components = PyArray1::from_vec(py, fit.components).reshape([d, d])?;
+    let rows = fit.components.len() / d;
+    let components = PyArray1::from_vec(py, fit.components).reshape([rows, d])?;
     Ok((
         PyArray1::from_vec(py, fit.mean),
         components,

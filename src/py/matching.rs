@@ -54,7 +54,10 @@ fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
         return Ok(text.into_iter().map(u64::from).collect());
     }
     let iter = obj.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!("{name} must be a string, a sequence of hashables or None, not {}", type_name(obj)))
+        PyTypeError::new_err(format!(
+            "{name} must be a string, a sequence of hashables or None, not {}",
+            type_name(obj)
+        ))
     })?;
     iter.map(|elem| {
         let elem = elem?;
@@ -71,7 +74,10 @@ fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
 }
 
 fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
@@ -97,7 +103,9 @@ fn with_pair<R>(
     hashes: impl FnOnce(&[u64], &[u64]) -> R,
 ) -> PyResult<R> {
     let fast = BUFFERS.with(|cell| -> PyResult<Option<R>> {
-        let Ok(mut bufs) = cell.try_borrow_mut() else { return Ok(None) };
+        let Ok(mut bufs) = cell.try_borrow_mut() else {
+            return Ok(None);
+        };
         let (a, b) = &mut *bufs;
         a.clear();
         b.clear();
@@ -134,7 +142,10 @@ fn is_none(obj: &Bound<'_, PyAny>) -> bool {
         return f.value().is_nan();
     }
     let ty = obj.get_type();
-    ty.name().is_ok_and(|n| n == "NAType") && ty.module().is_ok_and(|m| m.to_string().starts_with("pandas"))
+    ty.name().is_ok_and(|n| n == "NAType")
+        && ty
+            .module()
+            .is_ok_and(|m| m.to_string().starts_with("pandas"))
 }
 
 /// Applies `processor` (when given) to both arguments.
@@ -186,7 +197,12 @@ impl PyFuzzScorer {
         let (s1, s2) = processed(s1, s2, processor)?;
         let cutoff = score_cutoff.unwrap_or(0.0);
         let scorer = self.scorer;
-        with_pair(&s1, &s2, |a, b| scorer.score_seq(a, b, cutoff), |a, b| scorer.score_seq(a, b, cutoff))
+        with_pair(
+            &s1,
+            &s2,
+            |a, b| scorer.score_seq(a, b, cutoff),
+            |a, b| scorer.score_seq(a, b, cutoff),
+        )
     }
 }
 
@@ -227,30 +243,58 @@ enum Value {
     Float(f64),
 }
 
-fn compute<S: Sym>(metric: Metric, kind: Kind, a: &[S], b: &[S], o: Options, cutoff: Option<f64>) -> crate::Result<Value> {
+fn compute<S: Sym>(
+    metric: Metric,
+    kind: Kind,
+    a: &[S],
+    b: &[S],
+    o: Options,
+    cutoff: Option<f64>,
+) -> crate::Result<Value> {
     let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
     let nd_cutoff = cutoff.unwrap_or(1.0);
     let ns_cutoff = cutoff.unwrap_or(0.0);
     Ok(match (metric, kind) {
-        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(a, b, o.weights, int_cutoff(usize::MAX))),
-        (Metric::Levenshtein, Kind::Similarity) => Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0))),
+        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(
+            a,
+            b,
+            o.weights,
+            int_cutoff(usize::MAX),
+        )),
+        (Metric::Levenshtein, Kind::Similarity) => {
+            Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0)))
+        }
         (Metric::Levenshtein, Kind::NormalizedDistance) => {
             Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
         }
-        (Metric::Levenshtein, Kind::NormalizedSimilarity) => {
-            Value::Float(levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff))
+        (Metric::Levenshtein, Kind::NormalizedSimilarity) => Value::Float(
+            levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff),
+        ),
+        (Metric::Indel, Kind::Distance) => {
+            Value::Int(indel::distance(a, b, int_cutoff(usize::MAX)))
         }
-        (Metric::Indel, Kind::Distance) => Value::Int(indel::distance(a, b, int_cutoff(usize::MAX))),
         (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
-        (Metric::Indel, Kind::NormalizedDistance) => Value::Float(indel::normalized_distance(a, b, nd_cutoff)),
-        (Metric::Indel, Kind::NormalizedSimilarity) => Value::Float(indel::normalized_similarity(a, b, ns_cutoff)),
-        (Metric::Hamming, Kind::Distance) => Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?),
-        (Metric::Hamming, Kind::Similarity) => Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?),
-        (Metric::Hamming, Kind::NormalizedDistance) => Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?),
+        (Metric::Indel, Kind::NormalizedDistance) => {
+            Value::Float(indel::normalized_distance(a, b, nd_cutoff))
+        }
+        (Metric::Indel, Kind::NormalizedSimilarity) => {
+            Value::Float(indel::normalized_similarity(a, b, ns_cutoff))
+        }
+        (Metric::Hamming, Kind::Distance) => {
+            Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?)
+        }
+        (Metric::Hamming, Kind::Similarity) => {
+            Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?)
+        }
+        (Metric::Hamming, Kind::NormalizedDistance) => {
+            Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?)
+        }
         (Metric::Hamming, Kind::NormalizedSimilarity) => {
             Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
         }
-        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => Value::Float(jaro::distance(a, b, nd_cutoff)),
+        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
+            Value::Float(jaro::distance(a, b, nd_cutoff))
+        }
         (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
             Value::Float(jaro::similarity(a, b, ns_cutoff))
         }
@@ -266,15 +310,22 @@ fn compute<S: Sym>(metric: Metric, kind: Kind, a: &[S], b: &[S], o: Options, cut
 impl PyDistance {
     /// The result for a missing argument (rapidfuzz: worst score).
     fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let normalized = matches!(self.kind, Kind::NormalizedDistance | Kind::NormalizedSimilarity)
-            || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
+        let normalized = matches!(
+            self.kind,
+            Kind::NormalizedDistance | Kind::NormalizedSimilarity
+        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
         let worst_is_one = matches!(self.kind, Kind::Distance | Kind::NormalizedDistance);
         Ok(if normalized {
-            (if worst_is_one { 1.0f64 } else { 0.0 }).into_pyobject(py)?.into_any().unbind()
+            (if worst_is_one { 1.0f64 } else { 0.0 })
+                .into_pyobject(py)?
+                .into_any()
+                .unbind()
         } else {
             // rapidfuzz raises on None for unnormalized metrics via its length; it returns
             // the worst score only for normalized ones. Keep the exception typed.
-            return Err(PyTypeError::new_err("s1 and s2 must not be None for this metric"));
+            return Err(PyTypeError::new_err(
+                "s1 and s2 must not be None for this metric",
+            ));
         })
     }
 }
@@ -340,7 +391,11 @@ impl PyDistance {
 
 impl PyDistance {
     fn options(&self, options: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Options> {
-        let mut o = Options { weights: Weights::default(), prefix_weight: 0.1, pad: true };
+        let mut o = Options {
+            weights: Weights::default(),
+            prefix_weight: 0.1,
+            pad: true,
+        };
         let Some(options) = options else { return Ok(o) };
         for (key, value) in options.iter() {
             let key: String = key.extract()?;
@@ -351,7 +406,11 @@ impl PyDistance {
                         if insert < 0 || delete < 0 || substitute < 0 {
                             return Err(PyValueError::new_err("weights must be non-negative"));
                         }
-                        o.weights = Weights { insert: insert as usize, delete: delete as usize, substitute: substitute as usize };
+                        o.weights = Weights {
+                            insert: insert as usize,
+                            delete: delete as usize,
+                            substitute: substitute as usize,
+                        };
                     }
                 }
                 ("prefix_weight", Metric::JaroWinkler) => {
@@ -361,7 +420,11 @@ impl PyDistance {
                     }
                 }
                 ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
-                _ => return Err(PyTypeError::new_err(format!("got an unexpected keyword argument '{key}'"))),
+                _ => {
+                    return Err(PyTypeError::new_err(format!(
+                        "got an unexpected keyword argument '{key}'"
+                    )))
+                }
             }
         }
         Ok(o)
@@ -376,7 +439,13 @@ enum Batch {
 
 fn convert_list(list: &Bound<'_, PyList>, name: &str) -> PyResult<Vec<Option<Seq>>> {
     list.iter()
-        .map(|item| if is_none(&item) { Ok(None) } else { to_seq(&item, name).map(Some) })
+        .map(|item| {
+            if is_none(&item) {
+                Ok(None)
+            } else {
+                to_seq(&item, name).map(Some)
+            }
+        })
         .collect()
 }
 
@@ -395,7 +464,10 @@ fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
 fn batch(queries: &Bound<'_, PyList>, choices: &Bound<'_, PyList>) -> PyResult<Batch> {
     let q = convert_list(queries, "queries")?;
     let c = convert_list(choices, "choices")?;
-    let all_text = q.iter().chain(&c).all(|s| !matches!(s, Some(Seq::Hashes(_))));
+    let all_text = q
+        .iter()
+        .chain(&c)
+        .all(|s| !matches!(s, Some(Seq::Hashes(_))));
     if all_text {
         let text = |v: Vec<Option<Seq>>| {
             v.into_iter()
@@ -431,10 +503,15 @@ fn match_cdist<'py>(
     macro_rules! run {
         ($t:ty, $conv:expr) => {{
             let data: Vec<$t> = match &b {
-                Batch::Text(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
-                Batch::Hashes(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
+                Batch::Text(q, c) => detach::run(py, || {
+                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
+                })?,
+                Batch::Hashes(q, c) => detach::run(py, || {
+                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
+                })?,
             };
-            let array = ndarray::Array2::from_shape_vec(shape, data).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            let array = ndarray::Array2::from_shape_vec(shape, data)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
             Ok(array.into_pyarray(py).into_any())
         }};
     }
@@ -458,8 +535,12 @@ fn match_cpdist<'py>(
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
     let scorer = scorer_of(scorer)?;
     let data = match batch(a, b)? {
-        Batch::Text(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
-        Batch::Hashes(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
+        Batch::Text(x, y) => detach::run(py, || {
+            process::cpdist(scorer, &x, &y, score_cutoff, workers)
+        })?,
+        Batch::Hashes(x, y) => detach::run(py, || {
+            process::cpdist(scorer, &x, &y, score_cutoff, workers)
+        })?,
     };
     Ok(data.into_pyarray(py))
 }
@@ -478,10 +559,17 @@ fn match_extract_many(
 ) -> PyResult<Vec<Vec<(usize, f64)>>> {
     let scorer = scorer_of(scorer)?;
     let found: Vec<Vec<Match>> = match batch(queries, choices)? {
-        Batch::Text(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
-        Batch::Hashes(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
+        Batch::Text(q, c) => detach::run(py, || {
+            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
+        })?,
+        Batch::Hashes(q, c) => detach::run(py, || {
+            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
+        })?,
     };
-    Ok(found.into_iter().map(|row| row.into_iter().map(|m| (m.index, m.score)).collect()).collect())
+    Ok(found
+        .into_iter()
+        .map(|row| row.into_iter().map(|m| (m.index, m.score)).collect())
+        .collect())
 }
 
 /// rapidfuzz's `utils.default_process` (see `tunelens.utils.default_process`).

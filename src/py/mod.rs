@@ -6,6 +6,7 @@
 mod arrays;
 mod audio;
 mod beat;
+mod catalog;
 mod cluster;
 mod decompose;
 mod detach;
@@ -16,7 +17,6 @@ mod features;
 mod matching;
 mod neighbors;
 mod render;
-mod catalog;
 
 use pyo3::prelude::*;
 
