@@ -2,6 +2,9 @@
 //! per-pair calls, attribute dict for rapidfuzz's scorer protocol) and the batch
 //! kernels of `tunelens.process`.
 
+// The `fuzz` functions keep rapidfuzz's names (`WRatio`, `QRatio`).
+#![allow(non_snake_case)]
+
 use std::cell::RefCell;
 
 use numpy::IntoPyArray;
@@ -137,7 +140,7 @@ fn is_none(obj: &Bound<'_, PyAny>) -> bool {
     ty.name().is_ok_and(|n| n == "NAType") && ty.module().is_ok_and(|m| m.to_string().starts_with("pandas"))
 }
 
-/// Applies `processor` (when given) to both arguments.
+/// Applies `processor` (when given) to both arguments (distance functions).
 fn processed<'py>(
     s1: &Bound<'py, PyAny>,
     s2: &Bound<'py, PyAny>,
@@ -149,46 +152,59 @@ fn processed<'py>(
     }
 }
 
-/// A `fuzz` scorer as a callable object (`tunelens.fuzz.ratio`, ...).
-#[pyclass(name = "FuzzScorer", module = "tunelens._core", dict, frozen)]
-pub struct PyFuzzScorer {
+/// Scores one pair with `scorer` (the body of every `fuzz` function).
+fn fuzz_call(
     scorer: Scorer,
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
+    processor: Option<&Bound<'_, PyAny>>,
+    score_cutoff: Option<f64>,
+) -> PyResult<f64> {
+    if is_none(s1) || is_none(s2) {
+        return Ok(0.0);
+    }
+    let cutoff = score_cutoff.unwrap_or(0.0);
+    let score = |a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>| {
+        with_pair(a, b, |a, b| scorer.score_seq(a, b, cutoff), |a, b| scorer.score_seq(a, b, cutoff))
+    };
+    match processor {
+        Some(p) if !p.is_none() => score(&p.call1((s1,))?, &p.call1((s2,))?),
+        _ => score(s1, s2),
+    }
 }
 
-#[pymethods]
-impl PyFuzzScorer {
-    #[new]
-    fn new(name: &str) -> PyResult<Self> {
-        Scorer::from_name(name)
-            .map(|scorer| PyFuzzScorer { scorer })
-            .ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
-    }
-
-    /// rapidfuzz's name of the scorer.
-    #[getter]
-    fn scorer_name(&self) -> &'static str {
-        self.scorer.name()
-    }
-
-    #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None))]
-    fn __call__(
-        &self,
-        s1: &Bound<'_, PyAny>,
-        s2: &Bound<'_, PyAny>,
-        processor: Option<&Bound<'_, PyAny>>,
-        score_cutoff: Option<f64>,
-        score_hint: Option<f64>,
-    ) -> PyResult<f64> {
-        let _ = score_hint;
-        if is_none(s1) || is_none(s2) {
-            return Ok(0.0);
+/// Defines one `fuzz` function as a plain (vectorcall) Python builtin: the
+/// cheapest call path for per-pair scoring.
+macro_rules! fuzz_function {
+    ($fn:ident, $variant:ident, $summary:literal) => {
+        #[allow(non_snake_case)]
+        #[doc = $summary]
+        #[doc = "\n\nParameters\n----------\ns1, s2 : str or Sequence[Hashable] or None\n    The strings (or sequences of hashables) to compare; None or NaN scores 0.\nprocessor : callable, optional\n    Applied to both arguments first (e.g. ``tunelens.utils.default_process``).\nscore_cutoff : float, optional\n    Scores below it are returned as 0 (default 0).\nscore_hint : float, optional\n    Accepted for rapidfuzz compatibility; ignored.\n\nReturns\n-------\nfloat\n    Similarity in 0..100, identical to rapidfuzz 3.14's."]
+        #[pyfunction]
+        #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None))]
+        fn $fn(
+            s1: &Bound<'_, PyAny>,
+            s2: &Bound<'_, PyAny>,
+            processor: Option<&Bound<'_, PyAny>>,
+            score_cutoff: Option<f64>,
+            score_hint: Option<f64>,
+        ) -> PyResult<f64> {
+            let _ = score_hint;
+            fuzz_call(Scorer::$variant, s1, s2, processor, score_cutoff)
         }
-        let (s1, s2) = processed(s1, s2, processor)?;
-        let cutoff = score_cutoff.unwrap_or(0.0);
-        let scorer = self.scorer;
-        with_pair(&s1, &s2, |a, b| scorer.score_seq(a, b, cutoff), |a, b| scorer.score_seq(a, b, cutoff))
-    }
+    };
 }
+
+fuzz_function!(ratio, Ratio, "Normalized Indel similarity of ``s1`` and ``s2`` times 100 (empty vs empty: 100).");
+fuzz_function!(partial_ratio, PartialRatio, "Best ``ratio`` of the shorter string against every alignment (window, prefix, suffix) of the longer one.");
+fuzz_function!(token_sort_ratio, TokenSortRatio, "``ratio`` of the whitespace-separated tokens, sorted and rejoined.");
+fuzz_function!(token_set_ratio, TokenSetRatio, "Best ``ratio`` between the common tokens and the common tokens plus each side's other tokens (100 when one token set contains the other; 0 without tokens).");
+fuzz_function!(token_ratio, TokenRatio, "Maximum of ``token_set_ratio`` and ``token_sort_ratio``, computed together.");
+fuzz_function!(partial_token_sort_ratio, PartialTokenSortRatio, "``partial_ratio`` of the sorted, rejoined tokens.");
+fuzz_function!(partial_token_set_ratio, PartialTokenSetRatio, "100 when the strings share a token, else ``partial_ratio`` of the token differences (0 without tokens).");
+fuzz_function!(partial_token_ratio, PartialTokenRatio, "Maximum of ``partial_token_set_ratio`` and ``partial_token_sort_ratio``.");
+fuzz_function!(WRatio, WRatio, "Weighted ratio: ``ratio`` and the token ratios (x0.95) for similar lengths, partial ratios scaled by 0.9 (length ratio <= 8) or 0.6 beyond (empty string: 0).");
+fuzz_function!(QRatio, QRatio, "``ratio``, except that an empty string scores 0.");
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Metric {
@@ -492,7 +508,16 @@ fn default_process(sentence: &str) -> String {
 
 /// Registers the matching classes and functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyFuzzScorer>()?;
+    m.add_function(wrap_pyfunction!(ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(token_sort_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(token_set_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(token_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_token_sort_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_token_set_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_token_ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(WRatio, m)?)?;
+    m.add_function(wrap_pyfunction!(QRatio, m)?)?;
     m.add_class::<PyDistance>()?;
     m.add_function(wrap_pyfunction!(default_process, m)?)?;
     m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
