@@ -1,6 +1,6 @@
-//! Bindings for `crate::matching`: callable scorer and metric objects (fast
-//! per-pair calls, attribute dict for rapidfuzz's scorer protocol) and the batch
-//! kernels of `tunelens.process`.
+//! Bindings for `crate::matching`: the `fuzz` scorers as plain builtins (fast
+//! per-pair calls), the distance functions as callable objects (attribute dict
+//! for rapidfuzz's scorer protocol) and the batch kernels of `tunelens.process`.
 
 // The `fuzz` functions keep rapidfuzz's names (`WRatio`, `QRatio`).
 #![allow(non_snake_case)]
