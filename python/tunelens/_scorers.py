@@ -1,7 +1,8 @@
-"""Shared machinery of ``tunelens.fuzz`` and ``tunelens.distance``: scorer
-objects implemented in Rust, decorated with the attributes of rapidfuzz's
-scorer protocol (``_RF_ScorerPy``, ``_RF_OriginalScorer``) so rapidfuzz's own
-``process`` functions accept them too."""
+"""Scorer objects implemented in Rust (``tunelens.distance``), decorated with
+the attributes of rapidfuzz's scorer protocol (``_RF_ScorerPy``,
+``_RF_OriginalScorer``) so rapidfuzz's own ``process`` functions read their
+optimal/worst scores. (The ``fuzz`` scorers are plain builtins: rapidfuzz's
+defaults, worst 0 and optimal 100, are already theirs.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ _SIZE_MAX = 2**63 - 1
 
 #: (optimal, worst, result flag) per kind of score.
 FLAGS = {
-    "fuzz": (100, 0, RESULT_F64),
     "distance": (0, _SIZE_MAX, RESULT_SIZE_T),
     "similarity": (_SIZE_MAX, 0, RESULT_SIZE_T),
     "normalized_distance": (0, 1, RESULT_F64),

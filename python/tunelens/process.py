@@ -15,15 +15,13 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from tunelens import _core
+from tunelens import _core, fuzz
 from tunelens.fuzz import WRatio, ratio
 
 __all__ = ["extractOne", "extract", "extract_iter", "cdist", "cpdist", "extract_many"]
 
-_FUZZ_NAMES = {
-    "ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "token_ratio",
-    "partial_token_sort_ratio", "partial_token_set_ratio", "partial_token_ratio", "WRatio", "QRatio",
-}
+_FUZZ_NAMES = set(fuzz.__all__)
+_NATIVE = {getattr(fuzz, name): name for name in fuzz.__all__}
 
 
 def _is_none(value: Any) -> bool:
@@ -40,8 +38,11 @@ def _native(scorer: Callable, scorer_kwargs: dict | None) -> str | None:
     """Name of the Rust scorer equivalent to ``scorer`` (None for other callables)."""
     if scorer_kwargs:
         return None
-    if isinstance(scorer, _core.FuzzScorer):
-        return scorer.scorer_name
+    try:
+        if scorer in _NATIVE:
+            return _NATIVE[scorer]
+    except TypeError:  # unhashable callable
+        return None
     name = getattr(scorer, "__name__", None)
     if name in _FUZZ_NAMES and str(getattr(scorer, "__module__", "")).startswith("rapidfuzz.fuzz"):
         return name

@@ -274,3 +274,72 @@ impl<S: Sym> PreparedQuery<'_, S> {
         self.scorer
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cp(s: &str) -> Vec<u32> {
+        s.chars().map(|c| c as u32).collect()
+    }
+
+    #[test]
+    fn scorers_reproduce_rapidfuzz_examples() {
+        let s = |scorer: Scorer, a: &str, b: &str| scorer.score(&cp(a), &cp(b), 0.0);
+        assert!((s(Scorer::Ratio, "this is a test", "this is a test!") - 96.55172413793103).abs() < 1e-9);
+        assert_eq!(s(Scorer::PartialRatio, "this is a test", "this is a test!"), 100.0);
+        assert_eq!(s(Scorer::TokenSortRatio, "fuzzy wuzzy was a bear", "wuzzy fuzzy was a bear"), 100.0);
+        assert_eq!(s(Scorer::TokenSetRatio, "fuzzy was a bear", "fuzzy fuzzy was a bear"), 100.0);
+        assert!((s(Scorer::TokenSetRatio, "fuzzy was a bear but not a dog", "fuzzy was a bear but not a cat") - 92.3076923076923).abs() < 1e-9);
+        assert_eq!(s(Scorer::Ratio, "", ""), 100.0);
+        assert_eq!(s(Scorer::QRatio, "", ""), 0.0);
+        assert_eq!(s(Scorer::WRatio, "", ""), 0.0);
+    }
+
+    #[test]
+    fn prepared_query_equals_one_shot_score() {
+        let long: String = "abcdefghij ".repeat(12);
+        for scorer in Scorer::ALL {
+            for q in ["hello world", "", "wörld 宇多田 hello", long.as_str()] {
+                let query = cp(q);
+                let prepared = scorer.prepare(&query);
+                for c in ["hello wrld", "world hello", "", "x", long.as_str()] {
+                    let choice = cp(c);
+                    assert_eq!(prepared.score(&choice, 0.0), scorer.score(&query, &choice, 0.0), "{scorer:?} {q} {c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bit_parallel_distances_match_the_dynamic_programme() {
+        let texts = ["kitten", "sitting", "", "a", &"ab".repeat(70), &"ba".repeat(66), "宇多田ヒカル"];
+        for a in texts {
+            for b in texts {
+                let (x, y) = (cp(a), cp(b));
+                let unit = levenshtein::Weights::default();
+                let dp = levenshtein::distance(&x, &y, levenshtein::Weights { insert: 1, delete: 1, substitute: 3 }, usize::MAX);
+                assert_eq!(dp, indel::distance(&x, &y, usize::MAX));
+                let wf = levenshtein::distance(&x, &y, levenshtein::Weights { insert: 2, delete: 2, substitute: 2 }, usize::MAX);
+                assert_eq!(wf, 2 * levenshtein::distance(&x, &y, unit, usize::MAX));
+            }
+        }
+        assert_eq!(levenshtein::distance(&cp("kitten"), &cp("sitting"), levenshtein::Weights::default(), usize::MAX), 3);
+    }
+
+    #[test]
+    fn extract_many_keeps_the_first_best_choice() {
+        let choices: Vec<Option<Vec<u32>>> = ["abc", "abd", "abc", "zzz"].iter().map(|s| Some(cp(s))).collect();
+        let queries = vec![Some(cp("abc")), None];
+        for scorer in [Scorer::Ratio, Scorer::WRatio] {
+            let found = process::extract_many(scorer, &queries, &choices, 0.0, 2, 1).unwrap();
+            assert_eq!(found[0].iter().map(|m| m.index).collect::<Vec<_>>(), vec![0, 2]);
+            assert!(found[1].is_empty());
+        }
+    }
+
+    #[test]
+    fn default_process_keeps_every_script() {
+        assert_eq!(default_process("  Beyoncé — Кино_宇多田!! "), "beyoncé   кино 宇多田");
+    }
+}
