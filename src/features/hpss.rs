@@ -7,6 +7,7 @@ use num_complex::Complex;
 use rayon::prelude::*;
 
 use crate::dsp::istft::{istft, IstftParams};
+use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{stft, StftParams};
 use crate::dsp::Float;
 use crate::error::{ensure, Result};
@@ -136,7 +137,7 @@ pub fn separate<T: Float>(
 ) -> Result<(Vec<T>, Vec<T>)> {
     let spec = stft(&[y], params)?;
     let (n_frames, n_bins) = (spec.n_frames, spec.width);
-    let mag: Vec<T> = spec.data.par_iter().map(|c| c.re.hypot(c.im)).collect();
+    let mag: Vec<T> = spec.data.par_iter().map(|&c| magnitude(c)).collect();
     let (mask_h, mask_p) = masks(&mag, n_frames, n_bins, p)?;
     let apply = |mask: &[T]| -> Vec<Complex<T>> {
         spec.data

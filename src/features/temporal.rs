@@ -113,7 +113,7 @@ pub fn rms<T: Float>(
                 .map(|b| {
                     let start = (b * block) as isize - geometry.pad as isize;
                     if start >= 0 && start as usize + block <= signal.len() {
-                        signal[start as usize..start as usize + block].iter().map(|&x| square(x)).sum()
+                        sum_of_squares(&signal[start as usize..start as usize + block])
                     } else {
                         (start..start + block as isize)
                             .filter_map(|i| framing.pad_mode.source(i, signal.len()))
@@ -133,6 +133,19 @@ pub fn rms<T: Float>(
         n_frames,
         width: 1,
     })
+}
+
+/// `Σ x²` in `f64` over 8 independent partial sums (so the additions pipeline).
+fn sum_of_squares<T: Float>(x: &[T]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let chunks = x.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|v| v.wide() * v.wide()).sum();
+    for c in chunks {
+        for (a, v) in acc.iter_mut().zip(c) {
+            *a += v.wide() * v.wide();
+        }
+    }
+    acc.iter().sum::<f64>() + tail
 }
 
 fn gcd(a: usize, b: usize) -> usize {
