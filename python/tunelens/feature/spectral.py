@@ -7,6 +7,7 @@ materialised); a precomputed ``S`` is used as given.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -321,9 +322,17 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     S = real_array(S, "S")
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
-    # One matrix product with the (liftered) orthonormal DCT-II basis, in float64.
-    basis = _core.dct_basis(n_in=S.shape[-2], n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter))
+    # One matrix product with the (liftered) orthonormal DCT-II basis, in S's dtype (as scipy's dct).
+    basis = _dct_basis(S.shape[-2], positive_int(n_mfcc, "n_mfcc"), float(lifter), S.dtype)
     return np.matmul(basis, S).astype(S.dtype, copy=False)
+
+
+@functools.lru_cache(maxsize=16)
+def _dct_basis(n_in: int, n_out: int, lifter: float, dtype: np.dtype) -> np.ndarray:
+    """The (liftered) orthonormal DCT-II basis in ``dtype``, built once per shape (read-only)."""
+    basis = _core.dct_basis(n_in=n_in, n_out=n_out, lifter=lifter).astype(dtype)
+    basis.flags.writeable = False
+    return basis
 
 
 def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
