@@ -14,6 +14,7 @@ import numpy as np
 
 from tunelens import _core, effects, feature, onset
 from tunelens._validate import audio
+from tunelens.spectral import melspectrogram, power_to_db, stft
 from tunelens.exceptions import InvalidParameterError, TunelensError
 
 __all__ = ["extract_features", "GTZAN_FEATURES", "DESCRIPTORS", "AUDIO_EXTENSIONS"]
@@ -49,36 +50,47 @@ def _summary(x: np.ndarray) -> list[float]:
 def _gtzan_values(y: np.ndarray, sr: int, names: Sequence[str], kaggle: bool) -> list[float]:
     """The GTZAN summary values of one mono signal.
 
+    One STFT serves every spectral feature, as librosa computes each from the
+    same ``stft(y)``: its magnitude for centroid/bandwidth/rolloff, its power
+    for chroma (tuning included) and the mel spectrogram, whose dB scale feeds
+    both the MFCCs and the onset envelope of the tempo.
+
     ``kaggle`` reproduces the published ``features_30_sec.csv`` recipe (librosa
     < 0.10): reflect-padded STFTs and RMS frames, harmonic/percussive signals
     from the iSTFT's natural length zero-padded to the input, and the tempo
     ``beat_track`` reports (median-aggregated onset envelope).
     """
     pad = "reflect" if kaggle else "constant"
+    spectral = {"chroma_stft", "spectral_centroid", "spectral_bandwidth", "rolloff", "tempo", "mfcc"}
+    if spectral.intersection(names):
+        mag = np.abs(stft(y, pad_mode=pad))
+        power = mag**2
     out: list[float] = []
     separated: tuple[np.ndarray, np.ndarray] | None = None
+    mel_db: np.ndarray | None = None
     for name in names:
         if name == "chroma_stft":
-            out += _summary(feature.chroma_stft(y=y, sr=sr, pad_mode=pad))
+            out += _summary(feature.chroma_stft(S=power, sr=sr))
         elif name == "rms":
             out += _summary(feature.rms(y=y, pad_mode=pad))
         elif name == "spectral_centroid":
-            out += _summary(feature.spectral_centroid(y=y, sr=sr, pad_mode=pad))
+            out += _summary(feature.spectral_centroid(S=mag, sr=sr))
         elif name == "spectral_bandwidth":
-            out += _summary(feature.spectral_bandwidth(y=y, sr=sr, pad_mode=pad))
+            out += _summary(feature.spectral_bandwidth(S=mag, sr=sr))
         elif name == "rolloff":
-            out += _summary(feature.spectral_rolloff(y=y, sr=sr, pad_mode=pad))
+            out += _summary(feature.spectral_rolloff(S=mag, sr=sr))
         elif name == "zero_crossing_rate":
             out += _summary(feature.zero_crossing_rate(y))
         elif name in ("harmony", "perceptr"):
             separated = separated or _hpss(y, kaggle)  # one separation for both columns
             out += _summary(separated[0] if name == "harmony" else separated[1])
-        elif name == "tempo":
-            out.append(_tempo(y, sr, kaggle))
-        elif name == "mfcc":
-            m = feature.mfcc(y=y, sr=sr, n_mfcc=20, pad_mode=pad)
-            for row in m:
-                out += _summary(row)
+        elif name in ("tempo", "mfcc"):
+            mel_db = power_to_db(melspectrogram(S=power, sr=sr)) if mel_db is None else mel_db
+            if name == "tempo":
+                out.append(_tempo(mel_db, sr, kaggle))
+            else:
+                for row in feature.mfcc(S=mel_db, n_mfcc=20):
+                    out += _summary(row)
     return out
 
 
@@ -95,11 +107,10 @@ def _hpss(y: np.ndarray, kaggle: bool) -> tuple[np.ndarray, np.ndarray]:
     return fit(h), fit(p)
 
 
-def _tempo(y: np.ndarray, sr: int, kaggle: bool) -> float:
-    if not kaggle:
-        return float(feature.tempo(y=y, sr=sr)[0])
-    env = onset.onset_strength(y=y, sr=sr, aggregate=np.median, pad_mode="reflect")
-    if not env.any():
+def _tempo(mel_db: np.ndarray, sr: int, kaggle: bool) -> float:
+    """``feature.tempo(y=y)`` (or, ``kaggle``, ``beat_track``'s tempo) from the clip's dB mel spectrogram."""
+    env = onset.onset_strength(S=mel_db, sr=sr, aggregate=np.median if kaggle else np.mean)
+    if kaggle and not env.any():
         return 0.0  # beat_track reports tempo 0 without onsets
     return float(feature.tempo(onset_envelope=env, sr=sr)[0])
 

@@ -15,10 +15,19 @@ fn magnitude_pow<T: Float>(x: Complex<T>, power: T) -> T {
     if power == T::of(2.0) {
         x.re * x.re + x.im * x.im
     } else if power == T::one() {
-        x.re.hypot(x.im)
+        magnitude(x)
     } else {
-        x.re.hypot(x.im).powf(power)
+        magnitude(x).powf(power)
     }
+}
+
+/// `|x|` as `np.abs` computes it (glibc's `hypot`, which works in double
+/// precision): the squares are summed in `f64` and the root rounded once to
+/// `T`, without a libm call, so the loops vectorise.
+#[inline(always)]
+pub fn magnitude<T: Float>(x: Complex<T>) -> T {
+    let (re, im) = (x.re.wide(), x.im.wide());
+    T::of((re * re + im * im).sqrt())
 }
 
 fn check_power(power: f64) -> Result<()> {

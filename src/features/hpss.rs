@@ -6,11 +6,12 @@ use ndarray::{ArrayView1, ArrayView2};
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use crate::dsp::frames::PadMode;
 use crate::dsp::istft::{istft, IstftParams};
+use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{stft, StftParams};
 use crate::dsp::Float;
 use crate::error::{ensure, Result};
+use crate::features::median::{median_lanes, Lanes, LANES};
 
 /// HPSS options with librosa's meanings.
 #[derive(Clone, Copy, Debug)]
@@ -45,42 +46,6 @@ impl HpssParams {
     }
 }
 
-/// Sliding median of `x` over `width` samples centered on each sample, the
-/// ends extended by mirror reflection (`scipy.ndimage.median_filter`,
-/// `mode="reflect"`); for even widths the window starts `width / 2` before the
-/// sample, as scipy's. Keeps the window sorted: `O(width)` per sample.
-pub fn median_filter<T: Float>(x: &[T], width: usize, window: &mut Vec<T>, out: &mut [T]) {
-    let n = x.len();
-    if n == 0 {
-        return;
-    }
-    let before = (width / 2) as isize;
-    let at = |i: isize| x[PadMode::Symmetric.source(i, n).unwrap_or(0)];
-    let cmp = |a: &T, b: &T| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal);
-    window.clear();
-    window.extend((0..width as isize).map(|j| at(j - before)));
-    window.sort_unstable_by(cmp);
-    let mid = width / 2;
-    out[0] = window[mid];
-    for i in 1..n as isize {
-        let leaving = at(i - 1 - before);
-        let entering = at(i - before + width as isize - 1);
-        if leaving != entering {
-            // Replace `leaving` by `entering` with one shift of the values between them.
-            let out_pos = window.partition_point(|v| cmp(v, &leaving).is_lt());
-            let in_pos = window.partition_point(|v| cmp(v, &entering).is_lt());
-            if in_pos <= out_pos {
-                window.copy_within(in_pos..out_pos, in_pos + 1);
-                window[in_pos] = entering;
-            } else {
-                window.copy_within(out_pos + 1..in_pos, out_pos);
-                window[in_pos - 1] = entering;
-            }
-        }
-        out[i as usize] = window[mid];
-    }
-}
-
 /// `librosa.util.softmask(x, reference, power, split_zeros)` of one value, in `T`.
 fn softmask<T: Float>(x: T, reference: T, power: f64, split_zeros: bool) -> T {
     if power.is_infinite() {
@@ -105,30 +70,42 @@ pub fn masks<T: Float>(
     p: &HpssParams,
 ) -> Result<(Vec<T>, Vec<T>)> {
     p.validate()?;
-    // Harmonic: median along time for each bin (rows of the transpose).
-    let mut by_bin = vec![T::zero(); mag.len()];
-    by_bin
-        .par_chunks_mut(n_frames.max(1))
+    if mag.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let groups = n_bins.div_ceil(LANES);
+    // Harmonic: median along time of 8 adjacent bins at once, stored per bin
+    // group (`groups × n_frames × LANES`).
+    let mut harm = vec![[T::zero(); LANES]; groups * n_frames];
+    harm.par_chunks_mut(n_frames)
         .enumerate()
-        .for_each(|(k, row)| {
-            row.iter_mut()
-                .enumerate()
-                .for_each(|(t, v)| *v = mag[t * n_bins + k]);
-        });
-    let mut harm_by_bin = vec![T::zero(); mag.len()];
-    harm_by_bin
-        .par_chunks_mut(n_frames.max(1))
-        .zip(by_bin.par_chunks(n_frames.max(1)))
-        .for_each_init(Vec::new, |w, (o, x)| {
-            median_filter(x, p.kernel_harmonic, w, o)
-        });
-    // Percussive: median along frequency within each frame.
+        .for_each_init(
+            || (Vec::new(), Vec::new()),
+            |(w, x), (g, out)| {
+                let bins: Lanes<usize> = std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
+                x.clear();
+                x.extend((0..n_frames).map(|t| bins.map(|k| mag[t * n_bins + k])));
+                median_lanes(x, p.kernel_harmonic, w, out);
+            },
+        );
+    // Percussive: median along frequency of 8 frames at once (time-major).
     let mut perc = vec![T::zero(); mag.len()];
-    perc.par_chunks_mut(n_bins.max(1))
-        .zip(mag.par_chunks(n_bins.max(1)))
-        .for_each_init(Vec::new, |w, (o, x)| {
-            median_filter(x, p.kernel_percussive, w, o)
-        });
+    perc.par_chunks_mut(LANES * n_bins)
+        .enumerate()
+        .for_each_init(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(w, x, medians), (block, out)| {
+                let frames: Lanes<usize> =
+                    std::array::from_fn(|l| (block * LANES + l).min(n_frames - 1));
+                x.clear();
+                x.extend((0..n_bins).map(|k| frames.map(|t| mag[t * n_bins + k])));
+                medians.resize(n_bins, [T::zero(); LANES]);
+                median_lanes(x, p.kernel_percussive, w, medians);
+                for (l, row) in out.chunks_mut(n_bins).enumerate() {
+                    row.iter_mut().zip(medians.iter()).for_each(|(o, m)| *o = m[l]);
+                }
+            },
+        );
     let split = p.margin_harmonic == 1.0 && p.margin_percussive == 1.0;
     let (mh, mp) = (T::of(p.margin_harmonic), T::of(p.margin_percussive));
     let mut mask_h = vec![T::zero(); mag.len()];
@@ -140,7 +117,7 @@ pub fn masks<T: Float>(
         .enumerate()
         .for_each(|(t, ((oh, op), pr))| {
             for k in 0..oh.len() {
-                let h = harm_by_bin[k * n_frames + t];
+                let h = harm[(k / LANES) * n_frames + t][k % LANES];
                 oh[k] = softmask(h, pr[k] * mh, p.power, split);
                 op[k] = softmask(pr[k], h * mp, p.power, split);
             }
@@ -160,7 +137,7 @@ pub fn separate<T: Float>(
 ) -> Result<(Vec<T>, Vec<T>)> {
     let spec = stft(&[y], params)?;
     let (n_frames, n_bins) = (spec.n_frames, spec.width);
-    let mag: Vec<T> = spec.data.par_iter().map(|c| c.re.hypot(c.im)).collect();
+    let mag: Vec<T> = spec.data.par_iter().map(|&c| magnitude(c)).collect();
     let (mask_h, mask_p) = masks(&mag, n_frames, n_bins, p)?;
     let apply = |mask: &[T]| -> Vec<Complex<T>> {
         spec.data
@@ -197,28 +174,6 @@ fn bins_first<T>(data: &[T], n_frames: usize, n_bins: usize) -> Result<ArrayView
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_filter_matches_brute_force() {
-        let x: Vec<f64> = (0..50)
-            .map(|i| ((i * 37 % 11) as f64) - (i % 3) as f64 * 0.5)
-            .collect();
-        for width in [1, 3, 4, 7, 31, 61] {
-            let mut out = vec![0.0; x.len()];
-            median_filter(&x, width, &mut Vec::new(), &mut out);
-            for i in 0..x.len() {
-                let mut w: Vec<f64> = (0..width as isize)
-                    .map(|j| {
-                        x[PadMode::Symmetric
-                            .source(i as isize + j - (width / 2) as isize, x.len())
-                            .unwrap()]
-                    })
-                    .collect();
-                w.sort_by(|a, b| a.partial_cmp(b).unwrap());
-                assert_eq!(out[i], w[width / 2], "width {width} at {i}");
-            }
-        }
-    }
 
     #[test]
     fn masks_split_energy() {

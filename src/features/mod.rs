@@ -2,7 +2,7 @@
 //!
 //! - [`spectral`]: centroid, bandwidth, rolloff, flatness and contrast of
 //!   magnitude spectra, from audio (fused with the STFT) or from a spectrogram.
-//! - [`hpss`]: median-filter harmonic/percussive separation.
+//! - [`hpss`]: median-filter harmonic/percussive separation ([`median`]: the SIMD sliding median).
 //! - [`onset`], [`tempo`]: onset envelopes, tempograms and tempo estimation.
 //! - [`beat`]: onset peak picking and dynamic-programming beat tracking.
 //! - [`temporal`]: RMS energy and zero-crossing rate of raw frames.
@@ -16,6 +16,7 @@ pub mod beat;
 pub mod cepstral;
 pub mod chroma;
 pub mod hpss;
+pub mod median;
 pub mod onset;
 pub mod spectral;
 pub mod tempo;

@@ -5,9 +5,9 @@
 //! stored), [`from_columns`] from a precomputed spectrogram.
 
 use ndarray::ArrayView1;
-use num_complex::Complex;
 use rayon::prelude::*;
 
+use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, FrameMatrix, StftParams};
 use crate::dsp::Float;
 use crate::error::{ensure, Error, Result};
@@ -192,10 +192,6 @@ fn flatness<T: Float>(mag: &[T], power: f64, amin: f64) -> f64 {
     (log_sum / n).exp() / (sum / n)
 }
 
-/// `|X|` of one complex bin, `np.abs` in the input's precision.
-fn magnitude<T: Float>(x: Complex<T>) -> T {
-    x.re.hypot(x.im)
-}
 
 /// Computes `feature` from the magnitude STFT of each channel:
 /// `channels × frames × feature.width()`.

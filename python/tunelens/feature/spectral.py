@@ -7,6 +7,7 @@ materialised); a precomputed ``S`` is used as given.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -323,9 +324,17 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     n_mfcc = positive_int(n_mfcc, "n_mfcc")
     if dct_type != 2 or norm != "ortho":
         return _scipy_mfcc(S, dct_type, norm, n_mfcc, lifter)
-    # One matrix product with the (liftered) orthonormal DCT-II basis, in float64.
-    basis = _core.dct_basis(n_in=S.shape[-2], n_out=n_mfcc, lifter=float(lifter))
+    # One matrix product with the (liftered) orthonormal DCT-II basis, in S's dtype (as scipy's dct).
+    basis = _dct_basis(S.shape[-2], n_mfcc, float(lifter), S.dtype)
     return np.matmul(basis, S).astype(S.dtype, copy=False)
+
+
+@functools.lru_cache(maxsize=16)
+def _dct_basis(n_in: int, n_out: int, lifter: float, dtype: np.dtype) -> np.ndarray:
+    """The (liftered) orthonormal DCT-II basis in ``dtype``, built once per shape (read-only)."""
+    basis = _core.dct_basis(n_in=n_in, n_out=n_out, lifter=lifter).astype(dtype)
+    basis.flags.writeable = False
+    return basis
 
 
 def _scipy_mfcc(S: np.ndarray, dct_type: Any, norm: Any, n_mfcc: int, lifter: float) -> np.ndarray:
