@@ -20,6 +20,9 @@ pub mod dsp;
 pub mod error;
 pub mod explain;
 pub mod features;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;

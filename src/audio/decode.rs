@@ -205,6 +205,24 @@ type SegmentOutput = (Vec<Vec<f32>>, usize, Option<String>);
 /// the damage; packets that fail to decode are skipped. A file where nothing
 /// decodes is an error.
 pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
+    shielded(source, || decode_unshielded(source, offset, duration))
+}
+
+/// Runs decoder work, turning a panic inside it into [`Error::Decode`] naming
+/// the file: symphonia asserts on some impossible headers (a WAV with sample
+/// rate 0 panics building its time base), and a malformed file must never
+/// become an internal error.
+fn shielded<T>(source: &Source, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    crate::error::catch_panic(work).map_err(|e| match e {
+        Error::Internal(what) => Error::Decode {
+            path: source.name(),
+            message: format!("malformed data stopped the decoder ({what})"),
+        },
+        other => other,
+    })
+}
+
+fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
     if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
         return Ok(decoded);
     }
@@ -268,11 +286,15 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
         })
         .collect();
     let frames: usize = lengths.iter().sum();
-    if frames == 0 && (failures > 0 || last_error.is_some()) && start == 0 {
-        let message = format!(
-            "no audio could be decoded ({})",
-            last_error.unwrap_or_default()
-        );
+    let declared_audio = s.n_frames.is_some_and(|n| n > 0) && wanted > 0;
+    if frames == 0 && (failures > 0 || last_error.is_some() || declared_audio) && start == 0 {
+        let message = match last_error {
+            Some(e) => format!("no audio could be decoded ({e})"),
+            None => format!(
+                "no audio could be decoded (the header declares {} frames; the data is damaged or truncated)",
+                s.n_frames.unwrap_or(0)
+            ),
+        };
         return Err(Error::Decode {
             path: s.name,
             message,
@@ -387,7 +409,7 @@ impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 /// Duration in seconds: from the container's frame count where it declares one
 /// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding.
 pub fn duration(source: &Source) -> Result<f64> {
-    let s = open(source)?;
+    let s = shielded(source, || open(source))?;
     let sr = s.sample_rate as f64;
     match s.n_frames {
         Some(n) => Ok(n as f64 / sr),
