@@ -16,7 +16,10 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=($(ls fuzz_targets | sed 's/\.rs$//'))
 fi
 [ -d seeds ] || python3 make_corpus.py
-nice -n 19 cargo +nightly fuzz build -O "${targets[@]}" >/dev/null 2>&1 || nice -n 19 cargo +nightly fuzz build -O
+# Build once (NO_BUILD=1 reuses the binaries), then run them directly so that
+# edits to the sources during a long run do not trigger rebuilds.
+[ -n "${NO_BUILD:-}" ] || nice -n 19 cargo +nightly fuzz build -O >/dev/null 2>&1 || exit 1
+bin=target/x86_64-unknown-linux-gnu/release
 mkdir -p logs
 [ -f summary.md ] || printf '| date (UTC) | target | seconds | executions | exec/s | corpus | crashes |\n|---|---|---|---|---|---|---|\n' > summary.md
 for t in "${targets[@]}"; do
@@ -24,7 +27,7 @@ for t in "${targets[@]}"; do
     cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null
     log="logs/$t-$(date -u +%Y%m%dT%H%M%S).log"
     start=$(date +%s)
-    nice -n 19 cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
+    nice -n 19 "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
         -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 >"$log" 2>&1
     status=$?

@@ -54,6 +54,10 @@ pub enum Error {
         message: String,
     },
 
+    /// The call was cancelled (Ctrl-C in Python) before this item ran.
+    #[error("cancelled before completion")]
+    Cancelled,
+
     /// A bug in tunelens (for example a caught panic). Please report it.
     #[error("internal error in tunelens: {0} (this is a bug, please report it at the tunelens issue tracker)")]
     Internal(String),

@@ -16,6 +16,7 @@ __all__ = [
     "AudioFileNotFoundError",
     "AudioReadError",
     "TunelensInternalError",
+    "OperationCancelledError",
 ]
 
 
@@ -51,3 +52,11 @@ class AudioReadError(TunelensError, OSError):
 
 class TunelensInternalError(TunelensError, RuntimeError):
     """A bug in tunelens, such as a caught Rust panic. Please report it."""
+
+
+class OperationCancelledError(TunelensError, RuntimeError):
+    """A batch item that did not run because the call was interrupted (Ctrl-C).
+
+    The interrupted call itself raises ``KeyboardInterrupt``; this class only
+    marks items skipped by the cancellation.
+    """
