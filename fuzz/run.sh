@@ -28,7 +28,7 @@ for t in "${targets[@]}"; do
     log="logs/$t-$(date -u +%Y%m%dT%H%M%S).log"
     start=$(date +%s)
     nice -n 19 "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
-        -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
+        -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 >"$log" 2>&1
     status=$?
     took=$(( $(date +%s) - start ))

@@ -85,6 +85,34 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
     }
 }
 
+/// Bytes of physical memory (Linux `/proc/meminfo`; 1 TiB where unknown).
+pub fn physical_memory() -> f64 {
+    static BYTES: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| {
+        std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|info| {
+                let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+                let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                Some(kib * 1024.0)
+            })
+            .unwrap_or(1024f64.powi(4))
+    })
+}
+
+/// Refuses argument `name` when the buffers it implies (`bytes`) exceed the
+/// machine's memory: a typed error before allocating, never an OOM kill.
+pub fn affordable(name: &'static str, bytes: f64) -> Result<()> {
+    let available = physical_memory();
+    ensure(bytes <= available, name, || {
+        format!(
+            "would need {:.1} GiB of memory, more than this machine's {:.1} GiB",
+            bytes / 2f64.powi(30),
+            available / 2f64.powi(30)
+        )
+    })
+}
+
 /// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the
 /// binding boundary use it so one bug cannot take down a whole call.
 pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {

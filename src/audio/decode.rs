@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use symphonia::core::audio::{AudioBufferRef, Signal};
 use symphonia::core::codecs::{
-    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_MP1, CODEC_TYPE_MP2,
+    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS, CODEC_TYPE_MP1, CODEC_TYPE_MP2,
     CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
@@ -116,6 +116,7 @@ fn open(source: &Source) -> Result<Stream> {
             path: name.clone(),
             message: "the audio track declares no sample rate".into(),
         })?;
+    check_adpcm(&params, &name)?;
     // Fail early (and name the codec) if no decoder exists for it.
     symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
@@ -140,6 +141,25 @@ fn open(source: &Source) -> Result<Stream> {
         exact_seek,
         name,
         params,
+    })
+}
+
+/// symphonia's ADPCM decoder handles one or two channels and needs a block
+/// size: it panics on anything else, so such files are refused up front.
+fn check_adpcm(params: &CodecParameters, name: &Path) -> Result<()> {
+    if ![CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS].contains(&params.codec) {
+        return Ok(());
+    }
+    let channels = params.channels.map_or(0, |c| c.count());
+    let block = params.frames_per_block.unwrap_or(0);
+    if (1..=2).contains(&channels) && block > 0 {
+        return Ok(());
+    }
+    Err(Error::UnsupportedFormat {
+        path: name.to_path_buf(),
+        message: format!(
+            "ADPCM with {channels} channels and {block} frames per block (tunelens decodes mono or stereo ADPCM with a block size)"
+        ),
     })
 }
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import affordable, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 from tunelens.explain.explanation import Explanation, UninformativeExplanationWarning, _Fit
 from tunelens.explain.factorizations import Decomposition, Factorization
@@ -219,6 +219,9 @@ def explain(
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0 or not np.isfinite(alpha):
         raise InvalidParameterError(f"alpha must be a finite number >= 0, got {alpha!r}")
     n_components = len(decomposition)
+    # Masks (one byte per component), distances, weights and predictions per sample; one clip per batch row.
+    affordable(num_samples * (n_components + 32.0), "num_samples", num_samples)
+    affordable(min(batch_size, num_samples) * 4.0 * decomposition._core.length, "batch_size", batch_size)
     num_features = n_components if num_features is None else positive_int(num_features, "num_features")
     if feature_selection not in _SELECTIONS:
         raise InvalidParameterError(f"feature_selection must be one of {_SELECTIONS}, got {feature_selection!r}")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, real_array
+from tunelens._validate import audio, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens.spectral import _bins_first, _prepare, _stft_args, melspectrogram, power_to_db
@@ -34,6 +34,7 @@ __all__ = [
 def _freqs(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
     """The bin frequencies: librosa's ``fft_frequencies`` unless given (1-D)."""
     if freq is None:
+        sr = positive_number(sr, "sr")
         return np.fft.rfftfreq(n_fft, 1.0 / sr)[:n_bins] if n_fft else np.zeros(n_bins)
     freq = np.ascontiguousarray(freq, dtype=np.float64)
     if freq.ndim != 1:
