@@ -298,7 +298,9 @@ pub fn explain(data: &[u8]) {
     let mut input = Input::new(data);
     let len = input.range(0, 512);
     let n_sources = input.range(0, 4);
-    let bounds: Vec<usize> = (0..input.range(0, 6)).map(|_| input.range(0, 600)).collect();
+    let bounds: Vec<usize> = (0..input.range(0, 6))
+        .map(|_| input.range(0, 600))
+        .collect();
     let with_residual = input.flag();
     let rows = input.range(0, 8);
     let mask_len = input.range(0, 64);
@@ -335,12 +337,20 @@ mod tests {
                 for entry in entries.flatten() {
                     let bytes = std::fs::read(entry.path()).unwrap();
                     let result = std::panic::catch_unwind(|| target(&bytes));
-                    assert!(result.is_ok(), "{name} panics on {}", entry.path().display());
+                    assert!(
+                        result.is_ok(),
+                        "{name} panics on {}",
+                        entry.path().display()
+                    );
                     replayed += 1;
                 }
             }
         }
-        assert!(replayed >= TARGETS.len(), "no fuzz inputs found under {}", root.display());
+        assert!(
+            replayed >= TARGETS.len(),
+            "no fuzz inputs found under {}",
+            root.display()
+        );
     }
 
     #[test]

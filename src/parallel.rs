@@ -167,9 +167,15 @@ mod tests {
         let seen = token.scope(|| install(2, Cancel::current)).unwrap();
         assert!(!seen.requested());
         token.request();
-        assert!(seen.requested(), "install must hand the same token to the pool");
+        assert!(
+            seen.requested(),
+            "install must hand the same token to the pool"
+        );
         assert!(matches!(seen.item(|| Ok(1)), Err(Error::Cancelled)));
-        assert!(!Cancel::current().requested(), "scope restores the previous token");
+        assert!(
+            !Cancel::current().requested(),
+            "scope restores the previous token"
+        );
         assert!(matches!(
             Cancel::default().item(|| -> Result<()> { panic!("boom") }),
             Err(Error::Internal(_))
