@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
+import soundfile as sf
 from signals import music
 
 import tunelens as tl
@@ -114,3 +115,20 @@ def test_panic_message_carries_a_bug_report_hint() -> None:
         _core._panic_for_tests("index out of bounds")
     message = str(info.value)
     assert "index out of bounds" in message and "bug" in message and "report" in message
+
+
+def test_one_hour_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """get_duration reads the header; load with offset/duration seeks (PCM/FLAC) and decodes only the window."""
+    path = tmp_path / "hour.wav"
+    block = (music(8000, 60.0, seed=9) * 0.5).astype(np.float32)
+    with sf.SoundFile(path, "w", samplerate=8000, channels=1, subtype="PCM_16") as f:
+        for _ in range(60):
+            f.write(block)
+    assert path.stat().st_size > 57_000_000
+    gc.collect()
+    before = rss()
+    assert tl.get_duration(path=path) == pytest.approx(3600.0)
+    y, sr = tl.load(path, sr=None, offset=1800.0, duration=10.0)
+    assert y.shape == (80_000,) and sr == 8000
+    assert np.array_equal(y, tl.load(path, sr=None, offset=1800.0, duration=10.0)[0])
+    assert rss() - before < 16 * 2**20, "the whole hour was read into memory"
