@@ -189,6 +189,11 @@ def istft(
     hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
     if length is not None and (isinstance(length, bool) or int(length) != length or length < 0):
         raise InvalidParameterError(f"length must be a non-negative integer or None, got {length!r}")
+    affordable(48.0 * n_fft, "n_fft", n_fft)
+    signals = float(np.prod(S.shape[:-2]))
+    natural = n_fft + hop_length * max(S.shape[-1] - 1, 0)
+    affordable(16.0 * signals * natural, "hop_length", hop_length)  # overlap-add buffer and window sum
+    affordable(8.0 * signals * (length or 0), "length", length)
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     y = _core.istft(S, n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
                     length=int(length) if length else None, n_jobs=n_jobs)
