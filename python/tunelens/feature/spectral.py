@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, positive_number, real_array
+from tunelens._validate import affordable, audio, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens.spectral import _bins_first, _prepare, _stft_args, melspectrogram, power_to_db
@@ -234,6 +234,7 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
         In ``dtype`` (float32 by default, as librosa; the energies are summed in float64).
     """
     frame_length = positive_int(frame_length, "frame_length")
+    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
     hop_length = positive_int(hop_length, "hop_length")
     if y is not None:
         y = audio(y)
@@ -277,7 +278,9 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
         Crossings between consecutive samples of a frame divided by ``frame_length``.
     """
     y = audio(y)
-    out = _core.zero_crossing_rate(y, frame_length=positive_int(frame_length, "frame_length"),
+    frame_length = positive_int(frame_length, "frame_length")
+    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
+    out = _core.zero_crossing_rate(y, frame_length=frame_length,
                                    hop_length=positive_int(hop_length, "hop_length"), center=bool(center),
                                    threshold=float(threshold), n_jobs=-1)
     return _bins_first(out)
