@@ -34,7 +34,7 @@ for t in "${targets[@]}"; do
     took=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
-    crashes=$(grep -cE '^(==[0-9]+== ERROR|thread .* panicked)' "$log")
+    crashes=$(grep -cE '^==[0-9]+== ERROR' "$log")
     [ $status -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $status (see $log)"
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(date -u +%F\ %H:%M)" "$t" "$took" \
         "${execs:-?}" "${rate:-?}" "$(ls "corpus/$t" | wc -l)" "$crashes" | tee -a summary.md
