@@ -100,13 +100,13 @@ pub fn physical_memory() -> f64 {
     })
 }
 
-/// Refuses argument `name` when the buffers it implies (`bytes`) exceed the
-/// machine's memory: a typed error before allocating, never an OOM kill.
+/// Refuses argument `name` when the buffers it implies (`bytes`) exceed half
+/// the machine's memory: a typed error before allocating, never an OOM kill.
 pub fn affordable(name: &'static str, bytes: f64) -> Result<()> {
     let available = physical_memory();
-    ensure(bytes <= available, name, || {
+    ensure(bytes <= available / 2.0, name, || {
         format!(
-            "would need {:.1} GiB of memory, more than this machine's {:.1} GiB",
+            "would need {:.1} GiB of memory, more than half of this machine's {:.1} GiB",
             bytes / 2f64.powi(30),
             available / 2f64.powi(30)
         )

@@ -66,7 +66,9 @@ def _physical_memory() -> float:
         return float(2**40)
 
 
-#: Bytes of RAM; a parameter whose buffers would exceed it is refused up front.
+#: Bytes of RAM. A parameter whose buffers would take more than half of it is
+#: refused up front: such a value is a mistake, and honouring it would push the
+#: machine into swap or the OOM killer.
 PHYSICAL_MEMORY = _physical_memory()
 
 
@@ -78,8 +80,8 @@ def affordable(nbytes: float, name: str, value: Any) -> None:
     InvalidParameterError
         Before anything is allocated, instead of a MemoryError or an OOM kill.
     """
-    if nbytes > PHYSICAL_MEMORY:
+    if nbytes > PHYSICAL_MEMORY / 2:
         raise InvalidParameterError(
-            f"{name}={value!r} would need {nbytes / 2**30:,.1f} GiB of memory, more than this machine's "
+            f"{name}={value!r} would need {nbytes / 2**30:,.1f} GiB of memory, more than half of this machine's "
             f"{PHYSICAL_MEMORY / 2**30:,.1f} GiB"
         )
