@@ -326,7 +326,9 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
     # One matrix product with the (liftered) orthonormal DCT-II basis, in float64.
-    basis = _core.dct_basis(n_in=S.shape[-2], n_out=positive_int(n_mfcc, "n_mfcc"), lifter=float(lifter))
+    n_mfcc = positive_int(n_mfcc, "n_mfcc")
+    affordable(8.0 * n_mfcc * (S.shape[-2] + S.size / max(S.shape[-2], 1)), "n_mfcc", n_mfcc)  # basis and output
+    basis = _core.dct_basis(n_in=S.shape[-2], n_out=n_mfcc, lifter=float(lifter))
     return np.matmul(basis, S).astype(S.dtype, copy=False)
 
 
