@@ -54,6 +54,10 @@ pub enum Error {
         message: String,
     },
 
+    /// The call was cancelled (Ctrl-C in Python) before this item ran.
+    #[error("cancelled before completion")]
+    Cancelled,
+
     /// A bug in tunelens (for example a caught panic). Please report it.
     #[error("internal error in tunelens: {0} (this is a bug, please report it at the tunelens issue tracker)")]
     Internal(String),
@@ -79,6 +83,34 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
     } else {
         Err(Error::param(name, message()))
     }
+}
+
+/// Bytes of physical memory (Linux `/proc/meminfo`; 1 TiB where unknown).
+pub fn physical_memory() -> f64 {
+    static BYTES: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| {
+        std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|info| {
+                let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+                let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                Some(kib * 1024.0)
+            })
+            .unwrap_or(1024f64.powi(4))
+    })
+}
+
+/// Refuses argument `name` when the buffers it implies (`bytes`) exceed half
+/// the machine's memory: a typed error before allocating, never an OOM kill.
+pub fn affordable(name: &'static str, bytes: f64) -> Result<()> {
+    let available = physical_memory();
+    ensure(bytes <= available / 2.0, name, || {
+        format!(
+            "would need {:.1} GiB of memory, more than half of this machine's {:.1} GiB",
+            bytes / 2f64.powi(30),
+            available / 2f64.powi(30)
+        )
+    })
 }
 
 /// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the

@@ -22,6 +22,9 @@ pub mod error;
 pub mod explain;
 pub mod features;
 pub mod matching;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;

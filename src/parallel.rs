@@ -5,8 +5,15 @@
 //! it. After `fork()` the child sees a different process id and builds a fresh
 //! pool instead of waiting on threads that do not exist in it, so tunelens keeps
 //! working in `multiprocessing` children started with `fork`.
+//!
+//! Long calls can be cancelled cooperatively: the binding layer gives each call
+//! a [`Cancel`] token (set when Python receives Ctrl-C), [`install`] hands the
+//! token of the calling thread on to the pool's thread, and batch loops check it
+//! between items through [`Cancel::item`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::{ThreadPool, ThreadPoolBuilder};
@@ -62,11 +69,79 @@ pub fn pool(threads: usize) -> Result<Arc<ThreadPool>> {
     Ok(built)
 }
 
+/// The cached pool for a scikit-learn style `n_jobs` value.
+pub fn pool_for(n_jobs: i64) -> Result<Arc<ThreadPool>> {
+    pool(resolve_n_jobs(n_jobs)?)
+}
+
 /// Runs `work` inside the pool for `n_jobs` (see [`resolve_n_jobs`]), so that
-/// rayon's parallel iterators in `work` use exactly that many threads.
+/// rayon's parallel iterators in `work` use exactly that many threads. The
+/// calling thread's [`Cancel`] token stays current inside `work`.
 pub fn install<T: Send>(n_jobs: i64, work: impl FnOnce() -> T + Send) -> Result<T> {
-    let threads = resolve_n_jobs(n_jobs)?;
-    Ok(pool(threads)?.install(work))
+    let token = Cancel::current();
+    Ok(pool_for(n_jobs)?.install(move || token.scope(work)))
+}
+
+thread_local! {
+    static CURRENT: RefCell<Cancel> = RefCell::new(Cancel::default());
+}
+
+/// A cancellation token shared by all threads working for one call. The
+/// default token (outside any binding call, e.g. in `cargo test`) is never
+/// cancelled.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Option<Arc<AtomicBool>>);
+
+impl Cancel {
+    /// A fresh token, not cancelled.
+    pub fn new() -> Self {
+        Cancel(Some(Arc::new(AtomicBool::new(false))))
+    }
+
+    /// The token of the call the current thread works for (see [`scope`](Self::scope)).
+    /// Read it before a parallel loop and capture it: rayon's worker threads
+    /// do not inherit it.
+    pub fn current() -> Self {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+
+    /// Asks every thread working with this token to stop after its current item.
+    pub fn request(&self) {
+        if let Some(flag) = &self.0 {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether [`request`](Self::request) was called.
+    pub fn requested(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Runs `work` with this token current on this thread, then restores the
+    /// previous one.
+    pub fn scope<T>(&self, work: impl FnOnce() -> T) -> T {
+        struct Restore(Option<Cancel>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                if let Some(previous) = self.0.take() {
+                    CURRENT.with(|c| *c.borrow_mut() = previous);
+                }
+            }
+        }
+        let previous = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), self.clone()));
+        let _restore = Restore(Some(previous));
+        work()
+    }
+
+    /// One item of a batch: [`Error::Cancelled`] without running `work` once
+    /// the call was cancelled, else `work`'s result with a panic turned into
+    /// [`Error::Internal`] (one bad item never takes the batch down).
+    pub fn item<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.requested() {
+            return Err(Error::Cancelled);
+        }
+        crate::error::catch_panic(work)
+    }
 }
 
 #[cfg(test)]
@@ -83,6 +158,27 @@ mod tests {
         assert!(matches!(
             resolve_n_jobs(0),
             Err(Error::InvalidParameter { name: "n_jobs", .. })
+        ));
+    }
+
+    #[test]
+    fn cancel_token_reaches_pool_threads_and_stops_items() {
+        let token = Cancel::new();
+        let seen = token.scope(|| install(2, Cancel::current)).unwrap();
+        assert!(!seen.requested());
+        token.request();
+        assert!(
+            seen.requested(),
+            "install must hand the same token to the pool"
+        );
+        assert!(matches!(seen.item(|| Ok(1)), Err(Error::Cancelled)));
+        assert!(
+            !Cancel::current().requested(),
+            "scope restores the previous token"
+        );
+        assert!(matches!(
+            Cancel::default().item(|| -> Result<()> { panic!("boom") }),
+            Err(Error::Internal(_))
         ));
     }
 

@@ -44,7 +44,7 @@ def _source(path: Any) -> tuple[Any, str | None]:
 def _rate(sr: Any, name: str = "sr") -> int | None:
     if sr is None:
         return None
-    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or sr <= 0 or float(sr) != int(sr):
+    if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not 0 < sr < 2**32 or float(sr) != int(sr):
         raise InvalidParameterError(f"{name} must be a positive whole number of Hz or None, got {sr!r}")
     return int(sr)
 

@@ -18,6 +18,7 @@ __all__ = [
     "TunelensInternalError",
     "MissingColumnError",
     "TableNotFoundError",
+    "OperationCancelledError",
 ]
 
 
@@ -64,3 +65,11 @@ class MissingColumnError(TunelensError, KeyError):
 
 class TableNotFoundError(TunelensError, FileNotFoundError):
     """A table file (CSV, Parquet, JSON) to read does not exist. The message names it."""
+
+
+class OperationCancelledError(TunelensError, RuntimeError):
+    """A batch item that did not run because the call was interrupted (Ctrl-C).
+
+    The interrupted call itself raises ``KeyboardInterrupt``; this class only
+    marks items skipped by the cancellation.
+    """

@@ -253,7 +253,14 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     # its rows instead (the filter is process-wide, so it wraps the whole pool).
     with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=n_workers) as pool:
         warnings.simplefilter("ignore", UserWarning)
-        rows = list(_progress(pool.map(row, items), len(items), progress))
+        try:
+            rows = list(_progress(pool.map(row, items), len(items), progress))
+        except BaseException:
+            # Ctrl-C (or on_error="raise"), possibly while map() is still
+            # submitting: drop the queued clips instead of letting the pool's
+            # exit run them all; only the clips in flight finish.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return pd.DataFrame(rows, columns=["filename", "length", *columns, "error"])
 
 

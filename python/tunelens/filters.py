@@ -10,7 +10,7 @@ import numpy as np
 import scipy.signal
 
 from tunelens import _core
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import affordable, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["mel", "get_window"]

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence, Union
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, real_array
+from tunelens._validate import affordable, audio, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError, TunelensError
 from tunelens.filters import WindowSpec, _mel_args, get_window
 
@@ -39,6 +39,7 @@ Reference = Union[float, Callable[[np.ndarray], Any]]
 def _stft_args(n_fft: Any, hop_length: Any, win_length: Any, window: WindowSpec, center: bool, pad_mode: Any) -> dict:
     """Validates framing arguments like ``librosa.stft``; returns the core's keywords."""
     n_fft = positive_int(n_fft, "n_fft")
+    affordable(48.0 * n_fft, "n_fft", n_fft)  # window, padded frame, spectrum and FFT scratch
     win_length = n_fft if win_length is None else positive_int(win_length, "win_length")
     if win_length > n_fft:
         raise InvalidParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
@@ -175,6 +176,8 @@ def istft(
         The reconstructed signal.
     """
     S = np.asarray(stft_matrix)
+    if S.dtype.kind not in "biufc":
+        raise InvalidParameterError(f"stft_matrix must be a numeric (complex) array, got dtype {S.dtype}")
     if not np.iscomplexobj(S):
         S = S.astype(np.complex128 if S.dtype == np.float64 else np.complex64)
     elif S.dtype not in (np.complex64, np.complex128):
@@ -186,6 +189,11 @@ def istft(
     hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
     if length is not None and (isinstance(length, bool) or int(length) != length or length < 0):
         raise InvalidParameterError(f"length must be a non-negative integer or None, got {length!r}")
+    affordable(48.0 * n_fft, "n_fft", n_fft)
+    signals = float(np.prod(S.shape[:-2]))
+    natural = n_fft + hop_length * max(S.shape[-1] - 1, 0)
+    affordable(16.0 * signals * natural, "hop_length", hop_length)  # overlap-add buffer and window sum
+    affordable(8.0 * signals * (length or 0), "length", length)
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     y = _core.istft(S, n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
                     length=int(length) if length else None, n_jobs=n_jobs)

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use symphonia::core::audio::{AudioBufferRef, Signal};
 use symphonia::core::codecs::{
-    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_MP1, CODEC_TYPE_MP2,
-    CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
+    CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS,
+    CODEC_TYPE_MP1, CODEC_TYPE_MP2, CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS,
+    CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
@@ -116,6 +117,7 @@ fn open(source: &Source) -> Result<Stream> {
             path: name.clone(),
             message: "the audio track declares no sample rate".into(),
         })?;
+    check_adpcm(&params, &name)?;
     // Fail early (and name the codec) if no decoder exists for it.
     symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
@@ -140,6 +142,25 @@ fn open(source: &Source) -> Result<Stream> {
         exact_seek,
         name,
         params,
+    })
+}
+
+/// symphonia's ADPCM decoder handles one or two channels and needs a block
+/// size: it panics on anything else, so such files are refused up front.
+fn check_adpcm(params: &CodecParameters, name: &Path) -> Result<()> {
+    if ![CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS].contains(&params.codec) {
+        return Ok(());
+    }
+    let channels = params.channels.map_or(0, |c| c.count());
+    let block = params.frames_per_block.unwrap_or(0);
+    if (1..=2).contains(&channels) && block > 0 {
+        return Ok(());
+    }
+    Err(Error::UnsupportedFormat {
+        path: name.to_path_buf(),
+        message: format!(
+            "ADPCM with {channels} channels and {block} frames per block (tunelens decodes mono or stereo ADPCM with a block size)"
+        ),
     })
 }
 
@@ -205,6 +226,24 @@ type SegmentOutput = (Vec<Vec<f32>>, usize, Option<String>);
 /// the damage; packets that fail to decode are skipped. A file where nothing
 /// decodes is an error.
 pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
+    shielded(source, || decode_unshielded(source, offset, duration))
+}
+
+/// Runs decoder work, turning a panic inside it into [`Error::Decode`] naming
+/// the file: symphonia asserts on some impossible headers (a WAV with sample
+/// rate 0 panics building its time base), and a malformed file must never
+/// become an internal error.
+fn shielded<T>(source: &Source, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    crate::error::catch_panic(work).map_err(|e| match e {
+        Error::Internal(what) => Error::Decode {
+            path: source.name(),
+            message: format!("malformed data stopped the decoder ({what})"),
+        },
+        other => other,
+    })
+}
+
+fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
     if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
         return Ok(decoded);
     }
@@ -268,11 +307,15 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
         })
         .collect();
     let frames: usize = lengths.iter().sum();
-    if frames == 0 && (failures > 0 || last_error.is_some()) && start == 0 {
-        let message = format!(
-            "no audio could be decoded ({})",
-            last_error.unwrap_or_default()
-        );
+    let declared_audio = s.n_frames.is_some_and(|n| n > 0) && wanted > 0;
+    if frames == 0 && (failures > 0 || last_error.is_some() || declared_audio) && start == 0 {
+        let message = match last_error {
+            Some(e) => format!("no audio could be decoded ({e})"),
+            None => format!(
+                "no audio could be decoded (the header declares {} frames; the data is damaged or truncated)",
+                s.n_frames.unwrap_or(0)
+            ),
+        };
         return Err(Error::Decode {
             path: s.name,
             message,
@@ -387,7 +430,7 @@ impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 /// Duration in seconds: from the container's frame count where it declares one
 /// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding.
 pub fn duration(source: &Source) -> Result<f64> {
-    let s = open(source)?;
+    let s = shielded(source, || open(source))?;
     let sr = s.sample_rate as f64;
     match s.n_frames {
         Some(n) => Ok(n as f64 / sr),

@@ -138,17 +138,19 @@ pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
 }
 
 /// Loads many sources in parallel on `n_jobs` threads; one result per source,
-/// in order (a failing source gives its error, the rest still load).
+/// in order (a failing source gives its error, the rest still load; after a
+/// cancellation the remaining sources give [`crate::Error::Cancelled`]).
 pub fn load_batch(
     sources: &[Source],
     opts: &LoadOptions,
     n_jobs: i64,
 ) -> Result<Vec<Result<Audio>>> {
+    let cancel = parallel::Cancel::current();
     parallel::install(n_jobs, || {
         sources
             .par_iter()
             .with_max_len(1)
-            .map(|s| crate::error::catch_panic(|| load(s, opts)))
+            .map(|s| cancel.item(|| load(s, opts)))
             .collect()
     })
 }

@@ -189,6 +189,11 @@ pub fn resample<T: Float>(channels: &[&[T]], orig: f64, target: f64) -> Result<V
     if from == to {
         return Ok(channels.iter().map(|c| c.to_vec()).collect());
     }
+    let longest = channels.iter().map(|c| c.len()).max().unwrap_or(0);
+    crate::error::affordable(
+        "target_sr",
+        (output_len(longest, orig, target) as f64 + longest as f64) * channels.len() as f64 * 8.0,
+    )?;
     let plan = Plan::<T>::new(from, to);
     let delay = plan.delay();
     let (seg_in, seg_out) = (

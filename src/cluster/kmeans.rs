@@ -123,6 +123,7 @@ fn ordered_sum<T: Send>(
     add: impl Fn(T, T) -> T,
 ) -> T {
     let parts: Vec<T> = (0..blocks).into_par_iter().map(part).collect();
+    // cannot fail: callers pass n.div_ceil(BLOCK) with n >= n_clusters >= 1 (checked in fit)
     parts.into_iter().reduce(add).expect("at least one block")
 }
 
@@ -174,6 +175,7 @@ impl KMeans {
                     best = Some(run);
                 }
             }
+            // cannot fail: the loop ran n_init >= 1 times (checked above)
             best.expect("n_init >= 1")
         })
     }
@@ -251,6 +253,7 @@ fn plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
             .collect::<Vec<_>>()
             .into_iter()
             .reduce(add)
+            // cannot fail: at least one block, as n >= n_clusters >= 1
             .expect("at least one block");
         let best = (0..trials).fold(0, |best, t| if pots[t] < pots[best] { t } else { best });
         let chosen = row(candidates[best]).to_vec();

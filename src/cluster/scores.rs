@@ -25,6 +25,7 @@ fn dense_labels(n: usize, labels: &[i64]) -> Result<(Vec<usize>, usize)> {
     })?;
     let dense = labels
         .iter()
+        // cannot fail: uniq holds every label (sorted and deduplicated from labels)
         .map(|l| uniq.binary_search(l).expect("present"))
         .collect();
     Ok((dense, uniq.len()))

@@ -80,6 +80,7 @@ impl Pca {
             .into_iter()
             .map(|(g, s, _)| (g, s))
             .reduce(|(g1, s1), (g2, s2)| (add(g1, g2), add(s1, s2)))
+            // cannot fail: n >= 2 rows (checked above) make at least one task
             .expect("at least one block");
         let delta: Vec<f64> = sums.iter().map(|v| v / n as f64).collect();
         let mean: Vec<f64> = shift.iter().zip(&delta).map(|(s, d)| s + d).collect();

@@ -42,6 +42,9 @@ impl PadMode {
         if (0..n).contains(&i) {
             return Some(i as usize);
         }
+        if n == 0 {
+            return None; // nothing to mirror or repeat: an empty signal pads with zeros
+        }
         let mapped = match self {
             PadMode::Constant => return None,
             PadMode::Edge => i.clamp(0, n - 1),

@@ -157,6 +157,8 @@ impl MelBasis {
             })?;
         }
         let n_bins = p.n_fft / 2 + 1;
+        // Dense f32 weights plus their f64 construction rows.
+        crate::error::affordable("n_mels", p.n_mels as f64 * n_bins as f64 * 12.0)?;
         let fftfreqs = fft_frequencies(p.sr, p.n_fft);
         let mel_f = mel_frequencies(p.n_mels + 2, p.fmin, p.fmax, p.htk);
         let mut weights = vec![0f32; p.n_mels * n_bins];

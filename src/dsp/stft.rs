@@ -56,6 +56,7 @@ impl<T: Float> StftParams<T> {
         pad_mode: PadMode,
     ) -> Result<Self> {
         check_lengths(n_fft, hop_length)?;
+        crate::error::affordable("n_fft", n_fft as f64 * 48.0)?;
         ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
             format!(
                 "the window has {} samples; it must have between 1 and n_fft={n_fft}",

@@ -69,6 +69,7 @@ pub trait Kernel {
             .chunks_exact(LANES)
             .zip(queries[..d * MR].chunks_exact(MR))
         {
+            // cannot fail: chunks_exact(LANES) yields slices of exactly LANES
             let x: &[f32; LANES] = x.try_into().unwrap();
             for (row, &qv) in acc.iter_mut().zip(q) {
                 for (a, &xv) in row.iter_mut().zip(x) {

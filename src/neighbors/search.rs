@@ -61,6 +61,7 @@ pub fn check_finite<T: AsPrimitive<f64>>(x: ArrayView2<'_, T>, name: &'static st
                 .iter()
                 .enumerate()
                 .find(|(_, v)| !v.as_().is_finite())
+                // cannot fail: the scan above saw a non-finite value in this row
                 .expect("found above");
             return Err(Error::param(
                 name,
@@ -467,6 +468,7 @@ fn scan<K: Kernel, A: Arith, C: Collector>(
         {
             for p in start..end {
                 let tile = K::tile::<A>(q, packed.panel(p), d);
+                // cannot fail: bias holds panels() * LANES values and p < panels()
                 let b: &[f32; LANES] = bias[p * LANES..(p + 1) * LANES].try_into().unwrap();
                 for (values, collector) in tile.iter().zip(group.iter_mut()) {
                     let threshold = collector.threshold();

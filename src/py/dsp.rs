@@ -17,7 +17,7 @@ use crate::dsp::istft::{istft as inverse_stft, IstftParams};
 use crate::dsp::mel::{self, MelBasis, MelNorm, MelParams};
 use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, stft as stft_mod, Float, PadMode, StftParams};
-use crate::error::{catch_panic, Error, Result};
+use crate::error::{Error, Result};
 use crate::parallel;
 
 /// STFT options, passed from Python as a dict (`tunelens.spectral._stft_args`).
@@ -369,10 +369,11 @@ fn melspectrogram_batch<'py>(
     let params: StftParams<f32> = stft.params(py)?;
     let views: Vec<ArrayView1<'_, f32>> = signals.iter().map(|s| s.as_array()).collect();
     let results = run(py, || {
+        let cancel = parallel::Cancel::current();
         parallel::install(n_jobs, || {
             views
                 .par_iter()
-                .map(|v| catch_panic(|| mel_of(std::slice::from_ref(v), &params, &mel, power)))
+                .map(|v| cancel.item(|| mel_of(std::slice::from_ref(v), &params, &mel, power)))
                 .collect::<Vec<_>>()
         })
     })?;

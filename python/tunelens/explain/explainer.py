@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import affordable, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 from tunelens.explain.explanation import Explanation, UninformativeExplanationWarning, _Fit
 from tunelens.explain.factorizations import Decomposition, Factorization
@@ -205,7 +205,7 @@ def explain(
         raise InvalidParameterError(f"predict_fn must be callable, got {type(predict_fn).__name__}")
     decomposition = _decomposition(y, sr, factorization)
     settings = _Settings.check(num_samples, batch_size, kernel_width, alpha, num_features, feature_selection,
-                               len(decomposition))
+                               decomposition)
     seed = _seed(random_state)
     masks = _masks(mask_sampler, settings.num_samples, len(decomposition), seed)
     n_outputs: list[int] = []
@@ -229,7 +229,8 @@ class _Settings:
 
     @classmethod
     def check(cls, num_samples: Any, batch_size: Any, kernel_width: Any, alpha: Any, num_features: Any,
-              feature_selection: Any, n_components: int) -> _Settings:
+              feature_selection: Any, decomposition: Decomposition) -> _Settings:
+        n_components = len(decomposition)
         num_samples = positive_int(num_samples, "num_samples")
         if num_samples < 2:
             raise InvalidParameterError("num_samples must be at least 2 (the unperturbed clip and one perturbation)")
@@ -238,8 +239,12 @@ class _Settings:
         if feature_selection not in _SELECTIONS:
             raise InvalidParameterError(f"feature_selection must be one of {_SELECTIONS}, got {feature_selection!r}")
         num_features = n_components if num_features is None else positive_int(num_features, "num_features")
-        return cls(num_samples, positive_int(batch_size, "batch_size"), positive_number(kernel_width, "kernel_width"),
-                   float(alpha), num_features, feature_selection)
+        batch_size = positive_int(batch_size, "batch_size")
+        # Masks (one byte per component), distances, weights and predictions per sample; one clip per batch row.
+        affordable(num_samples * (n_components + 32.0), "num_samples", num_samples)
+        affordable(min(batch_size, num_samples) * 4.0 * decomposition._core.length, "batch_size", batch_size)
+        return cls(num_samples, batch_size, positive_number(kernel_width, "kernel_width"), float(alpha), num_features,
+                   feature_selection)
 
 
 def _decomposition(y: Any, sr: float, factorization: Any) -> Decomposition:

@@ -87,7 +87,7 @@ def explain_recommendation(
         raise InvalidParameterError(f"factorization must be a Factorization, got {type(factorization).__name__}")
     decomposition = _decomposition(candidate, sr, factorization)
     settings = _Settings.check(num_samples, batch_size, kernel_width, alpha, num_features, feature_selection,
-                               len(decomposition))
+                               decomposition)
     extract = _extractor(features, float(sr), recommender, n_jobs)
     reference = extract(seed_clip[None, :], "seed")[0]
     random_seed = _seed(random_state)

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import positive_int, real_array
+from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
 from tunelens.spectral import _bins_first
@@ -58,6 +58,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     np.ndarray [shape=(..., win_length, m)], float64
     """
     win_length = positive_int(win_length, "win_length")
+    affordable(48.0 * win_length, "win_length", win_length)
     env = _envelope(y, sr, onset_envelope, positive_int(hop_length, "hop_length"))
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     return _bins_first(_core.tempogram(env, window=win, center=bool(center),

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, real_array
+from tunelens._validate import affordable, audio, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens.spectral import _bins_first, _prepare, _stft_args, melspectrogram, power_to_db
@@ -35,6 +35,7 @@ __all__ = [
 def _freqs(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
     """The bin frequencies: librosa's ``fft_frequencies`` unless given (1-D)."""
     if freq is None:
+        sr = positive_number(sr, "sr")
         return np.fft.rfftfreq(n_fft, 1.0 / sr)[:n_bins] if n_fft else np.zeros(n_bins)
     freq = np.ascontiguousarray(freq, dtype=np.float64)
     if freq.ndim != 1:
@@ -234,6 +235,7 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
         In ``dtype`` (float32 by default, as librosa; the energies are summed in float64).
     """
     frame_length = positive_int(frame_length, "frame_length")
+    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
     hop_length = positive_int(hop_length, "hop_length")
     if y is not None:
         y = audio(y)
@@ -277,7 +279,9 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
         Crossings between consecutive samples of a frame divided by ``frame_length``.
     """
     y = audio(y)
-    out = _core.zero_crossing_rate(y, frame_length=positive_int(frame_length, "frame_length"),
+    frame_length = positive_int(frame_length, "frame_length")
+    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
+    out = _core.zero_crossing_rate(y, frame_length=frame_length,
                                    hop_length=positive_int(hop_length, "hop_length"), center=bool(center),
                                    threshold=float(threshold), n_jobs=-1)
     return _bins_first(out)
@@ -322,6 +326,7 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
     n_mfcc = positive_int(n_mfcc, "n_mfcc")
+    affordable(8.0 * n_mfcc * (S.shape[-2] + S.size / max(S.shape[-2], 1)), "n_mfcc", n_mfcc)  # basis and output
     if dct_type != 2 or norm != "ortho":
         return _scipy_mfcc(S, dct_type, norm, n_mfcc, lifter)
     # One matrix product with the (liftered) orthonormal DCT-II basis, in S's dtype (as scipy's dct).

@@ -1,0 +1,139 @@
+"""Resources: flat memory over repeated calls, huge parameters refused up front,
+regressions of the fuzzers' findings, and the panic boundary's bug-report hint.
+
+``TUNELENS_SOAK_CALLS`` sets the repetitions of the memory test (CI: 2,000;
+the soak run in docs/reliability.md uses 10,000+).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+import soundfile as sf
+from signals import music
+
+import tunelens as tl
+from tunelens import _core
+
+CALLS = int(os.environ.get("TUNELENS_SOAK_CALLS", "2000"))
+ROOT = Path(__file__).resolve().parents[1]
+Y = music(22050, 0.1, seed=5)
+X = np.random.default_rng(0).normal(size=(60, 5))
+WAV = ROOT / "tests" / "data" / "malformed" / "wav_one_sample.wav"
+BAD = ROOT / "tests" / "data" / "malformed" / "wav_random_bytes.wav"
+
+
+def rss() -> int:
+    """Resident set size in bytes (Linux /proc/self/statm)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+#: The main functions, each with a small input (a failing call included:
+#: error paths must not leak either). A new entry point is one line.
+MAIN: dict[str, Callable[[], Any]] = {
+    "load": lambda: tl.load(WAV, sr=None),
+    "load_error": lambda: pytest.raises(tl.TunelensError, tl.load, BAD),
+    "load_batch": lambda: tl.load_batch([WAV, BAD], sr=None, n_jobs=1),
+    "resample": lambda: tl.resample(Y, orig_sr=22050, target_sr=16000),
+    "stft": lambda: tl.stft(Y, n_fft=512),
+    "istft": lambda: tl.istft(tl.stft(Y, n_fft=512)),
+    "melspectrogram": lambda: tl.melspectrogram(y=Y, n_fft=512),
+    "mfcc": lambda: tl.feature.mfcc(y=Y, n_fft=512),
+    "chroma_stft": lambda: tl.feature.chroma_stft(y=Y, n_fft=512),
+    "hpss": lambda: tl.effects.hpss(Y, n_fft=512),
+    "onset_strength": lambda: tl.onset.onset_strength(y=Y),
+    "kneighbors": lambda: tl.NearestNeighbors(n_neighbors=3).fit(X).kneighbors(),
+    "pca": lambda: tl.PCA(n_components=2).fit_transform(X),
+    "kmeans": lambda: tl.KMeans(n_clusters=3, n_init=1, random_state=0).fit(X),
+    "extract_features": lambda: tl.extract_features({"a": Y}, feature_set=["rms"], progress=False, n_jobs=1),
+}
+
+
+@pytest.mark.parametrize("name", list(MAIN))
+def test_memory_stays_flat_over_repeated_calls(name: str) -> None:
+    call = MAIN[name]
+    for _ in range(max(CALLS // 10, 50)):  # warm up: pools, FFT plans, caches
+        call()
+    gc.collect()
+    before = rss()
+    for _ in range(CALLS):
+        call()
+    gc.collect()
+    grown = rss() - before
+    # Noise (allocator arenas, Python free lists) stays within a few MB; a leak
+    # of even 1 kB per call would show as 2 MB per 2,000 calls on top of it.
+    assert grown < 8 * 2**20 + 1024 * CALLS, f"{name}: RSS grew {grown / 2**20:.1f} MiB over {CALLS} calls"
+
+
+HUGE: dict[str, Callable[[], Any]] = {
+    "n_fft=2**40": lambda: tl.stft(Y, n_fft=2**40),
+    "n_mels=10**7": lambda: tl.melspectrogram(y=Y, n_mels=10**7),
+    "n_mels=10**7 filters": lambda: tl.filters.mel(sr=22050, n_fft=2048, n_mels=10**7),
+    "win_length=2**40 tempogram": lambda: tl.feature.tempogram(y=Y, win_length=2**40),
+    "length=2**62 istft": lambda: tl.istft(tl.stft(Y, n_fft=256), length=2**62),
+    "hop_length=2**40 istft": lambda: tl.istft(tl.stft(Y, n_fft=256), hop_length=2**40),
+    "frame_length=2**62 rms": lambda: tl.feature.rms(y=Y, frame_length=2**62),
+    "frame_length=2**62 zcr": lambda: tl.feature.zero_crossing_rate(Y, frame_length=2**62),
+    "n_mfcc=2**40": lambda: tl.feature.mfcc(y=Y, n_mfcc=2**40),
+    "k=10**9": lambda: tl.NearestNeighbors(n_neighbors=10**9).fit(X).kneighbors(),
+    "n_clusters=10**9": lambda: tl.KMeans(n_clusters=10**9).fit(X),
+    "sr=1e12 resample": lambda: tl.resample(Y, orig_sr=22050, target_sr=1e12),
+    "sr=2**32 load": lambda: tl.load(WAV, sr=2**32),
+    "num_samples=10**12": lambda: tl.explain.explain(
+        Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.TimeSegments(4), num_samples=10**12, progress=False),
+}
+
+
+@pytest.mark.parametrize("name", list(HUGE))
+def test_huge_parameters_are_refused_before_allocating(name: str) -> None:
+    before = rss()
+    with pytest.raises(tl.InvalidParameterError):
+        HUGE[name]()
+    assert rss() - before < 256 * 2**20, name
+
+
+def test_n_fft_2_pow_24_on_a_short_signal_works_in_bounded_memory() -> None:
+    """Like librosa: a warning and one zero-padded frame (about 1 GB of buffers), not an error."""
+    with pytest.warns(UserWarning, match="too large"):
+        S = tl.stft(Y[:1000], n_fft=2**24)
+    assert S.shape == (2**23 + 1, 1)
+
+
+def test_fuzzer_regressions_raise_typed_errors() -> None:
+    """Inputs that crashed the Rust fuzzers (fuzz/regressions/) are typed errors from Python too."""
+    adpcm = (ROOT / "fuzz" / "regressions" / "decode" / "adpcm-many-channels").read_bytes()[4:]
+    with pytest.raises(tl.AudioDecodeError):
+        tl.load(adpcm, sr=None)
+    # An empty signal padded symmetrically divided by zero in the frame mapper.
+    out = tl.feature.rms(y=np.zeros(0, np.float32), frame_length=4, hop_length=1, pad_mode="symmetric")
+    assert out.shape[0] == 1 and np.all(out == 0)
+
+
+def test_panic_message_carries_a_bug_report_hint() -> None:
+    with pytest.raises(tl.TunelensInternalError) as info:
+        _core._panic_for_tests("index out of bounds")
+    message = str(info.value)
+    assert "index out of bounds" in message and "bug" in message and "report" in message
+
+
+def test_one_hour_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """get_duration reads the header; load with offset/duration seeks (PCM/FLAC) and decodes only the window."""
+    path = tmp_path / "hour.wav"
+    block = (music(8000, 60.0, seed=9) * 0.5).astype(np.float32)
+    with sf.SoundFile(path, "w", samplerate=8000, channels=1, subtype="PCM_16") as f:
+        for _ in range(60):
+            f.write(block)
+    assert path.stat().st_size > 57_000_000
+    gc.collect()
+    before = rss()
+    assert tl.get_duration(path=path) == pytest.approx(3600.0)
+    y, sr = tl.load(path, sr=None, offset=1800.0, duration=10.0)
+    assert y.shape == (80_000,) and sr == 8000
+    assert np.array_equal(y, tl.load(path, sr=None, offset=1800.0, duration=10.0)[0])
+    assert rss() - before < 16 * 2**20, "the whole hour was read into memory"
