@@ -21,10 +21,10 @@ pub mod dsp;
 pub mod error;
 pub mod explain;
 pub mod features;
-pub mod matching;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod matching;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;

@@ -311,7 +311,14 @@ def match_cdist(
 ) -> npt.NDArray[Any]: ...
 def match_cpdist(scorer: str, a: list[Any], b: list[Any], *, score_cutoff: float, workers: int) -> npt.NDArray[np.float64]: ...
 def match_extract_many(
-    scorer: str, queries: list[Any], choices: list[Any], *, score_cutoff: float, limit: int, workers: int
+    scorer: str,
+    queries: list[Any],
+    choices: list[Any],
+    *,
+    score_cutoff: float,
+    limit: int,
+    workers: int,
+    default_process: bool = False,
 ) -> list[list[tuple[int, float]]]: ...
 def ratio(
     s1: Any, s2: Any, *, processor: Any = None, score_cutoff: Optional[float] = None, score_hint: Optional[float] = None
@@ -343,3 +350,4 @@ def WRatio(
 def QRatio(
     s1: Any, s2: Any, *, processor: Any = None, score_cutoff: Optional[float] = None, score_hint: Optional[float] = None
 ) -> float: ...
+def default_process_many(values: list[Any]) -> list[str | None]: ...

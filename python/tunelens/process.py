@@ -11,12 +11,14 @@ once on all cores, memory bounded by ``queries × limit``.
 from __future__ import annotations
 
 import heapq
+import sys
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from tunelens import _core, fuzz
 from tunelens.fuzz import WRatio, ratio
+from tunelens.utils import default_process
 
 __all__ = ["extractOne", "extract", "extract_iter", "cdist", "cpdist", "extract_many"]
 
@@ -68,10 +70,27 @@ def _items(choices: Any) -> tuple[list, list]:
 
 
 def _prepared(values: Iterable, processor: Callable | None) -> list:
-    """Processed values, None for missing ones."""
+    """Processed values, None for missing ones.
+
+    ``default_process`` (tunelens's or rapidfuzz's) runs in one Rust call for
+    the whole list when every value is a string or missing.
+    """
     if processor is None:
         return [None if _is_none(v) else v for v in values]
+    if _is_default_process(processor):
+        values = values if isinstance(values, list) else list(values)
+        try:
+            return _core.default_process_many(values)
+        except TypeError:
+            pass  # non-string items: processed one by one below, raising as rapidfuzz does
     return [None if _is_none(v) else processor(v) for v in values]
+
+
+def _is_default_process(processor: Callable) -> bool:
+    if processor is default_process:
+        return True
+    rapidfuzz_utils = sys.modules.get("rapidfuzz.utils")
+    return rapidfuzz_utils is not None and processor is getattr(rapidfuzz_utils, "default_process", None)
 
 
 def _check_cutoff(score_cutoff: float | None) -> float:
@@ -82,8 +101,17 @@ def _check_cutoff(score_cutoff: float | None) -> float:
     return float(score_cutoff)
 
 
-def _native_best(name: str, queries: list, values: list, cutoff: float, limit: int, workers: int) -> list:
-    return _core.match_extract_many(name, queries, values, score_cutoff=cutoff, limit=limit, workers=workers)
+def _native_best(name: str, queries: list, values: list, processor: Callable | None, cutoff: float, limit: int,
+                 workers: int) -> list:
+    """Best ``(index, score)`` per query in Rust; ``default_process`` is applied there too."""
+    if processor is not None and _is_default_process(processor):
+        try:
+            return _core.match_extract_many(name, queries, values, score_cutoff=cutoff, limit=limit, workers=workers,
+                                            default_process=True)
+        except TypeError:
+            pass  # non-string items: processed in Python below, raising as rapidfuzz does
+    return _core.match_extract_many(name, _prepared(queries, processor), _prepared(values, processor),
+                                    score_cutoff=cutoff, limit=limit, workers=workers)
 
 
 def _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs) -> Iterator[tuple]:
@@ -228,8 +256,7 @@ def extract(
     if n <= 0:
         return []
     cutoff = _check_cutoff(score_cutoff)
-    query = processor(query) if processor is not None else query
-    best = _native_best(name, [query], _prepared(values, processor), cutoff, n, 1)[0]
+    best = _native_best(name, [query], values, processor, cutoff, n, 1)[0]
     return [(values[i], score, keys[i]) for i, score in best]
 
 
@@ -280,7 +307,7 @@ def extract_many(
     keys, values = _items(choices)
     cutoff = _check_cutoff(score_cutoff)
     n = 1 if limit is None else min(int(limit), len(values))
-    found = _native_best(name, _prepared(queries, processor), _prepared(values, processor), cutoff, max(n, 0), workers)
+    found = _native_best(name, queries, values, processor, cutoff, max(n, 0), workers)
     rows = [[(values[i], score, keys[i]) for i, score in row] for row in found]
     if limit is None:
         return [row[0] if row else None for row in rows]

@@ -64,7 +64,10 @@ def _prepare(y: np.ndarray, args: dict) -> tuple[np.ndarray, dict]:
         if args["pad_mode"] not in _CORE_PAD_MODES:
             # Rare modes (linear_ramp, empty, callables): pad in numpy, analyse uncentered.
             widths = [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)]
-            y = np.pad(y, widths, mode=args["pad_mode"])
+            try:
+                y = np.pad(y, widths, mode=args["pad_mode"])
+            except (ValueError, TypeError) as e:
+                raise InvalidParameterError(f"pad_mode={args['pad_mode']!r}: {e}") from e
             args = dict(args, center=False, pad_mode="constant")
     return y, args
 

@@ -77,17 +77,15 @@ pub fn masks<T: Float>(
     // Harmonic: median along time of 8 adjacent bins at once, stored per bin
     // group (`groups × n_frames × LANES`).
     let mut harm = vec![[T::zero(); LANES]; groups * n_frames];
-    harm.par_chunks_mut(n_frames)
-        .enumerate()
-        .for_each_init(
-            || (Vec::new(), Vec::new()),
-            |(w, x), (g, out)| {
-                let bins: Lanes<usize> = std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
-                x.clear();
-                x.extend((0..n_frames).map(|t| bins.map(|k| mag[t * n_bins + k])));
-                median_lanes(x, p.kernel_harmonic, w, out);
-            },
-        );
+    harm.par_chunks_mut(n_frames).enumerate().for_each_init(
+        || (Vec::new(), Vec::new()),
+        |(w, x), (g, out)| {
+            let bins: Lanes<usize> = std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
+            x.clear();
+            x.extend((0..n_frames).map(|t| bins.map(|k| mag[t * n_bins + k])));
+            median_lanes(x, p.kernel_harmonic, w, out);
+        },
+    );
     // Percussive: median along frequency of 8 frames at once (time-major).
     let mut perc = vec![T::zero(); mag.len()];
     perc.par_chunks_mut(LANES * n_bins)
@@ -102,7 +100,9 @@ pub fn masks<T: Float>(
                 medians.resize(n_bins, [T::zero(); LANES]);
                 median_lanes(x, p.kernel_percussive, w, medians);
                 for (l, row) in out.chunks_mut(n_bins).enumerate() {
-                    row.iter_mut().zip(medians.iter()).for_each(|(o, m)| *o = m[l]);
+                    row.iter_mut()
+                        .zip(medians.iter())
+                        .for_each(|(o, m)| *o = m[l]);
                 }
             },
         );

@@ -51,7 +51,9 @@ unsafe fn median_f32_avx2(
     window: &mut Vec<Lanes<f32>>,
     out: &mut [Lanes<f32>],
 ) {
-    median_lanes_generic(x, width, window, out, |w, l, e| unsafe { slide_f32_avx2(w, l, e) })
+    median_lanes_generic(x, width, window, out, |w, l, e| unsafe {
+        slide_f32_avx2(w, l, e)
+    })
 }
 
 /// [`slide`] on 8 `f32` lanes with AVX intrinsics (one register per window slot).
@@ -63,14 +65,20 @@ unsafe fn slide_f32_avx2(window: &mut [Lanes<f32>], leaving: &Lanes<f32>, enteri
     let p = window.as_mut_ptr() as *mut f32;
     // SAFETY: every offset below is `< window.len() * LANES`.
     unsafe {
-        let (l, e) = (_mm256_loadu_ps(leaving.as_ptr()), _mm256_loadu_ps(entering.as_ptr()));
+        let (l, e) = (
+            _mm256_loadu_ps(leaving.as_ptr()),
+            _mm256_loadu_ps(entering.as_ptr()),
+        );
         let mut previous = _mm256_set1_ps(f32::NEG_INFINITY);
         let mut here = _mm256_loadu_ps(p);
         for i in 0..last {
             let next = _mm256_loadu_ps(p.add((i + 1) * LANES));
             let below = _mm256_cmp_ps::<_CMP_LT_OQ>(here, l);
             let d = _mm256_blendv_ps(next, here, below);
-            _mm256_storeu_ps(p.add(i * LANES), _mm256_max_ps(previous, _mm256_min_ps(d, e)));
+            _mm256_storeu_ps(
+                p.add(i * LANES),
+                _mm256_max_ps(previous, _mm256_min_ps(d, e)),
+            );
             previous = d;
             here = next;
         }
@@ -127,7 +135,11 @@ fn slide<T: Float>(window: &mut [Lanes<T>], leaving: &Lanes<T>, entering: &Lanes
         let (here, next) = (window[i], window[i + 1]);
         let mut out = [T::zero(); LANES];
         for l in 0..LANES {
-            let d = if here[l] < leaving[l] { here[l] } else { next[l] };
+            let d = if here[l] < leaving[l] {
+                here[l]
+            } else {
+                next[l]
+            };
             let low = if d < entering[l] { d } else { entering[l] };
             out[l] = if previous[l] > low { previous[l] } else { low };
             previous[l] = d;
@@ -136,7 +148,11 @@ fn slide<T: Float>(window: &mut [Lanes<T>], leaving: &Lanes<T>, entering: &Lanes
     }
     let mut out = [T::zero(); LANES];
     for l in 0..LANES {
-        out[l] = if previous[l] > entering[l] { previous[l] } else { entering[l] };
+        out[l] = if previous[l] > entering[l] {
+            previous[l]
+        } else {
+            entering[l]
+        };
     }
     window[last] = out;
 }
@@ -147,7 +163,11 @@ mod tests {
 
     fn brute_force(x: &[f64], width: usize, i: usize) -> f64 {
         let mut w: Vec<f64> = (0..width as isize)
-            .map(|j| x[PadMode::Symmetric.source(i as isize + j - (width / 2) as isize, x.len()).unwrap()])
+            .map(|j| {
+                x[PadMode::Symmetric
+                    .source(i as isize + j - (width / 2) as isize, x.len())
+                    .unwrap()]
+            })
             .collect();
         w.sort_by(|a, b| a.partial_cmp(b).unwrap());
         w[width / 2]
@@ -158,10 +178,16 @@ mod tests {
         for n in [1usize, 2, 5, 50] {
             // Ties (values repeat) and a different sequence per lane.
             let rows: Vec<Vec<f64>> = (0..LANES)
-                .map(|l| (0..n).map(|i| (((i + 3 * l) * 37 % 11) as f64) - (i % 3) as f64 * 0.5).collect())
+                .map(|l| {
+                    (0..n)
+                        .map(|i| (((i + 3 * l) * 37 % 11) as f64) - (i % 3) as f64 * 0.5)
+                        .collect()
+                })
                 .collect();
             for width in [1, 2, 3, 4, 7, 31, 61] {
-                let x: Vec<Lanes<f64>> = (0..n).map(|i| std::array::from_fn(|l| rows[l][i])).collect();
+                let x: Vec<Lanes<f64>> = (0..n)
+                    .map(|i| std::array::from_fn(|l| rows[l][i]))
+                    .collect();
                 let mut got = vec![[0.0; LANES]; n];
                 median_lanes(&x, width, &mut Vec::new(), &mut got);
                 // The f32 kernel (AVX2 on x86_64) gives the same medians.
@@ -173,7 +199,11 @@ mod tests {
                 }
                 for (l, row) in rows.iter().enumerate() {
                     for i in 0..n {
-                        assert_eq!(got[i][l], brute_force(row, width, i), "n {n} width {width} lane {l} at {i}");
+                        assert_eq!(
+                            got[i][l],
+                            brute_force(row, width, i),
+                            "n {n} width {width} lane {l} at {i}"
+                        );
                     }
                 }
             }

@@ -192,7 +192,6 @@ fn flatness<T: Float>(mag: &[T], power: f64, amin: f64) -> f64 {
     (log_sum / n).exp() / (sum / n)
 }
 
-
 /// Computes `feature` from the magnitude STFT of each channel:
 /// `channels × frames × feature.width()`.
 pub fn from_signal<T: Float>(

@@ -201,7 +201,11 @@ mod tests {
 
     #[test]
     fn rms_blocks_match_direct_frame_sums() {
-        let y = Array1::from((0..50).map(|i| ((i * 7 % 13) as f64 - 6.0) * 0.1).collect::<Vec<_>>());
+        let y = Array1::from(
+            (0..50)
+                .map(|i| ((i * 7 % 13) as f64 - 6.0) * 0.1)
+                .collect::<Vec<_>>(),
+        );
         for (frame_length, hop_length) in [(8, 4), (7, 3), (5, 5), (4, 6)] {
             for pad_mode in [PadMode::Constant, PadMode::Reflect, PadMode::Edge] {
                 let f = framing(frame_length, hop_length, pad_mode);
@@ -211,7 +215,10 @@ mod tests {
                 })
                 .unwrap();
                 for (a, b) in m.data.iter().zip(&direct.data) {
-                    assert!((a - b).abs() < 1e-12, "{frame_length}/{hop_length} {pad_mode:?}: {a} vs {b}");
+                    assert!(
+                        (a - b).abs() < 1e-12,
+                        "{frame_length}/{hop_length} {pad_mode:?}: {a} vs {b}"
+                    );
                 }
             }
         }

@@ -59,22 +59,36 @@ impl Sym for u64 {
 /// rapidfuzz's own tables) lower-cased, every other one replaced by a space,
 /// leading and trailing spaces removed.
 pub fn default_process(sentence: &str) -> String {
-    let is_alnum = |c: char| {
-        let cp = c as u32;
+    let codes: Vec<u32> = sentence.chars().map(u32::from).collect();
+    default_process_codes(&codes)
+        .into_iter()
+        .filter_map(char::from_u32) // cannot drop anything: the codes come from chars
+        .collect()
+}
+
+/// [`default_process`] on the code points of a string.
+pub fn default_process_codes(text: &[u32]) -> Vec<u32> {
+    let is_alnum = |cp: u32| {
         let i = alnum::ALNUM.partition_point(|&(_, hi)| hi < cp);
         i < alnum::ALNUM.len() && alnum::ALNUM[i].0 <= cp
     };
-    let mapped: String = sentence
-        .chars()
-        .map(|c| {
-            if is_alnum(c) {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                ' '
-            }
+    let space = u32::from(' ');
+    let mapped: Vec<u32> = text
+        .iter()
+        .map(|&cp| match char::from_u32(cp) {
+            Some(c) if is_alnum(cp) => u32::from(c.to_lowercase().next().unwrap_or(c)),
+            _ => space,
         })
         .collect();
-    mapped.trim_matches(' ').to_string()
+    let start = mapped
+        .iter()
+        .position(|&c| c != space)
+        .unwrap_or(mapped.len());
+    let end = mapped
+        .iter()
+        .rposition(|&c| c != space)
+        .map_or(start, |i| i + 1);
+    mapped[start..end].to_vec()
 }
 
 /// Removes the common prefix and suffix: `(removed length, rest of a, rest of b)`.
@@ -286,11 +300,39 @@ mod tests {
     #[test]
     fn scorers_reproduce_rapidfuzz_examples() {
         let s = |scorer: Scorer, a: &str, b: &str| scorer.score(&cp(a), &cp(b), 0.0);
-        assert!((s(Scorer::Ratio, "this is a test", "this is a test!") - 96.55172413793103).abs() < 1e-9);
-        assert_eq!(s(Scorer::PartialRatio, "this is a test", "this is a test!"), 100.0);
-        assert_eq!(s(Scorer::TokenSortRatio, "fuzzy wuzzy was a bear", "wuzzy fuzzy was a bear"), 100.0);
-        assert_eq!(s(Scorer::TokenSetRatio, "fuzzy was a bear", "fuzzy fuzzy was a bear"), 100.0);
-        assert!((s(Scorer::TokenSetRatio, "fuzzy was a bear but not a dog", "fuzzy was a bear but not a cat") - 92.3076923076923).abs() < 1e-9);
+        assert!(
+            (s(Scorer::Ratio, "this is a test", "this is a test!") - 96.55172413793103).abs()
+                < 1e-9
+        );
+        assert_eq!(
+            s(Scorer::PartialRatio, "this is a test", "this is a test!"),
+            100.0
+        );
+        assert_eq!(
+            s(
+                Scorer::TokenSortRatio,
+                "fuzzy wuzzy was a bear",
+                "wuzzy fuzzy was a bear"
+            ),
+            100.0
+        );
+        assert_eq!(
+            s(
+                Scorer::TokenSetRatio,
+                "fuzzy was a bear",
+                "fuzzy fuzzy was a bear"
+            ),
+            100.0
+        );
+        assert!(
+            (s(
+                Scorer::TokenSetRatio,
+                "fuzzy was a bear but not a dog",
+                "fuzzy was a bear but not a cat"
+            ) - 92.3076923076923)
+                .abs()
+                < 1e-9
+        );
         assert_eq!(s(Scorer::Ratio, "", ""), 100.0);
         assert_eq!(s(Scorer::QRatio, "", ""), 0.0);
         assert_eq!(s(Scorer::WRatio, "", ""), 0.0);
@@ -305,7 +347,11 @@ mod tests {
                 let prepared = scorer.prepare(&query);
                 for c in ["hello wrld", "world hello", "", "x", long.as_str()] {
                     let choice = cp(c);
-                    assert_eq!(prepared.score(&choice, 0.0), scorer.score(&query, &choice, 0.0), "{scorer:?} {q} {c}");
+                    assert_eq!(
+                        prepared.score(&choice, 0.0),
+                        scorer.score(&query, &choice, 0.0),
+                        "{scorer:?} {q} {c}"
+                    );
                 }
             }
         }
@@ -313,33 +359,76 @@ mod tests {
 
     #[test]
     fn bit_parallel_distances_match_the_dynamic_programme() {
-        let texts = ["kitten", "sitting", "", "a", &"ab".repeat(70), &"ba".repeat(66), "宇多田ヒカル"];
+        let texts = [
+            "kitten",
+            "sitting",
+            "",
+            "a",
+            &"ab".repeat(70),
+            &"ba".repeat(66),
+            "宇多田ヒカル",
+        ];
         for a in texts {
             for b in texts {
                 let (x, y) = (cp(a), cp(b));
                 let unit = levenshtein::Weights::default();
-                let dp = levenshtein::distance(&x, &y, levenshtein::Weights { insert: 1, delete: 1, substitute: 3 }, usize::MAX);
+                let dp = levenshtein::distance(
+                    &x,
+                    &y,
+                    levenshtein::Weights {
+                        insert: 1,
+                        delete: 1,
+                        substitute: 3,
+                    },
+                    usize::MAX,
+                );
                 assert_eq!(dp, indel::distance(&x, &y, usize::MAX));
-                let wf = levenshtein::distance(&x, &y, levenshtein::Weights { insert: 2, delete: 2, substitute: 2 }, usize::MAX);
+                let wf = levenshtein::distance(
+                    &x,
+                    &y,
+                    levenshtein::Weights {
+                        insert: 2,
+                        delete: 2,
+                        substitute: 2,
+                    },
+                    usize::MAX,
+                );
                 assert_eq!(wf, 2 * levenshtein::distance(&x, &y, unit, usize::MAX));
             }
         }
-        assert_eq!(levenshtein::distance(&cp("kitten"), &cp("sitting"), levenshtein::Weights::default(), usize::MAX), 3);
+        assert_eq!(
+            levenshtein::distance(
+                &cp("kitten"),
+                &cp("sitting"),
+                levenshtein::Weights::default(),
+                usize::MAX
+            ),
+            3
+        );
     }
 
     #[test]
     fn extract_many_keeps_the_first_best_choice() {
-        let choices: Vec<Option<Vec<u32>>> = ["abc", "abd", "abc", "zzz"].iter().map(|s| Some(cp(s))).collect();
+        let choices: Vec<Option<Vec<u32>>> = ["abc", "abd", "abc", "zzz"]
+            .iter()
+            .map(|s| Some(cp(s)))
+            .collect();
         let queries = vec![Some(cp("abc")), None];
         for scorer in [Scorer::Ratio, Scorer::WRatio] {
             let found = process::extract_many(scorer, &queries, &choices, 0.0, 2, 1).unwrap();
-            assert_eq!(found[0].iter().map(|m| m.index).collect::<Vec<_>>(), vec![0, 2]);
+            assert_eq!(
+                found[0].iter().map(|m| m.index).collect::<Vec<_>>(),
+                vec![0, 2]
+            );
             assert!(found[1].is_empty());
         }
     }
 
     #[test]
     fn default_process_keeps_every_script() {
-        assert_eq!(default_process("  Beyoncé — Кино_宇多田!! "), "beyoncé   кино 宇多田");
+        assert_eq!(
+            default_process("  Beyoncé — Кино_宇多田!! "),
+            "beyoncé   кино 宇多田"
+        );
     }
 }

@@ -57,7 +57,10 @@ fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
         return Ok(text.into_iter().map(u64::from).collect());
     }
     let iter = obj.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!("{name} must be a string, a sequence of hashables or None, not {}", type_name(obj)))
+        PyTypeError::new_err(format!(
+            "{name} must be a string, a sequence of hashables or None, not {}",
+            type_name(obj)
+        ))
     })?;
     iter.map(|elem| {
         let elem = elem?;
@@ -74,7 +77,10 @@ fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into())
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
 }
 
 fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
@@ -100,7 +106,9 @@ fn with_pair<R>(
     hashes: impl FnOnce(&[u64], &[u64]) -> R,
 ) -> PyResult<R> {
     let fast = BUFFERS.with(|cell| -> PyResult<Option<R>> {
-        let Ok(mut bufs) = cell.try_borrow_mut() else { return Ok(None) };
+        let Ok(mut bufs) = cell.try_borrow_mut() else {
+            return Ok(None);
+        };
         let (a, b) = &mut *bufs;
         a.clear();
         b.clear();
@@ -137,7 +145,10 @@ fn is_none(obj: &Bound<'_, PyAny>) -> bool {
         return f.value().is_nan();
     }
     let ty = obj.get_type();
-    ty.name().is_ok_and(|n| n == "NAType") && ty.module().is_ok_and(|m| m.to_string().starts_with("pandas"))
+    ty.name().is_ok_and(|n| n == "NAType")
+        && ty
+            .module()
+            .is_ok_and(|m| m.to_string().starts_with("pandas"))
 }
 
 /// Applies `processor` (when given) to both arguments (distance functions).
@@ -165,7 +176,12 @@ fn fuzz_call(
     }
     let cutoff = score_cutoff.unwrap_or(0.0);
     let score = |a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>| {
-        with_pair(a, b, |a, b| scorer.score_seq(a, b, cutoff), |a, b| scorer.score_seq(a, b, cutoff))
+        with_pair(
+            a,
+            b,
+            |a, b| scorer.score_seq(a, b, cutoff),
+            |a, b| scorer.score_seq(a, b, cutoff),
+        )
     };
     match processor {
         Some(p) if !p.is_none() => score(&p.call1((s1,))?, &p.call1((s2,))?),
@@ -195,16 +211,40 @@ macro_rules! fuzz_function {
     };
 }
 
-fuzz_function!(ratio, Ratio, "Normalized Indel similarity of ``s1`` and ``s2`` times 100 (empty vs empty: 100).");
+fuzz_function!(
+    ratio,
+    Ratio,
+    "Normalized Indel similarity of ``s1`` and ``s2`` times 100 (empty vs empty: 100)."
+);
 fuzz_function!(partial_ratio, PartialRatio, "Best ``ratio`` of the shorter string against every alignment (window, prefix, suffix) of the longer one.");
-fuzz_function!(token_sort_ratio, TokenSortRatio, "``ratio`` of the whitespace-separated tokens, sorted and rejoined.");
+fuzz_function!(
+    token_sort_ratio,
+    TokenSortRatio,
+    "``ratio`` of the whitespace-separated tokens, sorted and rejoined."
+);
 fuzz_function!(token_set_ratio, TokenSetRatio, "Best ``ratio`` between the common tokens and the common tokens plus each side's other tokens (100 when one token set contains the other; 0 without tokens).");
-fuzz_function!(token_ratio, TokenRatio, "Maximum of ``token_set_ratio`` and ``token_sort_ratio``, computed together.");
-fuzz_function!(partial_token_sort_ratio, PartialTokenSortRatio, "``partial_ratio`` of the sorted, rejoined tokens.");
+fuzz_function!(
+    token_ratio,
+    TokenRatio,
+    "Maximum of ``token_set_ratio`` and ``token_sort_ratio``, computed together."
+);
+fuzz_function!(
+    partial_token_sort_ratio,
+    PartialTokenSortRatio,
+    "``partial_ratio`` of the sorted, rejoined tokens."
+);
 fuzz_function!(partial_token_set_ratio, PartialTokenSetRatio, "100 when the strings share a token, else ``partial_ratio`` of the token differences (0 without tokens).");
-fuzz_function!(partial_token_ratio, PartialTokenRatio, "Maximum of ``partial_token_set_ratio`` and ``partial_token_sort_ratio``.");
+fuzz_function!(
+    partial_token_ratio,
+    PartialTokenRatio,
+    "Maximum of ``partial_token_set_ratio`` and ``partial_token_sort_ratio``."
+);
 fuzz_function!(WRatio, WRatio, "Weighted ratio: ``ratio`` and the token ratios (x0.95) for similar lengths, partial ratios scaled by 0.9 (length ratio <= 8) or 0.6 beyond (empty string: 0).");
-fuzz_function!(QRatio, QRatio, "``ratio``, except that an empty string scores 0.");
+fuzz_function!(
+    QRatio,
+    QRatio,
+    "``ratio``, except that an empty string scores 0."
+);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Metric {
@@ -243,30 +283,58 @@ enum Value {
     Float(f64),
 }
 
-fn compute<S: Sym>(metric: Metric, kind: Kind, a: &[S], b: &[S], o: Options, cutoff: Option<f64>) -> crate::Result<Value> {
+fn compute<S: Sym>(
+    metric: Metric,
+    kind: Kind,
+    a: &[S],
+    b: &[S],
+    o: Options,
+    cutoff: Option<f64>,
+) -> crate::Result<Value> {
     let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
     let nd_cutoff = cutoff.unwrap_or(1.0);
     let ns_cutoff = cutoff.unwrap_or(0.0);
     Ok(match (metric, kind) {
-        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(a, b, o.weights, int_cutoff(usize::MAX))),
-        (Metric::Levenshtein, Kind::Similarity) => Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0))),
+        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(
+            a,
+            b,
+            o.weights,
+            int_cutoff(usize::MAX),
+        )),
+        (Metric::Levenshtein, Kind::Similarity) => {
+            Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0)))
+        }
         (Metric::Levenshtein, Kind::NormalizedDistance) => {
             Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
         }
-        (Metric::Levenshtein, Kind::NormalizedSimilarity) => {
-            Value::Float(levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff))
+        (Metric::Levenshtein, Kind::NormalizedSimilarity) => Value::Float(
+            levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff),
+        ),
+        (Metric::Indel, Kind::Distance) => {
+            Value::Int(indel::distance(a, b, int_cutoff(usize::MAX)))
         }
-        (Metric::Indel, Kind::Distance) => Value::Int(indel::distance(a, b, int_cutoff(usize::MAX))),
         (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
-        (Metric::Indel, Kind::NormalizedDistance) => Value::Float(indel::normalized_distance(a, b, nd_cutoff)),
-        (Metric::Indel, Kind::NormalizedSimilarity) => Value::Float(indel::normalized_similarity(a, b, ns_cutoff)),
-        (Metric::Hamming, Kind::Distance) => Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?),
-        (Metric::Hamming, Kind::Similarity) => Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?),
-        (Metric::Hamming, Kind::NormalizedDistance) => Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?),
+        (Metric::Indel, Kind::NormalizedDistance) => {
+            Value::Float(indel::normalized_distance(a, b, nd_cutoff))
+        }
+        (Metric::Indel, Kind::NormalizedSimilarity) => {
+            Value::Float(indel::normalized_similarity(a, b, ns_cutoff))
+        }
+        (Metric::Hamming, Kind::Distance) => {
+            Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?)
+        }
+        (Metric::Hamming, Kind::Similarity) => {
+            Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?)
+        }
+        (Metric::Hamming, Kind::NormalizedDistance) => {
+            Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?)
+        }
         (Metric::Hamming, Kind::NormalizedSimilarity) => {
             Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
         }
-        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => Value::Float(jaro::distance(a, b, nd_cutoff)),
+        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
+            Value::Float(jaro::distance(a, b, nd_cutoff))
+        }
         (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
             Value::Float(jaro::similarity(a, b, ns_cutoff))
         }
@@ -282,15 +350,22 @@ fn compute<S: Sym>(metric: Metric, kind: Kind, a: &[S], b: &[S], o: Options, cut
 impl PyDistance {
     /// The result for a missing argument (rapidfuzz: worst score).
     fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let normalized = matches!(self.kind, Kind::NormalizedDistance | Kind::NormalizedSimilarity)
-            || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
+        let normalized = matches!(
+            self.kind,
+            Kind::NormalizedDistance | Kind::NormalizedSimilarity
+        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
         let worst_is_one = matches!(self.kind, Kind::Distance | Kind::NormalizedDistance);
         Ok(if normalized {
-            (if worst_is_one { 1.0f64 } else { 0.0 }).into_pyobject(py)?.into_any().unbind()
+            (if worst_is_one { 1.0f64 } else { 0.0 })
+                .into_pyobject(py)?
+                .into_any()
+                .unbind()
         } else {
             // rapidfuzz raises on None for unnormalized metrics via its length; it returns
             // the worst score only for normalized ones. Keep the exception typed.
-            return Err(PyTypeError::new_err("s1 and s2 must not be None for this metric"));
+            return Err(PyTypeError::new_err(
+                "s1 and s2 must not be None for this metric",
+            ));
         })
     }
 }
@@ -356,7 +431,11 @@ impl PyDistance {
 
 impl PyDistance {
     fn options(&self, options: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Options> {
-        let mut o = Options { weights: Weights::default(), prefix_weight: 0.1, pad: true };
+        let mut o = Options {
+            weights: Weights::default(),
+            prefix_weight: 0.1,
+            pad: true,
+        };
         let Some(options) = options else { return Ok(o) };
         for (key, value) in options.iter() {
             let key: String = key.extract()?;
@@ -367,7 +446,11 @@ impl PyDistance {
                         if insert < 0 || delete < 0 || substitute < 0 {
                             return Err(PyValueError::new_err("weights must be non-negative"));
                         }
-                        o.weights = Weights { insert: insert as usize, delete: delete as usize, substitute: substitute as usize };
+                        o.weights = Weights {
+                            insert: insert as usize,
+                            delete: delete as usize,
+                            substitute: substitute as usize,
+                        };
                     }
                 }
                 ("prefix_weight", Metric::JaroWinkler) => {
@@ -377,7 +460,11 @@ impl PyDistance {
                     }
                 }
                 ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
-                _ => return Err(PyTypeError::new_err(format!("got an unexpected keyword argument '{key}'"))),
+                _ => {
+                    return Err(PyTypeError::new_err(format!(
+                        "got an unexpected keyword argument '{key}'"
+                    )))
+                }
             }
         }
         Ok(o)
@@ -392,7 +479,13 @@ enum Batch {
 
 fn convert_list(list: &Bound<'_, PyList>, name: &str) -> PyResult<Vec<Option<Seq>>> {
     list.iter()
-        .map(|item| if is_none(&item) { Ok(None) } else { to_seq(&item, name).map(Some) })
+        .map(|item| {
+            if is_none(&item) {
+                Ok(None)
+            } else {
+                to_seq(&item, name).map(Some)
+            }
+        })
         .collect()
 }
 
@@ -411,7 +504,10 @@ fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
 fn batch(queries: &Bound<'_, PyList>, choices: &Bound<'_, PyList>) -> PyResult<Batch> {
     let q = convert_list(queries, "queries")?;
     let c = convert_list(choices, "choices")?;
-    let all_text = q.iter().chain(&c).all(|s| !matches!(s, Some(Seq::Hashes(_))));
+    let all_text = q
+        .iter()
+        .chain(&c)
+        .all(|s| !matches!(s, Some(Seq::Hashes(_))));
     if all_text {
         let text = |v: Vec<Option<Seq>>| {
             v.into_iter()
@@ -447,10 +543,15 @@ fn match_cdist<'py>(
     macro_rules! run {
         ($t:ty, $conv:expr) => {{
             let data: Vec<$t> = match &b {
-                Batch::Text(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
-                Batch::Hashes(q, c) => detach::run(py, || process::cdist(scorer, q, c, score_cutoff, workers, $conv))?,
+                Batch::Text(q, c) => detach::run(py, || {
+                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
+                })?,
+                Batch::Hashes(q, c) => detach::run(py, || {
+                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
+                })?,
             };
-            let array = ndarray::Array2::from_shape_vec(shape, data).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            let array = ndarray::Array2::from_shape_vec(shape, data)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
             Ok(array.into_pyarray(py).into_any())
         }};
     }
@@ -474,15 +575,21 @@ fn match_cpdist<'py>(
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
     let scorer = scorer_of(scorer)?;
     let data = match batch(a, b)? {
-        Batch::Text(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
-        Batch::Hashes(x, y) => detach::run(py, || process::cpdist(scorer, &x, &y, score_cutoff, workers))?,
+        Batch::Text(x, y) => detach::run(py, || {
+            process::cpdist(scorer, &x, &y, score_cutoff, workers)
+        })?,
+        Batch::Hashes(x, y) => detach::run(py, || {
+            process::cpdist(scorer, &x, &y, score_cutoff, workers)
+        })?,
     };
     Ok(data.into_pyarray(py))
 }
 
-/// Up to `limit` best `(choice index, score)` per query, best first.
+/// Up to `limit` best `(choice index, score)` per query, best first; with
+/// `default_process`, queries and choices go through rapidfuzz's
+/// `default_process` on the way in (no Python strings are made for it).
 #[pyfunction]
-#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, limit, workers))]
+#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, limit, workers, default_process=false))]
 fn match_extract_many(
     py: Python<'_>,
     scorer: &str,
@@ -491,19 +598,55 @@ fn match_extract_many(
     score_cutoff: f64,
     limit: usize,
     workers: i64,
+    default_process: bool,
 ) -> PyResult<Vec<Vec<(usize, f64)>>> {
     let scorer = scorer_of(scorer)?;
-    let found: Vec<Vec<Match>> = match batch(queries, choices)? {
-        Batch::Text(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
-        Batch::Hashes(q, c) => detach::run(py, || process::extract_many(scorer, &q, &c, score_cutoff, limit, workers))?,
+    let mut converted = batch(queries, choices)?;
+    if default_process {
+        let Batch::Text(q, c) = &mut converted else {
+            return Err(PyTypeError::new_err(
+                "default_process needs strings (or None) as queries and choices",
+            ));
+        };
+        for text in q.iter_mut().chain(c.iter_mut()).flatten() {
+            *text = crate::matching::default_process_codes(text);
+        }
+    }
+    let found: Vec<Vec<Match>> = match converted {
+        Batch::Text(q, c) => detach::run(py, || {
+            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
+        })?,
+        Batch::Hashes(q, c) => detach::run(py, || {
+            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
+        })?,
     };
-    Ok(found.into_iter().map(|row| row.into_iter().map(|m| (m.index, m.score)).collect()).collect())
+    Ok(found
+        .into_iter()
+        .map(|row| row.into_iter().map(|m| (m.index, m.score)).collect())
+        .collect())
 }
 
 /// rapidfuzz's `utils.default_process` (see `tunelens.utils.default_process`).
 #[pyfunction]
 fn default_process(sentence: &str) -> String {
     crate::matching::default_process(sentence)
+}
+
+/// `default_process` of every string in `values`; missing values (None, NaN,
+/// `pandas.NA`) stay None. One call for a whole list of choices, so
+/// `process.*(processor=default_process)` does not cross into Rust per item.
+#[pyfunction]
+fn default_process_many(values: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<Option<String>>> {
+    values
+        .iter()
+        .map(|v| {
+            if is_none(v) {
+                Ok(None)
+            } else {
+                Ok(Some(crate::matching::default_process(v.extract::<&str>()?)))
+            }
+        })
+        .collect()
 }
 
 /// Registers the matching classes and functions.
@@ -520,6 +663,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(QRatio, m)?)?;
     m.add_class::<PyDistance>()?;
     m.add_function(wrap_pyfunction!(default_process, m)?)?;
+    m.add_function(wrap_pyfunction!(default_process_many, m)?)?;
     m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
     m.add_function(wrap_pyfunction!(match_cpdist, m)?)?;
     m.add_function(wrap_pyfunction!(match_extract_many, m)?)?;

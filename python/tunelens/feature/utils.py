@@ -46,4 +46,7 @@ def delta(data: Any, *, width: int = 9, order: int = 1, axis: int = -1, mode: st
         raise InvalidParameterError("order must be a positive integer")
     kwargs.pop("deriv", None)
     kwargs.setdefault("polyorder", order)
-    return scipy.signal.savgol_filter(data, width, deriv=order, axis=axis, mode=mode, **kwargs)
+    try:
+        return scipy.signal.savgol_filter(data, width, deriv=order, axis=axis, mode=mode, **kwargs)
+    except (ValueError, TypeError) as e:  # NaN/inf, empty axes, bad options: scipy's message, typed
+        raise InvalidParameterError(f"delta: {e}") from e
