@@ -50,6 +50,9 @@ def main() -> None:
         ("mfcc(y)", lambda m: m.feature.mfcc(y=y, sr=sr, n_mfcc=20)),
         ("mfcc(S)", lambda m: m.feature.mfcc(S=mel_db, n_mfcc=20)),
         ("delta(mfcc)", lambda m: m.feature.delta(mfcc)),
+        ("poly_features(y)", lambda m: m.feature.poly_features(y=y, sr=sr)),
+        ("onset.onset_detect(y)", lambda m: m.onset.onset_detect(y=y, sr=sr)),
+        ("beat.beat_track(y)", lambda m: m.beat.beat_track(y=y, sr=sr)),
         ("effects.hpss(y)", lambda m: m.effects.hpss(y)),
         ("decompose.hpss(|D|)", lambda m: m.decompose.hpss(S)),
     ]
@@ -59,6 +62,7 @@ def main() -> None:
 
     tl_mod = _Tunelens()
     tl_mod.feature, tl_mod.effects, tl_mod.decompose = feature, effects, decompose
+    tl_mod.onset, tl_mod.beat = tl.onset, tl.beat
     for name, call in cases:
         ref = best_ms(lambda: call(librosa), repeat=repeat)
         ours = best_ms(lambda: call(tl_mod), repeat=repeat)
