@@ -82,6 +82,27 @@ def load_batch(
 ) -> list[Union[tuple[npt.NDArray[np.float32], int], Exception]]: ...
 def resample(y: FloatArray, *, orig_sr: float, target_sr: float, n_jobs: int) -> FloatArray: ...
 def get_duration(source: Source, *, hint: Optional[str]) -> float: ...
+def get_samplerate(source: Source, *, hint: Optional[str]) -> int: ...
+
+class BlockStream:
+    """An iterator over ``librosa.stream``'s blocks, decoded one at a time (see ``tunelens.stream``)."""
+
+    sample_rate: int
+    def __iter__(self) -> BlockStream: ...
+    def __next__(self) -> npt.NDArray[np.float32]: ...
+
+def stream(
+    source: Source,
+    *,
+    hint: Optional[str],
+    block_length: int,
+    frame_length: int,
+    hop_length: int,
+    mono: bool,
+    offset: float,
+    duration: Optional[float],
+    fill_value: Optional[float],
+) -> BlockStream: ...
 
 # --- neighbors ---
 

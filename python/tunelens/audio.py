@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import numbers
 import os
-from typing import Any, BinaryIO, Sequence, Union
+from typing import Any, BinaryIO, Iterator, Sequence, Union
 
 import numpy as np
 
 from tunelens import _core
 from tunelens._validate import audio as valid_audio
-from tunelens._validate import positive_number
+from tunelens._validate import positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError, TunelensError
 
-__all__ = ["load", "load_batch", "resample", "get_duration"]
+__all__ = ["load", "load_batch", "resample", "get_duration", "stream", "get_samplerate"]
 
 AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 
@@ -249,3 +249,121 @@ def get_duration(
             n_samples -= 2 * (n_fft // 2)
         return float(n_samples) / rate
     raise InvalidParameterError("get_duration needs one of y=, S= or path=")
+
+
+def stream(
+    path: AudioSource,
+    *,
+    block_length: int,
+    frame_length: int,
+    hop_length: int,
+    mono: bool = True,
+    offset: float = 0.0,
+    duration: float | None = None,
+    fill_value: float | None = None,
+    dtype: Any = np.float32,
+) -> Iterator[np.ndarray]:
+    """Streams audio in fixed-length, overlapping blocks, like ``librosa.stream``.
+
+    The file is decoded incrementally in Rust (one packet at a time, the GIL
+    released while each block decodes): memory stays bounded by one block plus
+    one codec packet, whatever the file's length. Blocks are at the file's own
+    sample rate (see :func:`get_samplerate`); nothing is resampled.
+
+    Block ``k`` holds samples ``k * block_length * hop_length`` to
+    ``k * block_length * hop_length + frame_length + (block_length - 1) * hop_length``
+    of the stream, so frame-wise analyses with ``center=False`` see every frame
+    exactly once (``soundfile.SoundFile.blocks`` with ``overlap = frame_length - hop_length``).
+
+    Parameters
+    ----------
+    path : str, PathLike, bytes or binary file-like
+        The audio (wav/aiff, flac, mp3, ogg/vorbis). Bytes and file-like objects
+        are held in memory; a path streams from disk.
+    block_length : int > 0
+        Frames per block.
+    frame_length : int > 0
+        Samples per frame.
+    hop_length : int > 0, <= frame_length
+        Samples between frames. (``librosa.stream`` accepts ``hop_length >
+        frame_length`` but soundfile then yields blocks that repeat and skip
+        data; tunelens refuses it.)
+    mono : bool
+        Mix each block to mono (the channel mean, as ``librosa.to_mono``).
+    offset : float >= 0
+        Start at frame ``int(offset * sr)``; at or past the end of the file,
+        the stream is empty.
+    duration : float >= 0 or None
+        Stream ``int(duration * sr)`` frames; ``None`` or ``0`` streams to the
+        end (librosa's ``if duration:``).
+    fill_value : float or None
+        Pad the last block (and, with ``duration`` longer than the file, extra
+        blocks up to ``duration``) to full length with this value; ``None``:
+        the last block is shorter.
+    dtype : np.dtype
+        float32 (default) or float64. Samples are decoded to float32 and
+        widened; with float64, mono mixing runs in float64, as librosa's.
+
+    Returns
+    -------
+    iterator of np.ndarray [shape=(n,) or (channels, n)]
+        The blocks, of at most ``frame_length + (block_length - 1) * hop_length``
+        samples each. Parameter and file errors are raised by this call
+        (librosa raises them at the first block); a decoding error mid-way is
+        raised by the ``next`` that meets it. As :func:`load`, packets that fail
+        to decode are skipped and a truncated file ends where the damage starts.
+
+    Raises
+    ------
+    AudioFileNotFoundError, AudioDecodeError, UnsupportedFormatError, AudioReadError
+        As :func:`load`.
+    InvalidParameterError
+        Bad block, frame or hop length, ``offset``, ``duration`` or ``dtype``.
+
+    Examples
+    --------
+    >>> import tunelens as tl
+    >>> sr = tl.get_samplerate("set.flac")
+    >>> for block in tl.stream("set.flac", block_length=256, frame_length=2048, hop_length=512):
+    ...     S = tl.stft(block, n_fft=2048, hop_length=512, center=False)
+    """
+    blocks, frame, hop = (positive_int(v, n) for v, n in
+                          ((block_length, "block_length"), (frame_length, "frame_length"), (hop_length, "hop_length")))
+    kind = np.dtype(dtype)
+    if kind not in (np.float32, np.float64):
+        raise InvalidParameterError(f"dtype must be float32 or float64, got {kind}")
+    if fill_value is not None and (isinstance(fill_value, bool) or not isinstance(fill_value, numbers.Real)):
+        raise InvalidParameterError(f"fill_value must be a number or None, got {fill_value!r}")
+    source, hint = _source(path)
+    wide = kind == np.float64
+    reader = _core.stream(
+        source, hint=hint, block_length=blocks, frame_length=frame, hop_length=hop,
+        mono=bool(mono) and not wide, offset=_seconds(offset, "offset", allow_none=False),
+        duration=_seconds(duration, "duration", allow_none=True),
+        fill_value=None if fill_value is None else float(fill_value),
+    )
+    return _widened(reader, mono=bool(mono)) if wide else reader
+
+
+def _widened(reader: Iterator[np.ndarray], *, mono: bool) -> Iterator[np.ndarray]:
+    """float64 blocks, mixed to mono in float64 (``librosa.to_mono`` on a float64 block)."""
+    for block in reader:
+        wide = block.astype(np.float64)
+        yield wide.mean(axis=0) if mono and wide.ndim > 1 else wide
+
+
+def get_samplerate(path: AudioSource) -> int:
+    """The sample rate of an audio file in Hz, from its header, like ``librosa.get_samplerate``.
+
+    Parameters
+    ----------
+    path : str, PathLike, bytes or binary file-like
+        The audio.
+
+    Returns
+    -------
+    int
+        Sample rate in Hz.
+    """
+    source, hint = _source(path)
+    return int(_core.get_samplerate(source, hint=hint))

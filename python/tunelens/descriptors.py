@@ -7,13 +7,14 @@ remains is a few vectorised numpy operations per clip.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 import scipy.signal
 
 from tunelens import feature
-from tunelens._validate import audio, positive_number
+from tunelens._validate import audio, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 from tunelens.feature.rhythm import tempogram
 from tunelens.onset import onset_strength
@@ -90,43 +91,56 @@ def _k_weighting(sr: float) -> list[tuple[np.ndarray, np.ndarray]]:
     return stages
 
 
-def integrated_loudness(y: Any, sr: float) -> float:
-    """Integrated loudness in LUFS (ITU-R BS.1770-4).
+class _GatingBlocks:
+    """BS.1770-4 gating-block energies of a signal fed in consecutive pieces.
 
-    Definition: each channel is K-weighted; mean squares over 400 ms blocks with
-    75 % overlap are combined with channel gains (1, 1, 1, 1.41, 1.41); blocks
-    below -70 LUFS (absolute gate) and then below the gated mean minus 10 LU
-    (relative gate) are dropped; the result is ``-0.691 + 10 log10`` of the mean
-    power of the remaining blocks (``-inf`` for silence).
-
-    Parameters
-    ----------
-    y : np.ndarray [shape=(n,) or (channels, n)]
-        Audio in [-1, 1], channels first (up to 5).
-    sr : number > 0
-        Sample rate.
-
-    Returns
-    -------
-    float
-        Loudness in LUFS.
+    Each piece is K-weighted with the filter state carried over (``lfilter``'s
+    ``zi``) and its squares are added to a running float64 cumulative sum that
+    continues exactly where the previous piece stopped; only the sums at the
+    400 ms blocks' edges are kept (two short vectors per 100 ms of audio), so
+    the memory needed is bounded by the piece size, and feeding the signal in
+    pieces gives the same numbers as feeding it whole.
     """
-    sr = positive_number(sr, "sr")
-    x = np.atleast_2d(np.asarray(audio(y), dtype=np.float64))
-    if x.shape[0] > 5:
-        raise InvalidParameterError(f"y has {x.shape[0]} channels; BS.1770 defines gains for up to 5")
-    block = 0.4
-    if x.shape[-1] < block * sr:
-        raise InvalidParameterError(f"y is shorter than one 400 ms gating block ({x.shape[-1]} samples at {sr} Hz)")
-    for b, a in _k_weighting(sr):
-        x = scipy.signal.lfilter(b, a, x, axis=-1)
-    n_blocks = int(np.round((x.shape[-1] / sr - block) / (block * 0.25))) + 1
-    j = np.arange(n_blocks)
-    lo = (block * (j * 0.25) * sr).astype(int)
-    hi = (block * (j * 0.25 + 1) * sr).astype(int)
-    csum = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(x**2, axis=-1)], axis=-1)
-    z = (csum[:, np.minimum(hi, x.shape[-1])] - csum[:, lo]) / (block * sr)
-    gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41])[: x.shape[0], None]
+
+    block = 0.4  # seconds per gating block; blocks start every quarter block
+
+    def __init__(self, sr: float, channels: int) -> None:
+        if channels > 5:
+            raise InvalidParameterError(f"y has {channels} channels; BS.1770 defines gains for up to 5")
+        self.sr, self.channels, self.n = sr, channels, 0
+        self.filters = [(b, a, np.zeros((channels, len(a) - 1))) for b, a in _k_weighting(sr)]
+        self.total = np.zeros(channels)  # cumulative sum of squares up to sample n
+        self.starts: list[np.ndarray] = []  # cumulative sums at each block's first sample
+        self.stops: list[np.ndarray] = []  # ... and one past its last sample
+
+    def _edge(self, j: int, quarter: float) -> int:
+        return int(self.block * (j * 0.25 + quarter) * self.sr)
+
+    def feed(self, piece: np.ndarray) -> None:
+        """Adds the next ``(channels, n)`` float64 samples."""
+        x = piece
+        for i, (b, a, zi) in enumerate(self.filters):
+            x, zf = scipy.signal.lfilter(b, a, x, axis=-1, zi=zi)
+            self.filters[i] = (b, a, zf)
+        csum = np.cumsum(np.concatenate([self.total[:, None], x**2], axis=-1), axis=-1)
+        end = self.n + x.shape[-1]
+        for edges, quarter in ((self.starts, 0.0), (self.stops, 1.0)):
+            while (at := self._edge(len(edges), quarter)) <= end:
+                edges.append(csum[:, at - self.n].copy())  # a copy: a view would keep the piece alive
+        self.total, self.n = csum[:, -1], end
+
+    def energies(self) -> np.ndarray:
+        """Mean squares ``(channels, blocks)`` of the blocks over the whole signal."""
+        if self.n < self.block * self.sr:
+            raise InvalidParameterError(f"y is shorter than one 400 ms gating block ({self.n} samples at {self.sr} Hz)")
+        n_blocks = int(np.round((self.n / self.sr - self.block) / (self.block * 0.25))) + 1
+        stops = self.stops[:n_blocks] + [self.total] * (n_blocks - len(self.stops[:n_blocks]))
+        return (np.stack(stops, axis=-1) - np.stack(self.starts[:n_blocks], axis=-1)) / (self.block * self.sr)
+
+
+def _gated_loudness(z: np.ndarray) -> float:
+    """BS.1770-4 absolute (-70 LUFS) and relative (-10 LU) gating of block energies ``z``."""
+    gains = np.array([1.0, 1.0, 1.0, 1.41, 1.41])[: z.shape[0], None]
     power = np.sum(gains * z, axis=0)
     with np.errstate(divide="ignore"):
         level = -0.691 + 10 * np.log10(power)
@@ -136,6 +150,53 @@ def integrated_loudness(y: Any, sr: float) -> float:
         relative = -0.691 + 10 * np.log10(np.sum(gains[:, 0] * z[:, gated].mean(axis=1))) - 10.0
         keep = (level > relative) & (level > -70.0)
         return float(-0.691 + 10 * np.log10(np.sum(gains[:, 0] * z[:, keep].mean(axis=1)))) if keep.any() else float("-inf")
+
+
+def integrated_loudness(y: Any, sr: float | None = None, *, block_frames: int = 2**16) -> float:
+    """Integrated loudness in LUFS (ITU-R BS.1770-4), of a signal or a file.
+
+    Definition: each channel is K-weighted; mean squares over 400 ms blocks with
+    75 % overlap are combined with channel gains (1, 1, 1, 1.41, 1.41); blocks
+    below -70 LUFS (absolute gate) and then below the gated mean minus 10 LU
+    (relative gate) are dropped; the result is ``-0.691 + 10 log10`` of the mean
+    power of the remaining blocks (``-inf`` for silence).
+
+    Given a path, the file is streamed (:func:`tunelens.stream`, all channels,
+    native rate) in blocks of ``block_frames`` frames: memory stays bounded
+    (a few MB and 16 bytes per channel per 100 ms for a file of any length) and
+    the result equals that of the loaded signal.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,) or (channels, n)], or str / PathLike
+        Audio in [-1, 1], channels first (up to 5), or an audio file.
+    sr : number > 0 or None
+        Sample rate of ``y``; ignored for a file (its own rate is used).
+    block_frames : int > 0
+        Frames per streamed block (files only).
+
+    Returns
+    -------
+    float
+        Loudness in LUFS.
+    """
+    if isinstance(y, (str, os.PathLike)):
+        from tunelens.audio import get_samplerate, stream
+
+        hop = positive_int(block_frames, "block_frames")
+        rate, meter = float(get_samplerate(y)), None
+        for piece in stream(y, block_length=1, frame_length=hop, hop_length=hop, mono=False):
+            x = np.atleast_2d(piece.astype(np.float64))
+            meter = meter or _GatingBlocks(rate, x.shape[0])
+            meter.feed(x)
+        if meter is None:
+            raise InvalidParameterError(f"y: '{os.fspath(y)}' holds no audio")
+        return _gated_loudness(meter.energies())
+    rate = positive_number(sr, "sr")
+    x = np.atleast_2d(np.asarray(audio(y), dtype=np.float64))
+    meter = _GatingBlocks(rate, x.shape[0])
+    meter.feed(x)
+    return _gated_loudness(meter.energies())
 
 
 def dynamic_range(y: Any, *, frame_length: int = 2048, hop_length: int = 512) -> float:

@@ -32,20 +32,20 @@ pub struct Decoded {
 }
 
 /// An opened stream: the demuxer, its audio track's decoder and parameters.
-struct Stream {
-    format: Box<dyn FormatReader>,
-    params: CodecParameters,
-    track_id: u32,
-    sample_rate: u32,
-    channels: usize,
-    n_frames: Option<u64>,
+pub(super) struct Stream {
+    pub(super) format: Box<dyn FormatReader>,
+    pub(super) params: CodecParameters,
+    pub(super) track_id: u32,
+    pub(super) sample_rate: u32,
+    pub(super) channels: usize,
+    pub(super) n_frames: Option<u64>,
     /// Packets decode independently (PCM, ADPCM, FLAC): seeking is sample-exact
     /// and parallel segments need no warm-up.
-    exact_seek: bool,
-    name: PathBuf,
+    pub(super) exact_seek: bool,
+    pub(super) name: PathBuf,
 }
 
-fn decode_error(name: &Path, err: SymphoniaError) -> Error {
+pub(super) fn decode_error(name: &Path, err: SymphoniaError) -> Error {
     match err {
         SymphoniaError::Unsupported(what) => Error::UnsupportedFormat {
             path: name.to_path_buf(),
@@ -64,7 +64,7 @@ fn decode_error(name: &Path, err: SymphoniaError) -> Error {
     }
 }
 
-fn open(source: &Source) -> Result<Stream> {
+pub(super) fn open(source: &Source) -> Result<Stream> {
     let name = source.name();
     let (media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
         Source::Path(path) => {
@@ -166,7 +166,7 @@ fn check_adpcm(params: &CodecParameters, name: &Path) -> Result<()> {
 
 /// Appends one decoded buffer to per-channel vectors, skipping the first `skip`
 /// frames and keeping at most `keep` frames; returns the frames consumed.
-fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, keep: usize) -> usize {
+pub(super) fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, keep: usize) -> usize {
     macro_rules! convert {
         ($buf:expr, $to_f32:expr) => {{
             let buf = $buf;
@@ -233,10 +233,15 @@ pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Dec
 /// the file: symphonia asserts on some impossible headers (a WAV with sample
 /// rate 0 panics building its time base), and a malformed file must never
 /// become an internal error.
-fn shielded<T>(source: &Source, work: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(super) fn shielded<T>(source: &Source, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    shielded_as(&source.name(), work)
+}
+
+/// [`shielded`] for a source known by its name only.
+pub(super) fn shielded_as<T>(name: &Path, work: impl FnOnce() -> Result<T>) -> Result<T> {
     crate::error::catch_panic(work).map_err(|e| match e {
         Error::Internal(what) => Error::Decode {
-            path: source.name(),
+            path: name.to_path_buf(),
             message: format!("malformed data stopped the decoder ({what})"),
         },
         other => other,
@@ -309,17 +314,7 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
     let frames: usize = lengths.iter().sum();
     let declared_audio = s.n_frames.is_some_and(|n| n > 0) && wanted > 0;
     if frames == 0 && (failures > 0 || last_error.is_some() || declared_audio) && start == 0 {
-        let message = match last_error {
-            Some(e) => format!("no audio could be decoded ({e})"),
-            None => format!(
-                "no audio could be decoded (the header declares {} frames; the data is damaged or truncated)",
-                s.n_frames.unwrap_or(0)
-            ),
-        };
-        return Err(Error::Decode {
-            path: s.name,
-            message,
-        });
+        return Err(nothing_decoded(&s, last_error));
     }
     let skip = (start.saturating_sub(position) as usize).min(frames);
     let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
@@ -341,6 +336,21 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
         channels,
         sample_rate: s.sample_rate,
     })
+}
+
+/// The error for a stream where no audio decoded although some was expected.
+pub(super) fn nothing_decoded(s: &Stream, last_error: Option<String>) -> Error {
+    let message = match last_error {
+        Some(e) => format!("no audio could be decoded ({e})"),
+        None => format!(
+            "no audio could be decoded (the header declares {} frames; the data is damaged or truncated)",
+            s.n_frames.unwrap_or(0)
+        ),
+    };
+    Error::Decode {
+        path: s.name.clone(),
+        message,
+    }
 }
 
 /// Reads the track's packets until the stream ends or a packet starts at or
@@ -428,15 +438,16 @@ trait ReadSeek: std::io::Read + std::io::Seek {}
 impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 
 /// Duration in seconds: from the container's frame count where it declares one
-/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding.
+/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding
+/// packet by packet in constant memory.
 pub fn duration(source: &Source) -> Result<f64> {
     let s = shielded(source, || open(source))?;
     let sr = s.sample_rate as f64;
     match s.n_frames {
         Some(n) => Ok(n as f64 / sr),
         None => {
-            let d = decode(source, 0.0, None)?;
-            Ok((d.samples.len() / d.channels.max(1)) as f64 / sr)
+            let (frames, _) = super::stream::count_frames(source)?;
+            Ok(frames as f64 / sr)
         }
     }
 }

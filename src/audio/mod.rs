@@ -4,12 +4,14 @@
 //!   symphonia, converted to float32 exactly as libsndfile converts.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
+//! - [`stream`]: block-wise decoding in bounded memory (`librosa.stream`).
 //! - [`resample`]: band-limited FFT resampling shaped like soxr_hq, delay-free,
 //!   with librosa's output length.
 
 pub mod decode;
 pub mod mix;
 pub mod resample;
+pub mod stream;
 pub mod wav;
 
 use std::path::PathBuf;

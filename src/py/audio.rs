@@ -10,6 +10,7 @@ use pyo3::types::PyList;
 use super::arrays::{last_axis_lanes, to_numpy, with_float_view, FloatArray};
 use super::detach::run;
 use super::errors::to_pyerr;
+use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
 use crate::audio::{self, resample as resampling, Audio, LoadOptions, Source};
 use crate::dsp::Float;
 use crate::error::Result;
@@ -141,11 +142,91 @@ fn get_duration(py: Python<'_>, source: SourceArg, hint: Option<String>) -> PyRe
     run(py, || audio::duration(&src))
 }
 
+/// An iterator over `librosa.stream`'s blocks; each `next` decodes one block
+/// with the GIL released. Exhausted (and its file closed) after the last block
+/// or an error.
+#[pyclass(name = "BlockStream", module = "tunelens._core")]
+struct BlockStream {
+    reader: Option<BlockReader>,
+    /// The file's sample rate in Hz.
+    #[pyo3(get)]
+    sample_rate: u32,
+}
+
+#[pymethods]
+impl BlockStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        let block = run(py, || reader.next_block());
+        let block = match block {
+            Ok(Some(block)) => block,
+            other => {
+                self.reader = None;
+                other?;
+                return Ok(None);
+            }
+        };
+        let frames = block.frames();
+        let lead: &[usize] = if block.channels == 1 { &[] } else { &[block.channels] };
+        to_numpy(py, block.samples, lead, &[frames]).map(Some)
+    }
+}
+
+/// Opens a file for block-wise streaming (`librosa.stream`).
+#[pyfunction]
+#[pyo3(signature = (source, *, hint, block_length, frame_length, hop_length, mono, offset, duration, fill_value))]
+#[allow(clippy::too_many_arguments)]
+fn stream(
+    py: Python<'_>,
+    source: SourceArg,
+    hint: Option<String>,
+    block_length: usize,
+    frame_length: usize,
+    hop_length: usize,
+    mono: bool,
+    offset: f64,
+    duration: Option<f64>,
+    fill_value: Option<f32>,
+) -> PyResult<BlockStream> {
+    let src = self::source(source, hint);
+    let opts = StreamOptions {
+        block_length,
+        frame_length,
+        hop_length,
+        mono,
+        offset,
+        duration,
+        fill_value,
+    };
+    let reader = run(py, || BlockReader::open(&src, &opts))?;
+    Ok(BlockStream {
+        sample_rate: reader.sample_rate(),
+        reader: Some(reader),
+    })
+}
+
+/// Sample rate of a file or buffer in Hz, from its header.
+#[pyfunction]
+#[pyo3(signature = (source, *, hint))]
+fn get_samplerate(py: Python<'_>, source: SourceArg, hint: Option<String>) -> PyResult<u32> {
+    let src = self::source(source, hint);
+    run(py, || streaming::sample_rate(&src))
+}
+
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(load_batch, m)?)?;
     m.add_function(wrap_pyfunction!(resample, m)?)?;
     m.add_function(wrap_pyfunction!(get_duration, m)?)?;
+    m.add_function(wrap_pyfunction!(stream, m)?)?;
+    m.add_function(wrap_pyfunction!(get_samplerate, m)?)?;
+    m.add_class::<BlockStream>()?;
     Ok(())
 }
