@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyloudnorm
 import pytest
+import soundfile as sf
 from signals import music
 
 import tunelens as tl
@@ -54,3 +55,18 @@ def test_describe_a_clip() -> None:
     d = descriptors.describe(music(22050, 5.0, seed=3), 22050)
     assert set(d) == {"key", "mode", "key_confidence", "loudness", "dynamic_range", "tempo", "tempo_confidence", "duration"}
     assert d["duration"] == pytest.approx(5.0) and 0 <= d["tempo_confidence"] <= 1 and d["dynamic_range"] >= 0
+
+
+@pytest.mark.parametrize("fmt,subtype", [("WAV", "PCM_16"), ("FLAC", "PCM_24"), ("OGG", "VORBIS")])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_loudness_of_a_streamed_file_equals_the_loaded_signal(tmp_path, fmt: str, subtype: str, channels: int) -> None:
+    """Streaming carries the filter state and the running energy sum across blocks: the
+    same float64 operations in the same order, so equal to 1e-9 LU (the bound asked)."""
+    path = tmp_path / f"clip.{fmt.lower()}"
+    sf.write(path, music(22050, 6.0, seed=4, channels=channels).T, 22050, format=fmt, subtype=subtype)
+    y, sr = tl.load(path, sr=None, mono=False)
+    whole = descriptors.integrated_loudness(y, sr)
+    for block_frames in (777, 4410, 2**16):
+        assert abs(descriptors.integrated_loudness(path, block_frames=block_frames) - whole) <= 1e-9, block_frames
+    with pytest.raises(tl.AudioFileNotFoundError):
+        descriptors.integrated_loudness(tmp_path / "missing.wav")

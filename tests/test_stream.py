@@ -29,7 +29,7 @@ LOSSY_ATOL = {"ogg": 1e-6, "mp3": 1e-6}
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("stream")
-    stereo = music(22050, 3.0, seed=31, channels=2).T
+    stereo = music(22050, 1.5, seed=31, channels=2).T
     out = {
         "wav_PCM_16": (stereo, "WAV", "PCM_16"),
         "wav_FLOAT": (stereo, "WAV", "FLOAT"),
@@ -57,7 +57,7 @@ def assert_same_blocks(ours: list[np.ndarray], ref: list[np.ndarray], atol: floa
 
 
 SIZES = [(3, 100, 50), (16, 2048, 512), (1, 1024, 1024), (7, 513, 100)]
-WINDOWS = [(0.0, None), (0.3, 1.1), (1.7, None), (0.5, 10.0)]
+WINDOWS = [(0.0, None), (0.3, 0.8), (1.1, None), (0.5, 10.0)]
 
 
 @pytest.mark.parametrize("name", ["wav_PCM_16", "wav_FLOAT", "wav_mono", "flac_PCM_16", "flac_mono", "ogg", "mp3"])
@@ -86,8 +86,8 @@ def test_float64_blocks_and_fill_value(files: dict[str, Path], name: str) -> Non
 @pytest.mark.parametrize("name", ["wav_PCM_16", "flac_PCM_16", "ogg", "mp3"])
 def test_blocks_tile_the_loaded_signal(files: dict[str, Path], name: str) -> None:
     """Non-overlapping blocks concatenate to exactly what ``load`` returns."""
-    y, sr = tl.load(files[name], sr=None, offset=0.4, duration=2.0)
-    blocks = list(tl.stream(files[name], block_length=10, frame_length=256, hop_length=256, offset=0.4, duration=2.0))
+    y, sr = tl.load(files[name], sr=None, offset=0.4, duration=0.9)
+    blocks = list(tl.stream(files[name], block_length=10, frame_length=256, hop_length=256, offset=0.4, duration=0.9))
     np.testing.assert_array_equal(np.concatenate(blocks), y)
 
 
@@ -100,7 +100,7 @@ def test_samplerate_edge_windows_and_sources(files: dict[str, Path]) -> None:
     assert_same_blocks(list(tl.stream(path, duration=0, **kwargs)), list(librosa.stream(path, duration=0, **kwargs)), 0)
     # An offset at the end gives no blocks (librosa too); past it, librosa's
     # soundfile cannot seek and raises, tunelens gives no blocks as `load` gives no samples.
-    assert list(tl.stream(path, offset=3.0, **kwargs)) == list(librosa.stream(path, offset=3.0, **kwargs)) == []
+    assert list(tl.stream(path, offset=1.5, **kwargs)) == list(librosa.stream(path, offset=1.5, **kwargs)) == []
     assert list(tl.stream(path, offset=60.0, **kwargs)) == []
     # Bytes and open files stream like the path.
     want = list(tl.stream(path, **kwargs))
@@ -155,3 +155,16 @@ def test_bad_files_are_typed_errors_naming_the_file(files: dict[str, Path], tmp_
         garbled.write_bytes(bytes(data))
         np.testing.assert_array_equal(np.concatenate(list(tl.stream(garbled, **dict(kwargs, frame_length=512)))),
                                       tl.load(garbled, sr=None)[0])
+
+
+@pytest.mark.parametrize("name", ["ogg", "mp3"])
+def test_load_window_of_lossy_file_equals_decoding_from_the_start(files: dict[str, Path], name: str) -> None:
+    """``load(offset=, duration=)`` on mp3/vorbis drops the packets before the window while
+    demultiplexing (keeping 8 to warm the decoder up): the same samples as the stream,
+    which decodes every packet from the start and discards the frames before the offset."""
+    full = np.concatenate(list(tl.stream(files[name], block_length=1, frame_length=4096, hop_length=4096, mono=False)), axis=-1)
+    for offset, duration in itertools.product([0.01, 0.3, 0.77, 1.2, 1.49, 5.0], [None, 0.5]):
+        y, sr = tl.load(files[name], sr=None, mono=False, offset=offset, duration=duration)
+        start = int(offset * sr)
+        stop = None if duration is None else start + int(duration * sr)
+        np.testing.assert_array_equal(y, full[:, start:stop], err_msg=f"offset={offset} duration={duration}")

@@ -23,6 +23,8 @@ import pytest
 import soundfile as sf
 from signals import music
 
+import tunelens as tl
+
 BOUND_MB = 64
 HOUR = 3600 * 8000
 
@@ -50,69 +52,66 @@ CHILD = textwrap.dedent(
         with open("/proc/self/status") as f:
             return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM"))
 
-    path, job = sys.argv[1], sys.argv[2]
-    # Warm-up: imports, FFT plans, thread pool, a few blocks.
-    for i, block in enumerate(tl.stream(path, block_length=16, frame_length=2048, hop_length=512)):
-        tl.stft(block, n_fft=2048, hop_length=512, center=False)
-        if i == 3:
-            break
-    before = peak()
-    out = {}
-    if job == "rms":
-        frames = 4096
+    def reset_peak():
+        with open("/proc/self/clear_refs", "w") as f:  # "5" resets VmHWM to the current RSS
+            f.write("5")
+
+    def rms():
         n, total = 0, 0.0
-        for block in tl.stream(path, block_length=frames // 512, frame_length=frames, hop_length=frames):
+        for block in tl.stream(path, block_length=8, frame_length=4096, hop_length=4096):
             n += block.shape[-1]
             total += float(np.sqrt(np.mean(block.astype(np.float64) ** 2)))
-        out.update(samples=n, rms_sum=total)
-    elif job == "stft":
+        return dict(samples=n, rms_sum=total)
+
+    def stft():
         columns = 0
         for block in tl.stream(path, block_length=128, frame_length=2048, hop_length=512):
             columns += tl.stft(block, n_fft=2048, hop_length=512, center=False).shape[-1]
-        out.update(columns=columns)
-    elif job == "loudness":
-        out.update(lufs=tl.descriptors.integrated_loudness(path))
-    elif job == "window":
+        return dict(columns=columns)
+
+    def loudness():
+        return dict(lufs=tl.descriptors.integrated_loudness(path))
+
+    def window():
         y, sr = tl.load(path, sr=None, offset=3000.0, duration=10.0)
-        out.update(samples=y.shape[-1], duration=tl.get_duration(path=path))
-    out["growth_mb"] = (peak() - before) / 2**20
+        return dict(samples=y.shape[-1], duration=tl.get_duration(path=path))
+
+    path = sys.argv[1]
+    # Warm-up: imports, FFT plans, thread pool, a few blocks.
+    for i, block in enumerate(tl.stream(path, block_length=128, frame_length=2048, hop_length=512)):
+        tl.stft(block, n_fft=2048, hop_length=512, center=False)
+        if i == 3:
+            break
+    out = {}
+    for job in (rms, stft, loudness, window):
+        reset_peak()
+        before = peak()
+        out[job.__name__] = job()
+        out[job.__name__]["growth_mb"] = (peak() - before) / 2**20
     print(json.dumps(out))
     """
 )
 
 
-def run_child(path: Path, job: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path), job], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 @pytest.mark.parametrize("kind", ["wav", "flac"])
-def test_stream_one_hour_in_bounded_memory(hour_files: dict[str, Path], kind: str) -> None:
-    rms = run_child(hour_files[kind], "rms")
-    assert rms["samples"] == HOUR
+def test_one_hour_streams_in_bounded_memory(hour_files: dict[str, Path], kind: str) -> None:
+    path = hour_files[kind]
+    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    for job, result in out.items():
+        assert result["growth_mb"] < BOUND_MB, (job, result)
+    assert out["rms"]["samples"] == HOUR
     # The same sum over librosa.stream's blocks: the blocks are identical
     # (PCM, exact), so only the float64 summation order could differ.
-    blocks = librosa.stream(hour_files[kind], block_length=8, frame_length=4096, hop_length=4096)
+    blocks = librosa.stream(path, block_length=8, frame_length=4096, hop_length=4096)
     expected = sum(float(np.sqrt(np.mean(b.astype(np.float64) ** 2))) for b in blocks)
-    assert rms["rms_sum"] == pytest.approx(expected, rel=1e-12)
-    assert rms["growth_mb"] < BOUND_MB, rms
-    stft = run_child(hour_files[kind], "stft")
+    assert out["rms"]["rms_sum"] == pytest.approx(expected, rel=1e-12)
     # center=False frames over blocks of 128 frames tile the hour exactly as one STFT would.
-    assert stft["columns"] == 1 + (HOUR - 2048) // 512
-    assert stft["growth_mb"] < BOUND_MB, stft
-
-
-@pytest.mark.parametrize("kind", ["wav", "flac"])
-def test_streaming_loudness_and_windows_of_one_hour(hour_files: dict[str, Path], kind: str) -> None:
-    from tunelens import descriptors
-
-    loud = run_child(hour_files[kind], "loudness")
-    minute = sf.read(hour_files[kind], frames=480_000, dtype="float32")[0]
+    assert out["stft"]["columns"] == 1 + (HOUR - 2048) // 512
     # The hour repeats one minute, so its gated loudness is that minute's up to
-    # the blocks that straddle the repeats (a few hundredths of a LU).
-    assert loud["lufs"] == pytest.approx(descriptors.integrated_loudness(minute, 8000), abs=0.05)
-    assert loud["growth_mb"] < BOUND_MB, loud
-    window = run_child(hour_files[kind], "window")
-    assert window["samples"] == 80_000 and window["duration"] == pytest.approx(3600.0)
-    assert window["growth_mb"] < BOUND_MB, window
+    # the blocks that straddle the repeats (a few thousandths of a LU).
+    minute = sf.read(path, frames=480_000, dtype="float32")[0]
+    assert out["loudness"]["lufs"] == pytest.approx(tl.descriptors.integrated_loudness(minute, 8000), abs=0.05)
+    assert out["window"] == dict(samples=80_000, duration=pytest.approx(3600.0), growth_mb=out["window"]["growth_mb"])
+    print(kind, json.dumps(out))

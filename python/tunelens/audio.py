@@ -230,7 +230,8 @@ def get_duration(
         Parameters of ``S``.
     path : str, PathLike, bytes or file-like, or None
         A file: read from the container's frame count where it declares one
-        (wav, aiff, flac, ogg, mp3 with a Xing/LAME header), else decoded.
+        (wav, aiff, flac, ogg, mp3 with a Xing/LAME header), else decoded
+        packet by packet in constant memory.
 
     Returns
     -------

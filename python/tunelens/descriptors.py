@@ -163,8 +163,9 @@ def integrated_loudness(y: Any, sr: float | None = None, *, block_frames: int = 
 
     Given a path, the file is streamed (:func:`tunelens.stream`, all channels,
     native rate) in blocks of ``block_frames`` frames: memory stays bounded
-    (a few MB and 16 bytes per channel per 100 ms for a file of any length) and
-    the result equals that of the loaded signal.
+    (a few float64 copies of one block, plus two energies per channel per
+    100 ms: about 20 MB for a 1-hour file) and the result equals that of the
+    loaded signal (to 1e-9 LU, tested).
 
     Parameters
     ----------

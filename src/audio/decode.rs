@@ -166,7 +166,12 @@ fn check_adpcm(params: &CodecParameters, name: &Path) -> Result<()> {
 
 /// Appends one decoded buffer to per-channel vectors, skipping the first `skip`
 /// frames and keeping at most `keep` frames; returns the frames consumed.
-pub(super) fn append(buffer: &AudioBufferRef<'_>, out: &mut Vec<Vec<f32>>, skip: usize, keep: usize) -> usize {
+pub(super) fn append(
+    buffer: &AudioBufferRef<'_>,
+    out: &mut Vec<Vec<f32>>,
+    skip: usize,
+    keep: usize,
+) -> usize {
     macro_rules! convert {
         ($buf:expr, $to_f32:expr) => {{
             let buf = $buf;
@@ -269,15 +274,23 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
             _ => s = open(source)?, // seek failed: decode from the start instead
         }
     }
-    let (packets, mut last_error) = demux(&mut s, start.saturating_add(wanted));
     let warm_up = if s.exact_seek { 0 } else { WARM_UP_PACKETS };
-    let segments = packets.len().div_ceil(PACKETS_PER_SEGMENT).max(1);
+    // Without a seek, packets that end before the window are dropped as they
+    // are read, except the last `warm_up` ones: memory follows the window, not
+    // the file.
+    let from = if position == 0 { start } else { 0 };
+    let (packets, lead, mut last_error) =
+        demux(&mut s, from, start.saturating_add(wanted), warm_up);
+    if let Some(first) = packets.get(lead).filter(|_| from > 0) {
+        position = first.ts();
+    }
+    let segments = (packets.len() - lead).div_ceil(PACKETS_PER_SEGMENT).max(1);
     let outputs: Vec<Result<SegmentOutput>> = (0..segments)
         .into_par_iter()
         .map(|k| {
             let (first, last) = (
-                k * PACKETS_PER_SEGMENT,
-                ((k + 1) * PACKETS_PER_SEGMENT).min(packets.len()),
+                lead + k * PACKETS_PER_SEGMENT,
+                (lead + (k + 1) * PACKETS_PER_SEGMENT).min(packets.len()),
             );
             decode_packets(
                 &s,
@@ -355,20 +368,40 @@ pub(super) fn nothing_decoded(s: &Stream, last_error: Option<String>) -> Error {
 
 /// Reads the track's packets until the stream ends or a packet starts at or
 /// after frame `until`; also returns the demuxer's error, if it stopped on one.
-fn demux(s: &mut Stream, until: u64) -> (Vec<Packet>, Option<String>) {
-    let mut packets = Vec::new();
-    loop {
+/// Packets that end at or before frame `from` are dropped, except the last
+/// `keep` of them, which lead the result (their count is returned).
+fn demux(
+    s: &mut Stream,
+    from: u64,
+    until: u64,
+    keep: usize,
+) -> (Vec<Packet>, usize, Option<String>) {
+    let mut packets: Vec<Packet> = Vec::new();
+    let mut lead = 0;
+    let error = loop {
         match s.format.next_packet() {
             Ok(p) if p.track_id() != s.track_id => continue,
-            Ok(p) if p.ts() >= until && !packets.is_empty() => return (packets, None),
+            Ok(p) if p.ts() >= until && !packets.is_empty() => break None,
+            Ok(p) if p.ts().saturating_add(p.dur()) <= from && packets.len() == lead => {
+                if keep == 0 {
+                    continue;
+                }
+                if lead == keep {
+                    packets.remove(0);
+                    lead -= 1;
+                }
+                packets.push(p);
+                lead += 1;
+            }
             Ok(p) => packets.push(p),
             Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                return (packets, None)
+                break None
             }
-            Err(SymphoniaError::ResetRequired) => return (packets, None),
-            Err(e) => return (packets, Some(e.to_string())),
+            Err(SymphoniaError::ResetRequired) => break None,
+            Err(e) => break Some(e.to_string()),
         }
-    }
+    };
+    (packets, lead, error)
 }
 
 /// Decodes `packets` with a fresh decoder, dropping the output of the first

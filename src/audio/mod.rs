@@ -93,21 +93,7 @@ impl Audio {
 /// Decodes `source` and applies `librosa.load`'s steps: offset/duration at the
 /// native rate, mono mix, then resampling to `sr`.
 pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
-    ensure(
-        opts.offset.is_finite() && opts.offset >= 0.0,
-        "offset",
-        || {
-            format!(
-                "must be a non-negative number of seconds, got {}",
-                opts.offset
-            )
-        },
-    )?;
-    if let Some(d) = opts.duration {
-        ensure(d.is_finite() && d >= 0.0, "duration", || {
-            format!("must be a non-negative number of seconds or None, got {d}")
-        })?;
-    }
+    check_window(opts.offset, opts.duration)?;
     if let Some(sr) = opts.sr {
         ensure(sr > 0, "sr", || {
             "must be a positive sample rate in Hz or None, not 0".into()
@@ -137,6 +123,19 @@ pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
             sample_rate: native,
         }),
     }
+}
+
+/// Checks an `offset` and `duration` in seconds (non-negative, finite).
+pub(crate) fn check_window(offset: f64, duration: Option<f64>) -> Result<()> {
+    ensure(offset.is_finite() && offset >= 0.0, "offset", || {
+        format!("must be a non-negative number of seconds, got {offset}")
+    })?;
+    if let Some(d) = duration {
+        ensure(d.is_finite() && d >= 0.0, "duration", || {
+            format!("must be a non-negative number of seconds or None, got {d}")
+        })?;
+    }
+    Ok(())
 }
 
 /// Loads many sources in parallel on `n_jobs` threads; one result per source,

@@ -187,16 +187,7 @@ impl BlockReader {
                 opts.hop_length, opts.frame_length
             )
         })?;
-        ensure(
-            opts.offset.is_finite() && opts.offset >= 0.0,
-            "offset",
-            || format!("must be a non-negative number of seconds, got {}", opts.offset),
-        )?;
-        if let Some(d) = opts.duration {
-            ensure(d.is_finite() && d >= 0.0, "duration", || {
-                format!("must be a non-negative number of seconds or None, got {d}")
-            })?;
-        }
+        super::check_window(opts.offset, opts.duration)?;
         let size = (opts.block_length as u64 - 1)
             .checked_mul(opts.hop_length as u64)
             .and_then(|n| n.checked_add(opts.frame_length as u64))
@@ -423,7 +414,12 @@ mod tests {
     #[test]
     fn bad_parameters_and_files_are_typed_errors() {
         let src = wav(100, 1);
-        for opts in [options(0, 10, 5), options(2, 0, 5), options(2, 10, 0), options(2, 5, 10)] {
+        for opts in [
+            options(0, 10, 5),
+            options(2, 0, 5),
+            options(2, 10, 0),
+            options(2, 5, 10),
+        ] {
             assert!(matches!(
                 BlockReader::open(&src, &opts),
                 Err(Error::InvalidParameter { .. })

@@ -173,7 +173,11 @@ impl BlockStream {
             }
         };
         let frames = block.frames();
-        let lead: &[usize] = if block.channels == 1 { &[] } else { &[block.channels] };
+        let lead: &[usize] = if block.channels == 1 {
+            &[]
+        } else {
+            &[block.channels]
+        };
         to_numpy(py, block.samples, lead, &[frames]).map(Some)
     }
 }
