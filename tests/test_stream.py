@@ -168,3 +168,21 @@ def test_load_window_of_lossy_file_equals_decoding_from_the_start(files: dict[st
         start = int(offset * sr)
         stop = None if duration is None else start + int(duration * sr)
         np.testing.assert_array_equal(y, full[:, start:stop], err_msg=f"offset={offset} duration={duration}")
+
+
+def test_three_channels_and_the_librosa_compat_namespace(files: dict[str, Path], tmp_path: Path) -> None:
+    import tunelens.compat.librosa as compat
+    from tunelens.compat import TunelensFallbackWarning
+
+    three = tmp_path / "three.wav"
+    sf.write(three, music(16000, 1.0, seed=7, channels=3).T, 16000, subtype="PCM_24")
+    for mono, dtype in itertools.product([True, False], [np.float32, np.float64]):
+        kwargs = dict(block_length=6, frame_length=1024, hop_length=256, mono=mono, dtype=dtype)
+        assert_same_blocks(list(tl.stream(three, **kwargs)), list(librosa.stream(three, **kwargs)), 0)
+    kwargs = dict(block_length=4, frame_length=1000, hop_length=500)
+    assert_same_blocks(list(compat.stream(files["flac_PCM_16"], **kwargs)), list(librosa.stream(files["flac_PCM_16"], **kwargs)), 0)
+    assert compat.get_samplerate(files["ogg"]) == 22050
+    # An open soundfile.SoundFile is librosa's own business.
+    with sf.SoundFile(files["wav_PCM_16"]) as f, pytest.warns(TunelensFallbackWarning):
+        ours = list(compat.stream(f, **kwargs))
+    assert_same_blocks(ours, list(librosa.stream(files["wav_PCM_16"], **kwargs)), 0)

@@ -30,7 +30,7 @@ from tunelens.compat.librosa import (  # before install(): its __getattr__ would
 
 #: librosa's top-level names tunelens implements with the same signature.
 _NATIVE = (
-    "load", "stft", "istft", "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
+    "load", "get_samplerate", "stft", "istft", "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     *_tl.convert.__all__,
 )
 
@@ -53,6 +53,18 @@ def get_duration(*, y: _np.ndarray | None = None, sr: float = 22050, S: _np.ndar
         return _fallback(__name__, "librosa", "get_duration")(y=y, sr=sr, S=S, n_fft=n_fft, hop_length=hop_length,
                                                              center=center, path=path, filename=filename)
     return _tl.get_duration(y=y, sr=sr, S=S, n_fft=n_fft, hop_length=hop_length, center=center, path=path)
+
+
+@_librosa_errors
+def stream(path: _Any, *, block_length: int, frame_length: int, hop_length: int, mono: bool = True,
+           offset: float = 0.0, duration: float | None = None, fill_value: float | None = None,
+           dtype: _Any = _np.float32) -> _Any:
+    """``librosa.stream``: tunelens's block reader; an open ``soundfile.SoundFile`` is served by librosa."""
+    kwargs = dict(block_length=block_length, frame_length=frame_length, hop_length=hop_length, mono=mono,
+                  offset=offset, duration=duration, fill_value=fill_value, dtype=dtype)
+    if type(path).__name__ == "SoundFile":
+        return _fallback(__name__, "librosa", "stream")(path, **kwargs)
+    return _tl.stream(path, **kwargs)
 
 
 _install(__name__, "librosa", _wrap_all({name: getattr(_tl, name) for name in _NATIVE}))
