@@ -186,3 +186,15 @@ def test_three_channels_and_the_librosa_compat_namespace(files: dict[str, Path],
     with sf.SoundFile(files["wav_PCM_16"]) as f, pytest.warns(TunelensFallbackWarning):
         ours = list(compat.stream(f, **kwargs))
     assert_same_blocks(ours, list(librosa.stream(files["wav_PCM_16"], **kwargs)), 0)
+
+
+def test_duration_without_a_declared_length_counts_decoded_frames(files: dict[str, Path], tmp_path: Path) -> None:
+    """An mp3 without its Xing/LAME frame declares no length: get_duration decodes it
+    packet by packet (constant memory) and counts what `load` returns."""
+    data = files["mp3"].read_bytes()
+    assert data[:2] == b"\xff\xf3" and b"Xing" in data[:64]  # libsndfile's first frame is the Xing header
+    second = data.index(b"\xff\xf3", 4)
+    bare = tmp_path / "bare.mp3"
+    bare.write_bytes(data[second:])
+    y, sr = tl.load(bare, sr=None)
+    assert y.size > 0 and tl.get_duration(path=bare) == y.size / sr
