@@ -2,7 +2,8 @@
 //! (`soundfile.SoundFile.blocks` with `blocksize = frame_length +
 //! (block_length - 1) * hop_length` and `overlap = frame_length - hop_length`).
 //!
-//! A [`BlockReader`] pulls packets from symphonia one at a time and keeps only
+//! A [`BlockReader`] pulls packets from symphonia one at a time (plain PCM/float
+//! WAV: chunks read straight from the file, as `load` does) and keeps only
 //! the frames the next block still needs (at most one block plus one decoded
 //! packet), so a file of any length streams in constant memory.
 
@@ -10,8 +11,12 @@ use symphonia::core::codecs::{Decoder, DecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{SeekMode, SeekTo};
 
+use std::fs::File;
+use std::io::{Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+
 use super::decode::{self, Stream};
-use super::{mix, Source};
+use super::{mix, wav, Source};
 use crate::error::{ensure, Error, Result};
 
 /// `librosa.stream`'s options.
@@ -147,9 +152,112 @@ impl Packets {
     }
 }
 
+/// Readers the plain-WAV path streams from.
+trait Input: Read + Seek + Send + Sync {}
+impl<T: Read + Seek + Send + Sync> Input for T {}
+
+/// Frames of a plain PCM/float WAV read straight from the file ([`wav`]), the
+/// fast path `load` takes too.
+struct WavFrames {
+    input: Box<dyn Input>,
+    layout: wav::Layout,
+    /// Next frame to read.
+    position: u64,
+    name: PathBuf,
+}
+
+/// Frames per read on the plain-WAV path.
+const WAV_CHUNK: u64 = 16_384;
+
+impl WavFrames {
+    /// The plain-WAV reader for `source` positioned at `offset` seconds; `None`
+    /// for anything [`wav::probe`] does not recognise.
+    fn open(source: &Source, offset: f64) -> Option<WavFrames> {
+        let mut input: Box<dyn Input> = match source {
+            Source::Path(path) => {
+                let file = File::open(path).ok()?;
+                file.metadata().ok()?.is_file().then_some(Box::new(file))?
+            }
+            Source::Bytes { data, .. } => Box::new(Cursor::new(data.clone())),
+        };
+        let layout = wav::probe(&mut input)?;
+        let start = (offset * layout.sample_rate as f64).floor() as u64;
+        Some(WavFrames {
+            input,
+            position: start.min(layout.frames),
+            layout,
+            name: source.name(),
+        })
+    }
+
+    /// Reads the next chunk onto the ends of `lanes`; `false` at the end.
+    fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
+        let count = WAV_CHUNK.min(self.layout.frames - self.position);
+        if count == 0 {
+            return Ok(false);
+        }
+        let samples =
+            wav::read(&mut self.input, &self.layout, self.position, count).map_err(|source| {
+                Error::Io {
+                    path: self.name.clone(),
+                    source,
+                }
+            })?;
+        lanes.resize(self.layout.channels, Vec::new());
+        for (lane, channel) in lanes.iter_mut().zip(samples.chunks_exact(count as usize)) {
+            lane.extend_from_slice(channel);
+        }
+        self.position += count;
+        Ok(true)
+    }
+}
+
+/// Where a [`BlockReader`]'s frames come from.
+enum Frames {
+    Wav(WavFrames),
+    Packets(Packets),
+}
+
+impl Frames {
+    fn open(source: &Source, offset: f64) -> Result<Frames> {
+        match WavFrames::open(source, offset) {
+            Some(wav) => Ok(Frames::Wav(wav)),
+            None => Packets::open(source, offset).map(Frames::Packets),
+        }
+    }
+
+    fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
+        match self {
+            Frames::Wav(w) => w.next(lanes),
+            Frames::Packets(p) => p.next(lanes),
+        }
+    }
+
+    fn sample_rate(&self) -> u32 {
+        match self {
+            Frames::Wav(w) => w.layout.sample_rate,
+            Frames::Packets(p) => p.stream.sample_rate,
+        }
+    }
+
+    fn channels(&self) -> usize {
+        match self {
+            Frames::Wav(w) => w.layout.channels,
+            Frames::Packets(p) => p.stream.channels,
+        }
+    }
+
+    fn name(&self) -> &Path {
+        match self {
+            Frames::Wav(w) => &w.name,
+            Frames::Packets(p) => &p.stream.name,
+        }
+    }
+}
+
 /// Yields `librosa.stream`'s blocks one at a time (see the module docs).
 pub struct BlockReader {
-    packets: Packets,
+    frames: Frames,
     /// Decoded frames not yet consumed, one vector per channel.
     lanes: Vec<Vec<f32>>,
     /// Stream frame of `lanes[..][0]`.
@@ -199,15 +307,15 @@ impl BlockReader {
                 )
             })?;
         let overlap = (opts.frame_length - opts.hop_length) as u64;
-        let packets = decode::shielded(source, || Packets::open(source, opts.offset))?;
-        let sr = packets.stream.sample_rate as f64;
+        let frames = decode::shielded(source, || Frames::open(source, opts.offset))?;
+        let sr = frames.sample_rate() as f64;
         // librosa: `if duration: frames = int(duration * sr)`, so 0 means "to the end".
         let limit = opts
             .duration
             .filter(|&d| d > 0.0)
             .map(|d| (d * sr).floor() as u64);
         Ok(BlockReader {
-            packets,
+            frames,
             lanes: Vec::new(),
             origin: 0,
             ended: false,
@@ -223,7 +331,7 @@ impl BlockReader {
 
     /// The file's sample rate (blocks are at this rate; nothing is resampled).
     pub fn sample_rate(&self) -> u32 {
-        self.packets.stream.sample_rate
+        self.frames.sample_rate()
     }
 
     /// Frames buffered, over all channels.
@@ -236,7 +344,7 @@ impl BlockReader {
     }
 
     fn channels(&self) -> usize {
-        self.lanes.len().max(self.packets.stream.channels).max(1)
+        self.lanes.len().max(self.frames.channels()).max(1)
     }
 
     /// The next block, or `None` after the last one.
@@ -244,7 +352,7 @@ impl BlockReader {
         let Some(k) = self.next else {
             return Ok(None);
         };
-        let name = self.packets.stream.name.clone();
+        let name = self.frames.name().to_path_buf();
         let result = decode::shielded_as(&name, || self.block(k));
         if !matches!(result, Ok(Some(_))) {
             self.next = None;
@@ -257,7 +365,7 @@ impl BlockReader {
         let end = begin + self.size;
         let wanted = self.limit.map_or(end, |l| l.min(end));
         while !self.ended && self.origin + self.buffered() < wanted {
-            self.ended = !self.packets.next(&mut self.lanes)?;
+            self.ended = !self.frames.next(&mut self.lanes)?;
         }
         let buffered_end = self.origin + self.buffered();
         // Frames before `data_end` are audio; with a fill value the rest is fill.
@@ -335,7 +443,6 @@ pub fn count_frames(source: &Source) -> Result<(u64, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     /// A 16-bit PCM WAV of `frames` frames of `channels` channels, sample
     /// `i * channels + c` holding that index.
