@@ -53,7 +53,9 @@ class NearestNeighbors:
         kernels, ``"auto"`` builds the tree for at most 15 features and at
         least 2,000 rows and uses it when fewer than half the rows are asked
         for. All give identical results; :meth:`radius_neighbors` is always
-        brute force.
+        brute force. The tree pays off on data of low intrinsic dimension
+        (clustered music features: ~7x at 20,000 x 12); on isotropic noise
+        in 12 dimensions it is ~3x slower than ``"brute"``.
     leaf_size : int, default 40
         Rows per kd-tree leaf (about).
     n_jobs : int, default -1
