@@ -2,7 +2,11 @@
 
 Cases (generated data shaped like real catalogs):
 
-- all-pairs top-10 on 114,000 x 12 (the Spotify tracks dataset's size), euclidean and cosine;
+- all-pairs top-10 on 114,000 x 12 (the Spotify tracks dataset's size), euclidean and cosine,
+  brute force on both sides;
+- all-pairs top-10 on 100,000 x 12 clustered, euclidean and cosine: tunelens's kd-tree
+  (``algorithm="auto"``) vs its brute force vs scikit-learn's kd-tree (cosine: scikit-learn's
+  trees do not support it, so its brute force);
 - 1,000 queries, top-10 on 1,000,000 x 128 (embedding-sized), euclidean;
 - PCA (all components) and KMeans (k=10, n_init=1) on 100,000 x 57.
 
@@ -31,8 +35,8 @@ def _rss_mb() -> float:
 
 def _data(case: str, quick: bool) -> dict:
     rng = np.random.default_rng(0)
-    if case.startswith("allpairs"):
-        n = 20_000 if quick else 114_000
+    if case.startswith(("allpairs", "tree")):
+        n = (20_000 if quick else 114_000) if case.startswith("allpairs") else (20_000 if quick else 100_000)
         # Spotify-like: a few clusters of songs, standardized features (the
         # scaling both libraries need is done beforehand, so only search is timed).
         centres = rng.normal(size=(30, 12)).astype(np.float32)
@@ -69,16 +73,21 @@ def _once(case: str, lib: str, quick: bool, threads: int) -> dict:
         import sklearn.cluster, sklearn.decomposition, sklearn.neighbors  # noqa: E401, F401
     before = _rss_mb()
     t0 = time.perf_counter()
-    if case.startswith("allpairs"):
+    if case.startswith(("allpairs", "tree")):
         metric = case.split("-")[1]
-        if lib == "tunelens":
+        # "tunelens" / "sklearn": the case's default algorithm; "lib-algorithm" names it.
+        name, _, algorithm = lib.partition("-")
+        algorithm = algorithm or ("brute" if case.startswith("allpairs") else "auto")
+        if name == "tunelens":
             import tunelens
 
-            tunelens.NearestNeighbors(10, metric=metric, scaler=None, n_jobs=threads).fit(data["X"]).kneighbors()
+            tunelens.NearestNeighbors(10, metric=metric, scaler=None, algorithm=algorithm, n_jobs=threads).fit(
+                data["X"]
+            ).kneighbors()
         else:
             from sklearn.neighbors import NearestNeighbors
 
-            NearestNeighbors(n_neighbors=10, algorithm="brute", metric=metric, n_jobs=threads).fit(
+            NearestNeighbors(n_neighbors=10, algorithm=algorithm, metric=metric, n_jobs=threads).fit(
                 data["X"]
             ).kneighbors()
     elif case == "queries":
@@ -128,6 +137,9 @@ def _once(case: str, lib: str, quick: bool, threads: int) -> dict:
 CASES = {
     "allpairs-euclidean": ("all-pairs top-10, 114k x 12, euclidean", ["tunelens", "sklearn"]),
     "allpairs-cosine": ("all-pairs top-10, 114k x 12, cosine", ["tunelens", "sklearn"]),
+    "tree-euclidean": ("all-pairs top-10, 100k x 12 clustered, euclidean",
+                       ["tunelens", "tunelens-brute", "sklearn-kd_tree"]),
+    "tree-cosine": ("all-pairs top-10, 100k x 12 clustered, cosine", ["tunelens", "tunelens-brute", "sklearn-brute"]),
     "queries": ("1,000 queries top-10 on 1M x 128, euclidean", ["tunelens", "faiss", "sklearn"]),
     "pca": ("PCA, 100k x 57", ["tunelens", "sklearn"]),
     "kmeans": ("KMeans k=10, 100k x 57", ["tunelens", "sklearn"]),
@@ -146,7 +158,7 @@ def main() -> None:
         return
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
     print(f"threads: {args.threads}{' (quick sizes)' if args.quick else ''}")
-    print(f"{'case':48} {'library':9} {'seconds':>9} {'peak MB':>8} {'speed-up':>9}")
+    print(f"{'case':48} {'library':15} {'seconds':>9} {'peak MB':>8} {'speed-up':>9}")
     for case in args.cases:
         title, libs = CASES[case]
         results = {}
@@ -156,12 +168,12 @@ def main() -> None:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
             if proc.returncode != 0:
                 last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-                print(f"{title:48} {lib:9} unavailable: {last}")
+                print(f"{title:48} {lib:15} unavailable: {last}")
                 continue
             results[lib] = json.loads(proc.stdout.strip().splitlines()[-1])
         for lib, r in results.items():
             ratio = "" if lib == "tunelens" or "tunelens" not in results else f"{r['seconds'] / results['tunelens']['seconds']:8.1f}x"
-            print(f"{title:48} {lib:9} {r['seconds']:9.3f} {r['peak_extra_mb']:8.0f} {ratio:>9}")
+            print(f"{title:48} {lib:15} {r['seconds']:9.3f} {r['peak_extra_mb']:8.0f} {ratio:>9}")
         sys.stdout.flush()
 
 

@@ -9,12 +9,11 @@ Parts (``--parts features,knn,match``):
   ``LocalCluster`` of 2 single-thread worker processes (cluster start-up
   and worker warm-up reported separately). The two results are checked to be identical.
 - ``knn``: the all-pairs top-10 graph (``tunelens.dask.kneighbors_graph``,
-  cosine, standard scaler) on n x 12 clustered features in 10,000-row blocks
-  on Dask's threaded scheduler. All-pairs work grows as n², so the cost per
-  row cannot stay flat; the table reports the cost per row *pair* and the
-  memory, which do. For 1M rows the full graph (10^12 pairs) would take hours
-  on 2 cores: ``--knn-sample`` query blocks are searched against all 1M rows
-  and the time is extrapolated (marked in the table).
+  ``--knn-metric`` cosine or euclidean, standard scaler, ``algorithm="auto"``,
+  which is the kd-tree for 12 features) on n x 12 clustered features, one
+  task per 10,000-row query block against the whole table, on Dask's threaded
+  scheduler. Every size is measured in full (no extrapolation); the graph is
+  checked to hold n x 10 edges.
 - ``match``: ``tunelens.dask.match_catalogs`` on two generated catalogs of n
   songs each (``tunelens.datasets.make_catalogs``), left side in 10,000-row
   partitions, right side broadcast.
@@ -47,6 +46,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process, all threads (robust to other load on the machine)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _features_table(n: int, seed: int = 0) -> np.ndarray:
     """Clustered float32 features shaped like a music catalog (30 styles)."""
     rng = np.random.default_rng(seed)
@@ -54,28 +59,18 @@ def _features_table(n: int, seed: int = 0) -> np.ndarray:
     return (centres[rng.integers(0, 30, n)] + rng.normal(0, 2.0, size=(n, 12))).astype(np.float32)
 
 
-def child_knn(n: int, sample: int) -> dict:
+def child_knn(n: int, metric: str) -> dict:
     import dask
 
     import tunelens.dask as tldask
 
     X = _features_table(n)
-    start = time.perf_counter()
-    if n <= 100_000:
-        graph = tldask.kneighbors_graph(X, 10, block_size=BLOCK, n_jobs_per_worker=1)
-        assert graph.nnz == n * 10
-        blocks_done = blocks = -(-n // BLOCK)
-    else:  # a sample of query blocks against all n rows, extrapolated
-        sizes = [min(BLOCK, n - s) for s in range(0, n, BLOCK)]
-        Z = tldask._scaled(X, "standard", None)
-        blocks = len(sizes)
-        picks = np.linspace(0, blocks - 1, sample).round().astype(int).tolist()
-        rows = tldask._graph_rows(Z, sizes, 10, "cosine", 1, queries=picks)
-        dask.compute(rows)
-        blocks_done = len(picks)
-    elapsed = time.perf_counter() - start
-    return {"seconds": elapsed * blocks / blocks_done, "measured_seconds": elapsed,
-            "extrapolated": blocks_done < blocks, "peak_mb": _peak_mb()}
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    with dask.config.set(scheduler="threads"):
+        graph = tldask.kneighbors_graph(X, 10, metric=metric, block_size=BLOCK)
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    assert graph.nnz == n * 10
+    return {"seconds": elapsed, "cpu_seconds": cpu, "peak_mb": _peak_mb()}
 
 
 def child_match(n: int) -> dict:
@@ -139,19 +134,19 @@ def bench_features(clips: int, seconds: float, cache: Path) -> list[str]:
     ]
 
 
-def bench_rows(part: str, sizes: list[int], sample: int) -> list[str]:
+def bench_rows(part: str, sizes: list[int], metric: str) -> list[str]:
     rows = []
     for n in sizes:
-        args = (part, str(n), str(sample))
+        args = (part, str(n), metric)
         result = _run_child(*args)
         print(f"  {part} {n}: {result}", flush=True)
         rows.append((n, result))
     if part == "knn":
-        head = ["### kNN graph (top-10, cosine, 12 features), 10,000-row blocks, threaded scheduler", "",
-                "| rows | time (s) | µs per row | ns per row pair | peak RSS (MiB) | RSS per row (bytes) |",
-                "|---:|---:|---:|---:|---:|---:|"]
-        body = [f"| {n:,} | {r['seconds']:.1f}{' (extrapolated)' if r['extrapolated'] else ''} | "
-                f"{r['seconds'] / n * 1e6:.1f} | {r['seconds'] / n / n * 1e9:.2f} | {r['peak_mb']:.0f} | "
+        head = [f"### kNN graph (top-10, {metric}, 12 features, kd-tree), 10,000-row query blocks, threaded scheduler",
+                "", "| rows | time (s) | µs per row | CPU µs per row | CPU µs per row / log2(rows) | peak RSS (MiB) "
+                "| RSS per row (bytes) |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        body = [f"| {n:,} | {r['seconds']:.1f} | {r['seconds'] / n * 1e6:.1f} | {r['cpu_seconds'] / n * 1e6:.1f} | "
+                f"{r['cpu_seconds'] / n * 1e6 / np.log2(n):.2f} | {r['peak_mb']:.0f} | "
                 f"{r['peak_mb'] * 2**20 / n:.0f} |" for n, r in rows]
     else:
         head = ["### Catalog matching (n x n songs, left in 10,000-row partitions)", "",
@@ -164,15 +159,15 @@ def bench_rows(part: str, sizes: list[int], sample: int) -> list[str]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        part, n, sample = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-        print(json.dumps(child_knn(n, sample) if part == "knn" else child_match(n)))
+        part, n, metric = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+        print(json.dumps(child_knn(n, metric) if part == "knn" else child_match(n)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="features,knn,match")
     parser.add_argument("--clips", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--knn-sample", type=int, default=1, help="query blocks timed at 1M rows")
+    parser.add_argument("--knn-metric", default="cosine", choices=["cosine", "euclidean"])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/tunelens-bench-scale"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -182,7 +177,7 @@ def main() -> None:
         out += bench_features(args.clips, args.seconds, args.cache) + [""]
     for part in ("knn", "match"):
         if part in parts:
-            out += bench_rows(part, sizes, args.knn_sample) + [""]
+            out += bench_rows(part, sizes, args.knn_metric) + [""]
     print("\n".join(out))
 
 

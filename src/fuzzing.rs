@@ -22,7 +22,7 @@ use crate::dsp::{window, PadMode};
 use crate::explain::Factorization;
 use crate::features::spectral::{self, Spectral};
 use crate::features::temporal::{self, RawFraming};
-use crate::neighbors::{Index, Metric, ScalerKind};
+use crate::neighbors::{Algorithm, Index, Metric, ScalerKind};
 use crate::{cluster, decompose, parallel};
 
 /// A fuzz target: bytes in, no panic out.
@@ -276,7 +276,18 @@ pub fn tables(data: &[u8]) {
             return;
         };
         if let Ok(index) = Index::fit(x, metric, scaler, None, 1) {
-            let _ = index.kneighbors::<f64>(None, k, 1);
+            let brute = index.kneighbors::<f64>(None, k, 1);
+            // The kd-tree must give the brute force's exact answer.
+            if let Ok(tree) = index
+                .clone()
+                .with_algorithm(Algorithm::KdTree, 1 + k % 7, 1)
+            {
+                let found = tree.kneighbors::<f64>(None, k, 1);
+                if let (Ok(want), Ok(got)) = (&brute, &found) {
+                    assert_eq!(want.indices, got.indices, "kd-tree rows differ");
+                    assert_eq!(want.distances, got.distances, "kd-tree distances differ");
+                }
+            }
             let _ = index.kneighbors(Some(x), k, 1);
             let _ = index.radius_neighbors(Some(x), values.first().copied().unwrap_or(1.0), 1);
         }

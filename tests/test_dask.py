@@ -91,12 +91,14 @@ def _catalog(n: int = 900, d: int = 6, seed: int = 0) -> pd.DataFrame:
 
 @pytest.mark.parametrize("metric", ["cosine", "euclidean", "manhattan"])
 @pytest.mark.parametrize("scaler", ["standard", "robust", "minmax", None])
-def test_kneighbors_graph_equals_single_machine(client, metric, scaler):
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+def test_kneighbors_graph_equals_single_machine(client, metric, scaler, algorithm):
     df = _catalog()
     X = df.drop(columns="name")
+    # The single-machine reference is brute force (900 rows: "auto" picks it).
     expected = tl.NearestNeighbors(7, metric=metric, scaler=scaler).fit(X).kneighbors_graph(mode="distance")
     got = tldask.kneighbors_graph(dd.from_pandas(df, npartitions=4), 7, metric=metric, scaler=scaler,
-                                  mode="distance", client=client)
+                                  mode="distance", algorithm=algorithm, client=client)
     # Exact: the blocks are scaled with the globally fitted scaler into the
     # same float32 rows, and distances are re-scored in float64 per pair.
     np.testing.assert_array_equal(got.indptr, expected.indptr)
@@ -118,6 +120,27 @@ def test_kneighbors_graph_inputs_and_weights(client, source):
     np.testing.assert_array_equal(got.indices, expected.indices)
 
 
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("scheduler", ["distributed", "threads"])
+def test_kneighbors_graph_whole_table_tree(client, metric, scheduler):
+    # 5,000 rows x 6 features: "auto" uses the kd-tree on both sides; the Dask
+    # path ships the table once per worker and runs one task per query block.
+    X = _catalog(5000, 6, seed=2).drop(columns="name").to_numpy()
+    nn = tl.NearestNeighbors(10, metric=metric).fit(X)
+    assert nn._fit_method == "kd_tree"
+    expected = nn.kneighbors_graph(mode="distance")
+    if scheduler == "threads":
+        import dask
+
+        with dask.config.set(scheduler="threads"):
+            got = tldask.kneighbors_graph(X, 10, metric=metric, mode="distance", block_size=1300)
+    else:
+        got = tldask.kneighbors_graph(X, 10, metric=metric, mode="distance", block_size=1300, client=client)
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    np.testing.assert_array_equal(got.data, expected.data)
+
+
 def test_kneighbors_graph_small_blocks_and_errors():
     X = _catalog(30, 3).drop(columns="name").to_numpy()
     # Blocks smaller than k: each block contributes what it has.
@@ -131,6 +154,10 @@ def test_kneighbors_graph_small_blocks_and_errors():
         tldask.kneighbors_graph(X, 3, metric="hamming")
     with pytest.raises(InvalidParameterError, match="weights"):
         tldask.kneighbors_graph(X, 3, weights=[1.0])
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        tldask.kneighbors_graph(X, 3, algorithm="ball_tree")
+    with pytest.raises(InvalidParameterError, match="leaf_size"):
+        tldask.kneighbors_graph(X, 3, leaf_size=0)
     bad = X.copy()
     bad[3, 1] = np.nan
     with pytest.raises(InvalidParameterError, match="row 3"):

@@ -209,3 +209,59 @@ def test_dataframe_queries_are_matched_by_column_name():
     np.testing.assert_array_equal(nn.kneighbors(shuffled)[1], nn.kneighbors(X.iloc[:5].to_numpy())[1])
     with pytest.raises(InvalidParameterError, match="missing feature columns"):
         nn.kneighbors(X[["tempo", "energy"]])
+
+
+def _tables():
+    """Inputs for tree-vs-brute identity: random, clustered, duplicated rows, ties."""
+    rng = np.random.default_rng(21)
+    centres = rng.normal(size=(8, 5)) * 10.0
+    clustered = centres[rng.integers(0, 8, 3000)] + rng.normal(0, 0.3, size=(3000, 5))
+    duplicated = np.repeat(rng.normal(size=(300, 4)), 8, axis=0)  # every row 8 times
+    grid = np.stack(np.meshgrid(*[np.arange(6.0)] * 3), axis=-1).reshape(-1, 3)  # equal distances everywhere
+    return {"random": numeric(2500, 12, seed=20), "clustered": clustered, "duplicated": duplicated, "grid": grid}
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine", "manhattan"])
+@pytest.mark.parametrize("table", ["random", "clustered", "duplicated", "grid"])
+@pytest.mark.parametrize("k", [1, 10, "all"])
+def test_kd_tree_equals_brute_force_exactly(metric, table, k):
+    X = _tables()[table]
+    k = X.shape[0] - 1 if k == "all" else k
+    brute = tunelens.NearestNeighbors(k, metric=metric, algorithm="brute").fit(X)
+    tree = tunelens.NearestNeighbors(k, metric=metric, algorithm="kd_tree", leaf_size=16).fit(X)
+    assert (brute._fit_method, tree._fit_method) == ("brute", "kd_tree")
+    # Identity, not closeness: same float64 distances bit for bit, same rows in the same order.
+    for queries in (None, X[::37] + 0.5):
+        want, got = brute.kneighbors(queries), tree.kneighbors(queries)
+        np.testing.assert_array_equal(got[1], want[1], err_msg=f"{metric} {table} k={k} queries={queries is None}")
+        np.testing.assert_array_equal(got[0], want[0])
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+def test_kd_tree_matches_sklearn(metric):
+    X = _tables()["clustered"]
+    dist, idx = tunelens.NearestNeighbors(10, metric=metric, algorithm="kd_tree").fit(X).kneighbors()
+    # scikit-learn in float64 on our float32 rows: tight clusters have cosine
+    # distances ~1e-4 that its float32 arithmetic cannot order, float64 can.
+    Z = _scaled("standard", X).astype(np.float64)
+    algorithm = "brute" if metric == "cosine" else "kd_tree"  # scikit-learn's trees have no cosine
+    sk = SkNearestNeighbors(n_neighbors=10, algorithm=algorithm, metric=metric).fit(Z)
+    ref_dist, ref_idx = sk.kneighbors()
+    np.testing.assert_array_equal(idx, ref_idx)
+    if metric == "cosine":
+        # Our cosine rows are stored L2-normalised in float32 (unit vectors up to
+        # ~6e-8 per coordinate), scikit-learn's are not: 1e-8 absolute covers that.
+        np.testing.assert_allclose(dist, ref_dist, rtol=0, atol=1e-8)
+    else:
+        np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=1e-12)  # both float64 on the same rows
+
+
+def test_auto_algorithm_and_bad_values():
+    low = numeric(3000, 6, seed=22)
+    assert tunelens.NearestNeighbors().fit(low)._fit_method == "kd_tree"
+    assert tunelens.NearestNeighbors().fit(low[:500])._fit_method == "brute"
+    assert tunelens.NearestNeighbors().fit(numeric(3000, 20, seed=23))._fit_method == "brute"
+    with pytest.raises(InvalidParameterError, match="algorithm"):
+        tunelens.NearestNeighbors(algorithm="ball_tree").fit(low)
+    with pytest.raises(InvalidParameterError, match="leaf_size"):
+        tunelens.NearestNeighbors(algorithm="kd_tree", leaf_size=0).fit(low)

@@ -116,14 +116,23 @@ class NeighborIndex:
         metric: str = "euclidean",
         scaler: str | None = None,
         weights: list[float] | None = None,
+        algorithm: str = "brute",
+        leaf_size: int = 40,
         n_jobs: int = -1,
     ) -> None: ...
     def kneighbors(
-        self, x: NDArray[np.float32] | NDArray[np.float64] | None, n_neighbors: int, *, n_jobs: int = -1
+        self,
+        x: NDArray[np.float32] | NDArray[np.float64] | None,
+        n_neighbors: int,
+        *,
+        rows: tuple[int, int] | None = None,
+        n_jobs: int = -1,
     ) -> tuple[NDArray[np.float64], NDArray[np.int64]]: ...
     def radius_neighbors(
         self, x: NDArray[np.float32] | NDArray[np.float64] | None, radius: float, *, n_jobs: int = -1
     ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.int64]]]: ...
+    @property
+    def fit_method(self) -> str: ...
     @property
     def n_samples(self) -> int: ...
     @property
@@ -135,6 +144,7 @@ class NeighborIndex:
     @property
     def weights(self) -> NDArray[np.float64]: ...
 
+def builds_tree(algorithm: str, n_samples: int, n_features: int) -> bool: ...
 def kmeans_fit(
     x: NDArray[np.float32] | NDArray[np.float64],
     n_clusters: int,

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from typing import Any, Sequence
 
 import numpy as np
@@ -39,7 +40,7 @@ import numpy as np
 from tunelens import _core
 from tunelens.exceptions import InvalidParameterError
 from tunelens.extract import AUDIO_EXTENSIONS, extract_features as _extract_features
-from tunelens.neighbors import _METRICS, _SCALERS, _positive_int
+from tunelens.neighbors import _ALGORITHMS, _METRICS, _SCALERS, _positive_int
 
 __all__ = ["extract_features", "kneighbors_graph", "match_catalogs"]
 
@@ -240,6 +241,50 @@ def _graph_rows(Z: np.ndarray, sizes: Sequence[int], k: int, metric: str, n_jobs
     return rows
 
 
+#: The last whole-table index built in this process: ``(token, NeighborIndex)``.
+_shared: dict[str, Any] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_index(Z: np.ndarray, token: str, metric: str, algorithm: str, leaf_size: int, n_jobs: int) -> Any:
+    """The index over all scaled rows ``Z``, built once per worker process
+    (the first task of a call builds it, the others reuse it; a new call
+    replaces it)."""
+    with _shared_lock:
+        if token not in _shared:
+            _shared.clear()
+            _shared[token] = _core.NeighborIndex(Z, metric=metric, scaler="none", weights=None,
+                                                 algorithm=algorithm, leaf_size=leaf_size, n_jobs=n_jobs)
+        return _shared[token]
+
+
+def _tree_block(Z: np.ndarray, token: str, start: int, stop: int, k: int, metric: str, algorithm: str,
+                leaf_size: int, n_jobs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest rows of the rows ``start:stop`` among all rows of
+    ``Z`` (a row is not its own neighbour), from the worker's shared index."""
+    index = _shared_index(Z, token, metric, algorithm, leaf_size, n_jobs)
+    return index.kneighbors(None, k, rows=(start, stop), n_jobs=n_jobs)
+
+
+def _tree_rows(Z: np.ndarray, sizes: Sequence[int], k: int, metric: str, algorithm: str, leaf_size: int,
+               n_jobs: int, client: Any, queries: Sequence[int] | None = None) -> list[Any]:
+    """The Dask tasks of the whole-table search: ``Z`` is shipped once to each
+    worker (broadcast when a client is given), and one task per query block
+    (every block, or the block numbers ``queries``) searches it with the
+    worker's shared index; each yields that block's ``(distances, indices)``."""
+    import uuid
+
+    import dask
+
+    token = uuid.uuid4().hex
+    shared = client.scatter(Z, broadcast=True) if client is not None else \
+        dask.delayed(Z, name=f"tunelens-knn-rows-{token}")
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    search = dask.delayed(_tree_block, pure=True)
+    return [search(shared, token, int(starts[i]), int(starts[i + 1]), k, metric, algorithm, leaf_size, n_jobs)
+            for i in (range(len(sizes)) if queries is None else queries)]
+
+
 def _as_matrix(data: Any, features: Sequence[str] | None, client: Any) -> tuple[np.ndarray, list[int]]:
     """The rows of a Dask DataFrame/array (or an in-memory table) as one array,
     with the row count of each of its partitions."""
@@ -283,6 +328,8 @@ def kneighbors_graph(
     mode: str = "connectivity",
     features: Sequence[str] | None = None,
     block_size: int | None = None,
+    algorithm: str = "auto",
+    leaf_size: int = 40,
     client: Any = None,
     n_jobs_per_worker: int | None = None,
 ) -> Any:
@@ -290,10 +337,19 @@ def kneighbors_graph(
 
     Equal to ``tunelens.NearestNeighbors(n_neighbors, metric=..., scaler=...,
     weights=...).fit(X).kneighbors_graph(mode=...)``: the scaler is fitted on
-    all rows first, the scaled rows are cut into blocks, one task finds the
-    exact top ``k`` of query block *i* in database block *j*, and a merge
-    task per query block keeps the global top ``k`` (ties to the lower row).
-    Memory per task is two blocks, never the N x N matrix.
+    all rows first and the scaled rows are cut into query blocks. Then
+
+    - with a kd-tree (``algorithm="kd_tree"``, or ``"auto"`` on at most 15
+      features and at least 2,000 rows): the scaled rows are sent once to
+      each worker, which builds one index over all of them (kept until the
+      next call), and one task per query block searches it. Work grows as
+      ``n log n``; memory is the table and its index once per worker
+      (about 200 bytes per row for 12 features);
+    - brute force (``algorithm="brute"``, or ``"auto"`` on wider tables):
+      one task finds the exact top ``k`` of query block *i* in database
+      block *j*, and a merge task per query block keeps the global top ``k``
+      (ties to the lower row). Work grows as ``n²``; memory per task is two
+      blocks, never the N x N matrix.
 
     Parameters
     ----------
@@ -308,6 +364,10 @@ def kneighbors_graph(
         Columns to use (DataFrames only).
     block_size : int, optional
         Rows per block; default the partitions (chunks) of ``data``, else 20,000.
+    algorithm : {"auto", "brute", "kd_tree"}, default "auto"
+        As in :class:`tunelens.NearestNeighbors` (all give the same graph).
+    leaf_size : int, default 40
+        Rows per kd-tree leaf (about).
     client : dask.distributed.Client, optional
         Where to compute; default the current Dask scheduler.
     n_jobs_per_worker : int, optional
@@ -326,7 +386,10 @@ def kneighbors_graph(
         raise InvalidParameterError(f"invalid scaler: {scaler!r}; expected one of {_SCALERS}")
     if mode not in ("connectivity", "distance"):
         raise InvalidParameterError(f"invalid mode: {mode!r}; expected 'connectivity' or 'distance'")
+    if algorithm not in _ALGORITHMS:
+        raise InvalidParameterError(f"invalid algorithm: {algorithm!r}; expected one of {_ALGORITHMS}")
     k = _positive_int(n_neighbors, "n_neighbors")
+    leaf_size = _positive_int(leaf_size, "leaf_size")
     X, sizes = _as_matrix(data, features, client)
     n = X.shape[0]
     if k > n - 1:
@@ -340,7 +403,10 @@ def kneighbors_graph(
     Z = _scaled(X, scaler, weights)
     del X
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
-    rows = _graph_rows(Z, sizes, k, metric, n_jobs)
+    if _core.builds_tree(algorithm, n, Z.shape[1]):
+        rows = _tree_rows(Z, sizes, k, metric, algorithm, leaf_size, n_jobs, client)
+    else:
+        rows = _graph_rows(Z, sizes, k, metric, n_jobs)
     merged = _compute(rows, client)
     distances = np.concatenate([m[0] for m in merged])
     indices = np.concatenate([m[1] for m in merged])

@@ -1,9 +1,11 @@
 """Exact nearest neighbours on scaled features (scikit-learn's ``NearestNeighbors`` API).
 
-The search is brute force in Rust: float32 SIMD kernels pre-select candidates
-block by block (memory stays bounded, an all-pairs query never builds an N x N
-matrix), the candidates are re-scored exactly in float64 and ties go to the
-lower row index. Unlike scikit-learn, features are **scaled by default**
+The search runs in Rust, brute force or on a kd-tree. Brute force: float32
+SIMD kernels pre-select candidates block by block (memory stays bounded, an
+all-pairs query never builds an N x N matrix), the candidates are re-scored
+exactly in float64 and ties go to the lower row index. The kd-tree (for
+low-dimensional tables) scores its candidates with the same float64 distance
+and tie rule, so both give identical results. Unlike scikit-learn, features are **scaled by default**
 (``scaler="standard"``): on raw music features tempo (60-200 BPM) would
 otherwise decide every distance.
 """
@@ -22,6 +24,7 @@ __all__ = ["NearestNeighbors"]
 
 _METRICS = ("cosine", "euclidean", "manhattan")
 _SCALERS = ("standard", "robust", "minmax", None)
+_ALGORITHMS = ("auto", "brute", "kd_tree")
 
 
 class NearestNeighbors:
@@ -43,6 +46,18 @@ class NearestNeighbors:
     weights : array-like of shape (n_features,), optional
         Non-negative multipliers applied to each feature after scaling (0 drops
         a feature, 2 doubles its axis).
+    algorithm : {"auto", "brute", "kd_tree"}, default "auto"
+        How :meth:`kneighbors` searches: ``"kd_tree"`` walks a kd-tree of the
+        scaled rows (median splits on the widest feature, bounding boxes,
+        nearer child first), ``"brute"`` compares every pair with SIMD
+        kernels, ``"auto"`` builds the tree for at most 15 features and at
+        least 2,000 rows and uses it when fewer than half the rows are asked
+        for. All give identical results; :meth:`radius_neighbors` is always
+        brute force. The tree pays off on data of low intrinsic dimension
+        (clustered music features: ~7x at 20,000 x 12); on isotropic noise
+        in 12 dimensions it is ~3x slower than ``"brute"``.
+    leaf_size : int, default 40
+        Rows per kd-tree leaf (about).
     n_jobs : int, default -1
         Threads (-1 = all cores).
 
@@ -52,6 +67,8 @@ class NearestNeighbors:
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame.
+    _fit_method : str
+        ``"kd_tree"`` or ``"brute"``: the resolved ``algorithm``.
     scale_offset_, scale_, weights_ : ndarray of shape (n_features,)
         The fitted scaler and the weights: scaled = (x - scale_offset_) / scale_ * weights_.
 
@@ -59,7 +76,7 @@ class NearestNeighbors:
     -----
     Distances are float64, computed exactly from the scaled rows stored as
     float32. Results equal ``sklearn.neighbors.NearestNeighbors(algorithm="brute")``
-    fitted on the same scaled data (neighbour order by distance, ties by lower
+    fitted on the same scaled data, whatever ``algorithm`` is (neighbour order by distance, ties by lower
     index). NaN or infinite values raise :class:`InvalidParameterError`.
     """
 
@@ -71,6 +88,8 @@ class NearestNeighbors:
         metric: str = "cosine",
         scaler: str | None = "standard",
         weights: Any = None,
+        algorithm: str = "auto",
+        leaf_size: int = 40,
         n_jobs: int = -1,
     ) -> None:
         self.n_neighbors = n_neighbors
@@ -78,6 +97,8 @@ class NearestNeighbors:
         self.metric = metric
         self.scaler = scaler
         self.weights = weights
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
         self.n_jobs = n_jobs
 
     def fit(self, X: Any, y: Any = None) -> NearestNeighbors:
@@ -97,13 +118,18 @@ class NearestNeighbors:
             raise InvalidParameterError(f"invalid metric: {self.metric!r}; expected one of {_METRICS}")
         if self.scaler not in _SCALERS:
             raise InvalidParameterError(f"invalid scaler: {self.scaler!r}; expected one of {_SCALERS}")
+        if self.algorithm not in _ALGORITHMS:
+            raise InvalidParameterError(f"invalid algorithm: {self.algorithm!r}; expected one of {_ALGORITHMS}")
         _positive_int(self.n_neighbors, "n_neighbors")
+        leaf_size = _positive_int(self.leaf_size, "leaf_size")
         names = feature_names(X)
         table = as_table(X)
         weights = None if self.weights is None else [float(w) for w in np.asarray(self.weights, dtype=float).ravel()]
         self._index = _core.NeighborIndex(
-            table, metric=self.metric, scaler=self.scaler or "none", weights=weights, n_jobs=self.n_jobs
+            table, metric=self.metric, scaler=self.scaler or "none", weights=weights,
+            algorithm=self.algorithm, leaf_size=leaf_size, n_jobs=self.n_jobs,
         )
+        self._fit_method = self._index.fit_method
         self.n_samples_fit_ = self._index.n_samples
         self.n_features_in_ = self._index.n_features
         if names is not None:

@@ -9,7 +9,10 @@
 //! - [`topk`]: bounded per-query candidate heaps.
 //! - [`search`]: [`Index`], the blocked brute-force search over query blocks ×
 //!   database chunks (never an N×N matrix), with exact re-ranking.
+//! - [`kdtree`]: [`KdTree`], the exact space-partitioning index `Index` uses
+//!   for low-dimensional rows (same results as the brute force).
 
+pub mod kdtree;
 pub mod kernels;
 pub mod metric;
 pub mod packed;
@@ -17,6 +20,7 @@ pub mod scale;
 pub mod search;
 pub mod topk;
 
+pub use kdtree::KdTree;
 pub use metric::Metric;
 pub use scale::{Scaler, ScalerKind};
-pub use search::{Index, Neighbors};
+pub use search::{Algorithm, Index, Neighbors};

@@ -12,11 +12,19 @@
 //! ([`Metric::lower_bound`]): when a candidate left out could still be closer
 //! (near-duplicates), that query is searched again with four times as many
 //! candidates, until certified or every row is a candidate.
+//!
+//! With [`Algorithm::KdTree`] (or `Auto` on low-dimensional data) the index
+//! also holds a [`KdTree`] over the same stored rows and k-nearest queries
+//! walk it instead; its results are identical (same exact f64 distances, same
+//! tie rule).
+
+use std::ops::Range;
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
+use super::kdtree::KdTree;
 use super::kernels::{interleave, Arith, Dot, Kernel, Plain, L1, MR};
 use super::metric::{sq_norm, Metric};
 use super::packed::{Packed, LANES};
@@ -31,6 +39,51 @@ const CHUNK_BYTES: usize = 128 * 1024;
 const MAX_BLOCK: usize = 384;
 /// No index: the sentinel for "exclude nothing".
 const NONE: u32 = u32::MAX;
+/// `Auto` builds a tree for at most this many features (scikit-learn's rule).
+const AUTO_MAX_FEATURES: usize = 15;
+/// `Auto` builds a tree from this many rows on (below, brute force is as fast).
+const AUTO_MIN_ROWS: usize = 2_000;
+/// Tree queries answered between two writes of their results (bounds the
+/// memory of the reordered results).
+const TREE_BATCH: usize = 1 << 16;
+/// Tree queries per rayon task.
+const TREE_TASK: usize = 256;
+
+/// How k-nearest queries are answered (scikit-learn's `algorithm`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// A kd-tree for at most 15 features and at least 2,000 rows when fewer
+    /// than half the rows are asked for, brute force otherwise.
+    Auto,
+    /// The blocked SIMD scan.
+    Brute,
+    /// Always the kd-tree.
+    KdTree,
+}
+
+impl Algorithm {
+    /// Parses the user-facing name (`"auto"`, `"brute"`, `"kd_tree"`).
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "auto" => Ok(Self::Auto),
+            "brute" => Ok(Self::Brute),
+            "kd_tree" => Ok(Self::KdTree),
+            other => Err(Error::param(
+                "algorithm",
+                format!("unknown algorithm '{other}'; expected 'auto', 'brute' or 'kd_tree'"),
+            )),
+        }
+    }
+
+    /// Whether an index of `n` rows and `d` features gets a tree.
+    pub fn builds_tree(self, n: usize, d: usize) -> bool {
+        match self {
+            Self::Brute => false,
+            Self::KdTree => true,
+            Self::Auto => d <= AUTO_MAX_FEATURES && n >= AUTO_MIN_ROWS,
+        }
+    }
+}
 
 /// A fitted search index: the scaler, the weights and the packed, scaled rows.
 #[derive(Clone, Debug)]
@@ -41,6 +94,8 @@ pub struct Index {
     packed: Packed,
     bias: Vec<f32>,
     max_norm: f64,
+    algorithm: Algorithm,
+    tree: Option<KdTree>,
 }
 
 /// The k nearest neighbours of each query, nearest first.
@@ -110,6 +165,8 @@ impl Index {
             packed: Packed::build(0, d, |_, _| {}),
             bias: Vec::new(),
             max_norm: 0.0,
+            algorithm: Algorithm::Brute,
+            tree: None,
         };
         let packed = parallel::install(n_jobs, || {
             Packed::build(n, d, |i, row| index.prepare(x.row(i), row))
@@ -132,6 +189,50 @@ impl Index {
         index.bias = bias;
         index.max_norm = max_sq.sqrt();
         Ok(index)
+    }
+
+    /// Chooses how k-nearest queries are answered, building the kd-tree over
+    /// the stored rows (leaves of about `leaf_size` rows) when `algorithm`
+    /// calls for one.
+    pub fn with_algorithm(
+        mut self,
+        algorithm: Algorithm,
+        leaf_size: usize,
+        n_jobs: i64,
+    ) -> Result<Self> {
+        ensure(leaf_size >= 1, "leaf_size", || {
+            format!("must be at least 1, got {leaf_size}")
+        })?;
+        let (n, d) = (self.packed.n, self.packed.d);
+        self.tree = if algorithm.builds_tree(n, d) {
+            let mut rows = vec![0f32; n * d];
+            for (i, row) in rows.chunks_exact_mut(d).enumerate() {
+                self.packed.row(i, row);
+            }
+            Some(parallel::install(n_jobs, || {
+                KdTree::build(&rows, d, leaf_size)
+            })?)
+        } else {
+            None
+        };
+        self.algorithm = algorithm;
+        Ok(self)
+    }
+
+    /// `"kd_tree"` when k-nearest queries can use the tree, else `"brute"`
+    /// (scikit-learn's `_fit_method`).
+    pub fn fit_method(&self) -> &'static str {
+        if self.tree.is_some() {
+            "kd_tree"
+        } else {
+            "brute"
+        }
+    }
+
+    /// The tree, when it answers a query for `k` neighbours among `available`.
+    fn tree_for(&self, k: usize, available: usize) -> Option<&KdTree> {
+        let worth = self.algorithm == Algorithm::KdTree || 2 * k < available;
+        self.tree.as_ref().filter(|_| worth)
     }
 
     /// Number of indexed rows.
@@ -198,6 +299,29 @@ impl Index {
         k: usize,
         n_jobs: i64,
     ) -> Result<Neighbors> {
+        let rows = 0..queries.map_or(self.packed.n, |q| q.nrows());
+        self.search_k(queries, rows, k, n_jobs)
+    }
+
+    /// The `k` nearest indexed rows of the indexed rows `rows` (a row is not
+    /// its own neighbour): the rows `rows` of `kneighbors(None, ..)`.
+    pub fn kneighbors_rows(&self, rows: Range<usize>, k: usize, n_jobs: i64) -> Result<Neighbors> {
+        let n = self.packed.n;
+        ensure(rows.start <= rows.end && rows.end <= n, "rows", || {
+            format!("{rows:?} is not a range of the {n} indexed rows")
+        })?;
+        self.search_k::<f32>(None, rows, k, n_jobs)
+    }
+
+    /// The `k` nearest neighbours of the queries `rows` (rows of `queries`, or
+    /// indexed rows when it is `None`).
+    fn search_k<T: AsPrimitive<f64> + Sync>(
+        &self,
+        queries: Option<ArrayView2<'_, T>>,
+        rows: Range<usize>,
+        k: usize,
+        n_jobs: i64,
+    ) -> Result<Neighbors> {
         let n = self.packed.n;
         let available = if queries.is_some() { n } else { n - 1 };
         ensure(k >= 1, "n_neighbors", || {
@@ -209,10 +333,16 @@ impl Index {
         if let Some(q) = queries {
             self.check_queries(q)?;
         }
-        let nq = queries.map_or(n, |q| q.nrows());
+        let nq = rows.len();
         let mut distances = vec![0f64; nq * k];
         let mut indices = vec![0i64; nq * k];
         let capacity = (k + (k / 2).max(8)).min(available);
+        if let Some(tree) = self.tree_for(k, available) {
+            parallel::install(n_jobs, || {
+                self.tree_search(tree, queries, rows, k, &mut distances, &mut indices)
+            })?;
+            return neighbors(nq, k, distances, indices);
+        }
         parallel::install(n_jobs, || {
             let block = block_rows(nq);
             distances
@@ -220,7 +350,7 @@ impl Index {
                 .zip(indices.par_chunks_mut(block * k))
                 .enumerate()
                 .for_each(|(b, (dist, idx))| {
-                    let first = b * block;
+                    let first = rows.start + b * block;
                     let rows = dist.len() / k;
                     let qbuf = self.query_block(queries, first, rows);
                     let mut tops: Vec<TopK> = (0..rows.div_ceil(MR) * MR)
@@ -247,13 +377,56 @@ impl Index {
                     }
                 });
         })?;
-        let shape = (nq, k);
-        Ok(Neighbors {
-            distances: Array2::from_shape_vec(shape, distances)
-                .map_err(|e| Error::Internal(e.to_string()))?,
-            indices: Array2::from_shape_vec(shape, indices)
-                .map_err(|e| Error::Internal(e.to_string()))?,
-        })
+        neighbors(nq, k, distances, indices)
+    }
+
+    /// The tree's `k` nearest for the queries `rows`, written to `distances`
+    /// and `indices` (`rows.len() × k`). Indexed rows are taken in tree order,
+    /// so consecutive queries walk the same nodes.
+    fn tree_search<T: AsPrimitive<f64> + Sync>(
+        &self,
+        tree: &KdTree,
+        queries: Option<ArrayView2<'_, T>>,
+        rows: Range<usize>,
+        k: usize,
+        distances: &mut [f64],
+        indices: &mut [i64],
+    ) {
+        let d = self.packed.d;
+        let first = rows.start;
+        let mut order: Vec<usize> = rows.collect();
+        if queries.is_none() {
+            order.sort_unstable_by_key(|&i| tree.position(i));
+        }
+        for batch in order.chunks(TREE_BATCH) {
+            let found: Vec<(usize, Vec<(f64, u32)>)> = batch
+                .par_chunks(TREE_TASK)
+                .flat_map_iter(|task| {
+                    let mut q = vec![0f32; d];
+                    task.iter()
+                        .map(|&i| {
+                            let exclude = match queries {
+                                Some(x) => {
+                                    self.prepare(x.row(i), &mut q);
+                                    NONE
+                                }
+                                None => {
+                                    self.packed.row(i, &mut q);
+                                    i as u32
+                                }
+                            };
+                            (i - first, tree.nearest(self.metric, &q, k, exclude))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            for (r, best) in found {
+                for (j, (dd, ii)) in best.into_iter().enumerate() {
+                    distances[r * k + j] = dd;
+                    indices[r * k + j] = ii as i64;
+                }
+            }
+        }
     }
 
     /// Every indexed row within `radius` of each query (or of each indexed row,
@@ -394,6 +567,17 @@ impl Index {
             dispatch::<L1, C>(&self.packed, &self.bias, factor, queries, collectors)
         }
     }
+}
+
+/// Packs the flat `nq × k` results.
+fn neighbors(nq: usize, k: usize, distances: Vec<f64>, indices: Vec<i64>) -> Result<Neighbors> {
+    let shape = (nq, k);
+    Ok(Neighbors {
+        distances: Array2::from_shape_vec(shape, distances)
+            .map_err(|e| Error::Internal(e.to_string()))?,
+        indices: Array2::from_shape_vec(shape, indices)
+            .map_err(|e| Error::Internal(e.to_string()))?,
+    })
 }
 
 /// Whether a collector that kept `capacity` of `available` candidates may have
@@ -567,6 +751,87 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn kd_tree_equals_brute_force() {
+        for metric in [Metric::Euclidean, Metric::Cosine, Metric::Manhattan] {
+            for (n, d, k, leaf) in [
+                (400, 3, 10, 40),
+                (2500, 12, 10, 40),
+                (300, 6, 299, 5),
+                (120, 2, 1, 1),
+            ] {
+                let x = table(n, d, 7 + n as u64);
+                let brute = Index::fit(x.view(), metric, ScalerKind::Standard, None, 2).unwrap();
+                let tree = brute
+                    .clone()
+                    .with_algorithm(Algorithm::KdTree, leaf, 2)
+                    .unwrap();
+                assert_eq!(tree.fit_method(), "kd_tree");
+                let case = format!("{metric:?} n={n} d={d} k={k} leaf={leaf}");
+                let (want, got) = (
+                    brute.kneighbors::<f64>(None, k, 2).unwrap(),
+                    tree.kneighbors::<f64>(None, k, 2).unwrap(),
+                );
+                assert_eq!(got.indices, want.indices, "{case}");
+                assert_eq!(got.distances, want.distances, "{case}");
+                let part = tree.kneighbors_rows(n / 3..n / 2, k, 1).unwrap();
+                assert_eq!(
+                    part.indices,
+                    want.indices.slice(ndarray::s![n / 3..n / 2, ..]),
+                    "{case} rows"
+                );
+                let ext = table(50, d, 5);
+                let (want, got) = (
+                    brute.kneighbors(Some(ext.view()), k, 1).unwrap(),
+                    tree.kneighbors(Some(ext.view()), k, 2).unwrap(),
+                );
+                assert_eq!(got.indices, want.indices, "{case} external");
+                assert_eq!(got.distances, want.distances, "{case} external");
+            }
+        }
+    }
+
+    #[test]
+    fn auto_picks_the_tree_for_low_dimensional_tables() {
+        let x = table(3000, 4, 1);
+        let fit = |a| {
+            Index::fit(x.view(), Metric::Euclidean, ScalerKind::None, None, 1)
+                .unwrap()
+                .with_algorithm(a, 40, 1)
+                .unwrap()
+        };
+        assert_eq!(fit(Algorithm::Auto).fit_method(), "kd_tree");
+        assert_eq!(fit(Algorithm::Brute).fit_method(), "brute");
+        let small = Index::fit(
+            x.slice(ndarray::s![..100, ..]),
+            Metric::Euclidean,
+            ScalerKind::None,
+            None,
+            1,
+        )
+        .unwrap();
+        assert_eq!(
+            small
+                .with_algorithm(Algorithm::Auto, 40, 1)
+                .unwrap()
+                .fit_method(),
+            "brute"
+        );
+        assert!(Algorithm::parse("ball_tree").is_err());
+        let index = fit(Algorithm::KdTree);
+        assert!(matches!(
+            index.kneighbors_rows(5..3001, 2, 1),
+            Err(Error::InvalidParameter { name: "rows", .. })
+        ));
+        assert!(matches!(
+            index.with_algorithm(Algorithm::KdTree, 0, 1),
+            Err(Error::InvalidParameter {
+                name: "leaf_size",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -6,8 +6,9 @@ use pyo3::prelude::*;
 use super::arrays::{with_view, Table};
 use super::detach;
 use super::errors::IntoPyResult;
+use crate::error::Error;
 use crate::neighbors::search::check_finite;
-use crate::neighbors::{Index, Metric, Scaler, ScalerKind};
+use crate::neighbors::{Algorithm, Index, Metric, Scaler, ScalerKind};
 
 /// A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
 #[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
@@ -24,43 +25,56 @@ type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
 #[pymethods]
 impl PyNeighborIndex {
-    /// Scales, weights and packs the rows of `x`.
+    /// Scales, weights and packs the rows of `x` (and builds the kd-tree when
+    /// `algorithm` calls for one).
     #[new]
-    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, n_jobs=-1))]
+    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, algorithm="brute", leaf_size=40, n_jobs=-1))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         x: &Bound<'_, PyAny>,
         metric: &str,
         scaler: Option<&str>,
         weights: Option<Vec<f64>>,
+        algorithm: &str,
+        leaf_size: usize,
         n_jobs: i64,
     ) -> PyResult<Self> {
         let metric = Metric::parse(metric).into_py_result(py)?;
         let scaler = ScalerKind::parse(scaler.unwrap_or("none")).into_py_result(py)?;
+        let algorithm = Algorithm::parse(algorithm).into_py_result(py)?;
         let table = Table::extract(x, "X")?;
         let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
             v, metric, scaler, weights, n_jobs
-        )))?;
+        )?
+        .with_algorithm(algorithm, leaf_size, n_jobs)))?;
         Ok(PyNeighborIndex { inner })
     }
 
     /// `(distances, indices)` of the `n_neighbors` nearest rows of each query
-    /// (each indexed row, itself excluded, when `x` is None).
-    #[pyo3(signature = (x, n_neighbors, *, n_jobs=-1))]
+    /// (each indexed row, itself excluded, when `x` is None; only the indexed
+    /// rows `start .. stop` when `rows` is given).
+    #[pyo3(signature = (x, n_neighbors, *, rows=None, n_jobs=-1))]
     fn kneighbors<'py>(
         &self,
         py: Python<'py>,
         x: Option<&Bound<'py, PyAny>>,
         n_neighbors: usize,
+        rows: Option<(usize, usize)>,
         n_jobs: i64,
     ) -> PyResult<Found<'py>> {
-        let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
-            Some(table) => with_view!(&table, |v| detach::run(py, || self.inner.kneighbors(
-                Some(v),
-                n_neighbors,
-                n_jobs
-            )))?,
-            None => detach::run(py, || {
+        let found = match (x.map(|x| Table::extract(x, "X")).transpose()?, rows) {
+            (Some(_), Some(_)) => {
+                let err = Error::param("rows", "only with x=None (rows of the index)");
+                return Err::<Found<'py>, _>(err).into_py_result(py);
+            }
+            (Some(table), None) => with_view!(&table, |v| detach::run(py, || self
+                .inner
+                .kneighbors(Some(v), n_neighbors, n_jobs)))?,
+            (None, Some((start, stop))) => detach::run(py, || {
+                self.inner.kneighbors_rows(start..stop, n_neighbors, n_jobs)
+            })?,
+            (None, None) => detach::run(py, || {
                 self.inner.kneighbors::<f32>(None, n_neighbors, n_jobs)
             })?,
         };
@@ -92,6 +106,12 @@ impl PyNeighborIndex {
             .into_iter()
             .map(|(d, i)| (PyArray1::from_vec(py, d), PyArray1::from_vec(py, i)))
             .unzip())
+    }
+
+    /// `"kd_tree"` when k-nearest queries may use the tree, else `"brute"`.
+    #[getter]
+    fn fit_method(&self) -> &'static str {
+        self.inner.fit_method()
     }
 
     /// Number of indexed rows.
@@ -141,8 +161,22 @@ fn fit_scaler<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, kind: &str) -> PyResu
     ))
 }
 
+/// Whether an index of `n_samples` rows and `n_features` features fitted
+/// with `algorithm` (`"auto"`, `"brute"`, `"kd_tree"`) builds a kd-tree.
+#[pyfunction]
+fn builds_tree(
+    py: Python<'_>,
+    algorithm: &str,
+    n_samples: usize,
+    n_features: usize,
+) -> PyResult<bool> {
+    let algorithm = Algorithm::parse(algorithm).into_py_result(py)?;
+    Ok(algorithm.builds_tree(n_samples, n_features))
+}
+
 /// Adds this module's classes and functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNeighborIndex>()?;
+    m.add_function(wrap_pyfunction!(builds_tree, m)?)?;
     m.add_function(wrap_pyfunction!(fit_scaler, m)?)
 }
