@@ -205,7 +205,7 @@ impl<L: Lane, const N: usize> Block<L, N> {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,popcnt")]
     fn scan_avx2(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
         self.scan(a, b, out_a, out_b)
     }
@@ -213,7 +213,7 @@ impl<L: Lane, const N: usize> Block<L, N> {
     fn lcs(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
-            // SAFETY: `avx2` is only true when the CPU supports AVX2.
+            // SAFETY: `avx2` is only true when the CPU supports AVX2 and POPCNT.
             return unsafe { self.scan_avx2(a, b, out_a, out_b) };
         }
         self.scan(a, b, out_a, out_b)
@@ -223,7 +223,7 @@ impl<L: Lane, const N: usize> Block<L, N> {
 fn avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        is_x86_feature_detected!("avx2")
+        is_x86_feature_detected!("avx2") && is_x86_feature_detected!("popcnt")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -171,6 +171,44 @@ struct Ratio {
     sorted: bool,
 }
 
+/// `ratio` of two sequences of `lensum` symbols in all with an LCS of `lcs`
+/// (the arithmetic of [`fuzz::ratio_with`]).
+#[inline]
+fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
+    normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
+}
+
+/// Converted `ratio` scores by total length and LCS, for total lengths below
+/// [`Scores::SUMS`]: one lookup instead of a division per score.
+struct Scores<T> {
+    table: Vec<T>,
+}
+
+impl<T: Copy> Scores<T> {
+    const SUMS: usize = 256;
+    /// LCS values per total length (a block query has at most 64 symbols).
+    const LCS: usize = 65;
+
+    fn new(score_cutoff: f64, convert: impl Fn(f64) -> T) -> Self {
+        let table = (0..Self::SUMS * Self::LCS)
+            .map(|x| {
+                let (sum, lcs) = (x / Self::LCS, x % Self::LCS);
+                convert(if 2 * lcs <= sum { ratio_of_sum(sum, lcs, score_cutoff) } else { 0.0 })
+            })
+            .collect();
+        Scores { table }
+    }
+
+    #[inline]
+    fn get(&self, lensum: usize, lcs: usize) -> Option<T> {
+        if lensum < Self::SUMS && lcs < Self::LCS {
+            Some(self.table[lensum * Self::LCS + lcs])
+        } else {
+            None
+        }
+    }
+}
+
 /// Present queries, transformed for the scorer and grouped into [`Unit`]s.
 struct Grouped {
     alphabet: Alphabet,
@@ -214,8 +252,7 @@ impl Ratio {
         if self.qratio && (lq == 0 || lc == 0) {
             return 0.0;
         }
-        let lensum = lq + lc;
-        normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
+        ratio_of_sum(lq + lc, lcs, score_cutoff)
     }
 
     /// Transformed queries, encoded with their alphabet, grouped into units.
@@ -243,7 +280,7 @@ impl Ratio {
     }
 
     /// [`cdist`] of a ratio scorer into `out` (rows of `choices.len()` cells).
-    fn cdist<S: Sym, T: Send>(
+    fn cdist<S: Sym, T: Copy + Send + Sync>(
         self,
         queries: &[Option<Vec<S>>],
         choices: &[Option<Vec<S>>],
@@ -263,6 +300,8 @@ impl Ratio {
         let transformed = self.transform_all(choices);
         let packed = Packed::new(transformed.iter().map(|c| c.as_deref()), &alphabet);
         drop(transformed);
+        let scores = Scores::new(score_cutoff, convert);
+        let zero = convert(0.0);
         let mut rows: Vec<Option<&mut [T]>> = out.chunks_mut(cols).map(Some).collect();
         let mut tasks = Vec::new();
         for (group, unit) in groups.iter().zip(&units) {
@@ -280,8 +319,16 @@ impl Ratio {
             let width = cells.first().map_or(0, |c| c.len());
             let present = (0..width).filter_map(|j| packed.get(start + j).map(|c| (j, c)));
             unit.each(present, |j, choice, lcs| {
-                for ((row, &i), &lcs) in cells.iter_mut().zip(group).zip(lcs) {
-                    row[j] = convert(self.score(lens[i], choice.len(), lcs, score_cutoff));
+                let lc = choice.len();
+                for k in 0..cells.len() {
+                    let lq = lens[group[k]];
+                    cells[k][j] = if self.qratio && (lq == 0 || lc == 0) {
+                        zero
+                    } else {
+                        scores
+                            .get(lq + lc, lcs[k])
+                            .unwrap_or_else(|| convert(ratio_of_sum(lq + lc, lcs[k], score_cutoff)))
+                    };
                 }
             });
         });
