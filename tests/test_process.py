@@ -107,3 +107,30 @@ def test_extract_many_equals_row_by_row_extract_one(name: str, container: str) -
     ref = [rp.extract(q, choices, scorer=getattr(rf, name), limit=3, processor=rutils.default_process) if q is not None else []
            for q in queries]
     assert ours == ref
+
+
+def _lane_strings() -> list:
+    """Strings on both sides of the 8/16/32/64-symbol lane widths, Unicode, empty and missing."""
+    base = "ab cd éf 宇多 gh 😀 "
+    out = ["".join(base[i % len(base)] for i in range(n)) for n in (0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 140)]
+    return out + ["kitten sitting", "sitting kitten", "Beyoncé Halo", "宇多田ヒカル First Love", None]
+
+
+@pytest.mark.parametrize("name", ["ratio", "QRatio", "token_sort_ratio"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.uint8])
+@pytest.mark.parametrize("score_cutoff", [None, 55.0])
+def test_cdist_lane_boundaries_match_rapidfuzz(name: str, dtype, score_cutoff) -> None:
+    texts = _lane_strings()
+    ours = tp.cdist(texts, texts, scorer=getattr(tf, name), dtype=dtype, score_cutoff=score_cutoff, workers=2)
+    ref = rp.cdist(texts, texts, scorer=getattr(rf, name), dtype=dtype, score_cutoff=score_cutoff, workers=2)
+    assert ours.dtype == ref.dtype
+    np.testing.assert_array_equal(ours, ref)  # same float64 arithmetic, same casts: bit-identical
+
+
+@pytest.mark.parametrize("name", ["ratio", "QRatio", "token_sort_ratio"])
+def test_extract_many_lane_boundaries_equal_extract(name: str) -> None:
+    texts = _lane_strings()
+    ours = tp.extract_many(texts, texts, scorer=getattr(tf, name), limit=3, score_cutoff=20)
+    ref = [rp.extract(q, texts, scorer=getattr(rf, name), limit=3, score_cutoff=20) if q is not None else []
+           for q in texts]
+    assert ours == ref

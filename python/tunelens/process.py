@@ -86,6 +86,12 @@ def _prepared(values: Iterable, processor: Callable | None) -> list:
     return [None if _is_none(v) else processor(v) for v in values]
 
 
+def _native_input(values: list, processor: Callable | None) -> list:
+    """Values for the Rust core, which recognises missing values itself: the
+    list as is without a processor, else :func:`_prepared`."""
+    return values if processor is None else _prepared(values, processor)
+
+
 def _is_default_process(processor: Callable) -> bool:
     if processor is default_process:
         return True
@@ -110,7 +116,7 @@ def _native_best(name: str, queries: list, values: list, processor: Callable | N
                                             default_process=True)
         except TypeError:
             pass  # non-string items: processed in Python below, raising as rapidfuzz does
-    return _core.match_extract_many(name, _prepared(queries, processor), _prepared(values, processor),
+    return _core.match_extract_many(name, _native_input(queries, processor), _native_input(values, processor),
                                     score_cutoff=cutoff, limit=limit, workers=workers)
 
 
@@ -372,14 +378,15 @@ def cdist(
     scorer_kwargs = scorer_kwargs or {}
     queries, choices = list(queries), list(choices)
     out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
-    q, c = _prepared(queries, processor), _prepared(choices, processor)
     name = _native(scorer, scorer_kwargs)
     if name is not None and score_multiplier == 1:
+        q, c = _native_input(queries, processor), _native_input(choices, processor)
         cutoff = _check_cutoff(score_cutoff)
         if out_dtype in (np.float32, np.float64):
             return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
         scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
         return _rounded(scores, out_dtype)
+    q, c = _prepared(queries, processor), _prepared(choices, processor)
     worst, _optimal = _flags(scorer, scorer_kwargs)
     cutoff = worst if score_cutoff is None else score_cutoff
     scores = np.zeros((len(q), len(c)), dtype=np.float64)

@@ -13,6 +13,7 @@ pub mod indel;
 pub mod jaro;
 pub mod levenshtein;
 pub mod normalize;
+mod multi;
 mod pattern;
 pub mod process;
 

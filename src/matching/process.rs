@@ -3,9 +3,12 @@
 //!
 //! Choices may be missing (`None`): they are skipped (score 0 / never a match).
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
-use super::{fuzz, Pattern, Scorer, Sym};
+use super::multi::{self, Alphabet, Packed, Unit};
+use super::{fuzz, normalized, Scorer, Sym};
 use crate::error::Result;
 use crate::parallel;
 
@@ -13,7 +16,10 @@ use crate::parallel;
 /// each query prepared once; rows are scored in parallel on `n_jobs` threads.
 /// `convert` maps each score to the output type (missing pairs stay
 /// `T::default()`), so the matrix is built once in the requested dtype.
-pub fn cdist<S: Sym, T: Copy + Default + Send>(
+///
+/// `ratio`, `QRatio` and `token_sort_ratio` score short queries many at a
+/// time (see [`multi`]); the other scorers go row by row.
+pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
     scorer: Scorer,
     queries: &[Option<Vec<S>>],
     choices: &[Option<Vec<S>>],
@@ -26,8 +32,10 @@ pub fn cdist<S: Sym, T: Copy + Default + Send>(
     if cols == 0 {
         return Ok(out);
     }
-    parallel::install(n_jobs, || {
-        out.par_chunks_mut(cols)
+    parallel::install(n_jobs, || match Ratio::of(scorer) {
+        Some(kind) => kind.cdist(queries, choices, score_cutoff, &convert, &mut out),
+        None => out
+            .par_chunks_mut(cols)
             .zip(queries.par_iter())
             .for_each(|(row, query)| {
                 let Some(query) = query else { return };
@@ -37,7 +45,7 @@ pub fn cdist<S: Sym, T: Copy + Default + Send>(
                         *cell = convert(prepared.score(choice, score_cutoff));
                     }
                 }
-            });
+            }),
     })?;
     Ok(out)
 }
@@ -76,8 +84,9 @@ pub struct Match {
 ///
 /// Once `limit` matches are held, the cutoff rises to the worst of them. For
 /// `ratio`, `QRatio` and `token_sort_ratio` the choices are transformed once
-/// (sorted tokens) and indexed by length, and each query only visits the
-/// lengths that can still reach the cutoff, nearest length first.
+/// (sorted tokens), encoded and sorted by length, queries of similar length
+/// are scored many at a time (see [`multi`]), and each group only visits the
+/// lengths that one of its queries can still reach, nearest length first.
 pub fn extract_many<S: Sym>(
     scorer: Scorer,
     queries: &[Option<Vec<S>>],
@@ -86,22 +95,21 @@ pub fn extract_many<S: Sym>(
     limit: usize,
     n_jobs: i64,
 ) -> Result<Vec<Vec<Match>>> {
-    parallel::install(n_jobs, || {
-        let index = LengthIndex::build(scorer, choices);
-        queries
+    if limit == 0 {
+        return Ok(vec![Vec::new(); queries.len()]);
+    }
+    parallel::install(n_jobs, || match Ratio::of(scorer) {
+        Some(kind) => kind.extract(queries, choices, score_cutoff, limit),
+        None => queries
             .par_iter()
-            .map(|query| match query {
-                Some(query) if limit > 0 => {
-                    let mut top = Top::new(limit, score_cutoff);
-                    match &index {
-                        Some(index) => index.scan(scorer, query, &mut top),
-                        None => scan_all(scorer, query, choices, &mut top),
-                    }
-                    top.items
+            .map(|query| {
+                let mut top = Top::new(limit, score_cutoff);
+                if let Some(query) = query {
+                    scan_all(scorer, query, choices, &mut top);
                 }
-                _ => Vec::new(),
+                top.items
             })
-            .collect()
+            .collect(),
     })
 }
 
@@ -154,77 +162,314 @@ fn scan_all<S: Sym>(scorer: Scorer, query: &[S], choices: &[Option<Vec<S>>], top
     }
 }
 
-/// Choices transformed for the scorer (sorted tokens for `token_sort_ratio`)
-/// and sorted by length.
-struct LengthIndex<S> {
-    texts: Vec<Vec<S>>,
-    order: Vec<usize>,
+/// The scorers that are `ratio` of (possibly transformed) sequences.
+#[derive(Clone, Copy)]
+struct Ratio {
+    /// `QRatio`: 0 when either side is empty.
+    qratio: bool,
+    /// `token_sort_ratio`: both sides are sorted by token first.
+    sorted: bool,
+}
+
+/// `ratio` of two sequences of `lensum` symbols in all with an LCS of `lcs`
+/// (the arithmetic of [`fuzz::ratio_with`]).
+#[inline]
+fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
+    normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
+}
+
+/// Converted `ratio` scores by total length and LCS, for total lengths below
+/// [`Scores::SUMS`]: one lookup instead of a division per score.
+struct Scores<T> {
+    table: Vec<T>,
+}
+
+impl<T: Copy> Scores<T> {
+    const SUMS: usize = 256;
+    /// LCS values per total length (a block query has at most 64 symbols).
+    const LCS: usize = 65;
+
+    fn new(score_cutoff: f64, convert: impl Fn(f64) -> T) -> Self {
+        let table = (0..Self::SUMS * Self::LCS)
+            .map(|x| {
+                let (sum, lcs) = (x / Self::LCS, x % Self::LCS);
+                convert(if 2 * lcs <= sum { ratio_of_sum(sum, lcs, score_cutoff) } else { 0.0 })
+            })
+            .collect();
+        Scores { table }
+    }
+
+    #[inline]
+    fn get(&self, lensum: usize, lcs: usize) -> Option<T> {
+        if lensum < Self::SUMS && lcs < Self::LCS {
+            Some(self.table[lensum * Self::LCS + lcs])
+        } else {
+            None
+        }
+    }
+}
+
+/// Present queries, transformed for the scorer and grouped into [`Unit`]s.
+struct Grouped {
+    alphabet: Alphabet,
+    /// Query indices of each unit.
+    groups: Vec<Vec<usize>>,
+    units: Vec<Unit>,
+    /// Transformed length of each query.
     lens: Vec<usize>,
 }
 
-fn transform<S: Sym>(scorer: Scorer, s: &[S]) -> Vec<S> {
-    match scorer {
-        Scorer::TokenSortRatio => fuzz::join(&fuzz::sorted_tokens(s)),
-        _ => s.to_vec(),
+impl Ratio {
+    fn of(scorer: Scorer) -> Option<Ratio> {
+        let (qratio, sorted) = match scorer {
+            Scorer::Ratio => (false, false),
+            Scorer::QRatio => (true, false),
+            Scorer::TokenSortRatio => (false, true),
+            _ => return None,
+        };
+        Some(Ratio { qratio, sorted })
+    }
+
+    fn transform<'a, S: Sym>(self, s: &'a [S]) -> Cow<'a, [S]> {
+        if self.sorted {
+            Cow::Owned(fuzz::join(&fuzz::sorted_tokens(s)))
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
+    fn transform_all<'a, S: Sym>(self, items: &'a [Option<Vec<S>>]) -> Vec<Option<Cow<'a, [S]>>> {
+        items
+            .par_iter()
+            .map(|s| s.as_deref().map(|s| self.transform(s)))
+            .collect()
+    }
+
+    /// Score of a query of `lq` symbols and a choice of `lc` symbols whose
+    /// LCS is `lcs` (the arithmetic of [`fuzz::ratio_with`]).
+    #[inline]
+    fn score(self, lq: usize, lc: usize, lcs: usize, score_cutoff: f64) -> f64 {
+        if self.qratio && (lq == 0 || lc == 0) {
+            return 0.0;
+        }
+        ratio_of_sum(lq + lc, lcs, score_cutoff)
+    }
+
+    /// Transformed queries, encoded with their alphabet, grouped into units.
+    fn group<S: Sym>(self, queries: &[Option<Vec<S>>]) -> Grouped {
+        let queries = self.transform_all(queries);
+        let alphabet = Alphabet::new(queries.iter().flatten().map(|q| &**q));
+        let lens: Vec<Option<usize>> = queries.iter().map(|q| q.as_ref().map(|q| q.len())).collect();
+        let groups = multi::groups(&lens);
+        let units = groups
+            .par_iter()
+            .map(|group| {
+                let ids: Vec<Vec<u32>> = group
+                    .iter()
+                    .map(|&i| alphabet.encode(queries[i].as_deref().unwrap_or_default()))
+                    .collect();
+                Unit::new(&ids, alphabet.size())
+            })
+            .collect();
+        Grouped {
+            alphabet,
+            groups,
+            units,
+            lens: lens.into_iter().map(Option::unwrap_or_default).collect(),
+        }
+    }
+
+    /// [`cdist`] of a ratio scorer into `out` (rows of `choices.len()` cells).
+    fn cdist<S: Sym, T: Copy + Send + Sync>(
+        self,
+        queries: &[Option<Vec<S>>],
+        choices: &[Option<Vec<S>>],
+        score_cutoff: f64,
+        convert: &(impl Fn(f64) -> T + Sync),
+        out: &mut [T],
+    ) {
+        /// Columns per task: a few tasks per group keep every thread busy.
+        const COLUMNS: usize = 4096;
+        let cols = choices.len();
+        let Grouped {
+            alphabet,
+            groups,
+            units,
+            lens,
+        } = self.group(queries);
+        let transformed = self.transform_all(choices);
+        let packed = Packed::new(transformed.iter().map(|c| c.as_deref()), &alphabet);
+        drop(transformed);
+        let scores = Scores::new(score_cutoff, convert);
+        let zero = convert(0.0);
+        let mut rows: Vec<Option<&mut [T]>> = out.chunks_mut(cols).map(Some).collect();
+        let mut tasks = Vec::new();
+        for (group, unit) in groups.iter().zip(&units) {
+            let mut pieces: Vec<_> = group
+                .iter()
+                .filter_map(|&i| rows[i].take())
+                .map(|row| row.chunks_mut(COLUMNS))
+                .collect();
+            for start in (0..cols).step_by(COLUMNS) {
+                let cells: Vec<&mut [T]> = pieces.iter_mut().filter_map(Iterator::next).collect();
+                tasks.push((group, unit, start, cells));
+            }
+        }
+        tasks.into_par_iter().for_each(|(group, unit, start, mut cells)| {
+            let width = cells.first().map_or(0, |c| c.len());
+            let present = (0..width).filter_map(|j| packed.get(start + j).map(|c| (j, c)));
+            unit.each(present, |j, choice, lcs| {
+                let lc = choice.len();
+                for k in 0..cells.len() {
+                    let lq = lens[group[k]];
+                    cells[k][j] = if self.qratio && (lq == 0 || lc == 0) {
+                        zero
+                    } else {
+                        scores
+                            .get(lq + lc, lcs[k])
+                            .unwrap_or_else(|| convert(ratio_of_sum(lq + lc, lcs[k], score_cutoff)))
+                    };
+                }
+            });
+        });
+    }
+
+    /// [`extract_many`] of a ratio scorer.
+    fn extract<S: Sym>(
+        self,
+        queries: &[Option<Vec<S>>],
+        choices: &[Option<Vec<S>>],
+        score_cutoff: f64,
+        limit: usize,
+    ) -> Vec<Vec<Match>> {
+        let Grouped {
+            alphabet,
+            groups,
+            units,
+            lens,
+        } = self.group(queries);
+        let transformed = self.transform_all(choices);
+        let mut order: Vec<usize> = (0..choices.len()).filter(|&i| choices[i].is_some()).collect();
+        let len_of = |i: usize| transformed[i].as_ref().map_or(0, |c| c.len());
+        order.sort_by_key(|&i| len_of(i));
+        let sorted = ByLength {
+            packed: Packed::new(order.iter().map(|&i| transformed[i].as_deref()), &alphabet),
+            lens: order.iter().map(|&i| len_of(i)).collect(),
+            order,
+        };
+        drop(transformed);
+        let found: Vec<Vec<Vec<Match>>> = groups
+            .par_iter()
+            .zip(&units)
+            .map(|(group, unit)| {
+                let lqs: Vec<usize> = group.iter().map(|&i| lens[i]).collect();
+                let mut tops: Vec<Top> = group.iter().map(|_| Top::new(limit, score_cutoff)).collect();
+                sorted.scan(self, unit, &lqs, &mut tops);
+                tops.into_iter().map(|t| t.items).collect()
+            })
+            .collect();
+        let mut out = vec![Vec::new(); queries.len()];
+        for (group, found) in groups.iter().zip(found) {
+            for (&i, items) in group.iter().zip(found) {
+                out[i] = items;
+            }
+        }
+        out
     }
 }
 
-impl<S: Sym> LengthIndex<S> {
-    fn build(scorer: Scorer, choices: &[Option<Vec<S>>]) -> Option<Self> {
-        if !matches!(
-            scorer,
-            Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio
-        ) {
-            return None;
-        }
-        let texts: Vec<Vec<S>> = choices
-            .par_iter()
-            .map(|c| {
-                c.as_deref()
-                    .map(|c| transform(scorer, c))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..choices.len())
-            .filter(|&i| choices[i].is_some())
-            .collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let lens = order.iter().map(|&i| texts[i].len()).collect();
-        Some(LengthIndex { texts, order, lens })
-    }
+/// Present choices, encoded and sorted by (transformed) length.
+struct ByLength {
+    packed: Packed,
+    /// Length of each sorted choice.
+    lens: Vec<usize>,
+    /// Original index of each sorted choice.
+    order: Vec<usize>,
+}
 
-    fn scan(&self, scorer: Scorer, query: &[S], top: &mut Top) {
-        let query = transform(scorer, query);
-        let lq = query.len();
-        let pm = Pattern::new(&query);
-        let score = |i: usize, cutoff: f64| {
-            let choice = &self.texts[i];
-            if scorer == Scorer::QRatio && (lq == 0 || choice.is_empty()) {
-                0.0
-            } else {
-                fuzz::ratio_with(&pm, lq, choice, cutoff)
-            }
+impl ByLength {
+    /// Offers to `tops` (one per query of `unit`, of lengths `lqs`) every
+    /// choice whose length one of them can still reach, visiting lengths
+    /// outwards from the middle query's, nearest first.
+    fn scan(&self, kind: Ratio, unit: &Unit, lqs: &[usize], tops: &mut [Top]) {
+        let lens = &self.lens;
+        let reachable = |len: usize, tops: &[Top]| {
+            lqs.iter()
+                .zip(tops)
+                .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.cutoff / 100.0))
         };
-        let reachable = |len: usize, cutoff: f64| !fuzz::length_rules_out(lq, len, cutoff / 100.0);
-        let start = self.lens.partition_point(|&l| l < lq);
+        let center = lqs[lqs.len() / 2];
+        let start = lens.partition_point(|&l| l < center);
         let (mut down, mut up) = (start, start);
         loop {
-            let next_down = down > 0 && reachable(self.lens[down - 1], top.cutoff);
-            let next_up = up < self.lens.len() && reachable(self.lens[up], top.cutoff);
+            let next_down = down > 0 && reachable(lens[down - 1], tops);
+            let next_up = up < lens.len() && reachable(lens[up], tops);
             let take_up = match (next_down, next_up) {
                 (false, false) => break,
-                (true, true) => self.lens[up] - lq <= lq - self.lens[down - 1],
+                (true, true) => lens[up] - center <= center - lens[down - 1],
                 (_, up_ok) => up_ok,
             };
-            let pos = if take_up {
-                up += 1;
-                up - 1
+            let run = if take_up {
+                let end = up + lens[up..].partition_point(|&l| l == lens[up]);
+                std::mem::replace(&mut up, end)..end
             } else {
-                down -= 1;
-                down
+                let begin = lens[..down].partition_point(|&l| l < lens[down - 1]);
+                begin..std::mem::replace(&mut down, begin)
             };
-            let i = self.order[pos];
-            top.offer(i, score(i, top.cutoff));
+            let choices = run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
+            unit.each(choices, |index, choice, lcs| {
+                for ((top, &lq), &lcs) in tops.iter_mut().zip(lqs).zip(lcs) {
+                    top.offer(index, kind.score(lq, choice.len(), lcs, top.cutoff));
+                }
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings of every length class (0, 8, 9, 16, 17, 32, 33, 64, 65 symbols),
+    /// Unicode and repeated tokens, with missing entries.
+    fn texts() -> Vec<Option<Vec<u32>>> {
+        let mut out: Vec<Option<Vec<u32>>> = [0, 1, 7, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 130]
+            .iter()
+            .map(|&n| Some("ab cd éf 宇多 gh ".chars().cycle().take(n).map(u32::from).collect()))
+            .collect();
+        for s in ["kitten sitting", "sitting kitten", "宇多田ヒカル", "a", "b a", "xyz"] {
+            out.push(Some(s.chars().map(u32::from).collect()));
+        }
+        out.push(None);
+        out
+    }
+
+    #[test]
+    fn grouped_ratio_scorers_equal_the_pair_scorers() {
+        let t = texts();
+        for scorer in [Scorer::Ratio, Scorer::QRatio, Scorer::TokenSortRatio] {
+            for cutoff in [0.0, 50.0, 90.0] {
+                let matrix = cdist(scorer, &t, &t, cutoff, 2, |s| s).unwrap();
+                for (i, q) in t.iter().enumerate() {
+                    for (j, c) in t.iter().enumerate() {
+                        let want = match (q, c) {
+                            (Some(q), Some(c)) => scorer.score(q, c, cutoff),
+                            _ => 0.0,
+                        };
+                        assert_eq!(matrix[i * t.len() + j], want, "{scorer:?} {cutoff} {i} {j}");
+                    }
+                }
+                for limit in [1, 3] {
+                    let found = extract_many(scorer, &t, &t, cutoff, limit, 2).unwrap();
+                    for (i, q) in t.iter().enumerate() {
+                        let mut top = Top::new(limit, cutoff);
+                        if let Some(q) = q {
+                            scan_all(scorer, q, &t, &mut top);
+                        }
+                        assert_eq!(found[i], top.items, "{scorer:?} {cutoff} {limit} {i}");
+                    }
+                }
+            }
         }
     }
 }

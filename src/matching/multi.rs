@@ -1,0 +1,352 @@
+//! Many short queries against one choice at once ("multi-string" LCS, as in
+//! rapidfuzz-cpp's `experimental::MultiLCSseq`).
+//!
+//! Queries of at most 8, 16, 32 or 64 symbols are packed into the `u8`, `u16`,
+//! `u32` or `u64` lanes of a 256-bit block ([`Unit`]); each choice is scanned
+//! once per block with Hyyrö's bit-parallel LCS step run lane-wise
+//! (`u = S & M; S = (S + u) | (S - u)`), so one pass scores up to 32 queries.
+//! The lane loops are plain fixed-size array code that LLVM vectorises; they
+//! are compiled twice, with AVX2 (chosen at run time) and for the baseline.
+//!
+//! Symbols are first renumbered by an [`Alphabet`] of the queries (keys below
+//! 256 keep their value, other query symbols get dense ids, every symbol that
+//! no query contains shares one id), so a block's pattern table is a dense
+//! array indexed by id and choices are encoded once ([`Packed`]).
+
+use std::collections::HashMap;
+
+use super::pattern::Pattern;
+use super::{indel, Sym};
+
+/// Dense ids of the symbols of a set of queries.
+pub struct Alphabet {
+    wide: HashMap<u64, u32>,
+}
+
+impl Alphabet {
+    /// The alphabet of `queries`.
+    pub fn new<'a, S: Sym>(queries: impl IntoIterator<Item = &'a [S]>) -> Alphabet {
+        let mut wide = HashMap::new();
+        for s in queries.into_iter().flatten() {
+            let key = s.key();
+            if key >= 256 {
+                let next = 256 + wide.len() as u32;
+                wide.entry(key).or_insert(next);
+            }
+        }
+        Alphabet { wide }
+    }
+
+    /// Number of ids (the last one stands for every symbol outside the queries).
+    pub fn size(&self) -> usize {
+        256 + self.wide.len() + 1
+    }
+
+    #[inline]
+    fn id<S: Sym>(&self, s: S) -> u32 {
+        let key = s.key();
+        if key < 256 {
+            key as u32
+        } else {
+            self.wide
+                .get(&key)
+                .copied()
+                .unwrap_or(256 + self.wide.len() as u32)
+        }
+    }
+
+    /// The ids of `seq`.
+    pub fn encode<S: Sym>(&self, seq: &[S]) -> Vec<u32> {
+        seq.iter().map(|&s| self.id(s)).collect()
+    }
+}
+
+/// Encoded sequences stored end to end (missing ones are empty and flagged).
+pub struct Packed {
+    ids: Vec<u32>,
+    starts: Vec<usize>,
+    present: Vec<bool>,
+}
+
+impl Packed {
+    /// Encodes `items` with `alphabet`, in the given order.
+    pub fn new<'a, S: Sym>(
+        items: impl IntoIterator<Item = Option<&'a [S]>>,
+        alphabet: &Alphabet,
+    ) -> Packed {
+        let mut packed = Packed {
+            ids: Vec::new(),
+            starts: vec![0],
+            present: Vec::new(),
+        };
+        for item in items {
+            if let Some(seq) = item {
+                packed.ids.extend(seq.iter().map(|&s| alphabet.id(s)));
+            }
+            packed.starts.push(packed.ids.len());
+            packed.present.push(item.is_some());
+        }
+        packed
+    }
+
+    /// Item `i` (None when missing).
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&[u32]> {
+        self.present[i].then(|| &self.ids[self.starts[i]..self.starts[i + 1]])
+    }
+}
+
+/// One lane of a block: an unsigned integer used as a bit vector.
+trait Lane: Copy + Send + Sync + 'static {
+    const BITS: usize;
+    const ZERO: Self;
+    const ONES: Self;
+    fn bit(i: usize) -> Self;
+    fn and(self, o: Self) -> Self;
+    fn or(self, o: Self) -> Self;
+    fn not(self) -> Self;
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn ones(self) -> u32;
+}
+
+macro_rules! lane {
+    ($($t:ty),*) => {$(
+        impl Lane for $t {
+            const BITS: usize = <$t>::BITS as usize;
+            const ZERO: Self = 0;
+            const ONES: Self = <$t>::MAX;
+            #[inline(always)]
+            fn bit(i: usize) -> Self { 1 << i }
+            #[inline(always)]
+            fn and(self, o: Self) -> Self { self & o }
+            #[inline(always)]
+            fn or(self, o: Self) -> Self { self | o }
+            #[inline(always)]
+            fn not(self) -> Self { !self }
+            #[inline(always)]
+            fn add(self, o: Self) -> Self { self.wrapping_add(o) }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self { self.wrapping_sub(o) }
+            #[inline(always)]
+            fn ones(self) -> u32 { self.count_ones() }
+        }
+    )*};
+}
+lane!(u8, u16, u32, u64);
+
+/// Up to `N` queries of at most `L::BITS` symbols in the lanes of a block.
+struct Block<L: Lane, const N: usize> {
+    /// Per symbol id, the lane-wise positions where it occurs in each query.
+    table: Vec<[L; N]>,
+    /// Per lane, the bits of its query's positions.
+    masks: [L; N],
+    avx2: bool,
+}
+
+impl<L: Lane, const N: usize> Block<L, N> {
+    fn new(queries: &[Vec<u32>], ids: usize) -> Self {
+        let mut table = vec![[L::ZERO; N]; ids];
+        let mut masks = [L::ZERO; N];
+        for (lane, query) in queries.iter().enumerate() {
+            for (i, &c) in query.iter().enumerate() {
+                let cell = &mut table[c as usize][lane];
+                *cell = cell.or(L::bit(i));
+            }
+            masks[lane] = if query.len() == L::BITS {
+                L::ONES
+            } else {
+                L::bit(query.len()).sub(L::bit(0))
+            };
+        }
+        Block {
+            table,
+            masks,
+            avx2: avx2(),
+        }
+    }
+
+    /// One LCS step of every lane for the symbol id `c`.
+    #[inline(always)]
+    fn step(&self, v: &mut [L; N], c: u32) {
+        let m = &self.table[c as usize];
+        for k in 0..N {
+            let u = v[k].and(m[k]);
+            v[k] = v[k].add(u).or(v[k].sub(u));
+        }
+    }
+
+    #[inline(always)]
+    fn finish(&self, v: [L; N], out: &mut [usize]) {
+        for ((o, v), mask) in out.iter_mut().zip(v).zip(self.masks) {
+            *o = v.not().and(mask).ones() as usize;
+        }
+    }
+
+    /// LCS of every lane's query with `a` and with `b`, into `out_a` and
+    /// `out_b`; the two scans are interleaved (two independent dependency
+    /// chains keep the vector units busy).
+    #[inline(always)]
+    fn scan(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
+        let (mut va, mut vb) = ([L::ONES; N], [L::ONES; N]);
+        let common = a.len().min(b.len());
+        for (&ca, &cb) in a[..common].iter().zip(&b[..common]) {
+            self.step(&mut va, ca);
+            self.step(&mut vb, cb);
+        }
+        for &c in &a[common..] {
+            self.step(&mut va, c);
+        }
+        for &c in &b[common..] {
+            self.step(&mut vb, c);
+        }
+        self.finish(va, out_a);
+        self.finish(vb, out_b);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    fn scan_avx2(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
+        self.scan(a, b, out_a, out_b)
+    }
+
+    fn lcs(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is only true when the CPU supports AVX2 and POPCNT.
+            return unsafe { self.scan_avx2(a, b, out_a, out_b) };
+        }
+        self.scan(a, b, out_a, out_b)
+    }
+}
+
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx2") && is_x86_feature_detected!("popcnt")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// A group of queries scored together: a block of short queries, or one long
+/// query (more than 64 symbols) with the usual multi-word pattern.
+pub struct Unit(Kind);
+
+enum Kind {
+    U8(Block<u8, 32>),
+    U16(Block<u16, 16>),
+    U32(Block<u32, 8>),
+    U64(Block<u64, 4>),
+    Long(Pattern, usize),
+}
+
+/// Lanes and lane width of the block for a query of `len` symbols (1 lane
+/// and no width limit for long queries).
+fn class(len: usize) -> (usize, usize) {
+    match len {
+        0..=8 => (32, 8),
+        9..=16 => (16, 16),
+        17..=32 => (8, 32),
+        33..=64 => (4, 64),
+        _ => (1, usize::MAX),
+    }
+}
+
+/// Groups the present queries (by their lengths) into units: sorted by
+/// length, each group takes the following queries while they fit its lanes.
+pub fn groups(lens: &[Option<usize>]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lens.len()).filter(|&i| lens[i].is_some()).collect();
+    order.sort_by_key(|&i| lens[i]);
+    let mut out = Vec::new();
+    let mut rest = &order[..];
+    while let Some(&first) = rest.first() {
+        let (lanes, width) = class(lens[first].unwrap_or(0));
+        let take = rest
+            .iter()
+            .take(lanes)
+            .take_while(|&&i| lens[i].unwrap_or(0) <= width)
+            .count();
+        out.push(rest[..take].to_vec());
+        rest = &rest[take..];
+    }
+    out
+}
+
+impl Unit {
+    /// The unit of `queries` (ids from an alphabet of `ids` symbols), as
+    /// grouped by [`groups`].
+    pub fn new(queries: &[Vec<u32>], ids: usize) -> Unit {
+        let longest = queries.iter().map(Vec::len).max().unwrap_or(0);
+        Unit(match (class(longest), queries) {
+            ((32, _), _) => Kind::U8(Block::new(queries, ids)),
+            ((16, _), _) => Kind::U16(Block::new(queries, ids)),
+            ((8, _), _) => Kind::U32(Block::new(queries, ids)),
+            ((4, _), _) => Kind::U64(Block::new(queries, ids)),
+            (_, [query]) => Kind::Long(Pattern::new(query), query.len()),
+            _ => unreachable!("long queries are grouped alone"),
+        })
+    }
+
+    /// Calls `f(key, choice, lcs)` for every `(key, choice)` of `choices`
+    /// (ids), in order, with the LCS of each query of the unit with the choice
+    /// in `lcs[..queries]`. Choices are scanned two at a time.
+    pub fn each<'a>(
+        &self,
+        choices: impl IntoIterator<Item = (usize, &'a [u32])>,
+        mut f: impl FnMut(usize, &[u32], &[usize]),
+    ) {
+        let (mut out_a, mut out_b) = ([0usize; 32], [0usize; 32]);
+        let mut choices = choices.into_iter();
+        while let Some((key_a, a)) = choices.next() {
+            let next = choices.next();
+            let b = next.map_or(&[][..], |(_, b)| b);
+            match &self.0 {
+                Kind::U8(block) => block.lcs(a, b, &mut out_a, &mut out_b),
+                Kind::U16(block) => block.lcs(a, b, &mut out_a, &mut out_b),
+                Kind::U32(block) => block.lcs(a, b, &mut out_a, &mut out_b),
+                Kind::U64(block) => block.lcs(a, b, &mut out_a, &mut out_b),
+                Kind::Long(pm, len) => {
+                    out_a[0] = indel::lcs_with(pm, *len, a);
+                    out_b[0] = indel::lcs_with(pm, *len, b);
+                }
+            }
+            f(key_a, a, &out_a);
+            if let Some((key_b, b)) = next {
+                f(key_b, b, &out_b);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_equal_the_single_query_lcs() {
+        let words = [
+            "", "a", "abc", "kitten", "sitting", "hello world", "wörld 宇多田 hello",
+            "abcdefghijklmnopq", "the quick brown fox jumps over", "ab ab ab ab ab ab ab ab ab ab ab ab ab",
+            "a long query with more than sixty-four symbols in it, to use the fallback",
+        ];
+        let cp = |s: &str| s.chars().map(u32::from).collect::<Vec<u32>>();
+        let queries: Vec<Vec<u32>> = words.iter().map(|w| cp(w)).collect();
+        let choices: Vec<Vec<u32>> = words.iter().chain(&["zzz", "hello wörld", "宇多"]).map(|w| cp(w)).collect();
+        let alphabet = Alphabet::new(queries.iter().map(Vec::as_slice));
+        let packed = Packed::new(choices.iter().map(|c| Some(c.as_slice())), &alphabet);
+        let lens: Vec<Option<usize>> = queries.iter().map(|q| Some(q.len())).collect();
+        for group in groups(&lens) {
+            let ids: Vec<Vec<u32>> = group.iter().map(|&i| alphabet.encode(&queries[i])).collect();
+            let unit = Unit::new(&ids, alphabet.size());
+            let encoded = (0..choices.len()).filter_map(|j| packed.get(j).map(|c| (j, c)));
+            unit.each(encoded, |j, _, out| {
+                for (k, &i) in group.iter().enumerate() {
+                    assert_eq!(out[k], indel::lcs(&queries[i], &choices[j]), "{:?} {:?}", words[i], choices[j]);
+                }
+            });
+        }
+    }
+}
