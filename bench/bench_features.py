@@ -27,9 +27,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short clip and few repeats (smoke run)")
     parser.add_argument("--clips", type=int, default=100, help="clips in the pipeline batch")
+    parser.add_argument("--pipeline-only", action="store_true", help="skip the per-function table")
     args = parser.parse_args()
     seconds, repeat = (3.0, 2) if args.quick else (30.0, 5)
     sr = 22050
+    if args.pipeline_only:
+        pipeline(sr, seconds, args.clips, repeat)
+        return
     y = synth_clip(sr=sr, duration=seconds, tempo=112, key=3, seed=7).astype(np.float32)
     S = np.abs(librosa.stft(y))
     mel_db = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr))

@@ -86,6 +86,35 @@ thread_local! {
     static CURRENT: RefCell<Cancel> = RefCell::new(Cancel::default());
 }
 
+thread_local! {
+    static SEQUENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` with tunelens's parallel loops kept on the calling thread
+/// (see [`min_len`]): for batches that already give every worker thread one
+/// item of its own, where splitting an item's loops only adds overhead.
+pub fn sequential<T>(work: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SEQUENTIAL.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SEQUENTIAL.with(|s| s.replace(true)));
+    work()
+}
+
+/// Minimum items per rayon task for a parallel loop started on this thread
+/// (`.with_min_len(parallel::min_len())`): 1 normally, everything inside
+/// [`sequential`], so the loop runs as one task on the calling thread.
+pub fn min_len() -> usize {
+    if SEQUENTIAL.with(|s| s.get()) {
+        usize::MAX
+    } else {
+        1
+    }
+}
+
 /// A cancellation token shared by all threads working for one call. The
 /// default token (outside any binding call, e.g. in `cargo test`) is never
 /// cancelled.

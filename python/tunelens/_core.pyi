@@ -222,6 +222,7 @@ def tempogram(
 def tempo_from_strength(
     strength: npt.NDArray[np.float64], *, sr: float, hop_length: int, start_bpm: float, std_bpm: float, max_tempo: Optional[float]
 ) -> npt.NDArray[np.float64]: ...
+def gtzan_features(y: FloatArray, *, sr: float, recipe: str, n_jobs: int) -> list[float]: ...
 
 
 # --- explain ---

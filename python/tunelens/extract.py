@@ -47,23 +47,24 @@ def _summary(x: np.ndarray) -> list[float]:
     return [float(np.mean(x)), float(np.var(x))]
 
 
-def _gtzan_values(y: np.ndarray, sr: int, names: Sequence[str], kaggle: bool) -> list[float]:
+def _gtzan_values(y: np.ndarray, sr: int, names: Sequence[str], kaggle: bool, n_jobs: int = -1) -> list[float]:
     """The GTZAN summary values of one mono signal.
 
-    One STFT serves every spectral feature, as librosa computes each from the
-    same ``stft(y)``: its magnitude for centroid/bandwidth/rolloff, its power
-    for chroma (tuning included) and the mel spectrogram, whose dB scale feeds
-    both the MFCCs and the onset envelope of the tempo.
-
-    ``kaggle`` reproduces the published ``features_30_sec.csv`` recipe (librosa
-    < 0.10): reflect-padded STFTs and RMS frames, harmonic/percussive signals
-    from the iSTFT's natural length zero-padded to the input, and the tempo
-    ``beat_track`` reports (median-aggregated onset envelope).
+    The full 57-column set (``"gtzan"``, or ``kaggle``: the published
+    ``features_30_sec.csv`` recipe, see :func:`extract_features`) is one Rust
+    call, ``_core.gtzan_features``: one shared STFT, and with ``n_jobs=1`` the
+    whole clip on one worker thread. A subset of ``names`` is computed feature
+    by feature with librosa 0.11's defaults, one STFT serving every spectral
+    feature as librosa computes each from the same ``stft(y)``: its magnitude
+    for centroid/bandwidth/rolloff, its power for chroma (tuning included) and
+    the mel spectrogram, whose dB scale feeds both the MFCCs and the onset
+    envelope of the tempo.
     """
-    pad = "reflect" if kaggle else "constant"
+    if kaggle or list(names) == list(GTZAN_FEATURES):
+        return _core.gtzan_features(y, sr=float(sr), recipe="gtzan_kaggle" if kaggle else "gtzan", n_jobs=n_jobs)
     spectral = {"chroma_stft", "spectral_centroid", "spectral_bandwidth", "rolloff", "tempo", "mfcc"}
     if spectral.intersection(names):
-        mag = np.abs(stft(y, pad_mode=pad))
+        mag = np.abs(stft(y))
         power = mag**2
     out: list[float] = []
     separated: tuple[np.ndarray, np.ndarray] | None = None
@@ -72,7 +73,7 @@ def _gtzan_values(y: np.ndarray, sr: int, names: Sequence[str], kaggle: bool) ->
         if name == "chroma_stft":
             out += _summary(feature.chroma_stft(S=power, sr=sr))
         elif name == "rms":
-            out += _summary(feature.rms(y=y, pad_mode=pad))
+            out += _summary(feature.rms(y=y))
         elif name == "spectral_centroid":
             out += _summary(feature.spectral_centroid(S=mag, sr=sr))
         elif name == "spectral_bandwidth":
@@ -82,37 +83,17 @@ def _gtzan_values(y: np.ndarray, sr: int, names: Sequence[str], kaggle: bool) ->
         elif name == "zero_crossing_rate":
             out += _summary(feature.zero_crossing_rate(y))
         elif name in ("harmony", "perceptr"):
-            separated = separated or _hpss(y, kaggle)  # one separation for both columns
+            separated = separated or effects.hpss(y)  # one separation for both columns
             out += _summary(separated[0] if name == "harmony" else separated[1])
         elif name in ("tempo", "mfcc"):
             mel_db = power_to_db(melspectrogram(S=power, sr=sr)) if mel_db is None else mel_db
             if name == "tempo":
-                out.append(_tempo(mel_db, sr, kaggle))
+                env = onset.onset_strength(S=mel_db, sr=sr)
+                out.append(float(feature.tempo(onset_envelope=env, sr=sr)[0]))
             else:
                 for row in feature.mfcc(S=mel_db, n_mfcc=20):
                     out += _summary(row)
     return out
-
-
-def _hpss(y: np.ndarray, kaggle: bool) -> tuple[np.ndarray, np.ndarray]:
-    if not kaggle:
-        return effects.hpss(y)
-    from tunelens.decompose import hpss_args
-    from tunelens.spectral import _prepare, _stft_args
-
-    y32, args = _prepare(audio(y), _stft_args(2048, None, None, "hann", True, "reflect"))
-    h, p = _core.hpss_signal(y32, **args, **hpss_args(31, 2.0, 1.0), same_length=False, n_jobs=-1)
-    n = y.shape[-1]
-    fit = lambda x: np.pad(x[:n], (0, max(0, n - x.shape[-1])))  # noqa: E731
-    return fit(h), fit(p)
-
-
-def _tempo(mel_db: np.ndarray, sr: int, kaggle: bool) -> float:
-    """``feature.tempo(y=y)`` (or, ``kaggle``, ``beat_track``'s tempo) from the clip's dB mel spectrogram."""
-    env = onset.onset_strength(S=mel_db, sr=sr, aggregate=np.median if kaggle else np.mean)
-    if kaggle and not env.any():
-        return 0.0  # beat_track reports tempo 0 without onsets
-    return float(feature.tempo(onset_envelope=env, sr=sr)[0])
 
 
 def _resolve_names(feature_set: Any) -> tuple[list[str], bool, list[str]]:
@@ -198,9 +179,10 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
         spectral_bandwidth, rolloff, zero_crossing_rate, harmony and perceptr
         (the signals of ``effects.hpss``), each as ``_mean`` and population
         ``_var``; ``tempo``; ``mfcc1_mean`` ... ``mfcc20_var``).
-        ``"gtzan_kaggle"``: the recipe of the published CSV (librosa < 0.10:
-        reflect padding, natural-length iSTFT for harmony/perceptr, tempo as
-        ``beat_track`` reports it). ``"descriptors"``: ``DESCRIPTORS`` (key, mode,
+        ``"gtzan_kaggle"``: the recipe of the published CSV (librosa < 0.10 on
+        numpy < 2: reflect padding, the STFT computed in double precision and
+        rounded to complex64, natural-length iSTFT for harmony/perceptr, tempo
+        as ``beat_track`` reports it). ``"descriptors"``: ``DESCRIPTORS`` (key, mode,
         key_confidence, loudness in LUFS of the mono signal, dynamic_range,
         tempo, tempo_confidence, duration; see :mod:`tunelens.descriptors`).
         ``"all"``: both. A list picks names from ``GTZAN_FEATURES`` and ``DESCRIPTORS``.
@@ -231,12 +213,15 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     items = _items(inputs)
     columns = _columns(names) + wanted
     n_workers = _core_threads(n_jobs)
+    # One clip per worker thread: a clip's own loops stay on its thread unless
+    # a single clip may use every core.
+    clip_jobs = 1 if n_workers == 1 or len(items) > 1 else n_jobs
 
     def row(item: tuple[str, Any]) -> dict:
         filename, source = item
         try:
             y = _signal(source, sr, offset, duration)
-            values = _gtzan_values(y, sr, names, kaggle)
+            values = _gtzan_values(y, sr, names, kaggle, n_jobs=clip_jobs)
             if wanted:
                 from tunelens.descriptors import describe
 

@@ -142,19 +142,23 @@ pub fn to_db<T: Float + Log10>(values: &mut [T], scale: Scale, p: &DbParams) -> 
     let exact = !amin.is_normal();
     let max = values
         .par_chunks_mut(CHUNK)
+        .with_min_len(crate::parallel::min_len())
         .map(|chunk| chunk_to_db(chunk, scale, amin, offset, exact))
         .reduce(T::neg_infinity, nan_max);
     if let Some(top) = p.top_db {
         let floor = max - T::of(top);
-        values.par_chunks_mut(CHUNK).for_each(|chunk| {
-            for v in chunk {
-                *v = if floor.is_nan() {
-                    floor
-                } else {
-                    (*v).max(floor)
-                };
-            }
-        });
+        values
+            .par_chunks_mut(CHUNK)
+            .with_min_len(crate::parallel::min_len())
+            .for_each(|chunk| {
+                for v in chunk {
+                    *v = if floor.is_nan() {
+                        floor
+                    } else {
+                        (*v).max(floor)
+                    };
+                }
+            });
     }
     Ok(())
 }

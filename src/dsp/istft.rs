@@ -80,6 +80,7 @@ pub fn istft<T: Float>(
 ) -> Result<Vec<Vec<T>>> {
     spectrograms
         .par_iter()
+        .with_min_len(crate::parallel::min_len())
         .map(|s| istft_one(s, params))
         .collect()
 }
@@ -92,6 +93,22 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
             p.n_fft / 2 + 1
         )
     })?;
+    Ok(istft_frames(frames, p, |t, bins| {
+        for (k, b) in bins.iter_mut().enumerate() {
+            *b = spec[(k, t)];
+        }
+    }))
+}
+
+/// Inverse STFT of `frames` spectra of `1 + n_fft / 2` bins that `fill(t, bins)`
+/// writes, frame by frame, when they are needed: a caller can mask or combine
+/// spectra on the fly instead of storing the spectrogram to invert.
+pub fn istft_frames<T: Float>(
+    frames: usize,
+    p: &IstftParams<T>,
+    fill: impl Fn(usize, &mut [Complex<T>]) + Sync,
+) -> Vec<T> {
+    let n_bins = p.n_fft / 2 + 1;
     let (n_frames, out_len) = p.geometry(frames);
     let (n_fft, hop) = (p.n_fft, p.hop_length);
     let full_len = n_fft + hop * n_frames.saturating_sub(1);
@@ -101,6 +118,7 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
     // Each task overlap-adds its frames into a private segment; segments are summed after.
     let blocks: Vec<(usize, Vec<T>)> = (0..n_frames.div_ceil(FRAMES_PER_TASK))
         .into_par_iter()
+        .with_min_len(crate::parallel::min_len())
         .map(|b| {
             let first = b * FRAMES_PER_TASK;
             let last = (first + FRAMES_PER_TASK).min(n_frames);
@@ -109,9 +127,7 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
             let mut frame = plan.make_output_vec();
             let mut scratch = plan.make_scratch_vec();
             for t in first..last {
-                for (k, b) in bins.iter_mut().enumerate() {
-                    *b = spec[(k, t)];
-                }
+                fill(t, &mut bins);
                 // numpy's irfft ignores the imaginary parts of the DC and Nyquist bins.
                 bins[0].im = T::zero();
                 if n_fft % 2 == 0 {
@@ -145,13 +161,13 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
     }
     let start = if p.center { n_fft / 2 } else { 0 };
     let tiny = T::min_positive_value();
-    Ok((0..out_len)
+    (0..out_len)
         .map(|i| match (y.get(start + i), envelope.get(start + i)) {
             (Some(&v), Some(&e)) if e > tiny => v / e,
             (Some(&v), _) => v,
             _ => T::zero(),
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -169,6 +169,7 @@ where
         .zip(signals.par_iter())
         .for_each(|(out, signal)| {
             out.par_chunks_mut(FRAMES_PER_TASK * width)
+                .with_min_len(crate::parallel::min_len())
                 .enumerate()
                 .for_each_init(
                     || {

@@ -150,22 +150,58 @@ pub fn chroma_from_columns<T: Float>(
     };
     let fb = filterbank(p, tuning.unwrap_or(0.0))?;
     let nc = p.n_chroma;
-    let tiny = T::min_positive_value().wide();
     let mut out = vec![T::zero(); columns.len() * nc];
+    let bank = ChromaBank::new(&fb, nc);
     out.par_chunks_mut(nc)
         .zip(columns.par_iter())
-        .for_each(|(o, col)| {
-            for (v, row) in o.iter_mut().zip(fb.chunks(n_bins)) {
-                *v = T::of(
-                    row.iter()
-                        .zip(col.iter())
-                        .map(|(&w, s)| w as f64 * s.wide())
-                        .sum(),
-                );
-            }
-            normalize(o, p.norm, tiny);
+        .for_each_init(Vec::new, |acc, (o, col)| {
+            bank.apply(col.iter().copied(), p.norm, acc, o)
         });
     Ok((out, tuning))
+}
+
+/// A chroma filter bank stored bin by bin (`n_bins × n_chroma`, in `f64`), so
+/// that one pass over a spectrum updates every chroma's sum at once: each sum
+/// still adds the bins in order, as the row-by-row dot product does.
+pub struct ChromaBank {
+    weights: Vec<f64>,
+    n_chroma: usize,
+}
+
+impl ChromaBank {
+    /// The bank of [`filterbank`]'s `n_chroma × n_bins` row-major weights.
+    pub fn new(fb: &[f32], n_chroma: usize) -> Self {
+        let n_bins = fb.len() / n_chroma.max(1);
+        let weights = (0..n_bins)
+            .flat_map(|k| (0..n_chroma).map(move |c| fb[c * n_bins + k] as f64))
+            .collect();
+        ChromaBank { weights, n_chroma }
+    }
+
+    /// One chroma frame of a power spectrum (summed in `f64`, rounded to `T`),
+    /// normalised by `norm`; `acc` is scratch space.
+    pub fn apply<T: Float>(
+        &self,
+        spectrum: impl Iterator<Item = T>,
+        norm: Option<f64>,
+        acc: &mut Vec<f64>,
+        out: &mut [T],
+    ) {
+        acc.clear();
+        acc.resize(self.n_chroma, 0.0);
+        for (w, s) in self
+            .weights
+            .chunks_exact(self.n_chroma.max(1))
+            .zip(spectrum)
+        {
+            let s = s.wide();
+            acc.iter_mut().zip(w).for_each(|(a, &w)| *a += w * s);
+        }
+        out.iter_mut()
+            .zip(acc.iter())
+            .for_each(|(o, &a)| *o = T::of(a));
+        normalize(out, norm, T::min_positive_value().wide());
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,13 @@
 //! `librosa.effects.hpss`): a harmonic spectrum is smooth in time, a
 //! percussive one smooth in frequency.
 
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::ArrayView1;
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use crate::dsp::istft::{istft, IstftParams};
+use crate::dsp::istft::{istft_frames, IstftParams};
 use crate::dsp::spectrogram::magnitude;
-use crate::dsp::stft::{stft, StftParams};
+use crate::dsp::stft::{stft, FrameMatrix, StftParams};
 use crate::dsp::Float;
 use crate::error::{ensure, Result};
 use crate::features::median::{median_lanes, Lanes, LANES};
@@ -61,6 +61,103 @@ fn softmask<T: Float>(x: T, reference: T, power: f64, split_zeros: bool) -> T {
     m / (m + r)
 }
 
+/// [`softmask`] with `power = 2`, written with selects only (same arithmetic).
+#[inline(always)]
+fn softmask_squared<T: Float>(x: T, reference: T, split_zeros: bool) -> T {
+    let z = if x > reference { x } else { reference };
+    let (a, b) = (x / z, reference / z);
+    let (m, r) = (a * a, b * b);
+    let fill = if split_zeros { T::of(0.5) } else { T::zero() };
+    if z < T::min_positive_value() {
+        fill
+    } else {
+        m / (m + r)
+    }
+}
+
+/// The two median-filtered magnitude spectrograms the masks compare.
+struct Medians<T> {
+    /// Median along time, per group of [`LANES`] bins (`groups × n_frames × LANES`).
+    harm: Vec<Lanes<T>>,
+    /// Median along frequency, time-major (`n_frames × n_bins`).
+    perc: Vec<T>,
+    n_frames: usize,
+    n_bins: usize,
+}
+
+impl<T: Float> Medians<T> {
+    /// Filters a time-major `n_frames × n_bins` magnitude spectrogram (not empty).
+    fn new(mag: &[T], n_frames: usize, n_bins: usize, p: &HpssParams) -> Self {
+        let groups = n_bins.div_ceil(LANES);
+        // Harmonic: median along time of 8 adjacent bins at once.
+        let mut harm = vec![[T::zero(); LANES]; groups * n_frames];
+        harm.par_chunks_mut(n_frames)
+            .with_min_len(crate::parallel::min_len())
+            .enumerate()
+            .for_each_init(
+                || (Vec::new(), Vec::new()),
+                |(w, x), (g, out)| {
+                    let bins: Lanes<usize> =
+                        std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
+                    x.clear();
+                    x.extend((0..n_frames).map(|t| bins.map(|k| mag[t * n_bins + k])));
+                    median_lanes(x, p.kernel_harmonic, w, out);
+                },
+            );
+        // Percussive: median along frequency of 8 frames at once.
+        let mut perc = vec![T::zero(); mag.len()];
+        perc.par_chunks_mut(LANES * n_bins)
+            .with_min_len(crate::parallel::min_len())
+            .enumerate()
+            .for_each_init(
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(w, x, medians), (block, out)| {
+                    let frames: Lanes<usize> =
+                        std::array::from_fn(|l| (block * LANES + l).min(n_frames - 1));
+                    x.clear();
+                    x.extend((0..n_bins).map(|k| frames.map(|t| mag[t * n_bins + k])));
+                    medians.resize(n_bins, [T::zero(); LANES]);
+                    median_lanes(x, p.kernel_percussive, w, medians);
+                    for (l, row) in out.chunks_mut(n_bins).enumerate() {
+                        row.iter_mut()
+                            .zip(medians.iter())
+                            .for_each(|(o, m)| *o = m[l]);
+                    }
+                },
+            );
+        Medians {
+            harm,
+            perc,
+            n_frames,
+            n_bins,
+        }
+    }
+
+    /// Frame `t` of the harmonic (or percussive) soft mask: `emit(bin, value)`
+    /// for every bin, in order.
+    fn mask_frame(&self, t: usize, harmonic: bool, p: &HpssParams, mut emit: impl FnMut(usize, T)) {
+        let split = p.margin_harmonic == 1.0 && p.margin_percussive == 1.0;
+        let (mh, mp) = (T::of(p.margin_harmonic), T::of(p.margin_percussive));
+        let perc = &self.perc[t * self.n_bins..(t + 1) * self.n_bins];
+        for (g, pr) in perc.chunks(LANES).enumerate() {
+            let h = &self.harm[g * self.n_frames + t];
+            for (l, &pr) in pr.iter().enumerate() {
+                let (x, reference) = if harmonic {
+                    (h[l], pr * mh)
+                } else {
+                    (pr, h[l] * mp)
+                };
+                let m = if p.power == 2.0 {
+                    softmask_squared(x, reference, split)
+                } else {
+                    softmask(x, reference, p.power, split)
+                };
+                emit(g * LANES + l, m);
+            }
+        }
+    }
+}
+
 /// Harmonic and percussive soft masks of a magnitude spectrogram stored
 /// time-major (`n_frames × n_bins`): `(harmonic, percussive)`, same layout.
 pub fn masks<T: Float>(
@@ -73,54 +170,17 @@ pub fn masks<T: Float>(
     if mag.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let groups = n_bins.div_ceil(LANES);
-    // Harmonic: median along time of 8 adjacent bins at once, stored per bin
-    // group (`groups × n_frames × LANES`).
-    let mut harm = vec![[T::zero(); LANES]; groups * n_frames];
-    harm.par_chunks_mut(n_frames).enumerate().for_each_init(
-        || (Vec::new(), Vec::new()),
-        |(w, x), (g, out)| {
-            let bins: Lanes<usize> = std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
-            x.clear();
-            x.extend((0..n_frames).map(|t| bins.map(|k| mag[t * n_bins + k])));
-            median_lanes(x, p.kernel_harmonic, w, out);
-        },
-    );
-    // Percussive: median along frequency of 8 frames at once (time-major).
-    let mut perc = vec![T::zero(); mag.len()];
-    perc.par_chunks_mut(LANES * n_bins)
-        .enumerate()
-        .for_each_init(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |(w, x, medians), (block, out)| {
-                let frames: Lanes<usize> =
-                    std::array::from_fn(|l| (block * LANES + l).min(n_frames - 1));
-                x.clear();
-                x.extend((0..n_bins).map(|k| frames.map(|t| mag[t * n_bins + k])));
-                medians.resize(n_bins, [T::zero(); LANES]);
-                median_lanes(x, p.kernel_percussive, w, medians);
-                for (l, row) in out.chunks_mut(n_bins).enumerate() {
-                    row.iter_mut()
-                        .zip(medians.iter())
-                        .for_each(|(o, m)| *o = m[l]);
-                }
-            },
-        );
-    let split = p.margin_harmonic == 1.0 && p.margin_percussive == 1.0;
-    let (mh, mp) = (T::of(p.margin_harmonic), T::of(p.margin_percussive));
+    let medians = Medians::new(mag, n_frames, n_bins, p);
     let mut mask_h = vec![T::zero(); mag.len()];
     let mut mask_p = vec![T::zero(); mag.len()];
     mask_h
-        .par_chunks_mut(n_bins.max(1))
-        .zip(mask_p.par_chunks_mut(n_bins.max(1)))
-        .zip(perc.par_chunks(n_bins.max(1)))
+        .par_chunks_mut(n_bins)
+        .zip(mask_p.par_chunks_mut(n_bins))
+        .with_min_len(crate::parallel::min_len())
         .enumerate()
-        .for_each(|(t, ((oh, op), pr))| {
-            for k in 0..oh.len() {
-                let h = harm[(k / LANES) * n_frames + t][k % LANES];
-                oh[k] = softmask(h, pr[k] * mh, p.power, split);
-                op[k] = softmask(pr[k], h * mp, p.power, split);
-            }
+        .for_each(|(t, (oh, op))| {
+            medians.mask_frame(t, true, p, |k, m| oh[k] = m);
+            medians.mask_frame(t, false, p, |k, m| op[k] = m);
         });
     Ok((mask_h, mask_p))
 }
@@ -136,16 +196,29 @@ pub fn separate<T: Float>(
     length: Option<usize>,
 ) -> Result<(Vec<T>, Vec<T>)> {
     let spec = stft(&[y], params)?;
+    let mag: Vec<T> = spec
+        .data
+        .par_iter()
+        .with_min_len(crate::parallel::min_len())
+        .map(|&c| magnitude(c))
+        .collect();
+    separate_spectrum(&spec, &mag, params, window, p, length)
+}
+
+/// [`separate`] from the signal's STFT `spec` (one channel, time-major) and
+/// its magnitudes `mag`, for callers that already have them. Each inverse
+/// STFT masks its frames as it goes: neither the masks nor the masked
+/// spectrograms are stored.
+pub fn separate_spectrum<T: Float>(
+    spec: &FrameMatrix<Complex<T>>,
+    mag: &[T],
+    params: &StftParams<T>,
+    window: &[f64],
+    p: &HpssParams,
+    length: Option<usize>,
+) -> Result<(Vec<T>, Vec<T>)> {
+    p.validate()?;
     let (n_frames, n_bins) = (spec.n_frames, spec.width);
-    let mag: Vec<T> = spec.data.par_iter().map(|&c| magnitude(c)).collect();
-    let (mask_h, mask_p) = masks(&mag, n_frames, n_bins, p)?;
-    let apply = |mask: &[T]| -> Vec<Complex<T>> {
-        spec.data
-            .par_iter()
-            .zip(mask)
-            .map(|(c, &m)| c * m)
-            .collect()
-    };
     let inverse = IstftParams::new(
         n_bins,
         params.n_fft,
@@ -154,26 +227,39 @@ pub fn separate<T: Float>(
         params.center,
         length,
     )?;
-    let (harm, perc) = (apply(&mask_h), apply(&mask_p));
-    let hv = bins_first(&harm, n_frames, n_bins)?;
-    let pv = bins_first(&perc, n_frames, n_bins)?;
-    let mut out = istft(&[hv, pv], &inverse)?.into_iter();
-    Ok((
-        out.next().unwrap_or_default(),
-        out.next().unwrap_or_default(),
-    ))
-}
-
-/// A time-major `n_frames × n_bins` buffer seen as a `bins × frames` matrix.
-fn bins_first<T>(data: &[T], n_frames: usize, n_bins: usize) -> Result<ArrayView2<'_, T>> {
-    ArrayView2::from_shape((n_frames, n_bins), data)
-        .map(|v| v.reversed_axes())
-        .map_err(|e| crate::error::Error::Internal(e.to_string()))
+    if mag.is_empty() {
+        let silent = istft_frames(n_frames, &inverse, |_, _| ());
+        return Ok((silent.clone(), silent));
+    }
+    let medians = Medians::new(mag, n_frames, n_bins, p);
+    let invert = |harmonic: bool| {
+        istft_frames(n_frames, &inverse, |t, bins| {
+            let frame = &spec.data[t * n_bins..(t + 1) * n_bins];
+            medians.mask_frame(t, harmonic, p, |k, m| bins[k] = frame[k] * m);
+        })
+    };
+    Ok((invert(true), invert(false)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squared_softmask_is_the_softmask_of_power_two() {
+        let values = [0.0f32, 1e-40, 0.3, 1.0, 7.5, f32::MAX];
+        for &x in &values {
+            for &r in &values {
+                for split in [true, false] {
+                    let (a, b) = (softmask_squared(x, r, split), softmask(x, r, 2.0, split));
+                    assert!(
+                        a == b || (a.is_nan() && b.is_nan()),
+                        "{x} {r} {split}: {a} vs {b}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn masks_split_energy() {

@@ -8,6 +8,7 @@
 //! - [`temporal`]: RMS energy and zero-crossing rate of raw frames.
 //! - [`cepstral`]: the orthonormal DCT-II behind MFCCs, with liftering.
 //! - [`chroma`], [`tuning`]: chromagrams with librosa's tuning estimation.
+//! - [`gtzan`]: the 57 GTZAN summary values of a clip from one shared STFT.
 //!
 //! Every function takes float32 or float64 input ([`crate::dsp::Float`]) and
 //! returns `f64` values; the Python layer casts to librosa's output dtype.
@@ -15,6 +16,7 @@
 pub mod beat;
 pub mod cepstral;
 pub mod chroma;
+pub mod gtzan;
 pub mod hpss;
 pub mod median;
 pub mod onset;

@@ -192,6 +192,34 @@ fn flatness<T: Float>(mag: &[T], power: f64, amin: f64) -> f64 {
     (log_sum / n).exp() / (sum / n)
 }
 
+/// Centroid, bandwidth (`p = 2`, normalised) and rolloff (`roll_percent`) of
+/// one magnitude spectrum in two passes over it; each value is bit-identical
+/// to [`Spectral::eval`] of that feature (same sums in the same order).
+pub fn centroid_bandwidth_rolloff<T: Float>(
+    mag: &[T],
+    freq: &[f64],
+    roll_percent: f64,
+) -> [f64; 3] {
+    let (mut l1, mut weighted, mut total) = (0.0f64, 0.0f64, T::zero());
+    for (&m, &f) in mag.iter().zip(freq) {
+        l1 += m.wide().abs();
+        weighted += f * m.wide();
+        total = total + m;
+    }
+    let l1 = if l1 < tiny::<T>() { 1.0 } else { l1 };
+    let centroid = weighted / l1;
+    let threshold = T::of(roll_percent) * total;
+    let (mut spread, mut cum, mut rolloff) = (0.0f64, T::zero(), f64::NAN);
+    for (&m, &f) in mag.iter().zip(freq) {
+        spread += m.wide() / l1 * ((f - centroid) * (f - centroid));
+        cum = cum + m;
+        if cum >= threshold && !(rolloff <= f) {
+            rolloff = f;
+        }
+    }
+    [centroid, spread.powf(0.5), rolloff]
+}
+
 /// Computes `feature` from the magnitude STFT of each channel:
 /// `channels × frames × feature.width()`.
 pub fn from_signal<T: Float>(
@@ -346,6 +374,26 @@ pub fn contrast_db(pairs: &[f64], linear: bool) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fused_shape_descriptors_equal_single_ones() {
+        let mag: Vec<f32> = (0..129)
+            .map(|i| ((i * 37 % 17) as f32 * 0.3).powi(2))
+            .collect();
+        let freq: Vec<f64> = (0..129).map(|i| i as f64 * 86.1328125).collect();
+        let fused = centroid_bandwidth_rolloff(&mag, &freq, 0.85);
+        let single = [
+            Spectral::Centroid,
+            Spectral::Bandwidth { p: 2.0, norm: true },
+            Spectral::Rolloff { roll_percent: 0.85 },
+        ]
+        .map(|f| {
+            let mut v = [0.0];
+            f.eval(&mag, &freq, &mut Vec::new(), &mut v);
+            v[0]
+        });
+        assert_eq!(fused, single);
+    }
 
     #[test]
     fn shape_descriptors_of_a_known_spectrum() {

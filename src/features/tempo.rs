@@ -51,6 +51,7 @@ pub fn tempogram<T: Float>(
     let (fwd, inv) = (fft::forward::<f64>(n_fft), fft::inverse::<f64>(n_fft));
     let mut out = vec![0.0; n_frames * win];
     out.par_chunks_mut(FRAMES_PER_TASK * win)
+        .with_min_len(crate::parallel::min_len())
         .enumerate()
         .for_each_init(
             || {

@@ -62,6 +62,7 @@ fn map_raw_frames<T: Float>(
         .zip(signals.par_iter())
         .for_each(|(out, signal)| {
             out.par_chunks_mut(FRAMES_PER_TASK)
+                .with_min_len(crate::parallel::min_len())
                 .enumerate()
                 .for_each_init(
                     || vec![T::zero(); framing.frame_length],

@@ -7,12 +7,14 @@ use pyo3::prelude::*;
 
 use super::arrays::{last_axis_lanes, to_numpy, FloatArray};
 use super::detach::run;
+use crate::dsp::db::Log10;
 use crate::dsp::frames::PadMode;
 use crate::dsp::stft::FrameMatrix;
 use crate::dsp::{spectrogram, Float, StftParams};
 use crate::error::{Error, Result};
 use crate::features::cepstral;
 use crate::features::chroma::{self, ChromaParams};
+use crate::features::gtzan::{gtzan_values, Recipe};
 use crate::features::hpss::{self, HpssParams};
 use crate::features::onset::{self, Aggregate, OnsetParams};
 use crate::features::spectral::{self, Spectral};
@@ -823,6 +825,58 @@ fn tempo_from_strength<'py>(
 }
 
 /// Adds this module's functions to `tunelens._core`.
+fn gtzan_typed<T: Float + Element + Log10>(
+    py: Python<'_>,
+    y: PyReadonlyArrayDyn<'_, T>,
+    sr: f64,
+    recipe: Recipe,
+    n_jobs: i64,
+) -> PyResult<Vec<f64>> {
+    let view = y.as_array();
+    run(py, || {
+        let y = view
+            .into_dimensionality::<ndarray::Ix1>()
+            .map_err(|_| Error::param("y", "must be a mono (1-D) signal"))?;
+        let work = || gtzan_values(y, sr, recipe);
+        if n_jobs == 1 {
+            parallel::sequential(work)
+        } else {
+            parallel::install(n_jobs, work)?
+        }
+    })
+}
+
+/// The 57 GTZAN summary values of a mono signal (`recipe`: "gtzan" or
+/// "gtzan_kaggle"), in `features_30_sec.csv` column order. `n_jobs=1` keeps the
+/// whole clip on the calling worker thread (for batches of clips).
+#[pyfunction]
+#[pyo3(signature = (y, *, sr, recipe, n_jobs))]
+fn gtzan_features(
+    py: Python<'_>,
+    y: FloatArray<'_>,
+    sr: f64,
+    recipe: &str,
+    n_jobs: i64,
+) -> PyResult<Vec<f64>> {
+    let recipe = match recipe {
+        "gtzan" => Recipe::Librosa,
+        "gtzan_kaggle" => Recipe::Kaggle,
+        other => {
+            return Err(super::errors::to_pyerr(
+                py,
+                Error::param(
+                    "recipe",
+                    format!("must be 'gtzan' or 'gtzan_kaggle', got {other:?}"),
+                ),
+            ))
+        }
+    };
+    match y {
+        FloatArray::F32(y) => gtzan_typed(py, y, sr, recipe, n_jobs),
+        FloatArray::F64(y) => gtzan_typed(py, y, sr, recipe, n_jobs),
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spectral_from_y, m)?)?;
     m.add_function(wrap_pyfunction!(spectral_from_s, m)?)?;
@@ -837,5 +891,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(onset_strength, m)?)?;
     m.add_function(wrap_pyfunction!(tempogram, m)?)?;
     m.add_function(wrap_pyfunction!(tempo_from_strength, m)?)?;
+    m.add_function(wrap_pyfunction!(gtzan_features, m)?)?;
     Ok(())
 }
