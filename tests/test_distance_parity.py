@@ -91,3 +91,29 @@ def test_bad_arguments_raise_typed_errors() -> None:
     with pytest.raises(TypeError, match="weights"):
         td.Indel.distance("ab", "abc", weights=(1, 1, 1))
     assert td.Hamming.distance("abc", "abd", pad=False) == 1
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_vectorcall_and_tp_call_agree(metric: str) -> None:
+    """Distance functions are called through vectorcall (the fast path) and
+    through ``tp_call`` (``type(f).__call__``, argument tuple and dict): both
+    parse the same arguments and give the same results and errors."""
+    for func in FUNCS:
+        ours = getattr(getattr(td, metric), func)
+        ref = getattr(getattr(rd, metric), func)
+        slow = type(ours).__call__
+        for options in OPTIONS[metric]:
+            for a, b in zip(A[:200], B[:200]):
+                expected = ref(a, b, **options)
+                assert ours(a, b, **options) == pytest.approx(expected, abs=TOL), (func, a, b, options)
+                assert slow(ours, a, b, **options) == pytest.approx(expected, abs=TOL), (func, a, b, options)
+                assert ours(s1=a, s2=b, score_cutoff=None, score_hint=None, **options) == ours(a, b, **options)
+        with pytest.raises(TypeError, match="positional"):
+            ours("a", "b", "c")
+        with pytest.raises(TypeError, match="s2"):
+            ours("a")
+        with pytest.raises(TypeError, match="unexpected keyword"):
+            ours("a", "b", bogus=1)
+        with pytest.raises(TypeError):
+            ours("a", "b", score_cutoff="high")
+        assert ours("Beyonce", "beyoncé", processor=str.lower) == ref("Beyonce", "beyoncé", processor=str.lower)

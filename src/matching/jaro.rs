@@ -1,6 +1,7 @@
 //! Jaro and Jaro-Winkler similarity (rapidfuzz's matching window, greedy
 //! common-symbol assignment and transposition count).
 
+use super::pattern::Pattern;
 use super::Sym;
 use crate::error::{Error, Result};
 
@@ -15,6 +16,11 @@ fn formula(len1: usize, len2: usize, common: usize, transpositions: usize) -> f6
 }
 
 /// Jaro similarity in 0..=1; 0 when below `score_cutoff`.
+///
+/// rapidfuzz's algorithm: every symbol of `s2` in turn flags the first
+/// unflagged equal symbol of `s1` within the matching window (bit-parallel
+/// when both rests fit in 64 symbols), after the common prefix, which always
+/// matches itself.
 pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     let (len1, len2) = (s1.len(), s2.len());
     if len1 == 0 && len2 == 0 {
@@ -36,41 +42,104 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
         a = &a[..a.len().min(len2 + bound)];
         bound
     };
-    let mut a_flags = vec![false; len1];
-    let mut b_flags = vec![false; len2];
-    let mut common = 0usize;
-    for (i, ca) in a.iter().enumerate() {
-        let lo = i.saturating_sub(bound);
-        let hi = (i + bound).min(len2 - 1);
-        for j in lo..=hi.min(b.len().saturating_sub(1)) {
-            if j < b.len() && !b_flags[j] && b[j] == *ca {
-                a_flags[i] = true;
-                b_flags[j] = true;
-                common += 1;
-                break;
-            }
-        }
-    }
-    if common == 0 || formula(len1, len2, common, 0) < score_cutoff {
-        return 0.0;
-    }
-    let (mut k, mut transpositions) = (0usize, 0usize);
-    for (i, flagged) in a_flags.iter().enumerate() {
-        if *flagged {
-            let mut j = k;
-            while j < len2 && !b_flags[j] {
-                j += 1;
-            }
-            k = j + 1;
-            transpositions += (s1[i] != s2[j]) as usize;
-        }
-    }
-    let sim = formula(len1, len2, common, transpositions);
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let (flagged, transpositions) = if a.is_empty() || b.is_empty() {
+        (0, 0)
+    } else if a.len() <= 64 && b.len() <= 64 {
+        let Some(t) = flag_word(a, b, bound, len1, len2, prefix, score_cutoff) else {
+            return 0.0;
+        };
+        t
+    } else {
+        let Some(t) = flag_scan(a, b, bound, len1, len2, prefix, score_cutoff) else {
+            return 0.0;
+        };
+        t
+    };
+    let sim = formula(len1, len2, prefix + flagged, transpositions);
     if sim >= score_cutoff {
         sim
     } else {
         0.0
     }
+}
+
+/// Whether `common` matching symbols can still reach `score_cutoff`.
+fn common_can_pass(len1: usize, len2: usize, common: usize, score_cutoff: f64) -> bool {
+    common != 0 && formula(len1, len2, common, 0) >= score_cutoff
+}
+
+/// Flags of `a` and `b` (both at most 64 symbols) as bit sets: `(flagged,
+/// transpositions)`, None when the flagged count rules out `score_cutoff`.
+fn flag_word<S: Sym>(
+    a: &[S],
+    b: &[S],
+    bound: usize,
+    len1: usize,
+    len2: usize,
+    prefix: usize,
+    score_cutoff: f64,
+) -> Option<(usize, usize)> {
+    Pattern::with(a, |pm| {
+        let (mut a_flag, mut b_flag) = (0u64, 0u64);
+        let mut window = if bound >= 63 { !0 } else { (1u64 << (bound + 1)) - 1 };
+        for (j, c) in b.iter().enumerate() {
+            let m = pm.get(0, c.key()) & window & !a_flag;
+            a_flag |= m & m.wrapping_neg();
+            b_flag |= ((m != 0) as u64) << j;
+            window = if j < bound { (window << 1) | 1 } else { window << 1 };
+        }
+        let flagged = a_flag.count_ones() as usize;
+        if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
+            return None;
+        }
+        let mut transpositions = 0;
+        while b_flag != 0 {
+            let (i, j) = (a_flag.trailing_zeros(), b_flag.trailing_zeros());
+            transpositions += (a[i as usize] != b[j as usize]) as usize;
+            a_flag &= a_flag - 1;
+            b_flag &= b_flag - 1;
+        }
+        Some((flagged, transpositions))
+    })
+}
+
+/// [`flag_word`] for longer strings: a scan of each symbol's window.
+fn flag_scan<S: Sym>(
+    a: &[S],
+    b: &[S],
+    bound: usize,
+    len1: usize,
+    len2: usize,
+    prefix: usize,
+    score_cutoff: f64,
+) -> Option<(usize, usize)> {
+    let mut a_flags = vec![false; a.len()];
+    let mut b_flags = vec![false; b.len()];
+    let mut flagged = 0usize;
+    for (j, cb) in b.iter().enumerate() {
+        let lo = j.saturating_sub(bound);
+        let hi = (j + bound + 1).min(a.len());
+        if lo >= hi {
+            continue;
+        }
+        if let Some(i) = (lo..hi).find(|&i| !a_flags[i] && a[i] == *cb) {
+            a_flags[i] = true;
+            b_flags[j] = true;
+            flagged += 1;
+        }
+    }
+    if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
+        return None;
+    }
+    let a_matched = a.iter().zip(&a_flags).filter(|(_, f)| **f);
+    let b_matched = b.iter().zip(&b_flags).filter(|(_, f)| **f);
+    let transpositions = a_matched
+        .zip(b_matched)
+        .filter(|((x, _), (y, _))| x != y)
+        .count();
+    Some((flagged, transpositions))
 }
 
 /// `1 - similarity`; 1 when above `score_cutoff`.

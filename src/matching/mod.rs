@@ -2,8 +2,9 @@
 //! [`levenshtein`], [`hamming`], [`jaro`]), the `fuzz` scorers ([`fuzz`],
 //! dispatched through [`Scorer`]) and batch kernels ([`process`]).
 //!
-//! Every algorithm is generic over the symbol type ([`Sym`]): `u32` Unicode code
-//! points for strings, `u64` element hashes for other sequences.
+//! Every algorithm is generic over the symbol type ([`Sym`]): `u8` for strings
+//! of code points below 256 (read in place), `u32` Unicode code points for
+//! other strings, `u64` element hashes for other sequences.
 
 mod alnum;
 pub mod catalog;
@@ -21,7 +22,7 @@ pub use pattern::Pattern;
 
 use std::hash::Hash;
 
-/// A sequence element: a code point (`u32`) or an element hash (`u64`).
+/// A sequence element: a code point (`u8`, `u32`) or an element hash (`u64`).
 pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
     /// The value used for pattern tables and whitespace tests.
     fn key(self) -> u64;
@@ -32,29 +33,23 @@ pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
     const WIDE: bool;
 }
 
-impl Sym for u32 {
-    const WIDE: bool = false;
-    #[inline]
-    fn key(self) -> u64 {
-        self as u64
-    }
-    #[inline]
-    fn from_key(key: u64) -> Self {
-        key as u32
-    }
+macro_rules! impl_sym {
+    ($($t:ty => $wide:expr),*) => {$(
+        impl Sym for $t {
+            const WIDE: bool = $wide;
+            #[inline]
+            fn key(self) -> u64 {
+                self as u64
+            }
+            #[inline]
+            fn from_key(key: u64) -> Self {
+                key as $t
+            }
+        }
+    )*};
 }
 
-impl Sym for u64 {
-    const WIDE: bool = true;
-    #[inline]
-    fn key(self) -> u64 {
-        self
-    }
-    #[inline]
-    fn from_key(key: u64) -> Self {
-        key
-    }
-}
+impl_sym!(u8 => false, u32 => false, u64 => true);
 
 /// rapidfuzz's `utils.default_process`: every alphanumeric character (by
 /// rapidfuzz's own tables) lower-cased, every other one replaced by a space,

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 
 use numpy::IntoPyArray;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyList, PyString};
@@ -96,32 +97,42 @@ thread_local! {
     static BUFFERS: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Runs `text` on the code points of two strings (reusing per-thread buffers,
-/// so short per-pair calls allocate nothing), or `hashes` on the element hashes
-/// when either is another kind of sequence.
-fn with_pair<R>(
-    s1: &Bound<'_, PyAny>,
-    s2: &Bound<'_, PyAny>,
-    text: impl FnOnce(&[u32], &[u32]) -> R,
-    hashes: impl FnOnce(&[u64], &[u64]) -> R,
-) -> PyResult<R> {
-    let fast = BUFFERS.with(|cell| -> PyResult<Option<R>> {
+/// A computation on two sequences of the same symbol type.
+trait OnPair {
+    type Output;
+    fn run<S: Sym>(self, a: &[S], b: &[S]) -> Self::Output;
+}
+
+/// Runs `f` on two sequences: two `str` of code points below 256 are read in
+/// place as bytes, two 4-byte `str` in place as code points; other strings
+/// are widened to code points in per-thread buffers (no allocation for
+/// per-pair calls), and other sequences hashed (see [`hash_elements`]).
+fn with_pair<F: OnPair>(s1: &Bound<'_, PyAny>, s2: &Bound<'_, PyAny>, f: F) -> PyResult<F::Output> {
+    if let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) {
+        // SAFETY: both buffers are only read while `a` and `b` are borrowed (GIL held).
+        match unsafe { (a.data()?, b.data()?) } {
+            (PyStringData::Ucs1(x), PyStringData::Ucs1(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs4(x), PyStringData::Ucs4(y)) => return Ok(f.run(x, y)),
+            _ => {}
+        }
+    }
+    let f = BUFFERS.with(|cell| -> PyResult<Result<F::Output, F>> {
         let Ok(mut bufs) = cell.try_borrow_mut() else {
-            return Ok(None);
+            return Ok(Err(f));
         };
         let (a, b) = &mut *bufs;
         a.clear();
         b.clear();
         if push_text(s1, a)? && push_text(s2, b)? {
-            return Ok(Some(text(a, b)));
+            return Ok(Ok(f.run(a.as_slice(), b.as_slice())));
         }
-        Ok(None)
+        Ok(Err(f))
     })?;
-    match fast {
-        Some(r) => Ok(r),
-        None => {
+    match f {
+        Ok(r) => Ok(r),
+        Err(f) => {
             let (a, b) = (to_hashes(s1, "s1")?, to_hashes(s2, "s2")?);
-            Ok(hashes(&a, &b))
+            Ok(f.run(&a, &b))
         }
     }
 }
@@ -174,18 +185,26 @@ fn fuzz_call(
     if is_none(s1) || is_none(s2) {
         return Ok(0.0);
     }
-    let cutoff = score_cutoff.unwrap_or(0.0);
-    let score = |a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>| {
-        with_pair(
-            a,
-            b,
-            |a, b| scorer.score_seq(a, b, cutoff),
-            |a, b| scorer.score_seq(a, b, cutoff),
-        )
+    let score = Score {
+        scorer,
+        cutoff: score_cutoff.unwrap_or(0.0),
     };
     match processor {
-        Some(p) if !p.is_none() => score(&p.call1((s1,))?, &p.call1((s2,))?),
-        _ => score(s1, s2),
+        Some(p) if !p.is_none() => with_pair(&p.call1((s1,))?, &p.call1((s2,))?, score),
+        _ => with_pair(s1, s2, score),
+    }
+}
+
+/// A `fuzz` score of one pair.
+struct Score {
+    scorer: Scorer,
+    cutoff: f64,
+}
+
+impl OnPair for Score {
+    type Output = f64;
+    fn run<S: Sym>(self, a: &[S], b: &[S]) -> f64 {
+        self.scorer.score_seq(a, b, self.cutoff)
     }
 }
 
@@ -272,8 +291,12 @@ struct Options {
 }
 
 /// A distance function (`tunelens.distance.Levenshtein.distance`, ...).
+///
+/// Called through the vectorcall protocol ([`distance_vectorcall`], set up by
+/// [`enable_vectorcall`]): no argument tuple or keyword dict per call.
 #[pyclass(name = "DistanceFunction", module = "tunelens._core", dict, frozen)]
 pub struct PyDistance {
+    vectorcall: ffi::vectorcallfunc,
     metric: Metric,
     kind: Kind,
 }
@@ -347,6 +370,21 @@ fn compute<S: Sym>(
     })
 }
 
+/// One distance-function call on a pair.
+struct MetricCall {
+    metric: Metric,
+    kind: Kind,
+    options: Options,
+    cutoff: Option<f64>,
+}
+
+impl OnPair for MetricCall {
+    type Output = crate::Result<Value>;
+    fn run<S: Sym>(self, a: &[S], b: &[S]) -> crate::Result<Value> {
+        compute(self.metric, self.kind, a, b, self.options, self.cutoff)
+    }
+}
+
 impl PyDistance {
     /// The result for a missing argument (rapidfuzz: worst score).
     fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -389,7 +427,11 @@ impl PyDistance {
             "normalized_similarity" => Kind::NormalizedSimilarity,
             _ => return Err(PyValueError::new_err(format!("unknown function {kind:?}"))),
         };
-        Ok(PyDistance { metric, kind })
+        Ok(PyDistance {
+            vectorcall: distance_vectorcall,
+            metric,
+            kind,
+        })
     }
 
     #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None, **options))]
@@ -404,7 +446,25 @@ impl PyDistance {
         options: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let _ = score_hint;
-        let o = self.options(options)?;
+        let mut o = Options::default();
+        for (key, value) in options.into_iter().flat_map(|d| d.iter()) {
+            self.set_option(&mut o, key.cast::<PyString>()?.to_str()?, &value)?;
+        }
+        self.call(py, s1, s2, processor, score_cutoff, o)
+    }
+}
+
+impl PyDistance {
+    /// The body of a call, once the arguments are parsed.
+    fn call(
+        &self,
+        py: Python<'_>,
+        s1: &Bound<'_, PyAny>,
+        s2: &Bound<'_, PyAny>,
+        processor: Option<&Bound<'_, PyAny>>,
+        score_cutoff: Option<f64>,
+        o: Options,
+    ) -> PyResult<Py<PyAny>> {
         if is_none(s1) || is_none(s2) {
             return self.missing(py);
         }
@@ -414,60 +474,148 @@ impl PyDistance {
             }
         }
         let (s1, s2) = processed(s1, s2, processor)?;
-        let (metric, kind) = (self.metric, self.kind);
-        let value = with_pair(
-            &s1,
-            &s2,
-            |a, b| compute(metric, kind, a, b, o, score_cutoff),
-            |a, b| compute(metric, kind, a, b, o, score_cutoff),
-        )?
-        .into_py_result(py)?;
+        let call = MetricCall {
+            metric: self.metric,
+            kind: self.kind,
+            options: o,
+            cutoff: score_cutoff,
+        };
+        let value = with_pair(&s1, &s2, call)?.into_py_result(py)?;
         Ok(match value {
             Value::Int(v) => v.into_pyobject(py)?.into_any().unbind(),
             Value::Float(v) => v.into_pyobject(py)?.into_any().unbind(),
         })
     }
-}
 
-impl PyDistance {
-    fn options(&self, options: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<Options> {
-        let mut o = Options {
-            weights: Weights::default(),
-            prefix_weight: 0.1,
-            pad: true,
-        };
-        let Some(options) = options else { return Ok(o) };
-        for (key, value) in options.iter() {
-            let key: String = key.extract()?;
-            match (key.as_str(), self.metric) {
-                ("weights", Metric::Levenshtein) => {
-                    if !value.is_none() {
-                        let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
-                        if insert < 0 || delete < 0 || substitute < 0 {
-                            return Err(PyValueError::new_err("weights must be non-negative"));
-                        }
-                        o.weights = Weights {
-                            insert: insert as usize,
-                            delete: delete as usize,
-                            substitute: substitute as usize,
-                        };
-                    }
-                }
-                ("prefix_weight", Metric::JaroWinkler) => {
-                    o.prefix_weight = value.extract()?;
-                    if let Err(e) = jaro::check_prefix_weight(o.prefix_weight) {
-                        return Err(PyValueError::new_err(e.to_string()));
-                    }
-                }
-                ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
-                _ => {
-                    return Err(PyTypeError::new_err(format!(
-                        "got an unexpected keyword argument '{key}'"
-                    )))
+    /// Parses a vectorcall: `(s1, s2)` positionally, then keyword arguments.
+    ///
+    /// # Safety
+    /// `args` holds `nargs` positional arguments followed by one value per name
+    /// of `kwnames` (a tuple of str or NULL), all borrowed for the call.
+    unsafe fn vectorcall(
+        &self,
+        py: Python<'_>,
+        args: *const *mut ffi::PyObject,
+        nargs: usize,
+        kwnames: *mut ffi::PyObject,
+    ) -> PyResult<Py<PyAny>> {
+        // SAFETY: the caller guarantees `nargs` + len(kwnames) valid pointers.
+        let arg = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
+        if nargs > 2 {
+            return Err(PyTypeError::new_err(format!(
+                "takes 2 positional arguments (s1, s2) but {nargs} were given"
+            )));
+        }
+        let mut strings = [(nargs > 0).then(|| arg(0)), (nargs > 1).then(|| arg(1))];
+        let (mut processor, mut score_cutoff, mut o) = (None, None, Options::default());
+        // SAFETY: kwnames is NULL or a tuple, borrowed for the call.
+        if let Some(names) = unsafe { Bound::from_borrowed_ptr_or_opt(py, kwnames) } {
+            for (k, name) in names.try_iter()?.enumerate() {
+                let (name, value) = (name?, arg(nargs + k));
+                match name.cast::<PyString>()?.to_str()? {
+                    "s1" if strings[0].is_none() => strings[0] = Some(value),
+                    "s2" if strings[1].is_none() => strings[1] = Some(value),
+                    "processor" => processor = Some(value),
+                    "score_cutoff" => score_cutoff = value.extract::<Option<f64>>()?,
+                    "score_hint" => {}
+                    other => self.set_option(&mut o, other, &value)?,
                 }
             }
         }
-        Ok(o)
+        let [Some(s1), Some(s2)] = strings else {
+            return Err(PyTypeError::new_err("missing required argument s1 or s2"));
+        };
+        self.call(py, &s1, &s2, processor.as_ref(), score_cutoff, o)
+    }
+}
+
+/// The vectorcall entry point of [`PyDistance`] objects; a panic becomes a
+/// typed `TunelensError`, never an abort.
+unsafe extern "C" fn distance_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls this with the GIL held (attached thread state).
+    let py = unsafe { Python::assume_attached() };
+    let result = crate::error::catch_panic(|| {
+        // SAFETY: only installed on PyDistance's type; arguments as CPython passes them.
+        let this = unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
+        let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
+        Ok(unsafe { this.get().vectorcall(py, args, nargs, kwnames) })
+    });
+    match result.map_err(|e| super::errors::to_pyerr(py, e)).and_then(|r| r) {
+        Ok(value) => value.into_ptr(),
+        Err(err) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Makes `DistanceFunction` objects vectorcall-callable: the type reads the
+/// function pointer stored in each object (PyO3 only fills `tp_call`, which
+/// needs an argument tuple and dict per call). `tp_call` keeps working and
+/// gives the same results.
+fn enable_vectorcall(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let probe = Bound::new(py, PyDistance::new("Indel", "distance")?)?;
+    let offset = (&probe.get().vectorcall as *const ffi::vectorcallfunc as usize)
+        .checked_sub(probe.as_ptr() as usize)
+        .ok_or_else(|| PyValueError::new_err("unexpected DistanceFunction layout"))?;
+    let ty = py.get_type::<PyDistance>();
+    // SAFETY: the heap type object is ours; every instance stores a valid
+    // vectorcall pointer at `offset` (set in `PyDistance::new`).
+    unsafe {
+        let tp = ty.as_type_ptr();
+        (*tp).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+    }
+    Ok(())
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            weights: Weights::default(),
+            prefix_weight: 0.1,
+            pad: true,
+        }
+    }
+}
+
+impl PyDistance {
+    /// Applies the metric's keyword option `key` (`weights`, `prefix_weight`, `pad`).
+    fn set_option(&self, o: &mut Options, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        match (key, self.metric) {
+            ("weights", Metric::Levenshtein) => {
+                if !value.is_none() {
+                    let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
+                    if insert < 0 || delete < 0 || substitute < 0 {
+                        return Err(PyValueError::new_err("weights must be non-negative"));
+                    }
+                    o.weights = Weights {
+                        insert: insert as usize,
+                        delete: delete as usize,
+                        substitute: substitute as usize,
+                    };
+                }
+            }
+            ("prefix_weight", Metric::JaroWinkler) => {
+                o.prefix_weight = value.extract()?;
+                if let Err(e) = jaro::check_prefix_weight(o.prefix_weight) {
+                    return Err(PyValueError::new_err(e.to_string()));
+                }
+            }
+            ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "got an unexpected keyword argument '{key}'"
+                )))
+            }
+        }
+        Ok(())
     }
 }
 
@@ -662,6 +810,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(WRatio, m)?)?;
     m.add_function(wrap_pyfunction!(QRatio, m)?)?;
     m.add_class::<PyDistance>()?;
+    enable_vectorcall(m)?;
     m.add_function(wrap_pyfunction!(default_process, m)?)?;
     m.add_function(wrap_pyfunction!(default_process_many, m)?)?;
     m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
