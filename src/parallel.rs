@@ -1,7 +1,8 @@
 //! Thread pools for tunelens's parallel work.
 //!
-//! tunelens never uses rayon's global pool. Each `n_jobs` value gets its own pool,
-//! built on first use and cached together with the id of the process that built
+//! tunelens never uses rayon's global pool. Each `n_jobs` value gets its own pool
+//! (at most [`MAX_THREADS`] threads), built on first use and cached (the
+//! [`MAX_POOLS`] most recently used sizes) together with the id of the process that built
 //! it. After `fork()` the child sees a different process id and builds a fresh
 //! pool instead of waiting on threads that do not exist in it, so tunelens keeps
 //! working in `multiprocessing` children started with `fork`.
@@ -20,16 +21,35 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::error::{Error, Result};
 
-type PoolCache = Mutex<HashMap<usize, (u32, Arc<ThreadPool>)>>;
+/// Most worker threads one pool may have: beyond the cores, threads only add
+/// switching, and a huge `n_jobs` must not start thousands of threads.
+pub const MAX_THREADS: usize = 256;
 
-fn cache() -> &'static PoolCache {
-    static POOLS: OnceLock<PoolCache> = OnceLock::new();
-    POOLS.get_or_init(|| Mutex::new(HashMap::new()))
+/// Most pools kept alive at once; the least recently used one is released
+/// when a call asks for yet another size.
+const MAX_POOLS: usize = 4;
+
+/// A cached pool: the process that built it, the pool, and when it was last used.
+struct Cached {
+    owner: u32,
+    pool: Arc<ThreadPool>,
+    used: u64,
+}
+
+#[derive(Default)]
+struct PoolCache {
+    pools: HashMap<usize, Cached>,
+    clock: u64,
+}
+
+fn cache() -> &'static Mutex<PoolCache> {
+    static POOLS: OnceLock<Mutex<PoolCache>> = OnceLock::new();
+    POOLS.get_or_init(|| Mutex::new(PoolCache::default()))
 }
 
 /// Number of worker threads for a scikit-learn style `n_jobs` value.
 ///
-/// `n_jobs > 0` is taken as is; `-1` means all cores, `-2` all but one, and so on
+/// `n_jobs > 0` is taken as is (at most [`MAX_THREADS`]); `-1` means all cores, `-2` all but one, and so on
 /// (never fewer than one). `0` is rejected, as scikit-learn does.
 pub fn resolve_n_jobs(n_jobs: i64) -> Result<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as i64;
@@ -38,25 +58,49 @@ pub fn resolve_n_jobs(n_jobs: i64) -> Result<usize> {
             "n_jobs",
             "must be a positive number of threads or negative (-1 = all cores), not 0",
         )),
-        n if n > 0 => Ok(n.min(4096) as usize),
+        n if n > 0 => Ok(n.min(MAX_THREADS as i64) as usize),
         n => Ok((cores + 1 + n).max(1) as usize),
     }
 }
 
-/// The cached pool with `threads` workers, rebuilt after a fork.
+/// The cached pool with `threads` workers, rebuilt after a fork. At most
+/// [`MAX_POOLS`] pools stay cached; a released pool's threads exit once the
+/// calls still using it return.
 pub fn pool(threads: usize) -> Result<Arc<ThreadPool>> {
     let pid = std::process::id();
-    let mut pools = cache()
+    let mut cache = cache()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((owner, pool)) = pools.get(&threads) {
-        if *owner == pid {
-            return Ok(Arc::clone(pool));
+    cache.clock += 1;
+    let now = cache.clock;
+    if let Some(cached) = cache.pools.get_mut(&threads) {
+        if cached.owner == pid {
+            cached.used = now;
+            return Ok(Arc::clone(&cached.pool));
         }
-        // Built by the parent before a fork: its threads are gone. Forget it
-        // without dropping (dropping would signal threads that do not exist).
-        if let Some((_, stale)) = pools.remove(&threads) {
-            std::mem::forget(stale);
+    }
+    // Pools built by the parent before a fork: their threads are gone. Forget
+    // them without dropping (dropping would signal threads that do not exist).
+    let stale: Vec<usize> = cache
+        .pools
+        .iter()
+        .filter(|(_, c)| c.owner != pid)
+        .map(|(&n, _)| n)
+        .collect();
+    for n in stale {
+        if let Some(cached) = cache.pools.remove(&n) {
+            std::mem::forget(cached.pool);
+        }
+    }
+    while cache.pools.len() >= MAX_POOLS {
+        let oldest = cache
+            .pools
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(&n, _)| n);
+        match oldest {
+            Some(n) => drop(cache.pools.remove(&n)),
+            None => break,
         }
     }
     let built = ThreadPoolBuilder::new()
@@ -65,7 +109,14 @@ pub fn pool(threads: usize) -> Result<Arc<ThreadPool>> {
         .build()
         .map_err(|e| Error::Internal(format!("cannot start {threads} worker threads: {e}")))?;
     let built = Arc::new(built);
-    pools.insert(threads, (pid, Arc::clone(&built)));
+    cache.pools.insert(
+        threads,
+        Cached {
+            owner: pid,
+            pool: Arc::clone(&built),
+            used: now,
+        },
+    );
     Ok(built)
 }
 
@@ -184,10 +235,20 @@ mod tests {
         assert_eq!(resolve_n_jobs(3).unwrap(), 3);
         assert_eq!(resolve_n_jobs(-1).unwrap(), cores);
         assert_eq!(resolve_n_jobs(-1000).unwrap(), 1);
+        assert_eq!(resolve_n_jobs(1 << 40).unwrap(), MAX_THREADS);
         assert!(matches!(
             resolve_n_jobs(0),
             Err(Error::InvalidParameter { name: "n_jobs", .. })
         ));
+    }
+
+    #[test]
+    fn at_most_max_pools_stay_cached() {
+        for threads in 1..=MAX_POOLS + 3 {
+            install(threads as i64, || ()).unwrap();
+        }
+        let cache = cache().lock().unwrap();
+        assert!(cache.pools.len() <= MAX_POOLS);
     }
 
     #[test]

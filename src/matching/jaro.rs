@@ -83,12 +83,20 @@ fn flag_word<S: Sym>(
 ) -> Option<(usize, usize)> {
     Pattern::with(a, |pm| {
         let (mut a_flag, mut b_flag) = (0u64, 0u64);
-        let mut window = if bound >= 63 { !0 } else { (1u64 << (bound + 1)) - 1 };
+        let mut window = if bound >= 63 {
+            !0
+        } else {
+            (1u64 << (bound + 1)) - 1
+        };
         for (j, c) in b.iter().enumerate() {
             let m = pm.get(0, c.key()) & window & !a_flag;
             a_flag |= m & m.wrapping_neg();
             b_flag |= ((m != 0) as u64) << j;
-            window = if j < bound { (window << 1) | 1 } else { window << 1 };
+            window = if j < bound {
+                (window << 1) | 1
+            } else {
+                window << 1
+            };
         }
         let flagged = a_flag.count_ones() as usize;
         if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {

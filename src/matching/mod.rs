@@ -13,8 +13,8 @@ pub mod hamming;
 pub mod indel;
 pub mod jaro;
 pub mod levenshtein;
-pub mod normalize;
 mod multi;
+pub mod normalize;
 mod pattern;
 pub mod process;
 

@@ -328,23 +328,44 @@ mod tests {
     #[test]
     fn lanes_equal_the_single_query_lcs() {
         let words = [
-            "", "a", "abc", "kitten", "sitting", "hello world", "wörld 宇多田 hello",
-            "abcdefghijklmnopq", "the quick brown fox jumps over", "ab ab ab ab ab ab ab ab ab ab ab ab ab",
+            "",
+            "a",
+            "abc",
+            "kitten",
+            "sitting",
+            "hello world",
+            "wörld 宇多田 hello",
+            "abcdefghijklmnopq",
+            "the quick brown fox jumps over",
+            "ab ab ab ab ab ab ab ab ab ab ab ab ab",
             "a long query with more than sixty-four symbols in it, to use the fallback",
         ];
         let cp = |s: &str| s.chars().map(u32::from).collect::<Vec<u32>>();
         let queries: Vec<Vec<u32>> = words.iter().map(|w| cp(w)).collect();
-        let choices: Vec<Vec<u32>> = words.iter().chain(&["zzz", "hello wörld", "宇多"]).map(|w| cp(w)).collect();
+        let choices: Vec<Vec<u32>> = words
+            .iter()
+            .chain(&["zzz", "hello wörld", "宇多"])
+            .map(|w| cp(w))
+            .collect();
         let alphabet = Alphabet::new(queries.iter().map(Vec::as_slice));
         let packed = Packed::new(choices.iter().map(|c| Some(c.as_slice())), &alphabet);
         let lens: Vec<Option<usize>> = queries.iter().map(|q| Some(q.len())).collect();
         for group in groups(&lens) {
-            let ids: Vec<Vec<u32>> = group.iter().map(|&i| alphabet.encode(&queries[i])).collect();
+            let ids: Vec<Vec<u32>> = group
+                .iter()
+                .map(|&i| alphabet.encode(&queries[i]))
+                .collect();
             let unit = Unit::new(&ids, alphabet.size());
             let encoded = (0..choices.len()).filter_map(|j| packed.get(j).map(|c| (j, c)));
             unit.each(encoded, |j, _, out| {
                 for (k, &i) in group.iter().enumerate() {
-                    assert_eq!(out[k], indel::lcs(&queries[i], &choices[j]), "{:?} {:?}", words[i], choices[j]);
+                    assert_eq!(
+                        out[k],
+                        indel::lcs(&queries[i], &choices[j]),
+                        "{:?} {:?}",
+                        words[i],
+                        choices[j]
+                    );
                 }
             });
         }

@@ -193,7 +193,11 @@ impl<T: Copy> Scores<T> {
         let table = (0..Self::SUMS * Self::LCS)
             .map(|x| {
                 let (sum, lcs) = (x / Self::LCS, x % Self::LCS);
-                convert(if 2 * lcs <= sum { ratio_of_sum(sum, lcs, score_cutoff) } else { 0.0 })
+                convert(if 2 * lcs <= sum {
+                    ratio_of_sum(sum, lcs, score_cutoff)
+                } else {
+                    0.0
+                })
             })
             .collect();
         Scores { table }
@@ -259,7 +263,10 @@ impl Ratio {
     fn group<S: Sym>(self, queries: &[Option<Vec<S>>]) -> Grouped {
         let queries = self.transform_all(queries);
         let alphabet = Alphabet::new(queries.iter().flatten().map(|q| &**q));
-        let lens: Vec<Option<usize>> = queries.iter().map(|q| q.as_ref().map(|q| q.len())).collect();
+        let lens: Vec<Option<usize>> = queries
+            .iter()
+            .map(|q| q.as_ref().map(|q| q.len()))
+            .collect();
         let groups = multi::groups(&lens);
         let units = groups
             .par_iter()
@@ -315,23 +322,25 @@ impl Ratio {
                 tasks.push((group, unit, start, cells));
             }
         }
-        tasks.into_par_iter().for_each(|(group, unit, start, mut cells)| {
-            let width = cells.first().map_or(0, |c| c.len());
-            let present = (0..width).filter_map(|j| packed.get(start + j).map(|c| (j, c)));
-            unit.each(present, |j, choice, lcs| {
-                let lc = choice.len();
-                for k in 0..cells.len() {
-                    let lq = lens[group[k]];
-                    cells[k][j] = if self.qratio && (lq == 0 || lc == 0) {
-                        zero
-                    } else {
-                        scores
-                            .get(lq + lc, lcs[k])
-                            .unwrap_or_else(|| convert(ratio_of_sum(lq + lc, lcs[k], score_cutoff)))
-                    };
-                }
+        tasks
+            .into_par_iter()
+            .for_each(|(group, unit, start, mut cells)| {
+                let width = cells.first().map_or(0, |c| c.len());
+                let present = (0..width).filter_map(|j| packed.get(start + j).map(|c| (j, c)));
+                unit.each(present, |j, choice, lcs| {
+                    let lc = choice.len();
+                    for k in 0..cells.len() {
+                        let lq = lens[group[k]];
+                        cells[k][j] = if self.qratio && (lq == 0 || lc == 0) {
+                            zero
+                        } else {
+                            scores.get(lq + lc, lcs[k]).unwrap_or_else(|| {
+                                convert(ratio_of_sum(lq + lc, lcs[k], score_cutoff))
+                            })
+                        };
+                    }
+                });
             });
-        });
     }
 
     /// [`extract_many`] of a ratio scorer.
@@ -349,7 +358,9 @@ impl Ratio {
             lens,
         } = self.group(queries);
         let transformed = self.transform_all(choices);
-        let mut order: Vec<usize> = (0..choices.len()).filter(|&i| choices[i].is_some()).collect();
+        let mut order: Vec<usize> = (0..choices.len())
+            .filter(|&i| choices[i].is_some())
+            .collect();
         let len_of = |i: usize| transformed[i].as_ref().map_or(0, |c| c.len());
         order.sort_by_key(|&i| len_of(i));
         let sorted = ByLength {
@@ -363,7 +374,10 @@ impl Ratio {
             .zip(&units)
             .map(|(group, unit)| {
                 let lqs: Vec<usize> = group.iter().map(|&i| lens[i]).collect();
-                let mut tops: Vec<Top> = group.iter().map(|_| Top::new(limit, score_cutoff)).collect();
+                let mut tops: Vec<Top> = group
+                    .iter()
+                    .map(|_| Top::new(limit, score_cutoff))
+                    .collect();
                 sorted.scan(self, unit, &lqs, &mut tops);
                 tops.into_iter().map(|t| t.items).collect()
             })
@@ -416,7 +430,8 @@ impl ByLength {
                 let begin = lens[..down].partition_point(|&l| l < lens[down - 1]);
                 begin..std::mem::replace(&mut down, begin)
             };
-            let choices = run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
+            let choices =
+                run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
             unit.each(choices, |index, choice, lcs| {
                 for ((top, &lq), &lcs) in tops.iter_mut().zip(lqs).zip(lcs) {
                     top.offer(index, kind.score(lq, choice.len(), lcs, top.cutoff));
@@ -435,9 +450,25 @@ mod tests {
     fn texts() -> Vec<Option<Vec<u32>>> {
         let mut out: Vec<Option<Vec<u32>>> = [0, 1, 7, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 130]
             .iter()
-            .map(|&n| Some("ab cd éf 宇多 gh ".chars().cycle().take(n).map(u32::from).collect()))
+            .map(|&n| {
+                Some(
+                    "ab cd éf 宇多 gh "
+                        .chars()
+                        .cycle()
+                        .take(n)
+                        .map(u32::from)
+                        .collect(),
+                )
+            })
             .collect();
-        for s in ["kitten sitting", "sitting kitten", "宇多田ヒカル", "a", "b a", "xyz"] {
+        for s in [
+            "kitten sitting",
+            "sitting kitten",
+            "宇多田ヒカル",
+            "a",
+            "b a",
+            "xyz",
+        ] {
             out.push(Some(s.chars().map(u32::from).collect()));
         }
         out.push(None);

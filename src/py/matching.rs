@@ -541,11 +541,15 @@ unsafe extern "C" fn distance_vectorcall(
     let py = unsafe { Python::assume_attached() };
     let result = crate::error::catch_panic(|| {
         // SAFETY: only installed on PyDistance's type; arguments as CPython passes them.
-        let this = unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
+        let this =
+            unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
         let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
         Ok(unsafe { this.get().vectorcall(py, args, nargs, kwnames) })
     });
-    match result.map_err(|e| super::errors::to_pyerr(py, e)).and_then(|r| r) {
+    match result
+        .map_err(|e| super::errors::to_pyerr(py, e))
+        .and_then(|r| r)
+    {
         Ok(value) => value.into_ptr(),
         Err(err) => {
             err.restore(py);
