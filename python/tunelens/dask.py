@@ -388,6 +388,10 @@ def match_catalogs(
     greedy one-to-one assignment once over all candidates (at most 16 per
     left row). The result equals ``tunelens.match_catalogs`` exactly.
 
+    Each task prepares the broadcast right rows once (code points, ranks,
+    bigram index: linear in the right rows), so a few large left partitions
+    (e.g. one or two per worker core) keep that overhead small.
+
     Parameters
     ----------
     left : dask DataFrame or pandas DataFrame
