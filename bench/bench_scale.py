@@ -14,9 +14,11 @@ Parts (``--parts features,knn,match``):
   task per 10,000-row query block against the whole table, on Dask's threaded
   scheduler. Every size is measured in full (no extrapolation); the graph is
   checked to hold n x 10 edges.
-- ``match``: ``tunelens.dask.match_catalogs`` on two generated catalogs of n
-  songs each (``tunelens.datasets.make_catalogs``), left side in 10,000-row
-  partitions, right side broadcast.
+- ``match``: ``tunelens.match_catalogs`` vs ``tunelens.dask.match_catalogs``
+  on two generated catalogs of n songs each
+  (``tunelens.datasets.make_catalogs``), left side in ``MATCH_PARTITIONS``
+  partitions on Dask's threaded scheduler, right side broadcast; the two
+  results are checked to be identical.
 
 Measured under load (other builds share the 2 cores): compare rows of one
 table, not with other tables.
@@ -40,6 +42,8 @@ from pathlib import Path
 import numpy as np
 
 BLOCK = 10_000
+#: Left partitions of the Dask matching (each task prepares the broadcast right side once).
+MATCH_PARTITIONS = 8
 
 
 def _peak_mb() -> float:
@@ -73,18 +77,32 @@ def child_knn(n: int, metric: str) -> dict:
     return {"seconds": elapsed, "cpu_seconds": cpu, "peak_mb": _peak_mb()}
 
 
-def child_match(n: int) -> dict:
+def child_match(n: int, mode: str) -> dict:
+    """One matching run (``mode`` "dask" or "single") in this process."""
+    import hashlib
+
     import dask.dataframe as dd
 
+    import tunelens as tl
     import tunelens.dask as tldask
     from tunelens.datasets import make_catalogs
 
     chart, features, answer = make_catalogs(n, seed=1)
     start = time.perf_counter()
-    pairs = tldask.match_catalogs(dd.from_pandas(chart, chunksize=10_000), features,
-                                  left_on=("artist", "title"), n_jobs_per_worker=1)
+    if mode == "dask":
+        pairs = tldask.match_catalogs(dd.from_pandas(chart, npartitions=MATCH_PARTITIONS), features,
+                                      left_on=("artist", "title"), n_jobs_per_worker=1)
+    else:
+        pairs = tl.match_catalogs(chart, features, left_on=("artist", "title"), progress=False)
     elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "pairs": len(pairs), "true_pairs": len(answer), "peak_mb": _peak_mb()}
+    digest = hashlib.sha256(_pairs_bytes(pairs)).hexdigest()
+    return {"seconds": elapsed, "pairs": len(pairs), "true_pairs": len(answer), "peak_mb": _peak_mb(),
+            "digest": digest}
+
+
+def _pairs_bytes(pairs) -> bytes:
+    """The matched positions and scores, for comparing two runs' results."""
+    return pairs[["left_index", "right_index", "score"]].to_csv(index=False).encode()
 
 
 def _run_child(*args: str) -> dict:
@@ -135,6 +153,8 @@ def bench_features(clips: int, seconds: float, cache: Path) -> list[str]:
 
 
 def bench_rows(part: str, sizes: list[int], metric: str) -> list[str]:
+    if part == "match":
+        return bench_match(sizes)
     rows = []
     for n in sizes:
         args = (part, str(n), metric)
@@ -148,19 +168,32 @@ def bench_rows(part: str, sizes: list[int], metric: str) -> list[str]:
         body = [f"| {n:,} | {r['seconds']:.1f} | {r['seconds'] / n * 1e6:.1f} | {r['cpu_seconds'] / n * 1e6:.1f} | "
                 f"{r['cpu_seconds'] / n * 1e6 / np.log2(n):.2f} | {r['peak_mb']:.0f} | "
                 f"{r['peak_mb'] * 2**20 / n:.0f} |" for n, r in rows]
-    else:
-        head = ["### Catalog matching (n x n songs, left in 10,000-row partitions)", "",
-                "| rows per side | time (s) | µs per row | pairs found / true | peak RSS (MiB) |",
-                "|---:|---:|---:|---:|---:|"]
-        body = [f"| {n:,} | {r['seconds']:.1f} | {r['seconds'] / n * 1e6:.1f} | {r['pairs']:,} / {r['true_pairs']:,} | "
-                f"{r['peak_mb']:.0f} |" for n, r in rows]
     return head + body
+
+
+def bench_match(sizes: list[int]) -> list[str]:
+    """Single machine vs Dask per size, each run in its own process; the two
+    results are checked to be identical."""
+    head = [f"### Catalog matching (n x n songs; Dask: left in {MATCH_PARTITIONS} partitions, threaded scheduler)", "",
+            "| rows per side | run | time (s) | µs per row | peak RSS (MiB) | pairs found / true |",
+            "|---:|---|---:|---:|---:|---:|"]
+    body = []
+    for n in sizes:
+        results = {}
+        for mode in ("single", "dask"):
+            results[mode] = r = _run_child(f"match-{mode}", str(n), "0")
+            print(f"  match {mode} {n}: {r}", flush=True)
+            label = "`tunelens.match_catalogs`" if mode == "single" else "`tunelens.dask.match_catalogs`"
+            body.append(f"| {n:,} | {label} | {r['seconds']:.1f} | {r['seconds'] / n * 1e6:.1f} | "
+                        f"{r['peak_mb']:.0f} | {r['pairs']:,} / {r['true_pairs']:,} |")
+        assert results["single"]["digest"] == results["dask"]["digest"], f"results differ at {n} rows"
+    return head + body + ["", "Both runs give identical pairs and scores (checked)."]
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        part, n, metric = sys.argv[2], int(sys.argv[3]), sys.argv[4]
-        print(json.dumps(child_knn(n, metric) if part == "knn" else child_match(n)))
+        part, n, arg = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+        print(json.dumps(child_knn(n, arg) if part == "knn" else child_match(n, part.split("-")[1])))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default="features,knn,match")

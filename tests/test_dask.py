@@ -202,3 +202,37 @@ def test_match_catalogs_options_and_errors(client):
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     with pytest.raises(tl.TunelensError, match="nope"):
         tldask.match_catalogs(left, right, left_on=["artist", "nope"], right_on=["performer", "name"])
+
+
+def _crowded_pair():
+    """Rows that compete for the same partners, where each left row's 16
+    kept candidates matter: 20 identical left rows want the same 24 right
+    rows (the last 4 lose all 16 of their candidates although right rows stay
+    free), near-identical rows with one-letter differences, and every row
+    sharing one artist (a single blocking block)."""
+    same = [("Adele", "Hello World")] * 20
+    near = [("Adele", f"Hello World {k:02d}") for k in range(30)]
+    left = pd.DataFrame(same + near + [("Adele", "Skyfall"), (None, "Hello")], columns=["artist", "title"])
+    right = pd.DataFrame([("Adele", f"Hello World {k:02d}x") for k in range(24)]
+                         + [("Adele", f"Hello Wrld {k:02d}") for k in range(10)]
+                         + [("Adele", "Hello World 05"), ("Adele", "Skyfal")], columns=["artist", "title"])
+    left = left.sample(frac=1.0, random_state=2)
+    return left, right
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+@pytest.mark.parametrize(("one_to_one", "how"), [(True, "inner"), (True, "left"), (False, "inner")])
+def test_match_catalogs_crowded_candidates_equal_single_machine(client, npartitions, one_to_one, how):
+    left, right = _crowded_pair()
+    options = dict(threshold=80, field_threshold=60, one_to_one=one_to_one, how=how)
+    ddf = dd.from_pandas(left, npartitions=npartitions)  # sorts the rows by index
+    expected = tl.match_catalogs(ddf.compute(), right, progress=False, **options)
+    got = tldask.match_catalogs(ddf, right, client=client, **options)
+    # Exact: same Rust steps on the same keys; the candidate lists are per row.
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    twins = expected["left_title"].eq("Hello World")
+    if one_to_one and how == "inner":
+        # Some of the 20 identical rows lost all their 16 candidates, though
+        # right rows are left over: the case the per-row lists decide.
+        assert twins.sum() < 20 and len(expected) < len(right)
+

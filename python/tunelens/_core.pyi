@@ -322,6 +322,31 @@ def match_keys(
     n_jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+def match_exact(
+    left: list[list[str | None]], right: list[list[str | None]], *, one_to_one: bool, n_jobs: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+def match_candidates(
+    left: list[list[str | None]],
+    right: list[list[str | None]],
+    *,
+    scorer: str,
+    threshold: float,
+    field_threshold: float,
+    exhaustive: bool,
+    n_jobs: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+def match_ranks(keys: list[list[str | None]], *, n_jobs: int) -> npt.NDArray[np.uint32]: ...
+def match_assign(
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    field_scores: npt.NDArray[np.float64],
+    score: npt.NDArray[np.float64],
+    left_rank: npt.NDArray[np.uint32],
+    right_rank: npt.NDArray[np.uint32],
+    *,
+    one_to_one: bool,
+    n_jobs: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
 
 
 class DistanceFunction:

@@ -138,8 +138,7 @@ keeps its 16 best candidates, so memory stays linear in the row counts.
         for col in cols:
             if col not in frame.columns:
                 raise MissingColumnError(f"{name} has no column {col!r} (from {name}_on); its columns are {list(frame.columns)}")
-    threshold = _score(threshold, "threshold")
-    block = _score(max(0.0, 2 * threshold - 100) if field_threshold is None else field_threshold, "field_threshold")
+    threshold, block = _thresholds(threshold, field_threshold)
     if how not in _HOW:
         raise InvalidParameterError(f"how must be one of {_HOW}, got {how!r}")
     if not isinstance(scorer, str):
@@ -158,6 +157,25 @@ keeps its 16 best candidates, so memory stays linear in the row counts.
         if bar is not None:
             bar.close()
 
+    return _pairs_table(left, right, left_cols, right_cols, norm_left, norm_right,
+                        (li, ri, field_scores, score, exact), how)
+
+
+def _thresholds(threshold: Any, field_threshold: Any) -> tuple[float, float]:
+    """The validated ``threshold`` and ``field_threshold`` (default ``2 * threshold - 100``)."""
+    threshold = _score(threshold, "threshold")
+    default = max(0.0, 2 * threshold - 100)
+    return threshold, _score(default if field_threshold is None else field_threshold, "field_threshold")
+
+
+def _pairs_table(left: Any, right: Any, left_cols: list[str], right_cols: list[str],
+                 norm_left: list[list[str | None]], norm_right: list[list[str | None]],
+                 matched: tuple[np.ndarray, ...], how: str) -> Any:
+    """The output table of :func:`match_catalogs` from the matched
+    ``(left, right, field_scores, score, exact)`` arrays, ordered by left row."""
+    import pandas as pd
+
+    li, ri, field_scores, score, exact = matched
     columns: dict[str, Any] = {"left_index": left.index[li], "right_index": right.index[ri]}
     for lc in left_cols:
         columns[f"left_{lc}"] = left[lc].to_numpy()[li]

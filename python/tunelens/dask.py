@@ -416,49 +416,15 @@ def kneighbors_graph(
 
 
 # ---------------------------------------------------------------- matching
-def _fuzzy_best(left_keys: Any, right_keys: Any, options: dict) -> Any:
-    """Each left row's best fuzzy candidate in ``right_keys`` (frames of
-    normalized keys indexed by global row position), as
-    :func:`tunelens.match_catalogs` scores it."""
-    from tunelens.catalog import match_catalogs as _match
-
-    if len(left_keys) == 0 or len(right_keys) == 0:
-        return None
-    keys = list(left_keys.columns)
-    return _match(left_keys, right_keys, left_on=keys, right_on=keys, normalize=False, one_to_one=False,
-                  how="inner", progress=False, **options)
-
-
-def _ranks(keys: Any) -> np.ndarray:
-    """Each row's rank by (normalized key tuple, position), missing values
-    first: the order :func:`tunelens.match_catalogs` breaks ties with."""
-    columns = [keys[c].tolist() for c in keys.columns]
-    order = sorted(range(len(keys)), key=lambda i: (*[(v[i] is not None, v[i] or "") for v in columns], i))
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(keys))
-    return rank
-
-
-def _exact_pass(left_keys: Any, right_keys: Any, one_to_one: bool) -> Any:
-    """(left position, right position) of the exact matches: within a group of
-    equal valid keys, left and right rows pair up in position order (every
-    left row takes the group's first right row without ``one_to_one``)."""
-    import pandas as pd
-
-    def valid(keys: Any) -> Any:
-        ok = pd.Series(True, index=keys.index)
-        for c in keys.columns:
-            ok &= keys[c].map(lambda v: isinstance(v, str) and bool(v.strip()))
-        return keys[ok]
-
-    lk, rk = valid(left_keys), valid(right_keys)
-    cols = list(lk.columns)
-    lk = lk.assign(_left=lk.index, _n=lk.groupby(cols, sort=False).cumcount())
-    rk = rk.assign(_right=rk.index, _n=rk.groupby(cols, sort=False).cumcount())
-    if not one_to_one:
-        rk, lk = rk[rk["_n"] == 0], lk.assign(_n=0)
-    pairs = lk.merge(rk, on=[*cols, "_n"], how="inner")
-    return pairs[["_left", "_right"]].to_numpy(dtype=np.int64).reshape(-1, 2)
+def _candidate_block(left_keys: np.ndarray, left_rows: np.ndarray, pool: tuple[np.ndarray, np.ndarray],
+                     options: dict) -> tuple[np.ndarray, ...]:
+    """The fuzzy candidates of one block of free left rows (``keys[field,
+    row]`` and their positions) among the free right rows ``pool`` (keys,
+    positions), as ``(left, right, field_scores, score)`` with global row
+    positions."""
+    right_keys, right_rows = pool
+    li, ri, field_scores, score, _ = _core.match_candidates(left_keys.tolist(), right_keys.tolist(), **options)
+    return left_rows[li], right_rows[ri], field_scores, score
 
 
 def match_catalogs(
@@ -480,17 +446,17 @@ def match_catalogs(
     """:func:`tunelens.match_catalogs` with the fuzzy pass spread over the
     partitions of the left catalog (the right catalog is broadcast).
 
-    The keys are normalized and the exact pass (a hash join) runs on the
-    client; the fuzzy pass, the expensive part, runs per left partition and
-    returns each left row's best candidate above the threshold. The
-    one-to-one assignment is then resolved globally with the single-machine
-    rule (descending score, ties to the lower left then right rank): taken in
-    that order, a candidate whose right row is already assigned sends its
-    left row back to the workers for its best candidate among the right rows
-    still free, and the order is only trusted up to the first such row, so
-    the rounds reproduce the greedy assignment. The result equals
-    ``tunelens.match_catalogs`` as long as no left row loses 16 or more
-    candidates to others (the single-machine call keeps 16 per row).
+    It runs the three steps of the single-machine function apart, with the
+    same Rust code: the keys are normalized and the exact pass (a hash join)
+    runs on the client; each task finds the best candidates (16 per row) of
+    the free left rows of one partition among the free right rows, which
+    depend only on that row and the right side; the client then runs the
+    greedy one-to-one assignment once over all candidates (at most 16 per
+    left row). The result equals ``tunelens.match_catalogs`` exactly.
+
+    Each task prepares the broadcast right rows once (code points, ranks,
+    bigram index: linear in the right rows), so a few large left partitions
+    (e.g. one or two per worker core) keep that overhead small.
 
     Parameters
     ----------
@@ -511,10 +477,12 @@ def match_catalogs(
         The table :func:`tunelens.match_catalogs` returns (same columns, rows
         and order).
     """
+    import uuid
+
     import dask
     import pandas as pd
 
-    from tunelens.catalog import _columns, _prepare, match_catalogs as _match
+    from tunelens.catalog import _columns, _pairs_table, _prepare, _thresholds, match_catalogs as _match
     from tunelens.text import as_texts
 
     sizes = None
@@ -524,108 +492,48 @@ def match_catalogs(
         left = pd.concat(frames)
     if hasattr(right, "dask"):
         right = _compute(right, client)
-    sizes = [s for s in (sizes or [len(left)]) if s > 0]
     left_cols = _columns(left_on, "left_on")
     right_cols = left_cols if right_on is None else _columns(right_on, "right_on")
     # The single-machine function validates the arguments.
     _match(left.iloc[:0], right.iloc[:0], left_on=left_cols, right_on=right_cols, scorer=scorer,
-                   threshold=threshold, normalize=normalize, one_to_one=one_to_one, how="inner",
-                   exhaustive=exhaustive, field_threshold=field_threshold, progress=False)
-    keys = [f"k{i}" for i in range(len(left_cols))]
-    lk = pd.DataFrame({k: _prepare(as_texts(left[c]), normalize, -1) for k, c in zip(keys, left_cols)})
-    rk = pd.DataFrame({k: _prepare(as_texts(right[c]), normalize, -1) for k, c in zip(keys, right_cols)})
-    exact = _exact_pass(lk, rk, one_to_one)
-    options = dict(scorer=scorer, threshold=threshold, exhaustive=exhaustive, field_threshold=field_threshold,
-                   n_jobs=-1 if n_jobs_per_worker is None else n_jobs_per_worker)
-    left_free = np.ones(len(lk), dtype=bool)
-    left_free[exact[:, 0]] = False
-    right_free = np.ones(len(rk), dtype=bool)
+           threshold=threshold, normalize=normalize, one_to_one=one_to_one, how="inner",
+           exhaustive=exhaustive, field_threshold=field_threshold, progress=False)
+    threshold, field_threshold = _thresholds(threshold, field_threshold)
+    n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
+    lk = [_prepare(as_texts(left[c]), normalize, -1) for c in left_cols]
+    rk = [_prepare(as_texts(right[c]), normalize, -1) for c in right_cols]
+    exact = _core.match_exact(lk, rk, one_to_one=bool(one_to_one), n_jobs=-1)
+    left_free = np.ones(len(left), dtype=bool)
+    left_free[exact[0]] = False
+    right_free = np.ones(len(right), dtype=bool)
     if one_to_one:
-        right_free[exact[:, 1]] = False
-    fuzzy = _assign_fuzzy(lk, rk, left_free, right_free, sizes, options, one_to_one, client)
-    return _pairs_table(left, right, left_cols, right_cols, lk, rk, exact, fuzzy, how)
+        right_free[exact[1]] = False
+    right_rows = np.flatnonzero(right_free)
+    # One shared input of every task (no hashing of the keys: a unique name).
+    pool = dask.delayed((_as_array(rk)[:, right_rows], right_rows), traverse=False,
+                        name=f"tunelens-match-pool-{uuid.uuid4().hex}")
+    options = dict(scorer=scorer, threshold=threshold, field_threshold=field_threshold,
+                   exhaustive=bool(exhaustive), n_jobs=n_jobs)
+    task = dask.delayed(_candidate_block)
+    starts = np.cumsum([0, *(sizes or [len(left)])])
+    blocks = [np.flatnonzero(left_free[a:b]) + a for a, b in zip(starts[:-1], starts[1:])]
+    left_keys = _as_array(lk)
+    found = _compute([task(left_keys[:, rows], rows, pool, options) for rows in blocks if len(rows)], client)
+    fields = len(left_cols)
+    li, ri, field_scores, score = (np.concatenate([f[0] for f in found] + [np.empty(0, np.int64)]),
+                                   np.concatenate([f[1] for f in found] + [np.empty(0, np.int64)]),
+                                   np.concatenate([f[2] for f in found] + [np.empty((0, fields))]),
+                                   np.concatenate([f[3] for f in found] + [np.empty(0)]))
+    fuzzy = _core.match_assign(li, ri, field_scores, score, _core.match_ranks(lk, n_jobs=-1),
+                               _core.match_ranks(rk, n_jobs=-1), one_to_one=bool(one_to_one), n_jobs=-1)
+    matched = [np.concatenate([e, f]) for e, f in zip(exact, fuzzy)]
+    order = np.argsort(matched[0], kind="stable")
+    return _pairs_table(left, right, left_cols, right_cols, lk, rk, tuple(m[order] for m in matched), how)
 
 
-#: Re-queried left rows up to this count are scored on the client, not on the workers.
-_LOCAL_ROWS = 2_000
-
-
-def _best_candidates(lk: Any, rk: Any, rows: np.ndarray, right_free: np.ndarray, sizes: Sequence[int],
-                     options: dict, client: Any) -> Any:
-    """Best candidate of each left row in ``rows`` among the free right rows,
-    one task per left partition (the right keys are one shared task input)."""
-    import dask
-    import pandas as pd
-
-    columns = ["left_index", "right_index", *[f"k{i}_score" for i in range(lk.shape[1])], "score"]
-    if len(rows) <= _LOCAL_ROWS:  # a few re-queried rows: cheaper here than a round trip to the workers
-        found = _fuzzy_best(lk.iloc[rows], rk[right_free], options)
-        return found[columns] if found is not None else pd.DataFrame(columns=columns)
-    pool = dask.delayed(rk[right_free])
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    task = dask.delayed(_fuzzy_best, pure=True)
-    chunks = [rows[(rows >= a) & (rows < b)] for a, b in zip(starts[:-1], starts[1:])]
-    parts = [task(lk.iloc[chunk], pool, options) for chunk in chunks if len(chunk)]
-    found = [f for f in _compute(parts, client) if f is not None and len(f)]
-    return pd.concat(found)[columns] if found else pd.DataFrame(columns=columns)
-
-
-def _assign_fuzzy(lk: Any, rk: Any, left_free: np.ndarray, right_free: np.ndarray, sizes: Sequence[int],
-                  options: dict, one_to_one: bool, client: Any) -> Any:
-    """The fuzzy matches, assigned as the single-machine greedy rule does."""
-    import pandas as pd
-
-    left_rank, right_rank = _ranks(lk), _ranks(rk)
-    pending = _best_candidates(lk, rk, np.flatnonzero(left_free), right_free, sizes, options, client)
-    chosen = []
-    while len(pending):
-        pending = pending.assign(_lr=left_rank[pending["left_index"].to_numpy(int)],
-                                 _rr=right_rank[pending["right_index"].to_numpy(int)])
-        pending = pending.sort_values(["score", "_lr", "_rr"], ascending=[False, True, True], kind="stable")
-        if not one_to_one:
-            chosen.append(pending)
-            break
-        # A right row already assigned, or wanted by a better candidate of this round.
-        taken = ~right_free[pending["right_index"].to_numpy(int)] | pending["right_index"].duplicated().to_numpy()
-        cut = int(np.argmax(taken)) if taken.any() else len(pending)
-        accepted = pending.iloc[:cut]
-        chosen.append(accepted)
-        right_free[accepted["right_index"].to_numpy(int)] = False
-        rest = pending.iloc[cut:]
-        losers = rest["right_index"].map(lambda j: not right_free[int(j)]).to_numpy(bool)
-        again = _best_candidates(lk, rk, rest["left_index"].to_numpy(int)[losers], right_free, sizes, options, client)
-        pending = pd.concat([rest[~losers], again]).drop(columns=["_lr", "_rr"], errors="ignore")
-    if not chosen:
-        return pd.DataFrame(columns=["left_index", "right_index", "score"])
-    return pd.concat(chosen).drop(columns=["_lr", "_rr"])
-
-
-def _pairs_table(left: Any, right: Any, left_cols: list[str], right_cols: list[str], lk: Any, rk: Any,
-                 exact: np.ndarray, fuzzy: Any, how: str) -> Any:
-    """The single-machine output table from matched (left, right) positions."""
-    import pandas as pd
-
-    li = np.concatenate([exact[:, 0], fuzzy["left_index"].to_numpy(np.int64)])
-    ri = np.concatenate([exact[:, 1], fuzzy["right_index"].to_numpy(np.int64)])
-    n_exact = len(exact)
-    order = np.argsort(li, kind="stable")
-    columns: dict[str, Any] = {"left_index": left.index[li], "right_index": right.index[ri]}
-    for lc in left_cols:
-        columns[f"left_{lc}"] = left[lc].to_numpy()[li]
-    for rc in right_cols:
-        columns[f"right_{rc}"] = right[rc].to_numpy()[ri]
-    for k, lc in enumerate(left_cols):
-        columns[f"left_{lc}_norm"] = lk[f"k{k}"].to_numpy(dtype=object)[li]
-    for k, rc in enumerate(right_cols):
-        columns[f"right_{rc}_norm"] = rk[f"k{k}"].to_numpy(dtype=object)[ri]
-    for k, lc in enumerate(left_cols):
-        columns[f"{lc}_score"] = np.concatenate([np.full(n_exact, 100.0), fuzzy[f"k{k}_score"].to_numpy(float)])
-    columns["score"] = np.concatenate([np.full(n_exact, 100.0), fuzzy["score"].to_numpy(float)])
-    columns["match_type"] = np.array(["exact"] * n_exact + ["fuzzy"] * len(fuzzy), dtype=object)
-    out = pd.DataFrame(columns).iloc[order].reset_index(drop=True)
-    if how == "left":
-        from tunelens.catalog import _with_unmatched_left
-
-        norm = [lk[f"k{k}"].tolist() for k in range(len(left_cols))]
-        out = _with_unmatched_left(out.set_axis(li[order]), left, left_cols, norm).reset_index(drop=True)
+def _as_array(keys: list[list[str | None]]) -> np.ndarray:
+    """Key columns as one object array ``[field, row]``."""
+    out = np.empty((len(keys), len(keys[0]) if keys else 0), dtype=object)
+    for f, column in enumerate(keys):
+        out[f, :] = column
     return out

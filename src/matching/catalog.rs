@@ -83,12 +83,121 @@ pub type Keys = [Vec<Option<String>>];
 /// Matches the rows of `left` and `right` (see the module docs); `progress` is
 /// called with `(done, total)` left rows of the fuzzy pass, about once per percent
 /// and always once with `done == total`.
+///
+/// It is the composition of the three public steps, which a distributed caller
+/// can run apart: [`exact_pass`], [`fuzzy_candidates`] over the rows it left
+/// free (in any split of the left rows), then [`assign`] over all candidates.
 pub fn match_keys(
     left: &Keys,
     right: &Keys,
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Match>> {
+    check(left, right, params)?;
+    parallel::install(params.n_jobs, || {
+        let (l, r) = (Side::new(left), Side::new(right));
+        let mut matches = exact_matches(&l, &r, params.one_to_one);
+        let mut left_used = vec![false; l.rows];
+        let mut right_used = vec![false; r.rows];
+        for m in &matches {
+            left_used[m.left] = true;
+            right_used[m.right] = params.one_to_one;
+        }
+        let left_rest: Vec<usize> = l.valid_rows().filter(|&i| !left_used[i]).collect();
+        let right_rest: Vec<usize> = r.valid_rows().filter(|&j| !right_used[j]).collect();
+        let candidates = candidates(&l, &r, &left_rest, &right_rest, params, progress);
+        matches.extend(greedy(candidates, &l.rank, &r.rank, params.one_to_one));
+        matches.sort_by_key(|m| m.left);
+        matches
+    })
+}
+
+/// Step 1 alone: the exact matches of `left` and `right`, by left row.
+pub fn exact_pass(left: &Keys, right: &Keys, one_to_one: bool, n_jobs: i64) -> Result<Vec<Match>> {
+    check_fields(left, right)?;
+    parallel::install(n_jobs, || {
+        let mut matches = exact_matches(&Side::new(left), &Side::new(right), one_to_one);
+        matches.sort_by_key(|m| m.left);
+        matches
+    })
+}
+
+/// Step 2 alone: the [`CANDIDATES_PER_ROW`] best fuzzy candidates
+/// (`exact = false`) of every valid row of `left` among the valid rows of
+/// `right`, in no particular order.
+///
+/// A row's candidates depend only on that row and on `right`, so the left rows
+/// can be split in any way. `right` must hold the free right rows in their
+/// original order (their relative rank is then the one [`match_keys`] uses);
+/// callers map the row positions back to their tables.
+pub fn fuzzy_candidates(
+    left: &Keys,
+    right: &Keys,
+    params: &Params,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Match>> {
+    check(left, right, params)?;
+    parallel::install(params.n_jobs, || {
+        let (l, r) = (Side::new(left), Side::new(right));
+        let left_rows: Vec<usize> = l.valid_rows().collect();
+        let right_rows: Vec<usize> = r.valid_rows().collect();
+        candidates(&l, &r, &left_rows, &right_rows, params, progress)
+    })
+}
+
+/// Step 3 alone: the greedy assignment of `candidates` (see the module docs),
+/// `left_rank`/`right_rank` being the [`ranks`] of the whole tables. Returns
+/// the kept candidates in assignment order.
+pub fn assign(
+    candidates: Vec<Match>,
+    left_rank: &[u32],
+    right_rank: &[u32],
+    one_to_one: bool,
+    n_jobs: i64,
+) -> Result<Vec<Match>> {
+    for (c, m) in candidates.iter().enumerate() {
+        ensure(
+            m.left < left_rank.len() && m.right < right_rank.len(),
+            "candidates",
+            || {
+                format!(
+                    "candidate {c} pairs rows ({}, {}) outside the ranked tables ({} x {} rows)",
+                    m.left,
+                    m.right,
+                    left_rank.len(),
+                    right_rank.len()
+                )
+            },
+        )?;
+    }
+    parallel::install(n_jobs, || {
+        greedy(candidates, left_rank, right_rank, one_to_one)
+    })
+}
+
+/// Each row's rank: rows ordered by key tuple (a missing value first), then
+/// by position.
+pub fn ranks(keys: &Keys, n_jobs: i64) -> Result<Vec<u32>> {
+    check_columns("ranked", keys)?;
+    parallel::install(n_jobs, || rank_rows(keys))
+}
+
+/// Validates the key tables and the thresholds.
+fn check(left: &Keys, right: &Keys, params: &Params) -> Result<()> {
+    check_fields(left, right)?;
+    for (name, t) in [
+        ("threshold", params.threshold),
+        ("field_threshold", params.field_threshold),
+    ] {
+        ensure((0.0..=100.0).contains(&t), name, || {
+            format!("must be in [0, 100], got {t}")
+        })?;
+    }
+    Ok(())
+}
+
+/// Validates the shapes of the key tables.
+fn check_fields(left: &Keys, right: &Keys) -> Result<()> {
     ensure(
         !left.is_empty() && left.len() == right.len(),
         "right_on",
@@ -100,37 +209,33 @@ pub fn match_keys(
             )
         },
     )?;
-    for (name, t) in [
-        ("threshold", params.threshold),
-        ("field_threshold", params.field_threshold),
-    ] {
-        ensure((0.0..=100.0).contains(&t), name, || {
-            format!("must be in [0, 100], got {t}")
-        })?;
+    check_columns("left", left)?;
+    check_columns("right", right)
+}
+
+fn check_columns(side: &str, keys: &Keys) -> Result<()> {
+    ensure(
+        !keys.is_empty() && keys.iter().all(|f| f.len() == keys[0].len()),
+        "keys",
+        || format!("every {side} key column must have the same length (and there must be one)"),
+    )
+}
+
+/// See [`ranks`].
+fn rank_rows(keys: &Keys) -> Vec<u32> {
+    let rows = keys[0].len();
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.par_sort_by(|&a, &b| {
+        keys.iter()
+            .map(|f| f[a].cmp(&f[b]))
+            .find(|o| o.is_ne())
+            .unwrap_or(a.cmp(&b))
+    });
+    let mut rank = vec![0u32; rows];
+    for (k, &i) in order.iter().enumerate() {
+        rank[i] = k as u32;
     }
-    for (side, keys) in [("left", left), ("right", right)] {
-        ensure(
-            keys.iter().all(|f| f.len() == keys[0].len()),
-            "keys",
-            || format!("every {side} key column must have the same length"),
-        )?;
-    }
-    parallel::install(params.n_jobs, || {
-        let (l, r) = (Side::new(left), Side::new(right));
-        let mut matches = exact_pass(&l, &r, params.one_to_one);
-        let mut left_used = vec![false; l.rows];
-        let mut right_used = vec![false; r.rows];
-        for m in &matches {
-            left_used[m.left] = true;
-            right_used[m.right] = params.one_to_one;
-        }
-        let left_rest: Vec<usize> = l.valid_rows().filter(|&i| !left_used[i]).collect();
-        let right_rest: Vec<usize> = r.valid_rows().filter(|&j| !right_used[j]).collect();
-        let candidates = fuzzy_candidates(&l, &r, &left_rest, &right_rest, params, progress);
-        matches.extend(assign(candidates, &l, &r, params.one_to_one));
-        matches.sort_by_key(|m| m.left);
-        matches
-    })
+    rank
 }
 
 /// One table's keys as code points, with validity and ranks.
@@ -160,23 +265,12 @@ impl<'a> Side<'a> {
                     .collect()
             })
             .collect();
-        let mut order: Vec<usize> = (0..rows).collect();
-        order.par_sort_by(|&a, &b| {
-            text.iter()
-                .map(|f| f[a].cmp(&f[b]))
-                .find(|o| o.is_ne())
-                .unwrap_or(a.cmp(&b))
-        });
-        let mut rank = vec![0u32; rows];
-        for (k, &i) in order.iter().enumerate() {
-            rank[i] = k as u32;
-        }
         Side {
             rows,
             text,
             points,
             valid,
-            rank,
+            rank: rank_rows(keys),
         }
     }
 
@@ -204,7 +298,7 @@ fn code_points(s: &str) -> Vec<u32> {
 }
 
 /// Step 1: hash join on the key tuple.
-fn exact_pass(l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
+fn exact_matches(l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
     let mut groups: HashMap<Vec<&str>, (usize, Vec<usize>)> = HashMap::new();
     for j in r.ranked_rows(r.valid_rows()) {
         groups.entry(r.key(j)).or_default().1.push(j);
@@ -228,23 +322,15 @@ fn exact_pass(l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
     out
 }
 
-/// A scored fuzzy pair.
-struct Candidate {
-    score: f64,
-    left: usize,
-    right: usize,
-    field_scores: Vec<f64>,
-}
-
 /// Step 2: the best candidates of every left row in `left_rest`.
-fn fuzzy_candidates(
+fn candidates(
     l: &Side,
     r: &Side,
     left_rest: &[usize],
     right_rest: &[usize],
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<Candidate> {
+) -> Vec<Match> {
     if left_rest.is_empty() || right_rest.is_empty() {
         return Vec::new();
     }
@@ -273,7 +359,7 @@ fn fuzzy_candidates(
         .par_iter()
         .zip(similar.par_iter())
         .flat_map_iter(|(rows, blocks)| {
-            let best: Vec<Candidate> = rows
+            let best: Vec<Match> = rows
                 .iter()
                 .flat_map(|&i| best_for_row(i, blocks, &right_blocks, l, r, params))
                 .collect();
@@ -295,12 +381,12 @@ fn best_for_row(
     l: &Side,
     r: &Side,
     params: &Params,
-) -> Vec<Candidate> {
+) -> Vec<Match> {
     let fields = l.points.len();
     let prepared: Vec<_> = (1..fields)
         .map(|f| params.scorer.prepare(&l.points[f][i]))
         .collect();
-    let mut best: Vec<Candidate> = Vec::new();
+    let mut best: Vec<Match> = Vec::new();
     let mut scores = vec![0.0; fields];
     let mut weights = vec![0.0; fields];
     for &(block, first_score) in blocks {
@@ -330,11 +416,12 @@ fn best_for_row(
             if score + 1e-9 >= params.threshold {
                 keep_best(
                     &mut best,
-                    Candidate {
-                        score,
+                    Match {
                         left: i,
                         right: j,
                         field_scores: scores.clone(),
+                        score,
+                        exact: false,
                     },
                     r,
                 );
@@ -345,7 +432,7 @@ fn best_for_row(
 }
 
 /// The score a new candidate must reach to enter a full list (`threshold` otherwise).
-fn best_floor(best: &[Candidate], threshold: f64) -> f64 {
+fn best_floor(best: &[Match], threshold: f64) -> f64 {
     if best.len() < CANDIDATES_PER_ROW {
         threshold
     } else {
@@ -354,7 +441,7 @@ fn best_floor(best: &[Candidate], threshold: f64) -> f64 {
 }
 
 /// Inserts `c` into the sorted, bounded list `best`.
-fn keep_best(best: &mut Vec<Candidate>, c: Candidate, r: &Side) {
+fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side) {
     let pos = best.partition_point(|b| {
         b.score > c.score || (b.score == c.score && r.rank[b.right] < r.rank[c.right])
     });
@@ -365,31 +452,29 @@ fn keep_best(best: &mut Vec<Candidate>, c: Candidate, r: &Side) {
 }
 
 /// Step 3: greedy assignment by score, then left rank, then right rank.
-fn assign(mut candidates: Vec<Candidate>, l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
+fn greedy(
+    mut candidates: Vec<Match>,
+    left_rank: &[u32],
+    right_rank: &[u32],
+    one_to_one: bool,
+) -> Vec<Match> {
     candidates.par_sort_unstable_by(|a, b| {
         b.score
             .total_cmp(&a.score)
-            .then(l.rank[a.left].cmp(&l.rank[b.left]))
-            .then(r.rank[a.right].cmp(&r.rank[b.right]))
+            .then(left_rank[a.left].cmp(&left_rank[b.left]))
+            .then(right_rank[a.right].cmp(&right_rank[b.right]))
     });
-    let mut left_used = vec![false; l.rows];
-    let mut right_used = vec![false; r.rows];
-    let mut out = Vec::new();
-    for c in candidates {
+    let mut left_used = vec![false; left_rank.len()];
+    let mut right_used = vec![false; right_rank.len()];
+    candidates.retain(|c| {
         if left_used[c.left] || (one_to_one && right_used[c.right]) {
-            continue;
+            return false;
         }
         left_used[c.left] = true;
         right_used[c.right] = true;
-        out.push(Match {
-            left: c.left,
-            right: c.right,
-            field_scores: c.field_scores,
-            score: c.score,
-            exact: false,
-        });
-    }
-    out
+        true
+    });
+    candidates
 }
 
 /// Rows grouped by their first field, groups in order of that field.
@@ -647,6 +732,77 @@ mod tests {
         let title = Scorer::TokenSortRatio.score(&code_points("fire"), &code_points("fir"), 0.0);
         assert_eq!(m[0].field_scores, vec![100.0, title]);
         assert!((m[0].score - (36.0 * 100.0 + 7.0 * title) / 43.0).abs() < 1e-12);
+    }
+
+    /// The steps run apart, as a distributed caller runs them: exact pass on
+    /// the whole tables, candidates per chunk of free left rows against the
+    /// free right rows, one assignment over all candidates.
+    fn in_steps(left: &Keys, right: &Keys, p: &Params, chunk: usize) -> Vec<Match> {
+        let subset = |keys: &Keys, rows: &[usize]| -> Vec<Vec<Option<String>>> {
+            keys.iter()
+                .map(|f| rows.iter().map(|&i| f[i].clone()).collect())
+                .collect()
+        };
+        let mut matches = exact_pass(left, right, p.one_to_one, p.n_jobs).unwrap();
+        let left_free: Vec<usize> = (0..left[0].len())
+            .filter(|i| matches.iter().all(|m| m.left != *i))
+            .collect();
+        let right_free: Vec<usize> = (0..right[0].len())
+            .filter(|j| !p.one_to_one || matches.iter().all(|m| m.right != *j))
+            .collect();
+        let pool = subset(right, &right_free);
+        let mut candidates = Vec::new();
+        for rows in left_free.chunks(chunk) {
+            for mut c in fuzzy_candidates(&subset(left, rows), &pool, p, &|_, _| {}).unwrap() {
+                (c.left, c.right) = (rows[c.left], right_free[c.right]);
+                candidates.push(c);
+            }
+        }
+        let (lr, rr) = (ranks(left, 1).unwrap(), ranks(right, 1).unwrap());
+        matches.extend(assign(candidates, &lr, &rr, p.one_to_one, 2).unwrap());
+        matches.sort_by_key(|m| m.left);
+        matches
+    }
+
+    #[test]
+    fn steps_run_apart_equal_match_keys() {
+        // 20 identical left rows compete for the same 24 right rows: each
+        // keeps the same 16 candidates, so 4 of them lose all 16 and stay
+        // unmatched although 8 right rows stay free; all rows share an artist.
+        let mut left = vec![("adele", "hello world"); 20];
+        left.extend([
+            ("adele", "hello world 00"),
+            ("", "x"),
+            ("adel", "hello wrld 03"),
+        ]);
+        let right_titles: Vec<String> = (0..24).map(|k| format!("hello world {k:02}")).collect();
+        let mut right: Vec<(&str, &str)> =
+            right_titles.iter().map(|t| ("adele", t.as_str())).collect();
+        right.push(("adele", "hello world 07"));
+        let (l, r) = (keys(&left), keys(&right));
+        for one_to_one in [true, false] {
+            let p = Params {
+                threshold: 80.0,
+                field_threshold: 60.0,
+                one_to_one,
+                ..params(2)
+            };
+            let whole = match_keys(&l, &r, &p, &|_, _| {}).unwrap();
+            let twins = whole.iter().filter(|m| m.left < 20).count();
+            if one_to_one {
+                // The twins share 16 candidates: at most 16 match, though right rows stay free.
+                assert!(twins <= CANDIDATES_PER_ROW && whole.len() < right.len());
+            } else {
+                assert_eq!(twins, 20);
+            }
+            for chunk in [1, 3, 7, 100] {
+                assert_eq!(
+                    in_steps(&l, &r, &p, chunk),
+                    whole,
+                    "chunk {chunk}, one_to_one {one_to_one}"
+                );
+            }
+        }
     }
 
     #[test]
