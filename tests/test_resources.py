@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -85,6 +86,16 @@ HUGE: dict[str, Callable[[], Any]] = {
     "n_clusters=10**9": lambda: tl.KMeans(n_clusters=10**9).fit(X),
     "sr=1e12 resample": lambda: tl.resample(Y, orig_sr=22050, target_sr=1e12),
     "sr=2**32 load": lambda: tl.load(WAV, sr=2**32),
+    # Found by the fuzz2 audit of every size-like parameter (each aborted on a failed allocation before):
+    "n_chroma=2**40": lambda: tl.feature.chroma_stft(y=Y, n_chroma=2**40),
+    "n_chroma=2**40 from S": lambda: tl.feature.chroma_stft(S=np.ones((1025, 10)), n_chroma=2**40),
+    "n_mels=2**40 mel_frequencies": lambda: tl.mel_frequencies(n_mels=2**40),
+    "n_fft=2**40 fft_frequencies": lambda: tl.fft_frequencies(n_fft=2**40),
+    "n_bands=2**40 spectral_contrast": lambda: tl.feature.spectral_contrast(y=Y, n_bands=2**40),
+    "lag=2**40 onset_strength": lambda: tl.onset.onset_strength(y=Y, lag=2**40),
+    "order=2**40 poly_features": lambda: tl.feature.poly_features(y=Y, order=2**40),
+    "kernel_size=2**40 hpss": lambda: tl.effects.hpss(Y, kernel_size=2**40),
+    "kernel_size=2**40 decompose.hpss": lambda: tl.decompose.hpss(np.ones((65, 20)), kernel_size=(3, 2**40)),
     "num_samples=10**12": lambda: tl.explain.explain(
         Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.TimeSegments(4), num_samples=10**12, progress=False),
 }
@@ -113,6 +124,31 @@ def test_fuzzer_regressions_raise_typed_errors() -> None:
     # An empty signal padded symmetrically divided by zero in the frame mapper.
     out = tl.feature.rms(y=np.zeros(0, np.float32), frame_length=4, hop_length=1, pad_mode="symmetric")
     assert out.shape[0] == 1 and np.all(out == 0)
+
+
+def test_wav_sample_rate_0_is_refused_before_the_decoder_sees_it() -> None:
+    """The fuzzer's input (fuzz/regressions/decode/wav-zero-sample-rate-shielded): a pre-check of the
+    ``fmt `` chunk now refuses it, with the same typed error as before (formerly a caught decoder panic)."""
+    data = (ROOT / "fuzz" / "regressions" / "decode" / "wav-zero-sample-rate-shielded").read_bytes()[4:]
+    for call in (lambda: tl.load(data, sr=None), lambda: tl.get_duration(path=data)):
+        with pytest.raises(tl.AudioDecodeError, match="no sample rate"):
+            call()
+
+
+def test_onset_max_size_larger_than_the_spectrum_is_fast_and_exact() -> None:
+    """max_size=2**40 hung (a window of 2**40 bins per bin); any window of 2 n bins already covers the
+    symmetric-padded axis, so the result equals that of max_size = 2 n."""
+    S = np.abs(np.random.default_rng(0).normal(size=(40, 30)))
+    start = time.perf_counter()
+    huge = tl.onset.onset_strength(S=S, max_size=2**40)
+    assert time.perf_counter() - start < 5
+    np.testing.assert_array_equal(huge, tl.onset.onset_strength(S=S, max_size=80))
+
+
+def test_normalize_refuses_a_non_text_with_a_typed_error() -> None:
+    for bad in (0, 3.5, b"bytes"):
+        with pytest.raises(tl.InvalidParameterError, match="text must be"):
+            tl.normalize(bad)
 
 
 def test_panic_message_carries_a_bug_report_hint() -> None:
