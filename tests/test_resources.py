@@ -93,6 +93,10 @@ HUGE: dict[str, Callable[[], Any]] = {
     "n_fft=2**40 fft_frequencies": lambda: tl.fft_frequencies(n_fft=2**40),
     "n_bands=2**40 spectral_contrast": lambda: tl.feature.spectral_contrast(y=Y, n_bands=2**40),
     "lag=2**40 onset_strength": lambda: tl.onset.onset_strength(y=Y, lag=2**40),
+    "n_songs=10**12 make_catalogs": lambda: tl.datasets.make_catalogs(n_songs=10**12),
+    "n_bands=2**40 FrequencyBands": lambda: tl.explain.explain(
+        Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.FrequencyBands(2**40), num_samples=10, progress=False),
+    "duration=1e12 synth_clip": lambda: tl.datasets.synth_clip(duration=1e12),
     "order=2**40 poly_features": lambda: tl.feature.poly_features(y=Y, order=2**40),
     "kernel_size=2**40 hpss": lambda: tl.effects.hpss(Y, kernel_size=2**40),
     "kernel_size=2**40 decompose.hpss": lambda: tl.decompose.hpss(np.ones((65, 20)), kernel_size=(3, 2**40)),
