@@ -269,13 +269,15 @@ def well_formed(value: Any) -> bool:
 
 
 def _vacuous(kwargs: dict) -> bool:
-    """No choice or no query (None): rapidfuzz returns at once without validating the other arguments,
+    """No choice, no query or a None string: rapidfuzz returns at once without validating the other arguments,
     tunelens validates them anyway."""
     empty = any(isinstance(kwargs.get(k), (str, list, dict, pd.Series)) and len(kwargs[k]) == 0
                 for k in ("choices", "queries"))
     no_query = ("query" in kwargs and kwargs["query"] is None
-                or "queries" in kwargs and all(q is None for q in kwargs["queries"]))
-    return empty or no_query
+                or "queries" in kwargs and all(q is None for q in kwargs["queries"])
+                or "s1" in kwargs and (kwargs["s1"] is None or kwargs["s2"] is None))
+    no_choice = isinstance(kwargs.get("choices"), list) and all(c is None for c in kwargs["choices"])
+    return empty or no_query or no_choice
 
 
 def _outcome(call: Callable[..., Any], kwargs: dict) -> Any:
