@@ -350,3 +350,13 @@ def test_cli_exits_with_a_code_and_a_one_line_error(argv: list[str]) -> None:
         assert last.startswith("tunelens") and ": error: " in last, f"{argv}: {errors}"
         if code == 1:
             assert len(errors.strip().splitlines()) == 1 or "--debug" in argv, f"{argv}: {errors}"
+
+
+@pytest.mark.parametrize("cutoff", [-0.5, -0.999, 0.0, 1.7])
+@pytest.mark.parametrize("func", ["distance", "similarity"])
+def test_integer_metric_cutoff_truncates_like_rapidfuzz(func: str, cutoff: float) -> None:
+    """Long-run finding: a cutoff in (-1, 0) raised ValueError; rapidfuzz truncates it to 0."""
+    for metric in ("Levenshtein", "Indel", "Hamming"):
+        ours = getattr(getattr(tl.distance, metric), func)("abc", "", score_cutoff=cutoff)
+        theirs = getattr(getattr(rapidfuzz.distance, metric), func)("abc", "", score_cutoff=cutoff)
+        assert ours == theirs, (metric, func, cutoff)
