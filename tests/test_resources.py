@@ -96,6 +96,7 @@ HUGE: dict[str, Callable[[], Any]] = {
     "n_songs=10**12 make_catalogs": lambda: tl.datasets.make_catalogs(n_songs=10**12),
     "n_bands=2**40 FrequencyBands": lambda: tl.explain.explain(
         Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.FrequencyBands(2**40), num_samples=10, progress=False),
+    "sr=1e-300 integrated_loudness": lambda: tl.descriptors.integrated_loudness(Y, 1e-300),
     "duration=1e12 synth_clip": lambda: tl.datasets.synth_clip(duration=1e12),
     "order=2**40 poly_features": lambda: tl.feature.poly_features(y=Y, order=2**40),
     "kernel_size=2**40 hpss": lambda: tl.effects.hpss(Y, kernel_size=2**40),
@@ -177,3 +178,16 @@ def test_one_hour_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
     assert y.shape == (80_000,) and sr == 8000
     assert np.array_equal(y, tl.load(path, sr=None, offset=1800.0, duration=10.0)[0])
     assert rss() - before < 16 * 2**20, "the whole hour was read into memory"
+
+
+def test_pca_on_overflowing_values_returns_instead_of_hanging() -> None:
+    """Hypothesis long-run finding: values near 1e108 next to 1e-180 made the QL eigen solver spin for ever
+    (a NaN never meets its tolerance). It now stops after EISPACK's 30 sweeps per eigenvalue."""
+    X = np.full((6, 19), -1.06770838e-180)
+    X[0, 7], X[0, 18], X[2, 1], X[2, 12], X[4, 0], X[4, 2], X[4, 12] = 1.46e99, 9.41e108, -5.1e16, 0.3, 2.3e16, -4.8e16, -4.7e16
+    start = time.perf_counter()
+    try:
+        tl.PCA(n_components=2).fit_transform(X)
+    except tl.TunelensError:
+        pass
+    assert time.perf_counter() - start < 10

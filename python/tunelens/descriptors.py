@@ -116,6 +116,8 @@ def integrated_loudness(y: Any, sr: float) -> float:
     if x.shape[0] > 5:
         raise InvalidParameterError(f"y has {x.shape[0]} channels; BS.1770 defines gains for up to 5")
     block = 0.4
+    if block * sr < 1:  # else the 100 ms block steps are fractions of a sample: unbounded block count
+        raise InvalidParameterError(f"sr={sr} Hz makes the 400 ms gating block shorter than one sample")
     if x.shape[-1] < block * sr:
         raise InvalidParameterError(f"y is shorter than one 400 ms gating block ({x.shape[-1]} samples at {sr} Hz)")
     for b, a in _k_weighting(sr):
