@@ -59,8 +59,26 @@ def samples(n: int, seed: int) -> bytes:
     return music(8000, n / 8000, seed=seed).astype("<f4").tobytes()
 
 
+#: Every target (``tunelens::fuzzing::TARGETS``).
+TARGETS = ("decode", "resample", "spectral", "features", "tables", "explain", "matching", "normalize", "catalog")
+
+#: Real-looking catalog keys (typos, accents, scripts, credits, version tags, emoji).
+PAIRS = [
+    ("Beyoncé feat. Jay-Z - Crazy in Love (Remastered 2003)", "Beyonce & JAY Z Crazy In Love"),
+    ("The Beatles", "Beatles, The"),
+    ("宇多田ヒカル", "宇多田 ヒカル"),
+    ("Sigur Rós", "Sigur Ros"),
+    ("Кино — Группа крови", "Kino Gruppa Krovi"),
+    ("R.E.M.", "REM"),
+    ("Guns N' Roses", "Guns and Roses"),
+    ("AC/DC", "ACDC 🎸"),
+    ("Mötley Crüe [Live at Wembley]", "Motley Crue"),
+    ("Malcolm X", "Simon x Garfunkel"),
+]
+
+
 def seeds() -> dict[str, list[bytes]]:
-    out: dict[str, list[bytes]] = {name: [] for name in ("decode", "resample", "spectral", "features", "tables", "explain")}
+    out: dict[str, list[bytes]] = {name: [] for name in TARGETS}
     for i, (fmt, subtype, channels, seconds) in enumerate(ENCODINGS):
         data = encoded(fmt, subtype, channels, seconds)
         hint = HINTS[fmt.lower()]
@@ -95,6 +113,25 @@ def seeds() -> dict[str, list[bytes]]:
         masks = bytes(rng.integers(0, 2, size=4 * len(bounds) * n_sources, dtype=np.uint8))
         body = bytes(rng.integers(0, 256, size=length * (n_sources + 1), dtype=np.uint8))
         out["explain"].append(head + bytes([1]) + u16(4) + u16((len(bounds) - 1) * n_sources) + masks + body)
+    for i, (a, b) in enumerate(PAIRS):
+        left, right = a.encode(), b.encode()
+        # cutoff, weights (3 x u16), prefix weight, mode (0 = raw u32 symbols), split u16 + both strings
+        out["matching"].append(bytes([i * 25 % 256]) + u16(1) + u16(1) + u16(1 + i % 3) + bytes([100, 1 + i % 4])
+                               + u16(len(left)) + left + right)
+        # option bits + text
+        out["normalize"].append(bytes([i * 37 % 128 | 0x5B]) + left)
+    # fields, rows left/right, scorer, threshold, field threshold, one_to_one, exhaustive + keys
+    # (a key: 0 = missing, 1 = empty, 2 = huge, else a length byte and that many bytes)
+    def key(text: str) -> bytes:
+        raw = text.encode()[:11]
+        return bytes([12 + len(raw)]) + raw
+    for scorer in range(0, 10, 3):
+        head = u16(1) + u16(len(PAIRS)) + u16(len(PAIRS)) + bytes([scorer, 200, 150, 1, scorer % 2])
+        lefts, rights = [a for a, _ in PAIRS], [b for _, b in reversed(PAIRS)]
+        # two key columns each (first word, whole key), column after column
+        left = b"".join(key(a.split(" ")[0]) for a in lefts) + b"".join(key(a) for a in lefts)
+        right = b"".join(key(b.split(" ")[0]) for b in rights) + b"".join(key(b) for b in rights)
+        out["catalog"].append(head + left + right)
     return out
 
 

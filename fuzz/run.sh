@@ -6,6 +6,9 @@
 #
 #   fuzz/run.sh SECONDS [TARGET...]      (default: every target in fuzz/fuzz_targets)
 #
+# NO_SUMMARY=1 leaves fuzz/summary.md alone (the CI smoke run: `NO_SUMMARY=1 fuzz/run.sh 5`).
+# The exit status is 1 if any target crashed.
+#
 # Needs `cargo +nightly` and cargo-fuzz (`cargo install cargo-fuzz`).
 set -u
 cd "$(dirname "$0")"
@@ -21,6 +24,9 @@ fi
 [ -n "${NO_BUILD:-}" ] || nice -n 19 cargo +nightly fuzz build -O >/dev/null 2>&1 || exit 1
 bin=target/x86_64-unknown-linux-gnu/release
 mkdir -p logs
+summary=summary.md
+[ -n "${NO_SUMMARY:-}" ] && summary=/dev/null
+failed=0
 [ -f summary.md ] || printf '| date (UTC) | target | seconds | executions | exec/s | corpus | crashes |\n|---|---|---|---|---|---|---|\n' > summary.md
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
@@ -35,7 +41,9 @@ for t in "${targets[@]}"; do
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
     crashes=$(grep -cE '^==[0-9]+== ERROR' "$log")
+    [ $status -ne 0 ] && failed=1
     [ $status -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $status (see $log)"
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(date -u +%F\ %H:%M)" "$t" "$took" \
-        "${execs:-?}" "${rate:-?}" "$(ls "corpus/$t" | wc -l)" "$crashes" | tee -a summary.md
+        "${execs:-?}" "${rate:-?}" "$(ls "corpus/$t" | wc -l)" "$crashes" | tee -a "$summary"
 done
+exit $failed

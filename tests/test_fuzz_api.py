@@ -25,6 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import pandas as pd
+import rapidfuzz
+
 import tunelens as tl
 
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
@@ -32,6 +35,8 @@ settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True
 settings.register_profile("long", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("TUNELENS_HYPOTHESIS_PROFILE", "ci"))
+#: ``TUNELENS_FUZZ_TRACE=file``: each example is written there before it runs.
+TRACE = os.environ.get("TUNELENS_FUZZ_TRACE")
 
 DTYPES = [np.float32, np.float64, np.int16, np.int64, np.bool_, np.complex64, np.complex128]
 
@@ -67,6 +72,93 @@ ints = st.one_of(st.sampled_from([0, 1, 2, 3, -1, -2048, 7, 64, 512, 2048, 2**31
 numbers = st.one_of(ints, st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([22050.0, 0.5, 1e-300]))
 anything = st.one_of(ints, numbers, st.none(), st.booleans(), st.text(max_size=8), st.just([1, 2]))
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+
+# The matching API: strings of every kind (non-BMP, empty, None, bytes, lists of hashables, numbers).
+strings = st.one_of(texts, texts, st.text(alphabet=st.characters(min_codepoint=0x10000), max_size=10), st.none(),
+                    st.binary(max_size=12), st.lists(st.one_of(texts, ints), max_size=5), ints, st.floats())
+cutoffs = st.one_of(st.none(), numbers)
+processors = st.sampled_from([None, tl.process.default_process, str.upper, 3])
+SCORERS = ["ratio", "partial_ratio", "token_sort_ratio", "token_set_ratio", "token_ratio", "partial_token_sort_ratio",
+           "partial_token_set_ratio", "partial_token_ratio", "WRatio", "QRatio"]
+METRICS = {"Levenshtein": {"weights": st.one_of(st.none(), st.tuples(ints, ints, ints))}, "Indel": {},
+           "Hamming": {"pad": anything}, "Jaro": {}, "JaroWinkler": {"prefix_weight": numbers}}
+FUNCS = ["distance", "similarity", "normalized_distance", "normalized_similarity"]
+#: (module, name) of the scorers the process functions get.
+PROCESS_SCORERS = [("fuzz", n) for n in SCORERS] + [("distance", f"{m}.{f}") for m in METRICS for f in FUNCS]
+choices = st.one_of(st.lists(strings, max_size=8), st.dictionaries(ints, texts, max_size=5),
+                    st.lists(texts, max_size=8).map(lambda c: pd.Series(c, dtype=object)), strings)
+
+
+def _scorer(lib: Any, where: str, name: str) -> Any:
+    """``tunelens`` or ``rapidfuzz`` scorer ``name`` of ``fuzz`` or ``distance``."""
+    obj = getattr(lib, where)
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _metric_kwargs(draw: st.DrawFn, metric: str) -> dict:
+    return {k: draw(v) for k, v in METRICS[metric].items() if draw(st.booleans())}
+
+
+@st.composite
+def scorer_calls(draw: st.DrawFn) -> dict:
+    name = draw(st.sampled_from(SCORERS))
+    return dict(name=name, s1=draw(strings), s2=draw(strings), processor=draw(processors), score_cutoff=draw(cutoffs))
+
+
+@st.composite
+def distance_calls(draw: st.DrawFn) -> dict:
+    metric = draw(st.sampled_from(list(METRICS)))
+    return dict(metric=metric, func=draw(st.sampled_from(FUNCS)), s1=draw(strings), s2=draw(strings),
+                processor=draw(processors), score_cutoff=draw(cutoffs), extra=_metric_kwargs(draw, metric))
+
+
+@st.composite
+def process_calls(draw: st.DrawFn) -> dict:
+    where, name = draw(st.sampled_from(PROCESS_SCORERS))
+    return dict(func=draw(st.sampled_from(["extractOne", "extract", "cdist", "cpdist"])), where=where, scorer=name,
+                query=draw(strings), choices=draw(choices), processor=draw(processors),
+                score_cutoff=draw(cutoffs), limit=draw(st.one_of(st.none(), ints)),
+                workers=draw(st.sampled_from([1, 2, -1, 0])))
+
+
+def _call_scorer(lib: Any, name: str, s1: Any, s2: Any, processor: Any, score_cutoff: Any) -> Any:
+    return getattr(lib.fuzz, name)(s1, s2, processor=processor, score_cutoff=score_cutoff)
+
+
+def _call_distance(lib: Any, metric: str, func: str, s1: Any, s2: Any, processor: Any, score_cutoff: Any,
+                   extra: dict) -> Any:
+    return _scorer(lib, "distance", f"{metric}.{func}")(s1, s2, processor=processor, score_cutoff=score_cutoff,
+                                                         **extra)
+
+
+def _call_process(lib: Any, func: str, where: str, scorer: str, query: Any, choices: Any, processor: Any,
+                  score_cutoff: Any, limit: Any, workers: int) -> Any:
+    kwargs = dict(scorer=_scorer(lib, where, scorer), processor=processor, score_cutoff=score_cutoff)
+    if func in ("cdist", "cpdist"):
+        queries = query if isinstance(query, list) else [query]
+        if func == "cpdist" and isinstance(choices, list):
+            queries = (queries * len(choices))[:len(choices)]
+        return getattr(lib.process, func)(queries, choices, workers=workers, **kwargs)
+    if func == "extract":
+        kwargs["limit"] = limit
+    return getattr(lib.process, func)(query, choices, **kwargs)
+
+
+def _in_range(value: Any, lo: float, hi: float) -> bool:
+    return isinstance(value, (int, float)) and lo <= value <= hi
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> Any:
+    """A catalog table: artist/title columns of texts, NaN, None, ints, bytes or mixed values."""
+    n = draw(st.integers(0, 12))
+    cell = st.one_of(texts, texts, st.none(), st.just(float("nan")), ints, st.binary(max_size=6),
+                     st.text(alphabet=st.characters(min_codepoint=0x10000), max_size=5))
+    columns = draw(st.lists(st.sampled_from(["artist", "title", "album"]), min_size=1, max_size=3, unique=True))
+    return pd.DataFrame({c: draw(st.lists(cell, min_size=n, max_size=n)) for c in columns})
+
 
 #: name -> (strategy of keyword arguments, call). A new entry point is one line.
 CALLS: dict[str, tuple[st.SearchStrategy[dict], Callable[..., Any]]] = {
@@ -118,7 +210,48 @@ CALLS: dict[str, tuple[st.SearchStrategy[dict], Callable[..., Any]]] = {
                lambda X, k, seed: tl.KMeans(n_clusters=k, random_state=seed, n_init=1, max_iter=20).fit(X)),
     "silhouette": (st.fixed_dictionaries({"X": arrays(), "labels": arrays(max_dims=1)}),
                    lambda X, labels: tl.silhouette_score(X, labels)),
+    "fuzz": (scorer_calls(), lambda **k: _call_scorer(tl, **k)),
+    "distance": (distance_calls(), lambda **k: _call_distance(tl, **k)),
+    "process": (process_calls(), lambda **k: _call_process(tl, **k)),
+    "extract_many": (st.fixed_dictionaries({"queries": st.lists(strings, max_size=5), "choices": choices,
+                                            "limit": st.one_of(st.none(), ints), "score_cutoff": cutoffs}),
+                     lambda **k: tl.process.extract_many(**k)),
+    "normalize": (st.fixed_dictionaries({"text": st.one_of(strings, st.lists(st.one_of(texts, st.none()), max_size=5)),
+                                         "drop_leading_the": anything, "unify_and": anything, "n_jobs": ints}),
+                  lambda text, **k: tl.normalize(text, **k)),
+    "match_catalogs": (st.fixed_dictionaries({"left": frames(), "right": frames(),
+                                              "scorer": st.one_of(st.sampled_from(SCORERS), texts),
+                                              "threshold": numbers, "one_to_one": st.booleans(),
+                                              "how": st.sampled_from(["inner", "left", "outer"]),
+                                              "n_jobs": st.sampled_from([1, 2, -1])}),
+                       lambda left, right, **k: tl.match_catalogs(left, right, left_on=("artist", "title"),
+                                                                  progress=False, **k)),
+    "key_mode": (st.fixed_dictionaries({"y": audio_like(), "sr": numbers}), lambda **k: tl.descriptors.key_mode(**k)),
+    "integrated_loudness": (st.fixed_dictionaries({"y": audio_like(), "sr": numbers}),
+                            lambda **k: tl.descriptors.integrated_loudness(**k)),
+    "dynamic_range": (st.fixed_dictionaries({"y": audio_like(), "frame_length": ints, "hop_length": ints}),
+                      lambda y, **k: tl.descriptors.dynamic_range(y, **k)),
 }
+
+#: The rapidfuzz-compatible calls: the same call on rapidfuzz 3.14 is the reference. Where
+#: rapidfuzz raises (a TypeError for an int string, a ValueError for negative weights),
+#: tunelens may raise the same builtin class; where rapidfuzz returns, tunelens must too.
+REFERENCE: dict[str, Callable[..., Any]] = {
+    "fuzz": lambda **k: _call_scorer(rapidfuzz, **k),
+    "distance": lambda **k: _call_distance(rapidfuzz, **k),
+    "process": lambda **k: _call_process(rapidfuzz, **k),
+    # tunelens-only: one extractOne per query
+    "extract_many": lambda queries, choices, limit, score_cutoff: [
+        rapidfuzz.process.extractOne(q, choices, score_cutoff=score_cutoff) for q in queries],
+}
+
+
+def check_range(name: str, kwargs: dict, result: Any) -> None:
+    """Scores in their documented range (fuzz 0-100, normalized 0-1)."""
+    if name == "fuzz":
+        assert _in_range(result, 0, 100), f"{kwargs}: {result}"
+    if name == "distance" and kwargs["func"].startswith("normalized"):
+        assert _in_range(result, 0, 1), f"{kwargs}: {result}"
 
 
 def well_formed(value: Any) -> bool:
@@ -129,7 +262,30 @@ def well_formed(value: Any) -> bool:
         return all(well_formed(v) for v in value)
     if isinstance(value, dict):
         return all(well_formed(v) for v in value.values())
-    return isinstance(value, (int, float, complex, np.generic)) or type(value).__module__.startswith("tunelens")
+    if value is None or isinstance(value, (str, bytes)):
+        return True
+    module = type(value).__module__
+    return isinstance(value, (int, float, complex, np.generic)) or module.startswith(("tunelens", "pandas"))
+
+
+def _vacuous(kwargs: dict) -> bool:
+    """No choice, no query or a None string: rapidfuzz returns at once without validating the other arguments,
+    tunelens validates them anyway."""
+    empty = any(isinstance(kwargs.get(k), (str, list, dict, pd.Series)) and len(kwargs[k]) == 0
+                for k in ("choices", "queries"))
+    no_query = ("query" in kwargs and kwargs["query"] is None
+                or "queries" in kwargs and all(q is None for q in kwargs["queries"])
+                or "s1" in kwargs and (kwargs["s1"] is None or kwargs["s2"] is None))
+    no_choice = isinstance(kwargs.get("choices"), list) and all(c is None for c in kwargs["choices"])
+    return empty or no_query or no_choice
+
+
+def _outcome(call: Callable[..., Any], kwargs: dict) -> Any:
+    """The exception class ``call`` raises, or its result."""
+    try:
+        return call(**kwargs)
+    except Exception as err:  # noqa: BLE001 - the outcome is compared
+        return type(err)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -138,15 +294,69 @@ def test_every_call_returns_a_result_or_raises_a_tunelens_error(name: str) -> No
 
     @given(kwargs=strategy)
     def check(kwargs: dict) -> None:
+        if TRACE:  # the example about to run, for an abort that takes the process down
+            with open(TRACE, "w") as f:
+                f.write(f"{name}: {kwargs!r:.2000}\n")
         with warnings.catch_warnings():
             # Warnings (short signals, empty filters) are legitimate outcomes here.
             warnings.simplefilter("ignore")
+            reference = _outcome(REFERENCE[name], kwargs) if name in REFERENCE else None
             try:
                 result = call(**kwargs)
             except tl.TunelensError:
                 return
+            except (TypeError, ValueError) as err:
+                if isinstance(reference, type) and issubclass(reference, Exception) or _vacuous(kwargs):
+                    return  # rapidfuzz raises on this input too, or never looks at it (nothing to compare)
+                raise AssertionError(f"{name}{kwargs!r:.300}: {err!r} (rapidfuzz: {reference!r:.100})") from None
             except MemoryError:  # pragma: no cover - reported as a finding
                 raise AssertionError(f"{name}: MemoryError instead of a typed error") from None
         assert well_formed(result), f"{name} returned {type(result).__name__}: {result!r:.200}"
+        check_range(name, kwargs, result)
 
     check()
+
+
+# The CLI: random argument lists, in process. Outputs (-o) and real folders are left out so that a run
+# never writes files or scans the disk; --model only names a module that does not exist.
+_WORDS = st.one_of(
+    st.sampled_from(["features", "match", "recommend", "explain", "spectrogram", "bogus", "--help", "--debug",
+                     "--n-jobs", "--sr", "--duration", "--offset", "--set", "--threshold", "--scorer", "--how",
+                     "--many-to-many", "--left-on", "--seed", "-k", "--metric", "--segments", "--num-samples",
+                     "--model", "nosuchmodule:f", "gtzan", "-1", "0", "nan", "1e400", ""]),
+    texts.map(lambda t: "/nonexistent/" + t),
+    ints.map(str))
+
+
+@settings(max_examples=max(settings().max_examples // 4, 10))
+@given(argv=st.lists(_WORDS, max_size=8))
+def test_cli_exits_with_a_code_and_a_one_line_error(argv: list[str]) -> None:
+    import contextlib
+
+    from tunelens.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse: --help (0) and usage errors (2)
+            code = exit_.code
+    errors = err.getvalue()
+    assert code in (0, 1, 2), f"{argv}: exit code {code}"
+    assert "Traceback" not in errors or "--debug" in argv, f"{argv}: {errors}"
+    if code:
+        last = errors.strip().splitlines()[-1]
+        assert last.startswith("tunelens") and ": error: " in last, f"{argv}: {errors}"
+        if code == 1:
+            assert len(errors.strip().splitlines()) == 1 or "--debug" in argv, f"{argv}: {errors}"
+
+
+@pytest.mark.parametrize("cutoff", [-0.5, -0.999, 0.0, 1.7])
+@pytest.mark.parametrize("func", ["distance", "similarity"])
+def test_integer_metric_cutoff_truncates_like_rapidfuzz(func: str, cutoff: float) -> None:
+    """Long-run finding: a cutoff in (-1, 0) raised ValueError; rapidfuzz truncates it to 0."""
+    for metric in ("Levenshtein", "Indel", "Hamming"):
+        ours = getattr(getattr(tl.distance, metric), func)("abc", "", score_cutoff=cutoff)
+        theirs = getattr(getattr(rapidfuzz.distance, metric), func)("abc", "", score_cutoff=cutoff)
+        assert ours == theirs, (metric, func, cutoff)

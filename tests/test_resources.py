@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -85,6 +86,21 @@ HUGE: dict[str, Callable[[], Any]] = {
     "n_clusters=10**9": lambda: tl.KMeans(n_clusters=10**9).fit(X),
     "sr=1e12 resample": lambda: tl.resample(Y, orig_sr=22050, target_sr=1e12),
     "sr=2**32 load": lambda: tl.load(WAV, sr=2**32),
+    # Found by the fuzz2 audit of every size-like parameter (each aborted on a failed allocation before):
+    "n_chroma=2**40": lambda: tl.feature.chroma_stft(y=Y, n_chroma=2**40),
+    "n_chroma=2**40 from S": lambda: tl.feature.chroma_stft(S=np.ones((1025, 10)), n_chroma=2**40),
+    "n_mels=2**40 mel_frequencies": lambda: tl.mel_frequencies(n_mels=2**40),
+    "n_fft=2**40 fft_frequencies": lambda: tl.fft_frequencies(n_fft=2**40),
+    "n_bands=2**40 spectral_contrast": lambda: tl.feature.spectral_contrast(y=Y, n_bands=2**40),
+    "lag=2**40 onset_strength": lambda: tl.onset.onset_strength(y=Y, lag=2**40),
+    "n_songs=10**12 make_catalogs": lambda: tl.datasets.make_catalogs(n_songs=10**12),
+    "n_bands=2**40 FrequencyBands": lambda: tl.explain.explain(
+        Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.FrequencyBands(2**40), num_samples=10, progress=False),
+    "sr=1e-300 integrated_loudness": lambda: tl.descriptors.integrated_loudness(Y, 1e-300),
+    "duration=1e12 synth_clip": lambda: tl.datasets.synth_clip(duration=1e12),
+    "order=2**40 poly_features": lambda: tl.feature.poly_features(y=Y, order=2**40),
+    "kernel_size=2**40 hpss": lambda: tl.effects.hpss(Y, kernel_size=2**40),
+    "kernel_size=2**40 decompose.hpss": lambda: tl.decompose.hpss(np.ones((65, 20)), kernel_size=(3, 2**40)),
     "num_samples=10**12": lambda: tl.explain.explain(
         Y, 22050, lambda b: np.zeros((len(b), 2)), tl.explain.TimeSegments(4), num_samples=10**12, progress=False),
 }
@@ -115,6 +131,31 @@ def test_fuzzer_regressions_raise_typed_errors() -> None:
     assert out.shape[0] == 1 and np.all(out == 0)
 
 
+def test_wav_sample_rate_0_is_refused_before_the_decoder_sees_it() -> None:
+    """The fuzzer's input (fuzz/regressions/decode/wav-zero-sample-rate-shielded): a pre-check of the
+    ``fmt `` chunk now refuses it, with the same typed error as before (formerly a caught decoder panic)."""
+    data = (ROOT / "fuzz" / "regressions" / "decode" / "wav-zero-sample-rate-shielded").read_bytes()[4:]
+    for call in (lambda: tl.load(data, sr=None), lambda: tl.get_duration(path=data)):
+        with pytest.raises(tl.AudioDecodeError, match="no sample rate"):
+            call()
+
+
+def test_onset_max_size_larger_than_the_spectrum_is_fast_and_exact() -> None:
+    """max_size=2**40 hung (a window of 2**40 bins per bin); any window of 2 n bins already covers the
+    symmetric-padded axis, so the result equals that of max_size = 2 n."""
+    S = np.abs(np.random.default_rng(0).normal(size=(40, 30)))
+    start = time.perf_counter()
+    huge = tl.onset.onset_strength(S=S, max_size=2**40)
+    assert time.perf_counter() - start < 5
+    np.testing.assert_array_equal(huge, tl.onset.onset_strength(S=S, max_size=80))
+
+
+def test_normalize_refuses_a_non_text_with_a_typed_error() -> None:
+    for bad in (0, 3.5, b"bytes"):
+        with pytest.raises(tl.InvalidParameterError, match="text must be"):
+            tl.normalize(bad)
+
+
 def test_panic_message_carries_a_bug_report_hint() -> None:
     with pytest.raises(tl.TunelensInternalError) as info:
         _core._panic_for_tests("index out of bounds")
@@ -137,3 +178,16 @@ def test_one_hour_file_is_read_in_bounded_memory(tmp_path: Path) -> None:
     assert y.shape == (80_000,) and sr == 8000
     assert np.array_equal(y, tl.load(path, sr=None, offset=1800.0, duration=10.0)[0])
     assert rss() - before < 16 * 2**20, "the whole hour was read into memory"
+
+
+def test_pca_on_overflowing_values_returns_instead_of_hanging() -> None:
+    """Hypothesis long-run finding: values near 1e108 next to 1e-180 made the QL eigen solver spin for ever
+    (a NaN never meets its tolerance). It now stops after EISPACK's 30 sweeps per eigenvalue."""
+    X = np.full((6, 19), -1.06770838e-180)
+    X[0, 7], X[0, 18], X[2, 1], X[2, 12], X[4, 0], X[4, 2], X[4, 12] = 1.46e99, 9.41e108, -5.1e16, 0.3, 2.3e16, -4.8e16, -4.7e16
+    start = time.perf_counter()
+    try:
+        tl.PCA(n_components=2).fit_transform(X)
+    except tl.TunelensError:
+        pass
+    assert time.perf_counter() - start < 10

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import affordable, positive_int, positive_number
 
 __all__ = [
     "fft_frequencies",
@@ -38,7 +38,9 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     np.ndarray [shape=(1 + n_fft // 2,)]
         Frequencies in Hz.
     """
-    return _core.fft_frequencies(sr=positive_number(sr, "sr"), n_fft=positive_int(n_fft, "n_fft"))
+    n_fft = positive_int(n_fft, "n_fft")
+    affordable(4.0 * n_fft, "n_fft", n_fft)
+    return _core.fft_frequencies(sr=positive_number(sr, "sr"), n_fft=n_fft)
 
 
 def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025.0, htk: bool = False) -> np.ndarray:
@@ -58,7 +60,9 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     np.ndarray [shape=(n_mels,)]
         Frequencies in Hz.
     """
-    return _core.mel_frequencies(n_mels=int(n_mels), fmin=float(fmin), fmax=float(fmax), htk=bool(htk))
+    n_mels = int(n_mels)
+    affordable(8.0 * n_mels, "n_mels", n_mels)
+    return _core.mel_frequencies(n_mels=n_mels, fmin=float(fmin), fmax=float(fmax), htk=bool(htk))
 
 
 def _mel_scale(values: Any, to_mel: bool, htk: bool) -> Any:

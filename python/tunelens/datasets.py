@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import affordable, positive_int, positive_number
 
 __all__ = ["synth_clip", "make_catalogs", "write_library", "listening_history", "GENRES"]
 
@@ -76,6 +76,7 @@ def synth_clip(
     duration = positive_number(duration, "duration")
     beat = 60.0 / positive_number(tempo, "tempo")
     rng = np.random.default_rng(seed)
+    affordable(32.0 * sr * duration, "duration", duration)  # time axis, mix and masks in float64
     n = int(round(sr * duration))
     t = np.arange(n) / sr
     y = np.zeros(n)
@@ -182,6 +183,7 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0,
     import pandas as pd
 
     n_songs = positive_int(n_songs, "n_songs")
+    affordable(2048.0 * n_songs, "n_songs", n_songs)  # about 1 kB per row in each of the three tables
     if not 0.0 <= overlap <= 1.0:
         raise ValueError(f"overlap must be in [0, 1], got {overlap}")
     if not distractors >= 0.0:

@@ -107,6 +107,8 @@ class _GatingBlocks:
     def __init__(self, sr: float, channels: int) -> None:
         if channels > 5:
             raise InvalidParameterError(f"y has {channels} channels; BS.1770 defines gains for up to 5")
+        if self.block * sr < 1:  # else the 100 ms block steps are fractions of a sample: unbounded block count
+            raise InvalidParameterError(f"sr={sr} Hz makes the 400 ms gating block shorter than one sample")
         self.sr, self.channels, self.n = sr, channels, 0
         self.filters = [(b, a, np.zeros((channels, len(a) - 1))) for b, a in _k_weighting(sr)]
         self.total = np.zeros(channels)  # cumulative sum of squares up to sample n

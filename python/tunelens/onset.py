@@ -9,7 +9,7 @@ import scipy.ndimage
 import scipy.signal
 
 from tunelens import _core
-from tunelens._validate import positive_int, real_array
+from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.convert import frames_to_samples, frames_to_time
 from tunelens.spectral import melspectrogram, power_to_db
@@ -83,6 +83,7 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     if S.ndim == 1:
         S = S[np.newaxis]
     lag, max_size = positive_int(lag, "lag"), positive_int(max_size, "max_size")
+    affordable(8.0 * lag, "lag", lag)  # the envelope is padded by lag frames
     pad_width = lag + (n_fft // (2 * hop_length) if center else 0)
     if ref is None and median is not None:
         env = _core.onset_strength(S, lag=lag, max_size=max_size, median=median, pad_width=pad_width,

@@ -6,6 +6,7 @@ The rules run in Rust, vectorised over all values and without the GIL.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,10 @@ def normalize(
                  drop_leading_the=bool(drop_leading_the), punctuation=bool(punctuation))
     if isinstance(text, str) or _is_missing(text):
         return _core.normalize([_as_text(text)], n_jobs=n_jobs, **flags)[0]
+    if isinstance(text, (bytes, bytearray)) or not isinstance(text, Iterable):
+        from tunelens.exceptions import InvalidParameterError
+
+        raise InvalidParameterError(f"text must be a str, None or a collection of them, got {type(text).__name__}")
     out = _core.normalize(as_texts(text), n_jobs=n_jobs, **flags)
     import pandas as pd
 

@@ -66,7 +66,7 @@ pub(super) fn decode_error(name: &Path, err: SymphoniaError) -> Error {
 
 pub(super) fn open(source: &Source) -> Result<Stream> {
     let name = source.name();
-    let (media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
+    let (mut media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
         Source::Path(path) => {
             let file = File::open(path).map_err(|source| match source.kind() {
                 std::io::ErrorKind::NotFound => Error::FileNotFound { path: path.clone() },
@@ -88,6 +88,7 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         }
         Source::Bytes { data, hint } => (Box::new(Cursor::new(data.clone())), hint.clone()),
     };
+    check_wav_rate(&mut *media, &name)?;
     let mut hint = Hint::new();
     if let Some(ext) = &extension {
         hint.with_extension(ext);
@@ -143,6 +144,26 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         name,
         params,
     })
+}
+
+/// A WAV whose `fmt ` chunk declares sample rate 0 makes symphonia panic
+/// while probing (a time base with a zero denominator): refuse it first, with
+/// the error a file without a sample rate gets. Leaves `media` at its start.
+fn check_wav_rate(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
+    let rate = wav::declared_rate(media);
+    media
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|source| Error::Io {
+            path: name.to_path_buf(),
+            source,
+        })?;
+    match rate {
+        Some(0) => Err(Error::Decode {
+            path: name.to_path_buf(),
+            message: "the audio track declares no sample rate".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// symphonia's ADPCM decoder handles one or two channels and needs a block
@@ -563,6 +584,20 @@ mod tests {
             decode(&text, 0.0, None),
             Err(Error::Decode { .. } | Error::UnsupportedFormat { .. })
         ));
+        // Sample rate 0 in any `fmt ` chunk (here PCM with 12 bits, which the
+        // fast path leaves to symphonia) is refused before symphonia probes it,
+        // so the decoder never panics (the fuzzer stops at caught panics too).
+        let mut zero_rate = wav_bytes(12, 1, &[0; 16], 1);
+        zero_rate[24..28].copy_from_slice(&0u32.to_le_bytes());
+        for work in [
+            decode_unshielded(&bytes(zero_rate.clone()), 0.0, None).map(|_| ()),
+            duration(&bytes(zero_rate)).map(|_| ()),
+        ] {
+            assert!(
+                matches!(&work, Err(Error::Decode { message, .. }) if message.contains("no sample rate")),
+                "{work:?}"
+            );
+        }
         let missing = Source::Path(PathBuf::from("/no/such/file.wav"));
         assert!(matches!(
             decode(&missing, 0.0, None),

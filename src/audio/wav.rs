@@ -73,47 +73,73 @@ fn u32_at(b: &[u8], i: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?))
 }
 
-/// Reads the RIFF header; `None` if this is not a plain PCM/float WAV file.
-pub fn probe<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<Layout> {
-    let total = reader.seek(SeekFrom::End(0)).ok()?;
+/// Walks the chunks of a RIFF/WAVE file (at most 64), calling `visit` with
+/// each chunk's id, payload offset and declared size until it returns
+/// `Some`; `None` if this is not a RIFF/WAVE file or no chunk answered.
+fn walk<R: Read + Seek + ?Sized, T>(
+    reader: &mut R,
+    mut visit: impl FnMut(&mut R, [u8; 4], u64, u64) -> Option<Option<T>>,
+) -> Option<T> {
     reader.seek(SeekFrom::Start(0)).ok()?;
     let mut head = [0u8; 12];
     reader.read_exact(&mut head).ok()?;
     if &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
         return None;
     }
-    let mut format = None;
     let mut offset = 12u64;
-    // Walk the chunks until `data`; `fmt ` must come first.
     for _ in 0..64 {
         let mut chunk = [0u8; 8];
         reader.seek(SeekFrom::Start(offset)).ok()?;
         reader.read_exact(&mut chunk).ok()?;
         let size = u32_at(&chunk, 4)? as u64;
-        match &chunk[0..4] {
-            b"fmt " => {
-                let mut fmt = vec![0u8; size.min(64) as usize];
-                reader.read_exact(&mut fmt).ok()?;
-                format = Some(parse_fmt(&fmt)?);
-            }
-            b"data" => {
-                let (encoding, channels, sample_rate) = format?;
-                let data_start = offset + 8;
-                let available = total.saturating_sub(data_start).min(size);
-                let frames = available / (encoding.bytes() * channels) as u64;
-                return Some(Layout {
-                    encoding,
-                    channels,
-                    sample_rate,
-                    data_start,
-                    frames,
-                });
-            }
-            _ => {}
+        let id = [chunk[0], chunk[1], chunk[2], chunk[3]];
+        if let Some(answer) = visit(reader, id, offset + 8, size)? {
+            return Some(answer);
         }
         offset += 8 + size + (size & 1);
     }
     None
+}
+
+/// Reads the RIFF header; `None` if this is not a plain PCM/float WAV file.
+pub fn probe<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<Layout> {
+    let total = reader.seek(SeekFrom::End(0)).ok()?;
+    let mut format = None;
+    // `fmt ` must come before `data`.
+    walk(reader, |reader, id, data_start, size| match &id {
+        b"fmt " => {
+            let mut fmt = vec![0u8; size.min(64) as usize];
+            reader.read_exact(&mut fmt).ok()?;
+            format = Some(parse_fmt(&fmt)?);
+            Some(None)
+        }
+        b"data" => {
+            let (encoding, channels, sample_rate) = format?;
+            let available = total.saturating_sub(data_start).min(size);
+            let frames = available / (encoding.bytes() * channels) as u64;
+            Some(Some(Layout {
+                encoding,
+                channels,
+                sample_rate,
+                data_start,
+                frames,
+            }))
+        }
+        _ => Some(None),
+    })
+}
+
+/// The sample rate declared by the `fmt ` chunk of any RIFF/WAVE file (every
+/// format tag, plain or compressed); `None` if there is no readable one.
+pub fn declared_rate<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<u32> {
+    walk(reader, |reader, id, _, _| {
+        if &id != b"fmt " {
+            return Some(None);
+        }
+        let mut fmt = [0u8; 8];
+        reader.read_exact(&mut fmt).ok()?;
+        Some(u32_at(&fmt, 4))
+    })
 }
 
 fn parse_fmt(fmt: &[u8]) -> Option<(Encoding, usize, u32)> {
@@ -222,5 +248,15 @@ mod tests {
         assert!(probe(&mut Cursor::new(wav(2, 4, 1, &[0; 8]))).is_none()); // ADPCM: symphonia's job
         assert!(probe(&mut Cursor::new(b"RIFF....WAVE".to_vec())).is_none());
         assert!(probe(&mut Cursor::new(Vec::new())).is_none());
+    }
+
+    #[test]
+    fn declared_rate_reads_any_fmt_chunk() {
+        let mut adpcm = wav(0x11, 4, 1, &[0; 8]);
+        assert_eq!(declared_rate(&mut Cursor::new(adpcm.clone())), Some(16000));
+        adpcm[24..28].copy_from_slice(&0u32.to_le_bytes());
+        assert_eq!(declared_rate(&mut Cursor::new(adpcm)), Some(0));
+        assert_eq!(declared_rate(&mut Cursor::new(b"fLaC".to_vec())), None);
+        assert_eq!(declared_rate(&mut Cursor::new(b"RIFF....WAVEfmt ".to_vec())), None);
     }
 }

@@ -135,18 +135,22 @@ pub const VERSION_WORDS: &[&str] = &[
 
 /// `(feat. X)`, `[ft X]`, `{featuring X}`, `(with X)`.
 static FEAT_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
     Regex::new(r"(?i)[(\[{]\s*(?:feat\.?|ft\.?|featuring|with)\s+([^)\]}]*)[)\]}]?").unwrap()
 });
 /// ` feat. X`, ` ft. X`, ` featuring X` up to a bracket, a ` - ` or the end
 /// (a bare "with" is too common in titles to be read as a credit).
 static FEAT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
     Regex::new(r"(?i)(?:^|\s)(?:feat\.?|ft\.?|featuring)\s+([^(\[{]*?)(?:\s+[-–—]\s|[(\[{]|$)")
         .unwrap()
 });
 /// Separators between the names of a featuring credit.
 static NAME_SEPARATOR: LazyLock<Regex> =
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
     LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|&|\+|/|\s(?:and|x)\s)\s*").unwrap());
 /// A ` - ` suffix separator (hyphen, en or em dash between spaces).
+// cannot fail: a constant, valid pattern (compiled by every normalize test)
 static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s").unwrap());
 
 /// Normalizes one catalog key with the rules in `options` (see the module docs).
@@ -204,7 +208,7 @@ pub fn split_featuring(text: &str) -> (String, Vec<String>) {
     let mut rest = String::with_capacity(text.len());
     let mut last = 0;
     for caps in FEAT_BRACKET.captures_iter(text) {
-        let whole = caps.get(0).unwrap();
+        let whole = caps.get(0).unwrap(); // cannot fail: group 0 is the whole match
         rest.push_str(&text[last..whole.start()]);
         rest.push(' ');
         push_names(&caps[1], &mut featured);
@@ -212,6 +216,7 @@ pub fn split_featuring(text: &str) -> (String, Vec<String>) {
     }
     rest.push_str(&text[last..]);
     if let Some(caps) = FEAT_INLINE.captures(&rest) {
+        // cannot fail: group 0 is the whole match, group 1 is not optional
         let (start, names) = (caps.get(0).unwrap().start(), caps.get(1).unwrap());
         push_names(names.as_str(), &mut featured);
         rest = format!("{} {}", &rest[..start], &rest[names.end()..]);

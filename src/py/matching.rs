@@ -469,7 +469,9 @@ impl PyDistance {
             return self.missing(py);
         }
         if let Some(c) = score_cutoff {
-            if c < 0.0 {
+            // rapidfuzz truncates the cutoff to an integer for the integer
+            // metrics: -0.5 is 0, -1 is an error.
+            if c <= -1.0 {
                 return Err(PyValueError::new_err("score_cutoff has to be >= 0"));
             }
         }

@@ -25,6 +25,7 @@ use pyo3::prelude::*;
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
     detach::run(py, move || -> crate::error::Result<()> {
+        // cannot fail: (deliberately panics) the panic under test, caught by detach::run
         panic!("{message}")
     })
 }

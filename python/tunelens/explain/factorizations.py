@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, positive_number
+from tunelens._validate import affordable, audio, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["Factorization", "Decomposition", "TimeSegments", "FrequencyBands", "HarmonicPercussive", "Stems", "Product"]
@@ -246,6 +246,7 @@ class FrequencyBands(Factorization):
         return f"FrequencyBands({self.n_bands}, scale={self.scale!r})"
 
     def _sources(self, y: np.ndarray, sr: float) -> tuple[list[np.ndarray], list[str]]:
+        affordable(8.0 * self.n_bands * (y.size + self.n_fft), "n_bands", self.n_bands)  # one signal per band
         edges, bands = _core.frequency_bands(y, sr=sr, n_bands=self.n_bands, scale=self.scale, n_fft=self.n_fft,
                                              hop_length=self.hop_length, n_jobs=-1)
         return bands, [f"{a:.0f}-{b:.0f} Hz" for a, b in zip(edges[:-1], edges[1:])]

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelens._validate import real_array
+from tunelens._validate import affordable, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens.spectral import stft
@@ -57,6 +57,7 @@ def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int
         if S.ndim < 2:
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
         n_fft = 2 * (S.shape[-2] - 1)
+    affordable(8.0 * (order + 1) * (S.shape[-2] + S.size / max(S.shape[-2], 1)), "order", order)  # Vandermonde, output
     if freq is None:
         freq = np.fft.rfftfreq(n_fft, 1.0 / sr)[: S.shape[-2]] if n_fft else np.zeros(S.shape[-2])
     freq = np.asarray(freq)

@@ -198,8 +198,10 @@ def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
     -------
     np.ndarray [shape=(..., n_bands + 1, t)], float64
     """
+    n_bands = positive_int(n_bands, "n_bands")
+    affordable(64.0 * n_bands, "n_bands", n_bands)  # band edges and per-band buffers, before the Nyquist check
     return _spectral("contrast", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode,
-                     fmin=float(fmin), n_bands=positive_int(n_bands, "n_bands"), quantile=float(quantile),
+                     fmin=float(fmin), n_bands=n_bands, quantile=float(quantile),
                      linear=bool(linear))
 
 
@@ -357,6 +359,11 @@ def _scipy_mfcc(S: np.ndarray, dct_type: Any, norm: Any, n_mfcc: int, lifter: fl
     return M
 
 
+def _chroma_affordable(n_chroma: int, n_bins: int, n_frames: float) -> None:
+    """Refuses an ``n_chroma`` whose filter bank (``n_chroma x n_bins``) and output would not fit in memory."""
+    affordable(8.0 * n_chroma * (n_bins + n_frames), "n_chroma", n_chroma)
+
+
 def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
                 hop_length: int = 512, win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                 pad_mode: Any = "constant", tuning: Any = None, n_chroma: int = 12, **kwargs: Any) -> np.ndarray:
@@ -407,11 +414,13 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
+        _chroma_affordable(options["n_chroma"], S.shape[-2], S.size / max(S.shape[-2], 1))
         out, used = _core.chroma_from_s(S, sr=float(sr), n_fft=2 * (S.shape[-2] - 1), **options)
     elif y is None:
         raise InvalidParameterError("pass either audio y or a power spectrogram S")
     else:
         y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+        _chroma_affordable(options["n_chroma"], 1 + args["n_fft"] // 2, y.size / args["hop_length"] + 1)
         out, used = _core.chroma_stft(y, sr=float(sr), **args, **options)
     if used is None:
         warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning, stacklevel=2)

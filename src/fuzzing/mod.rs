@@ -11,6 +11,10 @@
 //! parameters (bounded so one run stays fast), the rest is the signal, table
 //! or encoded file.
 
+mod matching;
+
+pub use matching::{catalog, matching, normalize};
+
 use ndarray::{ArrayView1, ArrayView2};
 
 use crate::audio::{self, LoadOptions, Source};
@@ -38,6 +42,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("features", features),
     ("tables", tables),
     ("explain", explain),
+    ("matching", matching),
+    ("normalize", normalize),
+    ("catalog", catalog),
 ];
 
 /// Reads parameters, then the payload, from fuzzer bytes; past the end every
