@@ -257,6 +257,9 @@ mod tests {
         adpcm[24..28].copy_from_slice(&0u32.to_le_bytes());
         assert_eq!(declared_rate(&mut Cursor::new(adpcm)), Some(0));
         assert_eq!(declared_rate(&mut Cursor::new(b"fLaC".to_vec())), None);
-        assert_eq!(declared_rate(&mut Cursor::new(b"RIFF....WAVEfmt ".to_vec())), None);
+        assert_eq!(
+            declared_rate(&mut Cursor::new(b"RIFF....WAVEfmt ".to_vec())),
+            None
+        );
     }
 }

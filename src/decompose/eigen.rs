@@ -214,7 +214,17 @@ mod tests {
     #[test]
     fn non_finite_input_returns_instead_of_spinning() {
         // A NaN never meets the QL tolerance: the sweep bound must stop it.
-        let a = [1.0, f64::NAN, 0.5, f64::NAN, 2.0, 1e300, 0.5, 1e300, f64::INFINITY];
+        let a = [
+            1.0,
+            f64::NAN,
+            0.5,
+            f64::NAN,
+            2.0,
+            1e300,
+            0.5,
+            1e300,
+            f64::INFINITY,
+        ];
         let (values, _) = symmetric_eigen(&a, 3);
         assert_eq!(values.len(), 3);
     }

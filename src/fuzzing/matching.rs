@@ -23,7 +23,10 @@ fn two_strings(input: &mut Input<'_>) -> (Vec<u32>, Vec<u32>) {
                 .map(|c| c.iter().fold(0u32, |acc, &x| acc << 8 | u32::from(x)) % 0x11_0000)
                 .collect()
         } else {
-            String::from_utf8_lossy(bytes).chars().map(u32::from).collect()
+            String::from_utf8_lossy(bytes)
+                .chars()
+                .map(u32::from)
+                .collect()
         }
     };
     (decode(a), decode(b))
@@ -39,9 +42,7 @@ fn reference_distance(a: &[u32], b: &[u32], w: Weights) -> usize {
         for (j, y) in b.iter().enumerate() {
             let substitute = diagonal + if x == y { 0 } else { w.substitute };
             diagonal = row[j + 1];
-            row[j + 1] = substitute
-                .min(row[j + 1] + w.delete)
-                .min(row[j] + w.insert);
+            row[j + 1] = substitute.min(row[j + 1] + w.delete).min(row[j] + w.insert);
         }
     }
     row[b.len()]
@@ -92,7 +93,10 @@ pub fn matching(data: &[u8]) {
         assert!((0.0..=100.0).contains(&score), "{name} = {score}");
         check_cutoff(name, score, cutoff, scorer.score(&a, &b, cutoff));
         let swapped = scorer.score(&b, &a, 0.0);
-        assert!((score - swapped).abs() <= 1e-9, "{name} not symmetric: {score} vs {swapped}");
+        assert!(
+            (score - swapped).abs() <= 1e-9,
+            "{name} not symmetric: {score} vs {swapped}"
+        );
         assert_eq!(scorer.prepare(&a).score(&b, 0.0), score, "{name} prepared");
     }
     let (n, m) = (a.len(), b.len());
@@ -110,9 +114,18 @@ pub fn matching(data: &[u8]) {
     for (what, normalized) in [
         ("indel", indel::normalized_similarity(&a, &b, 0.0)),
         ("jaro", jaro::similarity(&a, &b, 0.0)),
-        ("jaro_winkler", jaro::winkler_similarity(&a, &b, prefix_weight, 0.0)),
-        ("levenshtein", levenshtein::normalized_similarity(&a, &b, weights, 0.0)),
-        ("hamming", hamming::normalized_similarity(&a, &b, true, 0.0).unwrap_or(-1.0)),
+        (
+            "jaro_winkler",
+            jaro::winkler_similarity(&a, &b, prefix_weight, 0.0),
+        ),
+        (
+            "levenshtein",
+            levenshtein::normalized_similarity(&a, &b, weights, 0.0),
+        ),
+        (
+            "hamming",
+            hamming::normalized_similarity(&a, &b, true, 0.0).unwrap_or(-1.0),
+        ),
     ] {
         assert!((0.0..=1.0).contains(&normalized), "{what} = {normalized}");
     }
@@ -123,10 +136,18 @@ pub fn matching(data: &[u8]) {
         c,
         indel::normalized_similarity(&a, &b, c),
     );
-    check_cutoff("jaro", jaro::similarity(&a, &b, 0.0), c, jaro::similarity(&a, &b, c));
+    check_cutoff(
+        "jaro",
+        jaro::similarity(&a, &b, 0.0),
+        c,
+        jaro::similarity(&a, &b, c),
+    );
     let jaro_ab = jaro::similarity(&a, &b, 0.0);
     let jaro_ba = jaro::similarity(&b, &a, 0.0);
-    assert!((jaro_ab - jaro_ba).abs() <= 1e-12, "jaro not symmetric: {jaro_ab} vs {jaro_ba}");
+    assert!(
+        (jaro_ab - jaro_ba).abs() <= 1e-12,
+        "jaro not symmetric: {jaro_ab} vs {jaro_ba}"
+    );
     if jaro::check_prefix_weight(prefix_weight).is_ok() {
         check_cutoff(
             "jaro_winkler",
@@ -137,12 +158,23 @@ pub fn matching(data: &[u8]) {
     }
 
     let lev = levenshtein::distance(&a, &b, weights, usize::MAX);
-    assert!(lev <= levenshtein::maximum(n, m, weights), "levenshtein above its maximum");
+    assert!(
+        lev <= levenshtein::maximum(n, m, weights),
+        "levenshtein above its maximum"
+    );
     if small {
-        assert_eq!(lev, reference_distance(&a, &b, weights), "levenshtein {weights:?}");
+        assert_eq!(
+            lev,
+            reference_distance(&a, &b, weights),
+            "levenshtein {weights:?}"
+        );
     }
     let expected_cut = if lev <= k { lev } else { k + 1 };
-    assert_eq!(levenshtein::distance(&a, &b, weights, k), expected_cut, "levenshtein cutoff");
+    assert_eq!(
+        levenshtein::distance(&a, &b, weights, k),
+        expected_cut,
+        "levenshtein cutoff"
+    );
     check_cutoff(
         "levenshtein",
         levenshtein::normalized_similarity(&a, &b, weights, 0.0),
@@ -154,11 +186,22 @@ pub fn matching(data: &[u8]) {
         delete: weights.insert,
         substitute: weights.substitute,
     };
-    assert_eq!(lev, levenshtein::distance(&b, &a, mirrored, usize::MAX), "levenshtein mirror");
+    assert_eq!(
+        lev,
+        levenshtein::distance(&b, &a, mirrored, usize::MAX),
+        "levenshtein mirror"
+    );
 
     let padded = hamming::distance(&a, &b, true, usize::MAX);
-    assert!(matches!(padded, Ok(d) if d <= n.max(m)), "hamming {padded:?}");
-    assert_eq!(hamming::distance(&a, &b, false, usize::MAX).is_ok(), n == m, "hamming pad=False");
+    assert!(
+        matches!(padded, Ok(d) if d <= n.max(m)),
+        "hamming {padded:?}"
+    );
+    assert_eq!(
+        hamming::distance(&a, &b, false, usize::MAX).is_ok(),
+        n == m,
+        "hamming pad=False"
+    );
 }
 
 /// Whether `text` is words separated by single spaces: no leading, trailing,
@@ -199,9 +242,15 @@ pub fn normalize(data: &[u8]) {
     };
     let once = normalize::normalize(&text, &character_level);
     let twice = normalize::normalize(&once, &character_level);
-    assert_eq!(once, twice, "{character_level:?} not idempotent on {text:?}");
+    assert_eq!(
+        once, twice,
+        "{character_level:?} not idempotent on {text:?}"
+    );
     let (rest, names) = normalize::split_featuring(&text);
-    assert!(single_spaced(&rest), "split_featuring({text:?}) -> {rest:?}");
+    assert!(
+        single_spaced(&rest),
+        "split_featuring({text:?}) -> {rest:?}"
+    );
     assert!(
         names.iter().all(|n| !n.is_empty() && n.trim() == n),
         "split_featuring({text:?}) names {names:?}"
@@ -253,7 +302,11 @@ pub fn catalog(data: &[u8]) {
     };
     check_matches(&matches, &left, &right, &params);
     params.n_jobs = 2;
-    assert_eq!(run(&params).ok(), Some(matches), "n_jobs changes the result");
+    assert_eq!(
+        run(&params).ok(),
+        Some(matches),
+        "n_jobs changes the result"
+    );
 }
 
 fn check_matches(matches: &[catalog::Match], left: &Keys, right: &Keys, params: &Params) {
@@ -268,13 +321,29 @@ fn check_matches(matches: &[catalog::Match], left: &Keys, right: &Keys, params: 
         right_seen[m.right] = true;
         assert_eq!(m.field_scores.len(), left.len());
         assert!((0.0..=100.0).contains(&m.score), "score {}", m.score);
-        let valid = |keys: &Keys, row: usize| keys.iter().all(|f| f[row].as_deref().is_some_and(|s| !s.is_empty()));
-        assert!(valid(left, m.left) && valid(right, m.right), "a row with a missing key matched");
+        let valid = |keys: &Keys, row: usize| {
+            keys.iter()
+                .all(|f| f[row].as_deref().is_some_and(|s| !s.is_empty()))
+        };
+        assert!(
+            valid(left, m.left) && valid(right, m.right),
+            "a row with a missing key matched"
+        );
         if m.exact {
-            assert!(left.iter().zip(right).all(|(l, r)| l[m.left] == r[m.right]), "exact match of unequal keys");
+            assert!(
+                left.iter().zip(right).all(|(l, r)| l[m.left] == r[m.right]),
+                "exact match of unequal keys"
+            );
         } else {
-            assert!(m.score >= params.threshold - 1e-9, "score {} below threshold", m.score);
+            assert!(
+                m.score >= params.threshold - 1e-9,
+                "score {} below threshold",
+                m.score
+            );
         }
     }
-    assert!(matches.windows(2).all(|w| w[0].left < w[1].left), "not sorted by left row");
+    assert!(
+        matches.windows(2).all(|w| w[0].left < w[1].left),
+        "not sorted by left row"
+    );
 }

@@ -286,6 +286,7 @@ impl Unit {
             ((8, _), _) => Kind::U32(Block::new(queries, ids)),
             ((4, _), _) => Kind::U64(Block::new(queries, ids)),
             (_, [query]) => Kind::Long(Pattern::new(query), query.len()),
+            // cannot fail: `groups` gives a query of over 64 symbols (one lane) a unit of its own
             _ => unreachable!("long queries are grouped alone"),
         })
     }
