@@ -249,3 +249,14 @@ def test_pca_wide_tables_match_sklearn(n, d):
     np.testing.assert_allclose(_sign_aligned(ours.components_, ref.components_), ref.components_, atol=1e-6)
     np.testing.assert_allclose(ours.noise_variance_, ref.noise_variance_, rtol=1e-6)
     np.testing.assert_allclose(np.abs(ours.transform(X)), np.abs(ref.transform(X)), atol=1e-6 * np.abs(ref.transform(X)).max())
+
+
+def test_describe_clusters_and_recommender_accept_integer_column_labels():
+    """A DataFrame built from a bare array has integer column labels: they are
+    used as they are (found by the hypothesis harness: it was a KeyError)."""
+    df = pd.DataFrame(np.random.default_rng(0).normal(size=(20, 3)))
+    out = tunelens.describe_clusters(df, np.arange(20) % 2)
+    assert list(out.columns) == ["name", "size", 0, 1, 2]
+    assert out["size"].tolist() == [10, 10]
+    found = tunelens.Recommender().fit(df).recommend(0, k=2)
+    assert len(found) == 2

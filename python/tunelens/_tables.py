@@ -46,11 +46,12 @@ def is_number(dtype: Any) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
-def numeric_features(df: pd.DataFrame, features: list[str] | None, exclude: Any = None) -> list[str]:
+def numeric_features(df: pd.DataFrame, features: list[Any] | None, exclude: Any = None) -> list[Any]:
     """The feature columns to use: ``features`` checked against ``df``, or every
-    numeric non-boolean column except ``exclude``."""
+    numeric non-boolean column except ``exclude`` (labels as they are in ``df``,
+    integers included)."""
     if features is None:
-        chosen = [str(c) for c, t in df.dtypes.items() if c != exclude and is_number(t)]
+        chosen = [c for c, t in df.dtypes.items() if c != exclude and is_number(t)]
         if not chosen:
             raise InvalidParameterError("invalid df: no numeric feature columns; pass features=[...]")
         return chosen
