@@ -198,3 +198,29 @@ def test_duration_without_a_declared_length_counts_decoded_frames(files: dict[st
     bare.write_bytes(data[second:])
     y, sr = tl.load(bare, sr=None)
     assert y.size > 0 and tl.get_duration(path=bare) == y.size / sr
+
+
+def test_threads_sharing_one_stream_take_turns(files: dict[str, Path]) -> None:
+    """Two threads pulling from one stream get every block exactly once (a
+    `next` waits for the other thread's block instead of failing)."""
+    import threading
+
+    kwargs = dict(block_length=2, frame_length=2048, hop_length=512)
+    expected = list(tl.stream(files["flac_PCM_16"], **kwargs))
+    shared = tl.stream(files["flac_PCM_16"], **kwargs)
+    got: list[np.ndarray] = []
+    lock = threading.Lock()
+
+    def pull() -> None:
+        for block in shared:
+            with lock:
+                got.append(block)
+
+    threads = [threading.Thread(target=pull) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == len(expected)
+    key = lambda b: b.tobytes()  # noqa: E731
+    assert sorted(map(key, got)) == sorted(map(key, expected))

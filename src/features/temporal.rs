@@ -107,27 +107,35 @@ pub fn rms<T: Float>(
     let n_blocks = (n_frames - 1) * step + per_frame;
     let square = |x: T| x.wide() * x.wide();
     let mut data = vec![0.0; channels.len() * n_frames];
-    data.par_chunks_mut(n_frames.max(1))
-        .zip(signals.par_iter())
-        .for_each(|(out, signal)| {
-            let energies: Vec<f64> = (0..n_blocks)
-                .map(|b| {
-                    let start = (b * block) as isize - geometry.pad as isize;
-                    if start >= 0 && start as usize + block <= signal.len() {
-                        sum_of_squares(&signal[start as usize..start as usize + block])
-                    } else {
-                        (start..start + block as isize)
-                            .filter_map(|i| framing.pad_mode.source(i, signal.len()))
-                            .map(|i| square(signal[i]))
-                            .sum()
-                    }
-                })
-                .collect();
-            for (t, o) in out.iter_mut().enumerate() {
-                let energy: f64 = energies[t * step..t * step + per_frame].iter().sum();
-                *o = (energy / framing.frame_length as f64).sqrt();
-            }
-        });
+    let fill = |(out, signal): (&mut [f64], &Cow<'_, [T]>)| {
+        let energies: Vec<f64> = (0..n_blocks)
+            .map(|b| {
+                let start = (b * block) as isize - geometry.pad as isize;
+                if start >= 0 && start as usize + block <= signal.len() {
+                    sum_of_squares(&signal[start as usize..start as usize + block])
+                } else {
+                    (start..start + block as isize)
+                        .filter_map(|i| framing.pad_mode.source(i, signal.len()))
+                        .map(|i| square(signal[i]))
+                        .sum()
+                }
+            })
+            .collect();
+        for (t, o) in out.iter_mut().enumerate() {
+            let energy: f64 = energies[t * step..t * step + per_frame].iter().sum();
+            *o = (energy / framing.frame_length as f64).sqrt();
+        }
+    };
+    // Channels are the unit of parallel work; one channel stays on this thread.
+    if signals.len() == 1 {
+        data.chunks_mut(n_frames.max(1))
+            .zip(&signals)
+            .for_each(fill);
+    } else {
+        data.par_chunks_mut(n_frames.max(1))
+            .zip(signals.par_iter())
+            .for_each(fill);
+    }
     Ok(FrameMatrix {
         data,
         channels: channels.len(),

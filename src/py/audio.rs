@@ -1,6 +1,7 @@
 //! Bindings for `crate::audio`.
 
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 use ndarray::ArrayViewD;
 use numpy::Element;
@@ -144,10 +145,11 @@ fn get_duration(py: Python<'_>, source: SourceArg, hint: Option<String>) -> PyRe
 
 /// An iterator over `librosa.stream`'s blocks; each `next` decodes one block
 /// with the GIL released. Exhausted (and its file closed) after the last block
-/// or an error.
-#[pyclass(name = "BlockStream", module = "tunelens._core")]
+/// or an error. Threads sharing one stream take turns: each `next` gets the
+/// following block.
+#[pyclass(name = "BlockStream", module = "tunelens._core", frozen)]
 struct BlockStream {
-    reader: Option<BlockReader>,
+    reader: Mutex<Option<BlockReader>>,
     /// The file's sample rate in Hz.
     #[pyo3(get)]
     sample_rate: u32,
@@ -159,18 +161,22 @@ impl BlockStream {
         slf
     }
 
-    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(reader) = self.reader.as_mut() else {
-            return Ok(None);
-        };
-        let block = run(py, || reader.next_block());
-        let block = match block {
-            Ok(Some(block)) => block,
-            other => {
-                self.reader = None;
-                other?;
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // The lock is taken with the GIL released, so a thread waiting for its
+        // turn never blocks the one decoding.
+        let block = run(py, || {
+            let mut reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(current) = reader.as_mut() else {
                 return Ok(None);
+            };
+            let block = current.next_block();
+            if !matches!(block, Ok(Some(_))) {
+                *reader = None;
             }
+            block
+        })?;
+        let Some(block) = block else {
+            return Ok(None);
         };
         let frames = block.frames();
         let lead: &[usize] = if block.channels == 1 {
@@ -211,7 +217,7 @@ fn stream(
     let reader = run(py, || BlockReader::open(&src, &opts))?;
     Ok(BlockStream {
         sample_rate: reader.sample_rate(),
-        reader: Some(reader),
+        reader: Mutex::new(Some(reader)),
     })
 }
 

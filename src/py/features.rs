@@ -269,12 +269,20 @@ fn raw_typed<'py, T: Float + Element>(
     let view = y.as_array();
     let (lead, m): (Vec<usize>, FrameMatrix<f64>) = run(py, || {
         let (lead, lanes) = last_axis_lanes(&view, "y")?;
-        let m = parallel::install(n_jobs, || match what {
+        let compute = || match what {
             RawFeature::Rms => temporal::rms(&lanes, &framing),
             RawFeature::ZeroCrossings(threshold) => {
                 temporal::zero_crossing_rate(&lanes, &framing, threshold)
             }
-        })??;
+        };
+        // RMS parallelises over channels only: one channel runs here, without
+        // waking a pool thread (sub-millisecond work; a pool hand-off costs more
+        // when BLAS threads still spin from an earlier numpy call).
+        let m = if lanes.len() == 1 && matches!(what, RawFeature::Rms) {
+            compute()?
+        } else {
+            parallel::install(n_jobs, compute)??
+        };
         Ok((lead, m))
     })?;
     to_numpy(py, m.data, &lead, &[m.n_frames, 1])
