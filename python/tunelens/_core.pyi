@@ -180,13 +180,10 @@ def fit_scaler(
 
 def spectral_from_y(
     y: FloatArray, *, sr: float, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
-    freq: npt.NDArray[np.float64], kind: str, p: float = 2.0, norm: bool = True, roll_percent: float = 0.85, power: float = 2.0,
-    amin: float = 1e-10, fmin: float = 200.0, n_bands: int = 6, quantile: float = 0.02, linear: bool = False, n_jobs: int = -1,
+    freq: npt.NDArray[np.float64], options: dict[str, Any], n_jobs: int = -1,
 ) -> npt.NDArray[np.float64]: ...
 def spectral_from_s(
-    s: FloatArray, *, sr: float, freq: npt.NDArray[np.float64], kind: str, p: float = 2.0, norm: bool = True,
-    roll_percent: float = 0.85, power: float = 2.0, amin: float = 1e-10, fmin: float = 200.0, n_bands: int = 6,
-    quantile: float = 0.02, linear: bool = False, n_jobs: int = -1,
+    s: FloatArray, *, sr: float, freq: npt.NDArray[np.float64], options: dict[str, Any], n_jobs: int = -1,
 ) -> npt.NDArray[np.float64]: ...
 def rms(y: FloatArray, *, frame_length: int, hop_length: int, center: bool, pad_mode: str, n_jobs: int) -> npt.NDArray[np.float64]: ...
 def zero_crossing_rate(

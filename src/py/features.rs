@@ -22,10 +22,12 @@ use crate::features::tempo::{self, TempoPrior};
 use crate::features::temporal::{self, RawFraming};
 use crate::parallel;
 
-/// A spectral descriptor as the Python layer names it, with all its options.
-#[derive(Clone, Copy)]
-struct SpectralArgs<'a> {
-    kind: &'a str,
+/// A spectral descriptor as the Python layer names it, with all its options
+/// (read from the `options` dict, every key present).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct SpectralArgs {
+    kind: String,
     p: f64,
     norm: bool,
     roll_percent: f64,
@@ -37,9 +39,9 @@ struct SpectralArgs<'a> {
     linear: bool,
 }
 
-impl SpectralArgs<'_> {
+impl SpectralArgs {
     fn feature(&self, freq: &[f64], sr: f64) -> Result<Spectral> {
-        Ok(match self.kind {
+        Ok(match self.kind.as_str() {
             "centroid" => Spectral::Centroid,
             "bandwidth" => Spectral::Bandwidth {
                 p: self.p,
@@ -117,7 +119,7 @@ fn spectral_y_typed<'py, T: Float + Element>(
     center: bool,
     pad_mode: &str,
     freq: Vec<f64>,
-    args: SpectralArgs<'_>,
+    args: SpectralArgs,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let view = y.as_array();
@@ -144,7 +146,7 @@ fn spectral_y_typed<'py, T: Float + Element>(
 
 /// A spectral descriptor of audio `(..., n)`: `(..., frames, rows)` float64.
 #[pyfunction]
-#[pyo3(signature = (y, *, sr, n_fft, hop_length, window, center, pad_mode, freq, kind, p=2.0, norm=true, roll_percent=0.85, power=2.0, amin=1e-10, fmin=200.0, n_bands=6, quantile=0.02, linear=false, n_jobs=-1))]
+#[pyo3(signature = (y, *, sr, n_fft, hop_length, window, center, pad_mode, freq, options, n_jobs=-1))]
 #[allow(clippy::too_many_arguments)]
 fn spectral_from_y<'py>(
     py: Python<'py>,
@@ -156,37 +158,16 @@ fn spectral_from_y<'py>(
     center: bool,
     pad_mode: &str,
     freq: PyReadonlyArray1<'py, f64>,
-    kind: &str,
-    p: f64,
-    norm: bool,
-    roll_percent: f64,
-    power: f64,
-    amin: f64,
-    fmin: f64,
-    n_bands: usize,
-    quantile: f64,
-    linear: bool,
+    options: SpectralArgs,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let args = SpectralArgs {
-        kind,
-        p,
-        norm,
-        roll_percent,
-        power,
-        amin,
-        fmin,
-        n_bands,
-        quantile,
-        linear,
-    };
     let (win, freq) = (window.as_array().to_vec(), freq.as_array().to_vec());
     match y {
         FloatArray::F32(y) => spectral_y_typed(
-            py, y, sr, n_fft, hop_length, &win, center, pad_mode, freq, args, n_jobs,
+            py, y, sr, n_fft, hop_length, &win, center, pad_mode, freq, options, n_jobs,
         ),
         FloatArray::F64(y) => spectral_y_typed(
-            py, y, sr, n_fft, hop_length, &win, center, pad_mode, freq, args, n_jobs,
+            py, y, sr, n_fft, hop_length, &win, center, pad_mode, freq, options, n_jobs,
         ),
     }
 }
@@ -196,7 +177,7 @@ fn spectral_s_typed<'py, T: Float + Element>(
     s: PyReadonlyArrayDyn<'py, T>,
     sr: f64,
     freq: Vec<f64>,
-    args: SpectralArgs<'_>,
+    args: SpectralArgs,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let view = s.as_array();
@@ -214,41 +195,19 @@ fn spectral_s_typed<'py, T: Float + Element>(
 
 /// A spectral descriptor of a magnitude spectrogram `(..., bins, frames)`: `(..., frames, rows)` float64.
 #[pyfunction]
-#[pyo3(signature = (s, *, sr, freq, kind, p=2.0, norm=true, roll_percent=0.85, power=2.0, amin=1e-10, fmin=200.0, n_bands=6, quantile=0.02, linear=false, n_jobs=-1))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (s, *, sr, freq, options, n_jobs=-1))]
 fn spectral_from_s<'py>(
     py: Python<'py>,
     s: FloatArray<'py>,
     sr: f64,
     freq: PyReadonlyArray1<'py, f64>,
-    kind: &str,
-    p: f64,
-    norm: bool,
-    roll_percent: f64,
-    power: f64,
-    amin: f64,
-    fmin: f64,
-    n_bands: usize,
-    quantile: f64,
-    linear: bool,
+    options: SpectralArgs,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let args = SpectralArgs {
-        kind,
-        p,
-        norm,
-        roll_percent,
-        power,
-        amin,
-        fmin,
-        n_bands,
-        quantile,
-        linear,
-    };
     let freq = freq.as_array().to_vec();
     match s {
-        FloatArray::F32(s) => spectral_s_typed(py, s, sr, freq, args, n_jobs),
-        FloatArray::F64(s) => spectral_s_typed(py, s, sr, freq, args, n_jobs),
+        FloatArray::F32(s) => spectral_s_typed(py, s, sr, freq, options, n_jobs),
+        FloatArray::F64(s) => spectral_s_typed(py, s, sr, freq, options, n_jobs),
     }
 }
 

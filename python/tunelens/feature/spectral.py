@@ -43,22 +43,28 @@ def _freqs(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
     return freq
 
 
+#: Options of every spectral descriptor; each descriptor overrides its own.
+_SPECTRAL_OPTIONS = dict(p=2.0, norm=True, roll_percent=0.85, power=2.0, amin=1e-10, fmin=200.0, n_bands=6,
+                         quantile=0.02, linear=False)
+
+
 def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int, freq: Any, win_length: Any,
               window: WindowSpec, center: bool, pad_mode: Any, **options: Any) -> np.ndarray:
     """Runs one spectral descriptor on ``y`` (via the STFT) or on magnitudes ``S``."""
+    options = {**_SPECTRAL_OPTIONS, **options, "kind": kind}
     if S is not None:
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
         n_fft = 2 * (S.shape[-2] - 1)
         f = _freqs(freq, sr, n_fft, S.shape[-2])
-        return _bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, kind=kind, **options))
+        return _bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, options=options))
     if y is None:
         raise InvalidParameterError("pass either audio y or a spectrogram S")
     args = _stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
     y, args = _prepare(audio(y), args)
     f = _freqs(freq, sr, args["n_fft"], args["n_fft"] // 2 + 1)
-    return _bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, kind=kind, **options))
+    return _bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options))
 
 
 _SPECTRAL_DOC = """
