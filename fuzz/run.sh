@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
     start=$(date +%s)
     nice -n 19 "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
         -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
-        -print_final_stats=1 >"$log" 2>&1
+        -print_final_stats=1 ${FUZZ_SEED:+-seed="$FUZZ_SEED"} >"$log" 2>&1
     status=$?
     took=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')

@@ -67,11 +67,15 @@ fn reference_lcs(a: &[u32], b: &[u32]) -> usize {
 }
 
 /// Asserts rapidfuzz's cutoff rule for a similarity: the uncut value when it
-/// reaches the cutoff, else 0.
+/// reaches the cutoff, else 0. A score equal to the cutoff (within 1e-9) may
+/// give either: rapidfuzz turns the cutoff into an internal bound with
+/// rounding (`partial_ratio` of the `regressions/matching` input returns 0 at
+/// `score_cutoff` = its own score, in rapidfuzz 3.14 as in tunelens).
 fn check_cutoff(what: &str, uncut: f64, cutoff: f64, cut: f64) {
     let expected = if uncut >= cutoff { uncut } else { 0.0 };
+    let boundary = (uncut - cutoff).abs() <= 1e-9 && cut == 0.0;
     assert!(
-        (cut - expected).abs() <= 1e-9,
+        (cut - expected).abs() <= 1e-9 || boundary,
         "{what}: {cut} with score_cutoff {cutoff}, {uncut} without"
     );
 }
