@@ -14,7 +14,7 @@ pub fn lcs_with<S: Sym>(pm: &Pattern, len1: usize, s2: &[S]) -> usize {
     if words == 1 {
         let mut v = !0u64;
         for s in s2 {
-            let u = v & pm.get(0, s.key());
+            let u = v & pm.word(s.key());
             v = v.wrapping_add(u) | v.wrapping_sub(u);
         }
         let mask = if len1 == 64 { !0 } else { (1u64 << len1) - 1 };
@@ -47,8 +47,24 @@ pub fn lcs<S: Sym>(s1: &[S], s2: &[S]) -> usize {
     if a.is_empty() || b.is_empty() {
         return affix;
     }
-    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    affix + Pattern::with(a, |pm| lcs_with(pm, a.len(), b))
+    // The bit-parallel loop runs once per symbol of the scanned sequence, so
+    // scan the shorter one when the longer still fits one 64-bit word (as
+    // rapidfuzz does), unless only the longer has symbols that need the
+    // pattern's hash table; otherwise keep the pattern (its words) small.
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let one_word = long.len() <= 64;
+    let (p, scan) =
+        if one_word && !(std::mem::size_of::<S>() > 1 && has_wide(long) && !has_wide(short)) {
+            (long, short)
+        } else {
+            (short, long)
+        };
+    affix + Pattern::with(p, |pm| lcs_with(pm, p.len(), scan))
+}
+
+/// Whether `s` has a symbol of 256 or above (looked up by hash in a [`Pattern`]).
+fn has_wide<S: Sym>(s: &[S]) -> bool {
+    s.iter().any(|c| c.key() >= 256)
 }
 
 /// Indel distance from an LCS length.

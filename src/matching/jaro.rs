@@ -89,7 +89,7 @@ fn flag_word<S: Sym>(
             (1u64 << (bound + 1)) - 1
         };
         for (j, c) in b.iter().enumerate() {
-            let m = pm.get(0, c.key()) & window & !a_flag;
+            let m = pm.word(c.key()) & window & !a_flag;
             a_flag |= m & m.wrapping_neg();
             b_flag |= ((m != 0) as u64) << j;
             window = if j < bound {

@@ -39,7 +39,7 @@ pub fn uniform_with<S: Sym>(pm: &Pattern, len1: usize, s2: &[S]) -> usize {
     if words == 1 {
         let (mut vp, mut vn) = (!0u64, 0u64);
         for s in s2 {
-            let x = pm.get(0, s.key()) | vn;
+            let x = pm.word(s.key()) | vn;
             let d0 = ((x & vp).wrapping_add(vp) ^ vp) | x;
             let mut hp = vn | !(d0 | vp);
             let mut hn = d0 & vp;

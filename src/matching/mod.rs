@@ -49,7 +49,7 @@ macro_rules! impl_sym {
     )*};
 }
 
-impl_sym!(u8 => false, u32 => false, u64 => true);
+impl_sym!(u8 => false, u16 => false, u32 => false, u64 => true);
 
 /// rapidfuzz's `utils.default_process`: every alphanumeric character (by
 /// rapidfuzz's own tables) lower-cased, every other one replaced by a space,

@@ -7,18 +7,38 @@ use super::Sym;
 
 /// Bit vectors of a pattern, one 64-bit word per 64 pattern positions.
 ///
-/// Symbols below 256 are looked up in a dense table; others in a small
-/// open-addressing hash table (linear probing, power-of-two capacity).
+/// Symbols below 256 are looked up in a dense table: a fixed 256-entry one
+/// for patterns of one word (at most 64 symbols, the common case), one of
+/// `256 × stride` words otherwise. Other symbols go to a small
+/// open-addressing hash table (linear probing, power-of-two capacity) whose
+/// slots count as used only when stamped with the current generation, so that
+/// clearing it is one increment.
 pub struct Pattern {
     words: usize,
     stride: usize,
     wide: usize,
+    single: [u64; 256],
     ascii: Vec<u64>,
     keys: Vec<u64>,
-    used: Vec<bool>,
+    stamps: Vec<u32>,
+    generation: u32,
     ext: Vec<u64>,
     mask: usize,
 }
+
+/// An empty pattern with no tables allocated (fits nothing longer than 0).
+const UNALLOCATED: Pattern = Pattern {
+    words: 0,
+    stride: 0,
+    wide: 0,
+    single: [0; 256],
+    ascii: Vec::new(),
+    keys: Vec::new(),
+    stamps: Vec::new(),
+    generation: 1,
+    ext: Vec::new(),
+    mask: usize::MAX,
+};
 
 impl Pattern {
     /// Builds the bit vectors of `pattern`.
@@ -35,6 +55,8 @@ impl Pattern {
         (words, pattern.iter().filter(|s| s.key() >= 256).count())
     }
 
+    /// All-zero tables for patterns of up to `stride` words and `wide`
+    /// symbols of 256 and above.
     fn empty(stride: usize, wide: usize) -> Pattern {
         let capacity = if wide == 0 {
             0
@@ -42,14 +64,17 @@ impl Pattern {
             (wide * 2).next_power_of_two().max(8)
         };
         Pattern {
-            words: stride,
             stride,
-            wide: 0,
-            ascii: vec![0; 256 * stride],
+            ascii: if stride > 1 {
+                vec![0; 256 * stride]
+            } else {
+                Vec::new()
+            },
             keys: vec![0; capacity],
-            used: vec![false; capacity],
+            stamps: vec![0; capacity],
             ext: vec![0; capacity * stride],
             mask: capacity.wrapping_sub(1),
+            ..UNALLOCATED
         }
     }
 
@@ -61,34 +86,52 @@ impl Pattern {
     fn fill<S: Sym>(&mut self, pattern: &[S], words: usize, wide: usize) {
         self.words = words;
         self.wide = wide;
-        let stride = self.stride;
         for (i, s) in pattern.iter().enumerate() {
             let key = s.key();
             let (w, bit) = (i / 64, 1u64 << (i % 64));
-            if key < 256 {
-                self.ascii[key as usize * stride + w] |= bit;
+            if key >= 256 {
+                self.insert_wide(key, w, bit);
+            } else if words == 1 {
+                self.single[key as usize] |= bit;
             } else {
-                let slot = self.slot(key);
-                self.used[slot] = true;
-                self.keys[slot] = key;
-                self.ext[slot * stride + w] |= bit;
+                self.ascii[key as usize * self.stride + w] |= bit;
             }
         }
     }
 
+    /// Sets `bit` in word `w` of the hash-table entry of `key`.
+    fn insert_wide(&mut self, key: u64, w: usize, bit: u64) {
+        let (stride, slot) = (self.stride, self.slot(key));
+        if self.stamps[slot] != self.generation {
+            self.stamps[slot] = self.generation;
+            self.keys[slot] = key;
+            self.ext[slot * stride..slot * stride + self.words].fill(0);
+        }
+        self.ext[slot * stride + w] |= bit;
+    }
+
     /// Zeroes the entries `fill` set (the tables are all-zero afterwards).
     fn clear<S: Sym>(&mut self, pattern: &[S]) {
-        let stride = self.stride;
-        for s in pattern {
-            let key = s.key();
-            if key < 256 {
-                let start = key as usize * stride;
-                self.ascii[start..start + self.words].fill(0);
+        if self.words == 1 {
+            for s in pattern {
+                if let Ok(key) = u8::try_from(s.key()) {
+                    self.single[key as usize] = 0;
+                }
+            }
+        } else {
+            for s in pattern {
+                if let Ok(key) = u8::try_from(s.key()) {
+                    let start = key as usize * self.stride;
+                    self.ascii[start..start + self.words].fill(0);
+                }
             }
         }
         if self.wide > 0 {
-            self.used.fill(false);
-            self.ext.fill(0);
+            self.generation = self.generation.wrapping_add(1);
+            if self.generation == 0 {
+                self.stamps.fill(0);
+                self.generation = 1;
+            }
             self.wide = 0;
         }
     }
@@ -97,7 +140,7 @@ impl Pattern {
     /// (no allocation or 2 KiB zeroing per call for one-shot comparisons).
     pub fn with<S: Sym, R>(pattern: &[S], f: impl FnOnce(&Pattern) -> R) -> R {
         thread_local! {
-            static SCRATCH: RefCell<Pattern> = RefCell::new(Pattern::empty(1, 0));
+            static SCRATCH: RefCell<Pattern> = const { RefCell::new(UNALLOCATED) };
         }
         SCRATCH.with(|cell| {
             let Ok(mut scratch) = cell.try_borrow_mut() else {
@@ -129,26 +172,109 @@ impl Pattern {
     #[inline]
     fn slot(&self, key: u64) -> usize {
         let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
-        while self.used[i] && self.keys[i] != key {
+        while self.stamps[i] == self.generation && self.keys[i] != key {
             i = (i + 1) & self.mask;
         }
         i
     }
 
-    /// Word `w` of the bit vector of `key`.
-    #[inline]
-    pub fn get(&self, w: usize, key: u64) -> u64 {
-        if key < 256 {
-            self.ascii[key as usize * self.stride + w]
-        } else if self.keys.is_empty() {
+    /// The bit vector of `key` in a pattern of one word (at most 64 symbols).
+    #[inline(always)]
+    pub fn word(&self, key: u64) -> u64 {
+        if let Ok(key) = u8::try_from(key) {
+            self.single[key as usize]
+        } else if self.wide == 0 {
             0
         } else {
-            let slot = self.slot(key);
-            if self.used[slot] {
-                self.ext[slot * self.stride + w]
-            } else {
-                0
+            self.get_wide(0, key)
+        }
+    }
+
+    /// Word `w` of the bit vector of `key`.
+    #[inline(always)]
+    pub fn get(&self, w: usize, key: u64) -> u64 {
+        if self.words == 1 {
+            self.word(key)
+        } else if key < 256 {
+            self.ascii[key as usize * self.stride + w]
+        } else if self.wide == 0 {
+            0
+        } else {
+            self.get_wide(w, key)
+        }
+    }
+
+    /// [`Pattern::get`] for keys of 256 and above.
+    #[inline(never)]
+    fn get_wide(&self, w: usize, key: u64) -> u64 {
+        let slot = self.slot(key);
+        if self.stamps[slot] == self.generation {
+            self.ext[slot * self.stride + w]
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Word `w` of the bit vector of `key`, computed naively.
+    fn naive(pattern: &[u32], w: usize, key: u64) -> u64 {
+        let chunk = pattern.chunks(64).nth(w).unwrap_or(&[]);
+        chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| u64::from(s) == key)
+            .fold(0, |bits, (i, _)| bits | 1 << i)
+    }
+
+    fn check(pm: &Pattern, pattern: &[u32], probes: &[u32]) {
+        assert_eq!(pm.words(), pattern.len().div_ceil(64).max(1));
+        for &key in pattern.iter().chain(probes) {
+            let key = u64::from(key);
+            for w in 0..pm.words() {
+                assert_eq!(pm.get(w, key), naive(pattern, w, key), "key {key} word {w}");
+            }
+            if pm.words() == 1 {
+                assert_eq!(pm.word(key), naive(pattern, 0, key));
             }
         }
+    }
+
+    #[test]
+    fn scratch_reuse_leaves_no_stale_bits() {
+        // Narrow and wide symbols, one and several words, colliding hash slots:
+        // every pattern sees exactly its own bits through the reused table.
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut previous: Vec<u32> = Vec::new();
+        for round in 0..300 {
+            let len = [0, 1, 5, 63, 64, 65, 130, 300][round % 8];
+            let alphabet = [4, 300, 70_000][round % 3];
+            let pattern: Vec<u32> = (0..len).map(|_| next(alphabet) as u32 * 7).collect();
+            Pattern::with(&pattern, |pm| check(pm, &pattern, &previous));
+            check(&Pattern::new(&pattern), &pattern, &previous);
+            previous = pattern;
+        }
+    }
+
+    #[test]
+    fn generation_wrap_clears_the_hash_table() {
+        let (a, b) = ([300u32, 301, 1], [302u32, 2]);
+        let mut pm = Pattern::empty(1, 4);
+        pm.generation = u32::MAX;
+        pm.fill(&a, 1, 2);
+        check(&pm, &a, &b);
+        pm.clear(&a);
+        assert_eq!(pm.generation, 1);
+        pm.fill(&b, 1, 1);
+        check(&pm, &b, &a);
     }
 }

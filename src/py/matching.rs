@@ -95,6 +95,7 @@ fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
 
 thread_local! {
     static BUFFERS: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static UCS2_BUFFER: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A computation on two sequences of the same symbol type.
@@ -103,16 +104,53 @@ trait OnPair {
     fn run<S: Sym>(self, a: &[S], b: &[S]) -> Self::Output;
 }
 
-/// Runs `f` on two sequences: two `str` of code points below 256 are read in
-/// place as bytes, two 4-byte `str` in place as code points; other strings
-/// are widened to code points in per-thread buffers (no allocation for
-/// per-pair calls), and other sequences hashed (see [`hash_elements`]).
-fn with_pair<F: OnPair>(s1: &Bound<'_, PyAny>, s2: &Bound<'_, PyAny>, f: F) -> PyResult<F::Output> {
+/// Runs `f` on a 1-byte `str` buffer widened to 2 bytes per character (in a
+/// per-thread buffer) and a 2-byte one, in the given order; gives `f` back
+/// when the buffer is in use.
+fn run_widened<F: OnPair>(
+    narrow: &[u8],
+    wide: &[u16],
+    narrow_first: bool,
+    f: F,
+) -> Result<F::Output, F> {
+    UCS2_BUFFER.with(|cell| {
+        let Ok(mut buf) = cell.try_borrow_mut() else {
+            return Err(f);
+        };
+        buf.clear();
+        buf.extend(narrow.iter().map(|&c| u16::from(c)));
+        Ok(if narrow_first {
+            f.run(buf.as_slice(), wide)
+        } else {
+            f.run(wide, buf.as_slice())
+        })
+    })
+}
+
+/// Runs `f` on two sequences: two `str` stored with the same character width
+/// are read in place, a 1-byte `str` against a 2-byte one is widened to 2
+/// bytes; other strings are widened to code points in per-thread buffers (no
+/// allocation for per-pair calls), and other sequences hashed (see
+/// [`hash_elements`]).
+fn with_pair<F: OnPair>(
+    s1: &Bound<'_, PyAny>,
+    s2: &Bound<'_, PyAny>,
+    mut f: F,
+) -> PyResult<F::Output> {
     if let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) {
         // SAFETY: both buffers are only read while `a` and `b` are borrowed (GIL held).
         match unsafe { (a.data()?, b.data()?) } {
             (PyStringData::Ucs1(x), PyStringData::Ucs1(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs2(x), PyStringData::Ucs2(y)) => return Ok(f.run(x, y)),
             (PyStringData::Ucs4(x), PyStringData::Ucs4(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs1(x), PyStringData::Ucs2(y)) => match run_widened(x, y, true, f) {
+                Ok(r) => return Ok(r),
+                Err(back) => f = back,
+            },
+            (PyStringData::Ucs2(x), PyStringData::Ucs1(y)) => match run_widened(y, x, false, f) {
+                Ok(r) => return Ok(r),
+                Err(back) => f = back,
+            },
             _ => {}
         }
     }
@@ -306,6 +344,7 @@ enum Value {
     Float(f64),
 }
 
+#[inline(always)]
 fn compute<S: Sym>(
     metric: Metric,
     kind: Kind,
@@ -380,6 +419,7 @@ struct MetricCall {
 
 impl OnPair for MetricCall {
     type Output = crate::Result<Value>;
+    #[inline(always)]
     fn run<S: Sym>(self, a: &[S], b: &[S]) -> crate::Result<Value> {
         compute(self.metric, self.kind, a, b, self.options, self.cutoff)
     }
