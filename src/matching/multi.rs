@@ -240,7 +240,7 @@ enum Kind {
     U16(Block<u16, 16>),
     U32(Block<u32, 8>),
     U64(Block<u64, 4>),
-    Long(Pattern, usize),
+    Long(Box<Pattern>, usize),
 }
 
 /// Lanes and lane width of the block for a query of `len` symbols (1 lane
@@ -285,7 +285,7 @@ impl Unit {
             ((16, _), _) => Kind::U16(Block::new(queries, ids)),
             ((8, _), _) => Kind::U32(Block::new(queries, ids)),
             ((4, _), _) => Kind::U64(Block::new(queries, ids)),
-            (_, [query]) => Kind::Long(Pattern::new(query), query.len()),
+            (_, [query]) => Kind::Long(Box::new(Pattern::new(query)), query.len()),
             // cannot fail: `groups` gives a query of over 64 symbols (one lane) a unit of its own
             _ => unreachable!("long queries are grouped alone"),
         })
