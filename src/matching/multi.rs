@@ -42,8 +42,9 @@ impl Alphabet {
         256 + self.wide.len() + 1
     }
 
+    /// The id of symbol `s`.
     #[inline]
-    fn id<S: Sym>(&self, s: S) -> u32 {
+    pub fn id<S: Sym>(&self, s: S) -> u32 {
         let key = s.key();
         if key < 256 {
             key as u32
@@ -183,41 +184,107 @@ impl<L: Lane, const N: usize> Block<L, N> {
         }
     }
 
-    /// LCS of every lane's query with `a` and with `b`, into `out_a` and
-    /// `out_b`; the two scans are interleaved (two independent dependency
-    /// chains keep the vector units busy).
+    /// LCS of every lane's query with each of the [`QUAD`] sequences, into
+    /// `outs`. Sequences of equal length (the usual case: callers order
+    /// choices by length) are scanned in lockstep, four independent
+    /// dependency chains that keep the vector units busy.
     #[inline(always)]
-    fn scan(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
-        let (mut va, mut vb) = ([L::ONES; N], [L::ONES; N]);
-        let common = a.len().min(b.len());
-        for (&ca, &cb) in a[..common].iter().zip(&b[..common]) {
-            self.step(&mut va, ca);
-            self.step(&mut vb, cb);
+    fn scan(&self, seqs: [&[u32]; QUAD], outs: &mut [[usize; 32]; QUAD]) {
+        let mut v = [[L::ONES; N]; QUAD];
+        if let Some(lockstep) = lockstep(seqs) {
+            for cs in lockstep {
+                for (v, c) in v.iter_mut().zip(cs) {
+                    self.step(v, c);
+                }
+            }
+        } else {
+            for (v, seq) in v.iter_mut().zip(seqs) {
+                for &c in seq {
+                    self.step(v, c);
+                }
+            }
         }
-        for &c in &a[common..] {
-            self.step(&mut va, c);
+        for (v, out) in v.into_iter().zip(outs) {
+            self.finish(v, out);
         }
-        for &c in &b[common..] {
-            self.step(&mut vb, c);
-        }
-        self.finish(va, out_a);
-        self.finish(vb, out_b);
     }
 
+    /// [`Block::scan`] on explicit 256-bit vectors: LLVM splits the portable
+    /// lane loops into 64- or 128-bit pieces for narrow lanes.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    fn scan_avx2(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
-        self.scan(a, b, out_a, out_b)
+    fn scan_avx2(&self, seqs: [&[u32]; QUAD], outs: &mut [[usize; 32]; QUAD]) {
+        use std::arch::x86_64::*;
+        const { assert!(std::mem::size_of::<[L; N]>() == 32) };
+        macro_rules! lanes {
+            ($add:ident, $sub:ident) => {{
+                let mut v = [_mm256_set1_epi8(-1); QUAD];
+                macro_rules! step {
+                    ($v:expr, $c:expr) => {
+                        // SAFETY: a table row is 32 bytes (asserted above), read unaligned.
+                        let m =
+                            unsafe { _mm256_loadu_si256(self.table[$c as usize].as_ptr().cast()) };
+                        let u = _mm256_and_si256($v, m);
+                        $v = _mm256_or_si256($add($v, u), $sub($v, u));
+                    };
+                }
+                if let Some(lockstep) = lockstep(seqs) {
+                    for [c0, c1, c2, c3] in lockstep {
+                        step!(v[0], c0);
+                        step!(v[1], c1);
+                        step!(v[2], c2);
+                        step!(v[3], c3);
+                    }
+                } else {
+                    for (k, seq) in seqs.iter().enumerate() {
+                        for &c in *seq {
+                            step!(v[k], c);
+                        }
+                    }
+                }
+                v
+            }};
+        }
+        let v = match L::BITS {
+            8 => lanes!(_mm256_add_epi8, _mm256_sub_epi8),
+            16 => lanes!(_mm256_add_epi16, _mm256_sub_epi16),
+            32 => lanes!(_mm256_add_epi32, _mm256_sub_epi32),
+            _ => lanes!(_mm256_add_epi64, _mm256_sub_epi64),
+        };
+        for (v, out) in v.into_iter().zip(outs) {
+            let mut lanes = [L::ZERO; N];
+            // SAFETY: `lanes` is 32 bytes (asserted above), written unaligned.
+            unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), v) };
+            self.finish(lanes, out);
+        }
     }
 
-    fn lcs(&self, a: &[u32], b: &[u32], out_a: &mut [usize], out_b: &mut [usize]) {
+    fn lcs(&self, seqs: [&[u32]; QUAD], outs: &mut [[usize; 32]; QUAD]) {
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: `avx2` is only true when the CPU supports AVX2 and POPCNT.
-            return unsafe { self.scan_avx2(a, b, out_a, out_b) };
+            return unsafe { self.scan_avx2(seqs, outs) };
         }
-        self.scan(a, b, out_a, out_b)
+        self.scan(seqs, outs)
     }
+}
+
+/// Choices scanned together by a block.
+const QUAD: usize = 4;
+
+/// The symbols of four sequences of equal length, position by position (None
+/// when the lengths differ).
+#[inline(always)]
+fn lockstep(seqs: [&[u32]; QUAD]) -> Option<impl Iterator<Item = [u32; QUAD]> + '_> {
+    let [a, b, c, d] = seqs;
+    let n = a.len();
+    (b.len() == n && c.len() == n && d.len() == n).then(|| {
+        a.iter()
+            .zip(b)
+            .zip(c)
+            .zip(d)
+            .map(|(((&a, &b), &c), &d)| [a, b, c, d])
+    })
 }
 
 fn avx2() -> bool {
@@ -293,30 +360,34 @@ impl Unit {
 
     /// Calls `f(key, choice, lcs)` for every `(key, choice)` of `choices`
     /// (ids), in order, with the LCS of each query of the unit with the choice
-    /// in `lcs[..queries]`. Choices are scanned two at a time.
+    /// in `lcs[..queries]`. Choices are scanned [`QUAD`] at a time, fastest
+    /// when they come ordered by length.
     pub fn each<'a>(
         &self,
         choices: impl IntoIterator<Item = (usize, &'a [u32])>,
         mut f: impl FnMut(usize, &[u32], &[usize]),
     ) {
-        let (mut out_a, mut out_b) = ([0usize; 32], [0usize; 32]);
-        let mut choices = choices.into_iter();
-        while let Some((key_a, a)) = choices.next() {
-            let next = choices.next();
-            let b = next.map_or(&[][..], |(_, b)| b);
+        let mut outs = [[0usize; 32]; QUAD];
+        let mut choices = choices.into_iter().peekable();
+        while choices.peek().is_some() {
+            let mut quad: [Option<(usize, &[u32])>; QUAD] = [None; QUAD];
+            for slot in &mut quad {
+                *slot = choices.next();
+            }
+            let seqs = quad.map(|c| c.map_or(&[][..], |(_, seq)| seq));
             match &self.0 {
-                Kind::U8(block) => block.lcs(a, b, &mut out_a, &mut out_b),
-                Kind::U16(block) => block.lcs(a, b, &mut out_a, &mut out_b),
-                Kind::U32(block) => block.lcs(a, b, &mut out_a, &mut out_b),
-                Kind::U64(block) => block.lcs(a, b, &mut out_a, &mut out_b),
+                Kind::U8(block) => block.lcs(seqs, &mut outs),
+                Kind::U16(block) => block.lcs(seqs, &mut outs),
+                Kind::U32(block) => block.lcs(seqs, &mut outs),
+                Kind::U64(block) => block.lcs(seqs, &mut outs),
                 Kind::Long(pm, len) => {
-                    out_a[0] = indel::lcs_with(pm, *len, a);
-                    out_b[0] = indel::lcs_with(pm, *len, b);
+                    for (out, seq) in outs.iter_mut().zip(seqs) {
+                        out[0] = indel::lcs_with(pm, *len, seq);
+                    }
                 }
             }
-            f(key_a, a, &out_a);
-            if let Some((key_b, b)) = next {
-                f(key_b, b, &out_b);
+            for ((key, seq), out) in quad.into_iter().flatten().zip(&outs) {
+                f(key, seq, out);
             }
         }
     }
@@ -357,8 +428,14 @@ mod tests {
                 .map(|&i| alphabet.encode(&queries[i]))
                 .collect();
             let unit = Unit::new(&ids, alphabet.size());
+            // In order (mixed lengths), and each choice four times ordered by
+            // length (the lockstep path).
+            let mut by_len: Vec<(usize, &[u32])> = (0..choices.len() * QUAD)
+                .filter_map(|j| packed.get(j / QUAD).map(|c| (j / QUAD, c)))
+                .collect();
+            by_len.sort_by_key(|(_, c)| c.len());
             let encoded = (0..choices.len()).filter_map(|j| packed.get(j).map(|c| (j, c)));
-            unit.each(encoded, |j, _, out| {
+            unit.each(encoded.chain(by_len), |j, _, out| {
                 for (k, &i) in group.iter().enumerate() {
                     assert_eq!(
                         out[k],

@@ -203,6 +203,14 @@ impl<T: Copy> Scores<T> {
         Scores { table }
     }
 
+    /// The table from total length `lc` on, when it holds the scores of a
+    /// choice of `lc` symbols against every query of at most `longest`
+    /// symbols (index `lq * LCS + lcs`).
+    #[inline]
+    fn row(&self, longest: usize, lc: usize) -> Option<&[T]> {
+        (longest < Self::LCS && longest + lc < Self::SUMS).then(|| &self.table[lc * Self::LCS..])
+    }
+
     #[inline]
     fn get(&self, lensum: usize, lcs: usize) -> Option<T> {
         if lensum < Self::SUMS && lcs < Self::LCS {
@@ -305,10 +313,27 @@ impl Ratio {
             lens,
         } = self.group(queries);
         let transformed = self.transform_all(choices);
-        let packed = Packed::new(transformed.iter().map(|c| c.as_deref()), &alphabet);
-        drop(transformed);
         let scores = Scores::new(score_cutoff, convert);
         let zero = convert(0.0);
+        // The present choices of each column chunk, ordered by length (blocks
+        // scan choices of equal length in lockstep) and copied end to end in
+        // that order (read sequentially), with their column in the chunk.
+        let chunks: Vec<(Vec<u32>, Vec<(usize, usize)>)> = (0..cols.div_ceil(COLUMNS))
+            .into_par_iter()
+            .map(|chunk| {
+                let start = chunk * COLUMNS;
+                let end = (start + COLUMNS).min(cols);
+                let mut present: Vec<(usize, &[S])> = (start..end)
+                    .filter_map(|j| transformed[j].as_deref().map(|c| (j - start, c)))
+                    .collect();
+                present.sort_by_key(|(_, c)| c.len());
+                let ids = present
+                    .iter()
+                    .flat_map(|(_, c)| c.iter().map(|&s| alphabet.id(s)))
+                    .collect();
+                (ids, present.iter().map(|(j, c)| (*j, c.len())).collect())
+            })
+            .collect();
         let mut rows: Vec<Option<&mut [T]>> = out.chunks_mut(cols).map(Some).collect();
         let mut tasks = Vec::new();
         for (group, unit) in groups.iter().zip(&units) {
@@ -317,25 +342,40 @@ impl Ratio {
                 .filter_map(|&i| rows[i].take())
                 .map(|row| row.chunks_mut(COLUMNS))
                 .collect();
-            for start in (0..cols).step_by(COLUMNS) {
+            for chunk in &chunks {
                 let cells: Vec<&mut [T]> = pieces.iter_mut().filter_map(Iterator::next).collect();
-                tasks.push((group, unit, start, cells));
+                tasks.push((group, unit, chunk, cells));
             }
         }
         tasks
             .into_par_iter()
-            .for_each(|(group, unit, start, mut cells)| {
-                let width = cells.first().map_or(0, |c| c.len());
-                let present = (0..width).filter_map(|j| packed.get(start + j).map(|c| (j, c)));
-                unit.each(present, |j, choice, lcs| {
+            .for_each(|(group, unit, chunk, mut cells)| {
+                let lqs: Vec<usize> = group.iter().map(|&i| lens[i]).collect();
+                let longest = lqs.iter().copied().max().unwrap_or(0);
+                let empty_query = lqs.contains(&0);
+                let (ids, items) = chunk;
+                let choices = items.iter().scan(0, |pos, &(j, len)| {
+                    *pos += len;
+                    Some((j, &ids[*pos - len..*pos]))
+                });
+                unit.each(choices, |j, choice, lcs| {
                     let lc = choice.len();
-                    for k in 0..cells.len() {
-                        let lq = lens[group[k]];
-                        cells[k][j] = if self.qratio && (lq == 0 || lc == 0) {
+                    let lanes = cells.iter_mut().zip(&lqs).zip(lcs);
+                    if let Some(row) = scores.row(longest, lc) {
+                        if !(self.qratio && (lc == 0 || empty_query)) {
+                            // Every score of this choice is in the table.
+                            for ((cells, &lq), &lcs) in lanes {
+                                cells[j] = row[lq * Scores::<T>::LCS + lcs];
+                            }
+                            return;
+                        }
+                    }
+                    for ((cells, &lq), &lcs) in lanes {
+                        cells[j] = if self.qratio && (lq == 0 || lc == 0) {
                             zero
                         } else {
-                            scores.get(lq + lc, lcs[k]).unwrap_or_else(|| {
-                                convert(ratio_of_sum(lq + lc, lcs[k], score_cutoff))
+                            scores.get(lq + lc, lcs).unwrap_or_else(|| {
+                                convert(ratio_of_sum(lq + lc, lcs, score_cutoff))
                             })
                         };
                     }
