@@ -221,6 +221,14 @@ impl<T: Copy> Scores<T> {
     }
 }
 
+/// The present choices of a column chunk of [`Ratio::cdist`], encoded end to
+/// end in the order they are scanned.
+struct ChoiceChunk {
+    ids: Vec<u32>,
+    /// Column (in the chunk) and length of each choice, in scan order.
+    items: Vec<(usize, usize)>,
+}
+
 /// Present queries, transformed for the scorer and grouped into [`Unit`]s.
 struct Grouped {
     alphabet: Alphabet,
@@ -318,7 +326,7 @@ impl Ratio {
         // The present choices of each column chunk, ordered by length (blocks
         // scan choices of equal length in lockstep) and copied end to end in
         // that order (read sequentially), with their column in the chunk.
-        let chunks: Vec<(Vec<u32>, Vec<(usize, usize)>)> = (0..cols.div_ceil(COLUMNS))
+        let chunks: Vec<ChoiceChunk> = (0..cols.div_ceil(COLUMNS))
             .into_par_iter()
             .map(|chunk| {
                 let start = chunk * COLUMNS;
@@ -331,7 +339,10 @@ impl Ratio {
                     .iter()
                     .flat_map(|(_, c)| c.iter().map(|&s| alphabet.id(s)))
                     .collect();
-                (ids, present.iter().map(|(j, c)| (*j, c.len())).collect())
+                ChoiceChunk {
+                    ids,
+                    items: present.iter().map(|(j, c)| (*j, c.len())).collect(),
+                }
             })
             .collect();
         let mut rows: Vec<Option<&mut [T]>> = out.chunks_mut(cols).map(Some).collect();
@@ -353,10 +364,9 @@ impl Ratio {
                 let lqs: Vec<usize> = group.iter().map(|&i| lens[i]).collect();
                 let longest = lqs.iter().copied().max().unwrap_or(0);
                 let empty_query = lqs.contains(&0);
-                let (ids, items) = chunk;
-                let choices = items.iter().scan(0, |pos, &(j, len)| {
+                let choices = chunk.items.iter().scan(0, |pos, &(j, len)| {
                     *pos += len;
-                    Some((j, &ids[*pos - len..*pos]))
+                    Some((j, &chunk.ids[*pos - len..*pos]))
                 });
                 unit.each(choices, |j, choice, lcs| {
                     let lc = choice.len();
