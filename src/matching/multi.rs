@@ -14,19 +14,41 @@
 //! array indexed by id and choices are encoded once ([`Packed`]).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::pattern::Pattern;
 use super::{indel, Sym};
 
+/// Multiply-rotate hashing of symbol keys (code points or element hashes):
+/// the alphabet is looked up once per choice symbol, where SipHash dominates.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
 /// Dense ids of the symbols of a set of queries.
 pub struct Alphabet {
-    wide: HashMap<u64, u32>,
+    wide: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
 }
 
 impl Alphabet {
     /// The alphabet of `queries`.
     pub fn new<'a, S: Sym>(queries: impl IntoIterator<Item = &'a [S]>) -> Alphabet {
-        let mut wide = HashMap::new();
+        let mut wide = HashMap::default();
         for s in queries.into_iter().flatten() {
             let key = s.key();
             if key >= 256 {

@@ -335,10 +335,10 @@ impl Ratio {
                     .filter_map(|j| transformed[j].as_deref().map(|c| (j - start, c)))
                     .collect();
                 present.sort_by_key(|(_, c)| c.len());
-                let ids = present
-                    .iter()
-                    .flat_map(|(_, c)| c.iter().map(|&s| alphabet.id(s)))
-                    .collect();
+                let mut ids = Vec::with_capacity(present.iter().map(|(_, c)| c.len()).sum());
+                for (_, c) in &present {
+                    ids.extend(c.iter().map(|&s| alphabet.id(s)));
+                }
                 ChoiceChunk {
                     ids,
                     items: present.iter().map(|(j, c)| (*j, c.len())).collect(),
