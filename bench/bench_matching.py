@@ -5,7 +5,8 @@ with typos, accents, feat. and version tags, non-Latin scripts).
 
 - every scorer and distance function per pair (same pairs, both called from
   Python one pair at a time, interleaved, best of 30);
-- ``cdist`` 1,000 × 100,000 with ``workers=-1`` for both;
+- ``cdist`` 1,000 × 100,000 with ``workers=-1`` for both (best of 3 fresh
+  processes each);
 - the row-by-row ``rapidfuzz.process.extractOne(q, choices, scorer=token_sort_ratio,
   score_cutoff=90)`` loop vs ``tunelens.process.extract_many`` (identical results
   asserted);
@@ -138,8 +139,13 @@ def batch(table: Table, n_queries: int, n_choices: int) -> list[str]:
         ),
     }
     for name, (ref, ours) in cases.items():
-        r = _peak_child(setup + ref)  # one run each: the reference loop takes minutes
-        t = _peak_child(setup + ours)
+        # Best of 3 fresh processes for cdist (one call is ~0.5 s and varies
+        # with the machine's page-fault cost); one run for the best-match
+        # row: the reference loop takes minutes.
+        runs = 3 if name.startswith("cdist") else 1
+        results = [(_peak_child(setup + ref), _peak_child(setup + ours)) for _ in range(runs)]
+        r = min((r for r, _ in results), key=lambda x: x["seconds"])
+        t = min((t for _, t in results), key=lambda x: x["seconds"])
         table.add(name, r["seconds"] * 1e3, t["seconds"] * 1e3)
         notes.append(f"- {name}: peak memory rapidfuzz {r['peak_mb']:.0f} MiB, tunelens {t['peak_mb']:.0f} MiB")
     return notes
