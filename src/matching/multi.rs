@@ -64,9 +64,8 @@ impl Alphabet {
         256 + self.wide.len() + 1
     }
 
-    /// The id of symbol `s`.
     #[inline]
-    pub fn id<S: Sym>(&self, s: S) -> u32 {
+    fn id<S: Sym>(&self, s: S) -> u32 {
         let key = s.key();
         if key < 256 {
             key as u32

@@ -221,12 +221,12 @@ impl<T: Copy> Scores<T> {
     }
 }
 
-/// The present choices of a column chunk of [`Ratio::cdist`], encoded end to
-/// end in the order they are scanned.
+/// The present choices of a column chunk of [`Ratio::cdist`], encoded in the
+/// order they are scanned.
 struct ChoiceChunk {
-    ids: Vec<u32>,
-    /// Column (in the chunk) and length of each choice, in scan order.
-    items: Vec<(usize, usize)>,
+    packed: Packed,
+    /// Column (in the chunk) of each encoded choice.
+    columns: Vec<usize>,
 }
 
 /// Present queries, transformed for the scorer and grouped into [`Unit`]s.
@@ -335,13 +335,9 @@ impl Ratio {
                     .filter_map(|j| transformed[j].as_deref().map(|c| (j - start, c)))
                     .collect();
                 present.sort_by_key(|(_, c)| c.len());
-                let mut ids = Vec::with_capacity(present.iter().map(|(_, c)| c.len()).sum());
-                for (_, c) in &present {
-                    ids.extend(c.iter().map(|&s| alphabet.id(s)));
-                }
                 ChoiceChunk {
-                    ids,
-                    items: present.iter().map(|(j, c)| (*j, c.len())).collect(),
+                    packed: Packed::new(present.iter().map(|(_, c)| Some(*c)), &alphabet),
+                    columns: present.iter().map(|(j, _)| *j).collect(),
                 }
             })
             .collect();
@@ -364,10 +360,8 @@ impl Ratio {
                 let lqs: Vec<usize> = group.iter().map(|&i| lens[i]).collect();
                 let longest = lqs.iter().copied().max().unwrap_or(0);
                 let empty_query = lqs.contains(&0);
-                let choices = chunk.items.iter().scan(0, |pos, &(j, len)| {
-                    *pos += len;
-                    Some((j, &chunk.ids[*pos - len..*pos]))
-                });
+                let choices = (chunk.columns.iter().enumerate())
+                    .filter_map(|(i, &j)| chunk.packed.get(i).map(|c| (j, c)));
                 unit.each(choices, |j, choice, lcs| {
                     let lc = choice.len();
                     let lanes = cells.iter_mut().zip(&lqs).zip(lcs);
