@@ -158,7 +158,7 @@ pub fn is_space(key: u64) -> bool {
 /// separate tokens only in strings stored with more than one byte per
 /// character (a code point above U+00FF present, or hashed sequences).
 pub fn sorted_tokens<S: Sym>(s: &[S]) -> Vec<&[S]> {
-    let wide = S::WIDE || s.iter().any(|c| c.key() > 0xFF);
+    let wide = S::WIDE || super::has_wide(s);
     let split = |c: &S| is_space(c.key()) || (wide && matches!(c.key(), 0x85 | 0xA0));
     let mut tokens: Vec<&[S]> = s.split(split).filter(|t| !t.is_empty()).collect();
     tokens.sort_unstable();

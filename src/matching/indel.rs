@@ -53,18 +53,14 @@ pub fn lcs<S: Sym>(s1: &[S], s2: &[S]) -> usize {
     // pattern's hash table; otherwise keep the pattern (its words) small.
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let one_word = long.len() <= 64;
-    let (p, scan) =
-        if one_word && !(std::mem::size_of::<S>() > 1 && has_wide(long) && !has_wide(short)) {
-            (long, short)
-        } else {
-            (short, long)
-        };
+    let (p, scan) = if one_word
+        && !(std::mem::size_of::<S>() > 1 && super::has_wide(long) && !super::has_wide(short))
+    {
+        (long, short)
+    } else {
+        (short, long)
+    };
     affix + Pattern::with(p, |pm| lcs_with(pm, p.len(), scan))
-}
-
-/// Whether `s` has a symbol of 256 or above (looked up by hash in a [`Pattern`]).
-fn has_wide<S: Sym>(s: &[S]) -> bool {
-    s.iter().any(|c| c.key() >= 256)
 }
 
 /// Indel distance from an LCS length.

@@ -104,6 +104,12 @@ pub fn strip_affix<'a, S: Sym>(a: &'a [S], b: &'a [S]) -> (usize, &'a [S], &'a [
     )
 }
 
+/// Whether `s` has a symbol above U+00FF (a `str` stored with more than one
+/// byte per character; looked up by hash in a [`Pattern`]).
+pub fn has_wide<S: Sym>(s: &[S]) -> bool {
+    s.iter().any(|c| c.key() > 0xFF)
+}
+
 /// rapidfuzz's normalized distance / similarity with score cutoffs.
 pub mod normalized {
     /// `dist / maximum` (0 when `maximum` is 0); 1 when above `score_cutoff`.
