@@ -3,9 +3,9 @@
 Tolerances, and why:
 - Native rate: exact. tunelens converts PCM to float32 with libsndfile's formulas
   and mixes to mono with numpy's float32 mean, so samples are bit-identical.
-- Resampled: correlation >= 0.999 and SNR >= 40 dB against soxr_hq (the
-  issue's bound). Both are band-limited; they differ only in the transition
-  band near the new Nyquist frequency, where music has little energy.
+- Resampled: max abs difference <= 1e-6 against librosa's soxr_hq; both run
+  libsoxr with python-soxr's settings (measured: identical). The full matrix of
+  qualities, rates, dtypes and layouts is in test_resample.py.
 - mp3/ogg: lengths within one codec frame; decoders agree to float rounding.
 """
 
@@ -83,8 +83,7 @@ def test_resampled_load_matches_soxr_hq(files: dict[str, Path], src: int, target
     ours, sr = tl.load(path, sr=target)
     ref, _ = librosa.load(path, sr=target)
     assert sr == target and ours.shape == ref.shape and ours.dtype == np.float32
-    assert np.corrcoef(ours, ref)[0, 1] >= 0.999
-    assert snr_db(ours, ref) >= 40.0, snr_db(ours, ref)
+    assert np.abs(ours - ref).max() <= 1e-6
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -93,9 +92,9 @@ def test_resample_function_matches_librosa(dtype: type) -> None:
     ours = tl.resample(y, orig_sr=44100, target_sr=22050)
     ref = librosa.resample(y, orig_sr=44100, target_sr=22050)
     assert ours.shape == ref.shape and ours.dtype == ref.dtype
-    assert snr_db(ours, ref) >= 40.0
+    assert np.abs(ours - ref).max() <= 1e-6
     strided = tl.resample(np.asfortranarray(y)[:, ::2], orig_sr=22050, target_sr=11025)
-    assert snr_db(strided, librosa.resample(np.ascontiguousarray(y[:, ::2]), orig_sr=22050, target_sr=11025)) >= 40.0
+    assert np.abs(strided - librosa.resample(np.ascontiguousarray(y[:, ::2]), orig_sr=22050, target_sr=11025)).max() <= 1e-6
     assert tl.resample(y, orig_sr=8000, target_sr=8000) is not None
     scaled = tl.resample(y, orig_sr=44100, target_sr=22050, scale=True)
     np.testing.assert_allclose(scaled, ours / np.sqrt(0.5), rtol=1e-5)
@@ -198,7 +197,7 @@ def test_unreadable_file(files: dict[str, Path], tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"sr": 0}, "sr"), ({"sr": -5}, "sr"), ({"sr": 22050.5}, "sr"), ({"offset": -1.0}, "offset"),
+    [({"sr": 0}, "sr"), ({"sr": -5}, "sr"), ({"sr": float("inf")}, "sr"), ({"offset": -1.0}, "offset"),
      ({"duration": -2.0}, "duration"), ({"offset": float("nan")}, "offset")],
 )
 def test_bad_load_parameters(files: dict[str, Path], kwargs: dict, match: str) -> None:

@@ -3,8 +3,8 @@
 Decoding runs in Rust (symphonia): wav/aiff (8/16/24/32-bit PCM, float, ADPCM),
 flac, mp3 and ogg/vorbis, no ffmpeg. Samples equal ``soundfile.read(...,
 dtype="float32")`` exactly for PCM; stereo is mixed to mono before resampling,
-as librosa does; resampling is band-limited (rubato's FFT resampler), close to
-librosa's default ``soxr_hq``.
+as librosa does; resampling runs libsoxr as librosa's default python-soxr call
+does, so ``load(path, sr=22050)`` gives librosa's samples.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Iterator, Sequence, Union
 
 import numpy as np
 
-from tunelens import _core
+from tunelens import _core, _resamplers
 from tunelens._validate import audio as valid_audio
 from tunelens._validate import positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError, TunelensError
@@ -41,7 +41,7 @@ def _source(path: Any) -> tuple[Any, str | None]:
     raise InvalidParameterError(f"path must be a file path, bytes or a binary file-like object, got {type(path).__name__}")
 
 
-def _rate(sr: Any, name: str = "sr") -> int | None:
+def _whole_rate(sr: Any, name: str = "sr") -> int | None:
     if sr is None:
         return None
     if isinstance(sr, bool) or not isinstance(sr, numbers.Real) or not 0 < sr < 2**32 or float(sr) != int(sr):
@@ -87,8 +87,10 @@ def load(
         Output type (float32 by default; samples are decoded to float32 first,
         as librosa does).
     res_type : str
-        Accepted for compatibility; tunelens always uses its band-limited FFT
-        resampler (quality close to ``"soxr_hq"``).
+        Resampler, as :func:`resample` (default ``"soxr_hq"``, librosa's): the
+        soxr family at whole-number rates resamples in Rust, inside this call;
+        other names and fractional ``sr`` resample the decoded signal with
+        :func:`resample`.
     n_jobs : int
         Threads for decoding (mp3/ogg packets) and resampling (-1: all cores).
 
@@ -112,11 +114,18 @@ def load(
         Bad ``sr``, ``offset`` or ``duration``.
     """
     source, hint = _source(path)
+    target = None if sr is None else positive_number(sr, "sr")
+    if target is not None:
+        _resamplers.check(res_type)
+    in_core = target is None or (res_type in _resamplers.SOXR and target.is_integer() and target < 2**32)
     y, rate = _core.load(
-        source, hint=hint, sr=_rate(sr), mono=bool(mono),
+        source, hint=hint, sr=None if target is None or not in_core else int(target), mono=bool(mono),
         offset=_seconds(offset, "offset", allow_none=False), duration=_seconds(duration, "duration", allow_none=True),
-        n_jobs=n_jobs,
+        res_type=res_type if in_core and target is not None else "soxr_hq", n_jobs=n_jobs,
     )
+    if not in_core and rate != target:
+        y = resample(y, orig_sr=rate, target_sr=target, res_type=res_type, n_jobs=n_jobs) if y.size else y
+        rate = target
     return y.astype(dtype, copy=False), rate
 
 
@@ -150,7 +159,7 @@ def load_batch(
     """
     files = [os.fspath(p) for p in paths]
     results = _core.load_batch(
-        files, sr=_rate(sr), mono=bool(mono), offset=_seconds(offset, "offset", allow_none=False),
+        files, sr=_whole_rate(sr), mono=bool(mono), offset=_seconds(offset, "offset", allow_none=False),
         duration=_seconds(duration, "duration", allow_none=True), n_jobs=n_jobs,
     )
     return [r if isinstance(r, Exception) else (r[0].astype(dtype, copy=False), r[1]) for r in results]
@@ -169,41 +178,78 @@ def resample(
 ) -> np.ndarray:
     """Resamples a time series from ``orig_sr`` to ``target_sr``, like ``librosa.resample``.
 
+    The soxr family runs libsoxr in Rust exactly as librosa's python-soxr call
+    does (identical samples), one lane per thread with the GIL released. The
+    other ``res_type`` names run the library call librosa makes (scipy,
+    samplerate, resampy), so they give librosa's numbers too.
+
     Parameters
     ----------
     y : np.ndarray
-        float32 or float64 audio; any leading dimensions and strides.
+        float32 or float64 audio; any leading dimensions and strides. Not empty.
     orig_sr, target_sr : number > 0
-        Sample rates in Hz (whole numbers).
+        Sample rates in Hz; any finite positive number (``polyphase``: whole numbers).
     res_type : str
-        Accepted for compatibility (see :func:`load`).
+        ``"soxr_hq"`` (default), ``"soxr_vhq"``, ``"soxr_mq"``, ``"soxr_lq"``,
+        ``"soxr_qq"`` (libsoxr, in tunelens); ``"fft"``/``"scipy"``,
+        ``"polyphase"`` (scipy); ``"linear"``, ``"zero_order_hold"``,
+        ``"sinc_best"``, ``"sinc_medium"``, ``"sinc_fastest"`` (needs
+        ``samplerate``); ``"kaiser_best"``, ``"kaiser_fast"`` (needs ``resampy``).
     fix : bool
-        Output length ``ceil(n * target_sr / orig_sr)`` (always the case).
+        Cut or zero-pad the output to ``ceil(n * target_sr / orig_sr)`` samples.
     scale : bool
         Divide by ``sqrt(target_sr / orig_sr)`` to keep the total energy.
     axis : int
         Time axis.
     n_jobs : int
-        Threads (-1: all cores).
+        Threads for the soxr family, one lane each (-1: all cores).
 
     Returns
     -------
     np.ndarray
         Resampled audio of the input's dtype; ``y`` itself when the rates are equal.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``y`` empty, not floating-point or not finite; a rate that is not a
+        finite number above 0; an output too large for memory; an unknown
+        ``res_type`` (the message lists the names).
+    MissingDependencyError
+        ``res_type`` needs ``samplerate`` or ``resampy`` and it is not installed
+        (a ``ModuleNotFoundError``, as librosa raises).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tunelens as tl
+    >>> y = np.random.default_rng(0).uniform(-0.5, 0.5, 44100).astype(np.float32)
+    >>> tl.resample(y, orig_sr=44100, target_sr=22050).shape
+    (22050,)
+    >>> tl.resample(y, orig_sr=44100, target_sr=16000, res_type="polyphase").dtype
+    dtype('float32')
     """
     y = valid_audio(y)
+    orig, target = positive_number(orig_sr, "orig_sr"), positive_number(target_sr, "target_sr")
+    kind = _resamplers.check(res_type)
+    if y.shape[axis] == 0:
+        raise InvalidParameterError("y: the signal is empty; there is nothing to resample")
     if not np.isfinite(y).all():
         raise InvalidParameterError("y: audio buffer is not finite everywhere (NaN or inf)")
-    orig, target = _rate(orig_sr, "orig_sr"), _rate(target_sr, "target_sr")
-    if orig is None or target is None:
-        raise InvalidParameterError("orig_sr and target_sr are required sample rates in Hz")
     if orig == target:
         return y
     moved = np.moveaxis(y, axis, -1)
-    out = _core.resample(moved, orig_sr=float(orig), target_sr=float(target), n_jobs=n_jobs)
+    ratio = target / orig
+    if kind in _resamplers.SOXR:
+        out = _core.resample(moved, orig_sr=orig, target_sr=target, res_type=kind, fix=bool(fix), n_jobs=n_jobs)
+    else:
+        n_samples = int(np.ceil(moved.shape[-1] * ratio))
+        out = _resamplers.by_library(moved, orig, target, kind, n_samples)
+        if fix:
+            out = _resamplers.fix_length(out, n_samples)
     if scale:
-        out /= np.sqrt(target / orig)
-    return np.moveaxis(out, -1, axis)
+        out = out / np.sqrt(ratio)
+    return np.moveaxis(np.asarray(out, dtype=y.dtype), -1, axis)
 
 
 def get_duration(

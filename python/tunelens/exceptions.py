@@ -16,6 +16,7 @@ __all__ = [
     "AudioFileNotFoundError",
     "AudioReadError",
     "TunelensInternalError",
+    "MissingDependencyError",
     "MissingColumnError",
     "TableNotFoundError",
     "OperationCancelledError",
@@ -50,6 +51,14 @@ class AudioFileNotFoundError(TunelensError, FileNotFoundError):
 
 class AudioReadError(TunelensError, OSError):
     """The file exists but could not be read (permissions, I/O error)."""
+
+
+class MissingDependencyError(TunelensError, ModuleNotFoundError):
+    """An option needs an optional package that is not installed (``name`` holds it).
+
+    For example ``resample(res_type="kaiser_best")`` needs ``resampy``, as in
+    librosa, which raises ``ModuleNotFoundError`` in the same case.
+    """
 
 
 class TunelensInternalError(TunelensError, RuntimeError):

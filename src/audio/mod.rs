@@ -5,12 +5,13 @@
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
 //! - [`stream`]: block-wise decoding in bounded memory (`librosa.stream`).
-//! - [`resample`]: band-limited FFT resampling shaped like soxr_hq, delay-free,
-//!   with librosa's output length.
+//! - [`resample`]: `librosa.resample` for the soxr family, sample-exact, through
+//!   [`soxr`] (libsoxr driven as python-soxr drives it).
 
 pub mod decode;
 pub mod mix;
 pub mod resample;
+pub mod soxr;
 pub mod stream;
 pub mod wav;
 
@@ -59,6 +60,8 @@ pub struct LoadOptions {
     pub offset: f64,
     /// Seconds to read; `floor(duration * native_sr)` frames. `None`: to the end.
     pub duration: Option<f64>,
+    /// Resampling quality (`res_type`; librosa's default is `soxr_hq`).
+    pub quality: soxr::Quality,
 }
 
 impl Default for LoadOptions {
@@ -68,6 +71,7 @@ impl Default for LoadOptions {
             mono: true,
             offset: 0.0,
             duration: None,
+            quality: soxr::Quality::High,
         }
     }
 }
@@ -110,9 +114,9 @@ pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
         Some(target) if target != native => {
             let frames = samples.len() / channels.max(1);
             let lanes: Vec<&[f32]> = samples.chunks(frames.max(1)).collect();
-            let out = resample::resample(&lanes, native as f64, target as f64)?;
+            let out = resample::resample(&lanes, native as f64, target as f64, opts.quality, true)?;
             Ok(Audio {
-                samples: out.concat(),
+                samples: out.samples,
                 channels,
                 sample_rate: target,
             })

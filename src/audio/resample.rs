@@ -1,308 +1,135 @@
-//! Band-limited resampling that matches librosa's default `soxr_hq`.
+//! `librosa.resample` with the soxr family of `res_type`s.
 //!
-//! The method is the synchronous FFT resampler (as in rubato's `FftFixedInOut`):
-//! each chunk of `n_in` input samples is transformed, low-pass filtered in the
-//! frequency domain, re-synthesised as `n_out` samples and overlap-added. The
-//! filter is a Kaiser-windowed sinc shaped like soxr's "HQ" response (−6 dB at
-//! 95.5% of the lower Nyquist frequency, 8% transition band, 120 dB stopband);
-//! rubato's own filter cannot be shaped, and its later, sharper cutoff differs
-//! from soxr's by more than the parity bound on music with treble.
-//!
-//! The output has librosa's length, `ceil(n * target / orig)`, and no delay.
-//! Long signals are cut into chunk-aligned segments resampled on all threads;
-//! the method is linear and shift-invariant at chunk boundaries, so summing the
-//! segments' outputs at their offsets gives exactly the one-pass result.
+//! Each lane is resampled by libsoxr exactly as librosa's python-soxr call
+//! does ([`super::soxr`]), lanes in parallel. With `fix`, the output has
+//! librosa's length `ceil(n * target / orig)` (zero-padded or cut, as
+//! `librosa.util.fix_length`); without it, libsoxr's own length.
 
-use std::sync::Arc;
-
-use num_complex::Complex;
 use rayon::prelude::*;
-use realfft::{ComplexToReal, RealToComplex};
 
-use crate::dsp::{fft, Float};
-use crate::error::{ensure, Result};
-
-/// Input frames per FFT chunk, at least (the chunk is a multiple of `orig / gcd`).
-const CHUNK: usize = 1024;
-/// Chunks per parallel segment.
-const CHUNKS_PER_SEGMENT: usize = 64;
-/// −6 dB point of the low-pass, as a fraction of the lower Nyquist frequency.
-const CUTOFF: f64 = 0.955;
-/// Transition band width, as a fraction of the lower Nyquist frequency.
-const TRANSITION: f64 = 0.08;
-/// Stopband attenuation in dB.
-const ATTENUATION: f64 = 120.0;
+use super::soxr::{self, Quality, Sample};
+use crate::error::{affordable, ensure, Result};
 
 /// Number of output samples librosa produces: `ceil(n * target / orig)`.
 pub fn output_len(n: usize, orig: f64, target: f64) -> usize {
     (n as f64 * (target / orig)).ceil() as usize
 }
 
-fn integral_rate(rate: f64, name: &'static str) -> Result<usize> {
-    ensure(
-        rate.is_finite() && rate >= 1.0 && rate.fract() == 0.0 && rate <= 1e7,
-        name,
-        || format!("must be a positive whole number of Hz (at most 10 MHz), got {rate}"),
-    )?;
-    Ok(rate as usize)
+/// Checks a sample rate: finite and positive (any real number of Hz, as librosa).
+pub fn check_rate(rate: f64, name: &'static str) -> Result<()> {
+    ensure(rate.is_finite() && rate > 0.0, name, || {
+        format!("must be a finite sample rate in Hz above 0, got {rate}")
+    })
 }
 
-fn gcd(a: usize, b: usize) -> usize {
-    if b == 0 {
-        a
+/// Resampled lanes, channel-major: lane `c` is `samples[c * len..(c + 1) * len]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resampled<T> {
+    /// Every lane's samples, one lane after the other.
+    pub samples: Vec<T>,
+    /// Samples per lane.
+    pub len: usize,
+}
+
+/// Resamples each channel from `orig` Hz to `target` Hz with libsoxr at
+/// `quality`, each lane on its own thread, written straight into one
+/// channel-major buffer; with `fix`, each lane has `ceil(n * target / orig)`
+/// samples (libsoxr's own length otherwise).
+///
+/// All channels must have the same length. Equal rates return a copy of the
+/// input. Rates must be finite and positive, and the output must fit in
+/// memory; both are typed errors naming the rate.
+pub fn resample<T: Sample>(
+    channels: &[&[T]],
+    orig: f64,
+    target: f64,
+    quality: Quality,
+    fix: bool,
+) -> Result<Resampled<T>> {
+    check_rate(orig, "orig_sr")?;
+    check_rate(target, "target_sr")?;
+    let n = channels.first().map_or(0, |c| c.len());
+    ensure(channels.iter().all(|c| c.len() == n), "y", || {
+        "all channels must have the same length".into()
+    })?;
+    if orig == target {
+        return Ok(Resampled {
+            samples: channels.concat(),
+            len: n,
+        });
+    }
+    let room = if fix {
+        output_len(n, orig, target)
     } else {
-        gcd(b, a % b)
-    }
-}
-
-/// The modified Bessel function I0 (power series; converges for all x used here).
-fn bessel_i0(x: f64) -> f64 {
-    let (mut sum, mut term, mut k) = (1.0, 1.0, 1.0);
-    while term > 1e-17 * sum {
-        term *= (x / (2.0 * k)) * (x / (2.0 * k));
-        sum += term;
-        k += 1.0;
-    }
-    sum
-}
-
-/// A resampling plan from one rate to another: chunk sizes, FFTs, filter.
-struct Plan<T: Float> {
-    n_in: usize,
-    n_out: usize,
-    forward: Arc<dyn RealToComplex<T>>,
-    inverse: Arc<dyn ComplexToReal<T>>,
-    /// Filter spectrum on the kept bins, scaled for the unnormalised FFT pair.
-    filter: Vec<Complex<T>>,
-}
-
-impl<T: Float> Plan<T> {
-    fn new(from: usize, to: usize) -> Self {
-        let g = gcd(from, to);
-        let (min_in, min_out) = (from / g, to / g);
-        // A whole number of minimal chunks, with an even output chunk so that the
-        // filter delay (half an output chunk) is a whole number of samples.
-        let mut k = CHUNK.div_ceil(min_in);
-        if (k * min_out) % 2 == 1 {
-            k += 1;
-        }
-        let (n_in, n_out) = (k * min_in, k * min_out);
-        let filter = Self::filter(n_in, from.min(to) as f64 / 2.0 / from as f64)
-            .into_iter()
-            .take(n_in.min(n_out) + 1)
-            .map(|c| Complex::new(T::of(c.re), T::of(c.im)))
-            .collect();
-        Plan {
-            n_in,
-            n_out,
-            forward: fft::forward(2 * n_in),
-            inverse: fft::inverse(2 * n_out),
-            filter,
-        }
-    }
-
-    /// Spectrum (`2 n_in`-point FFT) of the Kaiser-windowed sinc low-pass,
-    /// centred at `n_in / 2`, for a lower Nyquist of `nyquist` cycles per input sample.
-    fn filter(n_in: usize, nyquist: f64) -> Vec<Complex<f64>> {
-        let beta = 0.1102 * (ATTENUATION - 8.7);
-        let taps =
-            (ATTENUATION - 7.95) / (2.285 * 2.0 * std::f64::consts::PI * TRANSITION * nyquist);
-        let half = (taps / 2.0).ceil().min(n_in as f64 / 2.0 - 1.0).max(1.0);
-        let fc = CUTOFF * nyquist;
-        let center = n_in as f64 / 2.0;
-        let mut h: Vec<f64> = (0..2 * n_in)
-            .map(|n| {
-                let t = n as f64 - center;
-                if n >= n_in || t.abs() > half {
-                    return 0.0;
-                }
-                let x = 2.0 * fc * t;
-                let sinc = if x == 0.0 {
-                    1.0
-                } else {
-                    (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
-                };
-                2.0 * fc * sinc * bessel_i0(beta * (1.0 - (t / half).powi(2)).max(0.0).sqrt())
-                    / bessel_i0(beta)
-            })
-            .collect();
-        let gain: f64 = h.iter().sum();
-        // Unit DC gain, and 1 / (2 n_in) for the unnormalised forward/inverse FFTs.
-        h.iter_mut().for_each(|v| *v /= gain * (2 * n_in) as f64);
-        let plan = fft::forward::<f64>(2 * n_in);
-        let mut spectrum = plan.make_output_vec();
-        let _ = plan.process(&mut h, &mut spectrum);
-        spectrum
-    }
-
-    /// Output delay of the filter in output samples.
-    fn delay(&self) -> usize {
-        self.n_out / 2
-    }
-
-    /// Resamples `segment` followed by `extra` zero chunks (to flush the filter tail).
-    fn run(&self, segment: &[T], extra: usize) -> Vec<T> {
-        let chunks = segment.len().div_ceil(self.n_in) + extra;
-        let mut input = self.forward.make_input_vec();
-        let mut spectrum = self.forward.make_output_vec();
-        let mut bins = self.inverse.make_input_vec();
-        let mut frame = self.inverse.make_output_vec();
-        let mut scratch_f = self.forward.make_scratch_vec();
-        let mut scratch_i = self.inverse.make_scratch_vec();
-        let mut out = vec![T::zero(); (chunks + 1) * self.n_out];
-        for c in 0..chunks {
-            let part = segment.get(c * self.n_in..).unwrap_or(&[]);
-            let part = &part[..part.len().min(self.n_in)];
-            input[..part.len()].copy_from_slice(part);
-            input[part.len()..].iter_mut().for_each(|v| *v = T::zero());
-            let _ = self
-                .forward
-                .process_with_scratch(&mut input, &mut spectrum, &mut scratch_f);
-            bins.iter_mut()
-                .for_each(|b| *b = Complex::new(T::zero(), T::zero()));
-            for ((b, &x), &h) in bins.iter_mut().zip(&spectrum).zip(&self.filter) {
-                *b = x * h;
-            }
-            if let Some(last) = bins.last_mut() {
-                last.im = T::zero(); // the output Nyquist bin of a real signal is real
-            }
-            let _ = self
-                .inverse
-                .process_with_scratch(&mut bins, &mut frame, &mut scratch_i);
-            for (o, &v) in out[c * self.n_out..(c + 2) * self.n_out]
-                .iter_mut()
-                .zip(&frame)
-            {
-                *o = *o + v;
-            }
-        }
-        out
-    }
-}
-
-/// Resamples each channel from `orig` Hz to `target` Hz (whole numbers of Hz).
-pub fn resample<T: Float>(channels: &[&[T]], orig: f64, target: f64) -> Result<Vec<Vec<T>>> {
-    let (from, to) = (
-        integral_rate(orig, "orig_sr")?,
-        integral_rate(target, "target_sr")?,
-    );
-    if from == to {
-        return Ok(channels.iter().map(|c| c.to_vec()).collect());
-    }
-    let longest = channels.iter().map(|c| c.len()).max().unwrap_or(0);
-    crate::error::affordable(
+        soxr::capacity(n, orig, target)
+    };
+    affordable(
         "target_sr",
-        (output_len(longest, orig, target) as f64 + longest as f64) * channels.len() as f64 * 8.0,
+        (room as f64 + n as f64) * channels.len() as f64 * std::mem::size_of::<T>() as f64,
     )?;
-    let plan = Plan::<T>::new(from, to);
-    let delay = plan.delay();
-    let (seg_in, seg_out) = (
-        plan.n_in * CHUNKS_PER_SEGMENT,
-        plan.n_out * CHUNKS_PER_SEGMENT,
-    );
-    // (channel, segment) tasks; each segment is flushed by one extra chunk.
-    let tasks: Vec<(usize, usize)> = channels
-        .iter()
-        .enumerate()
-        .flat_map(|(c, x)| (0..x.len().div_ceil(seg_in).max(1)).map(move |s| (c, s)))
-        .collect();
-    let parts: Vec<Vec<T>> = tasks
-        .par_iter()
-        .map(|&(c, s)| {
-            let x = channels[c];
-            plan.run(
-                &x[(s * seg_in).min(x.len())..((s + 1) * seg_in).min(x.len())],
-                1,
-            )
-        })
-        .collect();
-    let mut out: Vec<Vec<T>> = channels
-        .iter()
-        .map(|x| vec![T::zero(); output_len(x.len(), orig, target)])
-        .collect();
-    for (&(c, s), part) in tasks.iter().zip(parts) {
-        // Segment s starts at s * seg_out in the delayed one-pass output.
-        let origin = (s * seg_out) as isize - delay as isize;
-        let skip = (-origin).max(0) as usize;
-        let start = origin.max(0) as usize;
-        if start < out[c].len() {
-            for (o, &v) in out[c][start..].iter_mut().zip(&part[skip..]) {
-                *o = *o + v;
-            }
-        }
+    let mut samples = vec![T::zero(); room * channels.len()];
+    let written: Vec<usize> = if room == 0 {
+        vec![0; channels.len()]
+    } else {
+        samples
+            .par_chunks_mut(room)
+            .zip(channels.par_iter())
+            .with_max_len(1)
+            .map(|(out, x)| soxr::resample_lane(x, orig, target, quality, out))
+            .collect::<Result<_>>()?
+    };
+    if fix {
+        return Ok(Resampled { samples, len: room });
     }
-    Ok(out)
+    // libsoxr's own length is the same for every lane (it depends on n and the rates).
+    let len = written.first().copied().unwrap_or(0);
+    for c in 1..channels.len() {
+        samples.copy_within(c * room..c * room + len, c * len);
+    }
+    samples.truncate(len * channels.len());
+    Ok(Resampled { samples, len })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sine(rate: f64, freq: f64, n: usize) -> Vec<f64> {
-        (0..n)
-            .map(|i| (2.0 * std::f64::consts::PI * freq * i as f64 / rate).sin())
-            .collect()
-    }
-
     #[test]
-    fn resamples_a_sine_without_delay() {
-        for (from, to) in [
-            (44100.0, 22050.0),
-            (22050.0, 44100.0),
-            (48000.0, 22050.0),
-            (8000.0, 22050.0),
-            (44100.0, 16000.0),
-        ] {
-            let n = 150_000;
-            let y = resample(&[&sine(from, 440.0, n)], from, to)
-                .unwrap()
-                .remove(0);
-            assert_eq!(y.len(), output_len(n, from, to));
-            let want = sine(to, 440.0, y.len());
-            let margin = y.len() / 10;
-            let err = y[margin..y.len() - margin]
-                .iter()
-                .zip(&want[margin..])
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
-            assert!(err < 1e-4, "{from}->{to}: {err}");
-        }
-    }
-
-    #[test]
-    fn stops_above_the_new_nyquist() {
-        // 15 kHz cannot exist at 22.05 kHz: it must vanish, not alias to 7.05 kHz.
-        let y = resample(&[&sine(44100.0, 15000.0, 100_000)], 44100.0, 22050.0)
-            .unwrap()
-            .remove(0);
-        let peak = y[5000..45000].iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        assert!(peak < 1e-5, "{peak}");
-    }
-
-    #[test]
-    fn segments_sum_to_the_one_pass_result() {
-        let x: Vec<f32> = (0..300_000usize)
-            .map(|i| ((i * 7919 % 1000) as f32 / 500.0 - 1.0) * 0.5)
-            .collect();
-        let y = resample(&[&x], 44100.0, 22050.0).unwrap().remove(0);
-        let plan = Plan::<f32>::new(44100, 22050);
-        let whole = plan.run(&x, 1);
-        for (a, b) in y.iter().zip(&whole[plan.delay()..]) {
-            assert!((a - b).abs() < 1e-5);
+    fn fixes_the_length_like_librosa() {
+        let x = vec![0.25f32; 10_001];
+        for (orig, target) in [(44100.0, 22050.0), (22050.0, 44100.0), (48000.0, 22050.0), (8000.0, 11025.0)] {
+            let y = resample(&[&x, &x], orig, target, Quality::High, true).unwrap();
+            assert_eq!(y.len, output_len(x.len(), orig, target));
+            assert_eq!(y.samples.len(), 2 * y.len);
+            assert_eq!(y.samples[..y.len], y.samples[y.len..]);
+            let natural = resample(&[&x, &x], orig, target, Quality::High, false).unwrap();
+            assert!(natural.len.abs_diff(y.len) <= 1, "{} {}", natural.len, y.len);
+            assert_eq!(natural.samples[..natural.len], natural.samples[natural.len..]);
+            let common = natural.len.min(y.len);
+            assert_eq!(natural.samples[..common], y.samples[..common]);
         }
     }
 
     #[test]
     fn rejects_bad_rates_and_keeps_equal_rates() {
-        assert!(resample::<f32>(&[&[0.0; 10]], 0.0, 22050.0).is_err());
-        assert!(resample::<f32>(&[&[0.0; 10]], 44100.5, 22050.0).is_err());
+        for (orig, target) in [(0.0, 22050.0), (-1.0, 22050.0), (f64::NAN, 8000.0), (8000.0, f64::INFINITY)] {
+            assert!(resample::<f32>(&[&[0.0; 10]], orig, target, Quality::High, true).is_err());
+        }
         assert_eq!(
-            resample::<f32>(&[&[1.0, 2.0]], 8000.0, 8000.0).unwrap(),
-            vec![vec![1.0, 2.0]]
+            resample::<f32>(&[&[1.0, 2.0]], 8000.0, 8000.0, Quality::High, true).unwrap(),
+            Resampled {
+                samples: vec![1.0, 2.0],
+                len: 2
+            }
         );
-        assert_eq!(
-            resample::<f32>(&[&[]], 8000.0, 16000.0).unwrap(),
-            vec![Vec::<f32>::new()]
-        );
+        assert!(resample::<f32>(&[&[0.0; 10], &[0.0; 9]], 8000.0, 16000.0, Quality::High, true).is_err());
+        assert!(resample::<f64>(&[&[0.0; 10]], 1.0, 1e15, Quality::High, true).is_err());
+    }
+
+    #[test]
+    fn non_integer_rates_are_accepted() {
+        let x = vec![0.1f64; 4410];
+        let y = resample(&[&x], 44100.5, 22050.0, Quality::High, true).unwrap();
+        assert_eq!(y.len, output_len(4410, 44100.5, 22050.0));
     }
 }

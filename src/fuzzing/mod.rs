@@ -17,6 +17,7 @@ pub use matching::{catalog, matching, normalize};
 
 use ndarray::{ArrayView1, ArrayView2};
 
+use crate::audio::soxr::Quality;
 use crate::audio::{self, LoadOptions, Source};
 use crate::dsp::istft::{istft, IstftParams};
 use crate::dsp::mel::{MelBasis, MelNorm, MelParams};
@@ -155,6 +156,7 @@ pub fn decode(data: &[u8]) {
         mono: true,
         offset,
         duration,
+        ..LoadOptions::default()
     };
     let _ = parallel::install(1, || audio::load(&source, &opts));
 }
@@ -167,6 +169,7 @@ pub fn resample(data: &[u8]) {
         _ => input.range(1, 96_000) as f64,
     };
     let (orig, target) = (pick_rate(&mut input), pick_rate(&mut input));
+    let (quality, fix) = (input.byte(), input.flag());
     let signal = input.samples(4096);
     // Large upsampling ratios are slow by nature (1 Hz -> 96 kHz makes 96000
     // samples per input sample): not a bug, so keep each run small.
@@ -174,7 +177,8 @@ pub fn resample(data: &[u8]) {
         return;
     }
     let _ = parallel::install(1, || {
-        audio::resample::resample(&[signal.as_slice()], orig, target)
+        let quality = Quality::NAMES[usize::from(quality) % Quality::NAMES.len()].1;
+        audio::resample::resample(&[signal.as_slice()], orig, target, quality, fix)
     });
 }
 

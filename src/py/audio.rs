@@ -9,11 +9,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use super::arrays::{last_axis_lanes, to_numpy, with_float_view, FloatArray};
+use super::convert::Wrap;
 use super::detach::run;
 use super::errors::to_pyerr;
 use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
+use crate::audio::soxr::{Quality, Sample};
 use crate::audio::{self, resample as resampling, Audio, LoadOptions, Source};
-use crate::dsp::Float;
 use crate::error::Result;
 use crate::parallel;
 
@@ -44,7 +45,7 @@ fn audio_to_py<'py>(py: Python<'py>, a: Audio) -> PyResult<Bound<'py, PyAny>> {
 
 /// Decodes, mixes and resamples one file or buffer: `(y, sr)`.
 #[pyfunction]
-#[pyo3(signature = (source, *, hint, sr, mono, offset, duration, n_jobs))]
+#[pyo3(signature = (source, *, hint, sr, mono, offset, duration, res_type, n_jobs))]
 #[allow(clippy::too_many_arguments)]
 fn load<'py>(
     py: Python<'py>,
@@ -54,6 +55,7 @@ fn load<'py>(
     mono: bool,
     offset: f64,
     duration: Option<f64>,
+    res_type: Wrap<Quality>,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let src = self::source(source, hint);
@@ -62,6 +64,7 @@ fn load<'py>(
         mono,
         offset,
         duration,
+        quality: res_type.0,
     };
     let loaded = run(py, || {
         parallel::install(n_jobs, || audio::load(&src, &opts))?
@@ -87,6 +90,7 @@ fn load_batch<'py>(
         mono,
         offset,
         duration,
+        ..LoadOptions::default()
     };
     let results = run(py, || audio::load_batch(&sources, &opts, n_jobs))?;
     let out = PyList::empty(py);
@@ -99,11 +103,18 @@ fn load_batch<'py>(
     Ok(out)
 }
 
-fn resample_typed<'py, T: Float + Element>(
-    py: Python<'py>,
-    view: ArrayViewD<'_, T>,
+/// `librosa.resample` options for the soxr family.
+struct ResampleOptions {
     orig_sr: f64,
     target_sr: f64,
+    quality: Quality,
+    fix: bool,
+}
+
+fn resample_typed<'py, T: Sample + Element>(
+    py: Python<'py>,
+    view: ArrayViewD<'_, T>,
+    opts: &ResampleOptions,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (lead, out) = run(py, || -> Result<_> {
@@ -113,26 +124,33 @@ fn resample_typed<'py, T: Float + Element>(
         let slices: Vec<&[T]> = owned.iter().map(|c| c.as_ref()).collect();
         Ok((
             lead,
-            parallel::install(n_jobs, || resampling::resample(&slices, orig_sr, target_sr))??,
+            parallel::install(n_jobs, || {
+                resampling::resample(&slices, opts.orig_sr, opts.target_sr, opts.quality, opts.fix)
+            })??,
         ))
     })?;
-    let n = out.first().map_or(0, Vec::len);
-    to_numpy(py, out.concat(), &lead, &[n])
+    to_numpy(py, out.samples, &lead, &[out.len])
 }
 
-/// Resamples `y` (any leading shape) along its last axis.
+/// Resamples `y` (any leading shape) along its last axis with libsoxr.
 #[pyfunction]
-#[pyo3(signature = (y, *, orig_sr, target_sr, n_jobs))]
+#[pyo3(signature = (y, *, orig_sr, target_sr, res_type, fix, n_jobs))]
 fn resample<'py>(
     py: Python<'py>,
     y: FloatArray<'py>,
     orig_sr: f64,
     target_sr: f64,
+    res_type: Wrap<Quality>,
+    fix: bool,
     n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    with_float_view!(y, |view| resample_typed(
-        py, view, orig_sr, target_sr, n_jobs
-    ))
+    let opts = ResampleOptions {
+        orig_sr,
+        target_sr,
+        quality: res_type.0,
+        fix,
+    };
+    with_float_view!(y, |view| resample_typed(py, view, &opts, n_jobs))
 }
 
 /// Duration of a file or buffer in seconds.

@@ -4,6 +4,7 @@
 //! algorithm lives here.
 
 mod arrays;
+mod convert;
 mod audio;
 mod beat;
 mod catalog;

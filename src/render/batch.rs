@@ -53,6 +53,7 @@ impl SpectrogramJob {
             mono: true,
             offset: 0.0,
             duration: self.duration,
+            ..LoadOptions::default()
         };
         let audio = audio::load(&Source::Path(input.to_path_buf()), &opts)?;
         let samples = ndarray::ArrayView1::from(&audio.samples[..]);
