@@ -7,6 +7,22 @@ errors are also ``librosa.util.exceptions.ParameterError`` when librosa is
 installed. Every other name is librosa's own, imported on first use with one
 :class:`tunelens.compat.TunelensFallbackWarning`; without librosa it raises
 ``AttributeError`` naming the function.
+
+Audio input never breaks where librosa works: ``load``, ``stream``,
+``get_duration(path=...)`` and ``get_samplerate`` decode natively the paths,
+bytes-like objects and binary file-like objects tunelens decodes (wav, aiff,
+flac, mp3, ogg/vorbis). Any other input kind (text-mode files, open
+``soundfile.SoundFile`` or audioread objects, file descriptors) and any input
+tunelens fails on with ``AudioDecodeError``/``UnsupportedFormatError`` or
+``AudioReadError`` (Opus, video containers, unknown containers, ...) goes to
+librosa's function of the same name with the caller's arguments, with one
+:class:`tunelens.compat.TunelensFallbackWarning` per name and process; librosa
+then returns its result or raises its own exception. A file-like object
+tunelens read is rewound to where it was first (or, if it cannot seek,
+replaced by the bytes read). ``get_duration``/``get_samplerate`` answer
+natively only for files whose first packet tunelens decodes, and ``stream``
+decodes its first block during the call, so a container whose header tunelens
+parses but whose audio it cannot decode (Matroska) is librosa's too.
 """
 
 from typing import Any as _Any
