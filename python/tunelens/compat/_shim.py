@@ -34,8 +34,11 @@ def public_functions(module: ModuleType | None, names: Iterable[str] | None = No
     return {name: f for name, f in found.items() if callable(f) or isinstance(f, ModuleType)}
 
 
-def fallback(shim: str, reference: str, name: str) -> Any:
+def fallback(shim: str, reference: str, name: str, *, reason: str = "is not implemented by tunelens") -> Any:
     """``reference.name`` from the real library, announced once per process.
+
+    The :class:`TunelensFallbackWarning` reads ``"{reference}.{name} {reason};
+    using {library}'s (slower)"``.
 
     Raises
     ------
@@ -60,7 +63,7 @@ def fallback(shim: str, reference: str, name: str) -> Any:
     key = f"{reference}.{name}"
     if key not in _warned:
         _warned.add(key)
-        warnings.warn(f"{key} is not implemented by tunelens; using {library}'s (slower)",
+        warnings.warn(f"{key} {reason}; using {library}'s (slower)",
                       TunelensFallbackWarning, stacklevel=3)
     return value
 
