@@ -24,10 +24,6 @@ from signals import music
 import tunelens as tl
 
 
-def snr_db(ours: np.ndarray, ref: np.ndarray) -> float:
-    return float(10 * np.log10(np.sum(ref.astype(np.float64) ** 2) / max(np.sum((ours - ref).astype(np.float64) ** 2), 1e-30)))
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("audio")

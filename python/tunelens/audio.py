@@ -234,15 +234,15 @@ def resample(
     kind = _resamplers.check(res_type)
     if y.shape[axis] == 0:
         raise InvalidParameterError("y: the signal is empty; there is nothing to resample")
-    if not np.isfinite(y).all():
-        raise InvalidParameterError("y: audio buffer is not finite everywhere (NaN or inf)")
     if orig == target:
         return y
     moved = np.moveaxis(y, axis, -1)
     ratio = target / orig
-    if kind in _resamplers.SOXR:
+    if kind in _resamplers.SOXR:  # the core refuses non-finite samples as it feeds libsoxr
         out = _core.resample(moved, orig_sr=orig, target_sr=target, res_type=kind, fix=bool(fix), n_jobs=n_jobs)
     else:
+        if not np.isfinite(moved).all():
+            raise InvalidParameterError("y: audio buffer is not finite everywhere (NaN or inf)")
         n_samples = int(np.ceil(moved.shape[-1] * ratio))
         out = _resamplers.by_library(moved, orig, target, kind, n_samples)
         if fix:

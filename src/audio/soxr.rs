@@ -24,7 +24,7 @@ use std::ptr;
 use libsoxr_sys as sys;
 
 use crate::dsp::Float;
-use crate::error::{Error, Result};
+use crate::error::{ensure, Error, Result};
 
 /// A libsoxr quality recipe, named as librosa names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,7 +131,8 @@ pub fn capacity(n: usize, orig: f64, target: f64) -> usize {
 /// libsoxr wrote (at most `out.len()`: with less room than [`capacity`], the
 /// output is cut there, and the rest of `out` is left as it was).
 ///
-/// The rates must be finite and positive (the caller validates them).
+/// Non-finite samples are a typed error on `y` (libsoxr would smear them over
+/// the output). The rates must be finite and positive (the caller validates them).
 pub fn resample_lane<T: Sample>(
     x: &[T],
     orig: f64,
@@ -173,6 +174,10 @@ pub fn resample_lane<T: Sample>(
         soxr_error(err)
     };
     for chunk in x.chunks(piece) {
+        // Checked piece by piece, while the piece is in cache for libsoxr.
+        ensure(chunk.iter().all(|v| v.is_finite()), "y", || {
+            "audio buffer is not finite everywhere (NaN or inf)".into()
+        })?;
         feed(chunk.as_ptr().cast(), chunk.len())?;
     }
     feed(ptr::null(), 0)?;
@@ -225,6 +230,17 @@ mod tests {
         y.truncate(n);
         assert!((y.len() as i64 - 480_000).abs() <= 1);
         assert!(y.iter().all(|v| v.is_finite() && v.abs() < 0.6));
+    }
+
+    #[test]
+    fn refuses_non_finite_samples() {
+        let mut y = vec![0.0f32; 100];
+        for bad in [f32::NAN, f32::INFINITY] {
+            let mut x = vec![0.1f32; 5000];
+            x[4321] = bad;
+            let err = resample_lane(&x, 48000.0, 16000.0, Quality::High, &mut y).unwrap_err();
+            assert!(err.to_string().contains("finite"), "{err}");
+        }
     }
 
     #[test]

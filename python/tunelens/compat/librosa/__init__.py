@@ -59,8 +59,13 @@ _NATIVE = (
 @_librosa_errors
 def resample(y: _np.ndarray, *, orig_sr: float, target_sr: float, res_type: str = "soxr_hq", fix: bool = True,
              scale: bool = False, axis: int = -1, **kwargs: _Any) -> _np.ndarray:
-    """``librosa.resample``: tunelens's resampler; resampler-specific ``kwargs`` go to librosa."""
-    if kwargs:
+    """``librosa.resample``: tunelens's resampler (every documented ``res_type``).
+
+    ``fix_length`` keywords, ``res_type`` names only a custom resampy filter
+    could serve, and an empty ``y`` (which tunelens refuses and librosa returns
+    empty) go to librosa itself.
+    """
+    if kwargs or res_type not in _tl._resamplers.NAMES or _np.shape(y)[axis:][:1] == (0,):
         return _fallback(__name__, "librosa", "resample")(y, orig_sr=orig_sr, target_sr=target_sr, res_type=res_type,
                                                          fix=fix, scale=scale, axis=axis, **kwargs)
     return _tl.resample(y, orig_sr=orig_sr, target_sr=target_sr, res_type=res_type, fix=fix, scale=scale, axis=axis)
