@@ -77,14 +77,16 @@ impl Packets {
     fn open(source: &Source, offset: f64) -> Result<Packets> {
         let mut stream = decode::open(source)?;
         let start = (offset * stream.sample_rate as f64).floor() as u64;
-        let mut skip = start;
-        if start > 0 && stream.exact_seek {
+        // The decoded stream starts with the encoder's priming (see `decode::Stream`).
+        let begin = start.saturating_add(stream.priming);
+        let mut skip = begin;
+        if begin > 0 && stream.exact_seek {
             let to = SeekTo::TimeStamp {
-                ts: start,
+                ts: begin,
                 track_id: stream.track_id,
             };
             match stream.format.seek(SeekMode::Accurate, to) {
-                Ok(seeked) if seeked.actual_ts <= start => skip = start - seeked.actual_ts,
+                Ok(seeked) if seeked.actual_ts <= begin => skip = begin - seeked.actual_ts,
                 _ => stream = decode::open(source)?, // seek failed: decode from the start
             }
         }
@@ -142,7 +144,7 @@ impl Packets {
 
     fn end(&mut self) -> Result<bool> {
         let s = &self.stream;
-        let declared_audio = s.n_frames.is_some_and(|n| n > 0);
+        let declared_audio = s.declares_audio;
         let expected = self.failures > 0 || self.last_error.is_some() || declared_audio;
         // As `load`: with an offset, an empty result means "past the end".
         if self.decoded == 0 && self.start == 0 && expected {
