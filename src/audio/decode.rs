@@ -45,6 +45,10 @@ pub(super) struct Stream {
     /// The container declares audio (symphonia's frame count, even estimated,
     /// is above 0): a decode yielding nothing is then an error.
     pub(super) declares_audio: bool,
+    /// Frames after the priming where the MP4 edit list ends the output
+    /// (ffmpeg decodes only the packets that start before the edit's end):
+    /// decoded frames past it are dropped. `None` for other formats.
+    pub(super) end: Option<u64>,
     /// Frames of encoder delay to drop from the start of the decoded stream:
     /// the MP4 edit list's start (AAC's priming, 1024 frames from ffmpeg's
     /// encoder), as ffmpeg drops them; 0 for every other format. Packet
@@ -159,17 +163,15 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         .and_then(|t| t.get(track.id as usize))
         .filter(|t| t.timescale > 0 && t.packets > 0);
     let is_aac = params.codec == CODEC_TYPE_AAC;
-    let (priming, n_frames) = match timing {
+    let (priming, n_frames, end) = match timing {
         Some(t) => {
             let per_packet = is_aac.then_some(AAC_FRAMES_PER_PACKET);
-            (
-                t.priming(sample_rate),
-                Some(t.decoded_frames(sample_rate, per_packet)),
-            )
+            let frames = t.decoded_frames(sample_rate, per_packet);
+            (t.priming(sample_rate), Some(frames), Some(frames))
         }
         // ADTS: symphonia estimates the length from a few frames' sizes.
-        None if is_aac => (0, None),
-        None => (0, params.n_frames),
+        None if is_aac => (0, None, None),
+        None => (0, params.n_frames, None),
     };
     // Lossy codecs carry state from packet to packet; PCM, ADPCM and FLAC do not.
     let exact_seek = ![
@@ -189,6 +191,7 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         n_frames,
         declares_audio: params.n_frames.is_some_and(|n| n > 0),
         priming,
+        end,
         exact_seek,
         serial: is_aac,
         name,
@@ -333,7 +336,8 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
     let start = (offset * sr).floor() as u64; // first output frame
     let wanted = duration
         .map(|d| (d * sr).floor() as u64)
-        .unwrap_or(u64::MAX);
+        .unwrap_or(u64::MAX)
+        .min(s.end.map_or(u64::MAX, |end| end.saturating_sub(start)));
     // The same frame in the decoded stream, which starts with the priming.
     let begin = start.saturating_add(s.priming);
     let mut position = 0u64; // stream frame at which the first demuxed packet starts
@@ -551,7 +555,8 @@ trait ReadSeek: std::io::Read + std::io::Seek {}
 impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 
 /// Duration in seconds: from the container's frame count where it declares one
-/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding
+/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header, m4a/mp4 from its
+/// sample table less the priming), else (ADTS) by decoding
 /// packet by packet in constant memory.
 pub fn duration(source: &Source) -> Result<f64> {
     let s = shielded(source, || open(source))?;

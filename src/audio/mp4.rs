@@ -1,12 +1,13 @@
 //! The timing facts of an MP4/M4A audio track that symphonia 0.5.5 reads but
-//! does not apply: the edit list's start (the encoder's priming frames) and
-//! the sample table's packet count.
+//! does not apply: the edit list (the encoder's priming frames, where the
+//! presentation ends) and the sample table's packets.
 //!
 //! symphonia's isomp4 demuxer parses `elst` but keeps its entries private and
 //! never trims, and its AAC decoder returns every packet's 1024 frames, the
 //! encoder delay included. ffmpeg (what librosa's audioread backend runs)
-//! starts the output at the first edit's `media_time` and keeps the rest of
-//! the last packet. [`TrackTiming::priming`] and [`TrackTiming::decoded_frames`]
+//! starts the output at the first edit's `media_time`, drops the packets that
+//! start at or after the edit's end (`media_time + segment_duration`), and
+//! keeps all of the last packet it decodes (the encoder's padding included). [`TrackTiming::priming`] and [`TrackTiming::decoded_frames`]
 //! give what is needed to produce the same samples.
 //!
 //! The parser reads only the box headers of the top level and the `moov` box
@@ -29,9 +30,10 @@ pub struct TrackTiming {
     /// `media_time` of the first edit that is not an empty edit (`-1`), i.e.
     /// where presentation starts in the decoded media; 0 without an edit list.
     pub media_start: u64,
-    /// Packets (samples, in MP4 terms) in the sample table (`stts` counts).
+    /// Packets (samples, in MP4 terms) of the sample table (`stts`) that start
+    /// before the first edit ends: the packets ffmpeg decodes.
     pub packets: u64,
-    /// Sum of the sample durations in `stts`, in media ticks.
+    /// Sum of those packets' durations in `stts`, in media ticks.
     pub media_duration: u64,
 }
 
@@ -108,7 +110,7 @@ pub fn track_timings<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<Vec<Trac
             return Some(
                 children(&body)
                     .filter(|(kind, _)| kind == b"trak")
-                    .map(|(_, trak)| trak_timing(trak))
+                    .map(|(_, trak)| trak_timing(trak, movie_timescale(&body)))
                     .collect(),
             );
         }
@@ -156,35 +158,63 @@ fn be_u64(data: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(data.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// A `trak` body's timing; fields it cannot read stay 0.
-fn trak_timing(trak: &[u8]) -> TrackTiming {
-    let mut t = TrackTiming::default();
-    if let Some(mdhd) = find(trak, &[b"mdia", b"mdhd"]) {
-        // version 1: 8-byte creation and modification times, else 4-byte ones.
-        let at = if mdhd.first() == Some(&1) { 20 } else { 12 };
-        t.timescale = be_u32(mdhd, at).unwrap_or(0);
-    }
-    if let Some(elst) = find(trak, &[b"edts", b"elst"]) {
-        t.media_start = first_media_time(elst).unwrap_or(0);
+/// The time scale of a `moov` body's `mvhd` (edit durations count in it).
+fn movie_timescale(moov: &[u8]) -> u32 {
+    find(moov, &[b"mvhd"])
+        .and_then(header_timescale)
+        .unwrap_or(0)
+}
+
+/// The time scale of an `mvhd` or `mdhd` body (version 1: 8-byte creation and
+/// modification times, else 4-byte ones).
+fn header_timescale(body: &[u8]) -> Option<u32> {
+    be_u32(body, if body.first() == Some(&1) { 20 } else { 12 })
+}
+
+/// A `trak` body's timing (edit durations in `movie_timescale` ticks); fields
+/// it cannot read stay 0.
+fn trak_timing(trak: &[u8], movie_timescale: u32) -> TrackTiming {
+    let mut t = TrackTiming {
+        timescale: find(trak, &[b"mdia", b"mdhd"])
+            .and_then(header_timescale)
+            .unwrap_or(0),
+        ..TrackTiming::default()
+    };
+    // Where the presentation ends, in media ticks; `None`: at the media's end.
+    let mut end = None;
+    if let Some((segment, media_time)) = find(trak, &[b"edts", b"elst"]).and_then(first_edit) {
+        t.media_start = media_time;
+        // A zero duration (some muxers write it) or an unknown movie time scale: no end.
+        if segment > 0 && movie_timescale > 0 {
+            end = Some(media_time.saturating_add(rescale(segment, movie_timescale, t.timescale)));
+        }
     }
     if let Some(stts) = find(trak, &[b"mdia", b"minf", b"stbl", b"stts"]) {
+        let mut ts = 0u64; // start of the entry's first packet
         let entries = be_u32(stts, 4).unwrap_or(0) as usize;
         for i in 0..entries {
             let (Some(count), Some(delta)) = (be_u32(stts, 8 + 8 * i), be_u32(stts, 12 + 8 * i))
             else {
                 break;
             };
-            t.packets = t.packets.saturating_add(u64::from(count));
-            t.media_duration = t
-                .media_duration
-                .saturating_add(u64::from(count) * u64::from(delta));
+            let (count, delta) = (u64::from(count), u64::from(delta));
+            let kept = match end {
+                Some(end) if ts >= end => 0,
+                Some(end) if delta > 0 => count.min((end - ts).div_ceil(delta)),
+                _ => count,
+            };
+            t.packets = t.packets.saturating_add(kept);
+            t.media_duration = t.media_duration.saturating_add(kept * delta);
+            ts = ts.saturating_add(count * delta);
         }
     }
     t
 }
 
-/// The `media_time` of the first non-empty edit in an `elst` body.
-fn first_media_time(elst: &[u8]) -> Option<u64> {
+/// `(segment_duration, media_time)` of the first non-empty edit (`media_time`
+/// not -1) of an `elst` body; ffmpeg inserts nothing for the empty edits
+/// before it when decoding to PCM.
+fn first_edit(elst: &[u8]) -> Option<(u64, u64)> {
     let version = *elst.first()?;
     let count = be_u32(elst, 4)? as usize;
     // segment_duration, media_time, then media_rate (4 bytes).
@@ -195,13 +225,16 @@ fn first_media_time(elst: &[u8]) -> Option<u64> {
     };
     for i in 0..count {
         let at = 8 + i * entry;
-        let media_time = if wide {
-            be_u64(elst, at + 8)? as i64
+        let (segment, media_time) = if wide {
+            (be_u64(elst, at)?, be_u64(elst, at + 8)? as i64)
         } else {
-            be_u32(elst, at + 4)? as i32 as i64
+            (
+                u64::from(be_u32(elst, at)?),
+                i64::from(be_u32(elst, at + 4)? as i32),
+            )
         };
         if media_time >= 0 {
-            return Some(media_time as u64);
+            return Some((segment, media_time as u64));
         }
     }
     None
@@ -222,6 +255,9 @@ mod tests {
     /// A minimal MP4 with one audio trak shaped like ffmpeg's AAC output:
     /// 108 packets of 1024 ticks and a last one of 805, an edit from 1024.
     fn file(elst_version: u8, edits: &[(u64, i64)]) -> Vec<u8> {
+        let mut mvhd = vec![0u8; 12];
+        mvhd.extend(1000u32.to_be_bytes()); // movie time: milliseconds, as ffmpeg writes
+        mvhd.extend(2503u32.to_be_bytes());
         let mut mdhd = vec![0u8; 12];
         mdhd.extend(44100u32.to_be_bytes());
         mdhd.extend(111_397u32.to_be_bytes());
@@ -249,7 +285,10 @@ mod tests {
         [
             atom(b"ftyp", b"M4A \0\0\x02\0"),
             atom(b"mdat", &[0u8; 100]),
-            atom(b"moov", &atom(b"trak", &trak)),
+            atom(
+                b"moov",
+                &[atom(b"mvhd", &mvhd), atom(b"trak", &trak)].concat(),
+            ),
         ]
         .concat()
     }
@@ -274,7 +313,15 @@ mod tests {
         }
         // A leading empty edit (-1) is skipped; the first real edit counts.
         let t = track_timings(&mut Cursor::new(file(0, &[(10, -1), (2503, 2112)]))).unwrap();
-        assert_eq!(t[0].media_start, 2112);
+        assert_eq!((t[0].media_start, t[0].packets), (2112, 109));
+        // An edit from 0 for 2.503 s ends at frame 110_382: the last packet
+        // starts at 110_592 and is dropped, as ffmpeg drops it.
+        let t = track_timings(&mut Cursor::new(file(0, &[(2503, 0)]))).unwrap();
+        assert_eq!((t[0].packets, t[0].media_duration), (108, 108 * 1024));
+        assert_eq!(t[0].decoded_frames(44100, Some(1024)), 110_592);
+        // Duration 0 (no end) keeps every packet.
+        let t = track_timings(&mut Cursor::new(file(1, &[(0, 1024)]))).unwrap();
+        assert_eq!(t[0].packets, 109);
     }
 
     #[test]

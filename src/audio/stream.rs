@@ -67,6 +67,8 @@ struct Packets {
     decoded: u64,
     /// The first frame asked for.
     start: u64,
+    /// Frames still to hand out before the container's end (MP4 edit list).
+    remaining: u64,
     failures: usize,
     last_error: Option<String>,
 }
@@ -93,12 +95,14 @@ impl Packets {
         let decoder = symphonia::default::get_codecs()
             .make(&stream.params, &DecoderOptions::default())
             .map_err(|e| decode::decode_error(&stream.name, e))?;
+        let remaining = stream.end.map_or(u64::MAX, |end| end.saturating_sub(start));
         Ok(Packets {
             stream,
             decoder,
             skip,
             decoded: 0,
             start,
+            remaining,
             failures: 0,
             last_error: None,
         })
@@ -110,6 +114,9 @@ impl Packets {
     /// where nothing decodes although audio was expected is an error.
     fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
         loop {
+            if self.remaining == 0 {
+                return self.end();
+            }
             let packet = match self.stream.format.next_packet() {
                 Ok(p) if p.track_id() != self.stream.track_id => continue,
                 Ok(p) => p,
@@ -127,10 +134,13 @@ impl Packets {
             match self.decoder.decode(&packet) {
                 Ok(buffer) => {
                     let skip = usize::try_from(self.skip).unwrap_or(usize::MAX);
-                    let frames = decode::append(&buffer, lanes, skip, usize::MAX);
+                    let keep = usize::try_from(self.remaining).unwrap_or(usize::MAX);
+                    let frames = decode::append(&buffer, lanes, skip, keep);
                     let dropped = skip.min(frames);
+                    let kept = (frames - dropped).min(keep) as u64;
                     self.skip -= dropped as u64;
-                    self.decoded += (frames - dropped) as u64;
+                    self.decoded += kept;
+                    self.remaining -= kept;
                     return Ok(true);
                 }
                 Err(SymphoniaError::DecodeError(e)) => {
