@@ -118,6 +118,27 @@ def test_priming_is_dropped_but_the_last_packet_kept(files: dict[str, Path], nam
         assert adts == n + 1024  # ADTS: no edit list, nothing dropped
 
 
+@pytest.mark.parametrize("segment_ms, media_time", [(0, 2112), (1000, 1024), (1000, 0), (0, 1500)])
+def test_edit_list_is_read_not_assumed(files: dict[str, Path], tmp_path: Path, segment_ms: int, media_time: int) -> None:
+    """Other priming (2112, as some encoders write; 1500) and an edit ending
+    early: ffmpeg drops ``media_time`` frames and the packets that start at or
+    after ``media_time + segment_duration``; so must we, in load, stream and
+    get_duration. ``segment_ms == 0`` keeps ffmpeg's own duration."""
+    data = bytearray(files["aac128_44k_stereo"].read_bytes())
+    at = data.find(b"elst") + 4  # version 0: flags, count, then (duration, media_time, rate)
+    assert data[at:at + 8] == b"\0\0\0\0\0\0\0\x01"
+    if segment_ms:
+        data[at + 8:at + 12] = segment_ms.to_bytes(4, "big")  # movie time scale: ms
+    data[at + 12:at + 16] = media_time.to_bytes(4, "big")
+    path = tmp_path / f"edit_{segment_ms}_{media_time}.m4a"
+    path.write_bytes(bytes(data))
+    ours, ref = load_native(path), ffmpeg_decode(path, 2)
+    assert ours.shape == ref.shape and np.abs(ours - ref).max() <= AAC_TOL
+    n = ours.shape[1]
+    assert tl.get_duration(path=path) == pytest.approx(n / 44100, abs=1e-9)
+    assert sum(b.shape[-1] for b in tl.stream(path, block_length=1, frame_length=4096, hop_length=4096)) == n
+
+
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_get_duration_and_stream_agree_with_load(files: dict[str, Path], name: str) -> None:
     sr, channels, _, _ = FORMATS[name]
