@@ -227,14 +227,15 @@ impl WavFrames {
 /// Where a [`BlockReader`]'s frames come from.
 enum Frames {
     Wav(WavFrames),
-    Packets(Packets),
+    /// Boxed: a decoder and demuxer are much larger than the WAV reader.
+    Packets(Box<Packets>),
 }
 
 impl Frames {
     fn open(source: &Source, offset: f64) -> Result<Frames> {
         match WavFrames::open(source, offset) {
             Some(wav) => Ok(Frames::Wav(wav)),
-            None => Packets::open(source, offset).map(Frames::Packets),
+            None => Packets::open(source, offset).map(|p| Frames::Packets(Box::new(p))),
         }
     }
 
