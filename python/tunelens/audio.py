@@ -1,10 +1,14 @@
 """Audio input with ``librosa.load``'s signature and results (soundfile backend).
 
 Decoding runs in Rust (symphonia): wav/aiff (8/16/24/32-bit PCM, float, ADPCM),
-flac, mp3 and ogg/vorbis, no ffmpeg. Samples equal ``soundfile.read(...,
-dtype="float32")`` exactly for PCM; stereo is mixed to mono before resampling,
-as librosa does; resampling runs libsoxr as librosa's default python-soxr call
-does, so ``load(path, sr=22050)`` gives librosa's samples.
+flac, mp3, ogg/vorbis, and AAC-LC or ALAC in m4a/mp4 and ADTS ``.aac``, no
+ffmpeg. Samples equal ``soundfile.read(..., dtype="float32")`` exactly for PCM;
+AAC and ALAC give ffmpeg's length and alignment (what librosa's audioread
+backend returns): the MP4 edit list's priming frames are dropped, ALAC is
+bit-exact and AAC equal to float rounding (see ``docs/formats.md``). Stereo is
+mixed to mono before resampling, as librosa does; resampling runs libsoxr as
+librosa's default python-soxr call does, so ``load(path, sr=22050)`` gives
+librosa's samples.
 """
 
 from __future__ import annotations
@@ -276,8 +280,9 @@ def get_duration(
         Parameters of ``S``.
     path : str, PathLike, bytes or file-like, or None
         A file: read from the container's frame count where it declares one
-        (wav, aiff, flac, ogg, mp3 with a Xing/LAME header), else decoded
-        packet by packet in constant memory.
+        (wav, aiff, flac, ogg, mp3 with a Xing/LAME header, m4a/mp4 from its
+        sample table less the edit list's priming), else (ADTS ``.aac``)
+        decoded packet by packet in constant memory.
 
     Returns
     -------
@@ -325,7 +330,8 @@ def stream(
     Parameters
     ----------
     path : str, PathLike, bytes or binary file-like
-        The audio (wav/aiff, flac, mp3, ogg/vorbis). Bytes and file-like objects
+        The audio (wav/aiff, flac, mp3, ogg/vorbis, m4a/mp4 with AAC-LC or
+        ALAC, ADTS ``.aac``). Bytes and file-like objects
         are held in memory; a path streams from disk.
     block_length : int > 0
         Frames per block.

@@ -42,7 +42,12 @@ class AudioDecodeError(TunelensError, ValueError):
 
 
 class UnsupportedFormatError(AudioDecodeError):
-    """The container or codec is not one tunelens decodes (wav, flac, mp3, ogg/vorbis, aiff)."""
+    """The container or codec is not one tunelens decodes.
+
+    tunelens decodes wav and aiff (PCM, float, ADPCM), flac, mp3, ogg/vorbis,
+    and AAC-LC or ALAC in m4a/mp4 or ADTS ``.aac`` (not HE-AAC, Opus or video
+    containers other than mp4).
+    """
 
 
 class AudioFileNotFoundError(TunelensError, FileNotFoundError):

@@ -20,7 +20,7 @@ from tunelens.exceptions import InvalidParameterError, TunelensError
 __all__ = ["extract_features", "GTZAN_FEATURES", "DESCRIPTORS", "AUDIO_EXTENSIONS"]
 
 #: File extensions a folder input is searched for (recursively).
-AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".aiff", ".aif", ".au")
+AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".aiff", ".aif", ".au", ".m4a", ".mp4", ".aac")
 
 #: Columns of ``feature_set="descriptors"`` (see :mod:`tunelens.descriptors`).
 DESCRIPTORS = ("key", "mode", "key_confidence", "loudness", "dynamic_range", "tempo", "tempo_confidence", "duration")

@@ -17,7 +17,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use super::{wav, Source};
+use super::{mp4, wav, Source};
 use crate::error::{Error, Result};
 
 /// Decoded audio at the file's own rate: `channels × frames`, channel-major.
@@ -38,18 +38,45 @@ pub(super) struct Stream {
     pub(super) track_id: u32,
     pub(super) sample_rate: u32,
     pub(super) channels: usize,
+    /// Frames the decode yields once `priming` is dropped, where the container
+    /// tells it exactly; `None` where only decoding can tell (ADTS, whose
+    /// symphonia estimate is approximate).
     pub(super) n_frames: Option<u64>,
-    /// Packets decode independently (PCM, ADPCM, FLAC): seeking is sample-exact
-    /// and parallel segments need no warm-up.
+    /// The container declares audio (symphonia's frame count, even estimated,
+    /// is above 0): a decode yielding nothing is then an error.
+    pub(super) declares_audio: bool,
+    /// Frames after the priming where the MP4 edit list ends the output
+    /// (ffmpeg decodes only the packets that start before the edit's end):
+    /// decoded frames past it are dropped. `None` for other formats.
+    pub(super) end: Option<u64>,
+    /// Frames of encoder delay to drop from the start of the decoded stream:
+    /// the MP4 edit list's start (AAC's priming, 1024 frames from ffmpeg's
+    /// encoder), as ffmpeg drops them; 0 for every other format. Packet
+    /// timestamps count from the undropped start.
+    pub(super) priming: u64,
+    /// Packets decode independently (PCM, ADPCM, FLAC, ALAC): seeking is
+    /// sample-exact and parallel segments need no warm-up.
     pub(super) exact_seek: bool,
+    /// The decoder's state never settles, so no warm-up rebuilds it: AAC's
+    /// perceptual noise substitution draws from one pseudo-random generator
+    /// for the whole stream (as ffmpeg's does). Such streams decode in one
+    /// pass from their first packet, whatever the offset.
+    pub(super) serial: bool,
     pub(super) name: PathBuf,
 }
+
+/// The formats tunelens decodes, as error messages list them.
+pub(super) const SUPPORTED: &str =
+    "wav, aiff, flac, mp3, ogg/vorbis, and AAC-LC or ALAC in m4a/mp4 and ADTS .aac";
+
+/// Frames every AAC-LC packet decodes to (symphonia decodes AAC-LC only).
+const AAC_FRAMES_PER_PACKET: u64 = 1024;
 
 pub(super) fn decode_error(name: &Path, err: SymphoniaError) -> Error {
     match err {
         SymphoniaError::Unsupported(what) => Error::UnsupportedFormat {
             path: name.to_path_buf(),
-            message: format!("{what} (tunelens decodes wav, aiff, flac, mp3 and ogg/vorbis)"),
+            message: format!("{what} (tunelens decodes {SUPPORTED})"),
         },
         SymphoniaError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::Decode {
@@ -89,6 +116,13 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         Source::Bytes { data, hint } => (Box::new(Cursor::new(data.clone())), hint.clone()),
     };
     check_wav_rate(&mut *media, &name)?;
+    let timings = mp4::track_timings(&mut *media);
+    media
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(|source| Error::Io {
+            path: name.clone(),
+            source,
+        })?;
     let mut hint = Hint::new();
     if let Some(ext) = &extension {
         hint.with_extension(ext);
@@ -124,6 +158,21 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         .make(&params, &DecoderOptions::default())
         .map_err(|e| decode_error(&name, e))?;
     let channels = params.channels.map(|c| c.count()).unwrap_or(0);
+    let timing = timings
+        .as_ref()
+        .and_then(|t| t.get(track.id as usize))
+        .filter(|t| t.timescale > 0 && t.packets > 0);
+    let is_aac = params.codec == CODEC_TYPE_AAC;
+    let (priming, n_frames, end) = match timing {
+        Some(t) => {
+            let per_packet = is_aac.then_some(AAC_FRAMES_PER_PACKET);
+            let frames = t.decoded_frames(sample_rate, per_packet);
+            (t.priming(sample_rate), Some(frames), Some(frames))
+        }
+        // ADTS: symphonia estimates the length from a few frames' sizes.
+        None if is_aac => (0, None, None),
+        None => (0, params.n_frames, None),
+    };
     // Lossy codecs carry state from packet to packet; PCM, ADPCM and FLAC do not.
     let exact_seek = ![
         CODEC_TYPE_MP1,
@@ -139,8 +188,12 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         format,
         sample_rate,
         channels,
-        n_frames: params.n_frames,
+        n_frames,
+        declares_audio: params.n_frames.is_some_and(|n| n > 0),
+        priming,
+        end,
         exact_seek,
+        serial: is_aac,
         name,
         params,
     })
@@ -280,38 +333,48 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
     }
     let mut s = open(source)?;
     let sr = s.sample_rate as f64;
-    let start = (offset * sr).floor() as u64;
+    let start = (offset * sr).floor() as u64; // first output frame
     let wanted = duration
         .map(|d| (d * sr).floor() as u64)
-        .unwrap_or(u64::MAX);
+        .unwrap_or(u64::MAX)
+        .min(s.end.map_or(u64::MAX, |end| end.saturating_sub(start)));
+    // The same frame in the decoded stream, which starts with the priming.
+    let begin = start.saturating_add(s.priming);
     let mut position = 0u64; // stream frame at which the first demuxed packet starts
-    if start > 0 && s.exact_seek {
+    if begin > 0 && s.exact_seek {
         let to = SeekTo::TimeStamp {
-            ts: start,
+            ts: begin,
             track_id: s.track_id,
         };
         match s.format.seek(SeekMode::Accurate, to) {
-            Ok(seeked) if seeked.actual_ts <= start => position = seeked.actual_ts,
+            Ok(seeked) if seeked.actual_ts <= begin => position = seeked.actual_ts,
             _ => s = open(source)?, // seek failed: decode from the start instead
         }
     }
-    let warm_up = if s.exact_seek { 0 } else { WARM_UP_PACKETS };
+    // A decoder whose state never settles must see every packet from the
+    // start, in one pass (see `Stream::serial`).
+    let (warm_up, per_segment) = match (s.exact_seek, s.serial) {
+        (true, _) => (0, PACKETS_PER_SEGMENT),
+        (false, false) => (WARM_UP_PACKETS, PACKETS_PER_SEGMENT),
+        (false, true) => (usize::MAX, usize::MAX),
+    };
     // Without a seek, packets that end before the window are dropped as they
     // are read, except the last `warm_up` ones: memory follows the window, not
     // the file.
-    let from = if position == 0 { start } else { 0 };
+    let from = if position == 0 { begin } else { 0 };
     let (packets, lead, mut last_error) =
-        demux(&mut s, from, start.saturating_add(wanted), warm_up);
+        demux(&mut s, from, begin.saturating_add(wanted), warm_up);
     if let Some(first) = packets.get(lead).filter(|_| from > 0) {
         position = first.ts();
     }
-    let segments = (packets.len() - lead).div_ceil(PACKETS_PER_SEGMENT).max(1);
+    let segments = (packets.len() - lead).div_ceil(per_segment).max(1);
     let outputs: Vec<Result<SegmentOutput>> = (0..segments)
         .into_par_iter()
         .map(|k| {
             let (first, last) = (
-                lead + k * PACKETS_PER_SEGMENT,
-                (lead + (k + 1) * PACKETS_PER_SEGMENT).min(packets.len()),
+                lead.saturating_add(k.saturating_mul(per_segment)),
+                lead.saturating_add((k + 1).saturating_mul(per_segment))
+                    .min(packets.len()),
             );
             decode_packets(
                 &s,
@@ -346,11 +409,11 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
         })
         .collect();
     let frames: usize = lengths.iter().sum();
-    let declared_audio = s.n_frames.is_some_and(|n| n > 0) && wanted > 0;
+    let declared_audio = s.declares_audio && wanted > 0;
     if frames == 0 && (failures > 0 || last_error.is_some() || declared_audio) && start == 0 {
         return Err(nothing_decoded(&s, last_error));
     }
-    let skip = (start.saturating_sub(position) as usize).min(frames);
+    let skip = (begin.saturating_sub(position) as usize).min(frames);
     let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
     // Copy each segment's frames straight into their place in the channel-major output.
     let mut samples = vec![0f32; channels * keep];
@@ -492,7 +555,8 @@ trait ReadSeek: std::io::Read + std::io::Seek {}
 impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 
 /// Duration in seconds: from the container's frame count where it declares one
-/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header), else by decoding
+/// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header, m4a/mp4 from its
+/// sample table less the priming), else (ADTS) by decoding
 /// packet by packet in constant memory.
 pub fn duration(source: &Source) -> Result<f64> {
     let s = shielded(source, || open(source))?;

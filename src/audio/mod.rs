@@ -1,7 +1,9 @@
 //! Audio input, matching `librosa.load` (soundfile backend) sample for sample.
 //!
-//! - [`decode`]: wav/aiff (PCM, float, ADPCM), flac, mp3 and ogg/vorbis via
-//!   symphonia, converted to float32 exactly as libsndfile converts.
+//! - [`decode`]: wav/aiff (PCM, float, ADPCM), flac, mp3, ogg/vorbis, and
+//!   AAC-LC/ALAC in m4a/mp4 or ADTS via symphonia, converted to float32 exactly
+//!   as libsndfile converts (AAC: as ffmpeg decodes it, priming dropped).
+//! - [`mp4`]: the MP4 edit list and sample counts symphonia does not apply.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
 //! - [`stream`]: block-wise decoding in bounded memory (`librosa.stream`).
@@ -10,6 +12,7 @@
 
 pub mod decode;
 pub mod mix;
+pub mod mp4;
 pub mod resample;
 pub mod soxr;
 pub mod stream;

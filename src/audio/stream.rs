@@ -67,6 +67,8 @@ struct Packets {
     decoded: u64,
     /// The first frame asked for.
     start: u64,
+    /// Frames still to hand out before the container's end (MP4 edit list).
+    remaining: u64,
     failures: usize,
     last_error: Option<String>,
 }
@@ -77,26 +79,30 @@ impl Packets {
     fn open(source: &Source, offset: f64) -> Result<Packets> {
         let mut stream = decode::open(source)?;
         let start = (offset * stream.sample_rate as f64).floor() as u64;
-        let mut skip = start;
-        if start > 0 && stream.exact_seek {
+        // The decoded stream starts with the encoder's priming (see `decode::Stream`).
+        let begin = start.saturating_add(stream.priming);
+        let mut skip = begin;
+        if begin > 0 && stream.exact_seek {
             let to = SeekTo::TimeStamp {
-                ts: start,
+                ts: begin,
                 track_id: stream.track_id,
             };
             match stream.format.seek(SeekMode::Accurate, to) {
-                Ok(seeked) if seeked.actual_ts <= start => skip = start - seeked.actual_ts,
+                Ok(seeked) if seeked.actual_ts <= begin => skip = begin - seeked.actual_ts,
                 _ => stream = decode::open(source)?, // seek failed: decode from the start
             }
         }
         let decoder = symphonia::default::get_codecs()
             .make(&stream.params, &DecoderOptions::default())
             .map_err(|e| decode::decode_error(&stream.name, e))?;
+        let remaining = stream.end.map_or(u64::MAX, |end| end.saturating_sub(start));
         Ok(Packets {
             stream,
             decoder,
             skip,
             decoded: 0,
             start,
+            remaining,
             failures: 0,
             last_error: None,
         })
@@ -108,6 +114,9 @@ impl Packets {
     /// where nothing decodes although audio was expected is an error.
     fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
         loop {
+            if self.remaining == 0 {
+                return self.end();
+            }
             let packet = match self.stream.format.next_packet() {
                 Ok(p) if p.track_id() != self.stream.track_id => continue,
                 Ok(p) => p,
@@ -125,10 +134,13 @@ impl Packets {
             match self.decoder.decode(&packet) {
                 Ok(buffer) => {
                     let skip = usize::try_from(self.skip).unwrap_or(usize::MAX);
-                    let frames = decode::append(&buffer, lanes, skip, usize::MAX);
+                    let keep = usize::try_from(self.remaining).unwrap_or(usize::MAX);
+                    let frames = decode::append(&buffer, lanes, skip, keep);
                     let dropped = skip.min(frames);
+                    let kept = (frames - dropped).min(keep) as u64;
                     self.skip -= dropped as u64;
-                    self.decoded += (frames - dropped) as u64;
+                    self.decoded += kept;
+                    self.remaining -= kept;
                     return Ok(true);
                 }
                 Err(SymphoniaError::DecodeError(e)) => {
@@ -142,7 +154,7 @@ impl Packets {
 
     fn end(&mut self) -> Result<bool> {
         let s = &self.stream;
-        let declared_audio = s.n_frames.is_some_and(|n| n > 0);
+        let declared_audio = s.declares_audio;
         let expected = self.failures > 0 || self.last_error.is_some() || declared_audio;
         // As `load`: with an offset, an empty result means "past the end".
         if self.decoded == 0 && self.start == 0 && expected {
@@ -215,14 +227,15 @@ impl WavFrames {
 /// Where a [`BlockReader`]'s frames come from.
 enum Frames {
     Wav(WavFrames),
-    Packets(Packets),
+    /// Boxed: a decoder and demuxer are much larger than the WAV reader.
+    Packets(Box<Packets>),
 }
 
 impl Frames {
     fn open(source: &Source, offset: f64) -> Result<Frames> {
         match WavFrames::open(source, offset) {
             Some(wav) => Ok(Frames::Wav(wav)),
-            None => Packets::open(source, offset).map(Frames::Packets),
+            None => Packets::open(source, offset).map(|p| Frames::Packets(Box::new(p))),
         }
     }
 

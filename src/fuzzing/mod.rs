@@ -135,11 +135,19 @@ const PAD_MODES: [PadMode; 4] = [
 ];
 
 /// Decodes encoded bytes (every format path: the WAV fast path and
-/// symphonia's wav/flac/mp3/ogg), with an extension hint, offset and
+/// symphonia's wav/flac/mp3/ogg/m4a/ADTS), with an extension hint, offset and
 /// duration, then reads the duration and loads with resampling.
 pub fn decode(data: &[u8]) {
     let mut input = Input::new(data);
-    let hint = input.pick(&[None, Some("wav"), Some("flac"), Some("mp3"), Some("ogg")]);
+    let hint = input.pick(&[
+        None,
+        Some("wav"),
+        Some("flac"),
+        Some("mp3"),
+        Some("ogg"),
+        Some("m4a"),
+        Some("aac"),
+    ]);
     let offset = input.byte() as f64 / 64.0;
     let duration = match input.byte() {
         0 => None,
