@@ -148,6 +148,8 @@ def test_unknown_res_type_lists_the_names(res_type: object) -> None:
     ({"orig_sr": 0}, "orig_sr"), ({"orig_sr": -44100}, "orig_sr"), ({"orig_sr": float("nan")}, "orig_sr"),
     ({"target_sr": float("inf")}, "target_sr"), ({"target_sr": 0.0}, "target_sr"), ({"target_sr": True}, "target_sr"),
     ({"target_sr": 1e13}, "target_sr"), ({"orig_sr": 1e-9}, "target_sr"),
+    # Ratios beyond 2^16 either way, where libsoxr would run for minutes (1e300 -> 1 never returned).
+    ({"orig_sr": 1e300, "target_sr": 1}, "target_sr"), ({"orig_sr": 1, "target_sr": 1e6}, "target_sr"),
 ])
 def test_bad_rates_are_typed_errors_naming_the_argument(kwargs: dict, name: str) -> None:
     args = {"orig_sr": 44100, "target_sr": 22050, **kwargs}

@@ -217,7 +217,8 @@ def resample(
     ------
     InvalidParameterError
         ``y`` empty, not floating-point or not finite; a rate that is not a
-        finite number above 0; an output too large for memory; an unknown
+        finite number above 0; a soxr ratio ``target_sr / orig_sr`` beyond
+        2**16 either way; an output too large for memory; an unknown
         ``res_type`` (the message lists the names).
     MissingDependencyError
         ``res_type`` needs ``samplerate`` or ``resampy`` and it is not installed

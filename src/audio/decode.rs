@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use symphonia::core::audio::{AudioBufferRef, Signal};
 use symphonia::core::codecs::{
     CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS,
-    CODEC_TYPE_MP1, CODEC_TYPE_MP2, CODEC_TYPE_MP3, CODEC_TYPE_NULL, CODEC_TYPE_OPUS,
-    CODEC_TYPE_VORBIS,
+    CODEC_TYPE_ALAC, CODEC_TYPE_MP1, CODEC_TYPE_MP2, CODEC_TYPE_MP3, CODEC_TYPE_NULL,
+    CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
@@ -62,6 +62,10 @@ pub(super) struct Stream {
     /// for the whole stream (as ffmpeg's does). Such streams decode in one
     /// pass from their first packet, whatever the offset.
     pub(super) serial: bool,
+    /// librosa reads this codec (AAC, ALAC) through audioread, which asks
+    /// ffmpeg for 16-bit PCM: samples are delivered as that 16-bit PCM is
+    /// (see [`append`]), so features equal librosa's on m4a files too.
+    pub(super) sixteen_bit: bool,
     pub(super) name: PathBuf,
 }
 
@@ -194,6 +198,7 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         end,
         exact_seek,
         serial: is_aac,
+        sixteen_bit: is_aac || params.codec == CODEC_TYPE_ALAC,
         name,
         params,
     })
@@ -238,13 +243,25 @@ fn check_adpcm(params: &CodecParameters, name: &Path) -> Result<()> {
     })
 }
 
+/// One float sample as ffmpeg's float-to-s16 conversion delivers it
+/// (`av_clip_int16(lrintf(x * 32768))`), read back as librosa does (`/ 32768`).
+fn ffmpeg_s16(x: f32) -> f32 {
+    (x * 32768.0).round_ties_even().clamp(-32768.0, 32767.0) * (1.0 / 32768.0)
+}
+
 /// Appends one decoded buffer to per-channel vectors, skipping the first `skip`
 /// frames and keeping at most `keep` frames; returns the frames consumed.
+///
+/// Samples become float32 as libsndfile converts them (what soundfile returns),
+/// or, with `sixteen_bit`, as ffmpeg's 16-bit PCM output read by audioread
+/// (librosa's path for AAC and ALAC): floats rounded to 16 bits, wider
+/// integers shifted down to their top 16 bits.
 pub(super) fn append(
     buffer: &AudioBufferRef<'_>,
     out: &mut Vec<Vec<f32>>,
     skip: usize,
     keep: usize,
+    sixteen_bit: bool,
 ) -> usize {
     macro_rules! convert {
         ($buf:expr, $to_f32:expr) => {{
@@ -267,6 +284,14 @@ pub(super) fn append(
     const S24: f32 = 1.0 / 8_388_608.0;
     const S32: f32 = 1.0 / 2_147_483_648.0;
     match buffer {
+        AudioBufferRef::S24(b) if sixteen_bit => {
+            convert!(b, |v: &symphonia::core::sample::i24| (v.inner() >> 8)
+                as f32
+                * S16)
+        }
+        AudioBufferRef::S32(b) if sixteen_bit => convert!(b, |&v: &i32| (v >> 16) as f32 * S16),
+        AudioBufferRef::F32(b) if sixteen_bit => convert!(b, |&v: &f32| ffmpeg_s16(v)),
+        AudioBufferRef::F64(b) if sixteen_bit => convert!(b, |&v: &f64| ffmpeg_s16(v as f32)),
         AudioBufferRef::U8(b) => convert!(b, |&v: &u8| (v as f32 - 128.0) * S8),
         AudioBufferRef::S8(b) => convert!(b, |&v: &i8| v as f32 * S8),
         AudioBufferRef::U16(b) => convert!(b, |&v: &u16| (v as i32 - 32768) as f32 * S16),
@@ -499,7 +524,7 @@ fn decode_packets(s: &Stream, packets: &[Packet], warm_up: usize) -> Result<Segm
     for (i, packet) in packets.iter().enumerate() {
         match decoder.decode(packet) {
             Ok(buffer) if i >= warm_up => {
-                append(&buffer, &mut lanes, 0, usize::MAX);
+                append(&buffer, &mut lanes, 0, usize::MAX, s.sixteen_bit);
             }
             Ok(_) => {}
             Err(SymphoniaError::DecodeError(e)) if i >= warm_up => {

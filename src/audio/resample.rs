@@ -15,6 +15,12 @@ pub fn output_len(n: usize, orig: f64, target: f64) -> usize {
     (n as f64 * (target / orig)).ceil() as usize
 }
 
+/// The largest conversion ratio, either way. libsoxr's time grows much faster
+/// than its output beyond it (10 samples up by 2^19: over 30 s; `soxr_qq` up
+/// by 2^17: 8 s; 1e300 Hz to 1 Hz: no answer in a minute), so a larger ratio
+/// is a typed error, not a hang. Real audio rates (8 kHz to 384 kHz) differ by 48x.
+pub const MAX_RATIO: f64 = 65536.0;
+
 /// Checks a sample rate: finite and positive (any real number of Hz, as librosa).
 pub fn check_rate(rate: f64, name: &'static str) -> Result<()> {
     ensure(rate.is_finite() && rate > 0.0, name, || {
@@ -52,6 +58,13 @@ pub fn resample<T: Sample>(
     ensure(channels.iter().all(|c| c.len() == n), "y", || {
         "all channels must have the same length".into()
     })?;
+    ensure(
+        (1.0 / MAX_RATIO..=MAX_RATIO).contains(&(target / orig)),
+        "target_sr",
+        || {
+            format!("target_sr / orig_sr = {target} / {orig} is outside [1/{MAX_RATIO}, {MAX_RATIO}], the range libsoxr converts in bounded time")
+        },
+    )?;
     if orig == target {
         return Ok(Resampled {
             samples: channels.concat(),
@@ -97,14 +110,27 @@ mod tests {
     #[test]
     fn fixes_the_length_like_librosa() {
         let x = vec![0.25f32; 10_001];
-        for (orig, target) in [(44100.0, 22050.0), (22050.0, 44100.0), (48000.0, 22050.0), (8000.0, 11025.0)] {
+        for (orig, target) in [
+            (44100.0, 22050.0),
+            (22050.0, 44100.0),
+            (48000.0, 22050.0),
+            (8000.0, 11025.0),
+        ] {
             let y = resample(&[&x, &x], orig, target, Quality::High, true).unwrap();
             assert_eq!(y.len, output_len(x.len(), orig, target));
             assert_eq!(y.samples.len(), 2 * y.len);
             assert_eq!(y.samples[..y.len], y.samples[y.len..]);
             let natural = resample(&[&x, &x], orig, target, Quality::High, false).unwrap();
-            assert!(natural.len.abs_diff(y.len) <= 1, "{} {}", natural.len, y.len);
-            assert_eq!(natural.samples[..natural.len], natural.samples[natural.len..]);
+            assert!(
+                natural.len.abs_diff(y.len) <= 1,
+                "{} {}",
+                natural.len,
+                y.len
+            );
+            assert_eq!(
+                natural.samples[..natural.len],
+                natural.samples[natural.len..]
+            );
             let common = natural.len.min(y.len);
             assert_eq!(natural.samples[..common], y.samples[..common]);
         }
@@ -112,7 +138,12 @@ mod tests {
 
     #[test]
     fn rejects_bad_rates_and_keeps_equal_rates() {
-        for (orig, target) in [(0.0, 22050.0), (-1.0, 22050.0), (f64::NAN, 8000.0), (8000.0, f64::INFINITY)] {
+        for (orig, target) in [
+            (0.0, 22050.0),
+            (-1.0, 22050.0),
+            (f64::NAN, 8000.0),
+            (8000.0, f64::INFINITY),
+        ] {
             assert!(resample::<f32>(&[&[0.0; 10]], orig, target, Quality::High, true).is_err());
         }
         assert_eq!(
@@ -122,8 +153,21 @@ mod tests {
                 len: 2
             }
         );
-        assert!(resample::<f32>(&[&[0.0; 10], &[0.0; 9]], 8000.0, 16000.0, Quality::High, true).is_err());
+        assert!(resample::<f32>(
+            &[&[0.0; 10], &[0.0; 9]],
+            8000.0,
+            16000.0,
+            Quality::High,
+            true
+        )
+        .is_err());
         assert!(resample::<f64>(&[&[0.0; 10]], 1.0, 1e15, Quality::High, true).is_err());
+        for (orig, target) in [(1e300, 1.0), (1.0, 1e-300), (1.0, 65537.0), (65537.0, 1.0)] {
+            let err =
+                resample::<f32>(&[&[0.0; 10]], orig, target, Quality::Quick, true).unwrap_err();
+            assert!(err.to_string().contains("target_sr"), "{err}");
+        }
+        assert!(resample::<f32>(&[&[0.0; 10]], 1.0, 65536.0, Quality::High, true).is_ok());
     }
 
     #[test]

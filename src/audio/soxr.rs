@@ -77,7 +77,10 @@ impl std::str::FromStr for Quality {
                 let names: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
                 Error::param(
                     "res_type",
-                    format!("{name:?} is not a soxr quality; use one of {}", names.join(", ")),
+                    format!(
+                        "{name:?} is not a soxr quality; use one of {}",
+                        names.join(", ")
+                    ),
                 )
             })
     }
@@ -224,7 +227,10 @@ mod tests {
     #[test]
     fn chunked_feeding_spans_many_pieces_and_float32() {
         // 5 s at 8 kHz up to 96 kHz: the input is fed in 4000-frame pieces.
-        let x: Vec<f32> = sine(8000.0, 1000.0, 40_000).iter().map(|&v| v as f32).collect();
+        let x: Vec<f32> = sine(8000.0, 1000.0, 40_000)
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
         let mut y = vec![0.0; capacity(x.len(), 8000.0, 96000.0)];
         let n = resample_lane(&x, 8000.0, 96000.0, Quality::High, &mut y).unwrap();
         y.truncate(n);
@@ -246,7 +252,10 @@ mod tests {
     #[test]
     fn empty_and_single_sample_lanes() {
         let mut y = [0.0f64; 3];
-        assert_eq!(resample_lane(&[], 44100.0, 22050.0, Quality::High, &mut y).unwrap(), 0);
+        assert_eq!(
+            resample_lane(&[], 44100.0, 22050.0, Quality::High, &mut y).unwrap(),
+            0
+        );
         assert!(resample_lane(&[0.5], 22050.0, 44100.0, Quality::High, &mut y).unwrap() <= 3);
     }
 }

@@ -135,7 +135,8 @@ impl Packets {
                 Ok(buffer) => {
                     let skip = usize::try_from(self.skip).unwrap_or(usize::MAX);
                     let keep = usize::try_from(self.remaining).unwrap_or(usize::MAX);
-                    let frames = decode::append(&buffer, lanes, skip, keep);
+                    let frames =
+                        decode::append(&buffer, lanes, skip, keep, self.stream.sixteen_bit);
                     let dropped = skip.min(frames);
                     let kept = (frames - dropped).min(keep) as u64;
                     self.skip -= dropped as u64;

@@ -12,8 +12,8 @@ use super::arrays::{last_axis_lanes, to_numpy, with_float_view, FloatArray};
 use super::convert::Wrap;
 use super::detach::run;
 use super::errors::to_pyerr;
-use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
 use crate::audio::soxr::{Quality, Sample};
+use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
 use crate::audio::{self, resample as resampling, Audio, LoadOptions, Source};
 use crate::error::Result;
 use crate::parallel;
@@ -125,7 +125,13 @@ fn resample_typed<'py, T: Sample + Element>(
         Ok((
             lead,
             parallel::install(n_jobs, || {
-                resampling::resample(&slices, opts.orig_sr, opts.target_sr, opts.quality, opts.fix)
+                resampling::resample(
+                    &slices,
+                    opts.orig_sr,
+                    opts.target_sr,
+                    opts.quality,
+                    opts.fix,
+                )
             })??,
         ))
     })?;

@@ -4,11 +4,11 @@
 //! algorithm lives here.
 
 mod arrays;
-mod convert;
 mod audio;
 mod beat;
 mod catalog;
 mod cluster;
+mod convert;
 mod decompose;
 mod detach;
 mod dsp;
