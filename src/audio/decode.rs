@@ -121,12 +121,7 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
     };
     check_wav_rate(&mut *media, &name)?;
     let timings = mp4::track_timings(&mut *media);
-    media
-        .seek(std::io::SeekFrom::Start(0))
-        .map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
-        })?;
+    rewind(&mut *media, &name)?;
     let mut hint = Hint::new();
     if let Some(ext) = &extension {
         hint.with_extension(ext);
@@ -204,17 +199,23 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
     })
 }
 
+/// Seeks `media` back to its start after a header was peeked at.
+fn rewind(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
+    media
+        .seek(std::io::SeekFrom::Start(0))
+        .map(drop)
+        .map_err(|source| Error::Io {
+            path: name.to_path_buf(),
+            source,
+        })
+}
+
 /// A WAV whose `fmt ` chunk declares sample rate 0 makes symphonia panic
 /// while probing (a time base with a zero denominator): refuse it first, with
 /// the error a file without a sample rate gets. Leaves `media` at its start.
 fn check_wav_rate(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
     let rate = wav::declared_rate(media);
-    media
-        .seek(std::io::SeekFrom::Start(0))
-        .map_err(|source| Error::Io {
-            path: name.to_path_buf(),
-            source,
-        })?;
+    rewind(media, name)?;
     match rate {
         Some(0) => Err(Error::Decode {
             path: name.to_path_buf(),
