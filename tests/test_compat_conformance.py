@@ -74,3 +74,14 @@ def test_fourier_tempogram_native_and_consistent(y):
     assert ours.shape == ref.shape and ours.dtype == ref.dtype
     # float32 envelopes differ from librosa's by a few ulps (up to ~1e-5 at values ~10); the STFT carries that
     np.testing.assert_allclose(ours, ref, rtol=0, atol=1e-3 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("extra_frames", [0, 3])
+def test_stft_out_is_returned_as_librosa_does(extra_frames):
+    y = np.random.default_rng(1).standard_normal((2, 2048))
+    D1 = shim.stft(y, n_fft=1023, hop_length=128)
+    out = np.empty(D1.shape[:-1] + (D1.shape[-1] + extra_frames,), dtype=D1.dtype)
+    D2 = shim.stft(y, n_fft=1023, hop_length=128, out=out)
+    assert (D2 is out) == (extra_frames == 0)  # librosa returns out itself when the shape is exact
+    np.testing.assert_array_equal(D2, D1)
+    np.testing.assert_allclose(D1, librosa.stft(y, n_fft=1023, hop_length=128), rtol=0, atol=1e-9)  # float64
