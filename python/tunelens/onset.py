@@ -23,7 +23,8 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
                    **kwargs: Any) -> np.ndarray:
     """Spectral-flux onset strength envelope (``librosa.onset.onset_strength``).
 
-    ``S`` defaults to ``power_to_db(|melspectrogram(y, sr, n_fft, hop_length, fmax=sr/2, **kwargs)|)``;
+    ``S`` defaults to ``power_to_db(|feature(y, sr, n_fft, hop_length, **kwargs)|)``, where the
+    default ``feature`` is :func:`tunelens.melspectrogram` with ``fmax=sr/2`` unless given;
     the envelope at frame ``t`` aggregates ``max(0, S[:, t] - ref[:, t - lag])``
     over frequency, where ``ref`` is ``S`` maximum-filtered over ``max_size``
     bins. It is shifted right by ``lag`` (plus ``n_fft // (2 hop_length)`` frames
@@ -76,8 +77,10 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     if S is None:
         if y is None:
             raise InvalidParameterError("pass either audio y or a spectrogram S")
-        kwargs.setdefault("fmax", 0.5 * sr)
-        spec = (feature or melspectrogram)(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length, **kwargs)
+        if feature is None:
+            feature = melspectrogram
+            kwargs.setdefault("fmax", 0.5 * sr)
+        spec = feature(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length, **kwargs)
         S = power_to_db(np.abs(spec))
     S = real_array(S, "S")
     if S.ndim == 1:

@@ -114,7 +114,8 @@ def stft(
         Padding for ``center=True`` (``"constant"`` zeros by default, or any
         ``np.pad`` mode librosa accepts).
     out : np.ndarray or None
-        Preallocated complex output of the right shape (may have extra frames).
+        Preallocated complex output of the right shape (may have extra frames);
+        returned itself when its shape is exact, else as a view of its first frames.
     n_jobs : int
         Threads (-1: all cores).
 
@@ -138,7 +139,7 @@ def stft(
     if out.shape[:-1] != spec.shape[:-1] or out.shape[-1] < spec.shape[-1] or not np.iscomplexobj(out):
         raise InvalidParameterError(f"out has shape {out.shape} and dtype {out.dtype}; expected complex {spec.shape}")
     out[..., : spec.shape[-1]] = spec
-    return out[..., : spec.shape[-1]]
+    return out if out.shape == spec.shape else out[..., : spec.shape[-1]]
 
 
 def istft(

@@ -15,7 +15,7 @@ from tunelens.feature.spectral import (
 )
 from tunelens.feature import rhythm
 from tunelens.feature.poly import poly_features
-from tunelens.feature.rhythm import tempo, tempogram
+from tunelens.feature.rhythm import fourier_tempogram, tempo, tempogram
 from tunelens.feature.utils import delta
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "chroma_stft",
     "poly_features",
     "tempogram",
+    "fourier_tempogram",
     "tempo",
     "rhythm",
 ]

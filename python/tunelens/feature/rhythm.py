@@ -12,7 +12,7 @@ from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
 from tunelens.spectral import _bins_first
 
-__all__ = ["tempogram", "tempo"]
+__all__ = ["tempogram", "fourier_tempogram", "tempo"]
 
 
 def _envelope(y: Any, sr: float, onset_envelope: Any, hop_length: int) -> np.ndarray:
@@ -63,6 +63,46 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     return _bins_first(_core.tempogram(env, window=win, center=bool(center),
                                        norm=None if norm is None else float(norm), n_jobs=-1))
+
+
+def fourier_tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
+                      win_length: int = 384, center: bool = True, window: WindowSpec = "hann") -> np.ndarray:
+    """Fourier tempogram: the STFT of the onset envelope (``librosa.feature.fourier_tempogram``).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio; its onset strength (:func:`tunelens.onset.onset_strength`) is used.
+    sr : number > 0
+        Sample rate.
+    onset_envelope : np.ndarray [shape=(..., m)] or None
+        A precomputed onset envelope (takes precedence over ``y``).
+    hop_length : int > 0
+        Hop of the onset envelope in samples.
+    win_length : int > 0
+        STFT window (and FFT size) in envelope frames.
+    center : bool
+        Center the windows on the frames.
+    window : str, tuple, number, callable or array
+        STFT window.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., win_length // 2 + 1, m)], complex
+        :func:`tunelens.stft` of the envelope with hop 1.
+
+    Examples
+    --------
+    >>> import numpy as np, tunelens
+    >>> y = np.random.default_rng(0).standard_normal(10 * 22050).astype(np.float32)
+    >>> tunelens.feature.fourier_tempogram(y=y, sr=22050).shape
+    (193, 432)
+    """
+    from tunelens.spectral import stft
+
+    win_length = positive_int(win_length, "win_length")
+    envelope = _envelope(y, sr, onset_envelope, hop_length)
+    return stft(envelope, n_fft=win_length, hop_length=1, center=center, window=window)
 
 
 def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: Any = None, hop_length: int = 512,

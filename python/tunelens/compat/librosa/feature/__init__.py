@@ -6,6 +6,7 @@ import numpy as _np
 
 import tunelens as _tl
 from tunelens.compat._shim import fallback as _fallback, install as _install
+from tunelens.compat.librosa._dispatch import native_unless as _native_unless
 from tunelens.compat.librosa._errors import librosa_errors as _librosa_errors, wrap_all as _wrap_all
 from tunelens.compat.librosa.feature import rhythm  # before install(): its __getattr__ would shadow it
 
@@ -24,4 +25,15 @@ def zero_crossing_rate(y: _np.ndarray, *, frame_length: int = 2048, hop_length: 
                                                **kwargs)
 
 
-_install(__name__, "librosa.feature", _wrap_all({"melspectrogram": _tl.melspectrogram, **_NATIVE}))
+
+
+def _time_varying_freq(*args: _Any, freq: _Any = None, **kwargs: _Any) -> bool:
+    """A ``freq`` matrix (per-frame bin frequencies, as from ``reassigned_spectrogram``): librosa's."""
+    return freq is not None and _np.ndim(freq) != 1
+
+
+_install(__name__, "librosa.feature", {
+    **_wrap_all({"melspectrogram": _tl.melspectrogram, **_NATIVE}),
+    **{name: _native_unless(__name__, "librosa.feature", _NATIVE[name], _time_varying_freq)
+       for name in ("spectral_centroid", "spectral_bandwidth", "spectral_rolloff")},
+})
