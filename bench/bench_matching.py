@@ -10,6 +10,9 @@ with typos, accents, feat. and version tags, non-Latin scripts).
 - the row-by-row ``rapidfuzz.process.extractOne(q, choices, scorer=token_sort_ratio,
   score_cutoff=90)`` loop vs ``tunelens.process.extract_many`` (identical results
   asserted);
+- a research script's loop ``[process.extractOne(q, choices, processor=default_process)
+  for q in queries]`` (20 x 100,000) through ``tunelens.compat.rapidfuzz`` vs
+  rapidfuzz (identical results asserted);
 - peak memory of the batch calls (ru_maxrss of a fresh subprocess: tracemalloc
   cannot see Rust allocations).
 
@@ -151,6 +154,27 @@ def batch(table: Table, n_queries: int, n_choices: int) -> list[str]:
     return notes
 
 
+def extract_one_loop(table: Table, n_queries: int, n_choices: int) -> None:
+    """The drop-in loop: ``extractOne`` per query over the same choices, shim vs rapidfuzz."""
+    import warnings
+
+    from rapidfuzz import process as rp
+    from rapidfuzz.utils import default_process as rdp
+
+    from tunelens.compat import TunelensFallbackWarning
+    from tunelens.compat.rapidfuzz import process as sp
+    from tunelens.compat.rapidfuzz.utils import default_process as sdp
+
+    warnings.simplefilter("ignore", TunelensFallbackWarning)
+    left, right = catalog_strings(n_choices, seed=1)
+    queries = left[:n_queries]
+    ref = [rp.extractOne(q, right, processor=rdp) for q in queries]
+    assert [sp.extractOne(q, right, processor=sdp) for q in queries] == ref, "shim extractOne loop differs"
+    r, t = interleaved_ms(lambda: [rp.extractOne(q, right, processor=rdp) for q in queries],
+                          lambda: [sp.extractOne(q, right, processor=sdp) for q in queries], rounds=3)
+    table.add(f"compat extractOne loop {n_queries} x {n_choices}, WRatio, default_process", r, t)
+
+
 def check_identical(n_queries: int, n_choices: int) -> None:
     """extract_many == the row-by-row extractOne loop (asserted)."""
     from rapidfuzz import fuzz as rf
@@ -181,6 +205,7 @@ def main() -> None:
         print()
         print(table.markdown())
         return
+    extract_one_loop(table, 20, n_choices)
     check_identical(min(n_queries, 200), n_choices)
     notes = batch(table, n_queries, n_choices)
     # match_catalogs: section reserved for tunelens.match_catalogs (catalog branch).

@@ -305,7 +305,7 @@ def test_every_call_returns_a_result_or_raises_a_tunelens_error(name: str) -> No
                 result = call(**kwargs)
             except tl.TunelensError:
                 return
-            except (TypeError, ValueError) as err:
+            except (TypeError, ValueError, OverflowError) as err:  # OverflowError: rapidfuzz's for negative counts
                 if isinstance(reference, type) and issubclass(reference, Exception) or _vacuous(kwargs):
                     return  # rapidfuzz raises on this input too, or never looks at it (nothing to compare)
                 raise AssertionError(f"{name}{kwargs!r:.300}: {err!r} (rapidfuzz: {reference!r:.100})") from None

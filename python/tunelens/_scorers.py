@@ -23,11 +23,13 @@ FLAGS = {
 
 
 def scorer_flags(kind: str) -> Callable[..., dict[str, Any]]:
-    """rapidfuzz's ``get_scorer_flags`` callback for a kind of score."""
+    """rapidfuzz's ``get_scorer_flags`` callback for a kind of score: symmetric
+    unless ``weights`` (Levenshtein's) cost insertions and deletions differently."""
     optimal, worst, result = FLAGS[kind]
 
-    def get_scorer_flags(**_kwargs: Any) -> dict[str, Any]:
-        return {"optimal_score": optimal, "worst_score": worst, "flags": result | SYMMETRIC}
+    def get_scorer_flags(weights: Any = None, **_kwargs: Any) -> dict[str, Any]:
+        symmetric = weights is None or weights[0] == weights[1]
+        return {"optimal_score": optimal, "worst_score": worst, "flags": result | (SYMMETRIC if symmetric else 0)}
 
     return get_scorer_flags
 

@@ -86,6 +86,12 @@ def _prepared(values: Iterable, processor: Callable | None) -> list:
     return [None if _is_none(v) else processor(v) for v in values]
 
 
+def _processed_as_is(values: list, processor: Callable | None) -> list:
+    """``processor`` applied to the present values; missing ones kept as they are
+    (rapidfuzz's generic path hands them to the scorer)."""
+    return values if processor is None else [v if _is_none(v) else processor(v) for v in values]
+
+
 def _native_input(values: list, processor: Callable | None) -> list:
     """Values for the Rust core, which recognises missing values itself: the
     list as is without a processor, else :func:`_prepared`."""
@@ -118,6 +124,50 @@ def _native_best(name: str, queries: list, values: list, processor: Callable | N
             pass  # non-string items: processed in Python below, raising as rapidfuzz does
     return _core.match_extract_many(name, _native_input(queries, processor), _native_input(values, processor),
                                     score_cutoff=cutoff, limit=limit, workers=workers)
+
+
+class _ProcessedChoices:
+    """The list (or tuple) of choices last given to ``extract``/``extractOne``/
+    ``extract_iter`` with ``processor=default_process``, and its processed values.
+
+    A loop ``for q in queries: extractOne(q, choices, processor=default_process)``
+    then processes the choices once instead of once per call. The entry is reused
+    only for the same object whose items still equal a shallow copy taken then
+    (``list == list``: a C loop short-cut by identical items, ~0.2 ms per 100k
+    choices), so mutating the list in place (assignment, append, del, sort)
+    invalidates it; ``default_process`` is pure, so equal items give equal
+    results. One entry (the loop's choices), replaced by the next list seen.
+    """
+
+    last: tuple | None = None  # (choices, snapshot, processed)
+
+    @classmethod
+    def get(cls, choices: Any) -> tuple[list, list] | None:
+        """``(values, processed)`` for a list/tuple of strings (or missing values), else None."""
+        if not isinstance(choices, (list, tuple)):
+            return None
+        last = cls.last
+        if last is not None and last[0] is choices and last[1] == choices:
+            return last[1], last[2]
+        snapshot = list(choices) if isinstance(choices, list) else choices  # tuples cannot change
+        try:
+            processed = _core.default_process_many(snapshot)
+        except TypeError:
+            return None  # non-string items: processed one by one, raising as rapidfuzz does
+        cls.last = (choices, snapshot, processed)
+        return snapshot, processed
+
+
+def _choices_for_native(choices: Any, processor: Callable | None) -> tuple[Any, list, list | None]:
+    """``(keys, values, processed)`` for the Rust kernels: ``processed`` is None
+    when ``processor`` is to be applied by :func:`_native_best`."""
+    if processor is not None and _is_default_process(processor):
+        cached = _ProcessedChoices.get(choices)
+        if cached is not None:
+            values, processed = cached
+            return range(len(values)), values, processed
+    keys, values = _items(choices)
+    return keys, values, None
 
 
 def _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs) -> Iterator[tuple]:
@@ -171,15 +221,17 @@ def extract_iter(
     scorer_kwargs = scorer_kwargs or {}
     if _is_none(query):
         return
-    keys, values = _items(choices)
-    query = processor(query) if processor is not None else query
-    processed = _prepared(values, processor)
     name = _native(scorer, scorer_kwargs)
     if name is None:
+        keys, values = _items(choices)
+        query = processor(query) if processor is not None else query
         worst, _optimal = _flags(scorer, scorer_kwargs)
         cutoff = worst if score_cutoff is None else score_cutoff
-        yield from _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs)
+        yield from _generic_iter(query, keys, values, _prepared(values, processor), scorer, cutoff, scorer_kwargs)
         return
+    keys, values, processed = _choices_for_native(choices, processor)
+    processed = _prepared(values, processor) if processed is None else processed
+    query = processor(query) if processor is not None else query
     cutoff = _check_cutoff(score_cutoff)
     row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, float32=False, workers=1)[0]
     for key, value, item, score in zip(keys, values, processed, row.tolist()):
@@ -249,9 +301,9 @@ def extract(
     _ = score_hint
     if _is_none(query):
         return []
-    keys, values = _items(choices)
-    n = len(values) if limit is None else min(int(limit), len(values))
     name = _native(scorer, scorer_kwargs)
+    keys, values, processed = _choices_for_native(choices, processor) if name else (*_items(choices), None)
+    n = len(values) if limit is None else min(int(limit), len(values))
     if name is None:
         worst, optimal = _flags(scorer, scorer_kwargs or {})
         found = extract_iter(query, choices, scorer=scorer, processor=processor,
@@ -262,7 +314,10 @@ def extract(
     if n <= 0:
         return []
     cutoff = _check_cutoff(score_cutoff)
-    best = _native_best(name, [query], values, processor, cutoff, n, 1)[0]
+    if processed is None:
+        best = _native_best(name, [query], values, processor, cutoff, n, 1)[0]
+    else:
+        best = _core.match_extract_many(name, [processor(query)], processed, score_cutoff=cutoff, limit=n, workers=1)[0]
     return [(values[i], score, keys[i]) for i, score in best]
 
 
@@ -331,11 +386,24 @@ _INT_DTYPES = {np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64, np.u
 
 
 def _matrix_dtype(dtype: Any, scorer: Callable, scorer_kwargs: dict) -> np.dtype:
+    """rapidfuzz's result type: ``dtype``, else from the scorer's flags (int32
+    for signed integer scores, uint32 for unsigned ones, float32 otherwise)."""
     if dtype is not None:
         return np.dtype(dtype)
     params = getattr(scorer, "_RF_ScorerPy", None)
-    flags = params["get_scorer_flags"](**scorer_kwargs)["flags"] if params is not None else 32
-    return np.dtype(np.float32 if flags & 32 else np.int32)
+    flags = params["get_scorer_flags"](**scorer_kwargs)["flags"] if params is not None else _RESULT_F64
+    if flags & _RESULT_I64:
+        return np.dtype(np.int32)
+    return np.dtype(np.uint32 if flags & _RESULT_SIZE_T else np.float32)
+
+
+_RESULT_F64, _RESULT_I64, _RESULT_SIZE_T = 32, 64, 128
+
+
+def _scored(scorer: Callable, a: Any, b: Any, score_cutoff: Any, multiplier: float, scorer_kwargs: dict) -> Any:
+    """One pair scored by a Python scorer, as rapidfuzz's generic path does:
+    missing values are passed on (the scorer decides), the result multiplied."""
+    return scorer(a, b, score_cutoff=score_cutoff, **scorer_kwargs) * multiplier
 
 
 def cdist(
@@ -386,14 +454,9 @@ def cdist(
             return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
         scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
         return _rounded(scores, out_dtype)
-    q, c = _prepared(queries, processor), _prepared(choices, processor)
-    worst, _optimal = _flags(scorer, scorer_kwargs)
-    cutoff = worst if score_cutoff is None else score_cutoff
-    scores = np.zeros((len(q), len(c)), dtype=np.float64)
-    for i, a in enumerate(q):
-        for j, b in enumerate(c):
-            if a is not None and b is not None:
-                scores[i, j] = scorer(a, b, score_cutoff=cutoff, **scorer_kwargs) * score_multiplier
+    q, c = _processed_as_is(queries, processor), _processed_as_is(choices, processor)
+    scores = np.array([[_scored(scorer, a, b, score_cutoff, score_multiplier, scorer_kwargs) for b in c] for a in q],
+                      dtype=np.float64).reshape(len(q), len(c))
     return _rounded(scores, out_dtype)
 
 
@@ -425,13 +488,12 @@ def cpdist(
     if len(queries) != len(choices):
         raise ValueError("Length of queries and choices must be the same!")
     out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
-    q, c = _prepared(queries, processor), _prepared(choices, processor)
     name = _native(scorer, scorer_kwargs)
     if name is not None and score_multiplier == 1:
+        q, c = _prepared(queries, processor), _prepared(choices, processor)
         scores = _core.match_cpdist(name, q, c, score_cutoff=_check_cutoff(score_cutoff), workers=workers)
     else:
-        worst, _optimal = _flags(scorer, scorer_kwargs)
-        cutoff = worst if score_cutoff is None else score_cutoff
-        scores = np.array([0.0 if a is None or b is None else scorer(a, b, score_cutoff=cutoff, **scorer_kwargs)
-                           * score_multiplier for a, b in zip(q, c)], dtype=np.float64)
+        q, c = _processed_as_is(queries, processor), _processed_as_is(choices, processor)
+        scores = np.array([_scored(scorer, a, b, score_cutoff, score_multiplier, scorer_kwargs) for a, b in zip(q, c)],
+                          dtype=np.float64)
     return _rounded(scores, out_dtype)

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use numpy::IntoPyArray;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
@@ -428,10 +428,7 @@ impl OnPair for MetricCall {
 impl PyDistance {
     /// The result for a missing argument (rapidfuzz: worst score).
     fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let normalized = matches!(
-            self.kind,
-            Kind::NormalizedDistance | Kind::NormalizedSimilarity
-        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler);
+        let normalized = self.normalized();
         let worst_is_one = matches!(self.kind, Kind::Distance | Kind::NormalizedDistance);
         Ok(if normalized {
             (if worst_is_one { 1.0f64 } else { 0.0 })
@@ -486,16 +483,28 @@ impl PyDistance {
         options: Option<&Bound<'_, pyo3::types::PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let _ = score_hint;
-        let mut o = Options::default();
-        for (key, value) in options.into_iter().flat_map(|d| d.iter()) {
-            self.set_option(&mut o, key.cast::<PyString>()?.to_str()?, &value)?;
-        }
-        self.call(py, s1, s2, processor, score_cutoff, o)
+        let options = options
+            .into_iter()
+            .flat_map(|d| d.iter())
+            .collect::<Vec<_>>();
+        self.call(py, s1, s2, processor, score_cutoff, &options)
     }
 }
 
 impl PyDistance {
-    /// The body of a call, once the arguments are parsed.
+    /// Whether results are floats in 0..1 (rapidfuzz's normalized scores).
+    fn normalized(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::NormalizedDistance | Kind::NormalizedSimilarity
+        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler)
+    }
+
+    /// The body of a call, checked in rapidfuzz's order: a missing argument
+    /// gives a normalized metric's worst score before anything else is looked
+    /// at; then the cutoff (normalized: 0..1, a TypeError; integer: it
+    /// converts to an unsigned integer, -0.5 is 0 and -1 an OverflowError),
+    /// then the keyword options.
     fn call(
         &self,
         py: Python<'_>,
@@ -503,17 +512,31 @@ impl PyDistance {
         s2: &Bound<'_, PyAny>,
         processor: Option<&Bound<'_, PyAny>>,
         score_cutoff: Option<f64>,
-        o: Options,
+        options: &[(Bound<'_, PyAny>, Bound<'_, PyAny>)],
     ) -> PyResult<Py<PyAny>> {
-        if is_none(s1) || is_none(s2) {
+        let missing = is_none(s1) || is_none(s2);
+        if missing && self.normalized() {
             return self.missing(py);
         }
-        if let Some(c) = score_cutoff {
-            // rapidfuzz truncates the cutoff to an integer for the integer
-            // metrics: -0.5 is 0, -1 is an error.
-            if c <= -1.0 {
-                return Err(PyValueError::new_err("score_cutoff has to be >= 0"));
+        match score_cutoff {
+            Some(c) if self.normalized() && !(0.0..=1.0).contains(&c) => {
+                return Err(PyTypeError::new_err(
+                    "score_cutoff has to be in the range of 0.0 - 1.0",
+                ))
             }
+            Some(c) if !self.normalized() && c <= -1.0 => {
+                return Err(PyOverflowError::new_err(
+                    "can't convert negative value to uint64_t",
+                ))
+            }
+            _ => {}
+        }
+        let mut o = Options::default();
+        for (key, value) in options {
+            self.set_option(&mut o, key.cast::<PyString>()?.to_str()?, value)?;
+        }
+        if missing {
+            return self.missing(py);
         }
         let (s1, s2) = processed(s1, s2, processor)?;
         let call = MetricCall {
@@ -549,7 +572,7 @@ impl PyDistance {
             )));
         }
         let mut strings = [(nargs > 0).then(|| arg(0)), (nargs > 1).then(|| arg(1))];
-        let (mut processor, mut score_cutoff, mut o) = (None, None, Options::default());
+        let (mut processor, mut score_cutoff, mut options) = (None, None, Vec::new());
         // SAFETY: kwnames is NULL or a tuple, borrowed for the call.
         if let Some(names) = unsafe { Bound::from_borrowed_ptr_or_opt(py, kwnames) } {
             for (k, name) in names.try_iter()?.enumerate() {
@@ -560,14 +583,14 @@ impl PyDistance {
                     "processor" => processor = Some(value),
                     "score_cutoff" => score_cutoff = value.extract::<Option<f64>>()?,
                     "score_hint" => {}
-                    other => self.set_option(&mut o, other, &value)?,
+                    _ => options.push((name, value)),
                 }
             }
         }
         let [Some(s1), Some(s2)] = strings else {
             return Err(PyTypeError::new_err("missing required argument s1 or s2"));
         };
-        self.call(py, &s1, &s2, processor.as_ref(), score_cutoff, o)
+        self.call(py, &s1, &s2, processor.as_ref(), score_cutoff, &options)
     }
 }
 
@@ -639,7 +662,10 @@ impl PyDistance {
                 if !value.is_none() {
                     let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
                     if insert < 0 || delete < 0 || substitute < 0 {
-                        return Err(PyValueError::new_err("weights must be non-negative"));
+                        // rapidfuzz converts them to unsigned integers
+                        return Err(PyOverflowError::new_err(
+                            "can't convert negative value to size_t",
+                        ));
                     }
                     o.weights = Weights {
                         insert: insert as usize,

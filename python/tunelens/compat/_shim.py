@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
 import warnings
@@ -94,3 +96,41 @@ def install(shim: str, reference: str, functions: dict[str, Callable]) -> None:
 
     namespace["__getattr__"] = __getattr__
     namespace["__dir__"] = __dir__
+    namespace.setdefault("__path__", [])  # a package: its other submodules are the reference's
+    _SubmoduleAliases.shims[shim] = reference
+
+
+class _SubmoduleAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports ``shim.sub`` (``import rapidfuzz.distance._initialize_cpp`` made
+    ``import tunelens.compat.rapidfuzz.distance._initialize_cpp``), for any
+    ``sub`` tunelens has no module for, as the reference's own ``reference.sub``
+    (announced like :func:`fallback`). Consulted after the regular finders."""
+
+    #: Installed shim module -> its reference module.
+    shims: dict[str, str] = {}
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: Any = None, target: Any = None) -> Any:
+        parent, _, name = fullname.rpartition(".")
+        if parent not in cls.shims:
+            return None
+        try:
+            module = fallback(parent, cls.shims[parent], name)
+        except AttributeError:
+            return None
+        if not isinstance(module, ModuleType):
+            return None
+        return importlib.machinery.ModuleSpec(fullname, cls(module))
+
+    def __init__(self, module: ModuleType) -> None:
+        self.module = module
+        self.spec = module.__spec__
+
+    def create_module(self, spec: Any) -> ModuleType:
+        return self.module
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__spec__ = self.spec  # the import system set the alias spec; the module stays the reference's
+
+
+sys.meta_path.append(_SubmoduleAliases)

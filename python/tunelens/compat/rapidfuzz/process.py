@@ -1,7 +1,8 @@
 """``rapidfuzz.process`` served by ``tunelens.process`` where it exists (see :mod:`tunelens.compat.rapidfuzz`).
 
-rapidfuzz's ``cdist``/``cpdist`` pass extra keywords to the scorer; tunelens
-takes them as ``scorer_kwargs``, which the adapters below forward.
+rapidfuzz's ``cdist``/``cpdist`` pass extra keywords (and ``scorer_kwargs``)
+to the scorer; tunelens takes them as ``scorer_kwargs``, which the adapters
+below forward.
 """
 
 import functools as _functools
@@ -21,7 +22,8 @@ def _scorer_kwargs_from_keywords(matrix: _Callable) -> _Callable:
     @_functools.wraps(matrix)
     def call(queries: _Any, choices: _Any, **kwargs: _Any) -> _Any:
         own = {k: kwargs.pop(k) for k in list(kwargs) if k in options}
-        return matrix(queries, choices, scorer_kwargs=kwargs or None, **own)
+        scorer_kwargs = {**(kwargs.pop("scorer_kwargs", None) or {}), **kwargs}
+        return matrix(queries, choices, scorer_kwargs=scorer_kwargs or None, **own)
 
     own_signature = _inspect.signature(matrix)
     parameters = [p for p in own_signature.parameters.values() if p.name != "scorer_kwargs"]
