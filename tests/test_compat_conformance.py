@@ -108,3 +108,24 @@ def test_spectrogram_of_a_precomputed_float32_stft_matches_librosa(y):
     S_, n_fft = librosa.core.spectrum._spectrogram(y=y32, n_fft=2048, hop_length=512, power=2)
     assert n_fft == 2048
     np.testing.assert_allclose(S, S_, rtol=1e-5, atol=0)  # librosa's test__spectrogram uses np.allclose
+
+
+@pytest.mark.parametrize("window", ["hann", ("kaiser", 4.0), "rect"])
+def test_get_window_returns_a_writable_array_as_librosa(window):
+    ours = shim.filters.get_window(window, 17, fftbins=False)
+    ref = librosa.filters.get_window(window, 17, fftbins=False)
+    np.testing.assert_array_equal(ours, ref)  # scipy's window, exactly
+    ours /= ours.sum()  # librosa's test_diagonal_filter normalises it in place
+    np.testing.assert_array_equal(shim.filters.get_window(window, 17, fftbins=False), ref)  # the cache is intact
+
+
+def test_private_names_are_forwarded_to_librosa():
+    import scipy.signal
+
+    # librosa's test__window reads librosa.filters.__float_window (no name mangling at module level)
+    ours = quietly(getattr, shim.filters, "__float_window")
+    assert ours is getattr(librosa.filters, "__float_window")
+    np.testing.assert_array_equal(ours(scipy.signal.windows.hann)(16.5), getattr(librosa.filters, "__float_window")(
+        scipy.signal.windows.hann)(16.5))
+    with pytest.raises(AttributeError):
+        shim.filters.__wrapped__  # dunders stay the module's own
