@@ -251,7 +251,7 @@ def run_suite(name: str, upstream: Path, lib: str, files: list[str], work: Path,
     results = work / "results"
     (results / "real").mkdir(parents=True, exist_ok=True)
     (results / "shim").mkdir(parents=True, exist_ok=True)
-    extra = ["--librosa-isolation"] if lib == "librosa" else []
+    extra = ["--librosa-isolation", "-p", "_librosa_plugin"] if lib == "librosa" else []
 
     def job(kind: str, test: str) -> None:
         stem = test.replace("/", "_")

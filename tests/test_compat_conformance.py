@@ -85,3 +85,47 @@ def test_stft_out_is_returned_as_librosa_does(extra_frames):
     assert (D2 is out) == (extra_frames == 0)  # librosa returns out itself when the shape is exact
     np.testing.assert_array_equal(D2, D1)
     np.testing.assert_allclose(D1, librosa.stft(y, n_fft=1023, hop_length=128), rtol=0, atol=1e-9)  # float64
+
+
+@pytest.mark.parametrize("window", ["hann", np.ones])
+@pytest.mark.parametrize("n_fft", [128, 755, 2048])
+def test_stft_float32_rounds_a_float64_transform_as_librosa(y, window, n_fft):
+    # librosa's float64 window makes the FFT of float32 audio run in float64; only the result is complex64.
+    # np.allclose's default rtol=1e-5 then holds bin by bin, also for bins ~1e-6 of the largest (librosa's tests).
+    y32 = y.astype(np.float32)
+    ours = shim.stft(y32, n_fft=n_fft, hop_length=n_fft // 2, window=window, center=False)
+    ref = librosa.stft(y32, n_fft=n_fft, hop_length=n_fft // 2, window=window, center=False)
+    assert ours.dtype == ref.dtype == np.complex64 and ours.shape == ref.shape
+    np.testing.assert_allclose(ours, ref, rtol=1e-6, atol=0)  # a complex64 rounding of the same float64 values
+    assert ours.flags.f_contiguous == ref.flags.f_contiguous
+
+
+def test_spectrogram_of_a_precomputed_float32_stft_matches_librosa(y):
+    import librosa.core.spectrum
+
+    y32 = y.astype(np.float32)
+    S = np.abs(shim.stft(y32, n_fft=2048, hop_length=512)) ** 2
+    S_, n_fft = librosa.core.spectrum._spectrogram(y=y32, n_fft=2048, hop_length=512, power=2)
+    assert n_fft == 2048
+    np.testing.assert_allclose(S, S_, rtol=1e-5, atol=0)  # librosa's test__spectrogram uses np.allclose
+
+
+@pytest.mark.parametrize("window", ["hann", ("kaiser", 4.0), "rect"])
+def test_get_window_returns_a_writable_array_as_librosa(window):
+    ours = shim.filters.get_window(window, 17, fftbins=False)
+    ref = librosa.filters.get_window(window, 17, fftbins=False)
+    np.testing.assert_array_equal(ours, ref)  # scipy's window, exactly
+    ours /= ours.sum()  # librosa's test_diagonal_filter normalises it in place
+    np.testing.assert_array_equal(shim.filters.get_window(window, 17, fftbins=False), ref)  # the cache is intact
+
+
+def test_private_names_are_forwarded_to_librosa():
+    import scipy.signal
+
+    # librosa's test__window reads librosa.filters.__float_window (no name mangling at module level)
+    ours = quietly(getattr, shim.filters, "__float_window")
+    assert ours is getattr(librosa.filters, "__float_window")
+    np.testing.assert_array_equal(ours(scipy.signal.windows.hann)(16.5), getattr(librosa.filters, "__float_window")(
+        scipy.signal.windows.hann)(16.5))
+    with pytest.raises(AttributeError):
+        shim.filters.__wrapped__  # dunders stay the module's own

@@ -41,14 +41,23 @@ def get_window(window: WindowSpec, Nx: int, *, fftbins: bool = True) -> np.ndarr
     Returns
     -------
     np.ndarray [shape=(Nx,)]
-        The window (float64 for named windows).
+        The window (float64 for named windows), a fresh writable array as librosa's
+        (named windows are cached, read-only, and copied here).
+
+    Examples
+    --------
+    >>> from tunelens.filters import get_window
+    >>> w = get_window("hann", 4, fftbins=False)
+    >>> w /= w.sum()  # the caller's own copy
+    >>> w.round(3).tolist()
+    [0.0, 0.5, 0.5, 0.0]
     """
     Nx = positive_int(Nx, "win_length")
     if callable(window):
         return np.asarray(window(Nx))
     if isinstance(window, (str, tuple)) or np.isscalar(window):
         try:
-            return _scipy_window(window, Nx, fftbins)
+            return _scipy_window(window, Nx, fftbins).copy()
         except (ValueError, TypeError) as err:
             raise InvalidParameterError(f"invalid window {window!r}: {err}") from None
     if isinstance(window, (np.ndarray, list)):

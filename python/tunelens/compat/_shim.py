@@ -83,7 +83,7 @@ def install(shim: str, reference: str, functions: dict[str, Callable]) -> None:
     library = reference.split(".")[0]
 
     def __getattr__(name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("__") and name.endswith("__"):  # private names (``__float_window``) are forwarded
             raise AttributeError(f"module {shim!r} has no attribute {name!r}")
         namespace[name] = value = fallback(shim, reference, name)
         return value
