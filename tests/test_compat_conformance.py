@@ -129,3 +129,50 @@ def test_private_names_are_forwarded_to_librosa():
         scipy.signal.windows.hann)(16.5))
     with pytest.raises(AttributeError):
         shim.filters.__wrapped__  # dunders stay the module's own
+
+
+def test_onset_strength_of_a_complex_stft_is_librosas(y):
+    # librosa's test_multichannel passes librosa.stft(y) itself as S; librosa returns a complex envelope
+    S = librosa.stft(np.stack([y, y[::-1]]).astype(np.float32))
+    ours = quietly(shim.onset.onset_strength, S=S)
+    ref = librosa.onset.onset_strength(S=S)
+    assert ours.dtype == ref.dtype and np.iscomplexobj(ours)
+    np.testing.assert_array_equal(ours, ref)  # librosa's own function
+
+
+def test_onset_strength_of_a_real_spectrogram_stays_native(y):
+    S = np.abs(librosa.stft(y.astype(np.float32)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TunelensFallbackWarning)
+        ours = shim.onset.onset_strength(S=S)
+    np.testing.assert_allclose(ours, librosa.onset.onset_strength(S=S), rtol=1e-5, atol=1e-5)  # float32 flux
+
+
+def test_specshow_of_complex_data_warns_as_librosa():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    S = librosa.stft(np.random.default_rng(0).standard_normal(4096))
+    with pytest.warns(UserWarning, match="Trying to display complex"):  # librosa's test_complex_input
+        ours = shim.display.specshow(S)
+    with pytest.warns(UserWarning, match="Trying to display complex"):
+        librosa.display.specshow(S)
+    np.testing.assert_array_equal(np.asarray(ours.get_array()).ravel(), np.abs(S).ravel())  # the magnitude
+    plt.close("all")
+
+
+def test_waveshow_returns_librosas_adaptive_waveplot(y):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ours = quietly(lambda: shim.display.waveshow(y, sr=SR, ax=ax))
+    assert isinstance(ours, librosa.display.AdaptiveWaveplot)  # librosa's test_waveshow_disconnect uses .envelope
+    assert ours.envelope.get_visible() and not ours.steps.get_visible()
+    plt.close(fig)

@@ -15,7 +15,13 @@ def _multichannel_energy(events: _Any, energy: _Any) -> bool:
     return _np.ndim(energy) != 1
 
 
+def _complex_spectrogram(*args: _Any, S: _Any = None, **kwargs: _Any) -> bool:
+    """``onset_strength`` of a complex ``S`` (an STFT passed as is): librosa's, which returns a complex envelope."""
+    return _np.iscomplexobj(S)
+
+
 _install(__name__, "librosa.onset", {
     **_wrap_all(_public(_onset)),
+    "onset_strength": _native_unless(__name__, "librosa.onset", _onset.onset_strength, _complex_spectrogram),
     "onset_backtrack": _native_unless(__name__, "librosa.onset", _onset.onset_backtrack, _multichannel_energy),
 })
