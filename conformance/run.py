@@ -154,12 +154,28 @@ def _has_module(name: str) -> bool:
         return False
 
 
+#: rapidfuzz's tests import its compiled implementations (``fuzz_cpp``, ...) and
+#: check them against the pure-Python ones (``fuzz_py``, ...). With the shim the
+#: compiled side is the shim's public module, so those tests compare tunelens
+#: with rapidfuzz's Python reference instead of testing rapidfuzz against itself.
+#: (``distance.metrics_cpp`` stays rapidfuzz's: its tests require rapidfuzz's
+#: C-level ``_RF_Scorer`` capsule, which tunelens's scorers do not provide.)
+IMPLEMENTATIONS = {"rapidfuzz": {"fuzz_cpp": "fuzz", "process_cpp": "process", "utils_cpp": "utils"}}
+
+
+def _implementations(names: str, lib: str) -> str:
+    """``from lib import fuzz_cpp, fuzz_py`` names with the compiled ones served by the shim's public modules."""
+    swap = IMPLEMENTATIONS.get(lib, {})
+    return ", ".join(f"{swap[n]} as {n}" if n in swap else n for n in (n.strip() for n in names.split(",")))
+
+
 def rewrite_line(line: str, lib: str) -> str:
     """One source line with ``lib``'s imports pointing to ``tunelens.compat.<lib>``.
 
     ``import lib.sub`` keeps importing the real submodule but binds ``lib`` to
     the shim; a submodule the shim does not have as a module stays the real
-    library's (as it would for a user changing imports).
+    library's (as it would for a user changing imports). Compiled
+    implementation modules in ``IMPLEMENTATIONS`` become the shim's public ones.
     """
     shim = f"tunelens.compat.{lib}"
     if m := re.match(IMPORT.pattern.format(lib=lib), line):
@@ -173,7 +189,8 @@ def rewrite_line(line: str, lib: str) -> str:
     if m := re.match(FROM.pattern.format(lib=lib), line):
         target = shim + m["module"][len(lib):]
         if _has_module(target):
-            return f"{m['indent']}from {target} import {m['names']}"
+            names = _implementations(m["names"], lib) if m["module"] == lib else m["names"]
+            return f"{m['indent']}from {target} import {names}"
     return line
 
 
