@@ -183,3 +183,13 @@ def test_rapidfuzz_scorers_take_rapidfuzz_keywords_and_agree(name: str, a: str, 
     for kwargs in ({}, {"processor": rapidfuzz.utils.default_process}, {"score_cutoff": 50.0}):
         # rapidfuzz-exact implementations: equal floats.
         assert ours(a, b, **kwargs) == ref(a, b, **kwargs), kwargs
+
+
+def test_importlib_cache_invalidation_still_works_with_the_shims() -> None:
+    """The submodule-alias finder sits on ``sys.meta_path``; ``importlib.invalidate_caches``
+    (pytest's ``syspath_prepend`` calls it) must keep working for every program."""
+    import importlib
+
+    import tunelens.compat.rapidfuzz  # noqa: F401 - installs the finder
+
+    importlib.invalidate_caches()

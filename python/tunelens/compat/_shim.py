@@ -122,6 +122,10 @@ class _SubmoduleAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return None
         return importlib.machinery.ModuleSpec(fullname, cls(module))
 
+    @classmethod
+    def invalidate_caches(cls) -> None:
+        """Nothing to invalidate; a classmethod because ``sys.meta_path`` holds the class itself."""
+
     def __init__(self, module: ModuleType) -> None:
         self.module = module
         self.spec = module.__spec__
