@@ -121,13 +121,14 @@ def load(
     target = None if sr is None else positive_number(sr, "sr")
     if target is not None:
         _resamplers.check(res_type)
-    in_core = target is None or (res_type in _resamplers.SOXR and target.is_integer() and target < 2**32)
+    # The soxr family at a whole-number rate resamples in Rust; anything else resamples the native-rate signal.
+    in_core = target is not None and res_type in _resamplers.SOXR and target.is_integer() and target < 2**32
     y, rate = _core.load(
-        source, hint=hint, sr=None if target is None or not in_core else int(target), mono=bool(mono),
+        source, hint=hint, sr=int(target) if in_core else None, mono=bool(mono),
         offset=_seconds(offset, "offset", allow_none=False), duration=_seconds(duration, "duration", allow_none=True),
-        res_type=res_type if in_core and target is not None else "soxr_hq", n_jobs=n_jobs,
+        res_type=res_type if in_core else "soxr_hq", n_jobs=n_jobs,
     )
-    if not in_core and rate != target:
+    if target is not None and not in_core and rate != target:
         y = resample(y, orig_sr=rate, target_sr=target, res_type=res_type, n_jobs=n_jobs) if y.size else y
         rate = target
     return y.astype(dtype, copy=False), rate

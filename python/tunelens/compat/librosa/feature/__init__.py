@@ -25,8 +25,6 @@ def zero_crossing_rate(y: _np.ndarray, *, frame_length: int = 2048, hop_length: 
                                                **kwargs)
 
 
-
-
 def _time_varying_freq(*args: _Any, freq: _Any = None, **kwargs: _Any) -> bool:
     """A ``freq`` matrix (per-frame bin frequencies, as from ``reassigned_spectrogram``): librosa's."""
     return freq is not None and _np.ndim(freq) != 1
