@@ -199,6 +199,44 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
     })
 }
 
+/// A stream opened for reading from a given offset (see [`open_at`]).
+pub(super) struct Opened {
+    pub(super) stream: Stream,
+    /// The first output frame, `floor(offset * sr)`.
+    pub(super) start: u64,
+    /// The same frame in the decoded stream, which starts with the priming.
+    pub(super) begin: u64,
+    /// The decoded-stream frame at which the first packet read starts (0
+    /// without a seek).
+    pub(super) position: u64,
+}
+
+/// Opens `source` for output from `offset` seconds: where packets decode
+/// independently it seeks to the frame (reopening from the start when the
+/// seek fails or overshoots); other streams are read from their start.
+pub(super) fn open_at(source: &Source, offset: f64) -> Result<Opened> {
+    let mut stream = open(source)?;
+    let start = (offset * stream.sample_rate as f64).floor() as u64;
+    let begin = start.saturating_add(stream.priming);
+    let mut position = 0;
+    if begin > 0 && stream.exact_seek {
+        let to = SeekTo::TimeStamp {
+            ts: begin,
+            track_id: stream.track_id,
+        };
+        match stream.format.seek(SeekMode::Accurate, to) {
+            Ok(seeked) if seeked.actual_ts <= begin => position = seeked.actual_ts,
+            _ => stream = open(source)?,
+        }
+    }
+    Ok(Opened {
+        stream,
+        start,
+        begin,
+        position,
+    })
+}
+
 /// Seeks `media` back to its start after a header was peeked at.
 fn rewind(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
     media
@@ -357,26 +395,16 @@ fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Res
     if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
         return Ok(decoded);
     }
-    let mut s = open(source)?;
-    let sr = s.sample_rate as f64;
-    let start = (offset * sr).floor() as u64; // first output frame
+    let Opened {
+        stream: mut s,
+        start,
+        begin,
+        mut position,
+    } = open_at(source, offset)?;
     let wanted = duration
-        .map(|d| (d * sr).floor() as u64)
+        .map(|d| (d * s.sample_rate as f64).floor() as u64)
         .unwrap_or(u64::MAX)
         .min(s.end.map_or(u64::MAX, |end| end.saturating_sub(start)));
-    // The same frame in the decoded stream, which starts with the priming.
-    let begin = start.saturating_add(s.priming);
-    let mut position = 0u64; // stream frame at which the first demuxed packet starts
-    if begin > 0 && s.exact_seek {
-        let to = SeekTo::TimeStamp {
-            ts: begin,
-            track_id: s.track_id,
-        };
-        match s.format.seek(SeekMode::Accurate, to) {
-            Ok(seeked) if seeked.actual_ts <= begin => position = seeked.actual_ts,
-            _ => s = open(source)?, // seek failed: decode from the start instead
-        }
-    }
     // A decoder whose state never settles must see every packet from the
     // start, in one pass (see `Stream::serial`).
     let (warm_up, per_segment) = match (s.exact_seek, s.serial) {

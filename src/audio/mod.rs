@@ -2,7 +2,8 @@
 //!
 //! - [`decode`]: wav/aiff (PCM, float, ADPCM), flac, mp3, ogg/vorbis, and
 //!   AAC-LC/ALAC in m4a/mp4 or ADTS via symphonia, converted to float32 exactly
-//!   as libsndfile converts (AAC: as ffmpeg decodes it, priming dropped).
+//!   as libsndfile converts; AAC and ALAC as librosa receives them from
+//!   ffmpeg through audioread (16-bit PCM, priming dropped).
 //! - [`mp4`]: the MP4 edit list and sample counts symphonia does not apply.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).

@@ -9,7 +9,6 @@
 
 use symphonia::core::codecs::{Decoder, DecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{SeekMode, SeekTo};
 
 use std::fs::File;
 use std::io::{Cursor, Read, Seek};
@@ -77,21 +76,13 @@ impl Packets {
     /// Opens `source` positioned at frame `start`: by a sample-exact seek where
     /// packets decode independently, otherwise by decoding and discarding.
     fn open(source: &Source, offset: f64) -> Result<Packets> {
-        let mut stream = decode::open(source)?;
-        let start = (offset * stream.sample_rate as f64).floor() as u64;
-        // The decoded stream starts with the encoder's priming (see `decode::Stream`).
-        let begin = start.saturating_add(stream.priming);
-        let mut skip = begin;
-        if begin > 0 && stream.exact_seek {
-            let to = SeekTo::TimeStamp {
-                ts: begin,
-                track_id: stream.track_id,
-            };
-            match stream.format.seek(SeekMode::Accurate, to) {
-                Ok(seeked) if seeked.actual_ts <= begin => skip = begin - seeked.actual_ts,
-                _ => stream = decode::open(source)?, // seek failed: decode from the start
-            }
-        }
+        let decode::Opened {
+            stream,
+            start,
+            begin,
+            position,
+        } = decode::open_at(source, offset)?;
+        let skip = begin - position;
         let decoder = symphonia::default::get_codecs()
             .make(&stream.params, &DecoderOptions::default())
             .map_err(|e| decode::decode_error(&stream.name, e))?;
