@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tunelens import _core
+from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import as_table, numeric_features
 from tunelens.exceptions import InvalidParameterError
 
@@ -377,25 +378,38 @@ def describe_clusters(
     labels: Any,
     *,
     features: list[str] | None = None,
+    id_column: str | None = None,
+    duplicates: str = "raise",
     n_terms: int = 3,
     min_effect: float = 0.5,
 ) -> pd.DataFrame:
     """Name each cluster by its most distinctive standardized features.
 
     Every feature is standardized over the whole table (mean 0, standard
-    deviation 1); a cluster's profile is the mean of its rows. Its name lists
+    deviation 1); a cluster's profile is the mean of its items. Its name lists
     the ``n_terms`` features whose profile is furthest from 0 (at least
     ``min_effect`` standard deviations), as "high energy" / "low acousticness"
-    (tempo: "fast"/"slow", loudness: "loud"/"quiet", ...).
+    (tempo: "fast"/"slow", loudness: "loud"/"quiet", ...). With ``id_column``,
+    rows sharing an id (a track listed in several playlists) are one item,
+    standardized, averaged and counted once.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        One row per item.
-    labels : array-like of shape (len(df),)
-        Cluster of each row (e.g. ``KMeans().fit(...).labels_``).
+        One row per item, or, with ``id_column``, one or more rows per item.
+    labels : array-like
+        Cluster of each row (e.g. ``KMeans().fit(...).labels_``), shape
+        ``(len(df),)``; with ``id_column`` also one per item (in the order ids
+        first appear). Rows of one item must share a cluster.
     features : list of str, optional
-        Default: every numeric column.
+        Default: every numeric column (except ``id_column``).
+    id_column : str, optional
+        Column of item ids. Default: every row is its own item.
+    duplicates : {"raise", "first", "mean"}, default "raise"
+        Rows of one id whose features differ: ``"raise"`` an
+        :class:`InvalidParameterError` naming the ids and columns; ``"first"``
+        keep the first row's features; ``"mean"`` average the differing columns.
+        Rows with identical features always collapse silently.
     n_terms : int, default 3
     min_effect : float, default 0.5
         Smallest |standardized mean| that counts as distinctive; a cluster with
@@ -404,16 +418,32 @@ def describe_clusters(
     Returns
     -------
     pandas.DataFrame
-        Indexed by cluster label: ``name``, ``size``, then one column per feature
-        with the cluster's standardized mean (the table behind the name).
+        Indexed by cluster label: ``name``, ``size`` (items), then one column
+        per feature with the cluster's standardized mean (the table behind the
+        name).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tunelens as tl
+    >>> export = pd.DataFrame({
+    ...     "track_id": ["a", "a", "b", "c", "d"],
+    ...     "playlist": ["Gym", "Run", "Gym", "Sleep", "Sleep"],
+    ...     "tempo": [170.0, 170.0, 160.0, 70.0, 80.0],
+    ...     "energy": [0.9, 0.9, 0.8, 0.1, 0.2],
+    ... })
+    >>> labels = ["fast", "fast", "fast", "slow", "slow"]
+    >>> table = tl.describe_clusters(export, labels, id_column="track_id")
+    >>> table["name"].to_dict(), table["size"].to_dict()
+    ({'fast': 'fast tempo, high energy', 'slow': 'slow tempo, low energy'}, {'fast': 2, 'slow': 2})
     """
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise InvalidParameterError("invalid df: expected a non-empty pandas DataFrame")
-    cols = numeric_features(df, features)
-    labels = np.asarray(labels)
-    if labels.shape != (len(df),):
-        raise InvalidParameterError(f"invalid labels: expected {len(df)} labels, got shape {labels.shape}")
-    X = df[cols].to_numpy(dtype=np.float64, na_value=np.nan)
+    cols = numeric_features(df, features, id_column)
+    ids = pd.RangeIndex(len(df)) if id_column is None else ids_of(df, id_column)
+    items = collapse(df, ids, cols, duplicates)
+    labels = _item_labels(np.asarray(labels), items)
+    X = items.X
     if not np.isfinite(X).all():
         raise InvalidParameterError("invalid df: features contain NaN or infinity; clean or impute them first")
     std = X.std(axis=0)
@@ -428,6 +458,26 @@ def describe_clusters(
     out.index = profile.index
     out.index.name = "cluster"
     return pd.concat([out, profile], axis=1)
+
+
+def _item_labels(labels: np.ndarray, items: Items) -> np.ndarray:
+    """One label per item, from one per row (the rows of an item must agree) or one per item."""
+    n_rows, n_items = len(items.codes), len(items.ids)
+    if labels.shape == (n_rows,):
+        if n_items == n_rows:
+            return labels
+        inverse = np.unique(labels, return_inverse=True)[1].ravel()
+        split = np.unique(items.codes[inverse != inverse[items.first][items.codes]])
+        if len(split):
+            raise InvalidParameterError(
+                f"invalid labels: the rows of {len(split)} items are in different clusters "
+                f"(ids {items.ids[split[:5]].tolist()}); give rows of one item one label, or one label per item"
+            )
+        return labels[items.first]
+    if labels.shape != (n_items,):
+        per_item = f" or {n_items} (one per item)" if n_items < n_rows else ""
+        raise InvalidParameterError(f"invalid labels: expected {n_rows} labels{per_item}, got shape {labels.shape}")
+    return labels
 
 
 def _term(feature: str, z: float) -> str:

@@ -3,7 +3,8 @@
 :class:`Recommender` indexes the numeric columns of a DataFrame (for example
 the output of ``extract_features`` or a Spotify-style feature table) with
 :class:`tunelens.NearestNeighbors` and answers "more like these" with the
-features that made each item similar, in the catalog's own units.
+features that made each item similar, in the catalog's own units. Rows that
+share an id (a track listed in several playlists) are one item.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tunelens._items import collapse, ids_of, item_table
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
 from tunelens.neighbors import NearestNeighbors
@@ -37,7 +39,9 @@ class Recommender:
         Scaling fitted on the catalog. ``None`` compares raw values, which lets
         the widest feature (tempo in BPM) decide everything.
     id_column : str, optional
-        Column holding item ids (unique). Default: the DataFrame index.
+        Column holding item ids. Default: the DataFrame index. Rows sharing an
+        id are one item (a playlist export lists a track once per playlist);
+        missing ids raise.
     weights : mapping of feature -> float, optional
         Multipliers applied after scaling (missing features keep 1).
     nan_policy : {"raise", "drop", "median"}, default "raise"
@@ -45,18 +49,53 @@ class Recommender:
         :class:`InvalidParameterError` naming the columns; ``"drop"`` leave those
         rows out of the index (listed in ``dropped_``); ``"median"`` replace them
         with the column median (recorded in ``imputed_``). Infinite values are
-        always an error.
+        always an error. Applied to items, after ``duplicates``.
+    duplicates : {"raise", "first", "mean"}, default "raise"
+        Rows of one id whose features differ: ``"raise"`` an
+        :class:`InvalidParameterError` naming the ids and columns; ``"first"``
+        keep the first row's features; ``"mean"`` average the differing columns.
+        Rows with identical features (compared exactly, NaN equal to NaN)
+        always collapse silently.
     n_jobs : int, default -1
 
     Attributes
     ----------
     features_ : list of str
     ids_ : pandas.Index
-        Ids of the indexed rows, in row-position order.
+        Ids of the indexed items (unique), in the order they first appear.
+    items_ : pandas.DataFrame
+        The indexed items, one row each, aligned with ``ids_`` (indexed by the
+        ids when they come from the DataFrame index): the catalog's columns,
+        feature values as collapsed by ``duplicates``, and, for every column
+        whose value varies within some id (a ``playlist`` or ``genre`` column),
+        each item's list of distinct values in first-seen order. Filters run
+        on this table.
     dropped_ : pandas.Index
         Ids left out by ``nan_policy="drop"``.
     imputed_ : dict of str -> float
         Medians used by ``nan_policy="median"`` for columns that had NaN.
+
+    Examples
+    --------
+    A track that sits in two playlists is one item; its playlists become a list:
+
+    >>> import pandas as pd
+    >>> import tunelens as tl
+    >>> export = pd.DataFrame({
+    ...     "track_id": ["a", "a", "b", "c", "d"],
+    ...     "playlist": ["Gym", "Chill", "Gym", "Chill", "Gym"],
+    ...     "energy": [0.9, 0.9, 0.8, 0.2, 0.7],
+    ...     "tempo": [128.0, 128.0, 124.0, 80.0, 120.0],
+    ... })
+    >>> rec = tl.Recommender(id_column="track_id", metric="euclidean").fit(export)
+    >>> rec.ids_.tolist()
+    ['a', 'b', 'c', 'd']
+    >>> rec.items_["playlist"].tolist()
+    [['Gym', 'Chill'], ['Gym'], ['Chill'], ['Gym']]
+    >>> rec.recommend("a", k=2)["track_id"].tolist()
+    ['b', 'd']
+    >>> rec.recommend("a", k=3, filters={"playlist": "Chill"})["track_id"].tolist()
+    ['c']
     """
 
     def __init__(
@@ -68,6 +107,7 @@ class Recommender:
         *,
         weights: Mapping[str, float] | None = None,
         nan_policy: str = "raise",
+        duplicates: str = "raise",
         n_jobs: int = -1,
     ) -> None:
         self.features = features
@@ -76,6 +116,7 @@ class Recommender:
         self.id_column = id_column
         self.weights = weights
         self.nan_policy = nan_policy
+        self.duplicates = duplicates
         self.n_jobs = n_jobs
 
     # ----------------------------------------------------------------- fitting
@@ -85,11 +126,26 @@ class Recommender:
         Parameters
         ----------
         df : pandas.DataFrame
-            One row per item.
+            The catalog: one row per item, or several rows for an item listed
+            more than once (same id; see ``duplicates``).
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> export = pd.DataFrame({"track_id": ["a", "a", "b"], "energy": [0.9, 0.7, 0.2],
+        ...                        "tempo": [120.0, 120.0, 90.0]})
+        >>> tl.Recommender(id_column="track_id").fit(export)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        tunelens.exceptions.InvalidParameterError: invalid df: 1 id in 'track_id' has rows with different ...
+        >>> rec = tl.Recommender(id_column="track_id", duplicates="mean").fit(export)
+        >>> float(rec.items_.loc[0, "energy"])
+        0.8
         """
         if not isinstance(df, pd.DataFrame):
             raise InvalidParameterError(f"invalid df: expected a pandas DataFrame, got {type(df).__name__}")
@@ -98,9 +154,9 @@ class Recommender:
         if self.nan_policy not in _NAN_POLICIES:
             raise InvalidParameterError(f"invalid nan_policy: {self.nan_policy!r}; expected one of {_NAN_POLICIES}")
         features = numeric_features(df, self.features, self.id_column)
-        ids = self._ids(df)
-        X = df[features].to_numpy(dtype=np.float64, na_value=np.nan)
-        keep = np.ones(len(df), dtype=bool)
+        items = collapse(df, ids_of(df, self.id_column), features, self.duplicates)
+        ids, X = items.ids, items.X
+        keep = np.ones(len(ids), dtype=bool)
         self.dropped_ = ids[:0]
         self.imputed_: dict[str, float] = {}
         missing = np.isnan(X)
@@ -108,14 +164,14 @@ class Recommender:
             columns = [f for f, m in zip(features, missing.any(axis=0)) if m]
             if self.nan_policy == "raise":
                 raise InvalidParameterError(
-                    f"invalid df: {int(missing.any(axis=1).sum())} rows have NaN in {columns}; "
+                    f"invalid df: {int(missing.any(axis=1).sum())} items have NaN in {columns}; "
                     "pass nan_policy='drop' or 'median', or clean the data"
                 )
             if self.nan_policy == "drop":
                 keep = ~missing.any(axis=1)
                 self.dropped_ = ids[~keep]
                 if not keep.any():
-                    raise InvalidParameterError("invalid df: every row has a NaN feature")
+                    raise InvalidParameterError("invalid df: every item has a NaN feature")
             else:
                 empty = [f for f, m in zip(features, missing.all(axis=0)) if m]
                 if empty:
@@ -133,25 +189,14 @@ class Recommender:
         self._nn = NearestNeighbors(metric=self.metric, scaler=self.scaler, weights=weights, n_jobs=self.n_jobs).fit(X)
         self.features_ = features
         self.ids_ = ids[keep]
-        self._frame = df[keep].reset_index(drop=True)
+        self.items_ = item_table(df, items, features)[keep].reset_index(drop=True)
+        if self.id_column is None:
+            self.items_.index = self.ids_
         self._X = X
         self._Z = self._scale(X)
         self._position = pd.Series(np.arange(len(self.ids_)), index=self.ids_)
         self._typical = self._typical_contributions()
         return self
-
-    def _ids(self, df: pd.DataFrame) -> pd.Index:
-        if self.id_column is None:
-            ids = df.index
-        elif self.id_column not in df.columns:
-            raise InvalidParameterError(f"invalid id_column: no column {self.id_column!r}")
-        else:
-            ids = pd.Index(df[self.id_column])
-        if not ids.is_unique:
-            raise InvalidParameterError(
-                f"invalid id_column: ids must be unique, {ids[ids.duplicated()].unique()[:5].tolist()} repeat"
-            )
-        return ids
 
     def _scale(self, X: np.ndarray) -> np.ndarray:
         """Scaled and weighted features, as the index compares them."""
@@ -216,27 +261,26 @@ class Recommender:
         return self._X[positions], positions, [self.ids_[p] for p in positions]
 
     def _allowed(self, filters: Any) -> np.ndarray | None:
-        """Boolean mask of catalog rows the filters allow (None = all)."""
+        """Boolean mask of indexed items the filters allow (None = all)."""
         if filters is None:
             return None
+        items = self.items_
         if callable(filters):
-            mask = np.asarray(filters(self._frame), dtype=bool)
+            mask = np.asarray(filters(items), dtype=bool)
         elif isinstance(filters, Mapping):
-            mask = np.ones(len(self._frame), dtype=bool)
+            mask = np.ones(len(items), dtype=bool)
             for column, rule in filters.items():
-                if column not in self._frame.columns:
+                if column not in items.columns:
                     raise InvalidParameterError(f"invalid filters: no column {column!r}")
-                values = self._frame[column]
                 if callable(rule):
-                    mask &= np.asarray(rule(values), dtype=bool)
-                elif isinstance(rule, (list, tuple, set, frozenset)):
-                    mask &= values.isin(list(rule)).to_numpy()
+                    mask &= np.asarray(rule(items[column]), dtype=bool)
                 else:
-                    mask &= (values == rule).to_numpy()
+                    wanted = list(rule) if isinstance(rule, (list, tuple, set, frozenset)) else [rule]
+                    mask &= _matches(items[column], wanted)
         else:
             mask = np.asarray(filters, dtype=bool)
-        if mask.shape != (len(self._frame),):
-            raise InvalidParameterError(f"invalid filters: mask must have one entry per catalog row ({len(self._frame)})")
+        if mask.shape != (len(items),):
+            raise InvalidParameterError(f"invalid filters: mask must have one entry per indexed item ({len(items)})")
         return mask
 
     # --------------------------------------------------------------- queries
@@ -267,19 +311,24 @@ class Recommender:
         Parameters
         ----------
         seeds : id, list of ids, positions, or feature rows
-            Catalog ids (``by="id"``) or row positions (``by="position"``), one
-            or several; or feature rows not in the catalog: a DataFrame, a
+            Catalog ids (``by="id"``) or item positions in ``ids_``
+            (``by="position"``), one or several; or feature rows not in the
+            catalog (never excluded from the results): a DataFrame, a
             Series/dict with the feature columns, or a float array of
             ``n_features`` values per row (raw units).
         k : int, default 10
             Number of items; fewer when the catalog (without the seeds) or the
             filters hold fewer (k larger than the catalog returns every item).
         exclude_seeds : bool, default True
-            Leave the seed items themselves out.
+            Leave the seed items themselves out (an item is excluded whole,
+            whichever of its rows the catalog repeated).
         filters : mapping, callable or boolean mask, optional
             Restrict the candidates: ``{"genre": "jazz"}``, ``{"genre": ["jazz",
-            "soul"]}``, ``{"year": lambda s: s > 2000}``, a callable taking the
-            catalog DataFrame, or a boolean mask over catalog rows.
+            "soul"]}``, ``{"year": lambda s: s > 2000}``, a callable taking
+            ``items_``, or a boolean mask over ``items_``. A value or list rule
+            matches an item whose cell is one of the values or, for list cells
+            (a column that varies within an id), holds any of them; a callable
+            rule receives the column as it is, lists included.
         aggregate : {"mean", "union"}, default "mean"
             Several seeds: ``"mean"`` searches from the mean of their scaled
             feature vectors; ``"union"`` searches from each seed and keeps each
@@ -292,10 +341,30 @@ class Recommender:
         Returns
         -------
         pandas.DataFrame
-            One row per item, best first: the id column, ``score`` (cosine
-            similarity, or ``1 / (1 + distance)``), ``distance``, ``rank`` (1 =
-            best), ``because`` (the features that made the item similar, with
-            seed and item values in catalog units) and, for ``"union"``, ``seed``.
+            One row per item, best first, each item at most once: the id
+            column, ``score`` (cosine similarity, or ``1 / (1 + distance)``),
+            ``distance``, ``rank`` (1 = best), ``because`` (the features that
+            made the item similar, with seed and item values in catalog units)
+            and, for ``"union"``, ``seed``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> export = pd.DataFrame({
+        ...     "track_id": ["a", "b", "a", "c", "d", "a"],
+        ...     "genre": ["house", "house", "dance", "folk", "house", "pop"],
+        ...     "energy": [0.9, 0.8, 0.9, 0.2, 0.7, 0.9],
+        ...     "tempo": [128.0, 124.0, 128.0, 80.0, 120.0, 128.0],
+        ... })
+        >>> rec = tl.Recommender(id_column="track_id", metric="euclidean").fit(export)
+        >>> rec.recommend("a", k=10)[["track_id", "rank"]]
+          track_id  rank
+        0        b     1
+        1        d     2
+        2        c     3
+        >>> rec.recommend(["b", "d"], k=10, filters={"genre": "pop"})["track_id"].tolist()
+        ['a']
         """
         self._fitted()
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
@@ -398,6 +467,20 @@ class Recommender:
         )
         gain = contrib - self._typical if self.metric == "cosine" else self._typical - contrib
         return out.iloc[np.argsort(-gain, kind="stable")]
+
+
+def _matches(values: pd.Series, wanted: list[Any]) -> np.ndarray:
+    """Cells equal to one of ``wanted``; a list cell (an item's values over its
+    rows) matches when any of its values does."""
+    mask = values.isin(wanted).to_numpy(copy=True)
+    if values.dtype != object:
+        return mask
+    listed = values.map(lambda v: isinstance(v, list)).to_numpy(dtype=bool)
+    if listed.any():
+        cells = values[listed].explode()
+        hits = cells.isin(wanted).groupby(level=0, sort=False).any()
+        mask[listed] = hits.reindex(values.index[listed], fill_value=False).to_numpy()
+    return mask
 
 
 def _fmt(value: float) -> str:

@@ -2,7 +2,8 @@
 
 :class:`TasteProfile` fits a linear model on scaled catalog features from
 liked (and optionally disliked) items, ranks any catalog with the features that
-drove each score, and evaluates itself on a held-out split.
+drove each score, and evaluates itself on a held-out split. Catalog rows that
+share an id (a track listed in several playlists) are one item.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scipy.special import expit, log_expit
 from scipy.stats import rankdata
 
 from tunelens import _core
+from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
 
@@ -37,16 +39,23 @@ class TasteProfile:
         margins. ``"centroid"``: direction from the negatives' mean to the
         liked items' mean, scores are projections on it.
     scaler : {"standard", "robust", "minmax", None}, default "standard"
-        Fitted on every catalog row given to :meth:`fit`.
+        Fitted on every catalog item given to :meth:`fit`.
     C : float, default 1.0
         Inverse regularisation strength (logistic, linear_svm).
     features : list of str, optional
         Default: every numeric column except ``id_column``.
     id_column : str, optional
-        Column of item ids; default: the DataFrame index.
+        Column of item ids; default: the DataFrame index. Rows sharing an id
+        are one item: it is scaled, trained on and ranked once, however many
+        rows (playlists) list it. Missing ids raise.
     class_weight : {None, "balanced"}, default None
         ``"balanced"`` weights classes inversely to their frequency (useful when
         the unlabeled catalog serves as negatives).
+    duplicates : {"raise", "first", "mean"}, default "raise"
+        Rows of one id whose features differ: ``"raise"`` an
+        :class:`InvalidParameterError` naming the ids and columns; ``"first"``
+        keep the first row's features; ``"mean"`` average the differing columns.
+        Rows with identical features always collapse silently.
 
     Attributes
     ----------
@@ -54,6 +63,22 @@ class TasteProfile:
         Weights on the scaled features.
     intercept_ : float
     features_ : list of str
+
+    Examples
+    --------
+    A playlist export lists a track once per playlist; each track counts once:
+
+    >>> import pandas as pd
+    >>> import tunelens as tl
+    >>> export = pd.DataFrame({
+    ...     "track_id": ["a", "a", "b", "c", "d", "e", "e"],
+    ...     "playlist": ["Gym", "Run", "Gym", "Sleep", "Sleep", "Run", "Gym"],
+    ...     "energy": [0.9, 0.9, 0.8, 0.1, 0.2, 0.7, 0.7],
+    ...     "acousticness": [0.1, 0.1, 0.2, 0.9, 0.8, 0.3, 0.3],
+    ... })
+    >>> taste = tl.TasteProfile(id_column="track_id").fit(export, liked=["a", "b"])
+    >>> taste.rank(export, exclude=["a", "b"])["track_id"].tolist()
+    ['e', 'd', 'c']
     """
 
     def __init__(
@@ -65,6 +90,7 @@ class TasteProfile:
         features: list[str] | None = None,
         id_column: str | None = None,
         class_weight: str | None = None,
+        duplicates: str = "raise",
     ) -> None:
         self.model = model
         self.scaler = scaler
@@ -72,42 +98,42 @@ class TasteProfile:
         self.features = features
         self.id_column = id_column
         self.class_weight = class_weight
+        self.duplicates = duplicates
 
     # ------------------------------------------------------------ helpers
-    def _ids(self, catalog: pd.DataFrame) -> pd.Index:
-        if self.id_column is None:
-            return catalog.index
-        if self.id_column not in catalog.columns:
-            raise InvalidParameterError(f"invalid id_column: no column {self.id_column!r}")
-        return pd.Index(catalog[self.id_column])
+    def _items(self, catalog: pd.DataFrame, *, fitting: bool = False) -> Items:
+        """The catalog's items (rows sharing an id collapsed) with finite features;
+        ``fitting`` chooses ``features_`` first."""
+        if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
+            raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
+        if fitting:
+            if self.model not in _MODELS:
+                raise InvalidParameterError(f"invalid model: {self.model!r}; expected one of {_MODELS}")
+            self.features_ = numeric_features(catalog, self.features, self.id_column)
+        missing = [f for f in self.features_ if f not in catalog.columns]
+        if missing:
+            raise InvalidParameterError(f"invalid catalog: missing feature columns {missing}")
+        items = collapse(catalog, ids_of(catalog, self.id_column), self.features_, self.duplicates)
+        if not np.isfinite(items.X).all():
+            raise InvalidParameterError("invalid catalog: features contain NaN or infinity; clean or impute them first")
+        return items
 
-    def _mask(self, catalog: pd.DataFrame, selection: Any, name: str) -> np.ndarray:
-        """Boolean mask over catalog rows from ids or a boolean mask."""
-        n = len(catalog)
+    def _mask(self, items: Items, selection: Any, name: str) -> np.ndarray:
+        """Item mask from ids or a boolean mask over catalog rows (an item is
+        selected when any of its rows is)."""
+        n = len(items.codes)
         if selection is None:
-            return np.zeros(n, dtype=bool)
+            return np.zeros(len(items.ids), dtype=bool)
         values = np.asarray(selection)
         if values.dtype == bool:
             if values.shape != (n,):
                 raise InvalidParameterError(f"invalid {name}: boolean mask needs {n} entries, got {values.shape}")
-            return values
-        ids = self._ids(catalog)
+            return items.any_row(values)
         wanted = pd.Index(np.atleast_1d(values))
-        unknown = wanted[~wanted.isin(ids)]
+        unknown = wanted[~wanted.isin(items.ids)]
         if len(unknown):
             raise InvalidParameterError(f"invalid {name}: unknown ids {unknown[:5].tolist()}")
-        return np.asarray(ids.isin(wanted))
-
-    def _matrix(self, catalog: pd.DataFrame) -> np.ndarray:
-        if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
-            raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
-        missing = [f for f in self.features_ if f not in catalog.columns]
-        if missing:
-            raise InvalidParameterError(f"invalid catalog: missing feature columns {missing}")
-        X = catalog[self.features_].to_numpy(dtype=np.float64, na_value=np.nan)
-        if not np.isfinite(X).all():
-            raise InvalidParameterError("invalid catalog: features contain NaN or infinity; clean or impute them first")
-        return X
+        return np.asarray(items.ids.isin(wanted))
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
         return (X - self.offset_) / self.scale_
@@ -119,32 +145,43 @@ class TasteProfile:
         Parameters
         ----------
         catalog : pandas.DataFrame
-            One row per item.
+            One row per item, or several rows for an item listed more than once
+            (same id; see ``duplicates``).
         liked : ids or boolean mask
-            Items the listener likes (at least one).
+            Items the listener likes (at least one). A set: an id given several
+            times (a track played five times) counts once, as does an item
+            several of whose rows a mask selects.
         disliked : ids or boolean mask, optional
-            Items the listener dislikes. When omitted, every catalog row not
+            Items the listener dislikes. When omitted, every catalog item not
             liked serves as a negative (the usual implicit-feedback assumption:
             unlabeled items are mostly not to the listener's taste).
 
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> catalog = pd.DataFrame({"energy": [0.9, 0.8, 0.1, 0.2], "acousticness": [0.1, 0.2, 0.9, 0.8]},
+        ...                        index=["a", "b", "c", "d"])
+        >>> taste = tl.TasteProfile("centroid").fit(catalog, liked=["a", "a", "b"])
+        >>> taste.decision_function(catalog).round(2).tolist()
+        [4.48, 3.36, -4.48, -3.36]
         """
-        if self.model not in _MODELS:
-            raise InvalidParameterError(f"invalid model: {self.model!r}; expected one of {_MODELS}")
-        if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
-            raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
-        self.features_ = numeric_features(catalog, self.features, self.id_column)
-        X = self._matrix(catalog)
-        pos = self._mask(catalog, liked, "liked")
-        neg = ~pos if disliked is None else self._mask(catalog, disliked, "disliked")
+        items = self._items(catalog, fitting=True)
+        pos = self._mask(items, liked, "liked")
+        neg = ~pos if disliked is None else self._mask(items, disliked, "disliked")
+        return self._fit_items(items, pos, neg)
+
+    def _fit_items(self, items: Items, pos: np.ndarray, neg: np.ndarray) -> TasteProfile:
         if (pos & neg).any():
             raise InvalidParameterError("invalid disliked: some items are also liked")
         if not pos.any() or not neg.any():
             raise InvalidParameterError("invalid liked: need at least one liked and one negative item")
-        self.offset_, self.scale_ = _core.fit_scaler(X, self.scaler or "none")
-        Z = self._scaled(X)
+        self.offset_, self.scale_ = _core.fit_scaler(items.X, self.scaler or "none")
+        Z = self._scaled(items.X)
         rows = pos | neg
         self._train(Z[rows], np.where(pos[rows], 1.0, -1.0))
         return self
@@ -189,9 +226,34 @@ class TasteProfile:
             raise InvalidParameterError("this TasteProfile is not fitted yet; call fit(catalog, liked=...) first")
 
     def decision_function(self, catalog: pd.DataFrame) -> np.ndarray:
-        """Taste score of each catalog row (probability for ``"logistic"``)."""
+        """Taste score of each catalog row (probability for ``"logistic"``).
+
+        Parameters
+        ----------
+        catalog : pandas.DataFrame
+            Same feature columns as in :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (len(catalog),)
+            Each row scores as its item: rows sharing an id get the same score
+            (with ``duplicates="mean"``, that of the averaged features).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> catalog = pd.DataFrame({"track_id": ["a", "b", "a", "c"], "energy": [0.9, 0.1, 0.9, 0.5]})
+        >>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
+        >>> taste.decision_function(catalog).round(2).tolist()
+        [1.69, -2.81, 1.69, -0.56]
+        """
         self._fitted()
-        raw = self._scaled(self._matrix(catalog)) @ self.coef_ + self.intercept_
+        items = self._items(catalog)
+        return self._score(items.X)[items.codes]
+
+    def _score(self, X: np.ndarray) -> np.ndarray:
+        raw = self._scaled(X) @ self.coef_ + self.intercept_
         return expit(raw) if self.model == "logistic" else raw
 
     def rank(self, catalog: pd.DataFrame, *, k: int | None = None, exclude: Any = None, n_because: int = 3) -> pd.DataFrame:
@@ -200,10 +262,11 @@ class TasteProfile:
         Parameters
         ----------
         catalog : pandas.DataFrame
-            Items to rank (same feature columns as in :meth:`fit`).
+            Items to rank (same feature columns as in :meth:`fit`); rows that
+            share an id are one item, ranked once.
         k : int, optional
             Keep the best ``k``; default all.
-        exclude : ids or boolean mask, optional
+        exclude : ids or boolean mask over catalog rows, optional
             Items to leave out (for example the liked ones).
         n_because : int, default 3
             Features listed in ``because``.
@@ -213,20 +276,30 @@ class TasteProfile:
         pandas.DataFrame
             Best first: the id column, ``score``, ``rank`` and ``because`` (the
             features pushing the score up most: weight x scaled value, with the
-            item's value in catalog units).
+            item's value in catalog units). Each item at most once.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> catalog = pd.DataFrame({"track_id": ["a", "b", "a", "c"], "energy": [0.9, 0.1, 0.9, 0.5]})
+        >>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
+        >>> ranked = taste.rank(catalog)
+        >>> ranked["track_id"].tolist(), ranked["because"].tolist()
+        (['a', 'c', 'b'], ['energy 0.9', '', ''])
         """
         self._fitted()
-        X = self._matrix(catalog)
+        items = self._items(catalog)
+        X = items.X
         contrib = self._scaled(X) * self.coef_
-        raw = contrib.sum(axis=1) + self.intercept_
-        score = expit(raw) if self.model == "logistic" else raw
-        keep = ~self._mask(catalog, exclude, "exclude")
+        score = self._score(X)
+        keep = ~self._mask(items, exclude, "exclude")
         order = np.flatnonzero(keep)[np.argsort(-score[keep], kind="stable")]
         if k is not None:
             if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
                 raise InvalidParameterError(f"invalid k: must be a positive integer, got {k!r}")
             order = order[:k]
-        ids = self._ids(catalog)
+        ids = items.ids
         because = []
         for i in order:
             top = np.argsort(-contrib[i], kind="stable")[:n_because]
@@ -261,32 +334,46 @@ class TasteProfile:
         -------
         dict
             ``roc_auc``, ``average_precision`` (on the held-out items),
-            ``n_train``, ``n_test``, ``train`` and ``test`` (catalog row
-            positions). The profile stays fitted on the training part.
+            ``n_train``, ``n_test`` (items), ``train`` and ``test`` (positions
+            of the catalog rows of those items). The split is over items, so
+            the rows of a track listed in several playlists are never on both
+            sides. The profile stays fitted on the training part.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> rng = np.random.default_rng(0)
+        >>> catalog = pd.DataFrame({"energy": rng.random(200), "acousticness": rng.random(200)})
+        >>> liked = (catalog["energy"] > 0.7).to_numpy()
+        >>> result = tl.TasteProfile().evaluate(catalog, liked=liked)
+        >>> result["n_test"], bool(result["roc_auc"] > 0.9)
+        (50, True)
         """
         if not 0.0 < test_size < 1.0:
             raise InvalidParameterError(f"invalid test_size: must be in (0, 1), got {test_size!r}")
-        if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
-            raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
-        pos = self._mask(catalog, liked, "liked")
-        neg = ~pos if disliked is None else self._mask(catalog, disliked, "disliked")
+        items = self._items(catalog, fitting=True)
+        pos = self._mask(items, liked, "liked")
+        neg = ~pos if disliked is None else self._mask(items, disliked, "disliked")
         rng = np.random.default_rng(random_state)
-        test = np.zeros(len(catalog), dtype=bool)
+        test = np.zeros(len(items.ids), dtype=bool)
         for group in (np.flatnonzero(pos), np.flatnonzero(neg)):
             n_test = int(round(test_size * len(group)))
             if n_test < 1 or n_test >= len(group):
                 raise InvalidParameterError("invalid liked: each class needs at least 2 items to split")
             test[rng.choice(group, size=n_test, replace=False)] = True
-        self.fit(catalog, liked=pos & ~test, disliked=neg & ~test)
-        scores = self.decision_function(catalog)[test]
+        train = (pos | neg) & ~test
+        self._fit_items(items, pos & ~test, neg & ~test)
+        scores = self._score(items.X)[test]
         y = pos[test]
         return {
             "roc_auc": roc_auc(y, scores),
             "average_precision": average_precision(y, scores),
-            "n_train": int(((pos | neg) & ~test).sum()),
+            "n_train": int(train.sum()),
             "n_test": int(test.sum()),
-            "train": np.flatnonzero((pos | neg) & ~test),
-            "test": np.flatnonzero(test),
+            "train": np.flatnonzero(train[items.codes]),
+            "test": np.flatnonzero(test[items.codes]),
         }
 
 
