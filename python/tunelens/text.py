@@ -13,7 +13,7 @@ import numpy as np
 
 from tunelens import _core
 
-__all__ = ["normalize", "split_featuring", "FOLD_TABLE", "VERSION_WORDS"]
+__all__ = ["normalize", "normalize_options", "split_featuring", "FOLD_TABLE", "RULES", "VERSION_WORDS"]
 
 #: Letters that Unicode NFKD leaves whole, and their folding (``fold_accents``).
 FOLD_TABLE = {"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
@@ -37,6 +37,8 @@ def normalize(
     unify_and: bool = True,
     drop_leading_the: bool = False,
     punctuation: bool = True,
+    collapse_whitespace: bool = True,
+    transliterate: bool = False,
     n_jobs: int = -1,
 ) -> Any:
     """Normalizes artist names and titles so that two catalogs' spellings agree.
@@ -49,12 +51,18 @@ def normalize(
        U+20D0-20FF, U+FE20-FE2F) are dropped and the rest recomposed (NFC):
        "Beyoncé" -> "beyonce", "Sigur Rós" -> "sigur ros", "Ёлка" -> "елка".
        Marks of other scripts are kept: kana voicing marks (ガ), Hangul
-       syllables, Arabic and Hebrew points stay as they are. NFKD also folds
+       syllables and Hebrew points stay as they are; the Arabic harakat and
+       hamza marks (U+064B-065F, U+0670) are dropped, as Arabic search
+       normalizers do ("أم كلثوم" -> "ام كلثوم"). NFKD also folds
        compatibility forms (full-width letters, ligatures, superscripts).
        Letters NFKD does not decompose go through :data:`FOLD_TABLE`
        (æ->ae, ø->o, ł->l, đ/ð->d, þ->th, œ->oe, ß->ss, ı->i, ħ->h, ŧ->t).
        Letters and digits of every script are kept ("Кино" -> "кино",
        "宇多田ヒカル" unchanged).
+       ``transliterate`` (off by default; :func:`tunelens.match_catalogs` turns
+       it on): Cyrillic and Greek letters become Latin ones with the
+       ``deunicode`` tables ("Звезда по имени Солнце" -> "zvezda po imeni
+       solntse"), so an export that transliterates meets one that does not.
     2. ``casefold``: full Unicode case folding (ß -> ss, ς -> σ).
     3. ``drop_featuring``: credits are removed (see :func:`split_featuring`):
        bracketed ``(feat. X)``, ``[ft X]``, ``(featuring X)``, ``(with X)``,
@@ -65,12 +73,16 @@ def normalize(
        holding a word of :data:`VERSION_WORDS` ("(Remastered 2011)",
        "[Radio Edit]", "(Live)", "(Mono)") is removed, and so is a `` - ``
        (hyphen, en or em dash between spaces) suffix holding one
-       ("- Live at Wembley", "- 2011 Remaster", "- Single Version"). Other
+       ("- Live at Wembley", "- 2011 Remaster", "- Single Version"), as is a
+       suffix after a run of spaces (a " - " another export's cleaning
+       deleted: "juicy  2005 remaster" -> "juicy"). Other
        brackets stay: "(I Can't Get No) Satisfaction".
     5. ``punctuation``: apostrophes are deleted ("Don't" -> "dont"), a period
        after a lone letter is deleted ("R.E.M." -> "rem"), and every other
        character that is not a letter, digit or combining mark (punctuation,
-       symbols, emoji) becomes a space.
+       symbols, emoji) becomes a space, except the stylised letters ``!``,
+       ``$``, ``@`` between two letters, which become ``i``, ``s``, ``a``
+       ("P!nk" -> "pink", "Ke$ha" -> "kesha").
     6. ``unify_and``: conjunctions between names are dropped, so all spellings
        agree: the words ``&``, ``+``, ``and`` anywhere, ``x`` and ``n`` (from
        "'n'") between two words. "Simon & Garfunkel", "Simon and Garfunkel",
@@ -79,7 +91,12 @@ def normalize(
     7. ``drop_leading_the`` (off by default): a leading "the" is dropped
        unless it is the only word ("The Beatles" -> "beatles").
 
-    Whitespace is always collapsed to single spaces and trimmed.
+    8. ``collapse_whitespace``: runs of whitespace, such as the double space
+       another export's cleaning leaves where it deleted a character
+       ("zager  evans", "peaches  cream"), become one space. Off, every
+       whitespace character stays a space.
+
+    The result is always trimmed.
 
     Parameters
     ----------
@@ -87,7 +104,7 @@ def normalize(
         One value or many. ``None``, NaN and other non-string values (numbers,
         bytes) are *missing*: they come back as ``None`` (``NaN`` in a Series)
         and never raise (a Series holds ``None``).
-    fold_accents, casefold, drop_featuring, drop_version_tags, unify_and, drop_leading_the, punctuation : bool
+    fold_accents, casefold, drop_featuring, drop_version_tags, unify_and, drop_leading_the, punctuation, collapse_whitespace, transliterate : bool
         Switch each rule.
     n_jobs : int
         Threads for many values (-1 = all cores).
@@ -97,16 +114,17 @@ def normalize(
     str or None, list, numpy.ndarray (object) or pandas.Series
         Same shape and kind as ``text`` (a Series keeps its index and name).
     """
-    flags = dict(fold_accents=bool(fold_accents), casefold=bool(casefold), drop_featuring=bool(drop_featuring),
-                 drop_version_tags=bool(drop_version_tags), unify_and=bool(unify_and),
-                 drop_leading_the=bool(drop_leading_the), punctuation=bool(punctuation))
+    options = normalize_options(fold_accents=fold_accents, casefold=casefold, drop_featuring=drop_featuring,
+                                drop_version_tags=drop_version_tags, unify_and=unify_and,
+                                drop_leading_the=drop_leading_the, punctuation=punctuation,
+                                collapse_whitespace=collapse_whitespace, transliterate=transliterate)
     if isinstance(text, str) or _is_missing(text):
-        return _core.normalize([_as_text(text)], n_jobs=n_jobs, **flags)[0]
+        return _core.normalize([_as_text(text)], options=options, n_jobs=n_jobs)[0]
     if isinstance(text, (bytes, bytearray)) or not isinstance(text, Iterable):
         from tunelens.exceptions import InvalidParameterError
 
         raise InvalidParameterError(f"text must be a str, None or a collection of them, got {type(text).__name__}")
-    out = _core.normalize(as_texts(text), n_jobs=n_jobs, **flags)
+    out = _core.normalize(as_texts(text), options=options, n_jobs=n_jobs)
     import pandas as pd
 
     if isinstance(text, pd.Series):
@@ -114,6 +132,43 @@ def normalize(
     if isinstance(text, np.ndarray):
         return np.array(out, dtype=object).reshape(text.shape)
     return out
+
+
+#: The rules of :func:`normalize` and whether each is on by default.
+RULES = {"fold_accents": True, "casefold": True, "drop_featuring": True, "drop_version_tags": True,
+         "unify_and": True, "drop_leading_the": False, "punctuation": True, "collapse_whitespace": True,
+         "transliterate": False}
+
+
+def normalize_options(**options: Any) -> dict[str, bool]:
+    """Every rule of :func:`normalize`, on or off: the defaults updated by ``options``.
+
+    Parameters
+    ----------
+    **options : bool
+        Rules to set (see :data:`RULES`).
+
+    Returns
+    -------
+    dict
+        ``{rule: bool}`` for every rule.
+
+    Raises
+    ------
+    InvalidParameterError
+        An option is not a rule of :func:`normalize`.
+
+    Examples
+    --------
+    >>> normalize_options(drop_leading_the=True)["drop_leading_the"]
+    True
+    """
+    unknown = set(options) - set(RULES)
+    if unknown:
+        from tunelens.exceptions import InvalidParameterError
+
+        raise InvalidParameterError(f"unknown normalize options {sorted(unknown)}; the rules are {list(RULES)}")
+    return {name: bool(options.get(name, default)) for name, default in RULES.items()}
 
 
 def split_featuring(text: str) -> tuple[str, list[str]]:

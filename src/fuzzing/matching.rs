@@ -4,7 +4,8 @@
 //! compare the bit-parallel distances with a plain dynamic programme.
 
 use super::Input;
-use crate::matching::catalog::{self, Keys, Params};
+use crate::matching::catalog::{self, Keys, Params, Rules, Table};
+use crate::matching::evidence::Evidence;
 use crate::matching::levenshtein::Weights;
 use crate::matching::normalize::{self, Options};
 use crate::matching::{hamming, indel, jaro, levenshtein, Scorer};
@@ -229,8 +230,19 @@ pub fn normalize(data: &[u8]) {
         unify_and: bits & 16 != 0,
         drop_leading_the: bits & 32 != 0,
         punctuation: bits & 64 != 0,
+        // the single-space check below needs it; the other setting only keeps the spaces
+        collapse_whitespace: true,
+        transliterate: bits & 128 != 0,
     };
     let text = String::from_utf8_lossy(input.rest());
+    for name in normalize::artist_parts(&text, &options) {
+        assert!(!name.is_empty() && single_spaced(&name), "artist_parts({text:?}) -> {name:?}");
+    }
+    let (own, tags) = normalize::normalize_tagged(&text, &options);
+    for form in normalize::title_forms(&text, &own, &options) {
+        assert!(!form.is_empty() && single_spaced(&form), "title_forms({text:?}) -> {form:?}");
+    }
+    assert!(tags.windows(2).all(|w| w[0] < w[1]), "tags of {text:?}: {tags:?}");
     let out = normalize::normalize(&text, &options);
     assert!(single_spaced(&out), "{options:?}: {text:?} -> {out:?}");
     // The character-level rules (Unicode folding, case folding, punctuation,
@@ -291,12 +303,29 @@ pub fn catalog(data: &[u8]) {
         field_threshold: input.byte() as f64 / 2.55,
         one_to_one: input.flag(),
         exhaustive: input.flag(),
+        evidence: Evidence::default(),
         n_jobs: 1,
     };
-    let mut table = |rows: usize| -> Vec<Vec<Option<String>>> {
-        (0..fields)
+    let with_evidence = input.flag();
+    let mut table = |rows: usize| -> Table {
+        let keys: Vec<Vec<Option<String>>> = (0..fields)
             .map(|_| (0..rows).map(|_| key(&mut input)).collect())
-            .collect()
+            .collect();
+        if !with_evidence {
+            return Table::of_keys(keys);
+        }
+        let mut table = match catalog::prepare_table(keys, &Options::default(), &Rules::default(), 1) {
+            Ok(t) => t,
+            Err(e) => panic!("key table refused: {e}"),
+        };
+        // a missing duration, or 0-25.5 s: some within, some beyond the tolerance
+        table.duration = (0..rows)
+            .map(|_| match input.byte() {
+                0 => f64::NAN,
+                b => f64::from(b) / 10.0,
+            })
+            .collect();
+        table
     };
     let (left, right) = (table(rows_left), table(rows_right));
     let run = |params: &Params| catalog::match_keys(&left, &right, params, &|_, _| {});
@@ -304,7 +333,7 @@ pub fn catalog(data: &[u8]) {
         Ok(m) => m,
         Err(e) => panic!("valid tables refused: {e}"),
     };
-    check_matches(&matches, &left, &right, &params);
+    check_matches(&matches, &left.keys, &right.keys, &params);
     params.n_jobs = 2;
     assert_eq!(
         run(&params).ok(),

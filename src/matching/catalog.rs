@@ -1,18 +1,23 @@
-//! The catalog join: one-to-one matching of two tables on normalized keys.
+//! The catalog join: one-to-one matching of two tables on normalized keys and
+//! further evidence (duration, version tags, extra columns).
 //!
 //! A row's key is a tuple of fields (artist, title, ...). A row with a missing
 //! or empty field never matches. [`match_keys`] works in three steps:
 //!
-//! 1. **Exact pass.** Rows whose key tuples are equal match with score 100
-//!    (`exact = true`). Within a group of equal keys, left and right rows are
-//!    paired in [rank](Params) order; with `one_to_one = false` every left row
-//!    takes the first right row of its group.
-//! 2. **Fuzzy pass** over the rows left over. Each field is scored with the
-//!    scorer; the combined score is the length-weighted mean of the field
+//! 1. **Exact pass.** Rows whose key tuples *and* evidence are equal (the same
+//!    duration, tags and extra values) match with every score at 100
+//!    (`exact = true`). Within a group of equal rows, left and right rows are
+//!    paired in [rank](ranks) order; with `one_to_one = false` every left row
+//!    takes the first right row of its group. With durations, a row without
+//!    one never matches here.
+//! 2. **Candidates** of the rows left over. Each field is scored with the
+//!    scorer; the *string score* is the length-weighted mean of the field
 //!    scores, field `f` weighing `len(left_f) + len(right_f)` code points (so a
 //!    typo in a long field costs as much as in the concatenated key). Pairs
-//!    whose combined score is at least `threshold` and each of whose fields
-//!    scores at least `field_threshold` are candidates.
+//!    whose string score is at least `threshold` and each of whose fields
+//!    scores at least `field_threshold` are candidates, unless their durations
+//!    are further apart than the tolerance; their combined score adds the
+//!    evidence ([`super::evidence`]).
 //!    *Blocking* (unless `exhaustive`): a left row is only compared with the
 //!    right rows whose first field (the artist) shares at least one character
 //!    bigram with its own, both padded with a sentinel at each end, so "lowe" and
@@ -22,12 +27,17 @@
 //!    pairs blocking loses are thus those whose artists, though scoring at least
 //!    `field_threshold`, share no padded bigram; `exhaustive` scores them too.
 //!    With one field, its cutoff is `max(threshold, field_threshold)`.
-//!    Each left row keeps its [`CANDIDATES_PER_ROW`] best candidates (memory is
-//!    bounded by that times the number of rows, never left × right).
-//! 3. **Assignment.** Candidates are taken greedily by descending combined
-//!    score, ties broken by the lower left rank, then the lower right rank; with
-//!    `one_to_one` a row is used at most once, otherwise each left row takes its
-//!    best candidate.
+//!    *Title forms* (with two or more fields): the rows whose second field (the
+//!    title) equals one of the left row's title forms, or whose forms hold its
+//!    title, are candidates too ([`super::normalize::title_forms`]: without the
+//!    subtitle, a song of a medley, a title cut short); their title scores at
+//!    least [`FORM_SCORE`]. Two forms never meet each other. On such pairs an artist credit that contains the other
+//!    ([`artists_overlap`]) scores at least [`FORM_SCORE`] as well.
+//!    Each left row keeps its [`CANDIDATES_PER_ROW`] best candidates by
+//!    combined score (memory is bounded by that times the number of rows, never
+//!    left × right).
+//! 3. **Assignment** ([`super::assignment`]): one-to-one, the pairs that
+//!    maximise the total combined score; otherwise each left row's best.
 //!
 //! A row's rank orders rows by their key (then by position), so the result does
 //! not depend on the input order (rows with identical keys are interchangeable)
@@ -38,6 +48,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use super::assignment;
+use super::evidence::{tag_score, Evidence, Scores};
+use super::normalize::{self, Options};
 use super::Scorer;
 use crate::error::{ensure, Result};
 use crate::parallel;
@@ -45,12 +58,21 @@ use crate::parallel;
 /// Candidates kept per left row for the one-to-one assignment.
 pub const CANDIDATES_PER_ROW: usize = 16;
 
+/// The least score of a title matched through one of its forms, and of an
+/// artist credit that contains the other on such a pair.
+pub const FORM_SCORE: f64 = 90.0;
+
+/// Largest duration difference (seconds) of a pair whose artists are written
+/// in different scripts ("宇多田ヒカル" and "Hikaru Utada"): about the noise
+/// between two services' durations of one recording.
+pub const CROSS_SCRIPT_SECONDS: f64 = 2.0;
+
 /// Settings of [`match_keys`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Params {
     /// Field scorer.
     pub scorer: Scorer,
-    /// Minimum combined score (0-100) of a fuzzy match.
+    /// Minimum string score (0-100) of a fuzzy match.
     pub threshold: f64,
     /// Minimum score of every field of a fuzzy match (the first field's is the blocking cutoff).
     pub field_threshold: f64,
@@ -58,12 +80,14 @@ pub struct Params {
     pub one_to_one: bool,
     /// Score every fuzzy pair instead of blocking by the first field.
     pub exhaustive: bool,
+    /// Evidence beyond the key strings.
+    pub evidence: Evidence,
     /// scikit-learn style thread count.
     pub n_jobs: i64,
 }
 
 /// One matched pair of rows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Match {
     /// Row position in the left table.
     pub left: usize,
@@ -71,32 +95,162 @@ pub struct Match {
     pub right: usize,
     /// Score of each field (0-100).
     pub field_scores: Vec<f64>,
-    /// Combined score (length-weighted mean of `field_scores`).
+    /// Length-weighted mean of `field_scores`.
+    pub string_score: f64,
+    /// Evidence beyond the strings.
+    pub evidence: Scores,
+    /// Combined score (see [`super::evidence`]).
     pub score: f64,
-    /// Found by the exact pass.
+    /// The normalized keys are equal.
     pub exact: bool,
+    /// How the pair was found beyond plain string scores.
+    pub via: Via,
+}
+
+/// How a candidate pair was found beyond plain string scores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Via {
+    /// The artist score comes from one credit containing the other.
+    pub artist_subset: bool,
+    /// The title score comes from one of the titles' forms.
+    pub title_form: bool,
+    /// The artists are written in different scripts (one Latin), so the
+    /// artist is not compared (its score is NaN): the titles are equal and
+    /// the durations within [`CROSS_SCRIPT_SECONDS`].
+    pub cross_script: bool,
 }
 
 /// Keys of one table: `fields[f][row]`, `None` for a missing value.
 pub type Keys = [Vec<Option<String>>];
 
+/// One table of the join: its normalized keys and its evidence. An empty
+/// vector means the table does not have that evidence.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// Normalized key fields, `keys[field][row]`.
+    pub keys: Vec<Vec<Option<String>>>,
+    /// The names of each row's artist credit (the first field).
+    pub artist_parts: Vec<Vec<String>>,
+    /// The other forms of each row's title (the second field).
+    pub title_forms: Vec<Vec<String>>,
+    /// Each row's version tags, sorted.
+    pub tags: Vec<Vec<String>>,
+    /// Each row's duration in seconds (NaN: missing).
+    pub duration: Vec<f64>,
+    /// Normalized extra columns, `extras[column][row]`.
+    pub extras: Vec<Vec<Option<String>>>,
+}
+
+impl Table {
+    /// A table of keys alone.
+    pub fn of_keys(keys: Vec<Vec<Option<String>>>) -> Self {
+        Table {
+            keys,
+            ..Table::default()
+        }
+    }
+
+    fn rows(&self) -> usize {
+        self.keys.first().map_or(0, Vec::len)
+    }
+}
+
+/// The catalog join's own normalizer rules (see [`prepare_table`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rules {
+    /// Read artist credits as lists of names ([`normalize::artist_parts`]).
+    pub artist_lists: bool,
+    /// Titles also match in their other forms ([`normalize::title_forms`])
+    /// and cut short ([`TitleIndex`]).
+    pub subtitles: bool,
+    /// Version tags become evidence ([`normalize::normalize_tagged`]; the
+    /// options' `drop_version_tags` removes them from the key).
+    pub version_tags: bool,
+}
+
+impl Default for Rules {
+    /// Every rule on.
+    fn default() -> Self {
+        Rules {
+            artist_lists: true,
+            subtitles: true,
+            version_tags: true,
+        }
+    }
+}
+
+/// A [`Table`] (without durations and extras) from raw key columns
+/// (`raw[field][row]`): the keys normalized with `options`, and, with two or
+/// more fields (artist, title, ...), the artist parts, title forms and version
+/// tags that `rules` ask for (tags from the title, or from the only field).
+pub fn prepare_table(raw: Vec<Vec<Option<String>>>, options: &Options, rules: &Rules, n_jobs: i64) -> Result<Table> {
+    check_columns("raw", &raw)?;
+    parallel::install(n_jobs, || {
+        let titled = raw.len() >= 2;
+        let title_field = usize::from(titled);
+        let norm = |f: usize| -> Vec<(Option<String>, Vec<String>)> {
+            raw[f]
+                .par_iter()
+                .with_min_len(256)
+                .map(|v| match v.as_deref() {
+                    Some(v) => {
+                        let (key, tags) = normalize::normalize_tagged(v, options);
+                        (Some(key), tags)
+                    }
+                    None => (None, Vec::new()),
+                })
+                .collect()
+        };
+        let mut keys = Vec::with_capacity(raw.len());
+        let mut tags = Vec::new();
+        for f in 0..raw.len() {
+            let (column, column_tags): (Vec<_>, Vec<_>) = norm(f).into_iter().unzip();
+            if f == title_field && rules.version_tags {
+                tags = column_tags;
+            }
+            keys.push(column);
+        }
+        let per_row = |on: bool, form: &(dyn Fn(usize) -> Vec<String> + Sync)| -> Vec<Vec<String>> {
+            if on && titled {
+                (0..raw[0].len()).into_par_iter().with_min_len(256).map(form).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        let artist_parts = per_row(rules.artist_lists, &|i| {
+            raw[0][i].as_deref().map_or_else(Vec::new, |a| normalize::artist_parts(a, options))
+        });
+        let title_forms = per_row(rules.subtitles, &|i| match (&raw[1][i], &keys[1][i]) {
+            (Some(title), Some(own)) => normalize::title_forms(title, own, options),
+            _ => Vec::new(),
+        });
+        Table {
+            artist_parts,
+            title_forms,
+            tags,
+            keys,
+            ..Table::default()
+        }
+    })
+}
+
 /// Matches the rows of `left` and `right` (see the module docs); `progress` is
-/// called with `(done, total)` left rows of the fuzzy pass, about once per percent
-/// and always once with `done == total`.
+/// called with `(done, total)` left rows of the candidate pass, about once per
+/// percent and always once with `done == total`.
 ///
 /// It is the composition of the three public steps, which a distributed caller
 /// can run apart: [`exact_pass`], [`fuzzy_candidates`] over the rows it left
 /// free (in any split of the left rows), then [`assign`] over all candidates.
 pub fn match_keys(
-    left: &Keys,
-    right: &Keys,
+    left: &Table,
+    right: &Table,
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Match>> {
     check(left, right, params)?;
     parallel::install(params.n_jobs, || {
         let (l, r) = (Side::new(left), Side::new(right));
-        let mut matches = exact_matches(&l, &r, params.one_to_one);
+        let mut matches = exact_matches(&l, &r, params);
         let mut left_used = vec![false; l.rows];
         let mut right_used = vec![false; r.rows];
         for m in &matches {
@@ -105,25 +259,26 @@ pub fn match_keys(
         }
         let left_rest: Vec<usize> = l.valid_rows().filter(|&i| !left_used[i]).collect();
         let right_rest: Vec<usize> = r.valid_rows().filter(|&j| !right_used[j]).collect();
-        let candidates = candidates(&l, &r, &left_rest, &right_rest, params, progress);
-        matches.extend(greedy(candidates, &l.rank, &r.rank, params.one_to_one));
+        let mut candidates = candidates(&l, &r, &left_rest, &right_rest, params, progress);
+        let chosen = assignment::choose(&candidates, &l.rank, &r.rank, params.one_to_one);
+        matches.extend(chosen.into_iter().map(|k| std::mem::take(&mut candidates[k])));
         matches.sort_by_key(|m| m.left);
         matches
     })
 }
 
 /// Step 1 alone: the exact matches of `left` and `right`, by left row.
-pub fn exact_pass(left: &Keys, right: &Keys, one_to_one: bool, n_jobs: i64) -> Result<Vec<Match>> {
-    check_fields(left, right)?;
-    parallel::install(n_jobs, || {
-        let mut matches = exact_matches(&Side::new(left), &Side::new(right), one_to_one);
+pub fn exact_pass(left: &Table, right: &Table, params: &Params) -> Result<Vec<Match>> {
+    check(left, right, params)?;
+    parallel::install(params.n_jobs, || {
+        let mut matches = exact_matches(&Side::new(left), &Side::new(right), params);
         matches.sort_by_key(|m| m.left);
         matches
     })
 }
 
-/// Step 2 alone: the [`CANDIDATES_PER_ROW`] best fuzzy candidates
-/// (`exact = false`) of every valid row of `left` among the valid rows of
+/// Step 2 alone: the [`CANDIDATES_PER_ROW`] best candidates (`exact` when
+/// their keys are equal) of every valid row of `left` among the valid rows of
 /// `right`, in no particular order.
 ///
 /// A row's candidates depend only on that row and on `right`, so the left rows
@@ -131,8 +286,8 @@ pub fn exact_pass(left: &Keys, right: &Keys, one_to_one: bool, n_jobs: i64) -> R
 /// original order (their relative rank is then the one [`match_keys`] uses);
 /// callers map the row positions back to their tables.
 pub fn fuzzy_candidates(
-    left: &Keys,
-    right: &Keys,
+    left: &Table,
+    right: &Table,
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Match>> {
@@ -145,16 +300,16 @@ pub fn fuzzy_candidates(
     })
 }
 
-/// Step 3 alone: the greedy assignment of `candidates` (see the module docs),
+/// Step 3 alone: the assignment of `candidates` ([`super::assignment`]),
 /// `left_rank`/`right_rank` being the [`ranks`] of the whole tables. Returns
-/// the kept candidates in assignment order.
+/// the positions of the chosen candidates, in no particular order.
 pub fn assign(
-    candidates: Vec<Match>,
+    candidates: &[Match],
     left_rank: &[u32],
     right_rank: &[u32],
     one_to_one: bool,
     n_jobs: i64,
-) -> Result<Vec<Match>> {
+) -> Result<Vec<usize>> {
     for (c, m) in candidates.iter().enumerate() {
         ensure(
             m.left < left_rank.len() && m.right < right_rank.len(),
@@ -171,7 +326,7 @@ pub fn assign(
         )?;
     }
     parallel::install(n_jobs, || {
-        greedy(candidates, left_rank, right_rank, one_to_one)
+        assignment::choose(candidates, left_rank, right_rank, one_to_one)
     })
 }
 
@@ -182,9 +337,45 @@ pub fn ranks(keys: &Keys, n_jobs: i64) -> Result<Vec<u32>> {
     parallel::install(n_jobs, || rank_rows(keys))
 }
 
-/// Validates the key tables and the thresholds.
-fn check(left: &Keys, right: &Keys, params: &Params) -> Result<()> {
-    check_fields(left, right)?;
+/// Validates the tables and the thresholds.
+fn check(left: &Table, right: &Table, params: &Params) -> Result<()> {
+    ensure(
+        !left.keys.is_empty() && left.keys.len() == right.keys.len(),
+        "right_on",
+        || {
+            format!(
+                "needs as many key columns as left_on ({}), got {}",
+                left.keys.len(),
+                right.keys.len()
+            )
+        },
+    )?;
+    for (side, table) in [("left", left), ("right", right)] {
+        check_columns(side, &table.keys)?;
+        let rows = table.rows();
+        let sized = |len: usize| len == 0 || len == rows;
+        ensure(
+            sized(table.artist_parts.len())
+                && sized(table.title_forms.len())
+                && sized(table.tags.len())
+                && sized(table.duration.len())
+                && table.extras.iter().all(|e| e.len() == rows),
+            "evidence",
+            || format!("every {side} evidence column needs one value per row ({rows})"),
+        )?;
+        ensure(
+            table.extras.len() == params.evidence.extras.len(),
+            "extra_on",
+            || {
+                format!(
+                    "{side} has {} extra columns, the settings {}",
+                    table.extras.len(),
+                    params.evidence.extras.len()
+                )
+            },
+        )?;
+    }
+    let e = &params.evidence;
     for (name, t) in [
         ("threshold", params.threshold),
         ("field_threshold", params.field_threshold),
@@ -193,24 +384,22 @@ fn check(left: &Keys, right: &Keys, params: &Params) -> Result<()> {
             format!("must be in [0, 100], got {t}")
         })?;
     }
-    Ok(())
-}
-
-/// Validates the shapes of the key tables.
-fn check_fields(left: &Keys, right: &Keys) -> Result<()> {
     ensure(
-        !left.is_empty() && left.len() == right.len(),
-        "right_on",
-        || {
-            format!(
-                "needs as many key columns as left_on ({}), got {}",
-                left.len(),
-                right.len()
-            )
-        },
+        e.duration_tolerance > 0.0 && e.duration_tolerance.is_finite(),
+        "duration_tolerance",
+        || format!("must be a positive number of seconds, got {}", e.duration_tolerance),
     )?;
-    check_columns("left", left)?;
-    check_columns("right", right)
+    let weights = [e.strings_weight, e.duration_weight, e.tags_weight]
+        .into_iter()
+        .chain(e.extras.iter().map(|x| x.weight));
+    for w in weights {
+        ensure(w.is_finite() && w >= 0.0, "weights", || {
+            format!("every weight must be a finite number >= 0, got {w}")
+        })?;
+    }
+    ensure(e.strings_weight > 0.0, "weights", || {
+        "the strings weight must be positive (evidence never replaces the strings)".into()
+    })
 }
 
 fn check_columns(side: &str, keys: &Keys) -> Result<()> {
@@ -238,18 +427,21 @@ fn rank_rows(keys: &Keys) -> Vec<u32> {
     rank
 }
 
-/// One table's keys as code points, with validity and ranks.
+/// One table's keys as code points, with validity, ranks and evidence.
 struct Side<'a> {
     rows: usize,
+    table: &'a Table,
     text: Vec<&'a [Option<String>]>,
     points: Vec<Vec<Vec<u32>>>,
+    extra_points: Vec<Vec<Vec<u32>>>,
     valid: Vec<bool>,
     rank: Vec<u32>,
 }
 
 impl<'a> Side<'a> {
-    fn new(keys: &'a Keys) -> Self {
-        let rows = keys[0].len();
+    fn new(table: &'a Table) -> Self {
+        let keys = &table.keys;
+        let rows = table.rows();
         let text: Vec<&[Option<String>]> = keys.iter().map(Vec::as_slice).collect();
         let valid: Vec<bool> = (0..rows)
             .map(|i| {
@@ -257,18 +449,18 @@ impl<'a> Side<'a> {
                     .all(|f| f[i].as_deref().is_some_and(|v| !v.trim().is_empty()))
             })
             .collect();
-        let points = text
-            .iter()
-            .map(|f| {
-                f.par_iter()
-                    .map(|v| v.as_deref().map_or_else(Vec::new, code_points))
-                    .collect()
-            })
-            .collect();
+        let to_points = |column: &Vec<Option<String>>| -> Vec<Vec<u32>> {
+            column
+                .par_iter()
+                .map(|v| v.as_deref().map_or_else(Vec::new, code_points))
+                .collect()
+        };
         Side {
             rows,
+            table,
             text,
-            points,
+            points: keys.iter().map(to_points).collect(),
+            extra_points: table.extras.iter().map(to_points).collect(),
             valid,
             rank: rank_rows(keys),
         }
@@ -278,11 +470,33 @@ impl<'a> Side<'a> {
         (0..self.rows).filter(|&i| self.valid[i])
     }
 
-    fn key(&self, i: usize) -> Vec<&str> {
-        self.text
-            .iter()
-            .map(|f| f[i].as_deref().unwrap_or(""))
-            .collect()
+    fn duration(&self, i: usize) -> f64 {
+        self.table.duration.get(i).copied().unwrap_or(f64::NAN)
+    }
+
+    fn tags(&self, i: usize) -> &[String] {
+        self.table.tags.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Which evidence row `i` has: duration, tags, then each extra column.
+    fn present(&self, i: usize) -> impl Iterator<Item = bool> + '_ {
+        let extras = self.table.extras.iter().map(move |e| e[i].is_some());
+        [!self.duration(i).is_nan(), !self.tags(i).is_empty()]
+            .into_iter()
+            .chain(extras)
+    }
+
+    /// The key and evidence that the exact pass joins on (`None`: not eligible).
+    fn exact_key(&self, i: usize, with_duration: bool) -> Option<ExactKey<'_>> {
+        let duration = self.duration(i);
+        if with_duration && duration.is_nan() {
+            return None;
+        }
+        Some((
+            self.text.iter().map(|f| f[i].as_deref().unwrap_or("")).collect(),
+            with_duration.then(|| duration.to_bits()),
+            self.table.extras.iter().map(|e| e[i].as_deref()).collect(),
+        ))
     }
 
     /// Valid rows sorted by rank.
@@ -293,33 +507,119 @@ impl<'a> Side<'a> {
     }
 }
 
+/// What the exact pass joins on: keys, duration bits, extra values.
+type ExactKey<'a> = (Vec<&'a str>, Option<u64>, Vec<Option<&'a str>>);
+
 fn code_points(s: &str) -> Vec<u32> {
     s.chars().map(u32::from).collect()
 }
 
-/// Step 1: hash join on the key tuple.
-fn exact_matches(l: &Side, r: &Side, one_to_one: bool) -> Vec<Match> {
-    let mut groups: HashMap<Vec<&str>, (usize, Vec<usize>)> = HashMap::new();
+/// Whether both tables carry durations.
+fn with_duration(l: &Side, r: &Side) -> bool {
+    !l.table.duration.is_empty() && !r.table.duration.is_empty()
+}
+
+/// Step 1: hash join on the key tuple and the evidence; within a group, each
+/// left row (in rank order) takes the first free right row with the same
+/// version tags, or else the first whose tags do not disagree (their score is
+/// absent).
+fn exact_matches(l: &Side, r: &Side, params: &Params) -> Vec<Match> {
+    let durations = with_duration(l, r);
+    let tagged = !l.table.tags.is_empty() && !r.table.tags.is_empty();
+    let mut groups: HashMap<ExactKey, (usize, Vec<usize>)> = HashMap::new();
     for j in r.ranked_rows(r.valid_rows()) {
-        groups.entry(r.key(j)).or_default().1.push(j);
+        if let Some(key) = r.exact_key(j, durations) {
+            groups.entry(key).or_default().1.push(j);
+        }
     }
-    let fields = l.text.len();
+    let mut used = vec![false; r.rows];
     let mut out = Vec::new();
     for i in l.ranked_rows(l.valid_rows()) {
-        if let Some((next, rows)) = groups.get_mut(&l.key(i)) {
-            if *next < rows.len() {
-                out.push(Match {
-                    left: i,
-                    right: rows[*next],
-                    field_scores: vec![100.0; fields],
-                    score: 100.0,
-                    exact: true,
-                });
-                *next += usize::from(one_to_one);
+        let Some((first_free, rows)) = l.exact_key(i, durations).and_then(|k| groups.get_mut(&k)) else {
+            continue;
+        };
+        let tags = |j: usize| if tagged { tag_score(l.tags(i), r.tags(j)) } else { f64::NAN };
+        let free = &rows[*first_free..];
+        let same = free.iter().copied().find(|&j| !used[j] && tags(j) == 100.0);
+        let Some(j) = same.or_else(|| free.iter().copied().find(|&j| !used[j] && tags(j).is_nan())) else {
+            continue;
+        };
+        let fields = vec![100.0; l.text.len()];
+        if let Some(m) = evaluate(l, r, i, j, fields, Via::default(), params) {
+            out.push(m);
+            if params.one_to_one {
+                used[j] = true;
+                while *first_free < rows.len() && used[rows[*first_free]] {
+                    *first_free += 1;
+                }
             }
         }
     }
     out
+}
+
+/// The full candidate record of a pair whose field scores passed the string
+/// thresholds: its evidence and combined score, or `None` when the durations
+/// are too far apart.
+fn evaluate(
+    l: &Side,
+    r: &Side,
+    i: usize,
+    j: usize,
+    field_scores: Vec<f64>,
+    via: Via,
+    params: &Params,
+) -> Option<Match> {
+    let e = &params.evidence;
+    let (duration_diff, duration) = e.duration(l.duration(i), r.duration(j))?;
+    let tags = if l.table.tags.is_empty() || r.table.tags.is_empty() {
+        f64::NAN
+    } else {
+        tag_score(l.tags(i), r.tags(j))
+    };
+    let extras = e
+        .extras
+        .iter()
+        .enumerate()
+        .map(|(x, spec)| match (&l.table.extras[x][i], &r.table.extras[x][j]) {
+            (Some(a), Some(b)) if spec.exact => 100.0 * f64::from(u8::from(a == b)),
+            (Some(_), Some(_)) => {
+                params
+                    .scorer
+                    .score(&l.extra_points[x][i], &r.extra_points[x][j], 0.0)
+            }
+            _ => f64::NAN,
+        })
+        .collect();
+    let string_score = string_score(l, r, i, j, &field_scores);
+    let evidence = Scores {
+        duration_diff,
+        duration,
+        tags,
+        extras,
+    };
+    Some(Match {
+        left: i,
+        right: j,
+        exact: l.text.iter().zip(&r.text).all(|(a, b)| a[i] == b[j]),
+        score: e.combine(string_score, &evidence),
+        field_scores,
+        string_score,
+        evidence,
+        via,
+    })
+}
+
+/// The length-weighted mean of the field scores of rows `i` and `j` (a NaN
+/// score: the field is not compared).
+fn string_score(l: &Side, r: &Side, i: usize, j: usize, field_scores: &[f64]) -> f64 {
+    let (mut total, mut weights) = (0.0, 0.0);
+    for (f, s) in field_scores.iter().enumerate().filter(|(_, s)| !s.is_nan()) {
+        let w = (l.points[f][i].len() + r.points[f][j].len()) as f64;
+        total += w * s;
+        weights += w;
+    }
+    total / weights
 }
 
 /// Step 2: the best candidates of every left row in `left_rest`.
@@ -352,6 +652,7 @@ fn candidates(
             block_cutoff,
         )
     };
+    let titles = TitleIndex::new(r, right_rest, with_duration(l, r));
     let done = AtomicUsize::new(0);
     let step = (left_rest.len() / 100).max(1);
     left_blocks
@@ -361,7 +662,11 @@ fn candidates(
         .flat_map_iter(|(rows, blocks)| {
             let best: Vec<Match> = rows
                 .iter()
-                .flat_map(|&i| best_for_row(i, blocks, &right_blocks, l, r, params))
+                .flat_map(|&i| {
+                    let mut best = best_for_row(i, blocks, &right_blocks, l, r, params);
+                    titles.add_candidates(i, l, r, params, &mut best);
+                    best
+                })
                 .collect();
             let before = done.fetch_add(rows.len(), Ordering::Relaxed);
             let now = before + rows.len();
@@ -373,7 +678,7 @@ fn candidates(
         .collect()
 }
 
-/// The [`CANDIDATES_PER_ROW`] best right rows of left row `i`.
+/// The [`CANDIDATES_PER_ROW`] best right rows of left row `i` among the blocked pairs.
 fn best_for_row(
     i: usize,
     blocks: &[(usize, f64)],
@@ -395,7 +700,7 @@ fn best_for_row(
                 *w = (l.points[f][i].len() + r.points[f][j].len()) as f64;
             }
             let total: f64 = weights.iter().sum();
-            let floor = best_floor(&best, params.threshold);
+            let floor = string_floor(&best, l, i, params);
             let mut gained = weights[0] * first_score;
             let mut remaining = total - weights[0];
             scores[0] = first_score;
@@ -412,36 +717,33 @@ fn best_for_row(
                 }
                 gained += weights[f] * scores[f];
             }
-            let score = gained / total;
-            if score + 1e-9 >= params.threshold {
-                keep_best(
-                    &mut best,
-                    Match {
-                        left: i,
-                        right: j,
-                        field_scores: scores.clone(),
-                        score,
-                        exact: false,
-                    },
-                    r,
-                );
+            if gained / total + 1e-9 >= params.threshold {
+                if let Some(m) = evaluate(l, r, i, j, scores.clone(), Via::default(), params) {
+                    keep_best(&mut best, m, r);
+                }
             }
         }
     }
     best
 }
 
-/// The score a new candidate must reach to enter a full list (`threshold` otherwise).
-fn best_floor(best: &[Match], threshold: f64) -> f64 {
-    if best.len() < CANDIDATES_PER_ROW {
-        threshold
-    } else {
-        best.last().map_or(threshold, |c| c.score)
+/// The string score a new candidate of left row `i` must reach to enter a
+/// full list `best` (`threshold` while it has room).
+fn string_floor(best: &[Match], l: &Side, i: usize, params: &Params) -> f64 {
+    match best.get(CANDIDATES_PER_ROW - 1) {
+        Some(last) => params
+            .threshold
+            .max(params.evidence.string_floor(last.score, l.present(i))),
+        None => params.threshold,
     }
 }
 
-/// Inserts `c` into the sorted, bounded list `best`.
+/// Inserts `c` into the sorted, bounded list `best` (by combined score, then
+/// right rank), unless the list holds that pair already.
 fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side) {
+    if best.iter().any(|b| b.right == c.right) {
+        return;
+    }
     let pos = best.partition_point(|b| {
         b.score > c.score || (b.score == c.score && r.rank[b.right] < r.rank[c.right])
     });
@@ -451,30 +753,209 @@ fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side) {
     }
 }
 
-/// Step 3: greedy assignment by score, then left rank, then right rank.
-fn greedy(
-    mut candidates: Vec<Match>,
-    left_rank: &[u32],
-    right_rank: &[u32],
-    one_to_one: bool,
-) -> Vec<Match> {
-    candidates.par_sort_unstable_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(left_rank[a.left].cmp(&left_rank[b.left]))
-            .then(right_rank[a.right].cmp(&right_rank[b.right]))
-    });
-    let mut left_used = vec![false; left_rank.len()];
-    let mut right_used = vec![false; right_rank.len()];
-    candidates.retain(|c| {
-        if left_used[c.left] || (one_to_one && right_used[c.right]) {
-            return false;
+/// The free right rows by the keys of the title join (the title being the
+/// second field, the artist the first):
+///
+/// - (title, artist word) and (title form, artist word): a pair found so
+///   shares at least one artist word;
+/// - (artist, a word prefix of the title): a title cut short ("I Ran" for "I
+///   Ran So Far Away") meets the longer one only for the same normalized
+///   artist, the shorter title being the first two or more words of the
+///   longer;
+/// - (title, artist) without spaces ([`squashed`]);
+/// - (title without spaces, whether the artist is written in Latin letters),
+///   with durations: the pairs whose artists are written in different scripts.
+struct TitleIndex<'a> {
+    by_title: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_form: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_prefix: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_squashed: HashMap<(String, String), Vec<usize>>,
+    by_script: HashMap<(String, bool), Vec<usize>>,
+}
+
+impl<'a> TitleIndex<'a> {
+    fn new(r: &Side<'a>, right_rest: &[usize], durations: bool) -> Self {
+        let mut index = TitleIndex {
+            by_title: HashMap::new(),
+            by_form: HashMap::new(),
+            by_prefix: HashMap::new(),
+            by_squashed: HashMap::new(),
+            by_script: HashMap::new(),
+        };
+        let forms = &r.table.title_forms;
+        if r.text.len() < 2 || forms.is_empty() {
+            return index;
         }
-        left_used[c.left] = true;
-        right_used[c.right] = true;
-        true
-    });
-    candidates
+        for &j in right_rest {
+            let (Some(artist), Some(title)) = (r.text[0][j].as_deref(), r.text[1][j].as_deref()) else {
+                continue;
+            };
+            for word in artist_words(artist) {
+                index.by_title.entry((title, word)).or_default().push(j);
+                for form in &forms[j] {
+                    index.by_form.entry((form.as_str(), word)).or_default().push(j);
+                }
+            }
+            for prefix in word_prefixes(title) {
+                index.by_prefix.entry((artist, prefix)).or_default().push(j);
+            }
+            index.by_squashed.entry((squashed(title), squashed(artist))).or_default().push(j);
+            if durations {
+                index.by_script.entry((squashed(title), is_latin(artist))).or_default().push(j);
+            }
+        }
+        index
+    }
+
+    /// Adds to `best` the right rows that meet left row `i` through the
+    /// index's keys (see [`TitleIndex`]), scored on the terms of each.
+    fn add_candidates(&self, i: usize, l: &Side, r: &Side, params: &Params, best: &mut Vec<Match>) {
+        let (Some(artist), Some(title), Some(forms)) = (
+            l.text[0][i].as_deref(),
+            l.text[1][i].as_deref(),
+            l.table.title_forms.get(i),
+        ) else {
+            return;
+        };
+        fn rows<'m, K: std::hash::Hash + Eq>(
+            map: &'m HashMap<K, Vec<usize>>,
+            key: &K,
+        ) -> impl Iterator<Item = usize> + 'm {
+            map.get(key).map_or(&[][..], Vec::as_slice).iter().copied()
+        }
+        let mut seen: Vec<usize> = best.iter().map(|b| b.right).collect();
+        let words = artist_words(artist);
+        let by_words = words.iter().flat_map(|&word| {
+            let own = rows(&self.by_title, &(title, word)).chain(rows(&self.by_form, &(title, word)));
+            let of_forms = forms.iter().flat_map(move |f| rows(&self.by_title, &(f.as_str(), word)));
+            own.chain(of_forms)
+        });
+        let first = words[0];
+        let cut_short = rows(&self.by_prefix, &(artist, title)).chain(word_prefixes(title).flat_map(|p| {
+            rows(&self.by_title, &(p, first)).filter(move |&j| r.text[0][j].as_deref() == Some(artist))
+        }));
+        let spaced = rows(&self.by_squashed, &(squashed(title), squashed(artist)));
+        for j in by_words.chain(cut_short).chain(spaced) {
+            if !seen.contains(&j) {
+                seen.push(j);
+                if let Some(m) = score_form_pair(l, r, i, j, params) {
+                    keep_best(best, m, r);
+                }
+            }
+        }
+        for j in rows(&self.by_script, &(squashed(title), !is_latin(artist))) {
+            if !seen.contains(&j) {
+                seen.push(j);
+                if let Some(m) = score_cross_script(l, r, i, j, params) {
+                    keep_best(best, m, r);
+                }
+            }
+        }
+    }
+}
+
+/// The distinct words of an artist key.
+fn artist_words(artist: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = Vec::new();
+    for w in artist.split(' ') {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// The first two or more words of `title`, shorter than the whole.
+fn word_prefixes(title: &str) -> impl Iterator<Item = &str> {
+    title
+        .match_indices(' ')
+        .skip(1)
+        .map(move |(at, _)| &title[..at])
+}
+
+/// The candidate record of a pair found through its title forms, if it
+/// passes the string thresholds.
+fn score_form_pair(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -> Option<Match> {
+    let fields = l.points.len();
+    let mut scores = Vec::with_capacity(fields);
+    let artist = params.scorer.score(&l.points[0][i], &r.points[0][j], 0.0);
+    let subset = artist < FORM_SCORE
+        && !l.table.artist_parts.is_empty()
+        && !r.table.artist_parts.is_empty()
+        && artists_overlap(&artist_names(l, i), &artist_names(r, j));
+    scores.push(if subset { FORM_SCORE } else { artist });
+    let title = params.scorer.score(&l.points[1][i], &r.points[1][j], 0.0);
+    let form = title < FORM_SCORE;
+    scores.push(title.max(FORM_SCORE));
+    for f in 2..fields {
+        scores.push(params.scorer.score(&l.points[f][i], &r.points[f][j], 0.0));
+    }
+    let passes = scores.iter().all(|&s| s >= params.field_threshold)
+        && string_score(l, r, i, j, &scores) + 1e-9 >= params.threshold;
+    let via = Via {
+        artist_subset: subset,
+        title_form: form,
+        cross_script: false,
+    };
+    passes.then(|| evaluate(l, r, i, j, scores, via, params)).flatten()
+}
+
+/// The candidate record of a pair with equal titles (spaces aside) whose
+/// artists are written in different scripts, if its other fields pass the
+/// thresholds and its durations lie within [`CROSS_SCRIPT_SECONDS`].
+fn score_cross_script(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -> Option<Match> {
+    let (dl, dr) = (l.duration(i), r.duration(j));
+    if !((dl - dr).abs() <= CROSS_SCRIPT_SECONDS.min(params.evidence.duration_tolerance)) {
+        return None;
+    }
+    let spaced = l.text[1][i] != r.text[1][j];
+    let mut scores = vec![f64::NAN, if spaced { FORM_SCORE } else { 100.0 }];
+    for f in 2..l.points.len() {
+        scores.push(params.scorer.score(&l.points[f][i], &r.points[f][j], 0.0));
+    }
+    let passes = scores[2..].iter().all(|&s| s >= params.field_threshold)
+        && string_score(l, r, i, j, &scores) + 1e-9 >= params.threshold;
+    let via = Via {
+        cross_script: true,
+        title_form: spaced,
+        ..Via::default()
+    };
+    passes.then(|| evaluate(l, r, i, j, scores, via, params)).flatten()
+}
+
+/// Whether an artist key is written in Latin letters (or has no letters).
+fn is_latin(artist: &str) -> bool {
+    artist.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_ascii())
+}
+
+/// An artist key or title without its spaces (another export's cleaning may
+/// delete a character that this one turned into a space: "spider man" and
+/// "spiderman").
+fn squashed(text: &str) -> String {
+    text.split(' ').collect()
+}
+
+/// The names of row `i`'s artist credit: its parts, or its key when it has none.
+fn artist_names<'a>(side: &Side<'a>, i: usize) -> Vec<&'a str> {
+    match side.table.artist_parts.get(i) {
+        Some(parts) if !parts.is_empty() => parts.iter().map(String::as_str).collect(),
+        _ => side.text[0][i].as_deref().into_iter().collect(),
+    }
+}
+
+/// Whether one artist credit contains the other: every name of one is a name
+/// of the other, or its words are all words of one name there ("hall" in
+/// "daryl hall"), spaces aside ("n sync" is "nsync").
+pub fn artists_overlap(a: &[&str], b: &[&str]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let within = |name: &str, other: &str| {
+        let words: Vec<&str> = other.split(' ').collect();
+        name.split(' ').all(|w| words.contains(&w)) || name.replace(' ', "") == other.replace(' ', "")
+    };
+    let covered = |x: &[&str], y: &[&str]| x.iter().all(|n| y.iter().any(|o| within(n, o)));
+    covered(a, b) || covered(b, a)
 }
 
 /// Rows grouped by their first field, groups in order of that field.
@@ -678,8 +1159,13 @@ mod tests {
             field_threshold: 80.0,
             one_to_one: true,
             exhaustive: false,
+            evidence: Evidence::default(),
             n_jobs,
         }
+    }
+
+    fn table(rows: &[(&str, &str)]) -> Table {
+        Table::of_keys(keys(rows))
     }
 
     fn pairs(
@@ -687,7 +1173,7 @@ mod tests {
         right: &[(&str, &str)],
         p: &Params,
     ) -> Vec<(usize, usize, bool)> {
-        match_keys(&keys(left), &keys(right), p, &|_, _| {})
+        match_keys(&table(left), &table(right), p, &|_, _| {})
             .unwrap()
             .iter()
             .map(|m| (m.left, m.right, m.exact))
@@ -723,8 +1209,8 @@ mod tests {
         // title score 61.5 < field_threshold although the combined score is above 90
         assert!(pairs(&left, &[("a long artist name", "fire echo")], &params(1)).is_empty());
         let m = match_keys(
-            &keys(&left),
-            &keys(&[("a long artist name", "fir")]),
+            &table(&left),
+            &table(&[("a long artist name", "fir")]),
             &params(1),
             &|_, _| {},
         )
@@ -732,22 +1218,40 @@ mod tests {
         let title = Scorer::TokenSortRatio.score(&code_points("fire"), &code_points("fir"), 0.0);
         assert_eq!(m[0].field_scores, vec![100.0, title]);
         assert!((m[0].score - (36.0 * 100.0 + 7.0 * title) / 43.0).abs() < 1e-12);
+        assert_eq!(m[0].score, m[0].string_score);
     }
 
     /// The steps run apart, as a distributed caller runs them: exact pass on
     /// the whole tables, candidates per chunk of free left rows against the
     /// free right rows, one assignment over all candidates.
-    fn in_steps(left: &Keys, right: &Keys, p: &Params, chunk: usize) -> Vec<Match> {
-        let subset = |keys: &Keys, rows: &[usize]| -> Vec<Vec<Option<String>>> {
-            keys.iter()
-                .map(|f| rows.iter().map(|&i| f[i].clone()).collect())
-                .collect()
+    fn in_steps(left: &Table, right: &Table, p: &Params, chunk: usize) -> Vec<Match> {
+        let subset = |t: &Table, rows: &[usize]| -> Table {
+            let take = |c: &Vec<Option<String>>| rows.iter().map(|&i| c[i].clone()).collect();
+            let take_all = |v: &Vec<Vec<String>>| {
+                if v.is_empty() {
+                    Vec::new()
+                } else {
+                    rows.iter().map(|&i| v[i].clone()).collect()
+                }
+            };
+            Table {
+                keys: t.keys.iter().map(take).collect(),
+                artist_parts: take_all(&t.artist_parts),
+                title_forms: take_all(&t.title_forms),
+                tags: take_all(&t.tags),
+                duration: if t.duration.is_empty() {
+                    Vec::new()
+                } else {
+                    rows.iter().map(|&i| t.duration[i]).collect()
+                },
+                extras: t.extras.iter().map(take).collect(),
+            }
         };
-        let mut matches = exact_pass(left, right, p.one_to_one, p.n_jobs).unwrap();
-        let left_free: Vec<usize> = (0..left[0].len())
+        let mut matches = exact_pass(left, right, p).unwrap();
+        let left_free: Vec<usize> = (0..left.keys[0].len())
             .filter(|i| matches.iter().all(|m| m.left != *i))
             .collect();
-        let right_free: Vec<usize> = (0..right[0].len())
+        let right_free: Vec<usize> = (0..right.keys[0].len())
             .filter(|j| !p.one_to_one || matches.iter().all(|m| m.right != *j))
             .collect();
         let pool = subset(right, &right_free);
@@ -758,8 +1262,9 @@ mod tests {
                 candidates.push(c);
             }
         }
-        let (lr, rr) = (ranks(left, 1).unwrap(), ranks(right, 1).unwrap());
-        matches.extend(assign(candidates, &lr, &rr, p.one_to_one, 2).unwrap());
+        let (lr, rr) = (ranks(&left.keys, 1).unwrap(), ranks(&right.keys, 1).unwrap());
+        let chosen = assign(&candidates, &lr, &rr, p.one_to_one, 2).unwrap();
+        matches.extend(chosen.into_iter().map(|k| candidates[k].clone()));
         matches.sort_by_key(|m| m.left);
         matches
     }
@@ -779,7 +1284,7 @@ mod tests {
         let mut right: Vec<(&str, &str)> =
             right_titles.iter().map(|t| ("adele", t.as_str())).collect();
         right.push(("adele", "hello world 07"));
-        let (l, r) = (keys(&left), keys(&right));
+        let (l, r) = (table(&left), table(&right));
         for one_to_one in [true, false] {
             let p = Params {
                 threshold: 80.0,
@@ -807,8 +1312,9 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_errors() {
-        let k = keys(&[("a", "b")]);
-        assert!(match_keys(&k, &k[..1], &params(1), &|_, _| {}).is_err());
+        let k = table(&[("a", "b")]);
+        let one_field = Table::of_keys(k.keys[..1].to_vec());
+        assert!(match_keys(&k, &one_field, &params(1), &|_, _| {}).is_err());
         assert!(match_keys(
             &k,
             &k,

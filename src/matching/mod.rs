@@ -7,7 +7,9 @@
 //! other strings, `u64` element hashes for other sequences.
 
 mod alnum;
+mod assignment;
 pub mod catalog;
+pub mod evidence;
 pub mod fuzz;
 pub mod hamming;
 pub mod indel;

@@ -5,8 +5,10 @@
 //! 1. Unicode: NFC always (so precomposed and decomposed input agree).
 //!    `fold_accents`: NFKD, then drop the combining marks of the Latin, Greek and
 //!    Cyrillic diacritic blocks (U+0300–036F, U+1AB0–1AFF, U+1DC0–1DFF, U+20D0–20FF,
-//!    U+FE20–FE2F), then NFC again. Marks of other scripts (the kana voicing marks
-//!    U+3099/309A, Arabic harakat, Hebrew points, Indic vowel signs) are kept and
+//!    U+FE20–FE2F) and the Arabic harakat and hamza marks (U+064B–065F, U+0670, so
+//!    "أم كلثوم" and "ام كلثوم" agree, as Arabic search normalizers do), then NFC
+//!    again. Marks of other scripts (the kana voicing marks
+//!    U+3099/309A, Hebrew points, Indic vowel signs) are kept and
 //!    recomposed, so Hangul syllables and ガ stay as they are. NFKD also folds
 //!    compatibility forms (full-width letters, ligatures). Letters that NFKD does
 //!    not decompose go through [`FOLD_TABLE`] (æ→ae, ø→o, ł→l, đ→d, ð→d, þ→th,
@@ -15,10 +17,13 @@
 //! 3. `drop_featuring`: credits removed, see [`split_featuring`].
 //! 4. `drop_version_tags`: a bracketed group `(...)`, `[...]`, `{...}` holding a
 //!    word of [`VERSION_WORDS`] is removed; so is a ` - ` (or en/em dash) suffix
-//!    holding one. Other brackets ("(I Can't Get No) Satisfaction") stay.
+//!    holding one, and a suffix after a run of spaces (a cleaned " - ": "juicy  2005
+//!    remaster"). Other brackets ("(I Can't Get No) Satisfaction") stay.
 //! 5. `punctuation`: apostrophes are deleted (don't→dont); a period after a lone
-//!    letter is deleted (R.E.M.→rem); every other character that is not a letter,
-//!    digit or combining mark (punctuation, symbols, emoji) becomes a space.
+//!    letter is deleted (R.E.M.→rem); the stylised letters `!`, `$`, `@` between
+//!    two letters become `i`, `s`, `a` (P!nk→pink, Ke$ha→kesha); every other
+//!    character that is not a letter, digit or combining mark (punctuation,
+//!    symbols, emoji) becomes a space.
 //! 6. `unify_and`: the conjunctions between names are dropped so that every
 //!    spelling agrees: the tokens `&`, `+`, `and` anywhere, and `x`, `n` (from
 //!    'n') when they stand between two words. "A & B", "A and B", "A + B",
@@ -26,7 +31,18 @@
 //!    "Malcolm X" keeps its x.
 //! 7. `drop_leading_the`: a leading "the" word is dropped (unless it is the only word).
 //!
-//! Whitespace is always collapsed to single spaces and trimmed.
+//! 1b. `transliterate` (off by default; on in the catalog join): Cyrillic and
+//!    Greek letters become Latin ones ([`transliterate`]), right after step 1.
+//! 8. `collapse_whitespace`: runs of whitespace, such as the double space another
+//!    export's cleaning leaves where it deleted a character ("zager  evans"),
+//!    become one space. Off, each whitespace character stays a space.
+//!
+//! The result is always trimmed.
+//!
+//! For the catalog join, [`artist_parts`] splits an artist credit into its
+//! names, [`title_forms`] gives the forms a title also matches in (without its
+//! subtitle, each part of a medley) and [`normalize_tagged`] the version tags
+//! it removed.
 
 use std::sync::LazyLock;
 
@@ -55,6 +71,10 @@ pub struct Options {
     pub drop_leading_the: bool,
     /// Punctuation and symbols become spaces, apostrophes and acronym dots vanish.
     pub punctuation: bool,
+    /// Runs of whitespace (left by characters another export deleted) become one space.
+    pub collapse_whitespace: bool,
+    /// Cyrillic and Greek letters become Latin ones (see [`transliterate`]).
+    pub transliterate: bool,
 }
 
 impl Default for Options {
@@ -67,6 +87,8 @@ impl Default for Options {
             unify_and: true,
             drop_leading_the: false,
             punctuation: true,
+            collapse_whitespace: true,
+            transliterate: false,
         }
     }
 }
@@ -149,26 +171,44 @@ static FEAT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
 static NAME_SEPARATOR: LazyLock<Regex> =
     // cannot fail: a constant, valid pattern (compiled by every normalize test)
     LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|&|\+|/|\s(?:and|x)\s)\s*").unwrap());
-/// A ` - ` suffix separator (hyphen, en or em dash between spaces).
+/// A suffix separator: a hyphen, en or em dash between spaces, or a run of two
+/// or more spaces (where another export's cleaning deleted the dash).
 // cannot fail: a constant, valid pattern (compiled by every normalize test)
-static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s").unwrap());
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s|\s{2,}").unwrap());
 
 /// Normalizes one catalog key with the rules in `options` (see the module docs).
 pub fn normalize(text: &str, options: &Options) -> String {
+    normalize_tagged(text, options).0
+}
+
+/// [`normalize`], with the version tags it removed (see [`split_version_tags`];
+/// none unless `drop_version_tags`).
+pub fn normalize_tagged(text: &str, options: &Options) -> (String, Vec<String>) {
+    let mut tags = Vec::new();
     let mut s = fold_unicode(text, options.fold_accents);
+    if options.transliterate {
+        s = transliterate(&s);
+    }
     if options.casefold {
         s = caseless::default_case_fold_str(&s);
     }
     if options.drop_featuring {
-        s = split_featuring(&s).0;
+        let (rest, names) = split_featuring(&s);
+        if !names.is_empty() {
+            s = rest;
+        }
     }
     if options.drop_version_tags {
-        s = drop_version_tags(&s);
+        (s, tags) = split_version_tags(&s);
     }
     if options.punctuation {
         s = strip_punctuation(&s);
     }
-    let mut words: Vec<&str> = s.split_whitespace().collect();
+    let mut words: Vec<&str> = if options.collapse_whitespace {
+        s.split_whitespace().collect()
+    } else {
+        s.trim().split(char::is_whitespace).collect()
+    };
     if options.unify_and {
         words = drop_conjunctions(&words);
     }
@@ -178,7 +218,7 @@ pub fn normalize(text: &str, options: &Options) -> String {
     {
         words.remove(0);
     }
-    words.join(" ")
+    (words.join(" "), tags)
 }
 
 /// Normalizes many keys on `n_jobs` threads; `None` stays `None`.
@@ -227,6 +267,86 @@ pub fn split_featuring(text: &str) -> (String, Vec<String>) {
     )
 }
 
+/// Separators between the names of an artist credit: `,`, `;`, `/`, `&`,
+/// `+`, brackets, the words `and`, `x`, `with`, `vs`, `feat.`, `ft.`,
+/// `featuring`, and a run of two or more spaces (where another export's
+/// cleaning deleted a separator: "hall  oates").
+static ARTIST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
+    Regex::new(
+        r"(?i)\s*(?:[,;/&+()\[\]{}]|\s(?:and|x|with|vs\.?|feat\.?|ft\.?|featuring)\s)\s*|\s{2,}",
+    )
+    .unwrap()
+});
+/// A ` / ` between the songs of a medley.
+// cannot fail: a constant, valid pattern (compiled by every normalize test)
+static MEDLEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s/\s").unwrap());
+/// Where a subtitle starts: a bracket, a ` - ` (hyphen, en or em dash) or a run of spaces.
+// cannot fail: a constant, valid pattern (compiled by every normalize test)
+static SUBTITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(\[{]|\s[-–—]\s|\s{2,}").unwrap());
+/// A bracketed group (to its closing bracket, or the end).
+// cannot fail: a constant, valid pattern (compiled by every normalize test)
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?").unwrap());
+
+/// The names of an artist credit, each normalized with `options`, in order and
+/// without repeats: "Daryl Hall & John Oates" gives `["daryl hall", "john
+/// oates"]`, "Yusuf / Cat Stevens" `["yusuf", "cat stevens"]`, the list
+/// string "['Queen', 'David Bowie']" `["queen", "david bowie"]` and the cleaned
+/// "hall  oates" `["hall", "oates"]` (see [`ARTIST_SEPARATOR`]). A credit
+/// without a separator gives no parts (it is one name: its normalized form).
+pub fn artist_parts(credit: &str, options: &Options) -> Vec<String> {
+    if !ARTIST_SEPARATOR.is_match(credit) {
+        return Vec::new();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for piece in ARTIST_SEPARATOR.split(credit) {
+        let name = normalize(piece, options);
+        if !name.is_empty() && !parts.contains(&name) {
+            parts.push(name);
+        }
+    }
+    parts
+}
+
+/// The other forms a title matches in, each normalized with `options` and
+/// different from `own` (the title's own normalized form), in this order:
+///
+/// 1. the title before its subtitle (the text before the first bracket, ` - `
+///    or run of spaces): "Caribbean Queen (No More Love On the Run)" also
+///    matches "caribbean queen";
+/// 2. the title without its bracketed groups and ` - ` suffix: "(I Can't Get
+///    No) Satisfaction - Mono Version" also matches "satisfaction";
+/// 3. each bracketed group alone: "뚜두뚜두 (DDU-DU DDU-DU)" also matches
+///    "ddu du ddu du";
+/// 4. each song of a medley: "Hard to Say I'm Sorry / Get Away".
+///
+/// A catalog join compares one title's forms with the other's own form only,
+/// never two forms, so "Song (Part 1)" and "Song (Part 2)" do not meet.
+pub fn title_forms(title: &str, own: &str, options: &Options) -> Vec<String> {
+    let medley: Vec<&str> = MEDLEY.split(title).collect();
+    let subtitle = SUBTITLE.find(title);
+    if subtitle.is_none() && medley.len() == 1 {
+        return Vec::new();
+    }
+    let mut texts: Vec<String> = Vec::new();
+    texts.extend(subtitle.map(|m| title[..m.start()].to_string()));
+    let unbracketed = BRACKETED.replace_all(title, " ");
+    texts.push(DASH.split(unbracketed.trim()).next().unwrap_or("").to_string());
+    texts.extend(BRACKETED.find_iter(title).map(|m| m.as_str().to_string()));
+    if medley.len() > 1 {
+        texts.extend(medley.into_iter().map(str::to_string));
+    }
+    let mut forms: Vec<String> = Vec::new();
+    for text in texts {
+        let form = normalize(&text, options);
+        if !form.is_empty() && form != own && !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
 fn push_names(credit: &str, out: &mut Vec<String>) {
     out.extend(
         NAME_SEPARATOR
@@ -252,13 +372,38 @@ fn fold_unicode(text: &str, fold_accents: bool) -> String {
     folded.nfc().collect()
 }
 
-/// Combining marks of the Latin, Greek and Cyrillic diacritic blocks.
-fn is_diacritic(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+/// Cyrillic and Greek letters as Latin ones (the `deunicode` crate's tables:
+/// "Звезда по имени Солнце" becomes "Zvezda po imeni Solntse", "Μίκης" "Mikes");
+/// other characters stay. Both catalogs of a join go through it, so it only
+/// has to be consistent, and lets a transliterating export meet one that is not.
+pub fn transliterate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let convertible = matches!(c as u32, 0x0370..=0x03FF | 0x0400..=0x04FF | 0x1F00..=0x1FFF);
+        match deunicode::deunicode_char(c).filter(|_| convertible) {
+            Some(latin) => out.push_str(latin),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
-/// Step 4: brackets and dash suffixes that hold a version word.
-fn drop_version_tags(text: &str) -> String {
+/// Combining marks of the Latin, Greek and Cyrillic diacritic blocks, and the Arabic harakat and hamza.
+fn is_diacritic(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+        | 0x064B..=0x065F | 0x0670)
+}
+
+/// Splits the version tags off a title: the text without its version
+/// brackets and ` - ` version suffix (step 4 of [`normalize`]), and the tags.
+///
+/// The tags are the version words ([`VERSION_WORDS`], or one typo away) and
+/// the years (1900-2099) of those groups, case-folded, inflections merged
+/// ("remastered" and "remasterd" are "remaster", "remixed" is "remix"),
+/// sorted and without repeats: "Song - 2011 Remaster" and "Song (Remastered
+/// 2011)" both give `["2011", "remaster"]`.
+pub fn split_version_tags(text: &str) -> (String, Vec<String>) {
+    let mut tags = Vec::new();
     let mut kept = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find(['(', '[', '{']) {
@@ -275,6 +420,7 @@ fn drop_version_tags(text: &str) -> String {
         let end = close.map_or(rest.len(), |c| c + 1);
         kept.push_str(&rest[..open]);
         if is_version_tag(inner) {
+            push_tags(inner, &mut tags);
             kept.push(' ');
         } else {
             kept.push_str(&rest[open..end]);
@@ -282,12 +428,29 @@ fn drop_version_tags(text: &str) -> String {
         rest = &rest[end..];
     }
     kept.push_str(rest);
-    match DASH
+    if let Some(dash) = DASH
         .find_iter(&kept)
         .find(|d| is_version_tag(&kept[d.end()..]))
     {
-        Some(dash) => kept[..dash.start()].to_string(),
-        None => kept,
+        push_tags(&kept[dash.end()..], &mut tags);
+        kept.truncate(dash.start());
+    }
+    tags.sort_unstable();
+    tags.dedup();
+    (kept, tags)
+}
+
+/// Appends the tags of one version group (its version words and years).
+fn push_tags(group: &str, tags: &mut Vec<String>) {
+    for word in group.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let is_year = word.len() == 4
+            && word.chars().all(|c| c.is_ascii_digit())
+            && matches!(&word[..2], "19" | "20");
+        if is_year {
+            tags.push(word.to_string());
+        } else if let Some(k) = version_word(word) {
+            tags.push(k.trim_end_matches("ed").trim_end_matches('d').to_string());
+        }
     }
 }
 
@@ -297,13 +460,16 @@ fn drop_version_tags(text: &str) -> String {
 fn is_version_tag(text: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .any(|w| {
-            let w: Vec<char> = caseless::default_case_fold_str(w).chars().collect();
-            VERSION_WORDS.iter().any(|k| {
-                let k: Vec<char> = k.chars().collect();
-                w == k || (w.len() >= 5 && k.len() >= 6 && one_typo_apart(&w, &k))
-            })
-        })
+        .any(|w| version_word(w).is_some())
+}
+
+/// The word of [`VERSION_WORDS`] that `word` is, or is one typo away from.
+fn version_word(word: &str) -> Option<&'static str> {
+    let w: Vec<char> = caseless::default_case_fold_str(word).chars().collect();
+    VERSION_WORDS.iter().copied().find(|k| {
+        let k: Vec<char> = k.chars().collect();
+        w == k || (w.len() >= 5 && k.len() >= 6 && one_typo_apart(&w, &k))
+    })
 }
 
 /// Whether `a` and `b` differ by exactly one dropped, added or changed letter,
@@ -334,9 +500,13 @@ fn one_typo_apart(a: &[char], b: &[char]) -> bool {
 fn strip_punctuation(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
+    let between_letters =
+        |i: usize| i >= 1 && i + 1 < chars.len() && chars[i - 1].is_alphabetic() && chars[i + 1].is_alphabetic();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_alphanumeric() || is_combining_mark(c) {
             out.push(c);
+        } else if let (Some(letter), true) = (stylised_letter(c), between_letters(i)) {
+            out.push(letter);
         } else if matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`' | '´')
             || (c == '.' && follows_lone_letter(&chars, i))
         {
@@ -346,6 +516,16 @@ fn strip_punctuation(text: &str) -> String {
         }
     }
     out
+}
+
+/// The letter a symbol stands for inside a stylised name.
+fn stylised_letter(c: char) -> Option<char> {
+    match c {
+        '!' => Some('i'),
+        '$' => Some('s'),
+        '@' => Some('a'),
+        _ => None,
+    }
 }
 
 /// Whether `chars[i]` comes right after a letter that itself starts a word or follows a period.
@@ -409,6 +589,53 @@ mod tests {
         assert_eq!(norm("Song - 2019 Reamster"), "song");
         assert_eq!(norm("Song (Edith)"), "song edith");
         assert_eq!(norm("Song (Lives)"), "song lives");
+    }
+
+    #[test]
+    fn artist_parts_title_forms_and_tags() {
+        let o = Options::default();
+        let tags = |t: &str| normalize_tagged(t, &o).1;
+        assert_eq!(artist_parts("Daryl Hall & John Oates", &o), ["daryl hall", "john oates"]);
+        assert_eq!(artist_parts("Yusuf / Cat Stevens", &o), ["yusuf", "cat stevens"]);
+        assert_eq!(artist_parts("['Queen', 'David Bowie']", &o), ["queen", "david bowie"]);
+        assert_eq!(artist_parts("hall  oates", &o), ["hall", "oates"]);
+        assert_eq!(artist_parts("Prince and The Revolution", &o), ["prince", "the revolution"]);
+        assert!(artist_parts("Adele", &o).is_empty());
+        let has = |title: &str, form: &str| {
+            title_forms(title, &normalize(title, &o), &o).contains(&form.to_string())
+        };
+        assert!(has("Caribbean Queen (No More Love On the Run)", "caribbean queen"));
+        assert!(has("Caribbean Queen (No More Love On the Run)", "no more love on the run"));
+        assert!(has("Hard To Say I'm Sorry / Get Away", "hard to say im sorry"));
+        assert!(has("Hard To Say I'm Sorry / Get Away", "get away"));
+        assert!(has("Sweet Dreams (Are Made of This) - Remastered", "sweet dreams"));
+        assert!(has("(I Can't Get No) Satisfaction - Mono Version", "satisfaction"));
+        assert!(has("뚜두뚜두 (DDU-DU DDU-DU)", "ddu du ddu du"));
+        assert!(has("sunflower  spiderman into the spiderverse", "sunflower"));
+        assert!(!has("Either/Or", "either"));
+        assert!(title_forms("Hello - Remastered", "hello", &o).is_empty());
+        assert_eq!(normalize("juicy  2005 remaster", &o), "juicy");
+        assert_eq!(tags("juicy  2005 remaster"), ["2005", "remaster"]);
+        assert_eq!(normalize("P!nk", &o), "pink");
+        assert_eq!(normalize("Ke$ha", &o), "kesha");
+        assert_eq!(normalize("Wham!", &o), "wham");
+        assert_eq!(normalize("أم كلثوم", &o), normalize("ام كلثوم", &o));
+        let latin = Options {
+            transliterate: true,
+            ..o
+        };
+        assert_eq!(normalize("Звезда по имени Солнце", &latin), "zvezda po imeni solntse");
+        assert_eq!(normalize("宇多田ヒカル", &latin), "宇多田ヒカル");
+        assert_eq!(tags("Song - 2011 Remaster"), ["2011", "remaster"]);
+        assert_eq!(tags("Song (Remastered 2011)"), ["2011", "remaster"]);
+        assert_eq!(tags("Song [Mono Version]"), ["mono", "version"]);
+        assert!(tags("(I Can't Get No) Satisfaction").is_empty());
+        let spaced = Options {
+            collapse_whitespace: false,
+            ..o
+        };
+        assert_eq!(normalize("zager  evans", &o), "zager evans");
+        assert_eq!(normalize("zager  evans", &spaced), "zager  evans");
     }
 
     #[test]
