@@ -8,6 +8,7 @@
 
 mod alnum;
 pub mod catalog;
+mod distinct;
 pub mod fuzz;
 pub mod hamming;
 pub mod indel;

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use super::distinct::Distinct;
 use super::multi::{self, Alphabet, Packed, Unit};
 use super::{fuzz, normalized, Scorer, Sym};
 use crate::error::Result;
@@ -82,7 +83,9 @@ pub struct Match {
 /// index ascending, as rapidfuzz orders them), keeping only scores
 /// `>= score_cutoff`. Memory is `O(queries × limit)`: no score matrix is built.
 ///
-/// Once `limit` matches are held, the cutoff rises to the worst of them. For
+/// Each distinct choice is scored once and its score offered at each of its
+/// positions. Once `limit` matches are held, the cutoff rises to the worst of
+/// them. For
 /// `ratio`, `QRatio` and `token_sort_ratio` the choices are transformed once
 /// (sorted tokens), encoded and sorted by length, queries of similar length
 /// are scored many at a time (see [`multi`]), and each group only visits the
@@ -98,18 +101,21 @@ pub fn extract_many<S: Sym>(
     if limit == 0 {
         return Ok(vec![Vec::new(); queries.len()]);
     }
-    parallel::install(n_jobs, || match Ratio::of(scorer) {
-        Some(kind) => kind.extract(queries, choices, score_cutoff, limit),
-        None => queries
-            .par_iter()
-            .map(|query| {
-                let mut top = Top::new(limit, score_cutoff);
-                if let Some(query) = query {
-                    scan_all(scorer, query, choices, &mut top);
-                }
-                top.items
-            })
-            .collect(),
+    parallel::install(n_jobs, || {
+        let choices = Distinct::new(choices);
+        match Ratio::of(scorer) {
+            Some(kind) => kind.extract(queries, &choices, score_cutoff, limit),
+            None => queries
+                .par_iter()
+                .map(|query| {
+                    let mut top = Top::new(limit, score_cutoff);
+                    if let Some(query) = query {
+                        scan_all(scorer, query, &choices, &mut top);
+                    }
+                    top.items
+                })
+                .collect(),
+        }
     })
 }
 
@@ -133,13 +139,14 @@ impl Top {
         self.items.len() == self.limit
     }
 
-    fn offer(&mut self, index: usize, score: f64) {
+    /// Keeps `(index, score)` if it ranks among the best; false when not kept.
+    fn offer(&mut self, index: usize, score: f64) -> bool {
         if score < self.cutoff || (score == 0.0 && self.cutoff > 0.0) {
-            return;
+            return false;
         }
         let ahead = |m: &Match| m.score > score || (m.score == score && m.index < index);
         if self.full() && ahead(&self.items[self.limit - 1]) {
-            return;
+            return false;
         }
         let at = self.items.partition_point(ahead);
         self.items.insert(at, Match { index, score });
@@ -147,18 +154,32 @@ impl Top {
         if self.full() {
             self.cutoff = self.cutoff.max(self.items[self.limit - 1].score);
         }
+        true
+    }
+
+    /// Offers the score of distinct choice `k` at its positions, first to
+    /// last, until one is not kept (the later ones rank lower still).
+    fn offer_distinct<S: Sym>(&mut self, choices: &Distinct<'_, S>, k: usize, score: f64) {
+        for &index in choices.positions(k) {
+            if !self.offer(index, score) {
+                break;
+            }
+        }
     }
 }
 
-/// Every choice in index order (scorers without a length bound).
-fn scan_all<S: Sym>(scorer: Scorer, query: &[S], choices: &[Option<Vec<S>>], top: &mut Top) {
+/// Every distinct choice in order of first position (scorers without a
+/// length bound), until `limit` perfect scores at earlier positions are held.
+fn scan_all<S: Sym>(scorer: Scorer, query: &[S], choices: &Distinct<'_, S>, top: &mut Top) {
     let prepared = scorer.prepare_seq(query);
-    for (index, choice) in choices.iter().enumerate() {
-        let Some(choice) = choice else { continue };
-        top.offer(index, prepared.score(choice, top.cutoff));
-        if top.full() && top.items[top.limit - 1].score >= 100.0 {
-            break;
+    for (k, choice) in choices.items().iter().enumerate() {
+        if top.full() {
+            let worst = top.items[top.limit - 1];
+            if worst.score >= 100.0 && worst.index < choices.first(k) {
+                break;
+            }
         }
+        top.offer_distinct(choices, k, prepared.score(choice, top.cutoff));
     }
 }
 
@@ -263,6 +284,23 @@ impl Ratio {
             .par_iter()
             .map(|s| s.as_deref().map(|s| self.transform(s)))
             .collect()
+    }
+
+    /// The transformed distinct choices, sorted by length.
+    fn by_length<S: Sym>(self, choices: &Distinct<'_, S>, alphabet: &Alphabet) -> ByLength {
+        let transformed: Vec<Cow<'_, [S]>> = choices
+            .items()
+            .par_iter()
+            .map(|s| self.transform(s))
+            .collect();
+        let mut order: Vec<usize> = (0..transformed.len()).collect();
+        order.sort_by_key(|&k| transformed[k].len());
+        let sorted: Vec<Option<&[S]>> = order.iter().map(|&k| Some(&*transformed[k])).collect();
+        ByLength {
+            packed: Packed::par_new(&sorted, alphabet),
+            lens: order.iter().map(|&k| transformed[k].len()).collect(),
+            order,
+        }
     }
 
     /// Score of a query of `lq` symbols and a choice of `lc` symbols whose
@@ -391,7 +429,7 @@ impl Ratio {
     fn extract<S: Sym>(
         self,
         queries: &[Option<Vec<S>>],
-        choices: &[Option<Vec<S>>],
+        choices: &Distinct<'_, S>,
         score_cutoff: f64,
         limit: usize,
     ) -> Vec<Vec<Match>> {
@@ -401,18 +439,7 @@ impl Ratio {
             units,
             lens,
         } = self.group(queries);
-        let transformed = self.transform_all(choices);
-        let mut order: Vec<usize> = (0..choices.len())
-            .filter(|&i| choices[i].is_some())
-            .collect();
-        let len_of = |i: usize| transformed[i].as_ref().map_or(0, |c| c.len());
-        order.sort_by_key(|&i| len_of(i));
-        let sorted = ByLength {
-            packed: Packed::new(order.iter().map(|&i| transformed[i].as_deref()), &alphabet),
-            lens: order.iter().map(|&i| len_of(i)).collect(),
-            order,
-        };
-        drop(transformed);
+        let sorted = self.by_length(choices, &alphabet);
         let found: Vec<Vec<Vec<Match>>> = groups
             .par_iter()
             .zip(&units)
@@ -422,7 +449,7 @@ impl Ratio {
                     .iter()
                     .map(|_| Top::new(limit, score_cutoff))
                     .collect();
-                sorted.scan(self, unit, &lqs, &mut tops);
+                sorted.scan(self, choices, unit, &lqs, &mut tops);
                 tops.into_iter().map(|t| t.items).collect()
             })
             .collect();
@@ -436,12 +463,12 @@ impl Ratio {
     }
 }
 
-/// Present choices, encoded and sorted by (transformed) length.
+/// Distinct choices, transformed, encoded and sorted by length.
 struct ByLength {
     packed: Packed,
     /// Length of each sorted choice.
     lens: Vec<usize>,
-    /// Original index of each sorted choice.
+    /// Distinct choice (index in [`Distinct::items`]) of each sorted choice.
     order: Vec<usize>,
 }
 
@@ -449,23 +476,40 @@ impl ByLength {
     /// Offers to `tops` (one per query of `unit`, of lengths `lqs`) every
     /// choice whose length one of them can still reach, visiting lengths
     /// outwards from the middle query's, nearest first.
-    fn scan(&self, kind: Ratio, unit: &Unit, lqs: &[usize], tops: &mut [Top]) {
+    ///
+    /// A length no query reaches is skipped, not an end: a query further out
+    /// may reach the lengths beyond it. A direction ends at a length that no
+    /// query reaches and no query lies beyond (the bound only falls with
+    /// distance from each query's own length).
+    fn scan<S: Sym>(
+        &self,
+        kind: Ratio,
+        choices: &Distinct<'_, S>,
+        unit: &Unit,
+        lqs: &[usize],
+        tops: &mut [Top],
+    ) {
         let lens = &self.lens;
         let reachable = |len: usize, tops: &[Top]| {
             lqs.iter()
                 .zip(tops)
                 .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.cutoff / 100.0))
         };
+        let (shortest, longest) = (lqs.iter().min(), lqs.iter().max());
         let center = lqs[lqs.len() / 2];
         let start = lens.partition_point(|&l| l < center);
         let (mut down, mut up) = (start, start);
         loop {
-            let next_down = down > 0 && reachable(lens[down - 1], tops);
-            let next_up = up < lens.len() && reachable(lens[up], tops);
+            let next_down = (down > 0)
+                .then(|| lens[down - 1])
+                .filter(|&l| shortest.is_some_and(|&lq| lq < l) || reachable(l, tops));
+            let next_up = (up < lens.len())
+                .then(|| lens[up])
+                .filter(|&l| longest.is_some_and(|&lq| lq > l) || reachable(l, tops));
             let take_up = match (next_down, next_up) {
-                (false, false) => break,
-                (true, true) => lens[up] - center <= center - lens[down - 1],
-                (_, up_ok) => up_ok,
+                (None, None) => break,
+                (Some(d), Some(u)) => u - center <= center - d,
+                (_, u) => u.is_some(),
             };
             let run = if take_up {
                 let end = up + lens[up..].partition_point(|&l| l == lens[up]);
@@ -474,11 +518,14 @@ impl ByLength {
                 let begin = lens[..down].partition_point(|&l| l < lens[down - 1]);
                 begin..std::mem::replace(&mut down, begin)
             };
-            let choices =
-                run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
-            unit.each(choices, |index, choice, lcs| {
+            if !reachable(lens[run.start], tops) {
+                continue;
+            }
+            let run = run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
+            unit.each(run, |k, choice, lcs| {
                 for ((top, &lq), &lcs) in tops.iter_mut().zip(lqs).zip(lcs) {
-                    top.offer(index, kind.score(lq, choice.len(), lcs, top.cutoff));
+                    let score = kind.score(lq, choice.len(), lcs, top.cutoff);
+                    top.offer_distinct(choices, k, score);
                 }
             });
         }
@@ -519,11 +566,75 @@ mod tests {
         out
     }
 
+    /// The best `limit` matches found by scoring every choice in position
+    /// order with the fixed cutoff.
+    fn naive_top(
+        scorer: Scorer,
+        query: &Option<Vec<u32>>,
+        choices: &[Option<Vec<u32>>],
+        cutoff: f64,
+        limit: usize,
+    ) -> Vec<Match> {
+        let mut top = Top::new(limit, cutoff);
+        if let Some(q) = query {
+            for (i, c) in choices.iter().enumerate() {
+                if let Some(c) = c {
+                    top.offer(i, scorer.score(q, c, cutoff));
+                }
+            }
+        }
+        top.items
+    }
+
+    #[test]
+    fn lengths_no_query_reaches_do_not_end_the_scan() {
+        // One block holds "ab" and "abcdefgh"; at cutoff 100 no query reaches
+        // the lengths 3 to 7 that lie between them.
+        let cp = |s: &str| Some(s.chars().map(u32::from).collect::<Vec<u32>>());
+        let queries = vec![cp("ab"), cp("abcdefgh"), cp("abcdefghijklmnop")];
+        let choices: Vec<_> = [
+            "abcdefghijklmnop",
+            "abcdefg",
+            "abc",
+            "ab",
+            "abcdefgh",
+            "abcd",
+        ]
+        .iter()
+        .map(|s| cp(s))
+        .collect();
+        for cutoff in [100.0, 95.0] {
+            let found = extract_many(Scorer::Ratio, &queries, &choices, cutoff, 1, 1).unwrap();
+            let index: Vec<usize> = found.iter().map(|m| m[0].index).collect();
+            assert_eq!(index, [3, 4, 0]);
+        }
+    }
+
+    #[test]
+    fn repeated_choices_keep_every_position() {
+        // Each text three times (missing ones too), then once more reversed:
+        // ties between repeats must keep the lowest positions.
+        let t = texts();
+        let mut choices: Vec<Option<Vec<u32>>> = [&t[..], &t[..], &t[..]].concat();
+        choices.extend(t.iter().rev().cloned());
+        for scorer in Scorer::ALL {
+            for cutoff in [0.0, 60.0, 100.0] {
+                for limit in [1, 2, 5] {
+                    let found = extract_many(scorer, &t, &choices, cutoff, limit, 2).unwrap();
+                    for (i, q) in t.iter().enumerate() {
+                        let want = naive_top(scorer, q, &choices, cutoff, limit);
+                        assert_eq!(found[i], want, "{scorer:?} {cutoff} {limit} {i}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn grouped_ratio_scorers_equal_the_pair_scorers() {
         let t = texts();
         for scorer in [Scorer::Ratio, Scorer::QRatio, Scorer::TokenSortRatio] {
-            for cutoff in [0.0, 50.0, 90.0] {
+            for cutoff in [0.0, 50.0, 90.0, 100.0] {
                 let matrix = cdist(scorer, &t, &t, cutoff, 2, |s| s).unwrap();
                 for (i, q) in t.iter().enumerate() {
                     for (j, c) in t.iter().enumerate() {
@@ -537,11 +648,8 @@ mod tests {
                 for limit in [1, 3] {
                     let found = extract_many(scorer, &t, &t, cutoff, limit, 2).unwrap();
                     for (i, q) in t.iter().enumerate() {
-                        let mut top = Top::new(limit, cutoff);
-                        if let Some(q) = q {
-                            scan_all(scorer, q, &t, &mut top);
-                        }
-                        assert_eq!(found[i], top.items, "{scorer:?} {cutoff} {limit} {i}");
+                        let want = naive_top(scorer, q, &t, cutoff, limit);
+                        assert_eq!(found[i], want, "{scorer:?} {cutoff} {limit} {i}");
                     }
                 }
             }
