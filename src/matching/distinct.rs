@@ -21,13 +21,13 @@ pub struct Distinct<'a, S> {
 
 impl<'a, S: Sym> Distinct<'a, S> {
     /// The distinct values of `choices`.
-    pub fn new(choices: &'a [Option<Vec<S>>]) -> Self {
+    pub fn new<C: AsRef<[S]>>(choices: &'a [Option<C>]) -> Self {
         let mut ids: HashMap<&[S], usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
         ids.reserve(choices.len());
         let mut items = Vec::new();
         // (position, item) of every present choice, in position order.
         let present: Vec<(usize, usize)> = (choices.iter().enumerate())
-            .filter_map(|(i, c)| c.as_deref().map(|c| (i, c)))
+            .filter_map(|(i, c)| c.as_ref().map(|c| (i, c.as_ref())))
             .map(|(i, c)| {
                 let k = *ids.entry(c).or_insert_with(|| {
                     items.push(c);

@@ -20,10 +20,10 @@ use crate::parallel;
 ///
 /// `ratio`, `QRatio` and `token_sort_ratio` score short queries many at a
 /// time (see [`multi`]); the other scorers go row by row.
-pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
+pub fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Default + Send + Sync>(
     scorer: Scorer,
-    queries: &[Option<Vec<S>>],
-    choices: &[Option<Vec<S>>],
+    queries: &[Option<C>],
+    choices: &[Option<C>],
     score_cutoff: f64,
     n_jobs: i64,
     convert: impl Fn(f64) -> T + Sync,
@@ -40,10 +40,10 @@ pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
             .zip(queries.par_iter())
             .for_each(|(row, query)| {
                 let Some(query) = query else { return };
-                let prepared = scorer.prepare_seq(query);
+                let prepared = scorer.prepare_seq(query.as_ref());
                 for (cell, choice) in row.iter_mut().zip(choices) {
                     if let Some(choice) = choice {
-                        *cell = convert(prepared.score(choice, score_cutoff));
+                        *cell = convert(prepared.score(choice.as_ref(), score_cutoff));
                     }
                 }
             }),
@@ -52,10 +52,10 @@ pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
 }
 
 /// Score of each `(a[i], b[i])` pair.
-pub fn cpdist<S: Sym>(
+pub fn cpdist<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
-    a: &[Option<Vec<S>>],
-    b: &[Option<Vec<S>>],
+    a: &[Option<C>],
+    b: &[Option<C>],
     score_cutoff: f64,
     n_jobs: i64,
 ) -> Result<Vec<f64>> {
@@ -63,7 +63,7 @@ pub fn cpdist<S: Sym>(
         a.par_iter()
             .zip(b.par_iter())
             .map(|(x, y)| match (x, y) {
-                (Some(x), Some(y)) => scorer.score_seq(x, y, score_cutoff),
+                (Some(x), Some(y)) => scorer.score_seq(x.as_ref(), y.as_ref(), score_cutoff),
                 _ => 0.0,
             })
             .collect()
@@ -90,10 +90,10 @@ pub struct Match {
 /// (sorted tokens), encoded and sorted by length, queries of similar length
 /// are scored many at a time (see [`multi`]), and each group only visits the
 /// lengths that one of its queries can still reach, nearest length first.
-pub fn extract_many<S: Sym>(
+pub fn extract_many<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
-    queries: &[Option<Vec<S>>],
-    choices: &[Option<Vec<S>>],
+    queries: &[Option<C>],
+    choices: &[Option<C>],
     score_cutoff: f64,
     limit: usize,
     n_jobs: i64,
@@ -110,7 +110,7 @@ pub fn extract_many<S: Sym>(
                 .map(|query| {
                     let mut top = Top::new(limit, score_cutoff);
                     if let Some(query) = query {
-                        scan_all(scorer, query, &choices, &mut top);
+                        scan_all(scorer, query.as_ref(), &choices, &mut top);
                     }
                     top.items
                 })
@@ -124,6 +124,8 @@ struct Top {
     limit: usize,
     items: Vec<Match>,
     cutoff: f64,
+    /// `cutoff / 100` (the scale of normalized similarities).
+    norm_cutoff: f64,
 }
 
 impl Top {
@@ -132,6 +134,7 @@ impl Top {
             limit,
             items: Vec::with_capacity(limit + 1),
             cutoff,
+            norm_cutoff: cutoff / 100.0,
         }
     }
 
@@ -153,6 +156,7 @@ impl Top {
         self.items.truncate(self.limit);
         if self.full() {
             self.cutoff = self.cutoff.max(self.items[self.limit - 1].score);
+            self.norm_cutoff = self.cutoff / 100.0;
         }
         true
     }
@@ -199,8 +203,17 @@ fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
     normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
 }
 
-/// Converted `ratio` scores by total length and LCS, for total lengths below
-/// [`Scores::SUMS`]: one lookup instead of a division per score.
+/// Normalized Indel similarity of two sequences of `lensum` symbols in all
+/// with an LCS of `lcs`: [`ratio_of_sum`] is this × 100 when it reaches
+/// `score_cutoff / 100`, else 0.
+#[inline]
+fn similarity_of_sum(lensum: usize, lcs: usize) -> f64 {
+    normalized::similarity(lensum - 2 * lcs, lensum, 0.0)
+}
+
+/// Values by total length and LCS (converted `ratio` scores, or normalized
+/// similarities), for total lengths below [`Scores::SUMS`]: one lookup
+/// instead of a division per score.
 struct Scores<T> {
     table: Vec<T>,
 }
@@ -210,15 +223,17 @@ impl<T: Copy> Scores<T> {
     /// LCS values per total length (a block query has at most 64 symbols).
     const LCS: usize = 65;
 
-    fn new(score_cutoff: f64, convert: impl Fn(f64) -> T) -> Self {
+    /// The table of `value(sum, lcs)`, `none` where `2 * lcs > sum` (no such
+    /// pair exists).
+    fn new(value: impl Fn(usize, usize) -> T, none: T) -> Self {
         let table = (0..Self::SUMS * Self::LCS)
             .map(|x| {
                 let (sum, lcs) = (x / Self::LCS, x % Self::LCS);
-                convert(if 2 * lcs <= sum {
-                    ratio_of_sum(sum, lcs, score_cutoff)
+                if 2 * lcs <= sum {
+                    value(sum, lcs)
                 } else {
-                    0.0
-                })
+                    none
+                }
             })
             .collect();
         Scores { table }
@@ -279,42 +294,72 @@ impl Ratio {
         }
     }
 
-    fn transform_all<'a, S: Sym>(self, items: &'a [Option<Vec<S>>]) -> Vec<Option<Cow<'a, [S]>>> {
+    fn transform_all<'a, S: Sym, C: AsRef<[S]> + Sync>(
+        self,
+        items: &'a [Option<C>],
+    ) -> Vec<Option<Cow<'a, [S]>>> {
         items
             .par_iter()
-            .map(|s| s.as_deref().map(|s| self.transform(s)))
+            .map(|s| s.as_ref().map(|s| self.transform(s.as_ref())))
             .collect()
     }
 
     /// The transformed distinct choices, sorted by length.
     fn by_length<S: Sym>(self, choices: &Distinct<'_, S>, alphabet: &Alphabet) -> ByLength {
-        let transformed: Vec<Cow<'_, [S]>> = choices
-            .items()
-            .par_iter()
-            .map(|s| self.transform(s))
-            .collect();
-        let mut order: Vec<usize> = (0..transformed.len()).collect();
-        order.sort_by_key(|&k| transformed[k].len());
-        let sorted: Vec<Option<&[S]>> = order.iter().map(|&k| Some(&*transformed[k])).collect();
+        /// Items transformed per task, end to end in one buffer.
+        const CHUNK: usize = 4096;
+        let items = choices.items();
+        let sorted_chunks: Vec<(Vec<S>, Vec<usize>)> = if self.sorted {
+            items
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let (mut buf, mut starts, mut tokens) = (Vec::new(), vec![0], Vec::new());
+                    for s in chunk {
+                        fuzz::sort_tokens_into(s, &mut tokens);
+                        fuzz::join_into(&tokens, &mut buf);
+                        starts.push(buf.len());
+                    }
+                    (buf, starts)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Sorted tokens from the buffers; ratio and QRatio take the choices as they are.
+        let item = |k: usize| -> &[S] {
+            match sorted_chunks.get(k / CHUNK) {
+                Some((buf, starts)) => &buf[starts[k % CHUNK]..starts[k % CHUNK + 1]],
+                None => items[k],
+            }
+        };
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&k| item(k).len());
+        let sorted: Vec<Option<&[S]>> = order.iter().map(|&k| Some(item(k))).collect();
         ByLength {
             packed: Packed::par_new(&sorted, alphabet),
-            lens: order.iter().map(|&k| transformed[k].len()).collect(),
+            lens: sorted.iter().map(|s| s.map_or(0, <[S]>::len)).collect(),
             order,
         }
     }
 
     /// Score of a query of `lq` symbols and a choice of `lc` symbols whose
-    /// LCS is `lcs` (the arithmetic of [`fuzz::ratio_with`]).
+    /// LCS is `lcs` (the arithmetic of [`fuzz::ratio_with`]), 0 below
+    /// `norm_cutoff` (the cutoff / 100); `sims` holds [`similarity_of_sum`].
     #[inline]
-    fn score(self, lq: usize, lc: usize, lcs: usize, score_cutoff: f64) -> f64 {
+    fn score(self, lq: usize, lc: usize, lcs: usize, norm_cutoff: f64, sims: &Scores<f64>) -> f64 {
         if self.qratio && (lq == 0 || lc == 0) {
             return 0.0;
         }
-        ratio_of_sum(lq + lc, lcs, score_cutoff)
+        let sim = (sims.get(lq + lc, lcs)).unwrap_or_else(|| similarity_of_sum(lq + lc, lcs));
+        if sim >= norm_cutoff {
+            sim * 100.0
+        } else {
+            0.0
+        }
     }
 
     /// Transformed queries, encoded with their alphabet, grouped into units.
-    fn group<S: Sym>(self, queries: &[Option<Vec<S>>]) -> Grouped {
+    fn group<S: Sym, C: AsRef<[S]> + Sync>(self, queries: &[Option<C>]) -> Grouped {
         let queries = self.transform_all(queries);
         let alphabet = Alphabet::new(queries.iter().flatten().map(|q| &**q));
         let lens: Vec<Option<usize>> = queries
@@ -341,10 +386,10 @@ impl Ratio {
     }
 
     /// [`cdist`] of a ratio scorer into `out` (rows of `choices.len()` cells).
-    fn cdist<S: Sym, T: Copy + Send + Sync>(
+    fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Send + Sync>(
         self,
-        queries: &[Option<Vec<S>>],
-        choices: &[Option<Vec<S>>],
+        queries: &[Option<C>],
+        choices: &[Option<C>],
         score_cutoff: f64,
         convert: &(impl Fn(f64) -> T + Sync),
         out: &mut [T],
@@ -359,7 +404,10 @@ impl Ratio {
             lens,
         } = self.group(queries);
         let transformed = self.transform_all(choices);
-        let scores = Scores::new(score_cutoff, convert);
+        let scores = Scores::new(
+            |sum, lcs| convert(ratio_of_sum(sum, lcs, score_cutoff)),
+            convert(0.0),
+        );
         let zero = convert(0.0);
         // The present choices of each column chunk, ordered by length (blocks
         // scan choices of equal length in lockstep) and copied end to end in
@@ -426,9 +474,9 @@ impl Ratio {
     }
 
     /// [`extract_many`] of a ratio scorer.
-    fn extract<S: Sym>(
+    fn extract<S: Sym, C: AsRef<[S]> + Sync>(
         self,
-        queries: &[Option<Vec<S>>],
+        queries: &[Option<C>],
         choices: &Distinct<'_, S>,
         score_cutoff: f64,
         limit: usize,
@@ -440,6 +488,7 @@ impl Ratio {
             lens,
         } = self.group(queries);
         let sorted = self.by_length(choices, &alphabet);
+        let sims = Scores::new(similarity_of_sum, 0.0);
         let found: Vec<Vec<Vec<Match>>> = groups
             .par_iter()
             .zip(&units)
@@ -449,7 +498,7 @@ impl Ratio {
                     .iter()
                     .map(|_| Top::new(limit, score_cutoff))
                     .collect();
-                sorted.scan(self, choices, unit, &lqs, &mut tops);
+                sorted.scan(self, choices, &sims, unit, &lqs, &mut tops);
                 tops.into_iter().map(|t| t.items).collect()
             })
             .collect();
@@ -485,6 +534,7 @@ impl ByLength {
         &self,
         kind: Ratio,
         choices: &Distinct<'_, S>,
+        sims: &Scores<f64>,
         unit: &Unit,
         lqs: &[usize],
         tops: &mut [Top],
@@ -493,7 +543,7 @@ impl ByLength {
         let reachable = |len: usize, tops: &[Top]| {
             lqs.iter()
                 .zip(tops)
-                .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.cutoff / 100.0))
+                .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.norm_cutoff))
         };
         let (shortest, longest) = (lqs.iter().min(), lqs.iter().max());
         let center = lqs[lqs.len() / 2];
@@ -524,7 +574,7 @@ impl ByLength {
             let run = run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
             unit.each(run, |k, choice, lcs| {
                 for ((top, &lq), &lcs) in tops.iter_mut().zip(lqs).zip(lcs) {
-                    let score = kind.score(lq, choice.len(), lcs, top.cutoff);
+                    let score = kind.score(lq, choice.len(), lcs, top.norm_cutoff, sims);
                     top.offer_distinct(choices, k, score);
                 }
             });

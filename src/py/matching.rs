@@ -5,6 +5,7 @@
 // The `fuzz` functions keep rapidfuzz's names (`WRatio`, `QRatio`).
 #![allow(non_snake_case)]
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use numpy::IntoPyArray;
@@ -693,8 +694,8 @@ impl PyDistance {
 }
 
 /// Converted batch: all code points when every item is text, else all hashes.
-enum Batch {
-    Text(Vec<Option<Vec<u32>>>, Vec<Option<Vec<u32>>>),
+enum Batch<'a> {
+    Text(Vec<Option<Cow<'a, [u32]>>>, Vec<Option<Cow<'a, [u32]>>>),
     Hashes(Vec<Option<Vec<u64>>>, Vec<Option<Vec<u64>>>),
 }
 
@@ -731,13 +732,59 @@ enum Units<'a> {
 }
 
 impl Units<'_> {
-    fn codes(self) -> Vec<u32> {
+    fn len(self) -> usize {
         match self {
-            Units::U8(b) => b.iter().map(|&c| u32::from(c)).collect(),
-            Units::U16(b) => b.iter().map(|&c| u32::from(c)).collect(),
-            Units::U32(b) => b.to_vec(),
+            Units::U8(b) => b.len(),
+            Units::U16(b) => b.len(),
+            Units::U32(b) => b.len(),
         }
     }
+
+    fn push_codes(self, out: &mut Vec<u32>) {
+        match self {
+            Units::U8(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U16(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U32(b) => out.extend_from_slice(b),
+        }
+    }
+}
+
+/// Items decoded per task, end to end in one buffer.
+const DECODE_CHUNK: usize = 4096;
+
+/// The code points of each chunk of [`DECODE_CHUNK`] items, end to end, and
+/// where each item ends (decoded in parallel).
+fn decode_chunks(units: &[Option<Units<'_>>]) -> Vec<(Vec<u32>, Vec<usize>)> {
+    units
+        .par_chunks(DECODE_CHUNK)
+        .map(|chunk| {
+            let mut codes = Vec::with_capacity(chunk.iter().flatten().map(|u| u.len()).sum());
+            let mut ends = Vec::with_capacity(chunk.len());
+            for u in chunk {
+                if let Some(u) = u {
+                    u.push_codes(&mut codes);
+                }
+                ends.push(codes.len());
+            }
+            (codes, ends)
+        })
+        .collect()
+}
+
+/// Each item of `units` (None for missing ones) as a slice of `chunks`.
+fn decoded<'a>(
+    units: &[Option<Units<'_>>],
+    chunks: &'a [(Vec<u32>, Vec<usize>)],
+) -> Vec<Option<Cow<'a, [u32]>>> {
+    let mut out = Vec::with_capacity(units.len());
+    for (items, (codes, ends)) in units.chunks(DECODE_CHUNK).zip(chunks) {
+        let mut start = 0;
+        for (u, &end) in items.iter().zip(ends) {
+            out.push(u.map(|_| Cow::Borrowed(&codes[start..end])));
+            start = end;
+        }
+    }
+    out
 }
 
 /// Every item of `items` read in place as text (None for missing ones), or
@@ -773,18 +820,16 @@ fn with_batch<R: Send>(
     queries: &Bound<'_, PyList>,
     choices: &Bound<'_, PyList>,
     workers: i64,
-    work: impl FnOnce(Batch) -> crate::error::Result<R> + Send,
+    work: impl FnOnce(Batch<'_>) -> crate::error::Result<R> + Send,
 ) -> PyResult<R> {
     // Held while the GIL is released: another thread may change the lists.
     let q_items: Vec<Bound<'_, PyAny>> = queries.iter().collect();
     let c_items: Vec<Bound<'_, PyAny>> = choices.iter().collect();
     if let (Some(q), Some(c)) = (text_units(&q_items)?, text_units(&c_items)?) {
         return detach::run(py, || {
-            let decode = |units: &[Option<Units<'_>>]| -> Vec<Option<Vec<u32>>> {
-                units.par_iter().map(|u| u.map(Units::codes)).collect()
-            };
-            let (q, c) = crate::parallel::install(workers, || (decode(&q), decode(&c)))?;
-            work(Batch::Text(q, c))
+            let (q_codes, c_codes) =
+                crate::parallel::install(workers, || (decode_chunks(&q), decode_chunks(&c)))?;
+            work(Batch::Text(decoded(&q, &q_codes), decoded(&c, &c_codes)))
         });
     }
     let q = convert_list(queries, "queries")?;
@@ -796,7 +841,7 @@ fn with_batch<R: Send>(
     let batch = if all_text {
         let text = |v: Vec<Option<Seq>>| {
             v.into_iter()
-                .map(|s| s.map(|s| if let Seq::Text(t) = s { t } else { Vec::new() }))
+                .map(|s| s.map(|s| Cow::Owned(if let Seq::Text(t) = s { t } else { Vec::new() })))
                 .collect::<Vec<_>>()
         };
         Batch::Text(text(q), text(c))
@@ -883,8 +928,9 @@ fn match_extract_many(
             Batch::Text(mut q, mut c) => {
                 if default_process {
                     crate::parallel::install(workers, || {
-                        (q.par_iter_mut().chain(c.par_iter_mut()).flatten())
-                            .for_each(|text| *text = crate::matching::default_process_codes(text))
+                        (q.par_iter_mut().chain(c.par_iter_mut()).flatten()).for_each(|text| {
+                            *text = Cow::Owned(crate::matching::default_process_codes(text))
+                        })
                     })?;
                 }
                 process::extract_many(scorer, &q, &c, score_cutoff, limit, workers).map(Some)
