@@ -85,11 +85,11 @@ pub struct Match {
 ///
 /// Each distinct choice is scored once and its score offered at each of its
 /// positions. Once `limit` matches are held, the cutoff rises to the worst of
-/// them. For
-/// `ratio`, `QRatio` and `token_sort_ratio` the choices are transformed once
-/// (sorted tokens), encoded and sorted by length, queries of similar length
-/// are scored many at a time (see [`multi`]), and each group only visits the
-/// lengths that one of its queries can still reach, nearest length first.
+/// them. For `ratio`, `QRatio` and `token_sort_ratio` the distinct choices are
+/// transformed once (sorted tokens), encoded and sorted by length, queries of
+/// similar length are scored many at a time (see [`multi`]), and each group
+/// only visits the lengths that one of its queries can still reach, nearest
+/// length first.
 pub fn extract_many<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
     queries: &[Option<C>],
