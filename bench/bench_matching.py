@@ -10,6 +10,10 @@ with typos, accents, feat. and version tags, non-Latin scripts).
 - the row-by-row ``rapidfuzz.process.extractOne(q, choices, scorer=token_sort_ratio,
   score_cutoff=90)`` loop vs ``tunelens.process.extract_many`` (identical results
   asserted);
+- the same on 100 x 100,000 real-shaped strings (``real_shaped``: short
+  "artist - title" or bare titles, ~40% repeated entries, Zipf-like
+  popularity), also against rapidfuzz's ``cdist(workers=-1)`` + argmax per row
+  (interleaved in one process, best of 3);
 - a research script's loop ``[process.extractOne(q, choices, processor=default_process)
   for q in queries]`` (20 x 100,000) through ``tunelens.compat.rapidfuzz`` vs
   rapidfuzz (identical results asserted);
@@ -25,6 +29,7 @@ import argparse
 import json
 import subprocess
 import sys
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +46,121 @@ def catalog_strings(n: int, seed: int) -> tuple[list[str], list[str]]:
     left = (chart["artist"] + " " + chart["title"]).tolist()
     right = (features["artist"] + " " + features["title"]).tolist()
     return left[:n], right[:n]
+
+
+# Real-shaped strings: what a Spotify/Last.fm export holds. Hand-written
+# lists; `real_shaped` draws from them with a seed.
+ARTISTS = """
+Radiohead|Taylor Swift|Beyoncé|Drake|Adele|Coldplay|The Beatles|Kendrick Lamar|Rihanna|Arctic Monkeys
+Daft Punk|Billie Eilish|The Weeknd|Frank Ocean|Lana Del Rey|Kanye West|Bad Bunny|Dua Lipa|Ed Sheeran|Muse
+Queen|David Bowie|Fleetwood Mac|Pink Floyd|Led Zeppelin|Nirvana|Metallica|AC/DC|The Rolling Stones|U2
+Oasis|Blur|Pulp|The Smiths|Joy Division|New Order|Depeche Mode|The Cure|Portishead|Massive Attack
+Björk|Sigur Rós|Röyksopp|Robyn|ABBA|a-ha|Kraftwerk|Rammstein|Stromae|Christine and the Queens
+Rosalía|J Balvin|Shakira|Karol G|Peso Pluma|Maluma|Ozuna|Daddy Yankee|Juanes|Café Tacvba
+BTS|BLACKPINK|TWICE|NewJeans|IU|Stray Kids|SEVENTEEN|aespa|Red Velvet|EXO
+방탄소년단|아이유|블랙핑크|宇多田ヒカル|米津玄師|YOASOBI|あいみょん|椎名林檎|King Gnu|Official髭男dism
+周杰倫|王菲|陳奕迅|鄧紫棋|Кино|Земфира|Мумий Тролль|Сплин|Би-2|Ляпис Трубецкой
+Ελευθερία Αρβανιτάκη|Fairuz|Amr Diab|Nancy Ajram|Tarkan|Sezen Aksu|A. R. Rahman|Arijit Singh|Shreya Ghoshal|Lata Mangeshkar
+Fela Kuti|Burna Boy|Wizkid|Tems|Angélique Kidjo|Youssou N'Dour|Salif Keita|Miriam Makeba|Tinariwen|Ali Farka Touré
+Miles Davis|John Coltrane|Nina Simone|Billie Holiday|Ella Fitzgerald|Louis Armstrong|Chet Baker|Bill Evans|Thelonious Monk|Herbie Hancock
+Johnny Cash|Dolly Parton|Willie Nelson|Kacey Musgraves|Chris Stapleton|Luke Combs|Zach Bryan|Morgan Wallen|Shania Twain|Patsy Cline
+Bob Dylan|Joni Mitchell|Leonard Cohen|Neil Young|Simon & Garfunkel|Nick Drake|Elliott Smith|Sufjan Stevens|Bon Iver|Phoebe Bridgers
+Michael Jackson|Prince|Madonna|Whitney Houston|Stevie Wonder|Marvin Gaye|Aretha Franklin|Al Green|Otis Redding|James Brown
+Eminem|Jay-Z|Nas|The Notorious B.I.G.|2Pac|OutKast|Missy Elliott|Lauryn Hill|A Tribe Called Quest|Wu-Tang Clan
+Travis Scott|Tyler, The Creator|SZA|Doja Cat|Post Malone|Lil Nas X|Megan Thee Stallion|Cardi B|Nicki Minaj|21 Savage
+Harry Styles|Olivia Rodrigo|Sabrina Carpenter|Chappell Roan|Ariana Grande|Justin Bieber|Selena Gomez|Miley Cyrus|Lady Gaga|Katy Perry
+The Strokes|Interpol|Yeah Yeah Yeahs|LCD Soundsystem|Vampire Weekend|The National|Arcade Fire|The xx|Tame Impala|MGMT
+Aphex Twin|Boards of Canada|Burial|Four Tet|Jamie xx|Caribou|Bonobo|Moderat|Fred again..|Disclosure
+Calvin Harris|David Guetta|Avicii|Swedish House Mafia|Skrillex|Deadmau5|Martin Garrix|Tiësto|Kygo|Zedd
+Mötley Crüe|Motörhead|Iron Maiden|Black Sabbath|Judas Priest|Slayer|Megadeth|Tool|System Of A Down|Deftones
+Red Hot Chili Peppers|Foo Fighters|Pearl Jam|Soundgarden|Alice In Chains|Green Day|blink-182|Weezer|Pixies|Sonic Youth
+Édith Piaf|Serge Gainsbourg|Jacques Brel|Charles Aznavour|Françoise Hardy|Zaz|Angèle|Aya Nakamura|PNL|Orelsan
+Caetano Veloso|Gilberto Gil|João Gilberto|Jorge Ben Jor|Elis Regina|Tom Jobim|Marisa Monte|Anitta|Seu Jorge|Os Mutantes
+The Kinks|The Who|The Doors|The Velvet Underground|The Clash|Sex Pistols|Ramones|Talking Heads|Blondie|R.E.M.
+Lorde|Khruangbin|Florence + The Machine|Hozier|Mitski|Japanese Breakfast|Big Thief|boygenius|Weyes Blood|Clairo
+""".replace("\n", "|").strip("|").split("|")
+
+TITLE_WORDS = """
+love|night|heart|baby|girl|boy|time|way|life|dream|light|fire|rain|sun|moon|star|sky|world|home|road
+dance|song|blue|gold|black|white|red|summer|winter|city|street|river|ocean|wild|young|forever|tonight|alone|together|again
+one|two|last|first|little|big|new|old|sweet|bad|good|lost|free|crazy|slow|fast|high|low|cold|hot
+you|me|my|your|we|us|i|the|a|in|of|on|to|for|with|without|all|no|yes|never
+kiss|tears|smile|eyes|hands|body|soul|mind|lies|truth|money|party|sugar|honey|angel|devil|ghost|paradise|heaven|hell
+wonderwall|yesterday|hallelujah|imagine|creep|halo|hello|closer|roses|thunder|lightning|butterfly|diamonds|stranger|runaway|champion|survivor|lover|blinding|levitating
+shape|bohemian|rhapsody|smells|teen|spirit|hotel|california|purple|umbrella|toxic|royals|bodak|yellow|despacito|gasolina|dynamite|butter|gangnam|style
+corazón|amor|noche|vida|bésame|mucho|sueño|cielo|fuego|bailar|mon|cœur|toujours|la|vie|en|rose|liebe|nacht|herz
+夜|愛|夢|桜|空|雨|心|光|사랑|밤|꿈|봄날|любовь|ночь|звезда|группа|крови|мечта|حبيبي|يا
+""".replace("\n", "|").strip("|").split("|")
+
+VERSIONS = ["Remastered 2011", "Remastered 2009", "2015 Remaster", "Live", "Radio Edit", "Acoustic",
+            "Demo", "Single Version", "Mono", "Remix", "Extended Mix", "Live at Wembley", "Deluxe"]
+
+
+def _title(rng) -> str:
+    """1-4 title words, popular words first (Zipf-like), first letter of each word capitalised."""
+    n = rng.choices((1, 2, 3, 4), cum_weights=(30, 65, 90, 100))[0]
+    words = rng.choices(TITLE_WORDS, cum_weights=_ZIPF_WORDS, k=n)
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+_ZIPF_WORDS = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(TITLE_WORDS))))
+
+
+def _track(rng) -> str:
+    """One playlist entry: "artist - title" or a bare title, sometimes with a
+    feat. credit or a " - Remastered 2011"-style version suffix."""
+    artist = rng.choices(ARTISTS, cum_weights=_ZIPF_ARTISTS)[0]
+    title = _title(rng)
+    if rng.random() < 0.12:
+        title += f" (feat. {rng.choice(ARTISTS)})"
+    if rng.random() < 0.10:
+        title += f" - {rng.choice(VERSIONS)}"
+    return title if rng.random() < 0.3 else f"{artist} - {title}"
+
+
+_ZIPF_ARTISTS = list(accumulate(1 / (i + 1) ** 0.7 for i in range(len(ARTISTS))))
+
+
+def _typo(rng, s: str) -> str:
+    chars = list(s)
+    for _ in range(rng.randrange(1, 3)):
+        i = rng.randrange(len(chars))
+        op = rng.randrange(3)
+        if op == 0:
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        elif op == 1 and len(chars) > 1:
+            del chars[i]
+        else:
+            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+    return "".join(chars)
+
+
+def real_shaped(n_queries: int, n_choices: int, seed: int) -> tuple[list[str], list[str]]:
+    """``n_queries`` queries and ``n_choices`` playlist-export strings.
+
+    Choices are drawn with Zipf-like popularity from a pool of distinct tracks,
+    so about 40% of them repeat an earlier entry; queries are a third exact
+    members, a third members with one or two typos and a third absent tracks.
+    """
+    import random
+
+    rng = random.Random(seed)
+    pool = list(dict.fromkeys(_track(rng) for _ in range(n_choices * 3 // 2)))
+    popularity = accumulate(1 / (i + 1) ** 0.5 for i in range(len(pool)))
+    choices = rng.choices(pool, cum_weights=list(popularity), k=n_choices)
+    present = set(choices)
+    queries = []
+    for i in range(n_queries):
+        if i % 3 == 0:
+            queries.append(rng.choice(choices))
+        elif i % 3 == 1:
+            queries.append(_typo(rng, rng.choice(choices)))
+        else:
+            q = _track(rng)
+            while q in present:
+                q = _track(rng)
+            queries.append(q)
+    return queries, choices
 
 
 DISTANCES = [
@@ -175,6 +295,54 @@ def extract_one_loop(table: Table, n_queries: int, n_choices: int) -> None:
     table.add(f"compat extractOne loop {n_queries} x {n_choices}, WRatio, default_process", r, t)
 
 
+def best_by_cdist(queries: list, choices: list, scorer: Callable, score_cutoff: float) -> list:
+    """Best match per query from rapidfuzz's score matrix (all cores) and an
+    argmax per row: the fastest rapidfuzz way to the extractOne results."""
+    import numpy as np
+    from rapidfuzz import process as rp
+
+    matrix = rp.cdist(queries, choices, scorer=scorer, score_cutoff=score_cutoff, workers=-1)
+    best = matrix.argmax(axis=1)  # first index of the maximum, as extractOne
+    scores = matrix[np.arange(len(queries)), best]
+    return [(choices[j], float(x), int(j)) if x >= score_cutoff and x > 0 else None for j, x in zip(best, scores)]
+
+
+def real_shaped_rows(table: Table, n_queries: int, n_choices: int) -> None:
+    """``extract_many`` vs the extractOne loop and vs cdist + argmax on real-shaped strings."""
+    from rapidfuzz import fuzz as rf
+    from rapidfuzz import process as rp
+
+    from tunelens import fuzz as tf
+    from tunelens import process as tp
+
+    queries, choices = real_shaped(n_queries, n_choices, seed=1)
+
+    def loop() -> list:
+        return [rp.extractOne(q, choices, scorer=rf.token_sort_ratio, score_cutoff=90) for q in queries]
+
+    def by_cdist() -> list:
+        return best_by_cdist(queries, choices, rf.token_sort_ratio, 90)
+
+    def ours() -> list:
+        return tp.extract_many(queries, choices, scorer=tf.token_sort_ratio, score_cutoff=90, workers=-1)
+
+    found = ours()
+    assert found == loop(), "extract_many differs from the extractOne loop on real-shaped strings"
+    # cdist scores are float32: same rows matched, at the same index unless
+    # two float64 scores round to one float32.
+    for mine, theirs in zip(found, by_cdist()):
+        assert (mine is None) == (theirs is None), "cdist + argmax finds other rows"
+        assert mine is None or abs(mine[1] - theirs[1]) < 1e-4, "cdist + argmax finds other scores"
+    label = f"best match per query, {n_queries} x {n_choices} real-shaped strings, token_sort_ratio, cutoff 90"
+    r, t = interleaved_ms(loop, ours, rounds=3)
+    table.add(f"{label} (rapidfuzz: extractOne loop)", r, t)
+    r, t = interleaved_ms(by_cdist, ours, rounds=3)
+    table.add(f"{label} (rapidfuzz: cdist workers=-1 + argmax)", r, t)
+    repeats = 1 - len(set(choices)) / len(choices)
+    print(f"  real-shaped: {repeats:.0%} repeated choices, {sum(f is not None for f in found)} of "
+          f"{n_queries} queries matched", flush=True)
+
+
 def check_identical(n_queries: int, n_choices: int) -> None:
     """extract_many == the row-by-row extractOne loop (asserted)."""
     from rapidfuzz import fuzz as rf
@@ -196,16 +364,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100 x 10,000 instead of 1,000 x 100,000")
     parser.add_argument("--per-pair", action="store_true", help="only the per-pair rows")
+    parser.add_argument("--real-shaped", action="store_true", help="only the real-shaped best-match rows")
     args = parser.parse_args()
     n_queries, n_choices = (100, 10_000) if args.quick else (1_000, 100_000)
-    left, right = catalog_strings(5_000, seed=3)
     table = Table("Fuzzy matching: tunelens vs rapidfuzz 3.14", "rapidfuzz")
+    if args.real_shaped:
+        real_shaped_rows(table, 100, n_choices)
+        print()
+        print(table.markdown())
+        return
+    left, right = catalog_strings(5_000, seed=3)
     per_pair(table, left, right)
     if args.per_pair:
         print()
         print(table.markdown())
         return
     extract_one_loop(table, 20, n_choices)
+    real_shaped_rows(table, 100, n_choices)
     check_identical(min(n_queries, 200), n_choices)
     notes = batch(table, n_queries, n_choices)
     # match_catalogs: section reserved for tunelens.match_catalogs (catalog branch).

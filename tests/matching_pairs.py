@@ -89,3 +89,43 @@ def make_hashable_pairs(n: int, seed: int) -> tuple[list[list], list[list]]:
         a.append(x)
         b.append(y)
     return a, b
+
+
+PLAYLIST_ARTISTS = ["ABBA", "Radiohead", "Beyoncé", "宇多田ヒカル", "Кино", "Sigur Rós", "BTS", "방탄소년단", "a-ha", "Björk"]
+PLAYLIST_TITLES = ["Waterloo", "Creep", "Halo", "First Love", "Группа крови", "Hoppípolla", "Dynamite", "봄날",
+                   "Take On Me", "Hyperballad", "Love Song", "Song Love", "Love", "Halo Halo"]
+PLAYLIST_SUFFIXES = ["", "", "", " - Remastered 2011", " (feat. Jay-Z)", " - Live", " - Radio Edit"]
+
+
+def make_playlist(n_queries: int, n_choices: int, seed: int) -> tuple[list, list]:
+    """Playlist-export-like choices with many exact repeats and ties.
+
+    Choices are drawn from a small pool of "artist - title" strings and bare
+    titles (popular ones far more often), in several spellings that score the
+    same under some scorers (case, token order, spaces), with empty and
+    missing entries; queries are members, members with a typo, other
+    spellings and absent strings.
+    """
+    rng = random.Random(seed)
+    pool = []
+    for _ in range(60):
+        title = rng.choice(PLAYLIST_TITLES) + rng.choice(PLAYLIST_SUFFIXES)
+        base = title if rng.random() < 0.3 else f"{rng.choice(PLAYLIST_ARTISTS)} - {title}"
+        pool.append(base)
+        pool.append(rng.choice([base.upper(), base.lower(), " ".join(reversed(base.split())), base.replace(" ", "  ")]))
+    pool += ["", " ", None, float("nan")]
+    weights = [1 / (i + 1) for i in range(len(pool))]
+    choices = rng.choices(pool, weights=weights, k=n_choices)
+    queries = []
+    for _ in range(n_queries):
+        kind = rng.randrange(4)
+        s = rng.choice([c for c in pool[:-2]])
+        if kind == 1 and s:
+            i = rng.randrange(len(s))
+            s = s[:i] + rng.choice("xyzé") + s[i + 1:]
+        elif kind == 2:
+            s = s.swapcase()
+        elif kind == 3:
+            s = rng.choice(PLAYLIST_TITLES) + " " + rng.choice(PLAYLIST_ARTISTS) + " Remix"
+        queries.append(s)
+    return queries + [None], choices

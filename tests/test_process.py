@@ -14,7 +14,7 @@ from tunelens import process as tp
 from tunelens.distance import Levenshtein
 from tunelens.utils import default_process
 
-from matching_pairs import make_pairs
+from matching_pairs import make_pairs, make_playlist
 
 QUERIES, CHOICES = make_pairs(600, seed=33)
 CHOICES = CHOICES + [None, float("nan"), "", "love song", "LOVE SONG"] + QUERIES[:50]
@@ -133,4 +133,28 @@ def test_extract_many_lane_boundaries_equal_extract(name: str) -> None:
     ours = tp.extract_many(texts, texts, scorer=getattr(tf, name), limit=3, score_cutoff=20)
     ref = [rp.extract(q, texts, scorer=getattr(rf, name), limit=3, score_cutoff=20) if q is not None else []
            for q in texts]
+    assert ours == ref
+
+
+PLAYLIST_QUERIES, PLAYLIST = make_playlist(40, 400, seed=5)
+
+
+@pytest.mark.parametrize("name", ["ratio", "token_sort_ratio", "WRatio", "QRatio", "partial_ratio"])
+@pytest.mark.parametrize("processor", [None, default_process])
+@pytest.mark.parametrize("score_cutoff", [None, 80.0, 100.0])
+def test_extract_many_on_repeated_choices_equals_extract_one(name: str, processor, score_cutoff) -> None:
+    """Each distinct choice is scored once: repeats and ties still give the
+    first position of the best score, and every position in top-k lists."""
+    rproc = None if processor is None else rutils.default_process
+    queries = PLAYLIST_QUERIES
+    ours = tp.extract_many(queries, PLAYLIST, scorer=getattr(tf, name), processor=processor,
+                           score_cutoff=score_cutoff, workers=2)
+    ref = [rp.extractOne(q, PLAYLIST, scorer=getattr(rf, name), processor=rproc, score_cutoff=score_cutoff)
+           for q in queries]
+    assert ours == ref
+    assert sum(r is not None for r in ref) >= 5  # the comparison is not vacuous
+    ours = tp.extract_many(queries, PLAYLIST, scorer=getattr(tf, name), processor=processor,
+                           score_cutoff=score_cutoff, limit=5)
+    ref = [rp.extract(q, PLAYLIST, scorer=getattr(rf, name), processor=rproc, score_cutoff=score_cutoff, limit=5)
+           if q is not None else [] for q in queries]
     assert ours == ref

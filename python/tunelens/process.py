@@ -334,9 +334,11 @@ def extract_many(
 ) -> list:
     """Best match(es) of every query at once: ``[extractOne(q, choices, ...) for q in queries]``.
 
-    Runs in Rust for fuzz scorers, queries in parallel on ``workers`` threads
-    (-1 = all cores); each query is prepared once, the score cutoff rises as
-    matches are found, and memory stays ``O(queries × limit)`` (no score matrix).
+    Runs in Rust for fuzz scorers on ``workers`` threads (-1 = all cores): each
+    query is prepared once, each distinct choice is scored once (repeated
+    entries, as in playlist exports, get its score at every position; ties
+    still go to the first position), the score cutoff rises as matches are
+    found, and memory stays ``O(queries × limit)`` (no score matrix).
 
     Parameters
     ----------
@@ -356,6 +358,16 @@ def extract_many(
     -------
     list
         One result per query, in query order.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz, process
+    >>> choices = ["ABBA - Waterloo", "Queen - Bohemian Rhapsody", "ABBA - Waterloo", "Waterloo ABBA"]
+    >>> process.extract_many(["Queen - Bohemian Rapsody", "Kraftwerk - Autobahn"], choices,
+    ...                      scorer=fuzz.token_sort_ratio, score_cutoff=80)
+    [('Queen - Bohemian Rhapsody', 97.95918367346938, 1), None]
+    >>> process.extract_many(["Waterloo - ABBA"], choices, scorer=fuzz.token_sort_ratio, limit=3)
+    [[('ABBA - Waterloo', 100.0, 0), ('ABBA - Waterloo', 100.0, 2), ('Waterloo ABBA', 92.85714285714286, 3)]]
     """
     queries = list(queries)
     name = _native(scorer, scorer_kwargs)

@@ -158,23 +158,35 @@ pub fn is_space(key: u64) -> bool {
 /// separate tokens only in strings stored with more than one byte per
 /// character (a code point above U+00FF present, or hashed sequences).
 pub fn sorted_tokens<S: Sym>(s: &[S]) -> Vec<&[S]> {
+    let mut tokens = Vec::new();
+    sort_tokens_into(s, &mut tokens);
+    tokens
+}
+
+/// [`sorted_tokens`] into `tokens` (cleared first), to reuse its allocation.
+pub fn sort_tokens_into<'a, S: Sym>(s: &'a [S], tokens: &mut Vec<&'a [S]>) {
     let wide = S::WIDE || super::has_wide(s);
     let split = |c: &S| is_space(c.key()) || (wide && matches!(c.key(), 0x85 | 0xA0));
-    let mut tokens: Vec<&[S]> = s.split(split).filter(|t| !t.is_empty()).collect();
+    tokens.clear();
+    tokens.extend(s.split(split).filter(|t| !t.is_empty()));
     tokens.sort_unstable();
-    tokens
 }
 
 /// Tokens joined by single spaces.
 pub fn join<S: Sym>(tokens: &[&[S]]) -> Vec<S> {
     let mut out = Vec::with_capacity(tokens.iter().map(|t| t.len() + 1).sum());
+    join_into(tokens, &mut out);
+    out
+}
+
+/// Appends the tokens joined by single spaces to `out`.
+pub fn join_into<S: Sym>(tokens: &[&[S]], out: &mut Vec<S>) {
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
             out.push(S::from_key(0x20));
         }
         out.extend_from_slice(t);
     }
-    out
 }
 
 fn joined_len<S>(tokens: &[&[S]]) -> usize {

@@ -9,6 +9,7 @@
 mod alnum;
 mod assignment;
 pub mod catalog;
+mod distinct;
 pub mod evidence;
 pub mod fuzz;
 pub mod hamming;

@@ -16,13 +16,16 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rayon::prelude::*;
+
 use super::pattern::Pattern;
 use super::{indel, Sym};
 
-/// Multiply-rotate hashing of symbol keys (code points or element hashes):
-/// the alphabet is looked up once per choice symbol, where SipHash dominates.
+/// Multiply-rotate hashing of symbol keys (code points or element hashes)
+/// and of whole sequences, eight bytes at a time: the alphabet is looked up
+/// once per choice symbol, where SipHash dominates.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(super) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -30,8 +33,17 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(word);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(b));
         }
     }
 
@@ -107,6 +119,30 @@ impl Packed {
             }
             packed.starts.push(packed.ids.len());
             packed.present.push(item.is_some());
+        }
+        packed
+    }
+
+    /// [`Packed::new`] of a slice, encoded in parallel chunks.
+    pub fn par_new<S: Sym>(items: &[Option<&[S]>], alphabet: &Alphabet) -> Packed {
+        const CHUNK: usize = 8192;
+        let parts: Vec<Packed> = items
+            .par_chunks(CHUNK)
+            .map(|chunk| Packed::new(chunk.iter().copied(), alphabet))
+            .collect();
+        let mut packed = Packed {
+            ids: Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum()),
+            starts: Vec::with_capacity(items.len() + 1),
+            present: Vec::with_capacity(items.len()),
+        };
+        packed.starts.push(0);
+        for part in parts {
+            let base = packed.ids.len();
+            packed
+                .starts
+                .extend(part.starts[1..].iter().map(|s| s + base));
+            packed.ids.extend_from_slice(&part.ids);
+            packed.present.extend_from_slice(&part.present);
         }
         packed
     }

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use super::distinct::Distinct;
 use super::multi::{self, Alphabet, Packed, Unit};
 use super::{fuzz, normalized, Scorer, Sym};
 use crate::error::Result;
@@ -19,10 +20,10 @@ use crate::parallel;
 ///
 /// `ratio`, `QRatio` and `token_sort_ratio` score short queries many at a
 /// time (see [`multi`]); the other scorers go row by row.
-pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
+pub fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Default + Send + Sync>(
     scorer: Scorer,
-    queries: &[Option<Vec<S>>],
-    choices: &[Option<Vec<S>>],
+    queries: &[Option<C>],
+    choices: &[Option<C>],
     score_cutoff: f64,
     n_jobs: i64,
     convert: impl Fn(f64) -> T + Sync,
@@ -39,10 +40,10 @@ pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
             .zip(queries.par_iter())
             .for_each(|(row, query)| {
                 let Some(query) = query else { return };
-                let prepared = scorer.prepare_seq(query);
+                let prepared = scorer.prepare_seq(query.as_ref());
                 for (cell, choice) in row.iter_mut().zip(choices) {
                     if let Some(choice) = choice {
-                        *cell = convert(prepared.score(choice, score_cutoff));
+                        *cell = convert(prepared.score(choice.as_ref(), score_cutoff));
                     }
                 }
             }),
@@ -51,10 +52,10 @@ pub fn cdist<S: Sym, T: Copy + Default + Send + Sync>(
 }
 
 /// Score of each `(a[i], b[i])` pair.
-pub fn cpdist<S: Sym>(
+pub fn cpdist<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
-    a: &[Option<Vec<S>>],
-    b: &[Option<Vec<S>>],
+    a: &[Option<C>],
+    b: &[Option<C>],
     score_cutoff: f64,
     n_jobs: i64,
 ) -> Result<Vec<f64>> {
@@ -62,7 +63,7 @@ pub fn cpdist<S: Sym>(
         a.par_iter()
             .zip(b.par_iter())
             .map(|(x, y)| match (x, y) {
-                (Some(x), Some(y)) => scorer.score_seq(x, y, score_cutoff),
+                (Some(x), Some(y)) => scorer.score_seq(x.as_ref(), y.as_ref(), score_cutoff),
                 _ => 0.0,
             })
             .collect()
@@ -82,15 +83,17 @@ pub struct Match {
 /// index ascending, as rapidfuzz orders them), keeping only scores
 /// `>= score_cutoff`. Memory is `O(queries × limit)`: no score matrix is built.
 ///
-/// Once `limit` matches are held, the cutoff rises to the worst of them. For
-/// `ratio`, `QRatio` and `token_sort_ratio` the choices are transformed once
-/// (sorted tokens), encoded and sorted by length, queries of similar length
-/// are scored many at a time (see [`multi`]), and each group only visits the
-/// lengths that one of its queries can still reach, nearest length first.
-pub fn extract_many<S: Sym>(
+/// Each distinct choice is scored once and its score offered at each of its
+/// positions. Once `limit` matches are held, the cutoff rises to the worst of
+/// them. For `ratio`, `QRatio` and `token_sort_ratio` the distinct choices are
+/// transformed once (sorted tokens), encoded and sorted by length, queries of
+/// similar length are scored many at a time (see [`multi`]), and each group
+/// only visits the lengths that one of its queries can still reach, nearest
+/// length first.
+pub fn extract_many<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
-    queries: &[Option<Vec<S>>],
-    choices: &[Option<Vec<S>>],
+    queries: &[Option<C>],
+    choices: &[Option<C>],
     score_cutoff: f64,
     limit: usize,
     n_jobs: i64,
@@ -98,18 +101,21 @@ pub fn extract_many<S: Sym>(
     if limit == 0 {
         return Ok(vec![Vec::new(); queries.len()]);
     }
-    parallel::install(n_jobs, || match Ratio::of(scorer) {
-        Some(kind) => kind.extract(queries, choices, score_cutoff, limit),
-        None => queries
-            .par_iter()
-            .map(|query| {
-                let mut top = Top::new(limit, score_cutoff);
-                if let Some(query) = query {
-                    scan_all(scorer, query, choices, &mut top);
-                }
-                top.items
-            })
-            .collect(),
+    parallel::install(n_jobs, || {
+        let choices = Distinct::new(choices);
+        match Ratio::of(scorer) {
+            Some(kind) => kind.extract(queries, &choices, score_cutoff, limit),
+            None => queries
+                .par_iter()
+                .map(|query| {
+                    let mut top = Top::new(limit, score_cutoff);
+                    if let Some(query) = query {
+                        scan_all(scorer, query.as_ref(), &choices, &mut top);
+                    }
+                    top.items
+                })
+                .collect(),
+        }
     })
 }
 
@@ -118,6 +124,8 @@ struct Top {
     limit: usize,
     items: Vec<Match>,
     cutoff: f64,
+    /// `cutoff / 100` (the scale of normalized similarities).
+    norm_cutoff: f64,
 }
 
 impl Top {
@@ -126,6 +134,7 @@ impl Top {
             limit,
             items: Vec::with_capacity(limit + 1),
             cutoff,
+            norm_cutoff: cutoff / 100.0,
         }
     }
 
@@ -133,32 +142,48 @@ impl Top {
         self.items.len() == self.limit
     }
 
-    fn offer(&mut self, index: usize, score: f64) {
+    /// Keeps `(index, score)` if it ranks among the best; false when not kept.
+    fn offer(&mut self, index: usize, score: f64) -> bool {
         if score < self.cutoff || (score == 0.0 && self.cutoff > 0.0) {
-            return;
+            return false;
         }
         let ahead = |m: &Match| m.score > score || (m.score == score && m.index < index);
         if self.full() && ahead(&self.items[self.limit - 1]) {
-            return;
+            return false;
         }
         let at = self.items.partition_point(ahead);
         self.items.insert(at, Match { index, score });
         self.items.truncate(self.limit);
         if self.full() {
             self.cutoff = self.cutoff.max(self.items[self.limit - 1].score);
+            self.norm_cutoff = self.cutoff / 100.0;
+        }
+        true
+    }
+
+    /// Offers the score of distinct choice `k` at its positions, first to
+    /// last, until one is not kept (the later ones rank lower still).
+    fn offer_distinct<S: Sym>(&mut self, choices: &Distinct<'_, S>, k: usize, score: f64) {
+        for &index in choices.positions(k) {
+            if !self.offer(index, score) {
+                break;
+            }
         }
     }
 }
 
-/// Every choice in index order (scorers without a length bound).
-fn scan_all<S: Sym>(scorer: Scorer, query: &[S], choices: &[Option<Vec<S>>], top: &mut Top) {
+/// Every distinct choice in order of first position (scorers without a
+/// length bound), until `limit` perfect scores at earlier positions are held.
+fn scan_all<S: Sym>(scorer: Scorer, query: &[S], choices: &Distinct<'_, S>, top: &mut Top) {
     let prepared = scorer.prepare_seq(query);
-    for (index, choice) in choices.iter().enumerate() {
-        let Some(choice) = choice else { continue };
-        top.offer(index, prepared.score(choice, top.cutoff));
-        if top.full() && top.items[top.limit - 1].score >= 100.0 {
-            break;
+    for (k, choice) in choices.items().iter().enumerate() {
+        if top.full() {
+            let worst = top.items[top.limit - 1];
+            if worst.score >= 100.0 && worst.index < choices.first(k) {
+                break;
+            }
         }
+        top.offer_distinct(choices, k, prepared.score(choice, top.cutoff));
     }
 }
 
@@ -178,8 +203,17 @@ fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
     normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
 }
 
-/// Converted `ratio` scores by total length and LCS, for total lengths below
-/// [`Scores::SUMS`]: one lookup instead of a division per score.
+/// Normalized Indel similarity of two sequences of `lensum` symbols in all
+/// with an LCS of `lcs`: [`ratio_of_sum`] is this × 100 when it reaches
+/// `score_cutoff / 100`, else 0.
+#[inline]
+fn similarity_of_sum(lensum: usize, lcs: usize) -> f64 {
+    normalized::similarity(lensum - 2 * lcs, lensum, 0.0)
+}
+
+/// Values by total length and LCS (converted `ratio` scores, or normalized
+/// similarities), for total lengths below [`Scores::SUMS`]: one lookup
+/// instead of a division per score.
 struct Scores<T> {
     table: Vec<T>,
 }
@@ -189,15 +223,17 @@ impl<T: Copy> Scores<T> {
     /// LCS values per total length (a block query has at most 64 symbols).
     const LCS: usize = 65;
 
-    fn new(score_cutoff: f64, convert: impl Fn(f64) -> T) -> Self {
+    /// The table of `value(sum, lcs)`, `none` where `2 * lcs > sum` (no such
+    /// pair exists).
+    fn new(value: impl Fn(usize, usize) -> T, none: T) -> Self {
         let table = (0..Self::SUMS * Self::LCS)
             .map(|x| {
                 let (sum, lcs) = (x / Self::LCS, x % Self::LCS);
-                convert(if 2 * lcs <= sum {
-                    ratio_of_sum(sum, lcs, score_cutoff)
+                if 2 * lcs <= sum {
+                    value(sum, lcs)
                 } else {
-                    0.0
-                })
+                    none
+                }
             })
             .collect();
         Scores { table }
@@ -258,25 +294,72 @@ impl Ratio {
         }
     }
 
-    fn transform_all<'a, S: Sym>(self, items: &'a [Option<Vec<S>>]) -> Vec<Option<Cow<'a, [S]>>> {
+    fn transform_all<'a, S: Sym, C: AsRef<[S]> + Sync>(
+        self,
+        items: &'a [Option<C>],
+    ) -> Vec<Option<Cow<'a, [S]>>> {
         items
             .par_iter()
-            .map(|s| s.as_deref().map(|s| self.transform(s)))
+            .map(|s| s.as_ref().map(|s| self.transform(s.as_ref())))
             .collect()
     }
 
+    /// The transformed distinct choices, sorted by length.
+    fn by_length<S: Sym>(self, choices: &Distinct<'_, S>, alphabet: &Alphabet) -> ByLength {
+        /// Items transformed per task, end to end in one buffer.
+        const CHUNK: usize = 4096;
+        let items = choices.items();
+        let sorted_chunks: Vec<(Vec<S>, Vec<usize>)> = if self.sorted {
+            items
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let (mut buf, mut starts, mut tokens) = (Vec::new(), vec![0], Vec::new());
+                    for s in chunk {
+                        fuzz::sort_tokens_into(s, &mut tokens);
+                        fuzz::join_into(&tokens, &mut buf);
+                        starts.push(buf.len());
+                    }
+                    (buf, starts)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Sorted tokens from the buffers; ratio and QRatio take the choices as they are.
+        let item = |k: usize| -> &[S] {
+            match sorted_chunks.get(k / CHUNK) {
+                Some((buf, starts)) => &buf[starts[k % CHUNK]..starts[k % CHUNK + 1]],
+                None => items[k],
+            }
+        };
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&k| item(k).len());
+        let sorted: Vec<Option<&[S]>> = order.iter().map(|&k| Some(item(k))).collect();
+        ByLength {
+            packed: Packed::par_new(&sorted, alphabet),
+            lens: sorted.iter().map(|s| s.map_or(0, <[S]>::len)).collect(),
+            order,
+        }
+    }
+
     /// Score of a query of `lq` symbols and a choice of `lc` symbols whose
-    /// LCS is `lcs` (the arithmetic of [`fuzz::ratio_with`]).
+    /// LCS is `lcs` (the arithmetic of [`fuzz::ratio_with`]), 0 below
+    /// `norm_cutoff` (the cutoff / 100); `sims` holds [`similarity_of_sum`].
     #[inline]
-    fn score(self, lq: usize, lc: usize, lcs: usize, score_cutoff: f64) -> f64 {
+    fn score(self, lq: usize, lc: usize, lcs: usize, norm_cutoff: f64, sims: &Scores<f64>) -> f64 {
         if self.qratio && (lq == 0 || lc == 0) {
             return 0.0;
         }
-        ratio_of_sum(lq + lc, lcs, score_cutoff)
+        let sim = (sims.get(lq + lc, lcs)).unwrap_or_else(|| similarity_of_sum(lq + lc, lcs));
+        if sim >= norm_cutoff {
+            sim * 100.0
+        } else {
+            0.0
+        }
     }
 
     /// Transformed queries, encoded with their alphabet, grouped into units.
-    fn group<S: Sym>(self, queries: &[Option<Vec<S>>]) -> Grouped {
+    fn group<S: Sym, C: AsRef<[S]> + Sync>(self, queries: &[Option<C>]) -> Grouped {
         let queries = self.transform_all(queries);
         let alphabet = Alphabet::new(queries.iter().flatten().map(|q| &**q));
         let lens: Vec<Option<usize>> = queries
@@ -303,10 +386,10 @@ impl Ratio {
     }
 
     /// [`cdist`] of a ratio scorer into `out` (rows of `choices.len()` cells).
-    fn cdist<S: Sym, T: Copy + Send + Sync>(
+    fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Send + Sync>(
         self,
-        queries: &[Option<Vec<S>>],
-        choices: &[Option<Vec<S>>],
+        queries: &[Option<C>],
+        choices: &[Option<C>],
         score_cutoff: f64,
         convert: &(impl Fn(f64) -> T + Sync),
         out: &mut [T],
@@ -321,7 +404,10 @@ impl Ratio {
             lens,
         } = self.group(queries);
         let transformed = self.transform_all(choices);
-        let scores = Scores::new(score_cutoff, convert);
+        let scores = Scores::new(
+            |sum, lcs| convert(ratio_of_sum(sum, lcs, score_cutoff)),
+            convert(0.0),
+        );
         let zero = convert(0.0);
         // The present choices of each column chunk, ordered by length (blocks
         // scan choices of equal length in lockstep) and copied end to end in
@@ -388,10 +474,10 @@ impl Ratio {
     }
 
     /// [`extract_many`] of a ratio scorer.
-    fn extract<S: Sym>(
+    fn extract<S: Sym, C: AsRef<[S]> + Sync>(
         self,
-        queries: &[Option<Vec<S>>],
-        choices: &[Option<Vec<S>>],
+        queries: &[Option<C>],
+        choices: &Distinct<'_, S>,
         score_cutoff: f64,
         limit: usize,
     ) -> Vec<Vec<Match>> {
@@ -401,18 +487,8 @@ impl Ratio {
             units,
             lens,
         } = self.group(queries);
-        let transformed = self.transform_all(choices);
-        let mut order: Vec<usize> = (0..choices.len())
-            .filter(|&i| choices[i].is_some())
-            .collect();
-        let len_of = |i: usize| transformed[i].as_ref().map_or(0, |c| c.len());
-        order.sort_by_key(|&i| len_of(i));
-        let sorted = ByLength {
-            packed: Packed::new(order.iter().map(|&i| transformed[i].as_deref()), &alphabet),
-            lens: order.iter().map(|&i| len_of(i)).collect(),
-            order,
-        };
-        drop(transformed);
+        let sorted = self.by_length(choices, &alphabet);
+        let sims = Scores::new(similarity_of_sum, 0.0);
         let found: Vec<Vec<Vec<Match>>> = groups
             .par_iter()
             .zip(&units)
@@ -422,7 +498,7 @@ impl Ratio {
                     .iter()
                     .map(|_| Top::new(limit, score_cutoff))
                     .collect();
-                sorted.scan(self, unit, &lqs, &mut tops);
+                sorted.scan(self, choices, &sims, unit, &lqs, &mut tops);
                 tops.into_iter().map(|t| t.items).collect()
             })
             .collect();
@@ -436,12 +512,12 @@ impl Ratio {
     }
 }
 
-/// Present choices, encoded and sorted by (transformed) length.
+/// Distinct choices, transformed, encoded and sorted by length.
 struct ByLength {
     packed: Packed,
     /// Length of each sorted choice.
     lens: Vec<usize>,
-    /// Original index of each sorted choice.
+    /// Distinct choice (index in [`Distinct::items`]) of each sorted choice.
     order: Vec<usize>,
 }
 
@@ -449,23 +525,41 @@ impl ByLength {
     /// Offers to `tops` (one per query of `unit`, of lengths `lqs`) every
     /// choice whose length one of them can still reach, visiting lengths
     /// outwards from the middle query's, nearest first.
-    fn scan(&self, kind: Ratio, unit: &Unit, lqs: &[usize], tops: &mut [Top]) {
+    ///
+    /// A length no query reaches is skipped, not an end: a query further out
+    /// may reach the lengths beyond it. A direction ends at a length that no
+    /// query reaches and no query lies beyond (the bound only falls with
+    /// distance from each query's own length).
+    fn scan<S: Sym>(
+        &self,
+        kind: Ratio,
+        choices: &Distinct<'_, S>,
+        sims: &Scores<f64>,
+        unit: &Unit,
+        lqs: &[usize],
+        tops: &mut [Top],
+    ) {
         let lens = &self.lens;
         let reachable = |len: usize, tops: &[Top]| {
             lqs.iter()
                 .zip(tops)
-                .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.cutoff / 100.0))
+                .any(|(&lq, t)| !fuzz::length_rules_out(lq, len, t.norm_cutoff))
         };
+        let (shortest, longest) = (lqs.iter().min(), lqs.iter().max());
         let center = lqs[lqs.len() / 2];
         let start = lens.partition_point(|&l| l < center);
         let (mut down, mut up) = (start, start);
         loop {
-            let next_down = down > 0 && reachable(lens[down - 1], tops);
-            let next_up = up < lens.len() && reachable(lens[up], tops);
+            let next_down = (down > 0)
+                .then(|| lens[down - 1])
+                .filter(|&l| shortest.is_some_and(|&lq| lq < l) || reachable(l, tops));
+            let next_up = (up < lens.len())
+                .then(|| lens[up])
+                .filter(|&l| longest.is_some_and(|&lq| lq > l) || reachable(l, tops));
             let take_up = match (next_down, next_up) {
-                (false, false) => break,
-                (true, true) => lens[up] - center <= center - lens[down - 1],
-                (_, up_ok) => up_ok,
+                (None, None) => break,
+                (Some(d), Some(u)) => u - center <= center - d,
+                (_, u) => u.is_some(),
             };
             let run = if take_up {
                 let end = up + lens[up..].partition_point(|&l| l == lens[up]);
@@ -474,11 +568,14 @@ impl ByLength {
                 let begin = lens[..down].partition_point(|&l| l < lens[down - 1]);
                 begin..std::mem::replace(&mut down, begin)
             };
-            let choices =
-                run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
-            unit.each(choices, |index, choice, lcs| {
+            if !reachable(lens[run.start], tops) {
+                continue;
+            }
+            let run = run.map(|pos| (self.order[pos], self.packed.get(pos).unwrap_or_default()));
+            unit.each(run, |k, choice, lcs| {
                 for ((top, &lq), &lcs) in tops.iter_mut().zip(lqs).zip(lcs) {
-                    top.offer(index, kind.score(lq, choice.len(), lcs, top.cutoff));
+                    let score = kind.score(lq, choice.len(), lcs, top.norm_cutoff, sims);
+                    top.offer_distinct(choices, k, score);
                 }
             });
         }
@@ -519,11 +616,75 @@ mod tests {
         out
     }
 
+    /// The best `limit` matches found by scoring every choice in position
+    /// order with the fixed cutoff.
+    fn naive_top(
+        scorer: Scorer,
+        query: &Option<Vec<u32>>,
+        choices: &[Option<Vec<u32>>],
+        cutoff: f64,
+        limit: usize,
+    ) -> Vec<Match> {
+        let mut top = Top::new(limit, cutoff);
+        if let Some(q) = query {
+            for (i, c) in choices.iter().enumerate() {
+                if let Some(c) = c {
+                    top.offer(i, scorer.score(q, c, cutoff));
+                }
+            }
+        }
+        top.items
+    }
+
+    #[test]
+    fn lengths_no_query_reaches_do_not_end_the_scan() {
+        // One block holds "ab" and "abcdefgh"; at cutoff 100 no query reaches
+        // the lengths 3 to 7 that lie between them.
+        let cp = |s: &str| Some(s.chars().map(u32::from).collect::<Vec<u32>>());
+        let queries = vec![cp("ab"), cp("abcdefgh"), cp("abcdefghijklmnop")];
+        let choices: Vec<_> = [
+            "abcdefghijklmnop",
+            "abcdefg",
+            "abc",
+            "ab",
+            "abcdefgh",
+            "abcd",
+        ]
+        .iter()
+        .map(|s| cp(s))
+        .collect();
+        for cutoff in [100.0, 95.0] {
+            let found = extract_many(Scorer::Ratio, &queries, &choices, cutoff, 1, 1).unwrap();
+            let index: Vec<usize> = found.iter().map(|m| m[0].index).collect();
+            assert_eq!(index, [3, 4, 0]);
+        }
+    }
+
+    #[test]
+    fn repeated_choices_keep_every_position() {
+        // Each text three times (missing ones too), then once more reversed:
+        // ties between repeats must keep the lowest positions.
+        let t = texts();
+        let mut choices: Vec<Option<Vec<u32>>> = [&t[..], &t[..], &t[..]].concat();
+        choices.extend(t.iter().rev().cloned());
+        for scorer in Scorer::ALL {
+            for cutoff in [0.0, 60.0, 100.0] {
+                for limit in [1, 2, 5] {
+                    let found = extract_many(scorer, &t, &choices, cutoff, limit, 2).unwrap();
+                    for (i, q) in t.iter().enumerate() {
+                        let want = naive_top(scorer, q, &choices, cutoff, limit);
+                        assert_eq!(found[i], want, "{scorer:?} {cutoff} {limit} {i}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn grouped_ratio_scorers_equal_the_pair_scorers() {
         let t = texts();
         for scorer in [Scorer::Ratio, Scorer::QRatio, Scorer::TokenSortRatio] {
-            for cutoff in [0.0, 50.0, 90.0] {
+            for cutoff in [0.0, 50.0, 90.0, 100.0] {
                 let matrix = cdist(scorer, &t, &t, cutoff, 2, |s| s).unwrap();
                 for (i, q) in t.iter().enumerate() {
                     for (j, c) in t.iter().enumerate() {
@@ -537,11 +698,8 @@ mod tests {
                 for limit in [1, 3] {
                     let found = extract_many(scorer, &t, &t, cutoff, limit, 2).unwrap();
                     for (i, q) in t.iter().enumerate() {
-                        let mut top = Top::new(limit, cutoff);
-                        if let Some(q) = q {
-                            scan_all(scorer, q, &t, &mut top);
-                        }
-                        assert_eq!(found[i], top.items, "{scorer:?} {cutoff} {limit} {i}");
+                        let want = naive_top(scorer, q, &t, cutoff, limit);
+                        assert_eq!(found[i], want, "{scorer:?} {cutoff} {limit} {i}");
                     }
                 }
             }

@@ -5,6 +5,7 @@
 // The `fuzz` functions keep rapidfuzz's names (`WRatio`, `QRatio`).
 #![allow(non_snake_case)]
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use numpy::IntoPyArray;
@@ -13,6 +14,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyList, PyString};
+use rayon::prelude::*;
 
 use super::detach;
 use super::errors::IntoPyResult;
@@ -692,8 +694,8 @@ impl PyDistance {
 }
 
 /// Converted batch: all code points when every item is text, else all hashes.
-enum Batch {
-    Text(Vec<Option<Vec<u32>>>, Vec<Option<Vec<u32>>>),
+enum Batch<'a> {
+    Text(Vec<Option<Cow<'a, [u32]>>>, Vec<Option<Cow<'a, [u32]>>>),
     Hashes(Vec<Option<Vec<u64>>>, Vec<Option<Vec<u64>>>),
 }
 
@@ -721,23 +723,132 @@ fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
         .collect()
 }
 
-fn batch(queries: &Bound<'_, PyList>, choices: &Bound<'_, PyList>) -> PyResult<Batch> {
+/// The code units of a `str` or `bytes` item, read in place.
+#[derive(Clone, Copy)]
+enum Units<'a> {
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+}
+
+impl Units<'_> {
+    fn len(self) -> usize {
+        match self {
+            Units::U8(b) => b.len(),
+            Units::U16(b) => b.len(),
+            Units::U32(b) => b.len(),
+        }
+    }
+
+    fn push_codes(self, out: &mut Vec<u32>) {
+        match self {
+            Units::U8(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U16(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U32(b) => out.extend_from_slice(b),
+        }
+    }
+}
+
+/// Items decoded per task, end to end in one buffer.
+const DECODE_CHUNK: usize = 4096;
+
+/// The code points of each chunk of [`DECODE_CHUNK`] items, end to end, and
+/// where each item ends (decoded in parallel).
+fn decode_chunks(units: &[Option<Units<'_>>]) -> Vec<(Vec<u32>, Vec<usize>)> {
+    units
+        .par_chunks(DECODE_CHUNK)
+        .map(|chunk| {
+            let mut codes = Vec::with_capacity(chunk.iter().flatten().map(|u| u.len()).sum());
+            let mut ends = Vec::with_capacity(chunk.len());
+            for u in chunk {
+                if let Some(u) = u {
+                    u.push_codes(&mut codes);
+                }
+                ends.push(codes.len());
+            }
+            (codes, ends)
+        })
+        .collect()
+}
+
+/// Each item of `units` (None for missing ones) as a slice of `chunks`.
+fn decoded<'a>(
+    units: &[Option<Units<'_>>],
+    chunks: &'a [(Vec<u32>, Vec<usize>)],
+) -> Vec<Option<Cow<'a, [u32]>>> {
+    let mut out = Vec::with_capacity(units.len());
+    for (items, (codes, ends)) in units.chunks(DECODE_CHUNK).zip(chunks) {
+        let mut start = 0;
+        for (u, &end) in items.iter().zip(ends) {
+            out.push(u.map(|_| Cow::Borrowed(&codes[start..end])));
+            start = end;
+        }
+    }
+    out
+}
+
+/// Every item of `items` read in place as text (None for missing ones), or
+/// None when some item is neither `str` nor `bytes`.
+fn text_units<'a>(items: &'a [Bound<'_, PyAny>]) -> PyResult<Option<Vec<Option<Units<'a>>>>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if is_none(item) {
+            out.push(None);
+        } else if let Ok(s) = item.cast::<PyString>() {
+            // SAFETY: `str` buffers never change, and `items` holds a
+            // reference to each string for as long as the units are read.
+            out.push(Some(match unsafe { s.data()? } {
+                PyStringData::Ucs1(b) => Units::U8(b),
+                PyStringData::Ucs2(b) => Units::U16(b),
+                PyStringData::Ucs4(b) => Units::U32(b),
+            }));
+        } else if let Ok(b) = item.cast::<PyBytes>() {
+            out.push(Some(Units::U8(b.as_bytes())));
+        } else {
+            return Ok(None);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Converts `queries` and `choices` and runs `work` on them without the GIL
+/// (see [`detach::run`]). Lists of text are read in place and decoded to code
+/// points on `workers` threads, off the GIL; other sequences are hashed first,
+/// with the GIL.
+fn with_batch<R: Send>(
+    py: Python<'_>,
+    queries: &Bound<'_, PyList>,
+    choices: &Bound<'_, PyList>,
+    workers: i64,
+    work: impl FnOnce(Batch<'_>) -> crate::error::Result<R> + Send,
+) -> PyResult<R> {
+    // Held while the GIL is released: another thread may change the lists.
+    let q_items: Vec<Bound<'_, PyAny>> = queries.iter().collect();
+    let c_items: Vec<Bound<'_, PyAny>> = choices.iter().collect();
+    if let (Some(q), Some(c)) = (text_units(&q_items)?, text_units(&c_items)?) {
+        return detach::run(py, || {
+            let (q_codes, c_codes) =
+                crate::parallel::install(workers, || (decode_chunks(&q), decode_chunks(&c)))?;
+            work(Batch::Text(decoded(&q, &q_codes), decoded(&c, &c_codes)))
+        });
+    }
     let q = convert_list(queries, "queries")?;
     let c = convert_list(choices, "choices")?;
     let all_text = q
         .iter()
         .chain(&c)
         .all(|s| !matches!(s, Some(Seq::Hashes(_))));
-    if all_text {
+    let batch = if all_text {
         let text = |v: Vec<Option<Seq>>| {
             v.into_iter()
-                .map(|s| s.map(|s| if let Seq::Text(t) = s { t } else { Vec::new() }))
+                .map(|s| s.map(|s| Cow::Owned(if let Seq::Text(t) = s { t } else { Vec::new() })))
                 .collect::<Vec<_>>()
         };
-        Ok(Batch::Text(text(q), text(c)))
+        Batch::Text(text(q), text(c))
     } else {
-        Ok(Batch::Hashes(widen(q), widen(c)))
-    }
+        Batch::Hashes(widen(q), widen(c))
+    };
+    detach::run(py, || work(batch))
 }
 
 fn scorer_of(name: &str) -> PyResult<Scorer> {
@@ -759,17 +870,12 @@ fn match_cdist<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let scorer = scorer_of(scorer)?;
     let shape = (queries.len(), choices.len());
-    let b = batch(queries, choices)?;
     macro_rules! run {
         ($t:ty, $conv:expr) => {{
-            let data: Vec<$t> = match &b {
-                Batch::Text(q, c) => detach::run(py, || {
-                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
-                })?,
-                Batch::Hashes(q, c) => detach::run(py, || {
-                    process::cdist(scorer, q, c, score_cutoff, workers, $conv)
-                })?,
-            };
+            let data: Vec<$t> = with_batch(py, queries, choices, workers, |b| match b {
+                Batch::Text(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, $conv),
+                Batch::Hashes(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, $conv),
+            })?;
             let array = ndarray::Array2::from_shape_vec(shape, data)
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
             Ok(array.into_pyarray(py).into_any())
@@ -794,14 +900,10 @@ fn match_cpdist<'py>(
     workers: i64,
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
     let scorer = scorer_of(scorer)?;
-    let data = match batch(a, b)? {
-        Batch::Text(x, y) => detach::run(py, || {
-            process::cpdist(scorer, &x, &y, score_cutoff, workers)
-        })?,
-        Batch::Hashes(x, y) => detach::run(py, || {
-            process::cpdist(scorer, &x, &y, score_cutoff, workers)
-        })?,
-    };
+    let data = with_batch(py, a, b, workers, |batch| match batch {
+        Batch::Text(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
+        Batch::Hashes(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
+    })?;
     Ok(data.into_pyarray(py))
 }
 
@@ -821,25 +923,26 @@ fn match_extract_many(
     default_process: bool,
 ) -> PyResult<Vec<Vec<(usize, f64)>>> {
     let scorer = scorer_of(scorer)?;
-    let mut converted = batch(queries, choices)?;
-    if default_process {
-        let Batch::Text(q, c) = &mut converted else {
-            return Err(PyTypeError::new_err(
-                "default_process needs strings (or None) as queries and choices",
-            ));
-        };
-        for text in q.iter_mut().chain(c.iter_mut()).flatten() {
-            *text = crate::matching::default_process_codes(text);
-        }
-    }
-    let found: Vec<Vec<Match>> = match converted {
-        Batch::Text(q, c) => detach::run(py, || {
-            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
-        })?,
-        Batch::Hashes(q, c) => detach::run(py, || {
-            process::extract_many(scorer, &q, &c, score_cutoff, limit, workers)
-        })?,
-    };
+    let found: Option<Vec<Vec<Match>>> =
+        with_batch(py, queries, choices, workers, |batch| match batch {
+            Batch::Text(mut q, mut c) => {
+                if default_process {
+                    crate::parallel::install(workers, || {
+                        (q.par_iter_mut().chain(c.par_iter_mut()).flatten()).for_each(|text| {
+                            *text = Cow::Owned(crate::matching::default_process_codes(text))
+                        })
+                    })?;
+                }
+                process::extract_many(scorer, &q, &c, score_cutoff, limit, workers).map(Some)
+            }
+            Batch::Hashes(..) if default_process => Ok(None),
+            Batch::Hashes(q, c) => {
+                process::extract_many(scorer, &q, &c, score_cutoff, limit, workers).map(Some)
+            }
+        })?;
+    let found = found.ok_or_else(|| {
+        PyTypeError::new_err("default_process needs strings (or None) as queries and choices")
+    })?;
     Ok(found
         .into_iter()
         .map(|row| row.into_iter().map(|m| (m.index, m.score)).collect())
