@@ -203,6 +203,7 @@ def _design(s: dict) -> tuple[list[float], list[float]]:
     n, d, k, plan = s["n"], s["d"], s["k"], s["plan"]
     per = n / plan["tree_queries"]
     nodes, rows, kept = (plan[f"tree_{c}"] * per for c in ("nodes", "rows", "kept"))
+    rows *= 1 + 0.1 * max(0.0, np.log2(n / 12_000))  # Costs::cache_growth beyond cache_rows
     capacity = min(k + max(k // 2, 8), n - 1)
     # No brute sample: the tree beat the brute force's floor (one scan each).
     floor = {"scans": 1, "reranked": capacity}

@@ -87,8 +87,8 @@ pub struct Plan {
     /// The brute force's work on the whole sample (`None` when the tree was
     /// cheaper than the brute force's floor and the sample was not scanned).
     pub brute_work: Option<ScanWork>,
-    /// Estimated tree cost per query, in nanoseconds of one core (a lower
-    /// bound when `tree_queries < sample`).
+    /// Estimated tree cost per query, in nanoseconds of one core (from the
+    /// `tree_queries` answered).
     pub tree_ns: f64,
     /// Estimated brute-force cost per query, in nanoseconds of one core (the
     /// floor when `brute_work` is `None`).
@@ -113,8 +113,15 @@ pub struct Costs {
     /// Per tree node whose two children are bounded.
     pub node: (f64, f64),
     /// Per row the tree scores (an f64 distance and a heap offer), for
-    /// euclidean, cosine and manhattan.
+    /// euclidean, cosine and manhattan, on up to `cache_rows` indexed rows.
     pub tree_row: [(f64, f64); 3],
+    /// Indexed rows up to which `tree_row` holds (the calibration's sizes).
+    pub cache_rows: usize,
+    /// Growth of `tree_row` per doubling of the indexed rows beyond
+    /// `cache_rows`: the rows a query visits leave the caches. Measured apart
+    /// (clustered 12-feature rows, one thread: 15.5, 16.3, 16.7 and 19.0 ns
+    /// per scored row at 12k, 24k, 48k and 100k rows).
+    pub cache_growth: f64,
     /// Per row the tree keeps in its heap of `k`.
     pub tree_kept: (f64, f64),
     /// Per (query, row) pair of the dot-product scan (euclidean, cosine).
@@ -130,6 +137,8 @@ pub struct Costs {
 pub const COSTS: Costs = Costs {
     node: (35.0, 7.1),
     tree_row: [(2.0, 0.57), (3.9, 0.97), (1.6, 0.64)],
+    cache_rows: 12_000,
+    cache_growth: 0.1,
     tree_kept: (0.0, 7.4),
     scan_dot: (0.20, 0.0165),
     scan_l1: (0.30, 0.032),
@@ -170,10 +179,15 @@ impl Costs {
         }
     }
 
+    /// The factor of `tree_row` for a tree over `n` rows.
+    fn cache(&self, n: usize) -> f64 {
+        1.0 + self.cache_growth * (n as f64 / self.cache_rows as f64).log2().max(0.0)
+    }
+
     /// Estimated nanoseconds of the tree's `visits`.
     pub fn tree(&self, shape: Shape, visits: Visits) -> f64 {
         visits.nodes as f64 * per(self.node, shape.d)
-            + visits.rows as f64 * per(self.tree_row_cost(shape.metric), shape.d)
+            + visits.rows as f64 * per(self.tree_row_cost(shape.metric), shape.d) * self.cache(shape.n)
             + visits.kept as f64 * per_log(self.tree_kept, shape.k)
     }
 
@@ -246,7 +260,7 @@ pub fn decide(
         tree_queries: done,
         tree_visits: visits,
         brute_work,
-        tree_ns: tree_total / s as f64,
+        tree_ns: tree_total / done as f64,
         brute_ns: brute_total / s as f64,
     }
 }
