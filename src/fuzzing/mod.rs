@@ -299,14 +299,14 @@ pub fn tables(data: &[u8]) {
             // The kd-tree, and whatever "auto" plans, must give the brute
             // force's exact answer.
             for algorithm in [Algorithm::KdTree, Algorithm::Auto] {
-                if let Ok(tree) = index
-                    .clone()
-                    .with_algorithm(algorithm, 1 + k % 7, k, 1)
-                {
+                if let Ok(tree) = index.clone().with_algorithm(algorithm, 1 + k % 7, k, 1) {
                     let found = tree.kneighbors::<f64>(None, k, 1);
                     if let (Ok(want), Ok(got)) = (&brute, &found) {
                         assert_eq!(want.indices, got.indices, "{algorithm:?} rows differ");
-                        assert_eq!(want.distances, got.distances, "{algorithm:?} distances differ");
+                        assert_eq!(
+                            want.distances, got.distances,
+                            "{algorithm:?} distances differ"
+                        );
                     }
                 }
             }

@@ -187,7 +187,9 @@ impl Costs {
     /// Estimated nanoseconds of the tree's `visits`.
     pub fn tree(&self, shape: Shape, visits: Visits) -> f64 {
         visits.nodes as f64 * per(self.node, shape.d)
-            + visits.rows as f64 * per(self.tree_row_cost(shape.metric), shape.d) * self.cache(shape.n)
+            + visits.rows as f64
+                * per(self.tree_row_cost(shape.metric), shape.d)
+                * self.cache(shape.n)
             + visits.kept as f64 * per_log(self.tree_kept, shape.k)
     }
 

@@ -265,12 +265,19 @@ impl Index {
     /// The plan for `k` neighbours of `queries` queries: a cached one, a new
     /// one, or for a small call with a new `k` the one of the nearest `k`.
     fn plan_for(&self, k: usize, queries: usize, n_jobs: i64) -> Result<Option<Plan>> {
-        let Some(tree) = self.tree.as_ref().filter(|_| self.algorithm == Algorithm::Auto) else {
+        let Some(tree) = self
+            .tree
+            .as_ref()
+            .filter(|_| self.algorithm == Algorithm::Auto)
+        else {
             return Ok(None);
         };
         let n = self.packed.n;
         ensure(k >= 1 && k < n, "n_neighbors", || {
-            format!("is {k} but only {} rows can be neighbours (n_samples_fit = {n})", n - 1)
+            format!(
+                "is {k} but only {} rows can be neighbours (n_samples_fit = {n})",
+                n - 1
+            )
         })?;
         // A poisoned lock only means another planning call panicked; the
         // plans it holds are complete.
@@ -327,7 +334,14 @@ impl Index {
                     self.packed.row(i, out);
                 }
                 let available = self.packed.n - 1;
-                self.brute_block(&qbuf, block.len(), |r| block[r] as u32, k, available, |_, _| {})
+                self.brute_block(
+                    &qbuf,
+                    block.len(),
+                    |r| block[r] as u32,
+                    k,
+                    available,
+                    |_, _| {},
+                )
             })
             .reduce(ScanWork::default, |mut a, b| {
                 a += b;
@@ -1014,7 +1028,11 @@ mod tests {
             );
             assert_eq!(got.indices, want.indices, "{metric:?} external");
             assert_eq!(got.distances, want.distances, "{metric:?} external");
-            assert_eq!(auto.plans.lock().unwrap().len(), 3, "40 queries plan nothing");
+            assert_eq!(
+                auto.plans.lock().unwrap().len(),
+                3,
+                "40 queries plan nothing"
+            );
             assert_eq!(auto.plan(10, 1).unwrap(), auto.fit_plan);
         }
     }
@@ -1040,7 +1058,10 @@ mod tests {
         assert!(wide.tree.is_none() && wide.fit_method() == "brute");
         // k beyond the rows is clamped at fit; plan() names the bad k.
         let one = fit(Algorithm::Auto);
-        let again = one.clone().with_algorithm(Algorithm::Auto, 40, 10_000, 1).unwrap();
+        let again = one
+            .clone()
+            .with_algorithm(Algorithm::Auto, 40, 10_000, 1)
+            .unwrap();
         assert_eq!(again.fit_plan.as_ref().map(|p| p.k), Some(2999));
         assert!(matches!(
             one.plan(3000, 1),

@@ -134,7 +134,10 @@ impl PyNeighborIndex {
     /// The plan made at construction (see `plan`), or None.
     #[getter]
     fn fit_plan<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.inner.fit_plan().map(|plan| plan_dict(py, plan)).transpose()
+        self.inner
+            .fit_plan()
+            .map(|plan| plan_dict(py, plan))
+            .transpose()
     }
 
     /// Number of indexed rows.
