@@ -5,7 +5,7 @@ Cases (generated data shaped like real catalogs):
 - all-pairs top-10 on 114,000 x 12 (the Spotify tracks dataset's size), euclidean and cosine,
   brute force on both sides;
 - all-pairs top-10 on 100,000 x 12 clustered, euclidean and cosine: tunelens's kd-tree
-  (``algorithm="auto"``) vs its brute force vs scikit-learn's kd-tree (cosine: scikit-learn's
+  (``algorithm="kd_tree"``; ``bench_planner.py`` measures ``"auto"``) vs its brute force vs scikit-learn's kd-tree (cosine: scikit-learn's
   trees do not support it, so its brute force);
 - 1,000 queries, top-10 on 1,000,000 x 128 (embedding-sized), euclidean;
 - PCA (all components) and KMeans (k=10, n_init=1) on 100,000 x 57.
@@ -77,7 +77,7 @@ def _once(case: str, lib: str, quick: bool, threads: int) -> dict:
         metric = case.split("-")[1]
         # "tunelens" / "sklearn": the case's default algorithm; "lib-algorithm" names it.
         name, _, algorithm = lib.partition("-")
-        algorithm = algorithm or ("brute" if case.startswith("allpairs") else "auto")
+        algorithm = algorithm or ("brute" if case.startswith("allpairs") else "kd_tree")
         if name == "tunelens":
             import tunelens
 

@@ -256,11 +256,48 @@ def test_kd_tree_matches_sklearn(metric):
         np.testing.assert_allclose(dist, ref_dist, rtol=1e-12, atol=1e-12)  # both float64 on the same rows
 
 
+def _low_rank(n, d, rank, seed):
+    """Rows on a random ``rank``-dimensional plane of ``d`` dimensions, plus
+    a little noise (``rank=d``: isotropic noise)."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, rank)) @ rng.normal(size=(rank, d)) + rng.normal(0, 0.01, size=(n, d))
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_auto_plans_from_the_data(metric):
+    # Same shape, different data: the planner counts the work on a sample,
+    # so the choice follows the data's intrinsic dimension (deterministically).
+    noise = tunelens.NearestNeighbors(10, metric=metric).fit(_low_rank(12_000, 12, 12, seed=1))
+    plane = tunelens.NearestNeighbors(10, metric=metric).fit(_low_rank(12_000, 12, 2, seed=2))
+    assert noise._fit_method == "brute", noise.plan_
+    assert plane._fit_method == "kd_tree", plane.plan_
+    assert noise.plan_["tree_ns"] > noise.plan_["brute_ns"] and noise.plan_["brute_scans"] >= 256
+    assert plane.plan_["tree_ns"] < plane.plan_["brute_ns"]
+    assert plane.plan_["path"] == "kd_tree" and plane.plan_["n_neighbors"] == 10
+    again = tunelens.NearestNeighbors(10, metric=metric).fit(_low_rank(12_000, 12, 2, seed=2))
+    assert again.plan_ == plane.plan_
+    # Identical results whatever the path.
+    for nn in (noise, plane):
+        X = _low_rank(12_000, 12, 12 if nn is noise else 2, seed=1 if nn is noise else 2)
+        queries = X[:300] + 0.01
+        brute = tunelens.NearestNeighbors(10, metric=metric, algorithm="brute").fit(X)
+        for k in (10, 3):
+            want, got = brute.kneighbors(queries, k), nn.kneighbors(queries, k)
+            np.testing.assert_array_equal(got[1], want[1])
+            np.testing.assert_array_equal(got[0], want[0])
+
+
 def test_auto_algorithm_and_bad_values():
-    low = numeric(3000, 6, seed=22)
+    low = numeric(3000, 3, seed=22)
     assert tunelens.NearestNeighbors().fit(low)._fit_method == "kd_tree"
-    assert tunelens.NearestNeighbors().fit(low[:500])._fit_method == "brute"
-    assert tunelens.NearestNeighbors().fit(numeric(3000, 20, seed=23))._fit_method == "brute"
+    assert tunelens.NearestNeighbors(algorithm="brute").fit(low).plan_ is None
+    assert tunelens.NearestNeighbors(algorithm="kd_tree").fit(low).plan_ is None
+    # Wider than 32 features: brute force, no tree built, no plan.
+    wide = tunelens.NearestNeighbors().fit(numeric(3000, 33, seed=23))
+    assert (wide._fit_method, wide.plan_) == ("brute", None)
+    # n_neighbors beyond the rows is planned for all other rows (as kneighbors would fail).
+    assert tunelens.NearestNeighbors(5000).fit(low).plan_["n_neighbors"] == 2999
+    assert tunelens.NearestNeighbors().fit(low[:1]).plan_ is None
     with pytest.raises(InvalidParameterError, match="algorithm"):
         tunelens.NearestNeighbors(algorithm="ball_tree").fit(low)
     with pytest.raises(InvalidParameterError, match="leaf_size"):

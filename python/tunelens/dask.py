@@ -339,13 +339,14 @@ def kneighbors_graph(
     weights=...).fit(X).kneighbors_graph(mode=...)``: the scaler is fitted on
     all rows first and the scaled rows are cut into query blocks. Then
 
-    - with a kd-tree (``algorithm="kd_tree"``, or ``"auto"`` on at most 15
-      features and at least 2,000 rows): the scaled rows are sent once to
+    - with a kd-tree (``algorithm="kd_tree"``, or ``"auto"`` when its plan,
+      made on the client as :class:`tunelens.NearestNeighbors` makes it,
+      picks the tree): the scaled rows are sent once to
       each worker, which builds one index over all of them (kept until the
       next call), and one task per query block searches it. Work grows as
       ``n log n``; memory is the table and its index once per worker
       (about 200 bytes per row for 12 features);
-    - brute force (``algorithm="brute"``, or ``"auto"`` on wider tables):
+    - brute force (``algorithm="brute"``, or ``"auto"`` planning brute force):
       one task finds the exact top ``k`` of query block *i* in database
       block *j*, and a merge task per query block keeps the global top ``k``
       (ties to the lower row). Work grows as ``n²``; memory per task is two
@@ -403,7 +404,11 @@ def kneighbors_graph(
     Z = _scaled(X, scaler, weights)
     del X
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
-    if _core.builds_tree(algorithm, n, Z.shape[1]):
+    if algorithm == "auto" and _core.builds_tree(algorithm, n, Z.shape[1]):
+        # The plan the single-machine index makes (on the client, once).
+        algorithm = _core.NeighborIndex(Z, metric=metric, scaler="none", weights=None, algorithm="auto",
+                                        leaf_size=leaf_size, n_neighbors=k, n_jobs=n_jobs).fit_method
+    if algorithm == "kd_tree":
         rows = _tree_rows(Z, sizes, k, metric, algorithm, leaf_size, n_jobs, client)
     else:
         rows = _graph_rows(Z, sizes, k, metric, n_jobs)

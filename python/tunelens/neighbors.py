@@ -3,9 +3,10 @@
 The search runs in Rust, brute force or on a kd-tree. Brute force: float32
 SIMD kernels pre-select candidates block by block (memory stays bounded, an
 all-pairs query never builds an N x N matrix), the candidates are re-scored
-exactly in float64 and ties go to the lower row index. The kd-tree (for
-low-dimensional tables) scores its candidates with the same float64 distance
-and tie rule, so both give identical results. Unlike scikit-learn, features are **scaled by default**
+exactly in float64 and ties go to the lower row index. The kd-tree scores
+its candidates with the same float64 distance and tie rule, so both give
+identical results; ``algorithm="auto"`` picks the faster one for the data by
+counting the work of both on a sample of its rows. Unlike scikit-learn, features are **scaled by default**
 (``scaler="standard"``): on raw music features tempo (60-200 BPM) would
 otherwise decide every distance.
 """
@@ -50,12 +51,21 @@ class NearestNeighbors:
         How :meth:`kneighbors` searches: ``"kd_tree"`` walks a kd-tree of the
         scaled rows (median splits on the widest feature, bounding boxes,
         nearer child first), ``"brute"`` compares every pair with SIMD
-        kernels, ``"auto"`` builds the tree for at most 15 features and at
-        least 2,000 rows and uses it when fewer than half the rows are asked
-        for. All give identical results; :meth:`radius_neighbors` is always
-        brute force. The tree pays off on data of low intrinsic dimension
-        (clustered music features: ~7x at 20,000 x 12); on isotropic noise
-        in 12 dimensions it is ~3x slower than ``"brute"``.
+        kernels. ``"auto"`` (at most 32 features; brute force on wider
+        tables) builds the tree and measures both on the data: 256 of its
+        rows, spread evenly, are searched for ``n_neighbors`` neighbours on
+        the tree (counting visited nodes and scored rows) and, unless the
+        tree is clearly cheaper, by brute force (counting scans, including
+        re-searches for near-ties); each count is priced with per-operation
+        costs measured once (``bench/bench_planner.py --calibrate``) and the
+        cheaper path is used. The choice is deterministic (counts, not
+        timings) and made at :meth:`fit`; a :meth:`kneighbors` call with
+        another ``n_neighbors`` and at least 2,048 queries plans again for it
+        (smaller calls reuse the plan of the nearest ``n_neighbors``).
+        The tree wins on data of low intrinsic dimension (clustered music
+        features), brute force on noise-like data (isotropic noise in 12
+        dimensions, where the tree is ~10x slower). All give identical
+        results; :meth:`radius_neighbors` is always brute force.
     leaf_size : int, default 40
         Rows per kd-tree leaf (about).
     n_jobs : int, default -1
@@ -68,7 +78,15 @@ class NearestNeighbors:
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame.
     _fit_method : str
-        ``"kd_tree"`` or ``"brute"``: the resolved ``algorithm``.
+        ``"kd_tree"`` or ``"brute"``: the path :meth:`kneighbors` takes for
+        ``n_neighbors`` (for ``"auto"``, the planned one).
+    plan_ : dict or None
+        With ``"auto"`` on at most 32 features, the plan for ``n_neighbors``:
+        ``path``, the estimated cost per query of each path in nanoseconds of
+        one core (``tree_ns``, ``brute_ns``) and the sampled counts behind them
+        (``sample``, ``tree_queries``, ``tree_nodes``, ``tree_rows``,
+        ``brute_scans``, ``brute_reranked``; see the Rust ``neighbors::plan``
+        module). ``None`` otherwise.
     scale_offset_, scale_, weights_ : ndarray of shape (n_features,)
         The fitted scaler and the weights: scaled = (x - scale_offset_) / scale_ * weights_.
 
@@ -120,16 +138,17 @@ class NearestNeighbors:
             raise InvalidParameterError(f"invalid scaler: {self.scaler!r}; expected one of {_SCALERS}")
         if self.algorithm not in _ALGORITHMS:
             raise InvalidParameterError(f"invalid algorithm: {self.algorithm!r}; expected one of {_ALGORITHMS}")
-        _positive_int(self.n_neighbors, "n_neighbors")
+        n_neighbors = _positive_int(self.n_neighbors, "n_neighbors")
         leaf_size = _positive_int(self.leaf_size, "leaf_size")
         names = feature_names(X)
         table = as_table(X)
         weights = None if self.weights is None else [float(w) for w in np.asarray(self.weights, dtype=float).ravel()]
         self._index = _core.NeighborIndex(
             table, metric=self.metric, scaler=self.scaler or "none", weights=weights,
-            algorithm=self.algorithm, leaf_size=leaf_size, n_jobs=self.n_jobs,
+            algorithm=self.algorithm, leaf_size=leaf_size, n_neighbors=n_neighbors, n_jobs=self.n_jobs,
         )
         self._fit_method = self._index.fit_method
+        self.plan_ = self._index.fit_plan
         self.n_samples_fit_ = self._index.n_samples
         self.n_features_in_ = self._index.n_features
         if names is not None:

@@ -296,15 +296,18 @@ pub fn tables(data: &[u8]) {
         };
         if let Ok(index) = Index::fit(x, metric, scaler, None, 1) {
             let brute = index.kneighbors::<f64>(None, k, 1);
-            // The kd-tree must give the brute force's exact answer.
-            if let Ok(tree) = index
-                .clone()
-                .with_algorithm(Algorithm::KdTree, 1 + k % 7, 1)
-            {
-                let found = tree.kneighbors::<f64>(None, k, 1);
-                if let (Ok(want), Ok(got)) = (&brute, &found) {
-                    assert_eq!(want.indices, got.indices, "kd-tree rows differ");
-                    assert_eq!(want.distances, got.distances, "kd-tree distances differ");
+            // The kd-tree, and whatever "auto" plans, must give the brute
+            // force's exact answer.
+            for algorithm in [Algorithm::KdTree, Algorithm::Auto] {
+                if let Ok(tree) = index.clone().with_algorithm(algorithm, 1 + k % 7, k, 1) {
+                    let found = tree.kneighbors::<f64>(None, k, 1);
+                    if let (Ok(want), Ok(got)) = (&brute, &found) {
+                        assert_eq!(want.indices, got.indices, "{algorithm:?} rows differ");
+                        assert_eq!(
+                            want.distances, got.distances,
+                            "{algorithm:?} distances differ"
+                        );
+                    }
                 }
             }
             let _ = index.kneighbors(Some(x), k, 1);

@@ -69,10 +69,32 @@ impl Ord for Candidate {
     }
 }
 
-/// The `k` best candidates seen (a max-heap on (distance, index)).
+/// The `k` best candidates seen (a max-heap on (distance, index)), and the
+/// work done to find them.
 struct Best {
     heap: BinaryHeap<Candidate>,
     k: usize,
+    visits: Visits,
+}
+
+/// The work of one tree query: what the planner counts
+/// (see [`crate::neighbors::plan`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Visits {
+    /// Nodes whose children's box bounds were computed.
+    pub nodes: usize,
+    /// Rows scored with the exact distance (in visited leaves).
+    pub rows: usize,
+    /// Rows kept among the best `k` (until pushed out).
+    pub kept: usize,
+}
+
+impl std::ops::AddAssign for Visits {
+    fn add_assign(&mut self, other: Self) {
+        self.nodes += other.nodes;
+        self.rows += other.rows;
+        self.kept += other.kept;
+    }
 }
 
 impl Best {
@@ -86,9 +108,11 @@ impl Best {
 
     fn offer(&mut self, candidate: Candidate) {
         if self.heap.len() < self.k {
+            self.visits.kept += 1;
             self.heap.push(candidate);
         } else if let Some(mut worst) = self.heap.peek_mut() {
             if candidate < *worst {
+                self.visits.kept += 1;
                 *worst = candidate;
             }
         }
@@ -200,9 +224,21 @@ impl KdTree {
         k: usize,
         exclude: u32,
     ) -> Vec<(f64, u32)> {
+        self.nearest_counted(metric, query, k, exclude).0
+    }
+
+    /// [`KdTree::nearest`] and the work it took.
+    pub fn nearest_counted(
+        &self,
+        metric: Metric,
+        query: &[f32],
+        k: usize,
+        exclude: u32,
+    ) -> (Vec<(f64, u32)>, Visits) {
         let mut best = Best {
             heap: BinaryHeap::with_capacity(k + 1),
             k,
+            visits: Visits::default(),
         };
         if k > 0 && !self.is_empty() {
             let search = Search {
@@ -214,9 +250,10 @@ impl KdTree {
             };
             search.visit(0, search.lower_bound(0), &mut best);
         }
+        let visits = best.visits;
         let mut found: Vec<(f64, u32)> = best.heap.into_iter().map(|c| (c.0, c.1)).collect();
         found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        found
+        (found, visits)
     }
 }
 
@@ -274,6 +311,7 @@ impl Search<'_> {
         if left >= tree.ranges.len() {
             let (start, end) = tree.ranges[node];
             let d = tree.d;
+            best.visits.rows += end - start;
             for p in start..end {
                 let row = tree.order[p];
                 if row != self.exclude {
@@ -285,6 +323,7 @@ impl Search<'_> {
             }
             return;
         }
+        best.visits.nodes += 1;
         let (bl, br) = (self.lower_bound(left), self.lower_bound(right));
         if bl <= br {
             self.visit(left, bl, best);

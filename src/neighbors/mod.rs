@@ -11,16 +11,20 @@
 //!   database chunks (never an N×N matrix), with exact re-ranking.
 //! - [`kdtree`]: [`KdTree`], the exact space-partitioning index `Index` uses
 //!   for low-dimensional rows (same results as the brute force).
+//! - [`plan`]: the `algorithm="auto"` planner, which picks the tree or the
+//!   brute force by counting the work of both on a sample of the rows.
 
 pub mod kdtree;
 pub mod kernels;
 pub mod metric;
 pub mod packed;
+pub mod plan;
 pub mod scale;
 pub mod search;
 pub mod topk;
 
 pub use kdtree::KdTree;
 pub use metric::Metric;
+pub use plan::{Path, Plan};
 pub use scale::{Scaler, ScalerKind};
 pub use search::{Algorithm, Index, Neighbors};

@@ -13,21 +13,24 @@
 //! (near-duplicates), that query is searched again with four times as many
 //! candidates, until certified or every row is a candidate.
 //!
-//! With [`Algorithm::KdTree`] (or `Auto` on low-dimensional data) the index
-//! also holds a [`KdTree`] over the same stored rows and k-nearest queries
-//! walk it instead; its results are identical (same exact f64 distances, same
-//! tie rule).
+//! With [`Algorithm::KdTree`] (or `Auto` on at most [`AUTO_MAX_FEATURES`]
+//! features) the index also holds a [`KdTree`] over the same stored rows and
+//! k-nearest queries may walk it instead; its results are identical (same
+//! exact f64 distances, same tie rule). `Auto` picks the path per `k` with the
+//! [planner](super::plan), which counts the work of both on a sample.
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
-use super::kdtree::KdTree;
+use super::kdtree::{KdTree, Visits};
 use super::kernels::{interleave, Arith, Dot, Kernel, Plain, L1, MR};
 use super::metric::{sq_norm, Metric};
 use super::packed::{Packed, LANES};
+use super::plan::{self, Path, Plan, ScanWork, Shape, COSTS};
 use super::scale::{Scaler, ScalerKind};
 use super::topk::{Collector, TopK, Within};
 use crate::error::{ensure, Error, Result};
@@ -39,10 +42,13 @@ const CHUNK_BYTES: usize = 128 * 1024;
 const MAX_BLOCK: usize = 384;
 /// No index: the sentinel for "exclude nothing".
 const NONE: u32 = u32::MAX;
-/// `Auto` builds a tree for at most this many features (scikit-learn's rule).
-const AUTO_MAX_FEATURES: usize = 15;
-/// `Auto` builds a tree from this many rows on (below, brute force is as fast).
-const AUTO_MIN_ROWS: usize = 2_000;
+/// `Auto` builds a tree (and plans) for at most this many features: wider,
+/// a tree over rows is not worth its build and the copy of the table it holds.
+pub const AUTO_MAX_FEATURES: usize = 32;
+/// A k-nearest call with a `k` not planned yet plans it when it has at least
+/// this many queries; smaller calls take the plan of the nearest planned `k`
+/// (planning costs up to a few hundred queries' work).
+const PLAN_MIN_QUERIES: usize = 8 * plan::SAMPLE;
 /// Tree queries answered between two writes of their results (bounds the
 /// memory of the reordered results).
 const TREE_BATCH: usize = 1 << 16;
@@ -52,8 +58,9 @@ const TREE_TASK: usize = 256;
 /// How k-nearest queries are answered (scikit-learn's `algorithm`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algorithm {
-    /// A kd-tree for at most 15 features and at least 2,000 rows when fewer
-    /// than half the rows are asked for, brute force otherwise.
+    /// On at most [`AUTO_MAX_FEATURES`] features, the kd-tree or brute
+    /// force, whichever the planner estimates cheaper for the data and `k`;
+    /// brute force on wider tables.
     Auto,
     /// The blocked SIMD scan.
     Brute,
@@ -75,12 +82,13 @@ impl Algorithm {
         }
     }
 
-    /// Whether an index of `n` rows and `d` features gets a tree.
+    /// Whether an index of `n` rows and `d` features gets a tree (for
+    /// `Auto`: one to plan with, which it may then leave unused).
     pub fn builds_tree(self, n: usize, d: usize) -> bool {
         match self {
             Self::Brute => false,
             Self::KdTree => true,
-            Self::Auto => d <= AUTO_MAX_FEATURES && n >= AUTO_MIN_ROWS,
+            Self::Auto => d <= AUTO_MAX_FEATURES && n >= 2,
         }
     }
 }
@@ -96,6 +104,11 @@ pub struct Index {
     max_norm: f64,
     algorithm: Algorithm,
     tree: Option<KdTree>,
+    /// With `Auto` and a tree: the plan for the `k` given at fit.
+    fit_plan: Option<Plan>,
+    /// With `Auto`: the plans made so far, one per `k` (shared by clones,
+    /// which hold the same rows and tree).
+    plans: Arc<Mutex<Vec<Plan>>>,
 }
 
 /// The k nearest neighbours of each query, nearest first.
@@ -167,6 +180,8 @@ impl Index {
             max_norm: 0.0,
             algorithm: Algorithm::Brute,
             tree: None,
+            fit_plan: None,
+            plans: Arc::default(),
         };
         let packed = parallel::install(n_jobs, || {
             Packed::build(n, d, |i, row| index.prepare(x.row(i), row))
@@ -193,11 +208,13 @@ impl Index {
 
     /// Chooses how k-nearest queries are answered, building the kd-tree over
     /// the stored rows (leaves of about `leaf_size` rows) when `algorithm`
-    /// calls for one.
+    /// calls for one; `Auto` plans for `k` neighbours per query (clamped to
+    /// the rows available), the `k` that [`Index::fit_method`] reports on.
     pub fn with_algorithm(
         mut self,
         algorithm: Algorithm,
         leaf_size: usize,
+        k: usize,
         n_jobs: i64,
     ) -> Result<Self> {
         ensure(leaf_size >= 1, "leaf_size", || {
@@ -216,23 +233,132 @@ impl Index {
             None
         };
         self.algorithm = algorithm;
+        self.plans = Arc::default();
+        self.fit_plan = None;
+        if algorithm == Algorithm::Auto && self.tree.is_some() {
+            self.fit_plan = self.plan(k.clamp(1, n - 1), n_jobs)?;
+        }
         Ok(self)
     }
 
-    /// `"kd_tree"` when k-nearest queries can use the tree, else `"brute"`
-    /// (scikit-learn's `_fit_method`).
+    /// The path k-nearest queries take for the `k` given at fit (for `Auto`,
+    /// the planned one): `"kd_tree"` or `"brute"` (scikit-learn's `_fit_method`).
     pub fn fit_method(&self) -> &'static str {
-        if self.tree.is_some() {
-            "kd_tree"
-        } else {
-            "brute"
+        match (&self.fit_plan, &self.tree) {
+            (Some(plan), _) => plan.path.name(),
+            (None, Some(_)) => Path::KdTree.name(),
+            (None, None) => Path::Brute.name(),
         }
     }
 
-    /// The tree, when it answers a query for `k` neighbours among `available`.
-    fn tree_for(&self, k: usize, available: usize) -> Option<&KdTree> {
-        let worth = self.algorithm == Algorithm::KdTree || 2 * k < available;
-        self.tree.as_ref().filter(|_| worth)
+    /// The plan made at fit (`Auto` with a tree only).
+    pub fn fit_plan(&self) -> Option<&Plan> {
+        self.fit_plan.as_ref()
+    }
+
+    /// The planned path for all-pairs queries of `k` neighbours (made now or
+    /// earlier), `None` unless the index is `Auto` with a tree.
+    pub fn plan(&self, k: usize, n_jobs: i64) -> Result<Option<Plan>> {
+        self.plan_for(k, usize::MAX, n_jobs)
+    }
+
+    /// The plan for `k` neighbours of `queries` queries: a cached one, a new
+    /// one, or for a small call with a new `k` the one of the nearest `k`.
+    fn plan_for(&self, k: usize, queries: usize, n_jobs: i64) -> Result<Option<Plan>> {
+        let Some(tree) = self
+            .tree
+            .as_ref()
+            .filter(|_| self.algorithm == Algorithm::Auto)
+        else {
+            return Ok(None);
+        };
+        let n = self.packed.n;
+        ensure(k >= 1 && k < n, "n_neighbors", || {
+            format!(
+                "is {k} but only {} rows can be neighbours (n_samples_fit = {n})",
+                n - 1
+            )
+        })?;
+        // A poisoned lock only means another planning call panicked; the
+        // plans it holds are complete.
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(plan) = plans.iter().find(|p| p.k == k) {
+            return Ok(Some(plan.clone()));
+        }
+        if queries < PLAN_MIN_QUERIES {
+            if let Some(plan) = plans.iter().min_by_key(|p| (p.k.abs_diff(k), p.k)) {
+                return Ok(Some(plan.clone()));
+            }
+        }
+        let shape = Shape {
+            n,
+            d: self.packed.d,
+            metric: self.metric,
+            k,
+            capacity: capacity(k, n - 1),
+        };
+        let plan = parallel::install(n_jobs, || {
+            plan::decide(
+                &COSTS,
+                shape,
+                |rows| self.tree_work(tree, rows, k),
+                |rows| self.brute_work(rows, k),
+            )
+        })?;
+        plans.push(plan.clone());
+        Ok(Some(plan))
+    }
+
+    /// The tree's work answering the indexed rows `rows` (each excluding itself).
+    fn tree_work(&self, tree: &KdTree, rows: &[usize], k: usize) -> Visits {
+        rows.par_iter()
+            .map(|&i| {
+                let mut q = vec![0f32; self.packed.d];
+                self.packed.row(i, &mut q);
+                tree.nearest_counted(self.metric, &q, k, i as u32).1
+            })
+            .reduce(Visits::default, |mut a, b| {
+                a += b;
+                a
+            })
+    }
+
+    /// The brute force's work answering the indexed rows `rows` (each
+    /// excluding itself).
+    fn brute_work(&self, rows: &[usize], k: usize) -> ScanWork {
+        let d = self.packed.d;
+        rows.par_chunks(block_rows(rows.len()))
+            .map(|block| {
+                let mut qbuf = vec![0f32; block.len().div_ceil(MR) * MR * d];
+                for (out, &i) in qbuf.chunks_exact_mut(d).zip(block) {
+                    self.packed.row(i, out);
+                }
+                let available = self.packed.n - 1;
+                self.brute_block(
+                    &qbuf,
+                    block.len(),
+                    |r| block[r] as u32,
+                    k,
+                    available,
+                    |_, _| {},
+                )
+            })
+            .reduce(ScanWork::default, |mut a, b| {
+                a += b;
+                a
+            })
+    }
+
+    /// The tree, when it answers `queries` queries for `k` neighbours.
+    fn tree_for(&self, k: usize, queries: usize, n_jobs: i64) -> Result<Option<&KdTree>> {
+        Ok(match self.algorithm {
+            Algorithm::Brute => None,
+            Algorithm::KdTree => self.tree.as_ref(),
+            Algorithm::Auto => match self.plan_for(k.min(self.packed.n - 1), queries, n_jobs)? {
+                Some(plan) if plan.path == Path::KdTree => self.tree.as_ref(),
+                _ => None,
+            },
+        })
     }
 
     /// Number of indexed rows.
@@ -336,8 +462,7 @@ impl Index {
         let nq = rows.len();
         let mut distances = vec![0f64; nq * k];
         let mut indices = vec![0i64; nq * k];
-        let capacity = (k + (k / 2).max(8)).min(available);
-        if let Some(tree) = self.tree_for(k, available) {
+        if let Some(tree) = self.tree_for(k, nq, n_jobs)? {
             parallel::install(n_jobs, || {
                 self.tree_search(tree, queries, rows, k, &mut distances, &mut indices)
             })?;
@@ -353,31 +478,51 @@ impl Index {
                     let first = rows.start + b * block;
                     let rows = dist.len() / k;
                     let qbuf = self.query_block(queries, first, rows);
-                    let mut tops: Vec<TopK> = (0..rows.div_ceil(MR) * MR)
-                        .map(|r| match r < rows {
-                            true => TopK::new(
-                                capacity,
-                                if queries.is_some() {
-                                    NONE
-                                } else {
-                                    (first + r) as u32
-                                },
-                            ),
-                            false => TopK::new(0, NONE),
-                        })
-                        .collect();
-                    self.scan(&qbuf, &mut tops);
-                    for r in 0..rows {
-                        let q = &qbuf[r * self.packed.d..(r + 1) * self.packed.d];
-                        let best = self.certified_top(q, &tops[r], k, capacity, available);
+                    let exclude = |r: usize| match queries {
+                        Some(_) => NONE,
+                        None => (first + r) as u32,
+                    };
+                    self.brute_block(&qbuf, rows, exclude, k, available, |r, best| {
                         for (j, (dd, ii)) in best.into_iter().enumerate() {
                             dist[r * k + j] = dd;
                             idx[r * k + j] = ii as i64;
                         }
-                    }
+                    });
                 });
         })?;
         neighbors(nq, k, distances, indices)
+    }
+
+    /// The brute-force top `k` (among `available` rows) of the `rows` prepared
+    /// queries in `qbuf` (padded to a multiple of [`MR`] rows), query `r`
+    /// never matching row `exclude(r)`; `emit(r, best)` receives each result.
+    /// Returns the work done.
+    fn brute_block(
+        &self,
+        qbuf: &[f32],
+        rows: usize,
+        exclude: impl Fn(usize) -> u32,
+        k: usize,
+        available: usize,
+        mut emit: impl FnMut(usize, Vec<(f64, u32)>),
+    ) -> ScanWork {
+        let d = self.packed.d;
+        let capacity = capacity(k, available);
+        let mut tops: Vec<TopK> = (0..rows.div_ceil(MR) * MR)
+            .map(|r| match r < rows {
+                true => TopK::new(capacity, exclude(r)),
+                false => TopK::new(0, NONE),
+            })
+            .collect();
+        self.scan(qbuf, &mut tops);
+        let mut work = ScanWork::default();
+        for (r, top) in tops.iter().enumerate().take(rows) {
+            let q = &qbuf[r * d..(r + 1) * d];
+            let (best, done) = self.certified_top(q, top, k, capacity, available);
+            work += done;
+            emit(r, best);
+        }
+        work
     }
 
     /// The tree's `k` nearest for the queries `rows`, written to `distances`
@@ -520,7 +665,8 @@ impl Index {
     }
 
     /// The exact top `k` from a collector of `capacity`, searching again with
-    /// more candidates until no left-out row can be closer than the `k`-th.
+    /// more candidates until no left-out row can be closer than the `k`-th;
+    /// and the work it took (the collector's scan included).
     fn certified_top(
         &self,
         query: &[f32],
@@ -528,10 +674,14 @@ impl Index {
         k: usize,
         capacity: usize,
         available: usize,
-    ) -> Vec<(f64, u32)> {
+    ) -> (Vec<(f64, u32)>, ScanWork) {
         let d = self.packed.d;
         let q_sq = sq_norm(query);
         let mut ranked = self.rerank(query, top.candidates());
+        let mut work = ScanWork {
+            scans: 1,
+            reranked: ranked.len(),
+        };
         let mut capacity = capacity;
         let mut threshold = top.threshold();
         let exclude = top.excluded();
@@ -553,9 +703,13 @@ impl Index {
             self.scan(&qbuf, &mut tops);
             ranked = self.rerank(query, tops[0].candidates());
             threshold = tops[0].threshold();
+            work += ScanWork {
+                scans: 1,
+                reranked: ranked.len(),
+            };
         }
         ranked.truncate(k);
-        ranked
+        (ranked, work)
     }
 
     /// Runs the scan with the best kernel for this metric and CPU.
@@ -578,6 +732,12 @@ fn neighbors(nq: usize, k: usize, distances: Vec<f64>, indices: Vec<i64>) -> Res
         indices: Array2::from_shape_vec(shape, indices)
             .map_err(|e| Error::Internal(e.to_string()))?,
     })
+}
+
+/// Candidates the scan keeps per query for the top `k` among `available`
+/// rows (the slack absorbs the float32 keys' rounding).
+fn capacity(k: usize, available: usize) -> usize {
+    (k + (k / 2).max(8)).min(available)
 }
 
 /// Whether a collector that kept `capacity` of `available` candidates may have
@@ -766,7 +926,7 @@ mod tests {
                 let brute = Index::fit(x.view(), metric, ScalerKind::Standard, None, 2).unwrap();
                 let tree = brute
                     .clone()
-                    .with_algorithm(Algorithm::KdTree, leaf, 2)
+                    .with_algorithm(Algorithm::KdTree, leaf, k, 2)
                     .unwrap();
                 assert_eq!(tree.fit_method(), "kd_tree");
                 let case = format!("{metric:?} n={n} d={d} k={k} leaf={leaf}");
@@ -793,32 +953,123 @@ mod tests {
         }
     }
 
+    /// Isotropic Gaussian noise (`low_rank = 0`), or rows on a random
+    /// `low_rank`-dimensional plane of the `d`-dimensional space plus a little
+    /// noise (low intrinsic dimension, as music features have).
+    fn gaussian(n: usize, d: usize, low_rank: usize, seed: u64) -> Array2<f64> {
+        let mut state = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+        let mut normal = || {
+            let mut uniform = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+            };
+            let (u, v) = (uniform(), uniform());
+            (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+        };
+        if low_rank == 0 {
+            return Array2::from_shape_fn((n, d), |_| normal());
+        }
+        let basis = Array2::from_shape_fn((low_rank, d), |_| normal());
+        let latent = Array2::from_shape_fn((n, low_rank), |_| normal());
+        latent.dot(&basis) + Array2::from_shape_fn((n, d), |_| 0.01 * normal())
+    }
+
+    fn auto(x: &Array2<f64>, metric: Metric, k: usize) -> Index {
+        Index::fit(x.view(), metric, ScalerKind::Standard, None, 2)
+            .unwrap()
+            .with_algorithm(Algorithm::Auto, 40, k, 2)
+            .unwrap()
+    }
+
     #[test]
-    fn auto_picks_the_tree_for_low_dimensional_tables() {
+    fn auto_plans_brute_force_for_noise_and_the_tree_for_low_dimensional_data() {
+        for metric in [Metric::Euclidean, Metric::Cosine, Metric::Manhattan] {
+            let noise = auto(&gaussian(20_000, 12, 0, 1), metric, 10);
+            let plan = noise.plan(10, 2).unwrap().unwrap();
+            assert_eq!(noise.fit_method(), "brute", "{metric:?} noise: {plan:?}");
+            assert!(plan.tree_ns > plan.brute_ns && plan.brute_work.is_some());
+            let plane = auto(&gaussian(20_000, 12, 3, 2), metric, 10);
+            let plan = plane.plan(10, 2).unwrap().unwrap();
+            assert_eq!(plane.fit_method(), "kd_tree", "{metric:?} plane: {plan:?}");
+            assert!(plan.tree_ns < plan.brute_ns);
+        }
+    }
+
+    #[test]
+    fn auto_equals_brute_force_whatever_it_plans() {
+        for (x, metric) in [
+            (gaussian(3_000, 12, 0, 3), Metric::Euclidean),
+            (gaussian(3_000, 12, 2, 4), Metric::Cosine),
+            (table(3_000, 5, 5), Metric::Manhattan),
+        ] {
+            let brute = Index::fit(x.view(), metric, ScalerKind::Standard, None, 2).unwrap();
+            let auto = brute
+                .clone()
+                .with_algorithm(Algorithm::Auto, 40, 10, 2)
+                .unwrap();
+            // k = 10 was planned at fit; the all-pairs calls plan k = 1 and
+            // k = 50 (3,000 queries), the small external call reuses a plan.
+            for k in [10, 1, 50] {
+                let (want, got) = (
+                    brute.kneighbors::<f64>(None, k, 2).unwrap(),
+                    auto.kneighbors::<f64>(None, k, 2).unwrap(),
+                );
+                assert_eq!(got.indices, want.indices, "{metric:?} k={k}");
+                assert_eq!(got.distances, want.distances, "{metric:?} k={k}");
+            }
+            let planned: Vec<usize> = auto.plans.lock().unwrap().iter().map(|p| p.k).collect();
+            assert_eq!(planned, vec![10, 1, 50]);
+            let ext = x.slice(ndarray::s![..40, ..]).mapv(|v| v + 0.25);
+            let (want, got) = (
+                brute.kneighbors(Some(ext.view()), 7, 1).unwrap(),
+                auto.kneighbors(Some(ext.view()), 7, 1).unwrap(),
+            );
+            assert_eq!(got.indices, want.indices, "{metric:?} external");
+            assert_eq!(got.distances, want.distances, "{metric:?} external");
+            assert_eq!(
+                auto.plans.lock().unwrap().len(),
+                3,
+                "40 queries plan nothing"
+            );
+            assert_eq!(auto.plan(10, 1).unwrap(), auto.fit_plan);
+        }
+    }
+
+    #[test]
+    fn algorithm_choices_and_bad_values() {
         let x = table(3000, 4, 1);
         let fit = |a| {
             Index::fit(x.view(), Metric::Euclidean, ScalerKind::None, None, 1)
                 .unwrap()
-                .with_algorithm(a, 40, 1)
+                .with_algorithm(a, 40, 10, 1)
                 .unwrap()
         };
-        assert_eq!(fit(Algorithm::Auto).fit_method(), "kd_tree");
         assert_eq!(fit(Algorithm::Brute).fit_method(), "brute");
-        let small = Index::fit(
-            x.slice(ndarray::s![..100, ..]),
-            Metric::Euclidean,
-            ScalerKind::None,
-            None,
-            1,
-        )
-        .unwrap();
-        assert_eq!(
-            small
-                .with_algorithm(Algorithm::Auto, 40, 1)
-                .unwrap()
-                .fit_method(),
-            "brute"
-        );
+        assert_eq!(fit(Algorithm::KdTree).fit_method(), "kd_tree");
+        assert_eq!(fit(Algorithm::Brute).plan(10, 1).unwrap(), None);
+        assert_eq!(fit(Algorithm::KdTree).plan(10, 1).unwrap(), None);
+        let wide = table(500, AUTO_MAX_FEATURES + 1, 2);
+        let wide = Index::fit(wide.view(), Metric::Euclidean, ScalerKind::None, None, 1)
+            .unwrap()
+            .with_algorithm(Algorithm::Auto, 40, 10, 1)
+            .unwrap();
+        assert!(wide.tree.is_none() && wide.fit_method() == "brute");
+        // k beyond the rows is clamped at fit; plan() names the bad k.
+        let one = fit(Algorithm::Auto);
+        let again = one
+            .clone()
+            .with_algorithm(Algorithm::Auto, 40, 10_000, 1)
+            .unwrap();
+        assert_eq!(again.fit_plan.as_ref().map(|p| p.k), Some(2999));
+        assert!(matches!(
+            one.plan(3000, 1),
+            Err(Error::InvalidParameter {
+                name: "n_neighbors",
+                ..
+            })
+        ));
         assert!(Algorithm::parse("ball_tree").is_err());
         let index = fit(Algorithm::KdTree);
         assert!(matches!(
@@ -826,7 +1077,7 @@ mod tests {
             Err(Error::InvalidParameter { name: "rows", .. })
         ));
         assert!(matches!(
-            index.with_algorithm(Algorithm::KdTree, 0, 1),
+            index.with_algorithm(Algorithm::KdTree, 0, 10, 1),
             Err(Error::InvalidParameter {
                 name: "leaf_size",
                 ..

@@ -2,13 +2,14 @@
 
 use numpy::{PyArray1, PyArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::arrays::{with_view, Table};
 use super::detach;
 use super::errors::IntoPyResult;
 use crate::error::Error;
 use crate::neighbors::search::check_finite;
-use crate::neighbors::{Algorithm, Index, Metric, Scaler, ScalerKind};
+use crate::neighbors::{Algorithm, Index, Metric, Plan, Scaler, ScalerKind};
 
 /// A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
 #[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
@@ -26,9 +27,9 @@ type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 #[pymethods]
 impl PyNeighborIndex {
     /// Scales, weights and packs the rows of `x` (and builds the kd-tree when
-    /// `algorithm` calls for one).
+    /// `algorithm` calls for one; `"auto"` plans for `n_neighbors`).
     #[new]
-    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, algorithm="brute", leaf_size=40, n_jobs=-1))]
+    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, algorithm="brute", leaf_size=40, n_neighbors=10, n_jobs=-1))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -38,6 +39,7 @@ impl PyNeighborIndex {
         weights: Option<Vec<f64>>,
         algorithm: &str,
         leaf_size: usize,
+        n_neighbors: usize,
         n_jobs: i64,
     ) -> PyResult<Self> {
         let metric = Metric::parse(metric).into_py_result(py)?;
@@ -47,7 +49,7 @@ impl PyNeighborIndex {
         let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
             v, metric, scaler, weights, n_jobs
         )?
-        .with_algorithm(algorithm, leaf_size, n_jobs)))?;
+        .with_algorithm(algorithm, leaf_size, n_neighbors, n_jobs)))?;
         Ok(PyNeighborIndex { inner })
     }
 
@@ -108,10 +110,34 @@ impl PyNeighborIndex {
             .unzip())
     }
 
-    /// `"kd_tree"` when k-nearest queries may use the tree, else `"brute"`.
+    /// `"kd_tree"` or `"brute"`: the path of k-nearest queries for the
+    /// `n_neighbors` given at construction.
     #[getter]
     fn fit_method(&self) -> &'static str {
         self.inner.fit_method()
+    }
+
+    /// The `"auto"` plan for all-pairs queries of `n_neighbors` (made now or
+    /// earlier) as a dict, or None when the index is not `"auto"` with a tree.
+    #[pyo3(signature = (n_neighbors, *, n_jobs=-1))]
+    fn plan<'py>(
+        &self,
+        py: Python<'py>,
+        n_neighbors: usize,
+        n_jobs: i64,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        detach::run(py, || self.inner.plan(n_neighbors, n_jobs))?
+            .map(|plan| plan_dict(py, &plan))
+            .transpose()
+    }
+
+    /// The plan made at construction (see `plan`), or None.
+    #[getter]
+    fn fit_plan<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner
+            .fit_plan()
+            .map(|plan| plan_dict(py, plan))
+            .transpose()
     }
 
     /// Number of indexed rows.
@@ -145,6 +171,23 @@ impl PyNeighborIndex {
     }
 }
 
+/// A plan's choice and counts as a dict (keys as in `neighbors::plan::Plan`).
+fn plan_dict<'py>(py: Python<'py>, plan: &Plan) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("n_neighbors", plan.k)?;
+    out.set_item("path", plan.path.name())?;
+    out.set_item("sample", plan.sample)?;
+    out.set_item("tree_queries", plan.tree_queries)?;
+    out.set_item("tree_nodes", plan.tree_visits.nodes)?;
+    out.set_item("tree_rows", plan.tree_visits.rows)?;
+    out.set_item("tree_kept", plan.tree_visits.kept)?;
+    out.set_item("brute_scans", plan.brute_work.map(|w| w.scans))?;
+    out.set_item("brute_reranked", plan.brute_work.map(|w| w.reranked))?;
+    out.set_item("tree_ns", plan.tree_ns)?;
+    out.set_item("brute_ns", plan.brute_ns)?;
+    Ok(out)
+}
+
 /// Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"`):
 /// `(offset, scale)` with scaled = (x - offset) / scale.
 #[pyfunction]
@@ -162,7 +205,8 @@ fn fit_scaler<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, kind: &str) -> PyResu
 }
 
 /// Whether an index of `n_samples` rows and `n_features` features fitted
-/// with `algorithm` (`"auto"`, `"brute"`, `"kd_tree"`) builds a kd-tree.
+/// with `algorithm` (`"auto"`, `"brute"`, `"kd_tree"`) builds a kd-tree
+/// (`"auto"` builds one to plan with, and may then not use it).
 #[pyfunction]
 fn builds_tree(
     py: Python<'_>,
