@@ -301,56 +301,29 @@ def render_spectrogram_files(
 ) -> list[Optional[Exception]]: ...
 from collections.abc import Callable  # noqa: E402 (catalog matching stubs)
 
-def normalize(
-    texts: list[str | None],
-    *,
-    fold_accents: bool,
-    casefold: bool,
-    drop_featuring: bool,
-    drop_version_tags: bool,
-    unify_and: bool,
-    drop_leading_the: bool,
-    punctuation: bool,
-    n_jobs: int,
-) -> list[str | None]: ...
+def normalize(texts: list[str | None], *, options: dict[str, bool], n_jobs: int) -> list[str | None]: ...
 def split_featuring(text: str) -> tuple[str, list[str]]: ...
+def catalog_table(
+    raw: list[list[str | None]], *, options: dict[str, bool], rules: dict[str, bool], n_jobs: int
+) -> dict[str, Any]: ...
 def match_keys(
-    left: list[list[str | None]],
-    right: list[list[str | None]],
-    *,
-    scorer: str,
-    threshold: float,
-    field_threshold: float,
-    one_to_one: bool,
-    exhaustive: bool,
-    n_jobs: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
-def match_exact(
-    left: list[list[str | None]], right: list[list[str | None]], *, one_to_one: bool, n_jobs: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+    left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> dict[str, npt.NDArray[Any]]: ...
+def match_exact(left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any]) -> dict[str, npt.NDArray[Any]]: ...
 def match_candidates(
-    left: list[list[str | None]],
-    right: list[list[str | None]],
-    *,
-    scorer: str,
-    threshold: float,
-    field_threshold: float,
-    exhaustive: bool,
-    n_jobs: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+    left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any]
+) -> dict[str, npt.NDArray[Any]]: ...
 def match_ranks(keys: list[list[str | None]], *, n_jobs: int) -> npt.NDArray[np.uint32]: ...
 def match_assign(
     left: npt.NDArray[np.int64],
     right: npt.NDArray[np.int64],
-    field_scores: npt.NDArray[np.float64],
     score: npt.NDArray[np.float64],
     left_rank: npt.NDArray[np.uint32],
     right_rank: npt.NDArray[np.uint32],
     *,
     one_to_one: bool,
     n_jobs: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]: ...
+) -> npt.NDArray[np.int64]: ...
 
 
 class DistanceFunction:

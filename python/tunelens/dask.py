@@ -421,47 +421,34 @@ def kneighbors_graph(
 
 
 # ---------------------------------------------------------------- matching
-def _candidate_block(left_keys: np.ndarray, left_rows: np.ndarray, pool: tuple[np.ndarray, np.ndarray],
-                     options: dict) -> tuple[np.ndarray, ...]:
-    """The fuzzy candidates of one block of free left rows (``keys[field,
-    row]`` and their positions) among the free right rows ``pool`` (keys,
-    positions), as ``(left, right, field_scores, score)`` with global row
-    positions."""
-    right_keys, right_rows = pool
-    li, ri, field_scores, score, _ = _core.match_candidates(left_keys.tolist(), right_keys.tolist(), **options)
-    return left_rows[li], right_rows[ri], field_scores, score
+def _candidate_block(left_table: dict, left_items: np.ndarray, pool: tuple[dict, np.ndarray],
+                     settings: dict) -> dict:
+    """The candidates of one block of free left items (their core table and
+    positions) among the free right items ``pool`` (core table, positions),
+    with global item positions."""
+    right_table, right_items = pool
+    found = _core.match_candidates(left_table, right_table, settings)
+    found["left"] = left_items[found["left"]]
+    found["right"] = right_items[found["right"]]
+    return found
 
 
-def match_catalogs(
-    left: Any,
-    right: Any,
-    *,
-    left_on: Any = ("artist", "title"),
-    right_on: Any = None,
-    scorer: str = "token_sort_ratio",
-    threshold: float = 90,
-    normalize: Any = True,
-    one_to_one: bool = True,
-    how: str = "inner",
-    exhaustive: bool = False,
-    field_threshold: float | None = None,
-    client: Any = None,
-    n_jobs_per_worker: int | None = None,
-) -> Any:
-    """:func:`tunelens.match_catalogs` with the fuzzy pass spread over the
+def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_worker: int | None = None,
+                   **options: Any) -> Any:
+    """:func:`tunelens.match_catalogs` with the candidate pass spread over the
     partitions of the left catalog (the right catalog is broadcast).
 
     It runs the three steps of the single-machine function apart, with the
-    same Rust code: the keys are normalized and the exact pass (a hash join)
-    runs on the client; each task finds the best candidates (16 per row) of
-    the free left rows of one partition among the free right rows, which
-    depend only on that row and the right side; the client then runs the
-    greedy one-to-one assignment once over all candidates (at most 16 per
-    left row). The result equals ``tunelens.match_catalogs`` exactly.
+    same Rust code: the keys are prepared and the exact pass (a hash join)
+    runs on the client; each task finds the best candidates (16 per item) of
+    the free left items of one partition among the free right items, which
+    depend only on that item and the right side; the client then runs the
+    one-to-one assignment once over all candidates. The result equals
+    ``tunelens.match_catalogs`` exactly.
 
-    Each task prepares the broadcast right rows once (code points, ranks,
-    bigram index: linear in the right rows), so a few large left partitions
-    (e.g. one or two per worker core) keep that overhead small.
+    Each task prepares the broadcast right items once (code points, ranks,
+    bigram and title indexes: linear in the right items), so a few large left
+    partitions (e.g. one or two per worker core) keep that overhead small.
 
     Parameters
     ----------
@@ -469,26 +456,32 @@ def match_catalogs(
         Left catalog (its partitions are the tasks).
     right : pandas DataFrame or dask DataFrame
         Right catalog (gathered and broadcast to the workers).
-    left_on, right_on, scorer, threshold, normalize, one_to_one, how, exhaustive, field_threshold
-        As in :func:`tunelens.match_catalogs`.
     client : dask.distributed.Client, optional
         Where to compute; default the current Dask scheduler.
     n_jobs_per_worker : int, optional
         Threads of each task (default all cores of the worker).
+    **options
+        The keyword arguments of :func:`tunelens.match_catalogs` (``left_on``,
+        ``duration_on``, ``left_id``, ``threshold``, ...), except ``n_jobs``
+        and ``progress``.
 
     Returns
     -------
     pandas.DataFrame
         The table :func:`tunelens.match_catalogs` returns (same columns, rows
         and order).
+
+    Examples
+    --------
+    >>> pairs = tld.match_catalogs(dd.read_parquet("chart/"), tracks, duration_on="duration_ms")
     """
+    import inspect
     import uuid
 
     import dask
     import pandas as pd
 
-    from tunelens.catalog import _columns, _pairs_table, _prepare, _thresholds, match_catalogs as _match
-    from tunelens.text import as_texts
+    from tunelens.catalog import _plan, match_catalogs as _match
 
     sizes = None
     if hasattr(left, "dask"):
@@ -497,48 +490,35 @@ def match_catalogs(
         left = pd.concat(frames)
     if hasattr(right, "dask"):
         right = _compute(right, client)
-    left_cols = _columns(left_on, "left_on")
-    right_cols = left_cols if right_on is None else _columns(right_on, "right_on")
-    # The single-machine function validates the arguments.
-    _match(left.iloc[:0], right.iloc[:0], left_on=left_cols, right_on=right_cols, scorer=scorer,
-           threshold=threshold, normalize=normalize, one_to_one=one_to_one, how="inner",
-           exhaustive=exhaustive, field_threshold=field_threshold, progress=False)
-    threshold, field_threshold = _thresholds(threshold, field_threshold)
-    n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
-    lk = [_prepare(as_texts(left[c]), normalize, -1) for c in left_cols]
-    rk = [_prepare(as_texts(right[c]), normalize, -1) for c in right_cols]
-    exact = _core.match_exact(lk, rk, one_to_one=bool(one_to_one), n_jobs=-1)
-    left_free = np.ones(len(left), dtype=bool)
-    left_free[exact[0]] = False
-    right_free = np.ones(len(right), dtype=bool)
-    if one_to_one:
-        right_free[exact[1]] = False
-    right_rows = np.flatnonzero(right_free)
-    # One shared input of every task (no hashing of the keys: a unique name).
-    pool = dask.delayed((_as_array(rk)[:, right_rows], right_rows), traverse=False,
+    defaults = {name: p.default for name, p in inspect.signature(_match).parameters.items()
+                if p.kind is inspect.Parameter.KEYWORD_ONLY and name not in ("n_jobs", "progress")}
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise InvalidParameterError(f"unknown options {sorted(unknown)} of tunelens.dask.match_catalogs; "
+                                    f"it takes those of tunelens.match_catalogs but n_jobs and progress")
+    plan = _plan(left, right, **{**defaults, **options}, n_jobs=-1)
+    exact = _core.match_exact(plan.left.table, plan.right.table, plan.settings)
+    left_free = np.ones(len(plan.left.heads), dtype=bool)
+    left_free[exact["left"]] = False
+    right_free = np.ones(len(plan.right.heads), dtype=bool)
+    if plan.settings["one_to_one"]:
+        right_free[exact["right"]] = False
+    right_items = np.flatnonzero(right_free)
+    # One shared input of every task (no hashing of the tables: a unique name).
+    pool = dask.delayed((plan.right.take(right_items), right_items), traverse=False,
                         name=f"tunelens-match-pool-{uuid.uuid4().hex}")
-    options = dict(scorer=scorer, threshold=threshold, field_threshold=field_threshold,
-                   exhaustive=bool(exhaustive), n_jobs=n_jobs)
+    settings = {**plan.settings, "n_jobs": -1 if n_jobs_per_worker is None else n_jobs_per_worker}
     task = dask.delayed(_candidate_block)
+    # the free items whose first row lies in each partition
     starts = np.cumsum([0, *(sizes or [len(left)])])
-    blocks = [np.flatnonzero(left_free[a:b]) + a for a, b in zip(starts[:-1], starts[1:])]
-    left_keys = _as_array(lk)
-    found = _compute([task(left_keys[:, rows], rows, pool, options) for rows in blocks if len(rows)], client)
-    fields = len(left_cols)
-    li, ri, field_scores, score = (np.concatenate([f[0] for f in found] + [np.empty(0, np.int64)]),
-                                   np.concatenate([f[1] for f in found] + [np.empty(0, np.int64)]),
-                                   np.concatenate([f[2] for f in found] + [np.empty((0, fields))]),
-                                   np.concatenate([f[3] for f in found] + [np.empty(0)]))
-    fuzzy = _core.match_assign(li, ri, field_scores, score, _core.match_ranks(lk, n_jobs=-1),
-                               _core.match_ranks(rk, n_jobs=-1), one_to_one=bool(one_to_one), n_jobs=-1)
-    matched = [np.concatenate([e, f]) for e, f in zip(exact, fuzzy)]
-    order = np.argsort(matched[0], kind="stable")
-    return _pairs_table(left, right, left_cols, right_cols, lk, rk, tuple(m[order] for m in matched), how)
-
-
-def _as_array(keys: list[list[str | None]]) -> np.ndarray:
-    """Key columns as one object array ``[field, row]``."""
-    out = np.empty((len(keys), len(keys[0]) if keys else 0), dtype=object)
-    for f, column in enumerate(keys):
-        out[f, :] = column
-    return out
+    partition = np.searchsorted(starts, plan.left.heads, side="right") - 1
+    blocks = [np.flatnonzero(left_free & (partition == p)) for p in range(len(starts) - 1)]
+    found = _compute([task(plan.left.take(items), items, pool, settings) for items in blocks if len(items)], client)
+    candidates = {key: np.concatenate([exact[key][:0], *(f[key] for f in found)]) for key in exact}
+    chosen = _core.match_assign(candidates["left"], candidates["right"], candidates["score"],
+                                _core.match_ranks(plan.left.table["keys"], n_jobs=-1),
+                                _core.match_ranks(plan.right.table["keys"], n_jobs=-1),
+                                one_to_one=plan.settings["one_to_one"], n_jobs=-1)
+    matched = {key: np.concatenate([exact[key], candidates[key][chosen]]) for key in exact}
+    order = np.argsort(matched["left"], kind="stable")
+    return plan.pairs_table({key: value[order] for key, value in matched.items()})

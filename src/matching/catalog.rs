@@ -758,10 +758,11 @@ fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side) {
 ///
 /// - (title, artist word) and (title form, artist word): a pair found so
 ///   shares at least one artist word;
-/// - (artist, a word prefix of the title): a title cut short ("I Ran" for "I
-///   Ran So Far Away") meets the longer one only for the same normalized
-///   artist, the shorter title being the first two or more words of the
-///   longer;
+/// - (artist, a word prefix of the title), with durations on both rows: a
+///   title cut short ("I Ran" for "I Ran So Far Away") meets the longer one
+///   only for the same normalized artist, the shorter title being the first
+///   two or more words of the longer, and only where the durations agree
+///   (without them, "Thunder Home" and "Thunder Home Part II" are as close);
 /// - (title, artist) without spaces ([`squashed`]);
 /// - (title without spaces, whether the artist is written in Latin letters),
 ///   with durations: the pairs whose artists are written in different scripts.
@@ -796,11 +797,11 @@ impl<'a> TitleIndex<'a> {
                     index.by_form.entry((form.as_str(), word)).or_default().push(j);
                 }
             }
-            for prefix in word_prefixes(title) {
-                index.by_prefix.entry((artist, prefix)).or_default().push(j);
-            }
             index.by_squashed.entry((squashed(title), squashed(artist))).or_default().push(j);
-            if durations {
+            if durations && !r.duration(j).is_nan() {
+                for prefix in word_prefixes(title) {
+                    index.by_prefix.entry((artist, prefix)).or_default().push(j);
+                }
                 index.by_script.entry((squashed(title), is_latin(artist))).or_default().push(j);
             }
         }
@@ -810,6 +811,9 @@ impl<'a> TitleIndex<'a> {
     /// Adds to `best` the right rows that meet left row `i` through the
     /// index's keys (see [`TitleIndex`]), scored on the terms of each.
     fn add_candidates(&self, i: usize, l: &Side, r: &Side, params: &Params, best: &mut Vec<Match>) {
+        if l.text.len() < 2 {
+            return;
+        }
         let (Some(artist), Some(title), Some(forms)) = (
             l.text[0][i].as_deref(),
             l.text[1][i].as_deref(),
@@ -831,8 +835,11 @@ impl<'a> TitleIndex<'a> {
             own.chain(of_forms)
         });
         let first = words[0];
-        let cut_short = rows(&self.by_prefix, &(artist, title)).chain(word_prefixes(title).flat_map(|p| {
-            rows(&self.by_title, &(p, first)).filter(move |&j| r.text[0][j].as_deref() == Some(artist))
+        let timed = !l.duration(i).is_nan() && !self.by_prefix.is_empty();
+        let prefixes = word_prefixes(title).filter(move |_| timed);
+        let cut_short = rows(&self.by_prefix, &(artist, title)).filter(move |_| timed).chain(prefixes.flat_map(|p| {
+            rows(&self.by_title, &(p, first))
+                .filter(move |&j| r.text[0][j].as_deref() == Some(artist) && !r.duration(j).is_nan())
         }));
         let spaced = rows(&self.by_squashed, &(squashed(title), squashed(artist)));
         for j in by_words.chain(cut_short).chain(spaced) {
