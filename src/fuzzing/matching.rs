@@ -236,13 +236,22 @@ pub fn normalize(data: &[u8]) {
     };
     let text = String::from_utf8_lossy(input.rest());
     for name in normalize::artist_parts(&text, &options) {
-        assert!(!name.is_empty() && single_spaced(&name), "artist_parts({text:?}) -> {name:?}");
+        assert!(
+            !name.is_empty() && single_spaced(&name),
+            "artist_parts({text:?}) -> {name:?}"
+        );
     }
     let (own, tags) = normalize::normalize_tagged(&text, &options);
     for form in normalize::title_forms(&text, &own, &options) {
-        assert!(!form.is_empty() && single_spaced(&form), "title_forms({text:?}) -> {form:?}");
+        assert!(
+            !form.is_empty() && single_spaced(&form),
+            "title_forms({text:?}) -> {form:?}"
+        );
     }
-    assert!(tags.windows(2).all(|w| w[0] < w[1]), "tags of {text:?}: {tags:?}");
+    assert!(
+        tags.windows(2).all(|w| w[0] < w[1]),
+        "tags of {text:?}: {tags:?}"
+    );
     let out = normalize::normalize(&text, &options);
     assert!(single_spaced(&out), "{options:?}: {text:?} -> {out:?}");
     // The character-level rules (Unicode folding, case folding, punctuation,
@@ -314,10 +323,11 @@ pub fn catalog(data: &[u8]) {
         if !with_evidence {
             return Table::of_keys(keys);
         }
-        let mut table = match catalog::prepare_table(keys, &Options::default(), &Rules::default(), 1) {
-            Ok(t) => t,
-            Err(e) => panic!("key table refused: {e}"),
-        };
+        let mut table =
+            match catalog::prepare_table(keys, &Options::default(), &Rules::default(), 1) {
+                Ok(t) => t,
+                Err(e) => panic!("key table refused: {e}"),
+            };
         // a missing duration, or 0-25.5 s: some within, some beyond the tolerance
         table.duration = (0..rows)
             .map(|_| match input.byte() {

@@ -27,7 +27,12 @@ use super::catalog::Match;
 /// Largest component (left rows times right rows) solved exactly.
 pub const EXACT_CELLS: usize = 1 << 16;
 
-fn base() -> f64 { std::env::var("TL_BASE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.0) }
+fn base() -> f64 {
+    std::env::var("TL_BASE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
 
 /// Scores are compared in millionths of a point by the exact solver.
 const SCALE: f64 = 1e6;
@@ -87,7 +92,10 @@ fn components(
     }
     for &k in order {
         let c = &candidates[k];
-        let (a, b) = (root(&mut parent, c.left), root(&mut parent, left_rows + c.right));
+        let (a, b) = (
+            root(&mut parent, c.left),
+            root(&mut parent, left_rows + c.right),
+        );
         if a != b {
             parent[a.max(b)] = a.min(b);
         }
@@ -106,7 +114,12 @@ fn components(
 }
 
 /// The best one-to-one choice within one component (`members` in greedy order).
-fn solve(candidates: &[Match], members: &[usize], left_rank: &[u32], right_rank: &[u32]) -> Vec<usize> {
+fn solve(
+    candidates: &[Match],
+    members: &[usize],
+    left_rank: &[u32],
+    right_rank: &[u32],
+) -> Vec<usize> {
     if members.len() == 1 {
         return members.to_vec();
     }

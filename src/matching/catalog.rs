@@ -183,7 +183,12 @@ impl Default for Rules {
 /// (`raw[field][row]`): the keys normalized with `options`, and, with two or
 /// more fields (artist, title, ...), the artist parts, title forms and version
 /// tags that `rules` ask for (tags from the title, or from the only field).
-pub fn prepare_table(raw: Vec<Vec<Option<String>>>, options: &Options, rules: &Rules, n_jobs: i64) -> Result<Table> {
+pub fn prepare_table(
+    raw: Vec<Vec<Option<String>>>,
+    options: &Options,
+    rules: &Rules,
+    n_jobs: i64,
+) -> Result<Table> {
     check_columns("raw", &raw)?;
     parallel::install(n_jobs, || {
         let titled = raw.len() >= 2;
@@ -210,15 +215,22 @@ pub fn prepare_table(raw: Vec<Vec<Option<String>>>, options: &Options, rules: &R
             }
             keys.push(column);
         }
-        let per_row = |on: bool, form: &(dyn Fn(usize) -> Vec<String> + Sync)| -> Vec<Vec<String>> {
-            if on && titled {
-                (0..raw[0].len()).into_par_iter().with_min_len(256).map(form).collect()
-            } else {
-                Vec::new()
-            }
-        };
+        let per_row =
+            |on: bool, form: &(dyn Fn(usize) -> Vec<String> + Sync)| -> Vec<Vec<String>> {
+                if on && titled {
+                    (0..raw[0].len())
+                        .into_par_iter()
+                        .with_min_len(256)
+                        .map(form)
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            };
         let artist_parts = per_row(rules.artist_lists, &|i| {
-            raw[0][i].as_deref().map_or_else(Vec::new, |a| normalize::artist_parts(a, options))
+            raw[0][i]
+                .as_deref()
+                .map_or_else(Vec::new, |a| normalize::artist_parts(a, options))
         });
         let title_forms = per_row(rules.subtitles, &|i| match (&raw[1][i], &keys[1][i]) {
             (Some(title), Some(own)) => normalize::title_forms(title, own, options),
@@ -261,7 +273,11 @@ pub fn match_keys(
         let right_rest: Vec<usize> = r.valid_rows().filter(|&j| !right_used[j]).collect();
         let mut candidates = candidates(&l, &r, &left_rest, &right_rest, params, progress);
         let chosen = assignment::choose(&candidates, &l.rank, &r.rank, params.one_to_one);
-        matches.extend(chosen.into_iter().map(|k| std::mem::take(&mut candidates[k])));
+        matches.extend(
+            chosen
+                .into_iter()
+                .map(|k| std::mem::take(&mut candidates[k])),
+        );
         matches.sort_by_key(|m| m.left);
         matches
     })
@@ -387,7 +403,12 @@ fn check(left: &Table, right: &Table, params: &Params) -> Result<()> {
     ensure(
         e.duration_tolerance > 0.0 && e.duration_tolerance.is_finite(),
         "duration_tolerance",
-        || format!("must be a positive number of seconds, got {}", e.duration_tolerance),
+        || {
+            format!(
+                "must be a positive number of seconds, got {}",
+                e.duration_tolerance
+            )
+        },
     )?;
     let weights = [e.strings_weight, e.duration_weight, e.tags_weight]
         .into_iter()
@@ -493,7 +514,10 @@ impl<'a> Side<'a> {
             return None;
         }
         Some((
-            self.text.iter().map(|f| f[i].as_deref().unwrap_or("")).collect(),
+            self.text
+                .iter()
+                .map(|f| f[i].as_deref().unwrap_or(""))
+                .collect(),
             with_duration.then(|| duration.to_bits()),
             self.table.extras.iter().map(|e| e[i].as_deref()).collect(),
         ))
@@ -535,13 +559,21 @@ fn exact_matches(l: &Side, r: &Side, params: &Params) -> Vec<Match> {
     let mut used = vec![false; r.rows];
     let mut out = Vec::new();
     for i in l.ranked_rows(l.valid_rows()) {
-        let Some((first_free, rows)) = l.exact_key(i, durations).and_then(|k| groups.get_mut(&k)) else {
+        let Some((first_free, rows)) = l.exact_key(i, durations).and_then(|k| groups.get_mut(&k))
+        else {
             continue;
         };
-        let tags = |j: usize| if tagged { tag_score(l.tags(i), r.tags(j)) } else { f64::NAN };
+        let tags = |j: usize| {
+            if tagged {
+                tag_score(l.tags(i), r.tags(j))
+            } else {
+                f64::NAN
+            }
+        };
         let free = &rows[*first_free..];
         let same = free.iter().copied().find(|&j| !used[j] && tags(j) == 100.0);
-        let Some(j) = same.or_else(|| free.iter().copied().find(|&j| !used[j] && tags(j).is_nan())) else {
+        let Some(j) = same.or_else(|| free.iter().copied().find(|&j| !used[j] && tags(j).is_nan()))
+        else {
             continue;
         };
         let fields = vec![100.0; l.text.len()];
@@ -581,15 +613,17 @@ fn evaluate(
         .extras
         .iter()
         .enumerate()
-        .map(|(x, spec)| match (&l.table.extras[x][i], &r.table.extras[x][j]) {
-            (Some(a), Some(b)) if spec.exact => 100.0 * f64::from(u8::from(a == b)),
-            (Some(_), Some(_)) => {
-                params
-                    .scorer
-                    .score(&l.extra_points[x][i], &r.extra_points[x][j], 0.0)
-            }
-            _ => f64::NAN,
-        })
+        .map(
+            |(x, spec)| match (&l.table.extras[x][i], &r.table.extras[x][j]) {
+                (Some(a), Some(b)) if spec.exact => 100.0 * f64::from(u8::from(a == b)),
+                (Some(_), Some(_)) => {
+                    params
+                        .scorer
+                        .score(&l.extra_points[x][i], &r.extra_points[x][j], 0.0)
+                }
+                _ => f64::NAN,
+            },
+        )
         .collect();
     let string_score = string_score(l, r, i, j, &field_scores);
     let evidence = Scores {
@@ -788,21 +822,34 @@ impl<'a> TitleIndex<'a> {
             return index;
         }
         for &j in right_rest {
-            let (Some(artist), Some(title)) = (r.text[0][j].as_deref(), r.text[1][j].as_deref()) else {
+            let (Some(artist), Some(title)) = (r.text[0][j].as_deref(), r.text[1][j].as_deref())
+            else {
                 continue;
             };
             for word in artist_words(artist) {
                 index.by_title.entry((title, word)).or_default().push(j);
                 for form in &forms[j] {
-                    index.by_form.entry((form.as_str(), word)).or_default().push(j);
+                    index
+                        .by_form
+                        .entry((form.as_str(), word))
+                        .or_default()
+                        .push(j);
                 }
             }
-            index.by_squashed.entry((squashed(title), squashed(artist))).or_default().push(j);
+            index
+                .by_squashed
+                .entry((squashed(title), squashed(artist)))
+                .or_default()
+                .push(j);
             if durations && !r.duration(j).is_nan() {
                 for prefix in word_prefixes(title) {
                     index.by_prefix.entry((artist, prefix)).or_default().push(j);
                 }
-                index.by_script.entry((squashed(title), is_latin(artist))).or_default().push(j);
+                index
+                    .by_script
+                    .entry((squashed(title), is_latin(artist)))
+                    .or_default()
+                    .push(j);
             }
         }
         index
@@ -830,17 +877,23 @@ impl<'a> TitleIndex<'a> {
         let mut seen: Vec<usize> = best.iter().map(|b| b.right).collect();
         let words = artist_words(artist);
         let by_words = words.iter().flat_map(|&word| {
-            let own = rows(&self.by_title, &(title, word)).chain(rows(&self.by_form, &(title, word)));
-            let of_forms = forms.iter().flat_map(move |f| rows(&self.by_title, &(f.as_str(), word)));
+            let own =
+                rows(&self.by_title, &(title, word)).chain(rows(&self.by_form, &(title, word)));
+            let of_forms = forms
+                .iter()
+                .flat_map(move |f| rows(&self.by_title, &(f.as_str(), word)));
             own.chain(of_forms)
         });
         let first = words[0];
         let timed = !l.duration(i).is_nan() && !self.by_prefix.is_empty();
         let prefixes = word_prefixes(title).filter(move |_| timed);
-        let cut_short = rows(&self.by_prefix, &(artist, title)).filter(move |_| timed).chain(prefixes.flat_map(|p| {
-            rows(&self.by_title, &(p, first))
-                .filter(move |&j| r.text[0][j].as_deref() == Some(artist) && !r.duration(j).is_nan())
-        }));
+        let cut_short = rows(&self.by_prefix, &(artist, title))
+            .filter(move |_| timed)
+            .chain(prefixes.flat_map(|p| {
+                rows(&self.by_title, &(p, first)).filter(move |&j| {
+                    r.text[0][j].as_deref() == Some(artist) && !r.duration(j).is_nan()
+                })
+            }));
         let spaced = rows(&self.by_squashed, &(squashed(title), squashed(artist)));
         for j in by_words.chain(cut_short).chain(spaced) {
             if !seen.contains(&j) {
@@ -904,15 +957,19 @@ fn score_form_pair(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -> O
         title_form: form,
         cross_script: false,
     };
-    passes.then(|| evaluate(l, r, i, j, scores, via, params)).flatten()
+    passes
+        .then(|| evaluate(l, r, i, j, scores, via, params))
+        .flatten()
 }
 
 /// The candidate record of a pair with equal titles (spaces aside) whose
 /// artists are written in different scripts, if its other fields pass the
 /// thresholds and its durations lie within [`CROSS_SCRIPT_SECONDS`].
 fn score_cross_script(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -> Option<Match> {
-    let (dl, dr) = (l.duration(i), r.duration(j));
-    if !((dl - dr).abs() <= CROSS_SCRIPT_SECONDS.min(params.evidence.duration_tolerance)) {
+    let apart = (l.duration(i) - r.duration(j)).abs();
+    let close = apart <= CROSS_SCRIPT_SECONDS.min(params.evidence.duration_tolerance);
+    if !close {
+        // also when a duration is missing (NaN)
         return None;
     }
     let spaced = l.text[1][i] != r.text[1][j];
@@ -927,12 +984,17 @@ fn score_cross_script(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -
         title_form: spaced,
         ..Via::default()
     };
-    passes.then(|| evaluate(l, r, i, j, scores, via, params)).flatten()
+    passes
+        .then(|| evaluate(l, r, i, j, scores, via, params))
+        .flatten()
 }
 
 /// Whether an artist key is written in Latin letters (or has no letters).
 fn is_latin(artist: &str) -> bool {
-    artist.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_ascii())
+    artist
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(|c| c.is_ascii())
 }
 
 /// An artist key or title without its spaces (another export's cleaning may
@@ -959,7 +1021,8 @@ pub fn artists_overlap(a: &[&str], b: &[&str]) -> bool {
     }
     let within = |name: &str, other: &str| {
         let words: Vec<&str> = other.split(' ').collect();
-        name.split(' ').all(|w| words.contains(&w)) || name.replace(' ', "") == other.replace(' ', "")
+        name.split(' ').all(|w| words.contains(&w))
+            || name.replace(' ', "") == other.replace(' ', "")
     };
     let covered = |x: &[&str], y: &[&str]| x.iter().all(|n| y.iter().any(|o| within(n, o)));
     covered(a, b) || covered(b, a)
@@ -1269,7 +1332,10 @@ mod tests {
                 candidates.push(c);
             }
         }
-        let (lr, rr) = (ranks(&left.keys, 1).unwrap(), ranks(&right.keys, 1).unwrap());
+        let (lr, rr) = (
+            ranks(&left.keys, 1).unwrap(),
+            ranks(&right.keys, 1).unwrap(),
+        );
         let chosen = assign(&candidates, &lr, &rr, p.one_to_one, 2).unwrap();
         matches.extend(chosen.into_iter().map(|k| candidates[k].clone()));
         matches.sort_by_key(|m| m.left);

@@ -83,7 +83,11 @@ impl PartialEq for Scores {
             && same(self.duration, other.duration)
             && same(self.tags, other.tags)
             && self.extras.len() == other.extras.len()
-            && self.extras.iter().zip(&other.extras).all(|(&a, &b)| same(a, b))
+            && self
+                .extras
+                .iter()
+                .zip(&other.extras)
+                .all(|(&a, &b)| same(a, b))
     }
 }
 
@@ -107,7 +111,11 @@ impl Evidence {
             (self.duration_weight, scores.duration),
             (self.tags_weight, scores.tags),
         ];
-        let extras = self.extras.iter().map(|e| e.weight).zip(scores.extras.iter().copied());
+        let extras = self
+            .extras
+            .iter()
+            .map(|e| e.weight)
+            .zip(scores.extras.iter().copied());
         for (w, s) in weighted.into_iter().chain(extras) {
             if !s.is_nan() && w > 0.0 {
                 total += w * s;
@@ -140,8 +148,20 @@ impl Evidence {
 
 /// Version tags that mark another recording (as tags: inflections merged).
 pub const RECORDING_TAGS: &[&str] = &[
-    "live", "remix", "mix", "acoustic", "demo", "instrumental", "edit", "extend", "dub",
-    "karaoke", "unplugged", "rerecord", "session", "sessions",
+    "live",
+    "remix",
+    "mix",
+    "acoustic",
+    "demo",
+    "instrumental",
+    "edit",
+    "extend",
+    "dub",
+    "karaoke",
+    "unplugged",
+    "rerecord",
+    "session",
+    "sessions",
 ];
 
 /// Tag overlap: 100 times the Jaccard index of two sorted tag lists, NaN
@@ -204,7 +224,10 @@ mod tests {
     fn tags_overlap() {
         let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(tag_score(&[], &[]).is_nan());
-        assert_eq!(tag_score(&t(&["2011", "remaster"]), &t(&["remaster"])), 50.0);
+        assert_eq!(
+            tag_score(&t(&["2011", "remaster"]), &t(&["remaster"])),
+            50.0
+        );
         assert!(tag_score(&t(&["mono"]), &[]).is_nan());
         assert_eq!(tag_score(&t(&["live"]), &[]), 0.0);
     }

@@ -272,22 +272,23 @@ pub fn split_featuring(text: &str) -> (String, Vec<String>) {
 /// `featuring`, and a run of two or more spaces (where another export's
 /// cleaning deleted a separator: "hall  oates").
 static ARTIST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern =
+        r"(?i)\s*(?:[,;/&+()\[\]{}]|\s(?:and|x|with|vs\.?|feat\.?|ft\.?|featuring)\s)\s*|\s{2,}";
     // cannot fail: a constant, valid pattern (compiled by every normalize test)
-    Regex::new(
-        r"(?i)\s*(?:[,;/&+()\[\]{}]|\s(?:and|x|with|vs\.?|feat\.?|ft\.?|featuring)\s)\s*|\s{2,}",
-    )
-    .unwrap()
+    Regex::new(pattern).unwrap()
 });
 /// A ` / ` between the songs of a medley.
 // cannot fail: a constant, valid pattern (compiled by every normalize test)
 static MEDLEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s/\s").unwrap());
 /// Where a subtitle starts: a bracket, a ` - ` (hyphen, en or em dash) or a run of spaces.
 // cannot fail: a constant, valid pattern (compiled by every normalize test)
-static SUBTITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(\[{]|\s[-–—]\s|\s{2,}").unwrap());
+static SUBTITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(\[{]|\s[-–—]\s|\s{2,}").unwrap());
 /// A bracketed group (to its closing bracket, or the end).
-// cannot fail: a constant, valid pattern (compiled by every normalize test)
-static BRACKETED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?").unwrap());
+static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
+    Regex::new(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?").unwrap()
+});
 
 /// The names of an artist credit, each normalized with `options`, in order and
 /// without repeats: "Daryl Hall & John Oates" gives `["daryl hall", "john
@@ -332,7 +333,12 @@ pub fn title_forms(title: &str, own: &str, options: &Options) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
     texts.extend(subtitle.map(|m| title[..m.start()].to_string()));
     let unbracketed = BRACKETED.replace_all(title, " ");
-    texts.push(DASH.split(unbracketed.trim()).next().unwrap_or("").to_string());
+    texts.push(
+        DASH.split(unbracketed.trim())
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    );
     texts.extend(BRACKETED.find_iter(title).map(|m| m.as_str().to_string()));
     if medley.len() > 1 {
         texts.extend(medley.into_iter().map(str::to_string));
@@ -442,7 +448,10 @@ pub fn split_version_tags(text: &str) -> (String, Vec<String>) {
 
 /// Appends the tags of one version group (its version words and years).
 fn push_tags(group: &str, tags: &mut Vec<String>) {
-    for word in group.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in group
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let is_year = word.len() == 4
             && word.chars().all(|c| c.is_ascii_digit())
             && matches!(&word[..2], "19" | "20");
@@ -500,8 +509,12 @@ fn one_typo_apart(a: &[char], b: &[char]) -> bool {
 fn strip_punctuation(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let between_letters =
-        |i: usize| i >= 1 && i + 1 < chars.len() && chars[i - 1].is_alphabetic() && chars[i + 1].is_alphabetic();
+    let between_letters = |i: usize| {
+        i >= 1
+            && i + 1 < chars.len()
+            && chars[i - 1].is_alphabetic()
+            && chars[i + 1].is_alphabetic()
+    };
     for (i, &c) in chars.iter().enumerate() {
         if c.is_alphanumeric() || is_combining_mark(c) {
             out.push(c);
@@ -595,23 +608,53 @@ mod tests {
     fn artist_parts_title_forms_and_tags() {
         let o = Options::default();
         let tags = |t: &str| normalize_tagged(t, &o).1;
-        assert_eq!(artist_parts("Daryl Hall & John Oates", &o), ["daryl hall", "john oates"]);
-        assert_eq!(artist_parts("Yusuf / Cat Stevens", &o), ["yusuf", "cat stevens"]);
-        assert_eq!(artist_parts("['Queen', 'David Bowie']", &o), ["queen", "david bowie"]);
+        assert_eq!(
+            artist_parts("Daryl Hall & John Oates", &o),
+            ["daryl hall", "john oates"]
+        );
+        assert_eq!(
+            artist_parts("Yusuf / Cat Stevens", &o),
+            ["yusuf", "cat stevens"]
+        );
+        assert_eq!(
+            artist_parts("['Queen', 'David Bowie']", &o),
+            ["queen", "david bowie"]
+        );
         assert_eq!(artist_parts("hall  oates", &o), ["hall", "oates"]);
-        assert_eq!(artist_parts("Prince and The Revolution", &o), ["prince", "the revolution"]);
+        assert_eq!(
+            artist_parts("Prince and The Revolution", &o),
+            ["prince", "the revolution"]
+        );
         assert!(artist_parts("Adele", &o).is_empty());
         let has = |title: &str, form: &str| {
             title_forms(title, &normalize(title, &o), &o).contains(&form.to_string())
         };
-        assert!(has("Caribbean Queen (No More Love On the Run)", "caribbean queen"));
-        assert!(has("Caribbean Queen (No More Love On the Run)", "no more love on the run"));
-        assert!(has("Hard To Say I'm Sorry / Get Away", "hard to say im sorry"));
+        assert!(has(
+            "Caribbean Queen (No More Love On the Run)",
+            "caribbean queen"
+        ));
+        assert!(has(
+            "Caribbean Queen (No More Love On the Run)",
+            "no more love on the run"
+        ));
+        assert!(has(
+            "Hard To Say I'm Sorry / Get Away",
+            "hard to say im sorry"
+        ));
         assert!(has("Hard To Say I'm Sorry / Get Away", "get away"));
-        assert!(has("Sweet Dreams (Are Made of This) - Remastered", "sweet dreams"));
-        assert!(has("(I Can't Get No) Satisfaction - Mono Version", "satisfaction"));
+        assert!(has(
+            "Sweet Dreams (Are Made of This) - Remastered",
+            "sweet dreams"
+        ));
+        assert!(has(
+            "(I Can't Get No) Satisfaction - Mono Version",
+            "satisfaction"
+        ));
         assert!(has("뚜두뚜두 (DDU-DU DDU-DU)", "ddu du ddu du"));
-        assert!(has("sunflower  spiderman into the spiderverse", "sunflower"));
+        assert!(has(
+            "sunflower  spiderman into the spiderverse",
+            "sunflower"
+        ));
         assert!(!has("Either/Or", "either"));
         assert!(title_forms("Hello - Remastered", "hello", &o).is_empty());
         assert_eq!(normalize("juicy  2005 remaster", &o), "juicy");
@@ -624,7 +667,10 @@ mod tests {
             transliterate: true,
             ..o
         };
-        assert_eq!(normalize("Звезда по имени Солнце", &latin), "zvezda po imeni solntse");
+        assert_eq!(
+            normalize("Звезда по имени Солнце", &latin),
+            "zvezda po imeni solntse"
+        );
         assert_eq!(normalize("宇多田ヒカル", &latin), "宇多田ヒカル");
         assert_eq!(tags("Song - 2011 Remaster"), ["2011", "remaster"]);
         assert_eq!(tags("Song (Remastered 2011)"), ["2011", "remaster"]);

@@ -86,7 +86,9 @@ fn catalog_table<'py>(
         subtitles: rules.subtitles,
         version_tags: rules.version_tags,
     };
-    let table = detach::run(py, || catalog::prepare_table(raw, &options.into(), &rules, n_jobs))?;
+    let table = detach::run(py, || {
+        catalog::prepare_table(raw, &options.into(), &rules, n_jobs)
+    })?;
     let out = PyDict::new(py);
     out.set_item("keys", table.keys)?;
     out.set_item("artist_parts", table.artist_parts)?;
@@ -140,9 +142,8 @@ struct Settings {
 
 impl Settings {
     fn params(&self) -> Result<Params, Error> {
-        let scorer = Scorer::from_name(&self.scorer).ok_or_else(|| {
-            Error::param("scorer", format!("unknown scorer '{}'", self.scorer))
-        })?;
+        let scorer = Scorer::from_name(&self.scorer)
+            .ok_or_else(|| Error::param("scorer", format!("unknown scorer '{}'", self.scorer)))?;
         Ok(Params {
             scorer,
             threshold: self.threshold,
@@ -235,7 +236,9 @@ fn match_exact<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let (fields, extras) = (left.keys.len(), settings.extras.len());
     let (left, right) = (Table::from(left), Table::from(right));
-    let matches = detach::run(py, || catalog::exact_pass(&left, &right, &settings.params()?))?;
+    let matches = detach::run(py, || {
+        catalog::exact_pass(&left, &right, &settings.params()?)
+    })?;
     to_arrays(py, &matches, fields, extras)
 }
 
