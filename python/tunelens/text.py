@@ -216,4 +216,6 @@ def as_texts(values: Any) -> list[str | None]:
     """Any 1-D collection as a list of ``str`` or ``None`` (non-strings are missing)."""
     if isinstance(values, np.ndarray):
         values = values.ravel()
-    return [_as_text(v) for v in values]
+    if hasattr(values, "tolist"):  # numpy and pandas: one C-level conversion
+        values = values.tolist()
+    return [v if type(v) is str else _as_text(v) for v in values]

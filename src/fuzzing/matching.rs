@@ -241,7 +241,9 @@ pub fn normalize(data: &[u8]) {
             "artist_parts({text:?}) -> {name:?}"
         );
     }
-    let (own, tags) = normalize::normalize_tagged(&text, &options);
+    let normalize::Tagged {
+        text: own, tags, ..
+    } = normalize::normalize_tagged(&text, &options);
     for form in normalize::title_forms(&text, &own, &options) {
         assert!(
             !form.is_empty() && single_spaced(&form),

@@ -5,11 +5,11 @@
 //! or empty field never matches. [`match_keys`] works in three steps:
 //!
 //! 1. **Exact pass.** Rows whose key tuples *and* evidence are equal (the same
-//!    duration, tags and extra values) match with every score at 100
-//!    (`exact = true`). Within a group of equal rows, left and right rows are
-//!    paired in [rank](ranks) order; with `one_to_one = false` every left row
-//!    takes the first right row of its group. With durations, a row without
-//!    one never matches here.
+//!    duration and extra values) match (`exact = true`). Within a group of
+//!    equal rows, each left row in [rank](ranks) order takes the free right row
+//!    of lowest rank with the same version tags, else one whose tag score is
+//!    absent, else any; with `one_to_one = false` right rows stay free. With
+//!    durations, a row without one never matches here.
 //! 2. **Candidates** of the rows left over. Each field is scored with the
 //!    scorer; the *string score* is the length-weighted mean of the field
 //!    scores, field `f` weighing `len(left_f) + len(right_f)` code points (so a
@@ -193,27 +193,38 @@ pub fn prepare_table(
     parallel::install(n_jobs, || {
         let titled = raw.len() >= 2;
         let title_field = usize::from(titled);
-        let norm = |f: usize| -> Vec<(Option<String>, Vec<String>)> {
+        let norm = |f: usize| -> Vec<Option<normalize::Tagged>> {
             raw[f]
                 .par_iter()
                 .with_min_len(256)
-                .map(|v| match v.as_deref() {
-                    Some(v) => {
-                        let (key, tags) = normalize::normalize_tagged(v, options);
-                        (Some(key), tags)
-                    }
-                    None => (None, Vec::new()),
+                .map(|v| {
+                    v.as_deref()
+                        .map(|v| normalize::normalize_tagged(v, options))
                 })
                 .collect()
         };
         let mut keys = Vec::with_capacity(raw.len());
-        let mut tags = Vec::new();
+        let (mut tags, mut subtitled) = (Vec::new(), Vec::new());
         for f in 0..raw.len() {
-            let (column, column_tags): (Vec<_>, Vec<_>) = norm(f).into_iter().unzip();
-            if f == title_field && rules.version_tags {
-                tags = column_tags;
+            let column = norm(f);
+            if f == title_field {
+                subtitled = column
+                    .iter()
+                    .map(|t| t.as_ref().is_some_and(|t| t.subtitled))
+                    .collect();
+                if rules.version_tags {
+                    tags = column
+                        .iter()
+                        .map(|t| t.as_ref().map_or_else(Vec::new, |t| t.tags.clone()))
+                        .collect();
+                }
             }
-            keys.push(column);
+            keys.push(
+                column
+                    .into_iter()
+                    .map(|t| t.map(|t| t.text))
+                    .collect::<Vec<_>>(),
+            );
         }
         let per_row =
             |on: bool, form: &(dyn Fn(usize) -> Vec<String> + Sync)| -> Vec<Vec<String>> {
@@ -233,7 +244,7 @@ pub fn prepare_table(
                 .map_or_else(Vec::new, |a| normalize::artist_parts(a, options))
         });
         let title_forms = per_row(rules.subtitles, &|i| match (&raw[1][i], &keys[1][i]) {
-            (Some(title), Some(own)) => normalize::title_forms(title, own, options),
+            (Some(title), Some(own)) if subtitled[i] => normalize::title_forms(title, own, options),
             _ => Vec::new(),
         });
         Table {
@@ -543,48 +554,56 @@ fn with_duration(l: &Side, r: &Side) -> bool {
     !l.table.duration.is_empty() && !r.table.duration.is_empty()
 }
 
-/// Step 1: hash join on the key tuple and the evidence; within a group, each
-/// left row (in rank order) takes the first free right row with the same
-/// version tags, or else the first whose tags do not disagree (their score is
-/// absent).
+/// Step 1: hash join on the key tuple and the evidence. Within a group, each
+/// left row (in rank order) takes the free right row of lowest rank among
+/// those with the same version tags, else among those whose tag score is
+/// absent, else among all.
 fn exact_matches(l: &Side, r: &Side, params: &Params) -> Vec<Match> {
     let durations = with_duration(l, r);
     let tagged = !l.table.tags.is_empty() && !r.table.tags.is_empty();
-    let mut groups: HashMap<ExactKey, (usize, Vec<usize>)> = HashMap::new();
+    // per group, the right rows by their tags: (tags, next free, rows in rank order)
+    let mut groups: HashMap<ExactKey, Vec<(&[String], usize, Vec<usize>)>> = HashMap::new();
     for j in r.ranked_rows(r.valid_rows()) {
         if let Some(key) = r.exact_key(j, durations) {
-            groups.entry(key).or_default().1.push(j);
+            let buckets = groups.entry(key).or_default();
+            let tags = r.tags(j);
+            match buckets.iter_mut().find(|b| b.0 == tags) {
+                Some(bucket) => bucket.2.push(j),
+                None => buckets.push((tags, 0, vec![j])),
+            }
         }
     }
-    let mut used = vec![false; r.rows];
     let mut out = Vec::new();
     for i in l.ranked_rows(l.valid_rows()) {
-        let Some((first_free, rows)) = l.exact_key(i, durations).and_then(|k| groups.get_mut(&k))
-        else {
+        let Some(buckets) = l.exact_key(i, durations).and_then(|k| groups.get_mut(&k)) else {
             continue;
         };
-        let tags = |j: usize| {
+        let tags = |b: &[String]| {
             if tagged {
-                tag_score(l.tags(i), r.tags(j))
+                tag_score(l.tags(i), b)
             } else {
                 f64::NAN
             }
         };
-        let free = &rows[*first_free..];
-        let same = free.iter().copied().find(|&j| !used[j] && tags(j) == 100.0);
-        let Some(j) = same.or_else(|| free.iter().copied().find(|&j| !used[j] && tags(j).is_nan()))
+        let best = |fits: &dyn Fn(f64) -> bool| {
+            buckets
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.1 < b.2.len() && fits(tags(b.0)))
+                .min_by_key(|(_, b)| r.rank[b.2[b.1]])
+                .map(|(k, _)| k)
+        };
+        let Some(k) = best(&|t| t == 100.0)
+            .or_else(|| best(&|t| t.is_nan()))
+            .or_else(|| best(&|_| true))
         else {
             continue;
         };
+        let bucket = &mut buckets[k];
         let fields = vec![100.0; l.text.len()];
-        if let Some(m) = evaluate(l, r, i, j, fields, Via::default(), params) {
+        if let Some(m) = evaluate(l, r, i, bucket.2[bucket.1], fields, Via::default(), params) {
             out.push(m);
-            if params.one_to_one {
-                used[j] = true;
-                while *first_free < rows.len() && used[rows[*first_free]] {
-                    *first_free += 1;
-                }
-            }
+            bucket.1 += usize::from(params.one_to_one);
         }
     }
     out

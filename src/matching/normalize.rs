@@ -178,12 +178,24 @@ static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s[-–—]\s|\s{2,
 
 /// Normalizes one catalog key with the rules in `options` (see the module docs).
 pub fn normalize(text: &str, options: &Options) -> String {
-    normalize_tagged(text, options).0
+    normalize_tagged(text, options).text
+}
+
+/// A text normalized by [`normalize_tagged`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tagged {
+    /// The normalized text.
+    pub text: String,
+    /// The version tags removed from it (see [`split_version_tags`]).
+    pub tags: Vec<String>,
+    /// Without its credits and version groups, it still holds a subtitle or a
+    /// medley, so [`title_forms`] has forms to give.
+    pub subtitled: bool,
 }
 
 /// [`normalize`], with the version tags it removed (see [`split_version_tags`];
 /// none unless `drop_version_tags`).
-pub fn normalize_tagged(text: &str, options: &Options) -> (String, Vec<String>) {
+pub fn normalize_tagged(text: &str, options: &Options) -> Tagged {
     let mut tags = Vec::new();
     let mut s = fold_unicode(text, options.fold_accents);
     if options.transliterate {
@@ -201,6 +213,7 @@ pub fn normalize_tagged(text: &str, options: &Options) -> (String, Vec<String>) 
     if options.drop_version_tags {
         (s, tags) = split_version_tags(&s);
     }
+    let subtitled = SUBTITLE.is_match(s.trim()) || MEDLEY.is_match(&s);
     if options.punctuation {
         s = strip_punctuation(&s);
     }
@@ -218,7 +231,11 @@ pub fn normalize_tagged(text: &str, options: &Options) -> (String, Vec<String>) 
     {
         words.remove(0);
     }
-    (words.join(" "), tags)
+    Tagged {
+        text: words.join(" "),
+        tags,
+        subtitled,
+    }
 }
 
 /// Normalizes many keys on `n_jobs` threads; `None` stays `None`.
@@ -323,7 +340,8 @@ pub fn artist_parts(credit: &str, options: &Options) -> Vec<String> {
 /// 4. each song of a medley: "Hard to Say I'm Sorry / Get Away".
 ///
 /// A catalog join compares one title's forms with the other's own form only,
-/// never two forms, so "Song (Part 1)" and "Song (Part 2)" do not meet.
+/// never two forms, so "Song (Part 1)" and "Song (Part 2)" do not meet. It
+/// asks only for titles that [`normalize_tagged`] marks `subtitled`.
 pub fn title_forms(title: &str, own: &str, options: &Options) -> Vec<String> {
     let medley: Vec<&str> = MEDLEY.split(title).collect();
     let subtitle = SUBTITLE.find(title);
@@ -607,7 +625,7 @@ mod tests {
     #[test]
     fn artist_parts_title_forms_and_tags() {
         let o = Options::default();
-        let tags = |t: &str| normalize_tagged(t, &o).1;
+        let tags = |t: &str| normalize_tagged(t, &o).tags;
         assert_eq!(
             artist_parts("Daryl Hall & John Oates", &o),
             ["daryl hall", "john oates"]
