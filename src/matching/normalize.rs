@@ -298,9 +298,10 @@ static ARTIST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
 // cannot fail: a constant, valid pattern (compiled by every normalize test)
 static MEDLEY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s/\s").unwrap());
 /// Where a subtitle starts: a bracket, a ` - ` (hyphen, en or em dash) or a run of spaces.
-// cannot fail: a constant, valid pattern (compiled by every normalize test)
-static SUBTITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[(\[{]|\s[-–—]\s|\s{2,}").unwrap());
+static SUBTITLE: LazyLock<Regex> = LazyLock::new(|| {
+    // cannot fail: a constant, valid pattern (compiled by every normalize test)
+    Regex::new(r"[(\[{]|\s[-–—]\s|\s{2,}").unwrap()
+});
 /// A bracketed group (to its closing bracket, or the end).
 static BRACKETED: LazyLock<Regex> = LazyLock::new(|| {
     // cannot fail: a constant, valid pattern (compiled by every normalize test)
