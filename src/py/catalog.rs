@@ -226,6 +226,18 @@ fn match_keys<'py>(
     to_arrays(py, &matches, fields, extras)
 }
 
+/// One step of [`match_keys`] on two tables, as [`to_arrays`].
+fn step<'py>(
+    py: Python<'py>,
+    (left, right, settings): (TableArgs, TableArgs, Settings),
+    run: fn(&Table, &Table, &Params) -> Result<Vec<Match>, Error>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (fields, extras) = (left.keys.len(), settings.extras.len());
+    let (left, right) = (Table::from(left), Table::from(right));
+    let matches = detach::run(py, || run(&left, &right, &settings.params()?))?;
+    to_arrays(py, &matches, fields, extras)
+}
+
 /// The exact pass of [`match_keys`] alone, as [`to_arrays`].
 #[pyfunction]
 fn match_exact<'py>(
@@ -234,12 +246,7 @@ fn match_exact<'py>(
     right: TableArgs,
     settings: Settings,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (fields, extras) = (left.keys.len(), settings.extras.len());
-    let (left, right) = (Table::from(left), Table::from(right));
-    let matches = detach::run(py, || {
-        catalog::exact_pass(&left, &right, &settings.params()?)
-    })?;
-    to_arrays(py, &matches, fields, extras)
+    step(py, (left, right, settings), catalog::exact_pass)
 }
 
 /// The candidates of every valid left row among the valid right rows (rows of
@@ -251,12 +258,9 @@ fn match_candidates<'py>(
     right: TableArgs,
     settings: Settings,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (fields, extras) = (left.keys.len(), settings.extras.len());
-    let (left, right) = (Table::from(left), Table::from(right));
-    let matches = detach::run(py, || {
-        catalog::fuzzy_candidates(&left, &right, &settings.params()?, &|_, _| {})
-    })?;
-    to_arrays(py, &matches, fields, extras)
+    step(py, (left, right, settings), |l, r, p| {
+        catalog::fuzzy_candidates(l, r, p, &|_, _| {})
+    })
 }
 
 /// Each row's rank in a key table (by key tuple, then position).
