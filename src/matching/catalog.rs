@@ -49,7 +49,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::assignment;
-use super::evidence::{tag_score, Evidence, Scores};
+use super::evidence::{same_scores, tag_score, Evidence, Scores};
 use super::normalize::{self, Options};
 use super::Scorer;
 use crate::error::{ensure, Result};
@@ -87,7 +87,7 @@ pub struct Params {
 }
 
 /// One matched pair of rows.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Match {
     /// Row position in the left table.
     pub left: usize,
@@ -105,6 +105,20 @@ pub struct Match {
     pub exact: bool,
     /// How the pair was found beyond plain string scores.
     pub via: Via,
+}
+
+impl PartialEq for Match {
+    /// Equal pairs with equal scores, an absent (NaN) score equal to an absent one.
+    fn eq(&self, other: &Self) -> bool {
+        (self.left, self.right, self.exact, self.via)
+            == (other.left, other.right, other.exact, other.via)
+            && same_scores(
+                &[self.string_score, self.score],
+                &[other.string_score, other.score],
+            )
+            && same_scores(&self.field_scores, &other.field_scores)
+            && self.evidence == other.evidence
+    }
 }
 
 /// How a candidate pair was found beyond plain string scores.

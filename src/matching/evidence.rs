@@ -78,17 +78,19 @@ pub struct Scores {
 impl PartialEq for Scores {
     /// Equal when every value is equal or absent (NaN) on both.
     fn eq(&self, other: &Self) -> bool {
-        let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
-        same(self.duration_diff, other.duration_diff)
-            && same(self.duration, other.duration)
-            && same(self.tags, other.tags)
-            && self.extras.len() == other.extras.len()
-            && self
-                .extras
-                .iter()
-                .zip(&other.extras)
-                .all(|(&a, &b)| same(a, b))
+        same_scores(
+            &[self.duration_diff, self.duration, self.tags],
+            &[other.duration_diff, other.duration, other.tags],
+        ) && same_scores(&self.extras, &other.extras)
     }
+}
+
+/// Whether two lists of scores are equal, an absent (NaN) score equal to an absent one.
+pub fn same_scores(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
 }
 
 impl Evidence {

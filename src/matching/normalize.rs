@@ -31,8 +31,9 @@
 //!    "Malcolm X" keeps its x.
 //! 7. `drop_leading_the`: a leading "the" word is dropped (unless it is the only word).
 //!
-//! 1b. `transliterate` (off by default; on in the catalog join): Cyrillic and
-//!    Greek letters become Latin ones ([`transliterate`]), right after step 1.
+//! 2b. `transliterate` (off by default; on in the catalog join): Cyrillic and
+//!    Greek letters become Latin ones ([`transliterate`]), right after step 2
+//!    (and case-folded again).
 //! 8. `collapse_whitespace`: runs of whitespace, such as the double space another
 //!    export's cleaning leaves where it deleted a character ("zager  evans"),
 //!    become one space. Off, each whitespace character stays a space.
@@ -198,11 +199,16 @@ pub struct Tagged {
 pub fn normalize_tagged(text: &str, options: &Options) -> Tagged {
     let mut tags = Vec::new();
     let mut s = fold_unicode(text, options.fold_accents);
-    if options.transliterate {
-        s = transliterate(&s);
-    }
     if options.casefold {
         s = caseless::default_case_fold_str(&s);
+    }
+    if options.transliterate {
+        // after case folding, which can turn a letter of another block into
+        // Cyrillic (U+1C83 -> U+0441); the Latin it gives is folded again
+        s = transliterate(&s);
+        if options.casefold {
+            s = caseless::default_case_fold_str(&s);
+        }
     }
     if options.drop_featuring {
         let (rest, names) = split_featuring(&s);
