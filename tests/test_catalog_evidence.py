@@ -253,3 +253,16 @@ def test_normalize_options_are_validated_and_documented() -> None:
     assert tunelens.text.normalize_options()["transliterate"] is False
     with pytest.raises(InvalidParameterError, match="translit"):
         tunelens.text.normalize_options(translit=True)
+
+
+def test_lone_surrogates_are_replaced_not_raised() -> None:
+    # Halves of UTF-16 pairs (from broken exports) cannot be UTF-8 text; like
+    # rapidfuzz's default_process, the punctuation rule turns them into spaces.
+    text = "abc\ud800def"
+    assert tunelens.normalize(text) == "abc def"
+    assert tunelens.normalize([text, None]) == ["abc def", None]
+    assert tunelens.split_featuring(text + " feat. X") == ("abc\ufffddef", ["X"])
+    left = pd.DataFrame({"artist": pd.Series([text, "Adele"], dtype=object), "title": ["Song", "Hello"]})
+    right = pd.DataFrame({"artist": ["abc def", "adele"], "title": ["song", "hello"]})
+    pairs = match_catalogs(left, right, how="left", progress=False)
+    assert pairs.right_index.tolist() == [0, 1] and pairs.left_artist[0] == text

@@ -306,7 +306,7 @@ class _Plan:
                 columns[flag] = found[flag][k]
         columns["score"] = found["score"][k]
         columns["match_type"] = np.where(found["exact"][k], "exact", "fuzzy").astype(object)
-        out = pd.DataFrame(columns)
+        out = _frame(columns)
         if self.how == "left":
             out = _with_unmatched_left(out.set_axis(li), left)
         return out.reset_index(drop=True)
@@ -496,6 +496,19 @@ def _prepare(values: list[str | None], options: dict | None, n_jobs: int) -> lis
     return values if options is None else _core.normalize(values, options=options, n_jobs=n_jobs)
 
 
+def _frame(columns: dict[str, Any], index: Any = None) -> Any:
+    """A DataFrame of ``columns``; text columns that pandas' string storage
+    refuses (lone surrogates, which UTF-8 cannot hold) stay object columns."""
+    import pandas as pd
+
+    try:
+        return pd.DataFrame(columns, index=index)
+    except UnicodeEncodeError:
+        return pd.DataFrame({name: pd.Series(list(values), dtype=object, index=index)
+                             if getattr(values, "dtype", None) == object else values
+                             for name, values in columns.items()}, index=index)
+
+
 def _take(values: list[str | None], rows: np.ndarray) -> np.ndarray:
     return np.array(values, dtype=object)[rows] if len(rows) else np.array([], dtype=object)
 
@@ -505,7 +518,7 @@ def _with_unmatched_left(out: Any, left: _Side) -> Any:
     full = out.reindex(np.arange(len(left.frame)))
     full["left_index"] = left.frame.index
     for c, values in zip(left.cols, left.table["keys"]):
-        full[f"left_{c}"] = left.frame[c].to_numpy()
+        full[f"left_{c}"] = _frame({c: left.frame[c].to_numpy()}, index=full.index)[c]
         full[f"left_{c}_norm"] = _take(values, left.items)
     return full
 

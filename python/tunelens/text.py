@@ -6,6 +6,7 @@ The rules run in Rust, vectorised over all values and without the GIL.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -200,16 +201,31 @@ def split_featuring(text: str) -> tuple[str, list[str]]:
         from tunelens.exceptions import InvalidParameterError
 
         raise InvalidParameterError(f"text must be a str, got {type(text).__name__}")
-    return _core.split_featuring(text)
+    return _core.split_featuring(_as_text(text))
 
 
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _as_text(value: Any) -> str | None:
-    """``value`` if it is a (non-numpy-bytes) string, else ``None`` (missing)."""
-    return str(value) if isinstance(value, str) else None
+    """``value`` if it is a (non-numpy-bytes) string, else ``None`` (missing).
+
+    Lone surrogates (halves of UTF-16 pairs, which no UTF-8 text can hold)
+    become U+FFFD, which the ``punctuation`` rule turns into a space, as
+    rapidfuzz's ``default_process`` does with them.
+    """
+    if not isinstance(value, str):
+        return None
+    value = str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def as_texts(values: Any) -> list[str | None]:
@@ -218,4 +234,4 @@ def as_texts(values: Any) -> list[str | None]:
         values = values.ravel()
     if hasattr(values, "tolist"):  # numpy and pandas: one C-level conversion
         values = values.tolist()
-    return [v if type(v) is str else _as_text(v) for v in values]
+    return [v if type(v) is str and v.isascii() else _as_text(v) for v in values]
