@@ -266,3 +266,14 @@ def test_lone_surrogates_are_replaced_not_raised() -> None:
     right = pd.DataFrame({"artist": ["abc def", "adele"], "title": ["song", "hello"]})
     pairs = match_catalogs(left, right, how="left", progress=False)
     assert pairs.right_index.tolist() == [0, 1] and pairs.left_artist[0] == text
+
+
+@pytest.mark.parametrize("n", [17, 2000])
+def test_every_qualifying_pair_however_many_rows_tie(n) -> None:
+    # n identical rows on each side, one typo apart: a search per row would
+    # keep the same 16 right rows for all and match 16 pairs.
+    left = pd.DataFrame({"artist": ["Adele"] * n, "title": ["Hello World"] * n})
+    right = pd.DataFrame({"artist": ["Adele"] * n, "title": ["Hello Wrld"] * n})
+    pairs = match_catalogs(left, right, progress=False)
+    assert len(pairs) == n and pairs.right_index.nunique() == n
+    assert match_catalogs(left, right, one_to_one=False, progress=False).right_index.eq(0).all()

@@ -113,7 +113,9 @@ def match_catalogs(
        filter also skips artist pairs that cannot reach ``field_threshold``
        (lossless). ``exhaustive=True`` scores every pair instead (slower, same
        memory bound). Each left row keeps its 16 best candidates by combined
-       score, so memory stays linear in the row counts.
+       score, so memory stays linear in the row counts; identical left rows
+       (same keys and evidence) share one search for 16 each, dealt out in
+       turn, so every one can find its own partner however many rows tie.
     5. **Evidence and combined score.** Each piece scores 0-100 and is
        *absent* (NaN) when either row lacks it; ``score`` is the weighted mean
        of ``string_score`` and the present evidence, so absent evidence
@@ -245,6 +247,16 @@ class _Side:
     items: np.ndarray  # item number of every row
     heads: np.ndarray  # the first row of every item
     table: dict  # the core's table of the item heads
+
+    def twins(self) -> np.ndarray:
+        """Each item's group of identical items (same keys and evidence, which
+        share one candidate search), numbered by their first item."""
+        t, n = self.table, len(self.heads)
+        duration = [None if d != d else d for d in t["duration"]] or [None] * n  # NaN: missing
+        listed = [[tuple(v) for v in t[name]] or [()] * n for name in ("tags", "title_forms", "artist_parts")]
+        groups: dict[tuple, int] = {}
+        return np.array([groups.setdefault(p, len(groups))
+                         for p in zip(*t["keys"], duration, *t["extras"], *listed)], dtype=np.int64)
 
     def take(self, items: np.ndarray) -> dict:
         """The core table of some items (for a distributed caller)."""

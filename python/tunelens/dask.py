@@ -442,7 +442,8 @@ def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_work
     same Rust code: the keys are prepared and the exact pass (a hash join)
     runs on the client; each task finds the best candidates (16 per item) of
     the free left items of one partition among the free right items, which
-    depend only on that item and the right side; the client then runs the
+    depend only on that item, its identical items (kept in one task) and the
+    right side; the client then runs the
     one-to-one assignment once over all candidates. The result equals
     ``tunelens.match_catalogs`` exactly.
 
@@ -509,9 +510,12 @@ def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_work
                         name=f"tunelens-match-pool-{uuid.uuid4().hex}")
     settings = {**plan.settings, "n_jobs": -1 if n_jobs_per_worker is None else n_jobs_per_worker}
     task = dask.delayed(_candidate_block)
-    # the free items whose first row lies in each partition
+    # the free items of each partition: those whose group of identical items
+    # (one shared candidate search) starts in it
     starts = np.cumsum([0, *(sizes or [len(left)])])
-    partition = np.searchsorted(starts, plan.left.heads, side="right") - 1
+    twins = plan.left.twins()
+    first = np.unique(twins, return_index=True)[1]
+    partition = (np.searchsorted(starts, plan.left.heads, side="right") - 1)[first[twins]]
     blocks = [np.flatnonzero(left_free & (partition == p)) for p in range(len(starts) - 1)]
     found = _compute([task(plan.left.take(items), items, pool, settings) for items in blocks if len(items)], client)
     candidates = {key: np.concatenate([exact[key][:0], *(f[key] for f in found)]) for key in exact}

@@ -35,7 +35,11 @@
 //!    ([`artists_overlap`]) scores at least [`FORM_SCORE`] as well.
 //!    Each left row keeps its [`CANDIDATES_PER_ROW`] best candidates by
 //!    combined score (memory is bounded by that times the number of rows, never
-//!    left × right).
+//!    left × right); identical left rows (same keys and evidence) share one
+//!    search: one-to-one, for that many per row, dealt out in turn (row `t` of
+//!    `m` takes candidates `t`, `t + m`, ...), so each can still find its own
+//!    partner however many rows tie; otherwise they all keep the same best. A caller that splits the left rows must keep
+//!    identical rows together.
 //! 3. **Assignment** ([`super::assignment`]): one-to-one, the pairs that
 //!    maximise the total combined score; otherwise each left row's best.
 //!
@@ -322,8 +326,9 @@ pub fn exact_pass(left: &Table, right: &Table, params: &Params) -> Result<Vec<Ma
 /// their keys are equal) of every valid row of `left` among the valid rows of
 /// `right`, in no particular order.
 ///
-/// A row's candidates depend only on that row and on `right`, so the left rows
-/// can be split in any way. `right` must hold the free right rows in their
+/// A row's candidates depend only on that row, its identical rows and
+/// `right`, so the left rows can be split in any way that keeps identical rows
+/// together. `right` must hold the free right rows in their
 /// original order (their relative rank is then the one [`match_keys`] uses);
 /// callers map the row positions back to their tables.
 pub fn fuzzy_candidates(
@@ -548,6 +553,19 @@ impl<'a> Side<'a> {
         ))
     }
 
+    /// Everything the candidate search reads of row `i`.
+    fn profile(&self, i: usize) -> Profile<'_> {
+        let of = |v: &'a Vec<Vec<String>>| v.get(i).map_or(&[][..], Vec::as_slice);
+        (
+            self.text.iter().map(|f| f[i].as_deref()).collect(),
+            self.duration(i).to_bits(),
+            self.tags(i),
+            self.table.extras.iter().map(|e| e[i].as_deref()).collect(),
+            of(&self.table.title_forms),
+            of(&self.table.artist_parts),
+        )
+    }
+
     /// Valid rows sorted by rank.
     fn ranked_rows(&self, rows: impl Iterator<Item = usize>) -> Vec<usize> {
         let mut v: Vec<usize> = rows.collect();
@@ -555,6 +573,10 @@ impl<'a> Side<'a> {
         v
     }
 }
+
+/// The right rows of one exact group with the same tags: (tags, next free
+/// position, rows in rank order).
+type TagBucket<'a> = (&'a [String], usize, Vec<usize>);
 
 /// What the exact pass joins on: keys, duration bits, extra values.
 type ExactKey<'a> = (Vec<&'a str>, Option<u64>, Vec<Option<&'a str>>);
@@ -575,8 +597,7 @@ fn with_duration(l: &Side, r: &Side) -> bool {
 fn exact_matches(l: &Side, r: &Side, params: &Params) -> Vec<Match> {
     let durations = with_duration(l, r);
     let tagged = !l.table.tags.is_empty() && !r.table.tags.is_empty();
-    // per group, the right rows by their tags: (tags, next free, rows in rank order)
-    let mut groups: HashMap<ExactKey, Vec<(&[String], usize, Vec<usize>)>> = HashMap::new();
+    let mut groups: HashMap<ExactKey, Vec<TagBucket>> = HashMap::new();
     for j in r.ranked_rows(r.valid_rows()) {
         if let Some(key) = r.exact_key(j, durations) {
             let buckets = groups.entry(key).or_default();
@@ -727,12 +748,29 @@ fn candidates(
         .par_iter()
         .zip(similar.par_iter())
         .flat_map_iter(|(rows, blocks)| {
-            let best: Vec<Match> = rows
-                .iter()
-                .flat_map(|&i| {
-                    let mut best = best_for_row(i, blocks, &right_blocks, l, r, params);
-                    titles.add_candidates(i, l, r, params, &mut best);
-                    best
+            let best: Vec<Match> = twins(l, rows)
+                .into_iter()
+                .flat_map(|group| {
+                    // identical rows share one search; one-to-one, for
+                    // CANDIDATES_PER_ROW each, dealt out in turn so that each
+                    // row gets its own; otherwise all take the same best
+                    let dealt = if params.one_to_one { group.len() } else { 1 };
+                    let capacity = CANDIDATES_PER_ROW * dealt;
+                    let i = group[0];
+                    let mut best = best_for_row(i, blocks, &right_blocks, (l, r), params, capacity);
+                    titles.add_candidates(i, (l, r), params, &mut best, capacity);
+                    let mut out = Vec::with_capacity(best.len() * group.len() / dealt);
+                    for (k, m) in best.into_iter().enumerate() {
+                        if dealt > 1 {
+                            out.push(Match {
+                                left: group[k % dealt],
+                                ..m
+                            });
+                        } else {
+                            out.extend(group.iter().map(|&left| Match { left, ..m.clone() }));
+                        }
+                    }
+                    out
                 })
                 .collect();
             let before = done.fetch_add(rows.len(), Ordering::Relaxed);
@@ -745,14 +783,42 @@ fn candidates(
         .collect()
 }
 
-/// The [`CANDIDATES_PER_ROW`] best right rows of left row `i` among the blocked pairs.
+/// `rows` grouped by their keys and evidence (identical rows together, each
+/// group in rank order), groups in order of their first row.
+fn twins(l: &Side, rows: &[usize]) -> Vec<Vec<usize>> {
+    let mut slot: HashMap<Profile, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in rows {
+        let g = *slot.entry(l.profile(i)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    for group in &mut groups {
+        group.sort_unstable_by_key(|&i| l.rank[i]);
+    }
+    groups
+}
+
+/// Everything the candidate search reads of a left row.
+type Profile<'a> = (
+    Vec<Option<&'a str>>,
+    u64,
+    &'a [String],
+    Vec<Option<&'a str>>,
+    &'a [String],
+    &'a [String],
+);
+
+/// The `capacity` best right rows of left row `i` among the blocked pairs.
 fn best_for_row(
     i: usize,
     blocks: &[(usize, f64)],
     right_blocks: &Blocks,
-    l: &Side,
-    r: &Side,
+    (l, r): (&Side, &Side),
     params: &Params,
+    capacity: usize,
 ) -> Vec<Match> {
     let fields = l.points.len();
     let prepared: Vec<_> = (1..fields)
@@ -767,7 +833,7 @@ fn best_for_row(
                 *w = (l.points[f][i].len() + r.points[f][j].len()) as f64;
             }
             let total: f64 = weights.iter().sum();
-            let floor = string_floor(&best, l, i, params);
+            let floor = string_floor(&best, l, i, params, capacity);
             let mut gained = weights[0] * first_score;
             let mut remaining = total - weights[0];
             scores[0] = first_score;
@@ -786,7 +852,7 @@ fn best_for_row(
             }
             if gained / total + 1e-9 >= params.threshold {
                 if let Some(m) = evaluate(l, r, i, j, scores.clone(), Via::default(), params) {
-                    keep_best(&mut best, m, r);
+                    keep_best(&mut best, m, r, capacity);
                 }
             }
         }
@@ -796,8 +862,8 @@ fn best_for_row(
 
 /// The string score a new candidate of left row `i` must reach to enter a
 /// full list `best` (`threshold` while it has room).
-fn string_floor(best: &[Match], l: &Side, i: usize, params: &Params) -> f64 {
-    match best.get(CANDIDATES_PER_ROW - 1) {
+fn string_floor(best: &[Match], l: &Side, i: usize, params: &Params, capacity: usize) -> f64 {
+    match best.get(capacity - 1) {
         Some(last) => params
             .threshold
             .max(params.evidence.string_floor(last.score, l.present(i))),
@@ -807,16 +873,16 @@ fn string_floor(best: &[Match], l: &Side, i: usize, params: &Params) -> f64 {
 
 /// Inserts `c` into the sorted, bounded list `best` (by combined score, then
 /// right rank), unless the list holds that pair already.
-fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side) {
+fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side, capacity: usize) {
     if best.iter().any(|b| b.right == c.right) {
         return;
     }
     let pos = best.partition_point(|b| {
         b.score > c.score || (b.score == c.score && r.rank[b.right] < r.rank[c.right])
     });
-    if pos < CANDIDATES_PER_ROW {
+    if pos < capacity {
         best.insert(pos, c);
-        best.truncate(CANDIDATES_PER_ROW);
+        best.truncate(capacity);
     }
 }
 
@@ -890,7 +956,14 @@ impl<'a> TitleIndex<'a> {
 
     /// Adds to `best` the right rows that meet left row `i` through the
     /// index's keys (see [`TitleIndex`]), scored on the terms of each.
-    fn add_candidates(&self, i: usize, l: &Side, r: &Side, params: &Params, best: &mut Vec<Match>) {
+    fn add_candidates(
+        &self,
+        i: usize,
+        (l, r): (&Side, &Side),
+        params: &Params,
+        best: &mut Vec<Match>,
+        capacity: usize,
+    ) {
         if l.text.len() < 2 {
             return;
         }
@@ -932,7 +1005,7 @@ impl<'a> TitleIndex<'a> {
             if !seen.contains(&j) {
                 seen.push(j);
                 if let Some(m) = score_form_pair(l, r, i, j, params) {
-                    keep_best(best, m, r);
+                    keep_best(best, m, r, capacity);
                 }
             }
         }
@@ -940,7 +1013,7 @@ impl<'a> TitleIndex<'a> {
             if !seen.contains(&j) {
                 seen.push(j);
                 if let Some(m) = score_cross_script(l, r, i, j, params) {
-                    keep_best(best, m, r);
+                    keep_best(best, m, r, capacity);
                 }
             }
         }
@@ -1358,8 +1431,21 @@ mod tests {
             .filter(|j| !p.one_to_one || matches.iter().all(|m| m.right != *j))
             .collect();
         let pool = subset(right, &right_free);
+        // chunks of `chunk` groups of identical rows (the tables here are keys alone)
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for &i in &left_free {
+            let key: Vec<_> = left.keys.iter().map(|f| &f[i]).collect();
+            match groups
+                .iter_mut()
+                .find(|g| left.keys.iter().map(|f| &f[g[0]]).eq(key.iter().copied()))
+            {
+                Some(g) => g.push(i),
+                None => groups.push(vec![i]),
+            }
+        }
+        let chunks: Vec<Vec<usize>> = groups.chunks(chunk).map(|c| c.concat()).collect();
         let mut candidates = Vec::new();
-        for rows in left_free.chunks(chunk) {
+        for rows in &chunks {
             for mut c in fuzzy_candidates(&subset(left, rows), &pool, p, &|_, _| {}).unwrap() {
                 (c.left, c.right) = (rows[c.left], right_free[c.right]);
                 candidates.push(c);
@@ -1377,9 +1463,9 @@ mod tests {
 
     #[test]
     fn steps_run_apart_equal_match_keys() {
-        // 20 identical left rows compete for the same 24 right rows: each
-        // keeps the same 16 candidates, so 4 of them lose all 16 and stay
-        // unmatched although 8 right rows stay free; all rows share an artist.
+        // 20 identical left rows compete for the same 24 right rows: they
+        // share one search and deal its 16 x 20 best out in turn, so each
+        // finds its own partner; all rows share an artist.
         let mut left = vec![("adele", "hello world"); 20];
         left.extend([
             ("adele", "hello world 00"),
@@ -1400,12 +1486,7 @@ mod tests {
             };
             let whole = match_keys(&l, &r, &p, &|_, _| {}).unwrap();
             let twins = whole.iter().filter(|m| m.left < 20).count();
-            if one_to_one {
-                // The twins share 16 candidates: at most 16 match, though right rows stay free.
-                assert!(twins <= CANDIDATES_PER_ROW && whole.len() < right.len());
-            } else {
-                assert_eq!(twins, 20);
-            }
+            assert_eq!(twins, 20, "one_to_one {one_to_one}");
             for chunk in [1, 3, 7, 100] {
                 assert_eq!(
                     in_steps(&l, &r, &p, chunk),
