@@ -162,12 +162,21 @@ def load_batch(
         or the :class:`~tunelens.TunelensError` it raised (returned, not raised),
         so one bad file never hides the others.
     """
-    files = [os.fspath(p) for p in paths]
-    results = _core.load_batch(
-        files, sr=_whole_rate(sr), mono=bool(mono), offset=_seconds(offset, "offset", allow_none=False),
-        duration=_seconds(duration, "duration", allow_none=True), n_jobs=n_jobs,
-    )
-    return [r if isinstance(r, Exception) else (r[0].astype(dtype, copy=False), r[1]) for r in results]
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise InvalidParameterError(f"paths must be a sequence of paths, got the single path {paths!r}; pass [path]")
+    entries = list(paths)
+    is_path = [isinstance(p, (str, os.PathLike)) for p in entries]
+    results = iter(_core.load_batch(
+        [os.fspath(p) for p, ok in zip(entries, is_path) if ok], sr=_whole_rate(sr), mono=bool(mono),
+        offset=_seconds(offset, "offset", allow_none=False), duration=_seconds(duration, "duration", allow_none=True),
+        n_jobs=n_jobs,
+    ))
+    out: list[tuple[np.ndarray, int] | TunelensError] = []
+    for position, (entry, ok) in enumerate(zip(entries, is_path)):
+        r = next(results) if ok else InvalidParameterError(
+            f"paths[{position}] must be a path (str or os.PathLike), got {type(entry).__name__}: {entry!r}")
+        out.append(r if isinstance(r, Exception) else (r[0].astype(dtype, copy=False), r[1]))
+    return out
 
 
 def resample(

@@ -20,6 +20,7 @@ __all__ = [
     "MissingColumnError",
     "TableNotFoundError",
     "OperationCancelledError",
+    "InvalidTypeError",
 ]
 
 
@@ -29,6 +30,14 @@ class TunelensError(Exception):
 
 class InvalidParameterError(TunelensError, ValueError):
     """An argument is out of range, of the wrong kind, or inconsistent with another.
+
+    The message names the argument and what would be accepted.
+    """
+
+
+class InvalidTypeError(TunelensError, TypeError):
+    """An argument is of a type the function does not take, where the
+    reference library (rapidfuzz, librosa) raises ``TypeError``.
 
     The message names the argument and what would be accepted.
     """

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from tunelens import _core, fuzz
+from tunelens.exceptions import InvalidTypeError
 from tunelens.fuzz import WRatio, ratio
 from tunelens.utils import default_process
 
@@ -401,7 +402,13 @@ def _matrix_dtype(dtype: Any, scorer: Callable, scorer_kwargs: dict) -> np.dtype
     """rapidfuzz's result type: ``dtype``, else from the scorer's flags (int32
     for signed integer scores, uint32 for unsigned ones, float32 otherwise)."""
     if dtype is not None:
-        return np.dtype(dtype)
+        try:
+            out = np.dtype(dtype)
+        except TypeError:
+            out = None
+        if out is None or out.kind not in "iuf":
+            raise InvalidTypeError(f"unsupported dtype: {dtype!r} (dtype must be an integer or float type)")
+        return out
     params = getattr(scorer, "_RF_ScorerPy", None)
     flags = params["get_scorer_flags"](**scorer_kwargs)["flags"] if params is not None else _RESULT_F64
     if flags & _RESULT_I64:

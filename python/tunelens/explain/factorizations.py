@@ -172,7 +172,15 @@ class TimeSegments(Factorization):
                 raise InvalidParameterError(f"boundaries must be 'equal', 'onsets', 'beats' or times in seconds, got {boundaries!r}")
             self.boundaries: str | list[float] = boundaries
         else:
-            self.boundaries = [float(b) for b in boundaries]
+            try:
+                times = [float(b) for b in boundaries]
+            except (TypeError, ValueError):
+                raise InvalidParameterError(f"boundaries must be 'equal', 'onsets', 'beats' or times in seconds, "
+                                            f"got {boundaries!r}") from None
+            bad = [t for t in times if not (np.isfinite(t) and t >= 0)]
+            if bad:
+                raise InvalidParameterError(f"boundaries must be finite times >= 0 s, got {bad}")
+            self.boundaries = times
 
     def __repr__(self) -> str:
         if isinstance(self.boundaries, str):
@@ -188,6 +196,9 @@ class TimeSegments(Factorization):
             if self.boundaries in self._EVENTS:
                 bounds = [0, *_snap(bounds[1:-1], self._events(y, sr), n), n]
         else:
+            beyond = [b for b in self.boundaries if round(b * sr) > n]
+            if beyond:
+                raise InvalidParameterError(f"boundaries {beyond} lie beyond the clip's end ({n / sr:.3f} s)")
             inner = sorted({int(round(b * sr)) for b in self.boundaries if 0 < round(b * sr) < n})
             bounds = [0, *inner, n]
         names = [f"{a / sr:.2f}-{b / sr:.2f} s" for a, b in zip(bounds[:-1], bounds[1:])]
