@@ -635,7 +635,7 @@ fn exact_matches(l: &Side, r: &Side, params: &Params) -> Vec<Match> {
             continue;
         };
         let bucket = &mut buckets[k];
-        let fields = vec![100.0; l.text.len()];
+        let fields = (vec![100.0; l.text.len()], 100.0);
         if let Some(m) = evaluate(l, r, i, bucket.2[bucket.1], fields, Via::default(), params) {
             out.push(m);
             bucket.1 += usize::from(params.one_to_one);
@@ -652,7 +652,7 @@ fn evaluate(
     r: &Side,
     i: usize,
     j: usize,
-    field_scores: Vec<f64>,
+    (field_scores, string_score): (Vec<f64>, f64),
     via: Via,
     params: &Params,
 ) -> Option<Match> {
@@ -679,7 +679,6 @@ fn evaluate(
             },
         )
         .collect();
-    let string_score = string_score(l, r, i, j, &field_scores);
     let evidence = Scores {
         duration_diff,
         duration,
@@ -850,8 +849,10 @@ fn best_for_row(
                 }
                 gained += weights[f] * scores[f];
             }
-            if gained / total + 1e-9 >= params.threshold {
-                if let Some(m) = evaluate(l, r, i, j, scores.clone(), Via::default(), params) {
+            let strings = gained / total;
+            if strings + 1e-9 >= params.threshold {
+                let fields = (scores.clone(), strings);
+                if let Some(m) = evaluate(l, r, i, j, fields, Via::default(), params) {
                     keep_best(&mut best, m, r, capacity);
                 }
             }
@@ -1056,15 +1057,31 @@ fn score_form_pair(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -> O
     for f in 2..fields {
         scores.push(params.scorer.score(&l.points[f][i], &r.points[f][j], 0.0));
     }
-    let passes = scores.iter().all(|&s| s >= params.field_threshold)
-        && string_score(l, r, i, j, &scores) + 1e-9 >= params.threshold;
     let via = Via {
         artist_subset: subset,
         title_form: form,
         cross_script: false,
     };
+    qualified((l, r), (i, j), scores, 0, via, params)
+}
+
+/// [`evaluate`] of a pair whose fields from `checked` on all reach
+/// `field_threshold` and whose string score reaches `threshold`.
+fn qualified(
+    (l, r): (&Side, &Side),
+    (i, j): (usize, usize),
+    scores: Vec<f64>,
+    checked: usize,
+    via: Via,
+    params: &Params,
+) -> Option<Match> {
+    let strings = string_score(l, r, i, j, &scores);
+    let passes = scores[checked..]
+        .iter()
+        .all(|&s| s >= params.field_threshold)
+        && strings + 1e-9 >= params.threshold;
     passes
-        .then(|| evaluate(l, r, i, j, scores, via, params))
+        .then(|| evaluate(l, r, i, j, (scores, strings), via, params))
         .flatten()
 }
 
@@ -1083,16 +1100,13 @@ fn score_cross_script(l: &Side, r: &Side, i: usize, j: usize, params: &Params) -
     for f in 2..l.points.len() {
         scores.push(params.scorer.score(&l.points[f][i], &r.points[f][j], 0.0));
     }
-    let passes = scores[2..].iter().all(|&s| s >= params.field_threshold)
-        && string_score(l, r, i, j, &scores) + 1e-9 >= params.threshold;
     let via = Via {
         cross_script: true,
         title_form: spaced,
         ..Via::default()
     };
-    passes
-        .then(|| evaluate(l, r, i, j, scores, via, params))
-        .flatten()
+    // the artist is not compared, and the title met by construction
+    qualified((l, r), (i, j), scores, 2, via, params)
 }
 
 /// Whether an artist key is written in Latin letters (or has no letters).
