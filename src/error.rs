@@ -54,6 +54,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A result or working buffer implied by argument `name` is larger than
+    /// the memory this process may use; refused before allocating.
+    #[error("{name} too large: would need {:.1} GiB of memory, more than half of the {:.1} GiB this process may use", *bytes / 1073741824.0, *limit / 1073741824.0)]
+    TooLarge {
+        /// The argument (or input) whose value implies the allocation.
+        name: std::borrow::Cow<'static, str>,
+        /// Bytes the call would allocate.
+        bytes: f64,
+        /// Bytes this process may use ([`memory_limit`]).
+        limit: f64,
+    },
+
     /// The call was cancelled (Ctrl-C in Python) before this item ran.
     #[error("cancelled before completion")]
     Cancelled,
@@ -85,32 +97,51 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
     }
 }
 
-/// Bytes of physical memory (Linux `/proc/meminfo`; 1 TiB where unknown).
-pub fn physical_memory() -> f64 {
+/// Bytes of memory this process may use: the smallest of physical memory
+/// (`/proc/meminfo`), the address-space limit (`RLIMIT_AS`, as set by `ulimit
+/// -v` or a test harness) and the cgroup's `memory.max` (containers, Jupyter
+/// hubs); 1 TiB where none is known.
+pub fn memory_limit() -> f64 {
     static BYTES: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
     *BYTES.get_or_init(|| {
-        std::fs::read_to_string("/proc/meminfo")
-            .ok()
-            .and_then(|info| {
-                let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-                let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-                Some(kib * 1024.0)
-            })
-            .unwrap_or(1024f64.powi(4))
+        let read = |path: &str| std::fs::read_to_string(path).ok();
+        let meminfo = read("/proc/meminfo").and_then(|info| {
+            let line = info
+                .lines()
+                .find(|l| l.starts_with("MemTotal:"))?
+                .to_owned();
+            let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024.0)
+        });
+        // "Max address space  <soft> <hard> bytes" (soft is "unlimited" when unset).
+        let rlimit = read("/proc/self/limits").and_then(|limits| {
+            let line = limits
+                .lines()
+                .find(|l| l.starts_with("Max address space"))?
+                .to_owned();
+            line.split_whitespace().nth(3)?.parse::<f64>().ok()
+        });
+        let cgroup = read("/sys/fs/cgroup/memory.max").and_then(|v| v.trim().parse::<f64>().ok());
+        [meminfo, rlimit, cgroup]
+            .into_iter()
+            .flatten()
+            .fold(1024f64.powi(4), f64::min)
     })
 }
 
 /// Refuses argument `name` when the buffers it implies (`bytes`) exceed half
-/// the machine's memory: a typed error before allocating, never an OOM kill.
-pub fn affordable(name: &'static str, bytes: f64) -> Result<()> {
-    let available = physical_memory();
-    ensure(bytes <= available / 2.0, name, || {
-        format!(
-            "would need {:.1} GiB of memory, more than half of this machine's {:.1} GiB",
-            bytes / 2f64.powi(30),
-            available / 2f64.powi(30)
-        )
-    })
+/// of [`memory_limit`]: a typed error before allocating, never an abort.
+pub fn affordable(name: impl Into<std::borrow::Cow<'static, str>>, bytes: f64) -> Result<()> {
+    let limit = memory_limit();
+    if bytes <= limit / 2.0 {
+        Ok(())
+    } else {
+        Err(Error::TooLarge {
+            name: name.into(),
+            bytes,
+            limit,
+        })
+    }
 }
 
 /// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the

@@ -14,6 +14,7 @@ ComplexArray = Union[npt.NDArray[np.complex64], npt.NDArray[np.complex128]]
 Norm = Union[str, float, None]
 
 def _panic_for_tests(message: str) -> None: ...
+def affordable(name: str, nbytes: float) -> None: ...
 
 # --- dsp ---
 # Spectrogram-valued functions return time-major arrays (..., frames, bins).

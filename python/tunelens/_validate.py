@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numbers
-import os
 from typing import Any
 
 import numpy as np
 
+from tunelens import _core
 from tunelens.exceptions import InvalidParameterError
 
 
@@ -59,29 +59,15 @@ def positive_number(value: Any, name: str) -> float:
     return float(value)
 
 
-def _physical_memory() -> float:
-    try:
-        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return float(2**40)
-
-
-#: Bytes of RAM. A parameter whose buffers would take more than half of it is
-#: refused up front: such a value is a mistake, and honouring it would push the
-#: machine into swap or the OOM killer.
-PHYSICAL_MEMORY = _physical_memory()
-
-
 def affordable(nbytes: float, name: str, value: Any) -> None:
-    """Refuses a parameter value whose buffers would not fit in this machine's memory.
+    """Refuses a parameter value whose buffers would not fit in this process's memory.
+
+    The rule is the core's (half of the smallest of physical memory, the
+    address-space limit and the cgroup limit); ``value`` is named in the message.
 
     Raises
     ------
-    InvalidParameterError
+    TooLargeError
         Before anything is allocated, instead of a MemoryError or an OOM kill.
     """
-    if nbytes > PHYSICAL_MEMORY / 2:
-        raise InvalidParameterError(
-            f"{name}={value!r} would need {nbytes / 2**30:,.1f} GiB of memory, more than half of this machine's "
-            f"{PHYSICAL_MEMORY / 2**30:,.1f} GiB"
-        )
+    _core.affordable(f"{name}={value!r}", float(nbytes))

@@ -21,6 +21,7 @@ __all__ = [
     "TableNotFoundError",
     "OperationCancelledError",
     "InvalidTypeError",
+    "TooLargeError",
 ]
 
 
@@ -32,6 +33,17 @@ class InvalidParameterError(TunelensError, ValueError):
     """An argument is out of range, of the wrong kind, or inconsistent with another.
 
     The message names the argument and what would be accepted.
+    """
+
+
+class TooLargeError(InvalidParameterError, MemoryError):
+    """An argument implies a result or buffer larger than this process may use.
+
+    Raised before allocating, instead of the out-of-memory abort that would
+    kill a Jupyter kernel. It is a ``ValueError`` like other bad arguments and
+    a ``MemoryError`` like numpy's refusal of a huge array, so code written
+    for librosa or rapidfuzz catches it. The message names the argument and
+    the size.
     """
 
 

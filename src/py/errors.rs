@@ -30,6 +30,7 @@ fn class_name(err: &Error) -> &'static str {
         Error::UnsupportedFormat { .. } => "UnsupportedFormatError",
         Error::Decode { .. } => "AudioDecodeError",
         Error::Internal(_) => "TunelensInternalError",
+        Error::TooLarge { .. } => "TooLargeError",
         Error::Cancelled => "OperationCancelledError",
     }
 }

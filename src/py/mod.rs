@@ -21,6 +21,8 @@ mod render;
 
 use pyo3::prelude::*;
 
+use errors::IntoPyResult;
+
 /// Raises a Rust panic inside a guarded call: lets the test suite prove that a
 /// panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
 #[pyfunction]
@@ -31,11 +33,20 @@ fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
     })
 }
 
+/// Refuses argument `name` when the buffers it implies (`nbytes`) exceed half
+/// the memory this process may use (`TooLargeError`): the Python layer's
+/// checks share the core's one rule.
+#[pyfunction]
+fn affordable(py: Python<'_>, name: String, nbytes: f64) -> PyResult<()> {
+    crate::error::affordable(name, nbytes).into_py_result(py)
+}
+
 /// The compiled core of tunelens (`tunelens._core`).
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(affordable, m)?)?;
     audio::register(m)?;
     dsp::register(m)?;
     render::register(m)?;
