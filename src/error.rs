@@ -19,6 +19,16 @@ pub enum Error {
         message: String,
     },
 
+    /// An argument is of a type the function does not take (Python: a
+    /// `TypeError` as well, like the reference libraries raise).
+    #[error("invalid {name}: {message}")]
+    InvalidType {
+        /// The argument's name as the user spells it.
+        name: &'static str,
+        /// What was passed and what would be accepted.
+        message: String,
+    },
+
     /// The input file does not exist.
     #[error("no such file: '{}'", path.display())]
     FileNotFound {
@@ -142,6 +152,22 @@ pub fn affordable(name: impl Into<std::borrow::Cow<'static, str>>, bytes: f64) -
             limit,
         })
     }
+}
+
+/// Elementary steps (one comparison, one multiply-add) beyond which a call
+/// is refused instead of running: about a minute of one core.
+pub const MAX_STEPS: f64 = 1e11;
+
+/// Refuses argument `name` when the work it implies (`steps`, see
+/// [`MAX_STEPS`]) would run for many minutes: parameters whose cost explodes
+/// (a median kernel of 10^7 frames on a 1 s clip) get a typed error, not a hang.
+pub fn tractable(name: &'static str, steps: f64, hint: impl FnOnce() -> String) -> Result<()> {
+    ensure(steps <= MAX_STEPS, name, || {
+        format!(
+            "would take about {steps:.1e} steps (more than {MAX_STEPS:.0e}, many minutes); {}",
+            hint()
+        )
+    })
 }
 
 /// Runs `work`, turning a panic into [`Error::Internal`]: batch items and the

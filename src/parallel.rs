@@ -213,13 +213,23 @@ impl Cancel {
         work()
     }
 
+    /// `Err(`[`Error::Cancelled`]`)` once the call was cancelled: long loops call
+    /// it between blocks (capture the token before a parallel loop, skip the
+    /// remaining blocks once [`requested`](Self::requested), then check), so
+    /// Ctrl-C stops a single long computation within about one block.
+    pub fn check(&self) -> Result<()> {
+        if self.requested() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
     /// One item of a batch: [`Error::Cancelled`] without running `work` once
     /// the call was cancelled, else `work`'s result with a panic turned into
     /// [`Error::Internal`] (one bad item never takes the batch down).
     pub fn item<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        if self.requested() {
-            return Err(Error::Cancelled);
-        }
+        self.check()?;
         crate::error::catch_panic(work)
     }
 }

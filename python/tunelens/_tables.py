@@ -49,13 +49,22 @@ def is_number(dtype: Any) -> bool:
 def numeric_features(df: pd.DataFrame, features: list[Any] | None, exclude: Any = None) -> list[Any]:
     """The feature columns to use: ``features`` checked against ``df``, or every
     numeric non-boolean column except ``exclude`` (labels as they are in ``df``,
-    integers included)."""
+    integers included). Duplicated names among them (or the id column) are refused."""
+    repeated = df.columns[df.columns.duplicated()].unique()
     if features is None:
-        chosen = [c for c, t in df.dtypes.items() if c != exclude and is_number(t)]
+        chosen = [c for c, t in df.dtypes.items() if c != exclude and c not in repeated and is_number(t)]
+        clash = [c for c in repeated if c == exclude or any(map(is_number, df[c].dtypes))]
+    else:
+        chosen = list(features)
+        clash = [c for c in repeated if c == exclude or c in chosen]
+    if clash:
+        raise InvalidParameterError(
+            f"invalid df: the column names {clash} appear more than once; give each column its own name"
+        )
+    if features is None:
         if not chosen:
             raise InvalidParameterError("invalid df: no numeric feature columns; pass features=[...]")
         return chosen
-    chosen = list(features)
     if not chosen:
         raise InvalidParameterError("invalid features: empty list")
     unknown = [f for f in chosen if f not in df.columns]

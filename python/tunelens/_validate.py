@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens.exceptions import InvalidParameterError
+from tunelens.exceptions import InvalidAxisError, InvalidParameterError
 
 
 def audio(y: Any, name: str = "y") -> np.ndarray:
@@ -57,6 +57,31 @@ def positive_number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
         raise InvalidParameterError(f"{name} must be a positive number, got {value!r}")
     return float(value)
+
+
+def finite_number(value: Any, name: str) -> float:
+    """``value`` as a finite ``float`` (librosa: "Input must be finite")."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise InvalidParameterError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def axis(value: Any, ndim: int, name: str = "axis") -> int:
+    """``value`` as an axis of an ``ndim``-dimensional array (negative counts from the end)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not -ndim <= value < ndim:
+        raise InvalidAxisError(f"{name}={value!r} is out of range for an array with {ndim} dimension(s)")
+    return int(value)
+
+
+def float_dtype(value: Any, name: str = "dtype") -> np.dtype:
+    """``value`` as a floating-point numpy dtype (audio is floating-point, as in librosa)."""
+    try:
+        dtype = np.dtype(value)
+    except TypeError as e:
+        raise InvalidParameterError(f"{name}={value!r} is not a numpy dtype") from e
+    if not np.issubdtype(dtype, np.floating):
+        raise InvalidParameterError(f"{name}={dtype} is not floating-point: audio data must be floating-point")
+    return dtype
 
 
 def affordable(nbytes: float, name: str, value: Any) -> None:

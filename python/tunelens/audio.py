@@ -21,7 +21,8 @@ import numpy as np
 
 from tunelens import _core, _resamplers
 from tunelens._validate import audio as valid_audio
-from tunelens._validate import positive_int, positive_number
+from tunelens._validate import axis as valid_axis
+from tunelens._validate import float_dtype, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError, TunelensError
 
 __all__ = ["load", "load_batch", "resample", "get_duration", "stream", "get_samplerate"]
@@ -118,6 +119,7 @@ def load(
         Bad ``sr``, ``offset`` or ``duration``.
     """
     source, hint = _source(path)
+    dtype = float_dtype(dtype)
     target = None if sr is None else positive_number(sr, "sr")
     if target is not None:
         _resamplers.check(res_type)
@@ -164,6 +166,7 @@ def load_batch(
     """
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise InvalidParameterError(f"paths must be a sequence of paths, got the single path {paths!r}; pass [path]")
+    dtype = float_dtype(dtype)
     entries = list(paths)
     is_path = [isinstance(p, (str, os.PathLike)) for p in entries]
     results = iter(_core.load_batch(
@@ -247,6 +250,7 @@ def resample(
     y = valid_audio(y)
     orig, target = positive_number(orig_sr, "orig_sr"), positive_number(target_sr, "target_sr")
     kind = _resamplers.check(res_type)
+    axis = valid_axis(axis, y.ndim)
     if y.shape[axis] == 0:
         raise InvalidParameterError("y: the signal is empty; there is nothing to resample")
     if orig == target:

@@ -352,6 +352,8 @@ def _plan(left: Any, right: Any, *, left_on: Any, right_on: Any, duration_on: An
         for col, arg in named:
             if col not in frame.columns:
                 raise MissingColumnError(f"{name} has no column {col!r} (from {arg}); its columns are {list(frame.columns)}")
+            if (frame.columns == col).sum() > 1:
+                raise InvalidParameterError(f"{name} has the column name {col!r} (from {arg}) more than once; rename them")
     threshold, block = _thresholds(threshold, field_threshold)
     if how not in _HOW:
         raise InvalidParameterError(f"how must be one of {_HOW}, got {how!r}")

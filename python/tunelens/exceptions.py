@@ -22,6 +22,7 @@ __all__ = [
     "OperationCancelledError",
     "InvalidTypeError",
     "TooLargeError",
+    "InvalidAxisError",
 ]
 
 
@@ -44,6 +45,14 @@ class TooLargeError(InvalidParameterError, MemoryError):
     a ``MemoryError`` like numpy's refusal of a huge array, so code written
     for librosa or rapidfuzz catches it. The message names the argument and
     the size.
+    """
+
+
+class InvalidAxisError(InvalidParameterError, IndexError):
+    """An ``axis`` argument outside the array's dimensions.
+
+    Like numpy's ``AxisError`` it is both a ``ValueError`` and an
+    ``IndexError`` (what librosa lets through in the same case).
     """
 
 

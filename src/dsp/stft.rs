@@ -155,6 +155,7 @@ where
     signals.iter().try_for_each(|s| check_finite(s, "y"))?;
 
     let plan = fft::forward::<T>(params.n_fft);
+    let cancel = crate::parallel::Cancel::current();
     let n_frames = framing.n_frames;
     let mut data = vec![O::default(); channels.len() * n_frames * width];
     if width == 0 {
@@ -181,6 +182,9 @@ where
                         )
                     },
                     |(frame, spectrum, scratch, state), (block, out)| {
+                        if cancel.requested() {
+                            return;
+                        }
                         for (i, out) in out.chunks_mut(width).enumerate() {
                             let t = block * FRAMES_PER_TASK + i;
                             framing.windowed_frame(
@@ -197,6 +201,7 @@ where
                     },
                 );
         });
+    cancel.check()?;
     Ok(FrameMatrix {
         data,
         channels: channels.len(),

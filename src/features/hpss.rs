@@ -10,7 +10,7 @@ use crate::dsp::istft::{istft_frames, IstftParams};
 use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{stft, FrameMatrix, StftParams};
 use crate::dsp::Float;
-use crate::error::{ensure, Result};
+use crate::error::{ensure, tractable, Result};
 use crate::features::median::{median_lanes, Lanes, LANES};
 
 /// HPSS options with librosa's meanings.
@@ -86,8 +86,13 @@ struct Medians<T> {
 }
 
 impl<T: Float> Medians<T> {
-    /// Filters a time-major `n_frames × n_bins` magnitude spectrogram (not empty).
-    fn new(mag: &[T], n_frames: usize, n_bins: usize, p: &HpssParams) -> Self {
+    /// Filters a time-major `n_frames × n_bins` magnitude spectrogram (not
+    /// empty); kernels whose work explodes are refused first ([`tractable`]).
+    fn new(mag: &[T], n_frames: usize, n_bins: usize, p: &HpssParams) -> Result<Self> {
+        tractable("kernel_size", median_steps(n_frames, n_bins, p), || {
+            format!("the spectrogram has {n_frames} frames and {n_bins} bins; use kernels no longer than a few times that")
+        })?;
+        let cancel = crate::parallel::Cancel::current();
         let groups = n_bins.div_ceil(LANES);
         // Harmonic: median along time of 8 adjacent bins at once.
         let mut harm = vec![[T::zero(); LANES]; groups * n_frames];
@@ -97,6 +102,9 @@ impl<T: Float> Medians<T> {
             .for_each_init(
                 || (Vec::new(), Vec::new()),
                 |(w, x), (g, out)| {
+                    if cancel.requested() {
+                        return;
+                    }
                     let bins: Lanes<usize> =
                         std::array::from_fn(|l| (g * LANES + l).min(n_bins - 1));
                     x.clear();
@@ -112,6 +120,9 @@ impl<T: Float> Medians<T> {
             .for_each_init(
                 || (Vec::new(), Vec::new(), Vec::new()),
                 |(w, x, medians), (block, out)| {
+                    if cancel.requested() {
+                        return;
+                    }
                     let frames: Lanes<usize> =
                         std::array::from_fn(|l| (block * LANES + l).min(n_frames - 1));
                     x.clear();
@@ -125,12 +136,13 @@ impl<T: Float> Medians<T> {
                     }
                 },
             );
-        Medians {
+        cancel.check()?;
+        Ok(Medians {
             harm,
             perc,
             n_frames,
             n_bins,
-        }
+        })
     }
 
     /// Frame `t` of the harmonic (or percussive) soft mask: `emit(bin, value)`
@@ -158,6 +170,16 @@ impl<T: Float> Medians<T> {
     }
 }
 
+/// Work of the two median filters: per group of [`LANES`] rows, sorting the
+/// first window and sliding it (a pass over the window per position).
+fn median_steps(n_frames: usize, n_bins: usize, p: &HpssParams) -> f64 {
+    let filter = |rows: usize, len: usize, width: usize| {
+        let (len, width) = (len as f64, width as f64);
+        rows.div_ceil(LANES) as f64 * (LANES as f64 * width * width.log2().max(1.0) + len * width)
+    };
+    filter(n_bins, n_frames, p.kernel_harmonic) + filter(n_frames, n_bins, p.kernel_percussive)
+}
+
 /// Harmonic and percussive soft masks of a magnitude spectrogram stored
 /// time-major (`n_frames × n_bins`): `(harmonic, percussive)`, same layout.
 pub fn masks<T: Float>(
@@ -170,7 +192,7 @@ pub fn masks<T: Float>(
     if mag.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let medians = Medians::new(mag, n_frames, n_bins, p);
+    let medians = Medians::new(mag, n_frames, n_bins, p)?;
     let mut mask_h = vec![T::zero(); mag.len()];
     let mut mask_p = vec![T::zero(); mag.len()];
     mask_h
@@ -231,7 +253,7 @@ pub fn separate_spectrum<T: Float>(
         let silent = istft_frames(n_frames, &inverse, |_, _| ());
         return Ok((silent.clone(), silent));
     }
-    let medians = Medians::new(mag, n_frames, n_bins, p);
+    let medians = Medians::new(mag, n_frames, n_bins, p)?;
     let invert = |harmonic: bool| {
         istft_frames(n_frames, &inverse, |t, bins| {
             let frame = &spec.data[t * n_bins..(t + 1) * n_bins];

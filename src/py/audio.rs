@@ -56,7 +56,7 @@ fn load<'py>(
     offset: f64,
     duration: Option<f64>,
     res_type: Wrap<Quality>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let src = self::source(source, hint);
     let opts = LoadOptions {
@@ -82,7 +82,7 @@ fn load_batch<'py>(
     mono: bool,
     offset: f64,
     duration: Option<f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyList>> {
     let sources: Vec<Source> = paths.into_iter().map(Source::Path).collect();
     let opts = LoadOptions {
@@ -148,7 +148,7 @@ fn resample<'py>(
     target_sr: f64,
     res_type: Wrap<Quality>,
     fix: bool,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let opts = ResampleOptions {
         orig_sr,

@@ -50,7 +50,7 @@ fn normalize(
     py: Python<'_>,
     texts: Vec<Option<String>>,
     options: NormalizeOptions,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Vec<Option<String>>> {
     detach::run(py, || normalize_all(&texts, &options.into(), n_jobs))
 }
@@ -79,7 +79,7 @@ fn catalog_table<'py>(
     raw: Vec<Vec<Option<String>>>,
     options: NormalizeOptions,
     rules: RuleArgs,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let rules = Rules {
         artist_lists: rules.artist_lists,
@@ -137,6 +137,7 @@ struct Settings {
     tags_weight: f64,
     /// `(exact, weight)` of each extra column.
     extras: Vec<(bool, f64)>,
+    #[pyo3(from_py_with = super::args::n_jobs)]
     n_jobs: i64,
 }
 
@@ -269,7 +270,7 @@ fn match_candidates<'py>(
 fn match_ranks<'py>(
     py: Python<'py>,
     keys: Vec<Vec<Option<String>>>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyArray1<u32>>> {
     Ok(detach::run(py, || catalog::ranks(&keys, n_jobs))?.into_pyarray(py))
 }
@@ -298,7 +299,7 @@ fn match_assign<'py>(
     left_rank: PyReadonlyArray1<'py, u32>,
     right_rank: PyReadonlyArray1<'py, u32>,
     one_to_one: bool,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
     let (left, right, score) = (
         left.as_array().to_vec(),

@@ -32,7 +32,7 @@ fn kmeans_fit<'py>(
     max_iter: usize,
     tol: f64,
     seed: u64,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<KMeansResult<'py>> {
     let table = Table::extract(x, "X")?;
     let init = match (init, centers) {
@@ -73,7 +73,7 @@ fn kmeans_assign<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
     centers: PyReadonlyArray2<'py, f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Assignment<'py>> {
     let table = Table::extract(x, "X")?;
     let centers = centers.as_array();
@@ -91,7 +91,7 @@ fn silhouette_score(
     x: &Bound<'_, PyAny>,
     labels: PyReadonlyArray1<'_, i64>,
     metric: &str,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<f64> {
     let metric = scores::Metric::from_name(metric).into_py_result(py)?;
     let table = Table::extract(x, "X")?;

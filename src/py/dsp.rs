@@ -123,7 +123,7 @@ fn stft<'py>(
     py: Python<'py>,
     y: FloatArray<'py>,
     stft: StftOptions<'py>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     with_float_view!(y, |view| {
         let params = stft.params(py)?;
@@ -140,7 +140,7 @@ fn melspectrogram<'py>(
     stft: StftOptions<'py>,
     mel: MelOptions,
     power: f64,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     with_float_view!(y, |view| {
         let params = stft.params(py)?;
@@ -186,7 +186,7 @@ fn mel_apply<'py>(
     py: Python<'py>,
     s: FloatArray<'py>,
     mel: MelOptions,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     with_float_view!(s, |view| mel_apply_typed(py, view, mel, n_jobs))
 }
@@ -301,7 +301,7 @@ fn istft<'py>(
     window: PyReadonlyArray1<'py, f64>,
     center: bool,
     length: Option<usize>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     match stft_matrix {
         ComplexArray::C64(s) => {
@@ -339,7 +339,7 @@ fn to_db<'py>(
     reference: f64,
     amin: f64,
     top_db: Option<f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let scale = if amplitude {
         Scale::Amplitude
@@ -364,7 +364,7 @@ fn melspectrogram_batch<'py>(
     stft: StftOptions<'py>,
     mel: MelOptions,
     power: f64,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyList>> {
     let params: StftParams<f32> = stft.params(py)?;
     let views: Vec<ArrayView1<'_, f32>> = signals.iter().map(|s| s.as_array()).collect();

@@ -25,6 +25,7 @@ fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 fn class_name(err: &Error) -> &'static str {
     match err {
         Error::InvalidParameter { .. } => "InvalidParameterError",
+        Error::InvalidType { .. } => "InvalidTypeError",
         Error::FileNotFound { .. } => "AudioFileNotFoundError",
         Error::Io { .. } => "AudioReadError",
         Error::UnsupportedFormat { .. } => "UnsupportedFormatError",

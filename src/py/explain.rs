@@ -96,7 +96,7 @@ impl PyFactorization {
         masks: PyReadonlyArray2<'_, u8>,
         mut out: PyReadwriteArray2<'_, f32>,
         with_residual: bool,
-        n_jobs: i64,
+        #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
         previous: Option<PyReadonlyArray2<'_, u8>>,
     ) -> PyResult<()> {
         let (rows, cols) = mask_rows(&masks);
@@ -146,7 +146,7 @@ fn frequency_bands<'py>(
     scale: &str,
     n_fft: usize,
     hop_length: usize,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bands<'py>> {
     let view = y.as_array();
     let scale: BandScale = scale.parse().map_err(|e| to_pyerr(py, e))?;

@@ -159,7 +159,7 @@ fn spectral_from_y<'py>(
     pad_mode: &str,
     freq: PyReadonlyArray1<'py, f64>,
     options: SpectralArgs,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (win, freq) = (window.as_array().to_vec(), freq.as_array().to_vec());
     match y {
@@ -202,7 +202,7 @@ fn spectral_from_s<'py>(
     sr: f64,
     freq: PyReadonlyArray1<'py, f64>,
     options: SpectralArgs,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let freq = freq.as_array().to_vec();
     match s {
@@ -288,7 +288,7 @@ fn rms<'py>(
     hop_length: usize,
     center: bool,
     pad_mode: &str,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     raw(
         py,
@@ -309,7 +309,7 @@ fn zero_crossing_rate<'py>(
     hop_length: usize,
     center: bool,
     threshold: f64,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     raw(
         py,
@@ -406,7 +406,7 @@ fn chroma_stft<'py>(
     filter_norm: Option<f64>,
     base_c: bool,
     norm: Option<f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let p = chroma_params(
         sr,
@@ -458,7 +458,7 @@ fn chroma_from_s<'py>(
     filter_norm: Option<f64>,
     base_c: bool,
     norm: Option<f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<(Bound<'py, PyAny>, Option<f64>)> {
     let p = chroma_params(
         sr,
@@ -550,7 +550,7 @@ fn hpss_masks<'py>(
     power: f64,
     margin_harmonic: f64,
     margin_percussive: f64,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let p = HpssParams {
         kernel_harmonic,
@@ -624,7 +624,7 @@ fn hpss_signal<'py>(
     margin_harmonic: f64,
     margin_percussive: f64,
     same_length: bool,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     let p = HpssParams {
         kernel_harmonic,
@@ -752,7 +752,7 @@ fn tempogram<'py>(
     window: PyReadonlyArray1<'py, f64>,
     center: bool,
     norm: Option<f64>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let win = window.as_array().to_vec();
     match onset_envelope {
@@ -823,7 +823,7 @@ fn gtzan_features(
     y: FloatArray<'_>,
     sr: f64,
     recipe: &str,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Vec<f64>> {
     let recipe = match recipe {
         "gtzan" => Recipe::Librosa,

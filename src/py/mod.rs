@@ -3,6 +3,7 @@
 //! Each file mirrors one core module (`audio.rs` ↔ `crate::audio`, ...). No
 //! algorithm lives here.
 
+mod args;
 mod arrays;
 mod audio;
 mod beat;

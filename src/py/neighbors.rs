@@ -40,7 +40,7 @@ impl PyNeighborIndex {
         algorithm: &str,
         leaf_size: usize,
         n_neighbors: usize,
-        n_jobs: i64,
+        #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
     ) -> PyResult<Self> {
         let metric = Metric::parse(metric).into_py_result(py)?;
         let scaler = ScalerKind::parse(scaler.unwrap_or("none")).into_py_result(py)?;
@@ -63,7 +63,7 @@ impl PyNeighborIndex {
         x: Option<&Bound<'py, PyAny>>,
         n_neighbors: usize,
         rows: Option<(usize, usize)>,
-        n_jobs: i64,
+        #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
     ) -> PyResult<Found<'py>> {
         let found = match (x.map(|x| Table::extract(x, "X")).transpose()?, rows) {
             (Some(_), Some(_)) => {
@@ -94,7 +94,7 @@ impl PyNeighborIndex {
         py: Python<'py>,
         x: Option<&Bound<'py, PyAny>>,
         radius: f64,
-        n_jobs: i64,
+        #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
     ) -> PyResult<Pairs<'py>> {
         let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
             Some(table) => with_view!(&table, |v| detach::run(py, || self
@@ -124,7 +124,7 @@ impl PyNeighborIndex {
         &self,
         py: Python<'py>,
         n_neighbors: usize,
-        n_jobs: i64,
+        #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
     ) -> PyResult<Option<Bound<'py, PyDict>>> {
         detach::run(py, || self.inner.plan(n_neighbors, n_jobs))?
             .map(|plan| plan_dict(py, &plan))

@@ -22,17 +22,7 @@ fn colorize<T: Float>(
     let view = values
         .into_dimensionality::<Ix2>()
         .map_err(|_| Error::param("S", "must be a 2-D (rows, frames) array"))?;
-    let image = cmap.parse::<Colormap>()?.render(view);
-    Ok(match size {
-        Some((w, h)) if w > 0 && h > 0 => image.resize_box(w, h),
-        Some((w, h)) => {
-            return Err(Error::param(
-                "size",
-                format!("must be positive (width, height), got ({w}, {h})"),
-            ))
-        }
-        None => image,
-    })
+    cmap.parse::<Colormap>()?.render(view).resized(size)
 }
 
 /// Colours a 2-D array (row 0 at the bottom) and writes it as an RGB PNG.
@@ -60,19 +50,9 @@ fn render_gray<'py>(
     cmap: &str,
     size: Option<(usize, usize)>,
 ) -> PyResult<Bound<'py, PyArray2<u8>>> {
-    let gray = with_float_view!(values, |view| run(py, || Ok(
-        colorize(view, cmap, None)?.to_gray()
-    )))?;
-    let gray = match size {
-        Some((w, h)) if w > 0 && h > 0 => gray.resize_box(w, h),
-        Some(_) => {
-            return Err(super::errors::to_pyerr(
-                py,
-                Error::param("size", "must be positive (width, height)"),
-            ))
-        }
-        None => gray,
-    };
+    let gray = with_float_view!(values, |view| run(py, || colorize(view, cmap, None)?
+        .to_gray()
+        .resized(size)))?;
     let array = Array2::from_shape_vec((gray.height, gray.width), gray.data)
         .map_err(|e| super::errors::to_pyerr(py, Error::Internal(e.to_string())))?;
     Ok(array.into_pyarray(py))
@@ -88,10 +68,7 @@ fn waveform_typed<T: Float>(
     let view = y
         .into_dimensionality::<Ix1>()
         .map_err(|_| Error::param("y", "must be mono (1-D)"))?;
-    png::write_rgb(
-        path,
-        &image::waveform(view, size.0, size.1, color, T::of(scale)),
-    )
+    png::write_rgb(path, &image::waveform(view, size, color, T::of(scale))?)
 }
 
 /// Draws a waveform (min/max per pixel column) and writes it as an RGB PNG.
@@ -127,7 +104,7 @@ fn render_spectrogram_files<'py>(
     db: bool,
     cmap: &str,
     size: Option<(usize, usize)>,
-    n_jobs: i64,
+    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyList>> {
     let cmap = cmap
         .parse::<Colormap>()

@@ -70,11 +70,7 @@ impl SpectrogramJob {
         let frames_by_mels = ArrayView2::from_shape((mel.n_frames, mel.width), &mel.data)
             .map_err(|e| Error::Internal(e.to_string()))?;
         let image = self.cmap.render(frames_by_mels.t());
-        let image = match self.size {
-            Some((w, h)) => image.resize_box(w, h),
-            None => image,
-        };
-        png::write_rgb(output, &image)
+        png::write_rgb(output, &image.resized(self.size)?)
     }
 }
 
@@ -92,13 +88,8 @@ pub fn render_files(
             format!("has {} paths for {} inputs", outputs.len(), inputs.len()),
         ));
     }
-    if let Some((w, h)) = job.size {
-        if w == 0 || h == 0 {
-            return Err(Error::param(
-                "size",
-                format!("must be positive (width, height), got ({w}, {h})"),
-            ));
-        }
+    if let Some(size) = job.size {
+        crate::render::image::check_size(size, 3, job.n_mels)?; // refused once, before any file
     }
     let stft = StftParams::new(
         job.n_fft,

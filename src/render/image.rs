@@ -3,6 +3,28 @@
 use ndarray::ArrayView1;
 
 use crate::dsp::Float;
+use crate::error::{affordable, Error, Result};
+
+/// PNG's largest width or height (the format stores them as 31-bit numbers).
+const MAX_SIDE: usize = (1 << 31) - 1;
+
+/// Checks an output `size` (`(width, height)`, from the argument `size`) with
+/// `channels` bytes per pixel: both sides positive and within PNG's limit, and
+/// the pixels (plus, for a resize, the `in_height × width` intermediate rows)
+/// affordable. Every image sized by a caller goes through here.
+pub fn check_size(size: (usize, usize), channels: usize, in_height: usize) -> Result<()> {
+    let (width, height) = size;
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(Error::param(
+            "size",
+            format!("must be positive (width, height) of at most {MAX_SIDE} pixels each, got ({width}, {height})"),
+        ));
+    }
+    affordable(
+        "size",
+        (width as f64 * (height as f64 + in_height as f64)) * channels as f64,
+    )
+}
 
 /// An 8-bit RGB image, rows top to bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,24 +89,34 @@ impl RgbImage {
 }
 
 impl RgbImage {
-    /// Area-average resize (see [`resize_box`]).
-    pub fn resize_box(&self, width: usize, height: usize) -> RgbImage {
-        RgbImage {
+    /// Area-average resize to `size` (see [`resize_box`]); `None` keeps the image.
+    /// The size is checked with [`check_size`].
+    pub fn resized(self, size: Option<(usize, usize)>) -> Result<RgbImage> {
+        let Some((width, height)) = size else {
+            return Ok(self);
+        };
+        check_size((width, height), 3, self.height)?;
+        Ok(RgbImage {
             width,
             height,
             data: resize_box(&self.data, self.width, self.height, 3, width, height),
-        }
+        })
     }
 }
 
 impl GrayImage {
-    /// Area-average resize (see [`resize_box`]).
-    pub fn resize_box(&self, width: usize, height: usize) -> GrayImage {
-        GrayImage {
+    /// Area-average resize to `size` (see [`resize_box`]); `None` keeps the image.
+    /// The size is checked with [`check_size`].
+    pub fn resized(self, size: Option<(usize, usize)>) -> Result<GrayImage> {
+        let Some((width, height)) = size else {
+            return Ok(self);
+        };
+        check_size((width, height), 1, self.height)?;
+        Ok(GrayImage {
             width,
             height,
             data: resize_box(&self.data, self.width, self.height, 1, width, height),
-        }
+        })
     }
 }
 
@@ -174,18 +206,18 @@ fn box_coefficients(input: usize, out: usize) -> Vec<(usize, Vec<i32>)> {
 
 /// A waveform picture: for each pixel column, a vertical line from the minimum
 /// to the maximum sample it covers, in `color` on white (amplitude ±`scale` spans
-/// the height).
+/// the height). The size is checked with [`check_size`].
 pub fn waveform<T: Float>(
     y: ArrayView1<'_, T>,
-    width: usize,
-    height: usize,
+    (width, height): (usize, usize),
     color: [u8; 3],
     scale: T,
-) -> RgbImage {
+) -> Result<RgbImage> {
+    check_size((width, height), 3, 0)?;
     let mut image = RgbImage::new(width, height);
     let n = y.len();
-    if n == 0 || width == 0 || height == 0 {
-        return image;
+    if n == 0 {
+        return Ok(image);
     }
     let to_row = |v: T| -> usize {
         let x = ((T::one() - v / scale) * T::of(0.5) * T::of((height - 1) as f64)).wide();
@@ -213,7 +245,7 @@ pub fn waveform<T: Float>(
             image.put(col, row, color);
         }
     }
-    image
+    Ok(image)
 }
 
 #[cfg(test)]
@@ -229,14 +261,29 @@ mod tests {
             height: 2,
             data: vec![0, 100, 200, 255, 0, 100, 200, 255],
         };
-        assert_eq!(img.resize_box(2, 1).data, vec![50, 228]);
+        assert_eq!(img.resized(Some((2, 1))).unwrap().data, vec![50, 228]);
         let third = GrayImage {
             width: 3,
             height: 1,
             data: vec![0, 90, 180],
         }
-        .resize_box(2, 1);
+        .resized(Some((2, 1)))
+        .unwrap();
         assert_eq!(third.data, vec![45, 180]);
+    }
+
+    #[test]
+    fn sizes_beyond_memory_or_png_are_refused_before_allocating() {
+        let img = GrayImage {
+            width: 1,
+            height: 1,
+            data: vec![7],
+        };
+        for size in [(0, 5), (5, 0), (1 << 31, 1), (1_000_000, 1_000_000)] {
+            assert!(img.clone().resized(Some(size)).is_err(), "{size:?}");
+        }
+        let y: Array1<f32> = Array1::zeros(4);
+        assert!(waveform(y.view(), (1_000_000, 1_000_000), [0; 3], 1.0).is_err());
     }
 
     #[test]
@@ -251,7 +298,7 @@ mod tests {
         let y: Array1<f32> = (0..1000)
             .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
             .collect();
-        let img = waveform(y.view(), 10, 21, [0, 0, 255], 1.0);
+        let img = waveform(y.view(), (10, 21), [0, 0, 255], 1.0).unwrap();
         assert_eq!(img.get(3, 10), [0, 0, 255]);
         assert_eq!(img.get(3, 0), [255, 255, 255]);
         assert_eq!(img.get(3, 5), [0, 0, 255]);

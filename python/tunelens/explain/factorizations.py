@@ -257,7 +257,8 @@ class FrequencyBands(Factorization):
         return f"FrequencyBands({self.n_bands}, scale={self.scale!r})"
 
     def _sources(self, y: np.ndarray, sr: float) -> tuple[list[np.ndarray], list[str]]:
-        affordable(8.0 * self.n_bands * (y.size + self.n_fft), "n_bands", self.n_bands)  # one signal per band
+        affordable(48.0 * self.n_fft, "n_fft", self.n_fft)  # the STFT's frame buffers
+        affordable(8.0 * self.n_bands * y.size, "n_bands", self.n_bands)  # one signal per band
         edges, bands = _core.frequency_bands(y, sr=sr, n_bands=self.n_bands, scale=self.scale, n_fft=self.n_fft,
                                              hop_length=self.hop_length, n_jobs=-1)
         return bands, [f"{a:.0f}-{b:.0f} Hz" for a, b in zip(edges[:-1], edges[1:])]

@@ -61,6 +61,7 @@ def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int
     if freq is None:
         freq = np.fft.rfftfreq(n_fft, 1.0 / sr)[: S.shape[-2]] if n_fft else np.zeros(S.shape[-2])
     freq = np.asarray(freq)
+    _fittable(freq, order)
     if freq.ndim == 1:
         if freq.shape[0] != S.shape[-2]:
             raise InvalidParameterError(f"freq has {freq.shape[0]} entries but S has {S.shape[-2]} frequency bins")
@@ -71,3 +72,16 @@ def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int
         raise InvalidParameterError(f"freq of shape {freq.shape} does not match S of shape {S.shape}")
     fit = np.vectorize(lambda x, v: np.polyfit(x, v, order), signature="(f),(f)->(d)")
     return fit(freq.swapaxes(-2, -1), S.swapaxes(-2, -1)).swapaxes(-2, -1)
+
+
+def _fittable(freq: np.ndarray, order: int) -> None:
+    """Refuses an ``order`` whose Vandermonde matrix overflows float64 (``np.polyfit``
+    would fail with ``LinAlgError``, as librosa does) or frequencies that are not finite."""
+    top = float(np.max(np.abs(freq))) if freq.size else 0.0
+    if not np.isfinite(top):
+        raise InvalidParameterError("freq must be finite")
+    if top > 1 and order * np.log10(top) > np.log10(np.finfo(np.float64).max):
+        raise InvalidParameterError(
+            f"order={order} is too high: frequencies up to {top:g} raised to the power {order} overflow float64, "
+            "so the least-squares fit cannot be computed; use a lower order"
+        )

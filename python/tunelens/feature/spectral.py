@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import affordable, audio, positive_int, positive_number, real_array
+from tunelens._validate import affordable, audio, finite_number, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens.spectral import _bins_first, _prepare, _stft_args, melspectrogram, power_to_db
@@ -333,7 +333,7 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     S = real_array(S, "S")
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
-    n_mfcc = positive_int(n_mfcc, "n_mfcc")
+    n_mfcc = min(positive_int(n_mfcc, "n_mfcc"), S.shape[-2])  # librosa keeps at most n_mels coefficients
     affordable(8.0 * n_mfcc * (S.shape[-2] + S.size / max(S.shape[-2], 1)), "n_mfcc", n_mfcc)  # basis and output
     if dct_type != 2 or norm != "ortho":
         return _scipy_mfcc(S, dct_type, norm, n_mfcc, lifter)
@@ -411,7 +411,7 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
         as librosa does; a tuning of 0 is used.
     """
     kwargs.pop("dtype", None)
-    options = dict(tuning=None if tuning is None else float(tuning), n_chroma=positive_int(n_chroma, "n_chroma"),
+    options = dict(tuning=None if tuning is None else finite_number(tuning, "tuning"), n_chroma=positive_int(n_chroma, "n_chroma"),
                    ctroct=float(kwargs.pop("ctroct", 5.0)), octwidth=_optional_float(kwargs.pop("octwidth", 2)),
                    filter_norm=2.0, base_c=bool(kwargs.pop("base_c", True)), norm=_optional_float(norm), n_jobs=-1)
     if kwargs:

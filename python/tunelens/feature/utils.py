@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import scipy.signal
 
+from tunelens._validate import axis as valid_axis
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["delta"]
@@ -36,8 +37,7 @@ def delta(data: Any, *, width: int = 9, order: int = 1, axis: int = -1, mode: st
         Same shape as ``data``.
     """
     data = np.atleast_1d(data)
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -data.ndim <= axis < data.ndim:
-        raise InvalidParameterError(f"axis={axis!r} is out of range for data with {data.ndim} dimension(s)")
+    axis = valid_axis(axis, data.ndim)
     if mode == "interp" and width > data.shape[axis]:
         raise InvalidParameterError(f"when mode='interp', width={width} cannot exceed data.shape[axis]={data.shape[axis]}")
     if isinstance(width, bool) or width < 3 or width % 2 != 1:
