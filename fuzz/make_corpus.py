@@ -60,7 +60,8 @@ def samples(n: int, seed: int) -> bytes:
 
 
 #: Every target (``tunelens::fuzzing::TARGETS``).
-TARGETS = ("decode", "resample", "spectral", "features", "tables", "explain", "matching", "normalize", "catalog")
+TARGETS = ("decode", "resample", "spectral", "features", "tables", "explain", "matching", "normalize", "catalog",
+           "params")
 
 #: Real-looking catalog keys (typos, accents, scripts, credits, version tags, emoji).
 PAIRS = [
@@ -132,6 +133,12 @@ def seeds() -> dict[str, list[bytes]]:
         left = b"".join(key(a.split(" ")[0]) for a in lefts) + b"".join(key(a) for a in lefts)
         right = b"".join(key(b.split(" ")[0]) for b in rights) + b"".join(key(b) for b in rights)
         out["catalog"].append(head + left + right)
+    # entry point, two sizes (a bit-length byte and eight raw bytes each) + one byte per sample
+    def size(bits: int) -> bytes:
+        return bytes([bits]) + (2**64 - 1).to_bytes(8, "little")
+    for which in range(8):
+        for a, b in [(10, 8), (40, 63), (63, 20)]:
+            out["params"].append(bytes([which]) + size(a) + size(b) + bytes(rng.integers(0, 256, 1500, dtype=np.uint8)))
     return out
 
 

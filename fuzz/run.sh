@@ -33,7 +33,9 @@ for t in "${targets[@]}"; do
     cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null
     log="logs/$t-$(date -u +%Y%m%dT%H%M%S).log"
     start=$(date +%s)
-    nice -n 19 "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
+    # Half of this budget is the most one call may allocate (src/error.rs
+    # `affordable`), well inside libFuzzer's 4 GiB RSS limit.
+    TUNELENS_MAX_MEMORY=2G nice -n 19 "$bin/$t" "corpus/$t" -artifact_prefix="artifacts/$t/" \
         -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -max_len=65536 \
         -print_final_stats=1 ${FUZZ_SEED:+-seed="$FUZZ_SEED"} >"$log" 2>&1
     status=$?

@@ -109,8 +109,9 @@ pub fn ensure(cond: bool, name: &'static str, message: impl FnOnce() -> String) 
 
 /// Bytes of memory this process may use: the smallest of physical memory
 /// (`/proc/meminfo`), the address-space limit (`RLIMIT_AS`, as set by `ulimit
-/// -v` or a test harness) and the cgroup's `memory.max` (containers, Jupyter
-/// hubs); 1 TiB where none is known.
+/// -v` or a test harness), the cgroup's `memory.max` (containers, Jupyter
+/// hubs) and `TUNELENS_MAX_MEMORY` (bytes, or with a `K`/`M`/`G` suffix: a
+/// tighter budget for a shared machine or a fuzzer); 1 TiB where none is known.
 pub fn memory_limit() -> f64 {
     static BYTES: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
     *BYTES.get_or_init(|| {
@@ -132,7 +133,17 @@ pub fn memory_limit() -> f64 {
             line.split_whitespace().nth(3)?.parse::<f64>().ok()
         });
         let cgroup = read("/sys/fs/cgroup/memory.max").and_then(|v| v.trim().parse::<f64>().ok());
-        [meminfo, rlimit, cgroup]
+        let budget = std::env::var("TUNELENS_MAX_MEMORY").ok().and_then(|v| {
+            let v = v.trim().to_ascii_uppercase();
+            let (digits, scale) = match v.char_indices().last() {
+                Some((i, 'K')) => (&v[..i], 2f64.powi(10)),
+                Some((i, 'M')) => (&v[..i], 2f64.powi(20)),
+                Some((i, 'G')) => (&v[..i], 2f64.powi(30)),
+                _ => (&v[..], 1.0),
+            };
+            digits.trim().parse::<f64>().ok().map(|n| n * scale)
+        });
+        [meminfo, rlimit, cgroup, budget]
             .into_iter()
             .flatten()
             .fold(1024f64.powi(4), f64::min)

@@ -64,6 +64,8 @@ pub fn filterbank(p: &ChromaParams, tuning: f64) -> Result<Vec<f32>> {
     ensure(p.filter_norm.is_none_or(|n| n > 0.0), "norm", || {
         "filter norm must be positive".into()
     })?;
+    // The bank in f64 and f32, over all n_fft points before folding to 1 + n_fft / 2.
+    crate::error::affordable("n_chroma", 12.0 * p.n_chroma as f64 * p.n_fft as f64)?;
     let (n_fft, nc) = (p.n_fft, p.n_chroma as f64);
     let a440 = 440.0 * 2f64.powf(tuning / nc);
     let mut frqbins: Vec<f64> = (1..n_fft)

@@ -12,8 +12,10 @@
 //! or encoded file.
 
 mod matching;
+mod params;
 
 pub use matching::{catalog, matching, normalize};
+pub use params::params;
 
 use ndarray::{ArrayView1, ArrayView2};
 
@@ -46,6 +48,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("matching", matching),
     ("normalize", normalize),
     ("catalog", catalog),
+    ("params", params),
 ];
 
 /// Reads parameters, then the payload, from fuzzer bytes; past the end every
@@ -84,6 +87,14 @@ impl<'a> Input<'a> {
     /// A number in `lo..=hi`.
     pub fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.u16() as usize % (hi - lo + 1)
+    }
+
+    /// A size from the whole `usize` range, log-uniform: the first byte picks
+    /// the bit length, so 0, 2^10 and 2^63 are all equally likely scales.
+    pub fn huge(&mut self) -> usize {
+        let bits = u32::from(self.byte() % 64);
+        let raw = u64::from(self.u32()) | (u64::from(self.u32()) << 32);
+        (raw >> (63 - bits)) as usize
     }
 
     /// A flag.
