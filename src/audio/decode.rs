@@ -714,29 +714,48 @@ fn decode_plain_wav(
     offset: f64,
     duration: Option<f64>,
 ) -> Result<Option<Decoded>> {
-    let read = |reader: &mut dyn ReadSeek| -> std::io::Result<Option<Decoded>> {
-        let Some(layout) = wav::probe(reader) else {
-            return Ok(None);
-        };
+    plain_wav(source, |reader, layout| {
         let sr = layout.sample_rate as f64;
         let start = (offset * sr).floor() as u64;
         let count = duration.map_or(u64::MAX, |d| (d * sr).floor() as u64);
-        let samples = wav::read(reader, &layout, start, count)?;
-        Ok(Some(Decoded {
-            samples,
+        Ok(Decoded {
+            samples: wav::read(reader, &layout, start, count)?,
             channels: layout.channels,
             sample_rate: layout.sample_rate,
-        }))
-    };
-    let name = source.name();
-    let io = |source: std::io::Error| Error::Io {
-        path: name.clone(),
-        source,
+        })
+    })
+}
+
+/// Runs `read` on a plain PCM/float WAV ([`wav::probe`] recognises it); `None`
+/// for anything else. The header facts of such a file (its rate, its length)
+/// come from here, as its samples do: symphonia reads some headers
+/// differently from libsndfile (odd block alignments, 12-bit PCM).
+fn plain_wav<T>(
+    source: &Source,
+    read: impl FnOnce(&mut dyn ReadSeek, wav::Layout) -> std::io::Result<T>,
+) -> Result<Option<T>> {
+    let run = |reader: &mut dyn ReadSeek| -> std::io::Result<Option<T>> {
+        match wav::probe(reader) {
+            Some(layout) => read(reader, layout).map(Some),
+            None => Ok(None),
+        }
     };
     match source {
-        Source::Path(path) => read(&mut file::open(path)?).map_err(io),
-        Source::Bytes { data, .. } => read(&mut Cursor::new(data.as_slice())).map_err(io),
+        Source::Path(path) => run(&mut file::open(path)?),
+        Source::Bytes { data, .. } => run(&mut Cursor::new(data.as_slice())),
     }
+    .map_err(|e| Error::Io {
+        path: source.name(),
+        source: e,
+    })
+}
+
+/// The sample rate of `source` in Hz, from its header.
+pub(super) fn sample_rate(source: &Source) -> Result<u32> {
+    shielded(source, || match plain_wav(source, |_, layout| Ok(layout.sample_rate))? {
+        Some(rate) => Ok(rate),
+        None => open(source).map(|s| s.sample_rate),
+    })
 }
 
 /// Readers the WAV fast path accepts.
@@ -748,6 +767,14 @@ impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
 /// sample table less the priming), else (ADTS) by decoding
 /// packet by packet in constant memory.
 pub fn duration(source: &Source) -> Result<f64> {
+    let plain = shielded(source, || {
+        plain_wav(source, |_, layout| {
+            Ok(layout.frames as f64 / f64::from(layout.sample_rate))
+        })
+    })?;
+    if let Some(seconds) = plain {
+        return Ok(seconds);
+    }
     let s = shielded(source, || open(source))?;
     let sr = s.sample_rate as f64;
     match s.n_frames {

@@ -426,7 +426,7 @@ impl BlockReader {
 
 /// The sample rate of `source` in Hz, from its header (`librosa.get_samplerate`).
 pub fn sample_rate(source: &Source) -> Result<u32> {
-    decode::shielded(source, || decode::open(source).map(|s| s.sample_rate))
+    decode::sample_rate(source)
 }
 
 /// Frames in `source`, counted by decoding it packet by packet (for files whose
