@@ -752,9 +752,11 @@ fn plain_wav<T>(
 
 /// The sample rate of `source` in Hz, from its header.
 pub(super) fn sample_rate(source: &Source) -> Result<u32> {
-    shielded(source, || match plain_wav(source, |_, layout| Ok(layout.sample_rate))? {
-        Some(rate) => Ok(rate),
-        None => open(source).map(|s| s.sample_rate),
+    shielded(source, || {
+        match plain_wav(source, |_, layout| Ok(layout.sample_rate))? {
+            Some(rate) => Ok(rate),
+            None => open(source).map(|s| s.sample_rate),
+        }
     })
 }
 

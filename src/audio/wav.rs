@@ -337,7 +337,10 @@ mod tests {
 
     #[test]
     fn headers_are_read_as_libsndfile_reads_them() {
-        let pcm: Vec<u8> = [1i16, -2, 3, -4].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let pcm: Vec<u8> = [1i16, -2, 3, -4]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         // Block alignment ignored; 12-bit PCM in 16-bit containers; 7-bit as 8-bit.
         let mut odd_block = wav(1, 16, 1, &pcm);
         odd_block[32..34].copy_from_slice(&65535u16.to_le_bytes());
@@ -350,7 +353,10 @@ mod tests {
         // Headers libsndfile refuses are refused here too, with a reason.
         let problem = |bytes: Vec<u8>| {
             assert!(probe(&mut Cursor::new(bytes.clone())).is_none());
-            declared(&mut Cursor::new(bytes)).unwrap().problem().unwrap()
+            declared(&mut Cursor::new(bytes))
+                .unwrap()
+                .problem()
+                .unwrap()
         };
         for (tag, bits, channels, says) in [
             (1, 0, 1, "0-bit PCM"),
@@ -364,7 +370,10 @@ mod tests {
         }
         let mut fast = wav(1, 16, 1, &pcm);
         fast[24..28].copy_from_slice(&1_000_000_000u32.to_le_bytes());
-        assert_eq!(probe(&mut Cursor::new(fast.clone())).unwrap().sample_rate, 1_000_000_000);
+        assert_eq!(
+            probe(&mut Cursor::new(fast.clone())).unwrap().sample_rate,
+            1_000_000_000
+        );
         fast[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(problem(fast).contains("sample rate 4294967295 Hz is invalid"));
     }
