@@ -4,6 +4,7 @@
 //!   AAC-LC/ALAC in m4a/mp4 or ADTS via symphonia, converted to float32 exactly
 //!   as libsndfile converts; AAC and ALAC as librosa receives them from
 //!   ffmpeg through audioread (16-bit PCM, priming dropped).
+//! - [`file`]: opening paths; anything but a regular file is refused unopened.
 //! - [`mp4`]: the MP4 edit list and sample counts symphonia does not apply.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
@@ -12,6 +13,7 @@
 //!   [`soxr`] (libsoxr driven as python-soxr drives it).
 
 pub mod decode;
+pub mod file;
 pub mod mix;
 pub mod mp4;
 pub mod resample;
@@ -116,6 +118,7 @@ pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
     let native = decoded.sample_rate;
     match opts.sr {
         Some(target) if target != native => {
+            decode::check_resampleable(&source.name(), native, target)?;
             let frames = samples.len() / channels.max(1);
             let lanes: Vec<&[f32]> = samples.chunks(frames.max(1)).collect();
             let out = resample::resample(&lanes, native as f64, target as f64, opts.quality, true)?;

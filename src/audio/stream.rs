@@ -10,7 +10,6 @@
 use symphonia::core::codecs::{Decoder, DecoderOptions};
 use symphonia::core::errors::Error as SymphoniaError;
 
-use std::fs::File;
 use std::io::{Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
@@ -179,8 +178,8 @@ impl WavFrames {
     fn open(source: &Source, offset: f64) -> Option<WavFrames> {
         let mut input: Box<dyn Input> = match source {
             Source::Path(path) => {
-                let file = File::open(path).ok()?;
-                file.metadata().ok()?.is_file().then_some(Box::new(file))?
+                // An error is reported by the packet path's open, with its kind.
+                Box::new(super::file::open(path).ok()?)
             }
             Source::Bytes { data, .. } => Box::new(Cursor::new(data.clone())),
         };
@@ -427,7 +426,7 @@ impl BlockReader {
 
 /// The sample rate of `source` in Hz, from its header (`librosa.get_samplerate`).
 pub fn sample_rate(source: &Source) -> Result<u32> {
-    decode::shielded(source, || decode::open(source).map(|s| s.sample_rate))
+    decode::sample_rate(source)
 }
 
 /// Frames in `source`, counted by decoding it packet by packet (for files whose
