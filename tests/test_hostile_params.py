@@ -92,6 +92,7 @@ def test_mfcc_keeps_at_most_n_mels_coefficients_as_librosa() -> None:
     want = librosa.feature.mfcc(y=y, sr=22050, n_mfcc=200, n_mels=40)
     got = tl.feature.mfcc(y=y, sr=22050, n_mfcc=200, n_mels=40)
     assert got.shape == want.shape == (40, 44)
+    assert tl.feature.mfcc(y=y, sr=22050, n_mfcc=2**40).shape == (128, 44)  # librosa slices the DCT, no more
     # The parity tolerance of test_features.py's mfcc check (float32 mel and DCT).
     np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-2)
 

@@ -81,7 +81,6 @@ HUGE: dict[str, Callable[[], Any]] = {
     "hop_length=2**40 istft": lambda: tl.istft(tl.stft(Y, n_fft=256), hop_length=2**40),
     "frame_length=2**62 rms": lambda: tl.feature.rms(y=Y, frame_length=2**62),
     "frame_length=2**62 zcr": lambda: tl.feature.zero_crossing_rate(Y, frame_length=2**62),
-    "n_mfcc=2**40": lambda: tl.feature.mfcc(y=Y, n_mfcc=2**40),
     "k=10**9": lambda: tl.NearestNeighbors(n_neighbors=10**9).fit(X).kneighbors(),
     "n_clusters=10**9": lambda: tl.KMeans(n_clusters=10**9).fit(X),
     "sr=1e12 resample": lambda: tl.resample(Y, orig_sr=22050, target_sr=1e12),

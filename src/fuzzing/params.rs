@@ -26,7 +26,11 @@ pub fn params(data: &[u8]) {
     let signal = [ArrayView1::from(y.as_slice())];
     let _ = parallel::install(1, || match which {
         0 | 1 => {
-            let (n_fft, hop) = if which == 0 { (a, 1 + b % 4096) } else { (512, a) };
+            let (n_fft, hop) = if which == 0 {
+                (a, 1 + b % 4096)
+            } else {
+                (512, a)
+            };
             let win = window::hann(n_fft.min(1024));
             if let Ok(p) = StftParams::<f32>::new(n_fft, hop, &win, true, PadMode::Constant) {
                 let _ = stft(&signal, &p);
@@ -82,7 +86,13 @@ pub fn params(data: &[u8]) {
         }
         6 => {
             let target = f64::from_bits(a as u64) % 1e12;
-            let _ = crate::audio::resample::resample(&[y.as_slice()], 22050.0, target, Quality::High, true);
+            let _ = crate::audio::resample::resample(
+                &[y.as_slice()],
+                22050.0,
+                target,
+                Quality::High,
+                true,
+            );
         }
         _ => {
             let values: Vec<f64> = y.iter().map(|&v| f64::from(v)).collect();
