@@ -73,7 +73,7 @@ CALLS: dict[str, tuple[st.SearchStrategy[dict], Callable[..., Any]]] = {
                                                                  progress=False)),
     "time_segments": (st.fixed_dictionaries({"boundaries": boundaries, "y": audio_like(4000),
                                              "sr": st.sampled_from([1, 8000, 22050])}),
-                      lambda boundaries, y, sr: TimeSegments(boundaries=boundaries)._segments(y, sr)),
+                      lambda boundaries, y, sr: TimeSegments(boundaries=boundaries).decompose(y, sr)),
     "image_size": (st.fixed_dictionaries({"kind": st.sampled_from(["spectrogram_png", "waveform_png"]),
                                           "size": st.tuples(huge, huge)}),
                    lambda kind, size: _render(kind, size)),
@@ -90,7 +90,7 @@ CALLS: dict[str, tuple[st.SearchStrategy[dict], Callable[..., Any]]] = {
     "stft": (st.fixed_dictionaries({"y": audio_like(2000), "n_fft": huge, "hop_length": st.one_of(st.none(), huge)}),
              lambda **k: tl.stft(**k)),
     "frequency_bands": (st.fixed_dictionaries({"y": audio_like(2000), "n_bands": huge, "n_fft": huge}),
-                        lambda y, **k: FrequencyBands(**k)._sources(y, 22050)),
+                        lambda y, **k: FrequencyBands(**k).decompose(y, 22050)),
     "resample_axis": (st.fixed_dictionaries({"y": audio_like(2000), "axis": st.one_of(ints, st.none(), st.text(max_size=2))}),
                       lambda **k: tl.resample(orig_sr=22050, target_sr=8000, **k)),
 }
