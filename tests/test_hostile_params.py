@@ -126,13 +126,16 @@ def test_duplicated_columns_that_are_not_used_are_fine() -> None:
 INTERRUPTIBLE = {
     "hpss": "tl.effects.hpss(y, kernel_size=10**6)",
     "melspectrogram": "tl.melspectrogram(y=np.tile(y, 100), n_fft=2**14, hop_length=16)",
+    "kneighbors": "tl.NearestNeighbors(n_neighbors=5, algorithm='brute').fit(X).kneighbors()",
+    "kmeans": "tl.KMeans(n_clusters=2000, n_init=3, max_iter=300, tol=0, random_state=0).fit(X)",
 }
 
 
 @pytest.mark.parametrize("name", list(INTERRUPTIBLE))
 def test_ctrl_c_stops_a_long_computation_between_blocks(name: str) -> None:
     code = (
-        "import time, numpy as np, tunelens as tl\n" + Y + "print('start', flush=True)\n"
+        "import time, numpy as np, tunelens as tl\n" + Y
+        + "X = np.random.default_rng(0).normal(size=(150_000, 48)).astype(np.float32)\nprint('start', flush=True)\n"
         f"t = time.monotonic()\ntry:\n    {INTERRUPTIBLE[name]}\n    print('finished', flush=True)\n"
         "except KeyboardInterrupt:\n    print(f'interrupted {time.monotonic() - t:.2f}', flush=True)\n"
     )

@@ -161,6 +161,7 @@ impl KMeans {
         crate::neighbors::search::check_finite(x, "X")?;
         let data = row_major(x);
         parallel::install(n_jobs, || {
+            let cancel = parallel::Cancel::current();
             let tol = self.tol * mean_variance(&data, d);
             let mut rng = SplitMix64::new(self.seed);
             let mut best: Option<KMeansFit> = None;
@@ -170,14 +171,15 @@ impl KMeans {
                     Init::Random => random_rows(&data, d, k, &mut rng),
                     Init::Centers(c) => c.clone(),
                 };
-                let run = lloyd(&data, d, centers, self.max_iter, tol);
+                let run = lloyd(&data, d, centers, self.max_iter, tol, &cancel);
+                cancel.check()?; // Ctrl-C: between runs and Lloyd iterations
                 if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                     best = Some(run);
                 }
             }
             // cannot fail: the loop ran n_init >= 1 times (checked above)
-            best.expect("n_init >= 1")
-        })
+            Ok(best.expect("n_init >= 1"))
+        })?
     }
 }
 
@@ -290,13 +292,23 @@ fn add(mut a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
 }
 
 /// Lloyd iterations from `centers` until labels stop changing, the centre shift
-/// falls to `tol`, or `max_iter`.
-fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f64) -> KMeansFit {
+/// falls to `tol`, `max_iter`, or `cancel` is requested.
+fn lloyd(
+    x: &[f64],
+    d: usize,
+    mut centers: Vec<f64>,
+    max_iter: usize,
+    tol: f64,
+    cancel: &parallel::Cancel,
+) -> KMeansFit {
     let n = x.len() / d;
     let k = centers.len() / d;
     let mut previous: Option<Vec<i64>> = None;
     let mut n_iter = 0;
     for it in 0..max_iter {
+        if cancel.requested() {
+            break;
+        }
         n_iter = it + 1;
         let (labels, dist) = assign(x, d, &centers);
         let (mut sums, mut counts) = ordered_sum(

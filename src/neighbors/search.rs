@@ -468,6 +468,7 @@ impl Index {
             })?;
             return neighbors(nq, k, distances, indices);
         }
+        let cancel = parallel::Cancel::current();
         parallel::install(n_jobs, || {
             let block = block_rows(nq);
             distances
@@ -475,6 +476,9 @@ impl Index {
                 .zip(indices.par_chunks_mut(block * k))
                 .enumerate()
                 .for_each(|(b, (dist, idx))| {
+                    if cancel.requested() {
+                        return; // Ctrl-C: the remaining blocks are skipped
+                    }
                     let first = rows.start + b * block;
                     let rows = dist.len() / k;
                     let qbuf = self.query_block(queries, first, rows);
@@ -490,6 +494,7 @@ impl Index {
                     });
                 });
         })?;
+        cancel.check()?;
         neighbors(nq, k, distances, indices)
     }
 
