@@ -5,8 +5,8 @@
 //!   state never settles): one decoder sees every packet from the start (or
 //!   from a sample-exact seek), one packet per [`Packets::next`].
 //! - In parallel windows (`parallel = true`): each [`Packets::next`] reads
-//!   [`SEGMENTS_PER_WINDOW`] × [`PACKETS_PER_SEGMENT`] packets and decodes
-//!   them in segments on the thread pool, each segment by a fresh decoder
+//!   [`SEGMENTS_PER_WINDOW`] segments of [`PACKETS_PER_SEGMENT`] packets or
+//!   [`FRAMES_PER_SEGMENT`] frames and decodes them on the thread pool, each segment by a fresh decoder
 //!   started [`WARM_UP_PACKETS`] early. The decoders' state has finite memory,
 //!   so the frames equal a serial decode sample for sample. Packets that end
 //!   before the requested offset are not decoded at all (beyond a warm-up).
@@ -28,10 +28,13 @@ use crate::error::Result;
 /// state that lossy decoders carry between packets (mp3's bit reservoir and
 /// MDCT overlap, vorbis's block overlap); their output is discarded.
 const WARM_UP_PACKETS: usize = 8;
-/// Packets per parallel decoding segment.
+/// Packets per parallel decoding segment, at most.
 const PACKETS_PER_SEGMENT: usize = 64;
+/// Frames per parallel decoding segment, at most (past the packet that
+/// reaches it): 64 mp3 packets; 18 flac packets of 4096 frames.
+const FRAMES_PER_SEGMENT: u64 = 64 * 1152;
 /// Segments per parallel window: enough to keep a few threads busy, while a
-/// window stays a few seconds of audio (4 × 64 mp3 packets: 6.7 s at 44.1 kHz).
+/// window stays a few seconds of audio (4 × 73,728 frames: 6.7 s at 44.1 kHz).
 const SEGMENTS_PER_WINDOW: usize = 4;
 
 /// What one segment decoded: per-channel samples, failed packets, last error.
@@ -197,8 +200,14 @@ impl Packets {
 
     fn next_window(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
         let mut packets = std::mem::take(&mut self.lead);
-        let mut main = 0;
-        while main < SEGMENTS_PER_WINDOW * PACKETS_PER_SEGMENT {
+        // Where each segment starts in `packets`, and the last one's size so far.
+        let mut starts: Vec<usize> = Vec::with_capacity(SEGMENTS_PER_WINDOW);
+        let (mut count, mut frames) = (0, 0u64);
+        loop {
+            let full = count == PACKETS_PER_SEGMENT || frames >= FRAMES_PER_SEGMENT;
+            if full && starts.len() == SEGMENTS_PER_WINDOW {
+                break;
+            }
             let Some(p) = self.read() else { break };
             if self.needed_read && p.ts() >= self.until {
                 self.exhausted = true;
@@ -220,11 +229,15 @@ impl Packets {
                 self.from = 0;
             }
             self.needed_read = true;
+            if starts.is_empty() || full {
+                starts.push(packets.len());
+                (count, frames) = (0, 0);
+            }
+            count += 1;
+            frames = frames.saturating_add(p.dur());
             packets.push(p);
-            main += 1;
         }
-        let lead = packets.len() - main;
-        if main == 0 {
+        if starts.is_empty() {
             self.lead = packets;
             return match self.exhausted {
                 true => self.end(),
@@ -232,11 +245,11 @@ impl Packets {
             };
         }
         let (stream, warm_up) = (&self.stream, self.warm_up);
-        let outputs: Vec<Result<SegmentOutput>> = (0..main.div_ceil(PACKETS_PER_SEGMENT))
+        let outputs: Vec<Result<SegmentOutput>> = (0..starts.len())
             .into_par_iter()
             .map(|k| {
-                let first = lead + k * PACKETS_PER_SEGMENT;
-                let last = (first + PACKETS_PER_SEGMENT).min(packets.len());
+                let first = starts[k];
+                let last = starts.get(k + 1).copied().unwrap_or(packets.len());
                 let from = first.saturating_sub(warm_up);
                 decode_packets(stream, &packets[from..last], first - from)
             })
