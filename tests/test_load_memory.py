@@ -137,3 +137,30 @@ def test_ctrl_c_stops_a_long_load_between_windows(long_files: dict[str, Path]) -
     # (a window is ~1 % of the file), long before it would have finished.
     assert outcome == "interrupted" and float(seconds) < 0.6 * float(whole), done.stdout
     print("Ctrl-C at a quarter:", done.stdout.strip())
+
+
+@pytest.mark.parametrize("claimed", [2**36 - 1, 10**9, 44_100])
+def test_a_flac_header_claiming_the_wrong_length_loads_what_is_there(tmp_path: Path, claimed: int) -> None:
+    """The result is sized from STREAMINFO's total samples: a claim of 2^36 - 1
+    or 10^9 frames (8 GB of stereo float32, beyond a 2 GiB address-space cap)
+    must not be allocated, and a claim of 1 s for a 3 s file must grow; the
+    samples are those of the honest file either way."""
+    import soundfile as sf
+    from isolated import outcome
+
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, (3 * 44100, 2)).astype(np.float32)
+    honest, forged = tmp_path / "honest.flac", tmp_path / "forged.flac"
+    sf.write(honest, y, 44100, subtype="PCM_16")
+    data = bytearray(honest.read_bytes())
+    # STREAMINFO's 36-bit total-samples field: the low nibble of byte 21, then bytes 22-25.
+    data[21] = (data[21] & 0xF0) | (claimed >> 32)
+    data[22:26] = (claimed & 0xFFFFFFFF).to_bytes(4, "big")
+    forged.write_bytes(bytes(data))
+    record = outcome(f"""
+        same = []
+        for sr in (22050, None):
+            got, want = tl.load({str(forged)!r}, sr=sr, mono=False)[0], tl.load({str(honest)!r}, sr=sr, mono=False)[0]
+            same.append((got.shape, np.array_equal(got, want)))
+        result = same
+    """, mem_gib=2.0, timeout=60)
+    assert record == {"outcome": "ok", "result": repr([((2, 66150), True), ((2, 132300), True)])}, record
