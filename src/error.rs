@@ -36,6 +36,28 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The path names something other than a regular file (a directory, a
+    /// named pipe, a socket, a device): refused before opening, since a pipe
+    /// blocks `open` and a device such as `/dev/zero` reads forever.
+    #[error("cannot read '{}': it is a {kind}, not a regular file (tunelens reads audio from regular files only)", path.display())]
+    NotAFile {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead (e.g. `named pipe (FIFO)`).
+        kind: &'static str,
+    },
+
+    /// Writing an output file failed (missing or unwritable folder, a folder
+    /// where the file should go, a full disk).
+    #[error("cannot write '{}': {source}", path.display())]
+    Write {
+        /// The output path as given.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The container or codec is not one tunelens can decode.
     #[error("unsupported audio format in '{}': {message}", path.display())]
     UnsupportedFormat {

@@ -14,9 +14,12 @@ A new entry point is one line in ``CALLS``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import shutil
 import warnings
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -360,3 +363,67 @@ def test_integer_metric_cutoff_truncates_like_rapidfuzz(func: str, cutoff: float
         ours = getattr(getattr(tl.distance, metric), func)("abc", "", score_cutoff=cutoff)
         theirs = getattr(getattr(rapidfuzz.distance, metric), func)("abc", "", score_cutoff=cutoff)
         assert ours == theirs, (metric, func, cutoff)
+
+
+# Paths that are no regular file (issue 20): a named pipe (also behind a symbolic link), a socket, a folder and
+# /dev/null, named like audio, through every entry point that takes a path. The property is stronger than
+# the harness's: the call must refuse the path unopened (AudioReadError naming its kind), never read it.
+# A regression that opens the pipe would block; a watchdog then opens its other end so the example fails
+# instead of hanging (reading /dev/zero or /dev/urandom, which would not end, is in test_hostile_audio.py).
+_PATH_ENTRY_POINTS = {
+    "load": lambda p, **k: tl.load(p, **k),
+    "get_duration": lambda p, **k: tl.get_duration(path=p),
+    "get_samplerate": lambda p, **k: tl.get_samplerate(p),
+    "stream": lambda p, **k: next(iter(tl.stream(p, block_length=1, frame_length=512, hop_length=256, **k))),
+    "load_batch": lambda p, **k: tl.load_batch([p], **k)[0],
+    "integrated_loudness": lambda p, **k: tl.descriptors.integrated_loudness(p),
+}
+
+
+@pytest.fixture(scope="module")
+def special_files(tmp_path_factory):
+    import socket
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="tlf-"))  # short: socket paths have at most 107 bytes
+    os.mkfifo(root / "pipe.wav")
+    (root / "link.flac").symlink_to(root / "pipe.wav")
+    (root / "folder.mp3").mkdir()
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(root / "sock.ogg"))
+    yield {root / "pipe.wav": "named pipe (FIFO)", root / "link.flac": "named pipe (FIFO)",
+           root / "folder.mp3": "directory", root / "sock.ogg": "socket", Path("/dev/null"): "character device"}
+    server.close()
+    shutil.rmtree(root)
+
+
+def test_paths_that_are_no_regular_file_are_refused_unopened(special_files) -> None:
+    import threading
+
+    @given(entry=st.sampled_from(sorted(_PATH_ENTRY_POINTS)), path=st.sampled_from(sorted(special_files)),
+           as_text=st.booleans(), offset=st.sampled_from([0.0, 1.5]), sr=st.sampled_from([None, 22050]))
+    def check(entry: str, path: Path, as_text: bool, offset: float, sr: Any) -> None:
+        kind = special_files[path]
+        stop = threading.Event()
+
+        def unblock() -> None:  # only reached when a regression opened the pipe
+            if not stop.wait(10) and kind.startswith("named pipe"):
+                with contextlib.suppress(OSError):
+                    os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+        watchdog = threading.Thread(target=unblock, daemon=True)
+        watchdog.start()
+        options = {} if entry in ("get_duration", "get_samplerate", "integrated_loudness") else {"offset": offset}
+        if entry in ("load", "load_batch"):
+            options["sr"] = sr
+        try:
+            result = _PATH_ENTRY_POINTS[entry](str(path) if as_text else path, **options)
+        except tl.AudioReadError as err:
+            result = err
+        finally:
+            stop.set()
+            watchdog.join()
+        assert isinstance(result, tl.AudioReadError), f"{entry}({path}): {result!r:.200}"
+        assert f"it is a {kind}, not a regular file" in str(result) and str(path) in str(result), str(result)
+
+    check()

@@ -68,7 +68,9 @@ PARTIAL = {
     "flac_garbage_after_data.flac": "all but the last FLAC frame",
     # A header that lies about something decoding does not need.
     "flac_huge_total_samples.flac": "the real 8000 frames (get_duration reports the declared count)",
-    "wav_sample_rate_4294967295.wav": "the frames, at the declared rate (resampling them is refused)",
+    # Header fields libsndfile ignores or reads its own way (issue 20): its samples, as soundfile gives them.
+    "wav_bits_7.wav": "8-bit PCM (libsndfile stores ceil(bits / 8) bytes per sample)",
+    "wav_block_align_0.wav": "all frames (libsndfile ignores the block alignment of PCM)",
 }
 
 #: Damaged files whose header is intact: ``get_duration`` reads the declared

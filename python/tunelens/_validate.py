@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from typing import Any
+import os
+from typing import Any, Iterator
 
 import numpy as np
 
 from tunelens import _core
-from tunelens.exceptions import InvalidParameterError
+from tunelens.exceptions import InvalidParameterError, InvalidTypeError, OutputExistsError, OutputWriteError
 
 
 def audio(y: Any, name: str = "y") -> np.ndarray:
@@ -71,3 +73,43 @@ def affordable(nbytes: float, name: str, value: Any) -> None:
         Before anything is allocated, instead of a MemoryError or an OOM kill.
     """
     _core.affordable(f"{name}={value!r}", float(nbytes))
+
+def output_path(path: Any, name: str = "path") -> str:
+    """``path`` (str or PathLike) as a ``str``, for a file tunelens will write.
+
+    Raises
+    ------
+    InvalidTypeError
+        For anything else (``None``, a number, an open file), naming ``name``.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"{name} must be a file path (str or os.PathLike), got {type(path).__name__}: {path!r:.80}")
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text:
+        raise InvalidTypeError(f"{name} must be a non-empty text path, got {text!r:.80}")
+    return text
+
+
+@contextlib.contextmanager
+def writing(path: Any) -> Iterator[None]:
+    """Runs a write of ``path``: any ``OSError`` it raises (missing or
+    unwritable folder, a folder in the way, a full disk) becomes an
+    :class:`~tunelens.OutputWriteError` ("cannot write '<path>'"), a
+    ``FileExistsError`` an :class:`~tunelens.OutputExistsError`.
+
+    Examples
+    --------
+    >>> with writing("/no/such/folder/out.json"):  # doctest: +SKIP
+    ...     open("/no/such/folder/out.json", "w")
+    Traceback (most recent call last):
+    tunelens.exceptions.OutputWriteError: [Errno 2] cannot write '/no/such/folder/out.json': No such file or directory
+    """
+    try:
+        yield
+    except OutputWriteError:
+        raise
+    except OSError as err:
+        cls = OutputExistsError if isinstance(err, FileExistsError) else OutputWriteError
+        reason = err.strerror or str(err) or type(err).__name__
+        where = f" ('{err.filename}')" if err.filename and os.fspath(err.filename) != os.fspath(path) else ""
+        raise cls(err.errno, f"cannot write '{os.fspath(path)}': {reason}{where}", os.fspath(path)) from err

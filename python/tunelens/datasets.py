@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelens._validate import affordable, positive_int, positive_number
+from tunelens._validate import affordable, output_path, positive_int, positive_number, writing
 
 __all__ = ["synth_clip", "make_catalogs", "write_library", "listening_history", "GENRES"]
 
@@ -317,14 +317,15 @@ def write_library(
         The chart catalog rows of the written songs, with a ``path`` column.
     """
     chart, _, _ = make_catalogs(positive_int(n_songs, "n_songs"), seed=seed)
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(output_path(directory, "directory"))
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, song in enumerate(chart.itertuples()):
         y = synth_clip(sr=sr, duration=duration, tempo=song.tempo, key=song.key, mode=song.mode,
                        drums=GENRES[song.genre][2], seed=seed * 100_003 + i)
         path = out / f"{song.song_id}.wav"
-        with wave.open(str(path), "wb") as wav:
+        with writing(path), wave.open(str(path), "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(sr)

@@ -15,6 +15,8 @@ __all__ = [
     "UnsupportedFormatError",
     "AudioFileNotFoundError",
     "AudioReadError",
+    "OutputWriteError",
+    "OutputExistsError",
     "TunelensInternalError",
     "MissingDependencyError",
     "MissingColumnError",
@@ -76,7 +78,34 @@ class AudioFileNotFoundError(TunelensError, FileNotFoundError):
 
 
 class AudioReadError(TunelensError, OSError):
-    """The file exists but could not be read (permissions, I/O error)."""
+    """The file exists but could not be read (permissions, I/O error), or the
+    path is not a regular file.
+
+    A directory, a named pipe (FIFO), a socket or a device (``/dev/zero``) is
+    refused before it is opened, with a message naming the path and its kind:
+    opening a pipe blocks until a writer appears and a device reads forever,
+    so either would hang a call (or a whole batch) that Ctrl-C cannot stop.
+    ``errno`` is ``EISDIR`` for a directory and ``EINVAL`` for the others;
+    ``filename`` holds the path.
+    """
+
+
+class OutputWriteError(TunelensError, OSError):
+    """An output file could not be written: its folder is missing or not
+    writable, a folder is in the way, the disk is full.
+
+    Raised by every writer of tunelens (spectrogram and waveform PNGs,
+    ``Explanation.to_wav``, ``write_table``, the command line's outputs); the
+    message says "cannot write" and names the file, ``filename`` holds it and
+    ``errno`` the operating system's code where there is one.
+    """
+
+
+class OutputExistsError(OutputWriteError, FileExistsError):
+    """An output path is taken by something of the wrong kind: a file where
+    an output folder should be created (``spectrogram_pngs(out_dir=...)``).
+    Files inside an output folder are overwritten, as ``spectrogram_png`` does.
+    """
 
 
 class MissingDependencyError(TunelensError, ModuleNotFoundError):

@@ -115,11 +115,27 @@ def _resolve_names(feature_set: Any) -> tuple[list[str], bool, list[str]]:
     return gtzan, False, [d for d in DESCRIPTORS if d in names and d not in gtzan]
 
 
+def audio_files_in(folder: str | os.PathLike[str]) -> list[Path]:
+    """The audio files under ``folder`` (recursively, by extension in
+    :data:`AUDIO_EXTENSIONS`), sorted by path.
+
+    Everything with such a name that is not a folder is listed, a named pipe
+    or a device too: reading it then fails with an error naming it (a row of
+    its own in a batch) instead of the file being skipped without a word.
+
+    Examples
+    --------
+    >>> audio_files_in("music/")  # doctest: +SKIP
+    [PosixPath('music/a.flac'), PosixPath('music/rock/b.mp3')]
+    """
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and not p.is_dir())
+
+
 def _items(inputs: Any) -> list[tuple[str, Any]]:
     """(filename, path-or-array) pairs in input order."""
     if isinstance(inputs, (str, os.PathLike)) and Path(inputs).is_dir():
         root = Path(inputs)
-        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+        files = audio_files_in(root)
         return [(str(p.relative_to(root)), p) for p in files]
     if isinstance(inputs, (str, os.PathLike)):
         return [(Path(inputs).name, inputs)]

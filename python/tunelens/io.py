@@ -13,6 +13,7 @@ import os
 import posixpath
 from typing import Any
 
+from tunelens._validate import writing
 from tunelens.exceptions import InvalidParameterError, TableNotFoundError
 
 __all__ = ["read_table", "write_table", "TABLE_FORMATS"]
@@ -75,7 +76,8 @@ def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     TableNotFoundError
         When ``path`` does not exist.
     InvalidParameterError
-        For an unknown extension.
+        For an unknown extension, or contents that are not a table of that
+        format (the message names the file and what the parser reported).
     """
     import pandas as pd
 
@@ -83,12 +85,15 @@ def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     fs, inner, target = _resolve(path)
     if not fs.exists(inner):
         raise TableNotFoundError(f"table not found: {os.fspath(path)}")
-    path = target
-    if fmt == "csv":
-        return pd.read_csv(path, **kwargs)
-    if fmt == "parquet":
-        return pd.read_parquet(path, **kwargs)
-    return pd.read_json(path, orient="records", **{"precise_float": True, **kwargs})
+    try:
+        if fmt == "csv":
+            return pd.read_csv(target, **kwargs)
+        if fmt == "parquet":
+            return pd.read_parquet(target, **kwargs)
+        return pd.read_json(target, orient="records", **{"precise_float": True, **kwargs})
+    except (ValueError, UnicodeError) as err:  # pandas' and pyarrow's parse errors are ValueErrors
+        detail = " ".join(str(err).split()) or type(err).__name__
+        raise InvalidParameterError(f"cannot read {os.fspath(path)!r} as a {fmt} table: {detail}") from err
 
 
 def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
@@ -116,6 +121,9 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
     ------
     InvalidParameterError
         For an unknown extension or when ``df`` is not a DataFrame.
+    OutputWriteError
+        When the file cannot be written (no permission, a folder in the way,
+        a file among its parent folders); the message names it.
     """
     import pandas as pd
 
@@ -123,13 +131,14 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
         raise InvalidParameterError(f"invalid df: expected a pandas DataFrame, got {type(df).__name__}")
     fmt = table_format(path)
     fs, inner, target = _resolve(path)
-    fs.makedirs(posixpath.dirname(inner) or ".", exist_ok=True)
-    if fmt == "csv":
-        df.to_csv(target, index=False, **kwargs)
-    elif fmt == "parquet":
-        df.to_parquet(target, index=False, **kwargs)
-    else:
-        _write_json(df, fs, inner, **kwargs)
+    with writing(path):
+        fs.makedirs(posixpath.dirname(inner) or ".", exist_ok=True)
+        if fmt == "csv":
+            df.to_csv(target, index=False, **kwargs)
+        elif fmt == "parquet":
+            df.to_parquet(target, index=False, **kwargs)
+        else:
+            _write_json(df, fs, inner, **kwargs)
     return os.fspath(path)
 
 

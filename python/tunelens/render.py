@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import audio, positive_int, positive_number, real_array
+from tunelens._validate import audio, output_path, positive_int, positive_number, real_array, writing
 from tunelens.exceptions import InvalidParameterError
 from tunelens.spectral import melspectrogram, power_to_db
 
@@ -42,11 +42,14 @@ def _image_values(S_or_y: Any, sr: float, db: bool, n_mels: int, n_fft: int, hop
     """The 2-D array an image shows: a (dB) mel spectrogram of audio, or the given spectrogram."""
     arr = np.asarray(S_or_y)
     if arr.ndim == 1:
+        n_mels = positive_int(n_mels, "n_mels")  # an image needs at least one row
         S = melspectrogram(y=audio(arr), sr=positive_number(sr, "sr"), n_mels=n_mels, n_fft=n_fft, hop_length=hop_length)
     elif arr.ndim == 2:
         S = real_array(arr, "S")
     else:
         raise InvalidParameterError(f"S_or_y must be mono audio (1-D) or a spectrogram (2-D), got shape {arr.shape}")
+    if S.size == 0:
+        raise InvalidParameterError(f"S_or_y: nothing to draw, the spectrogram is empty (shape {S.shape})")
     return power_to_db(S, ref=np.max) if db else S
 
 
@@ -86,22 +89,26 @@ def spectrogram_png(
     ------
     InvalidParameterError
         Bad shapes or options.
-    AudioReadError
-        The file cannot be written.
+    InvalidTypeError
+        ``path`` is not a str or PathLike.
+    OutputWriteError
+        The file cannot be written (missing or unwritable folder, a folder
+        in the way); the message says "cannot write" and names it.
     """
+    target = output_path(path)
     values = _image_values(S_or_y, sr, db, n_mels, n_fft, hop_length)
-    _core.render_png(values, os.fspath(path), cmap=_cmap(cmap), size=_size(size))
+    _core.render_png(values, target, cmap=_cmap(cmap), size=_size(size))
 
 
 def _audio_files(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:
     """A folder (searched recursively for audio files, sorted) or a list of files."""
-    from tunelens.extract import AUDIO_EXTENSIONS
+    from tunelens.extract import audio_files_in
 
     if isinstance(inputs, (str, os.PathLike)):
         root = Path(inputs)
         if not root.is_dir():
             raise InvalidParameterError(f"inputs must be a folder or a list of files; {str(root)!r} is not a folder")
-        return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
+        return audio_files_in(root)
     return [Path(p) for p in inputs]
 
 
@@ -133,7 +140,9 @@ def spectrogram_pngs(
         A folder is searched recursively for audio files
         (``tunelens.extract.AUDIO_EXTENSIONS``), sorted by path.
     out_dir : str or PathLike
-        Created if missing; ``<stem>.png`` per input (names must be unique).
+        Created if missing (with its parents); ``<stem>.png`` per input
+        (names must be unique). PNGs already there are overwritten; a file
+        (not a folder) at ``out_dir`` is an :class:`~tunelens.OutputExistsError`.
     sr : int
         Sample rate the audio is loaded at, in Hz.
     duration : float or None
@@ -147,16 +156,27 @@ def spectrogram_pngs(
     -------
     pandas.DataFrame
         ``path, png, error``: one row per input in order; ``error`` is ``None``
-        or the message of the error that file raised.
+        or the message of the error that file raised (an unwritable PNG:
+        ``OutputWriteError: cannot write '<png>': ...``).
+
+    Raises
+    ------
+    OutputExistsError
+        ``out_dir`` is an existing file (a ``FileExistsError``).
+    OutputWriteError
+        ``out_dir`` cannot be created (no permission, a file among its parents).
+    InvalidParameterError, InvalidTypeError
+        Bad inputs or options.
     """
     import pandas as pd
 
     files = _audio_files(inputs)
-    out = Path(out_dir)
+    out = Path(output_path(out_dir, "out_dir"))
     pngs = [out / f"{p.stem}.png" for p in files]
     if len(set(pngs)) != len(pngs):
         raise InvalidParameterError("inputs have repeated file names (stems); their PNGs would overwrite each other")
-    out.mkdir(parents=True, exist_ok=True)
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
     results = _core.render_spectrogram_files(
         [str(p) for p in files], [str(p) for p in pngs], sr=positive_int(sr, "sr"),
         duration=None if duration is None else positive_number(duration, "duration"),
@@ -235,4 +255,4 @@ def waveform_png(
     rgb = tuple(int(c) for c in color)
     if len(rgb) != 3 or not all(0 <= c <= 255 for c in rgb):
         raise InvalidParameterError(f"color must be three integers in 0..255, got {color!r}")
-    _core.waveform_png(y, os.fspath(path), size=_size(size), color=rgb, scale=positive_number(scale, "scale"))
+    _core.waveform_png(y, output_path(path), size=_size(size), color=rgb, scale=positive_number(scale, "scale"))

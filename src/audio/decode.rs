@@ -1,6 +1,5 @@
 //! Decoding with symphonia, converted to float32 exactly as libsndfile does.
 
-use std::fs::File;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +15,7 @@ use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use super::{mp4, wav, Source};
+use super::{file, mp4, wav, Source};
 use crate::error::{Error, Result};
 
 /// An opened stream: the demuxer, its audio track's decoder and parameters.
@@ -86,28 +85,14 @@ pub(super) fn decode_error(name: &Path, err: SymphoniaError) -> Error {
 pub(super) fn open(source: &Source) -> Result<Stream> {
     let name = source.name();
     let (mut media, extension): (Box<dyn MediaSource>, Option<String>) = match source {
-        Source::Path(path) => {
-            let file = File::open(path).map_err(|source| match source.kind() {
-                std::io::ErrorKind::NotFound => Error::FileNotFound { path: path.clone() },
-                _ => Error::Io {
-                    path: path.clone(),
-                    source,
-                },
-            })?;
-            if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(Error::Io {
-                    path: path.clone(),
-                    source: std::io::Error::other("is a directory"),
-                });
-            }
-            (
-                Box::new(file),
-                path.extension().map(|e| e.to_string_lossy().to_lowercase()),
-            )
-        }
+        Source::Path(path) => (
+            Box::new(file::open(path)?),
+            path.extension().map(|e| e.to_string_lossy().to_lowercase()),
+        ),
         Source::Bytes { data, hint } => (Box::new(Cursor::new(data.clone())), hint.clone()),
     };
-    check_wav_rate(&mut *media, &name)?;
+    check_wav_header(&mut *media, &name)?;
+    refuse_foreign_container(&mut *media, &name)?;
     let timings = mp4::track_timings(&mut *media);
     rewind(&mut *media, &name)?;
     let mut hint = Hint::new();
@@ -129,7 +114,14 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
         .ok_or_else(|| Error::UnsupportedFormat {
             path: name.clone(),
-            message: "the container holds no audio track".into(),
+            message: match timings.as_ref().and_then(|t| t.first()) {
+                // An MP4 audio track whose codec symphonia does not know (AC-3, E-AC-3, ...).
+                Some(t) if t.codec != [0; 4] => format!(
+                    "the MP4 codec '{}' is unsupported (tunelens decodes {SUPPORTED})",
+                    String::from_utf8_lossy(&t.codec).trim()
+                ),
+                _ => "the container holds no audio track".into(),
+            },
         })?;
     let params = track.codec_params.clone();
     let sample_rate = params
@@ -140,10 +132,20 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
             message: "the audio track declares no sample rate".into(),
         })?;
     check_adpcm(&params, &name)?;
+    check_aac_profile(&params, sample_rate, &name)?;
     // Fail early (and name the codec) if no decoder exists for it.
     symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
-        .map_err(|e| decode_error(&name, e))?;
+        .map_err(|e| match e {
+            SymphoniaError::Unsupported(_) => Error::UnsupportedFormat {
+                path: name.clone(),
+                message: format!(
+                    "the {} codec is unsupported (tunelens decodes {SUPPORTED})",
+                    codec_name(params.codec)
+                ),
+            },
+            other => decode_error(&name, other),
+        })?;
     let channels = params.channels.map(|c| c.count()).unwrap_or(0);
     let timing = timings
         .as_ref()
@@ -158,7 +160,9 @@ pub(super) fn open(source: &Source) -> Result<Stream> {
         }
         // ADTS: symphonia estimates the length from a few frames' sizes.
         None if is_aac => (0, None, None),
-        None => (0, params.n_frames, None),
+        // A fragmented MP4 declares 0 frames in its (empty) sample table:
+        // only decoding can tell its length.
+        None => (0, params.n_frames.filter(|&n| n > 0), None),
     };
     // Lossy codecs carry state from packet to packet; PCM, ADPCM and FLAC do not.
     let exact_seek = ![
@@ -236,18 +240,155 @@ fn rewind(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
         })
 }
 
-/// A WAV whose `fmt ` chunk declares sample rate 0 makes symphonia panic
-/// while probing (a time base with a zero denominator): refuse it first, with
-/// the error a file without a sample rate gets. Leaves `media` at its start.
-fn check_wav_rate(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
-    let rate = wav::declared_rate(media);
+/// Refuses a WAV whose `fmt ` chunk libsndfile refuses too
+/// ([`wav::Declared::problem`]: no or an absurd sample rate, no or too many
+/// channels, impossible sample sizes), naming the field, before symphonia
+/// probes it (sample rate 0 makes it panic building a time base; others
+/// would decode to nothing). Leaves `media` at its start.
+fn check_wav_header(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
+    let declared = wav::declared(media);
     rewind(media, name)?;
-    match rate {
-        Some(0) => Err(Error::Decode {
+    match declared.and_then(|d| d.problem()) {
+        Some(message) => Err(Error::Decode {
             path: name.to_path_buf(),
-            message: "the audio track declares no sample rate".into(),
+            message,
         }),
-        _ => Ok(()),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a file whose header's sample rate `native` is too far from the
+/// requested `sr` (`target`) for libsoxr ([`super::resample::MAX_RATIO`]):
+/// the header is at fault, not an argument, so the message names the file.
+pub(super) fn check_resampleable(name: &Path, native: u32, target: u32) -> Result<()> {
+    let limit = super::resample::MAX_RATIO;
+    let ratio = f64::from(target) / f64::from(native);
+    if (1.0 / limit..=limit).contains(&ratio) {
+        return Ok(());
+    }
+    Err(Error::Decode {
+        path: name.to_path_buf(),
+        message: format!(
+            "the header's sample rate {native} Hz is invalid for resampling to sr={target} Hz (more than {limit}x apart); load it with sr=None"
+        ),
+    })
+}
+
+/// Containers tunelens does not read (all of them libsndfile or ffmpeg do),
+/// told by their first bytes, so that the message names the container instead
+/// of symphonia's probe running into the end of the file.
+fn foreign_container(head: &[u8]) -> Option<&'static str> {
+    /// The GUID that follows `riff` in a Sony Wave64 file.
+    const W64_RIFF: [u8; 12] = [
+        0x2E, 0x91, 0xCF, 0x11, 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00,
+    ];
+    let at = |i: usize, magic: &[u8]| head.get(i..i + magic.len()) == Some(magic);
+    if (at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") {
+        Some("RF64 (64-bit WAV)")
+    } else if at(0, b"riff") && at(4, &W64_RIFF) {
+        Some("Sony Wave64 (W64)")
+    } else if at(0, b"caff") {
+        Some("Core Audio Format (CAF)")
+    } else if at(0, b".snd") {
+        Some("Sun/NeXT audio (.au)")
+    } else if at(0, b"#!AMR") {
+        Some("AMR")
+    } else if at(0, b"wvpk") {
+        Some("WavPack")
+    } else if at(0, b"MAC ") {
+        Some("Monkey's Audio (APE)")
+    } else {
+        None
+    }
+}
+
+/// Refuses the containers [`foreign_container`] recognises with
+/// [`Error::UnsupportedFormat`] naming them. Leaves `media` at its start.
+fn refuse_foreign_container(media: &mut dyn MediaSource, name: &Path) -> Result<()> {
+    let mut head = [0u8; 16];
+    let mut filled = 0;
+    while filled < head.len() {
+        match media.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(source) => {
+                return Err(Error::Io {
+                    path: name.to_path_buf(),
+                    source,
+                })
+            }
+        }
+    }
+    rewind(media, name)?;
+    match foreign_container(&head[..filled]) {
+        Some(container) => Err(Error::UnsupportedFormat {
+            path: name.to_path_buf(),
+            message: format!("{container} is unsupported (tunelens decodes {SUPPORTED})"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The name of a codec symphonia knows but has no decoder for here.
+fn codec_name(codec: symphonia::core::codecs::CodecType) -> String {
+    use symphonia::core::codecs::*;
+    let known = [
+        (CODEC_TYPE_OPUS, "Opus"),
+        (CODEC_TYPE_SPEEX, "Speex"),
+        (CODEC_TYPE_EAC3, "E-AC-3"),
+        (CODEC_TYPE_AC4, "AC-4"),
+        (CODEC_TYPE_DCA, "DTS"),
+        (CODEC_TYPE_WMA, "WMA"),
+        (CODEC_TYPE_MUSEPACK, "Musepack"),
+        (CODEC_TYPE_WAVPACK, "WavPack"),
+        (CODEC_TYPE_MONKEYS_AUDIO, "Monkey's Audio"),
+        (CODEC_TYPE_TTA, "TTA"),
+        (CODEC_TYPE_ATRAC1, "ATRAC1"),
+        (CODEC_TYPE_ATRAC3, "ATRAC3"),
+        (CODEC_TYPE_ATRAC3PLUS, "ATRAC3plus"),
+        (CODEC_TYPE_ATRAC9, "ATRAC9"),
+        (CODEC_TYPE_ADPCM_G722, "G.722 ADPCM"),
+        (CODEC_TYPE_ADPCM_G726, "G.726 ADPCM"),
+        (CODEC_TYPE_ADPCM_G726LE, "G.726 ADPCM"),
+        (CODEC_TYPE_ADPCM_IMA_QT, "QuickTime IMA ADPCM"),
+    ];
+    known
+        .iter()
+        .find(|(c, _)| *c == codec)
+        .map_or_else(|| format!("codec {codec}"), |(_, n)| (*n).to_string())
+}
+
+/// symphonia's AAC decoder decodes the AAC-LC core only: an HE-AAC stream
+/// (spectral band replication, v1, or parametric stereo, v2) would decode to
+/// half its bandwidth at half its rate. Refused when the AudioSpecificConfig
+/// says so explicitly (object type 5 or 29) or implicitly (the container's
+/// rate is twice the config's, the SBR output rate).
+fn check_aac_profile(params: &CodecParameters, sample_rate: u32, name: &Path) -> Result<()> {
+    const RATES: [u32; 13] = [
+        96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+    ];
+    let config = match params.extra_data.as_deref() {
+        Some(config) if params.codec == CODEC_TYPE_AAC && config.len() >= 2 => config,
+        _ => return Ok(()),
+    };
+    let object_type = config[0] >> 3; // cannot fail: `config` has at least 2 bytes
+    let rate_index = usize::from(((config[0] & 0x07) << 1) | (config[1] >> 7));
+    let core_rate = RATES.get(rate_index).copied();
+    let profile = match object_type {
+        5 => Some("HE-AAC (SBR)"),
+        29 => Some("HE-AACv2 (parametric stereo)"),
+        _ if core_rate.is_some_and(|r| r.saturating_mul(2) == sample_rate) => {
+            Some("HE-AAC (SBR, implicitly signalled)")
+        }
+        _ => None,
+    };
+    match profile {
+        Some(profile) => Err(Error::UnsupportedFormat {
+            path: name.to_path_buf(),
+            message: format!("{profile} is unsupported (tunelens decodes {SUPPORTED})"),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -371,11 +512,57 @@ pub(super) fn nothing_decoded(s: &Stream, last_error: Option<String>) -> Error {
     }
 }
 
+/// Runs `read` on a plain PCM/float WAV ([`wav::probe`] recognises it); `None`
+/// for anything else. The header facts of such a file (its rate, its length)
+/// come from here, as its samples do: symphonia reads some headers
+/// differently from libsndfile (odd block alignments, 12-bit PCM).
+fn plain_wav<T>(
+    source: &Source,
+    read: impl FnOnce(&mut dyn ReadSeek, wav::Layout) -> std::io::Result<T>,
+) -> Result<Option<T>> {
+    let run = |reader: &mut dyn ReadSeek| -> std::io::Result<Option<T>> {
+        match wav::probe(reader) {
+            Some(layout) => read(reader, layout).map(Some),
+            None => Ok(None),
+        }
+    };
+    match source {
+        Source::Path(path) => run(&mut file::open(path)?),
+        Source::Bytes { data, .. } => run(&mut Cursor::new(data.as_slice())),
+    }
+    .map_err(|e| Error::Io {
+        path: source.name(),
+        source: e,
+    })
+}
+
+/// The sample rate of `source` in Hz, from its header.
+pub(super) fn sample_rate(source: &Source) -> Result<u32> {
+    shielded(source, || {
+        match plain_wav(source, |_, layout| Ok(layout.sample_rate))? {
+            Some(rate) => Ok(rate),
+            None => open(source).map(|s| s.sample_rate),
+        }
+    })
+}
+
+/// Readers the WAV fast path accepts.
+trait ReadSeek: std::io::Read + std::io::Seek {}
+impl<T: std::io::Read + std::io::Seek> ReadSeek for T {}
+
 /// Duration in seconds: from the container's frame count where it declares one
 /// (wav, aiff, flac, most ogg and mp3 with a Xing/LAME header, m4a/mp4 from its
 /// sample table less the priming), else (ADTS) by decoding
 /// packet by packet in constant memory.
 pub fn duration(source: &Source) -> Result<f64> {
+    let plain = shielded(source, || {
+        plain_wav(source, |_, layout| {
+            Ok(layout.frames as f64 / f64::from(layout.sample_rate))
+        })
+    })?;
+    if let Some(seconds) = plain {
+        return Ok(seconds);
+    }
     let s = shielded(source, || open(source))?;
     let sr = s.sample_rate as f64;
     match s.n_frames {

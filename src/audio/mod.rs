@@ -4,6 +4,7 @@
 //!   AAC-LC/ALAC in m4a/mp4 or ADTS via symphonia, converted to float32 exactly
 //!   as libsndfile converts; AAC and ALAC as librosa receives them from
 //!   ffmpeg through audioread (16-bit PCM, priming dropped).
+//! - [`file`]: opening paths; anything but a regular file is refused unopened.
 //! - [`mp4`]: the MP4 edit list and sample counts symphonia does not apply.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
@@ -15,6 +16,7 @@
 //!   [`soxr`] (libsoxr driven as python-soxr drives it).
 
 pub mod decode;
+pub mod file;
 pub mod mix;
 pub mod mp4;
 mod packets;

@@ -35,6 +35,9 @@ pub struct TrackTiming {
     pub packets: u64,
     /// Sum of those packets' durations in `stts`, in media ticks.
     pub media_duration: u64,
+    /// The four-character code of the first sample entry (`stsd`): the codec
+    /// (`mp4a`, `alac`, `Opus`, `ac-3`, ...), for error messages.
+    pub codec: [u8; 4],
 }
 
 impl TrackTiming {
@@ -180,6 +183,12 @@ fn trak_timing(trak: &[u8], movie_timescale: u32) -> TrackTiming {
             .unwrap_or(0),
         ..TrackTiming::default()
     };
+    if let Some(code) = find(trak, &[b"mdia", b"minf", b"stbl", b"stsd"])
+        .and_then(|stsd| stsd.get(12..16))
+        .and_then(|code| code.try_into().ok())
+    {
+        t.codec = code;
+    }
     // Where the presentation ends, in media ticks; `None`: at the media's end.
     let mut end = None;
     if let Some((segment, media_time)) = find(trak, &[b"edts", b"elst"]).and_then(first_edit) {
@@ -304,6 +313,7 @@ mod tests {
                     media_start: 1024,
                     packets: 109,
                     media_duration: 111_397,
+                    codec: [0; 4],
                 }]
             );
             // ffmpeg's output: every packet's 1024 frames, less the priming.
@@ -331,6 +341,7 @@ mod tests {
             media_start: 2048,
             packets: 3,
             media_duration: 6000,
+            ..TrackTiming::default()
         };
         assert_eq!(t.priming(44100), 1024);
         assert_eq!(t.decoded_frames(44100, Some(1024)), 2048);

@@ -39,7 +39,7 @@ pub(super) fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
     let native = frames.sample_rate();
     let target = opts.sr.filter(|&sr| sr != native);
     if let Some(target) = target {
-        resample::check_ratio(native as f64, target as f64)?;
+        decode::check_resampleable(&name, native, target)?;
     }
     let mut sink = Sink {
         mono: opts.mono,

@@ -7,7 +7,6 @@
 //! the frames the next block still needs (at most one block plus one decoded
 //! packet), so a file of any length streams in constant memory.
 
-use std::fs::File;
 use std::io::{Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
@@ -82,8 +81,8 @@ impl WavFrames {
     fn open(source: &Source, offset: f64, duration: Option<f64>, chunk: u64) -> Option<WavFrames> {
         let mut input: Box<dyn Input> = match source {
             Source::Path(path) => {
-                let file = File::open(path).ok()?;
-                file.metadata().ok()?.is_file().then_some(Box::new(file))?
+                // An error is reported by the packet path's open, with its kind.
+                Box::new(super::file::open(path).ok()?)
             }
             Source::Bytes { data, .. } => Box::new(Cursor::new(data.clone())),
         };
@@ -361,7 +360,7 @@ impl BlockReader {
 
 /// The sample rate of `source` in Hz, from its header (`librosa.get_samplerate`).
 pub fn sample_rate(source: &Source) -> Result<u32> {
-    decode::shielded(source, || decode::open(source).map(|s| s.sample_rate))
+    decode::sample_rate(source)
 }
 
 /// Frames in `source`, counted by decoding it packet by packet (for files whose

@@ -129,24 +129,93 @@ pub fn probe<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<Layout> {
     })
 }
 
-/// The sample rate declared by the `fmt ` chunk of any RIFF/WAVE file (every
-/// format tag, plain or compressed); `None` if there is no readable one.
-pub fn declared_rate<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<u32> {
-    walk(reader, |reader, id, _, _| {
+/// What a `fmt ` chunk declares, read from any RIFF/WAVE file (every format
+/// tag, plain or compressed) for the checks that precede decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Declared {
+    /// The format tag (the sub-format's for `WAVE_FORMAT_EXTENSIBLE`).
+    tag: u16,
+    /// Interleaved channels.
+    pub channels: u16,
+    /// Frames per second.
+    pub sample_rate: u32,
+    /// Bits per sample (the container size).
+    bits: u16,
+}
+
+/// The `fmt ` chunk of a RIFF/WAVE file; `None` if there is no readable one.
+pub fn declared<R: Read + Seek + ?Sized>(reader: &mut R) -> Option<Declared> {
+    walk(reader, |reader, id, _, size| {
         if &id != b"fmt " {
             return Some(None);
         }
-        let mut fmt = [0u8; 8];
+        let mut fmt = vec![0u8; size.min(64) as usize];
         reader.read_exact(&mut fmt).ok()?;
-        Some(u32_at(&fmt, 4))
+        let tag = match u16_at(&fmt, 0)? {
+            WAVE_FORMAT_EXTENSIBLE => u16_at(&fmt, 24).unwrap_or(WAVE_FORMAT_EXTENSIBLE),
+            tag => tag,
+        };
+        Some(Some(Declared {
+            tag,
+            channels: u16_at(&fmt, 2)?,
+            sample_rate: u32_at(&fmt, 4)?,
+            bits: u16_at(&fmt, 14).unwrap_or(0),
+        }))
     })
 }
 
+/// The most channels libsndfile reads (`SF_MAX_CHANNELS`).
+pub const MAX_CHANNELS: u16 = 1024;
+/// The highest sample rate libsndfile reads (its `int` sample rate).
+pub const MAX_RATE: u32 = i32::MAX as u32;
+
+impl Declared {
+    /// Why this header cannot be decoded, as libsndfile refuses it too (no
+    /// sample rate or one beyond [`MAX_RATE`], no channels or more than
+    /// [`MAX_CHANNELS`], PCM of no or more than 32 bits, float of other than
+    /// 32 or 64 bits); `None` if it can be. The block alignment is not
+    /// checked: libsndfile ignores it for PCM and float, as [`probe`] does.
+    pub fn problem(&self) -> Option<String> {
+        let Declared {
+            tag,
+            channels,
+            sample_rate,
+            bits,
+        } = *self;
+        if sample_rate == 0 {
+            return Some("the audio track declares no sample rate".into());
+        }
+        if sample_rate > MAX_RATE {
+            return Some(format!(
+                "the header's sample rate {sample_rate} Hz is invalid (above {MAX_RATE} Hz)"
+            ));
+        }
+        if channels == 0 || channels > MAX_CHANNELS {
+            return Some(format!(
+                "the header declares {channels} channels (1 to {MAX_CHANNELS} can be read)"
+            ));
+        }
+        match tag {
+            WAVE_FORMAT_PCM if bits == 0 || bits > 32 => Some(format!(
+                "the header declares {bits}-bit PCM (1 to 32 bits can be read)"
+            )),
+            WAVE_FORMAT_IEEE_FLOAT if bits != 32 && bits != 64 => Some(format!(
+                "the header declares {bits}-bit floating point (32 or 64 bits can be read)"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The sample encoding of a plain PCM/float `fmt ` chunk (`None` for other
+/// formats and for headers [`Declared::problem`] refuses), its channels and
+/// rate. As libsndfile, samples take `ceil(bits / 8)` bytes (12-bit PCM is
+/// read as 16-bit, 7-bit as 8-bit) and the declared block alignment is
+/// ignored: frames are `channels × bytes` long.
 fn parse_fmt(fmt: &[u8]) -> Option<(Encoding, usize, u32)> {
     let mut tag = u16_at(fmt, 0)?;
-    let channels = u16_at(fmt, 2)? as usize;
+    let channels = u16_at(fmt, 2)?;
     let sample_rate = u32_at(fmt, 4)?;
-    let block_align = u16_at(fmt, 12)? as usize;
     let bits = u16_at(fmt, 14)?;
     if tag == WAVE_FORMAT_EXTENSIBLE {
         // The sub-format GUID starts with the format tag.
@@ -156,20 +225,25 @@ fn parse_fmt(fmt: &[u8]) -> Option<(Encoding, usize, u32)> {
             return None; // e.g. 20 valid bits in 24: leave it to symphonia
         }
     }
-    let encoding = match (tag, bits) {
-        (WAVE_FORMAT_PCM, 8) => Encoding::U8,
-        (WAVE_FORMAT_PCM, 16) => Encoding::S16,
-        (WAVE_FORMAT_PCM, 24) => Encoding::S24,
-        (WAVE_FORMAT_PCM, 32) => Encoding::S32,
-        (WAVE_FORMAT_IEEE_FLOAT, 32) => Encoding::F32,
-        (WAVE_FORMAT_IEEE_FLOAT, 64) => Encoding::F64,
+    let declared = Declared {
+        tag,
+        channels,
+        sample_rate,
+        bits,
+    };
+    if declared.problem().is_some() {
+        return None; // refused, with its reason, before symphonia opens it
+    }
+    let encoding = match (tag, bits.div_ceil(8)) {
+        (WAVE_FORMAT_PCM, 1) => Encoding::U8,
+        (WAVE_FORMAT_PCM, 2) => Encoding::S16,
+        (WAVE_FORMAT_PCM, 3) => Encoding::S24,
+        (WAVE_FORMAT_PCM, 4) => Encoding::S32,
+        (WAVE_FORMAT_IEEE_FLOAT, 4) => Encoding::F32,
+        (WAVE_FORMAT_IEEE_FLOAT, 8) => Encoding::F64,
         _ => return None,
     };
-    let sane = channels > 0
-        && channels <= 1024
-        && sample_rate > 0
-        && block_align == channels * encoding.bytes();
-    sane.then_some((encoding, channels, sample_rate))
+    Some((encoding, usize::from(channels), sample_rate))
 }
 
 /// Reads frames `start .. start + count` (clipped to the file) as channel-major float32.
@@ -201,7 +275,7 @@ mod tests {
     use std::io::Cursor;
 
     fn wav(tag: u16, bits: u16, channels: u16, data: &[u8]) -> Vec<u8> {
-        let block = channels * bits / 8;
+        let block = channels.wrapping_mul(bits) / 8;
         let mut v = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0".to_vec();
         for x in [tag, channels] {
             v.extend(x.to_le_bytes());
@@ -251,15 +325,56 @@ mod tests {
     }
 
     #[test]
-    fn declared_rate_reads_any_fmt_chunk() {
+    fn declared_reads_any_fmt_chunk() {
         let mut adpcm = wav(0x11, 4, 1, &[0; 8]);
-        assert_eq!(declared_rate(&mut Cursor::new(adpcm.clone())), Some(16000));
+        let rate = |bytes: Vec<u8>| declared(&mut Cursor::new(bytes)).map(|d| d.sample_rate);
+        assert_eq!(rate(adpcm.clone()), Some(16000));
         adpcm[24..28].copy_from_slice(&0u32.to_le_bytes());
-        assert_eq!(declared_rate(&mut Cursor::new(adpcm)), Some(0));
-        assert_eq!(declared_rate(&mut Cursor::new(b"fLaC".to_vec())), None);
+        assert_eq!(rate(adpcm), Some(0));
+        assert_eq!(rate(b"fLaC".to_vec()), None);
+        assert_eq!(rate(b"RIFF....WAVEfmt ".to_vec()), None);
+    }
+
+    #[test]
+    fn headers_are_read_as_libsndfile_reads_them() {
+        let pcm: Vec<u8> = [1i16, -2, 3, -4]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        // Block alignment ignored; 12-bit PCM in 16-bit containers; 7-bit as 8-bit.
+        let mut odd_block = wav(1, 16, 1, &pcm);
+        odd_block[32..34].copy_from_slice(&65535u16.to_le_bytes());
+        let layout = probe(&mut Cursor::new(odd_block)).unwrap();
+        assert_eq!((layout.encoding, layout.frames), (Encoding::S16, 4));
+        let twelve = probe(&mut Cursor::new(wav(1, 12, 1, &pcm))).unwrap();
+        assert_eq!((twelve.encoding, twelve.frames), (Encoding::S16, 4));
+        let seven = probe(&mut Cursor::new(wav(1, 7, 1, &pcm))).unwrap();
+        assert_eq!((seven.encoding, seven.frames), (Encoding::U8, 8));
+        // Headers libsndfile refuses are refused here too, with a reason.
+        let problem = |bytes: Vec<u8>| {
+            assert!(probe(&mut Cursor::new(bytes.clone())).is_none());
+            declared(&mut Cursor::new(bytes))
+                .unwrap()
+                .problem()
+                .unwrap()
+        };
+        for (tag, bits, channels, says) in [
+            (1, 0, 1, "0-bit PCM"),
+            (1, 64, 1, "64-bit PCM"),
+            (3, 16, 1, "16-bit floating point"),
+            (1, 16, 0, "0 channels"),
+            (1, 16, 65535, "65535 channels"),
+        ] {
+            let text = problem(wav(tag, bits, channels, &pcm));
+            assert!(text.contains(says), "{text}");
+        }
+        let mut fast = wav(1, 16, 1, &pcm);
+        fast[24..28].copy_from_slice(&1_000_000_000u32.to_le_bytes());
         assert_eq!(
-            declared_rate(&mut Cursor::new(b"RIFF....WAVEfmt ".to_vec())),
-            None
+            probe(&mut Cursor::new(fast.clone())).unwrap().sample_rate,
+            1_000_000_000
         );
+        fast[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(problem(fast).contains("sample rate 4294967295 Hz is invalid"));
     }
 }

@@ -253,6 +253,14 @@ fn get_samplerate(py: Python<'_>, source: SourceArg, hint: Option<String>) -> Py
     run(py, || streaming::sample_rate(&src))
 }
 
+/// Refuses a path that names a directory, a named pipe, a socket or a device
+/// (`AudioReadError` naming its kind), without opening it: the rule of every
+/// path the core reads, for Python code that hands a path to another library.
+#[pyfunction]
+fn refuse_special_path(py: Python<'_>, path: PathBuf) -> PyResult<()> {
+    audio::file::refuse_special(&path).map_err(|e| to_pyerr(py, e))
+}
+
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(load, m)?)?;
@@ -261,6 +269,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_duration, m)?)?;
     m.add_function(wrap_pyfunction!(stream, m)?)?;
     m.add_function(wrap_pyfunction!(get_samplerate, m)?)?;
+    m.add_function(wrap_pyfunction!(refuse_special_path, m)?)?;
     m.add_class::<BlockStream>()?;
     Ok(())
 }

@@ -11,6 +11,13 @@ use pyo3::types::PyModule;
 
 use crate::error::Error;
 
+/// `errno` of an I/O error that carries none.
+const EIO: i32 = 5;
+/// `errno` of a directory given where a file is needed (as `IsADirectoryError`).
+const EISDIR: i32 = 21;
+/// `errno` of another non-regular file given as audio (a pipe, a socket, a device).
+const EINVAL: i32 = 22;
+
 /// `tunelens.exceptions`, imported once.
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -26,7 +33,8 @@ fn class_name(err: &Error) -> &'static str {
     match err {
         Error::InvalidParameter { .. } => "InvalidParameterError",
         Error::FileNotFound { .. } => "AudioFileNotFoundError",
-        Error::Io { .. } => "AudioReadError",
+        Error::Io { .. } | Error::NotAFile { .. } => "AudioReadError",
+        Error::Write { .. } => "OutputWriteError",
         Error::UnsupportedFormat { .. } => "UnsupportedFormatError",
         Error::Decode { .. } => "AudioDecodeError",
         Error::Internal(_) => "TunelensInternalError",
@@ -45,8 +53,13 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
             Error::FileNotFound { path } => {
                 class.call1((2, message.clone(), path.display().to_string()))?
             }
-            Error::Io { path, source } => class.call1((
-                source.raw_os_error().unwrap_or(5),
+            Error::Io { path, source } | Error::Write { path, source } => class.call1((
+                source.raw_os_error().unwrap_or(EIO),
+                message.clone(),
+                path.display().to_string(),
+            ))?,
+            Error::NotAFile { path, kind } => class.call1((
+                if *kind == "directory" { EISDIR } else { EINVAL },
                 message.clone(),
                 path.display().to_string(),
             ))?,

@@ -15,9 +15,12 @@ fn encode(
     data: &[u8],
     path: &Path,
 ) -> Result<()> {
-    let fail = |e: ::png::EncodingError| Error::Io {
+    let fail = |e: ::png::EncodingError| Error::Write {
         path: path.to_path_buf(),
-        source: std::io::Error::other(e.to_string()),
+        source: match e {
+            ::png::EncodingError::IoError(source) => source,
+            other => std::io::Error::other(other.to_string()),
+        },
     };
     let (w, h) = (u32::try_from(width), u32::try_from(height));
     let (Ok(w), Ok(h)) = (w, h) else {
@@ -42,36 +45,44 @@ fn encode(
     writer.finish().map_err(fail)
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>> {
-    File::create(path)
-        .map(BufWriter::new)
-        .map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+/// Encodes into a new file at `path`, flushed before returning: every failure
+/// to create or fill it (missing or unwritable folder, a folder in the way,
+/// a full disk) is an [`Error::Write`] naming it.
+fn save(
+    path: &Path,
+    width: usize,
+    height: usize,
+    color: ::png::ColorType,
+    data: &[u8],
+) -> Result<()> {
+    let failed = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut out = File::create(path).map(BufWriter::new).map_err(failed)?;
+    encode(&mut out, width, height, color, data, path)?;
+    out.flush().map_err(failed)
 }
 
 /// Writes `image` as an 8-bit RGB PNG at `path`.
 pub fn write_rgb(path: &Path, image: &RgbImage) -> Result<()> {
-    encode(
-        create(path)?,
+    save(
+        path,
         image.width,
         image.height,
         ::png::ColorType::Rgb,
         &image.data,
-        path,
     )
 }
 
 /// Writes `image` as an 8-bit grayscale PNG at `path`.
 pub fn write_gray(path: &Path, image: &GrayImage) -> Result<()> {
-    encode(
-        create(path)?,
+    save(
+        path,
         image.width,
         image.height,
         ::png::ColorType::Grayscale,
         &image.data,
-        path,
     )
 }
 

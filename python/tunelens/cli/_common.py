@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from tunelens.extract import AUDIO_EXTENSIONS
+from tunelens.extract import AUDIO_EXTENSIONS, audio_files_in
 
 
 class UsageError(Exception):
@@ -61,12 +61,14 @@ def audio_files(inputs: list[str]) -> Any:
     expanded to its audio files (sorted)."""
     for path in inputs:
         existing(path)
+        if "://" not in path and os.path.isdir(path) and not audio_files_in(path):
+            raise UsageError(f"no audio files ({', '.join(sorted(AUDIO_EXTENSIONS))}) in the folder {path}")
     if len(inputs) == 1:
         return inputs[0]
     files: list[str] = []
     for path in inputs:
         if os.path.isdir(path):
-            files += sorted(str(p) for p in Path(path).rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS)
+            files += [str(p) for p in audio_files_in(path)]
         else:
             files.append(path)
     return files
@@ -90,7 +92,7 @@ def read_input_table(path: str) -> Any:
     existing(path)
     try:
         return read_table(path)
-    except InvalidParameterError as err:
+    except (InvalidParameterError, OSError) as err:  # a bad extension or contents, a folder, no permission
         raise UsageError(str(err)) from err
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tunelens._validate import writing
 from tunelens.cli._common import (
     UsageError,
     audio_files,
@@ -44,6 +45,8 @@ def _register_features(sub: Any) -> argparse.ArgumentParser:
 
 
 def _features(args: argparse.Namespace) -> int:
+    _at_least(1, sr=args.sr, partition_size=args.partition_size)
+    _at_least(0, duration=args.duration, offset=args.offset)
     inputs = audio_files(args.inputs)
     if not inputs:
         raise UsageError("no audio files in the inputs")
@@ -54,6 +57,8 @@ def _features(args: argparse.Namespace) -> int:
         import tunelens as tl
 
         df = tl.extract_features(inputs, n_jobs=args.n_jobs, progress=interactive(), **options)
+    if len(df) == 0:
+        raise UsageError(f"no audio files in {' '.join(args.inputs)}")
     failed = int(df["error"].notna().sum())
     if failed == len(df):
         raise RuntimeError(f"every file failed; first error: {df['error'].iloc[0]}")
@@ -227,6 +232,7 @@ def _explain(args: argparse.Namespace) -> int:
 
     if args.output is not None and not args.output.lower().endswith(".json"):
         raise UsageError(f"-o must name a .json file, got {args.output!r}")
+    _at_least(1, segments=args.segments, num_samples=args.num_samples, sr=args.sr, top=args.top)
     existing(args.audio)
     predict = load_callable(args.model)
     y, sr = tl.load(args.audio, sr=args.sr, n_jobs=args.n_jobs)
@@ -240,8 +246,9 @@ def _explain(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text)
     else:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text + "\n")
+        with writing(args.output):
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(text + "\n")
         print(f"{result!r}\nwrote {args.output}", file=sys.stderr)
     return 0
 
@@ -263,22 +270,24 @@ def _register_spectrogram(sub: Any) -> argparse.ArgumentParser:
 
 def _spectrogram(args: argparse.Namespace) -> int:
     import tunelens as tl
-    from tunelens.extract import AUDIO_EXTENSIONS
+    from tunelens.extract import audio_files_in
     from tunelens.render import spectrogram_png
 
     size = _size(args.size)
+    _at_least(1, sr=args.sr, n_mels=args.n_mels)
     jobs: list[tuple[str, Path]] = []
     for path in args.inputs:
         existing(path)
         if os.path.isdir(path):
             root = Path(path)
-            jobs += [(str(f), f.relative_to(root).with_suffix(".png")) for f in sorted(root.rglob("*"))
-                     if f.suffix.lower() in AUDIO_EXTENSIONS]
+            jobs += [(str(f), f.relative_to(root).with_suffix(".png")) for f in audio_files_in(root)]
         else:
             jobs.append((path, Path(Path(path).name).with_suffix(".png")))
     if not jobs:
-        raise UsageError("no audio files in the inputs")
+        raise UsageError(f"no audio files in {' '.join(args.inputs)}")
     out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"-o {args.output} is a file; give a folder for the PNGs")
     errors = []
     for source, name in progress(jobs, len(jobs), "spectrogram"):
         try:
@@ -287,10 +296,18 @@ def _spectrogram(args: argparse.Namespace) -> int:
             spectrogram_png(y, out / name, sr=sr, n_mels=args.n_mels, cmap=args.cmap, size=size)
         except Exception as err:  # noqa: BLE001 - one failing file does not stop the others
             errors.append(f"{source}: {err}")
-    print(f"wrote {len(jobs) - len(errors)} PNGs to {out}", file=sys.stderr)
+    if len(errors) < len(jobs):
+        print(f"wrote {len(jobs) - len(errors)} PNGs to {out}", file=sys.stderr)
     if errors:
         raise RuntimeError(f"{len(errors)} of {len(jobs)} files failed; first: {errors[0]}")
     return 0
+
+
+def _at_least(low: float, **options: float | None) -> None:
+    """A usage error naming the first option (``n_mels`` as ``--n-mels``) below ``low``."""
+    for name, value in options.items():
+        if value is not None and not value >= low:  # NaN fails too
+            raise UsageError(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
 
 
 def _size(text: str | None) -> tuple[int, int] | None:

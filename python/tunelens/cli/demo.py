@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from tunelens._validate import writing
+
 _SHADES = " .:-=+*#%@"
 
 
@@ -37,10 +39,11 @@ def register(sub: Any) -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from tunelens.cli._common import UsageError
 
-    if args.songs < 3 or args.seconds <= 0 or args.catalog_size < 1:
+    if args.songs < 3 or not args.seconds > 0 or args.catalog_size < 1:  # NaN fails too
         raise UsageError("--songs must be at least 3, --seconds and --catalog-size positive")
     out = Path(args.output) if args.output else Path(tempfile.mkdtemp(prefix="tunelens-demo-"))
-    out.mkdir(parents=True, exist_ok=True)
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
     print(run_demo(out, songs=args.songs, seconds=args.seconds, catalog_size=args.catalog_size,
                    seed=args.seed, n_jobs=args.n_jobs))
     return 0
@@ -126,7 +129,8 @@ def run_demo(out: Path, *, songs: int = 12, seconds: float = 5.0, catalog_size: 
     explanation = _timed(lines, f"explained the percussiveness score of {seed_song} over 5 time segments",
                          lambda: explain(y, sr, percussiveness, TimeSegments(5), num_samples=200,
                                          random_state=seed, n_jobs=n_jobs, progress=False))
-    (out / "explanation.json").write_text(json.dumps(explanation.to_dict(), indent=1) + "\n")
+    with writing(out / "explanation.json"):
+        (out / "explanation.json").write_text(json.dumps(explanation.to_dict(), indent=1) + "\n")
     explanation.to_wav(out / "explanation_top3.wav", k=3)
     top = ", ".join(explanation.decomposition.names[i] for i in explanation.top_components(3))
     lines.append(f"           most responsible segments: {top} (R² {explanation.score:.2f})")

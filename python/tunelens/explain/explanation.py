@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import numbers
+import os
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,10 +12,29 @@ from typing import Any
 
 import numpy as np
 
-from tunelens.exceptions import InvalidParameterError
+from tunelens._validate import output_path, writing
+from tunelens.exceptions import InvalidParameterError, MissingDependencyError
 from tunelens.explain.factorizations import Decomposition
 
 __all__ = ["Explanation", "UninformativeExplanationWarning"]
+
+
+#: ``Explanation.to_wav`` sample formats.
+_SUBTYPES = ("FLOAT", "PCM_16", "PCM_24", "PCM_32")
+
+
+def _raise_os_error(path: Path, err: Exception) -> None:
+    """The ``OSError`` behind libsndfile's failure to open ``path`` for writing."""
+    folder = path.parent
+    if path.is_dir():
+        code = errno.EISDIR
+    elif not folder.is_dir():
+        code = errno.ENOENT if not folder.exists() else errno.ENOTDIR
+    elif not os.access(folder, os.W_OK) or path.exists() and not os.access(path, os.W_OK):
+        code = errno.EACCES
+    else:
+        code = errno.EIO
+    raise OSError(code, f"{os.strerror(code)} ({err})", str(path)) from err
 
 
 class UninformativeExplanationWarning(UserWarning):
@@ -131,6 +153,8 @@ class Explanation:
         fewer than ``k`` may come back. An uninformative explanation (the model
         never changed its output) has no top components.
         """
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
+            raise InvalidParameterError(f"k must be a non-negative integer, got {k!r}")
         if self.uninformative:
             return []
         order = self._order()
@@ -149,23 +173,71 @@ class Explanation:
 
     listen = audio
 
-    def to_wav(self, path: str | Path, k: int = 3, positive_only: bool = True) -> Path:
-        """Writes :meth:`audio` to a WAV file (float32 with soundfile, else 16-bit PCM)."""
-        path = Path(path)
+    def to_wav(self, path: str | Path, k: int = 3, positive_only: bool = True, *,
+               subtype: str | None = None) -> Path:
+        """Writes :meth:`audio` to a WAV file.
+
+        Parameters
+        ----------
+        path : str or PathLike
+            The file to write (its folder must exist).
+        k, positive_only
+            As :meth:`audio`.
+        subtype : {"FLOAT", "PCM_16", "PCM_24", "PCM_32"} or None
+            Sample format. ``None``: ``"FLOAT"`` (float32) when soundfile is
+            installed, else ``"PCM_16"``, which the standard library's
+            ``wave`` writes. The others need soundfile.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        InvalidTypeError
+            ``path`` is not a str or PathLike.
+        InvalidParameterError
+            Unknown ``subtype`` or bad ``k``.
+        MissingDependencyError
+            ``subtype`` needs soundfile and it is not installed.
+        OutputWriteError
+            The file cannot be written (missing or unwritable folder, a folder
+            in the way); the message says "cannot write" and names it.
+
+        Examples
+        --------
+        >>> explanation.to_wav("top3.wav", k=3)  # doctest: +SKIP
+        PosixPath('top3.wav')
+        """
+        target = Path(output_path(path))
+        if subtype is not None and subtype not in _SUBTYPES:
+            raise InvalidParameterError(f"subtype must be one of {list(_SUBTYPES)} or None, got {subtype!r}")
         y = self.audio(k, positive_only)
         sr = int(round(self.decomposition.sr))
         try:
             import soundfile
         except ImportError:
-            pcm = (np.clip(y, -1.0, 1.0) * 32767).astype("<i2")
-            with wave.open(str(path), "wb") as f:
-                f.setnchannels(1)
-                f.setsampwidth(2)
-                f.setframerate(sr)
-                f.writeframes(pcm.tobytes())
-        else:
-            soundfile.write(str(path), y, sr, subtype="FLOAT")
-        return path
+            soundfile = None
+        if soundfile is None and subtype not in (None, "PCM_16"):
+            raise MissingDependencyError(f"subtype={subtype!r} needs soundfile (pip install soundfile)",
+                                         name="soundfile")
+        with writing(target):
+            if soundfile is None:
+                pcm = (np.clip(y, -1.0, 1.0) * 32767).astype("<i2")
+                with wave.open(str(target), "wb") as f:
+                    f.setnchannels(1)
+                    f.setsampwidth(2)
+                    f.setframerate(sr)
+                    f.writeframes(pcm.tobytes())
+            else:
+                # libsndfile reports an unopenable file as a RuntimeError; the
+                # folder tells why (absent, not writable) as an OSError.
+                try:
+                    soundfile.write(str(target), y, sr, subtype=subtype or "FLOAT", format="WAV")
+                except RuntimeError as err:  # soundfile.LibsndfileError
+                    _raise_os_error(target, err)
+        return target
 
     def to_dict(self) -> dict:
         """A JSON-serialisable summary (weights, fidelity, settings)."""

@@ -15,7 +15,9 @@ flac, mp3, ogg/vorbis). Any other input kind (text-mode files, open
 ``soundfile.SoundFile`` or audioread objects, file descriptors) and any input
 tunelens fails on with ``AudioDecodeError``/``UnsupportedFormatError`` or
 ``AudioReadError`` (Opus, video containers, unknown containers, ...) goes to
-librosa's function of the same name with the caller's arguments, with one
+librosa's function of the same name (except a path that is no regular file: a
+named pipe, socket, device or folder is refused with ``AudioReadError``, since
+librosa would block on it or read it forever) with the caller's arguments, with one
 :class:`tunelens.compat.TunelensFallbackWarning` per name and process; librosa
 then returns its result or raises its own exception. A file-like object
 tunelens read is rewound to where it was first (or, if it cannot seek,
@@ -36,6 +38,7 @@ from tunelens.compat.librosa._input import (
     check_decodes as _check_decodes,
     native_or_librosa as _native_or_librosa,
     peeked_stream as _peeked_stream,
+    refuse_special as _refuse_special,
 )
 
 from tunelens.compat.librosa import (  # before install(): its __getattr__ would shadow them
@@ -169,6 +172,7 @@ def get_duration(*, y: _np.ndarray | None = None, sr: float = 22050, S: _np.ndar
     """
     options = dict(y=y, sr=sr, S=S, n_fft=n_fft, hop_length=hop_length, center=center)
     if filename is not None:
+        _refuse_special(filename)
         return _fallback(__name__, "librosa", "get_duration")(**options, path=path, filename=filename)
     if path is None:
         return _tl.get_duration(**options)

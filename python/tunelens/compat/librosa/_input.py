@@ -10,6 +10,8 @@
    :class:`~tunelens.AudioDecodeError` (which includes
    :class:`~tunelens.UnsupportedFormatError`) or :class:`~tunelens.AudioReadError`
    goes to librosa's function of the same name with the caller's arguments,
+   except a path that is no regular file (a pipe, socket, device or folder),
+   which is refused with :class:`~tunelens.AudioReadError` (see :func:`refuse_special`),
    announced by one :class:`~tunelens.compat.TunelensFallbackWarning` per name
    and process. librosa then returns its result or raises its own exception
    (and emits its own warnings).
@@ -147,6 +149,7 @@ def native_or_librosa(name: str, path: Any, native: Callable[[Callable[[], Any]]
     >>> y, sr = native_or_librosa("load", "talk.opus", lambda source: tl.load(source(), sr=None),
     ...                           lambda load, path: load(path, sr=None))  # doctest: +SKIP
     """
+    refuse_special(path)
     audio = AudioInput(path)
     if audio.native:
         try:
@@ -154,6 +157,22 @@ def native_or_librosa(name: str, path: Any, native: Callable[[Callable[[], Any]]
         except NOT_SERVED:
             pass
     return reference(fallback(_SHIM, "librosa", name, reason=_REASON), audio.for_librosa())
+
+
+def refuse_special(path: Any) -> None:
+    """Raises :class:`~tunelens.AudioReadError` when ``path`` names a named pipe,
+    a socket, a device or a folder: tunelens refuses it unopened, and librosa
+    must not get it either (soundfile and audioread would block on a pipe
+    forever, or read ``/dev/zero`` until memory runs out).
+
+    Examples
+    --------
+    >>> refuse_special("/dev/zero")
+    Traceback (most recent call last):
+    tunelens.exceptions.AudioReadError: [Errno 22] cannot read '/dev/zero': it is a character device, not a regular file (tunelens reads audio from regular files only): '/dev/zero'
+    """
+    if isinstance(path, (str, os.PathLike)):
+        _tl._core.refuse_special_path(os.fspath(path))
 
 
 def check_decodes(source: Callable[[], Any]) -> None:
