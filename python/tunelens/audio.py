@@ -117,6 +117,21 @@ def load(
         The file cannot be read (permissions).
     InvalidParameterError
         Bad ``sr``, ``offset`` or ``duration``.
+    TooLargeError
+        The decoded audio would not fit in the memory this process may use.
+
+    Notes
+    -----
+    Decoding, mono mixing and resampling run a few seconds of audio at a time
+    straight into ``y``: a long file needs ``y``'s memory plus a few MB (a
+    2-hour stereo mp3 at 22.05 kHz: ~1.0x the 606 MiB result, where holding
+    the decoded file would take 9x), and Ctrl-C stops it between blocks.
+
+    Examples
+    --------
+    >>> import tunelens as tl
+    >>> y, sr = tl.load("set.mp3", sr=22050)  # mono, 22.05 kHz
+    >>> y_stereo, sr = tl.load("set.mp3", sr=None, mono=False, offset=30.0, duration=10.0)
     """
     source, hint = _source(path)
     dtype = float_dtype(dtype)

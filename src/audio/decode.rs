@@ -3,7 +3,6 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use symphonia::core::audio::{AudioBufferRef, Signal};
 use symphonia::core::codecs::{
     CodecParameters, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS,
@@ -11,24 +10,13 @@ use symphonia::core::codecs::{
     CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use super::{file, mp4, wav, Source};
 use crate::error::{Error, Result};
-
-/// Decoded audio at the file's own rate: `channels × frames`, channel-major.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decoded {
-    /// Samples of each channel, one after the other.
-    pub samples: Vec<f32>,
-    /// Number of channels.
-    pub channels: usize,
-    /// Sample rate in Hz.
-    pub sample_rate: u32,
-}
 
 /// An opened stream: the demuxer, its audio track's decoder and parameters.
 pub(super) struct Stream {
@@ -490,29 +478,6 @@ pub(super) fn append(
     }
 }
 
-/// Packets a segment's fresh decoder decodes before its own, to rebuild the
-/// state that lossy decoders carry between packets (mp3's bit reservoir and
-/// MDCT overlap, vorbis's block overlap); their output is discarded.
-const WARM_UP_PACKETS: usize = 8;
-/// Packets per parallel decoding segment, at least.
-const PACKETS_PER_SEGMENT: usize = 64;
-
-/// What one segment decoded: per-channel samples, failed packets, last error.
-type SegmentOutput = (Vec<Vec<f32>>, usize, Option<String>);
-
-/// Decodes `source` from `floor(offset * sr)` for `floor(duration * sr)` frames
-/// (to the end when `duration` is `None`), at the native rate.
-///
-/// Packets are demultiplexed first, then decoded in parallel segments, each by
-/// its own decoder started [`WARM_UP_PACKETS`] early: the decoders' state has
-/// finite memory, so the result equals a serial decode sample for sample.
-/// Like libsndfile, a file truncated mid-stream yields the audio decoded before
-/// the damage; packets that fail to decode are skipped. A file where nothing
-/// decodes is an error.
-pub fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
-    shielded(source, || decode_unshielded(source, offset, duration))
-}
-
 /// Runs decoder work, turning a panic inside it into [`Error::Decode`] naming
 /// the file: symphonia asserts on some impossible headers (a WAV with sample
 /// rate 0 panics building its time base), and a malformed file must never
@@ -532,104 +497,6 @@ pub(super) fn shielded_as<T>(name: &Path, work: impl FnOnce() -> Result<T>) -> R
     })
 }
 
-fn decode_unshielded(source: &Source, offset: f64, duration: Option<f64>) -> Result<Decoded> {
-    if let Some(decoded) = decode_plain_wav(source, offset, duration)? {
-        return Ok(decoded);
-    }
-    let Opened {
-        stream: mut s,
-        start,
-        begin,
-        mut position,
-    } = open_at(source, offset)?;
-    let wanted = duration
-        .map(|d| (d * s.sample_rate as f64).floor() as u64)
-        .unwrap_or(u64::MAX)
-        .min(s.end.map_or(u64::MAX, |end| end.saturating_sub(start)));
-    // A decoder whose state never settles must see every packet from the
-    // start, in one pass (see `Stream::serial`).
-    let (warm_up, per_segment) = match (s.exact_seek, s.serial) {
-        (true, _) => (0, PACKETS_PER_SEGMENT),
-        (false, false) => (WARM_UP_PACKETS, PACKETS_PER_SEGMENT),
-        (false, true) => (usize::MAX, usize::MAX),
-    };
-    // Without a seek, packets that end before the window are dropped as they
-    // are read, except the last `warm_up` ones: memory follows the window, not
-    // the file.
-    let from = if position == 0 { begin } else { 0 };
-    let (packets, lead, mut last_error) =
-        demux(&mut s, from, begin.saturating_add(wanted), warm_up);
-    if let Some(first) = packets.get(lead).filter(|_| from > 0) {
-        position = first.ts();
-    }
-    let segments = (packets.len() - lead).div_ceil(per_segment).max(1);
-    let outputs: Vec<Result<SegmentOutput>> = (0..segments)
-        .into_par_iter()
-        .map(|k| {
-            let (first, last) = (
-                lead.saturating_add(k.saturating_mul(per_segment)),
-                lead.saturating_add((k + 1).saturating_mul(per_segment))
-                    .min(packets.len()),
-            );
-            decode_packets(
-                &s,
-                &packets[first.saturating_sub(warm_up)..last],
-                first - first.saturating_sub(warm_up),
-            )
-        })
-        .collect();
-    let mut parts = Vec::with_capacity(outputs.len());
-    let mut failures = 0;
-    for output in outputs {
-        let (part, failed, error) = output?;
-        failures += failed;
-        last_error = error.or(last_error);
-        parts.push(part);
-    }
-    let channels = parts
-        .iter()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0)
-        .max(s.channels)
-        .max(1);
-    // Frames each segment contributes (all its channels, as a decoder could vary).
-    let lengths: Vec<usize> = parts
-        .iter()
-        .map(|p| {
-            (0..channels)
-                .map(|c| p.get(c).map_or(0, Vec::len))
-                .min()
-                .unwrap_or(0)
-        })
-        .collect();
-    let frames: usize = lengths.iter().sum();
-    let declared_audio = s.declares_audio && wanted > 0;
-    if frames == 0 && (failures > 0 || last_error.is_some() || declared_audio) && start == 0 {
-        return Err(nothing_decoded(&s, last_error));
-    }
-    let skip = (begin.saturating_sub(position) as usize).min(frames);
-    let keep = (frames - skip).min(usize::try_from(wanted).unwrap_or(usize::MAX));
-    // Copy each segment's frames straight into their place in the channel-major output.
-    let mut samples = vec![0f32; channels * keep];
-    let mut at = 0usize; // frame index of the segment's first frame in the whole stream
-    for (part, &len) in parts.iter().zip(&lengths) {
-        let (lo, hi) = (at.max(skip), (at + len).min(skip + keep));
-        if lo < hi {
-            for (c, lane) in part.iter().enumerate().take(channels) {
-                samples[c * keep + lo - skip..c * keep + hi - skip]
-                    .copy_from_slice(&lane[lo - at..hi - at]);
-            }
-        }
-        at += len;
-    }
-    Ok(Decoded {
-        samples,
-        channels,
-        sample_rate: s.sample_rate,
-    })
-}
-
 /// The error for a stream where no audio decoded although some was expected.
 pub(super) fn nothing_decoded(s: &Stream, last_error: Option<String>) -> Error {
     let message = match last_error {
@@ -643,87 +510,6 @@ pub(super) fn nothing_decoded(s: &Stream, last_error: Option<String>) -> Error {
         path: s.name.clone(),
         message,
     }
-}
-
-/// Reads the track's packets until the stream ends or a packet starts at or
-/// after frame `until`; also returns the demuxer's error, if it stopped on one.
-/// Packets that end at or before frame `from` are dropped, except the last
-/// `keep` of them, which lead the result (their count is returned).
-fn demux(
-    s: &mut Stream,
-    from: u64,
-    until: u64,
-    keep: usize,
-) -> (Vec<Packet>, usize, Option<String>) {
-    let mut packets: Vec<Packet> = Vec::new();
-    let mut lead = 0;
-    let error = loop {
-        match s.format.next_packet() {
-            Ok(p) if p.track_id() != s.track_id => continue,
-            Ok(p) if p.ts() >= until && !packets.is_empty() => break None,
-            Ok(p) if p.ts().saturating_add(p.dur()) <= from && packets.len() == lead => {
-                if keep == 0 {
-                    continue;
-                }
-                if lead == keep {
-                    packets.remove(0);
-                    lead -= 1;
-                }
-                packets.push(p);
-                lead += 1;
-            }
-            Ok(p) => packets.push(p),
-            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                break None
-            }
-            Err(SymphoniaError::ResetRequired) => break None,
-            Err(e) => break Some(e.to_string()),
-        }
-    };
-    (packets, lead, error)
-}
-
-/// Decodes `packets` with a fresh decoder, dropping the output of the first
-/// `warm_up` packets.
-fn decode_packets(s: &Stream, packets: &[Packet], warm_up: usize) -> Result<SegmentOutput> {
-    let mut decoder = symphonia::default::get_codecs()
-        .make(&s.params, &DecoderOptions::default())
-        .map_err(|e| decode_error(&s.name, e))?;
-    let mut lanes: Vec<Vec<f32>> = vec![Vec::new(); s.channels];
-    let (mut failures, mut last_error) = (0, None);
-    for (i, packet) in packets.iter().enumerate() {
-        match decoder.decode(packet) {
-            Ok(buffer) if i >= warm_up => {
-                append(&buffer, &mut lanes, 0, usize::MAX, s.sixteen_bit);
-            }
-            Ok(_) => {}
-            Err(SymphoniaError::DecodeError(e)) if i >= warm_up => {
-                failures += 1;
-                last_error = Some(e.to_string());
-            }
-            Err(SymphoniaError::DecodeError(_) | SymphoniaError::IoError(_)) => {}
-            Err(e) => return Err(decode_error(&s.name, e)),
-        }
-    }
-    Ok((lanes, failures, last_error))
-}
-
-/// Reads a plain PCM/float WAV directly ([`super::wav`]); `None` for anything else.
-fn decode_plain_wav(
-    source: &Source,
-    offset: f64,
-    duration: Option<f64>,
-) -> Result<Option<Decoded>> {
-    plain_wav(source, |reader, layout| {
-        let sr = layout.sample_rate as f64;
-        let start = (offset * sr).floor() as u64;
-        let count = duration.map_or(u64::MAX, |d| (d * sr).floor() as u64);
-        Ok(Decoded {
-            samples: wav::read(reader, &layout, start, count)?,
-            channels: layout.channels,
-            sample_rate: layout.sample_rate,
-        })
-    })
 }
 
 /// Runs `read` on a plain PCM/float WAV ([`wav::probe`] recognises it); `None`
@@ -791,6 +577,19 @@ pub fn duration(source: &Source) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audio::{load, Audio, LoadOptions};
+
+    /// `load` at the native rate, every channel: the decoded samples.
+    fn decode(source: &Source, offset: f64, duration: Option<f64>) -> Result<Audio> {
+        let opts = LoadOptions {
+            sr: None,
+            mono: false,
+            offset,
+            duration,
+            ..LoadOptions::default()
+        };
+        load(source, &opts)
+    }
 
     fn wav_bytes(bits: u16, format: u16, samples: &[u8], channels: u16) -> Vec<u8> {
         let rate = 8000u32;
@@ -872,7 +671,7 @@ mod tests {
         let mut zero_rate = wav_bytes(12, 1, &[0; 16], 1);
         zero_rate[24..28].copy_from_slice(&0u32.to_le_bytes());
         for work in [
-            decode_unshielded(&bytes(zero_rate.clone()), 0.0, None).map(|_| ()),
+            decode(&bytes(zero_rate.clone()), 0.0, None).map(|_| ()),
             duration(&bytes(zero_rate)).map(|_| ()),
         ] {
             assert!(

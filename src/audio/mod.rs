@@ -8,6 +8,9 @@
 //! - [`mp4`]: the MP4 edit list and sample counts symphonia does not apply.
 //! - [`wav`]: a direct reader for plain PCM/float WAV (the common case, fast).
 //! - [`mix`]: mono mixing as librosa does it (float32 channel mean).
+//! - [`packets`]: symphonia's packets decoded in order, serially or in
+//!   parallel windows, in bounded memory.
+//! - [`pipeline`]: `load` as decode → mix → resample → result, window by window.
 //! - [`stream`]: block-wise decoding in bounded memory (`librosa.stream`).
 //! - [`resample`]: `librosa.resample` for the soxr family, sample-exact, through
 //!   [`soxr`] (libsoxr driven as python-soxr drives it).
@@ -16,6 +19,8 @@ pub mod decode;
 pub mod file;
 pub mod mix;
 pub mod mp4;
+mod packets;
+mod pipeline;
 pub mod resample;
 pub mod soxr;
 pub mod stream;
@@ -28,7 +33,7 @@ use rayon::prelude::*;
 use crate::error::{ensure, Result};
 use crate::parallel;
 
-pub use decode::{duration, Decoded};
+pub use decode::duration;
 
 /// Where audio comes from.
 #[derive(Clone, Debug)]
@@ -101,7 +106,9 @@ impl Audio {
 }
 
 /// Decodes `source` and applies `librosa.load`'s steps: offset/duration at the
-/// native rate, mono mix, then resampling to `sr`.
+/// native rate, mono mix, then resampling to `sr`, a window at a time into the
+/// result (memory: the result plus a few MB; see [`pipeline`]). Checks the
+/// call's cancel token between windows ([`crate::Error::Cancelled`]).
 pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
     check_window(opts.offset, opts.duration)?;
     if let Some(sr) = opts.sr {
@@ -109,31 +116,7 @@ pub fn load(source: &Source, opts: &LoadOptions) -> Result<Audio> {
             "must be a positive sample rate in Hz or None, not 0".into()
         })?;
     }
-    let decoded = decode::decode(source, opts.offset, opts.duration)?;
-    let (mut samples, mut channels) = (decoded.samples, decoded.channels);
-    if opts.mono && channels > 1 {
-        samples = mix::to_mono(&samples, channels);
-        channels = 1;
-    }
-    let native = decoded.sample_rate;
-    match opts.sr {
-        Some(target) if target != native => {
-            decode::check_resampleable(&source.name(), native, target)?;
-            let frames = samples.len() / channels.max(1);
-            let lanes: Vec<&[f32]> = samples.chunks(frames.max(1)).collect();
-            let out = resample::resample(&lanes, native as f64, target as f64, opts.quality, true)?;
-            Ok(Audio {
-                samples: out.samples,
-                channels,
-                sample_rate: target,
-            })
-        }
-        _ => Ok(Audio {
-            samples,
-            channels,
-            sample_rate: native,
-        }),
-    }
+    pipeline::load(source, opts)
 }
 
 /// Checks an `offset` and `duration` in seconds (non-negative, finite).

@@ -28,6 +28,18 @@ pub fn check_rate(rate: f64, name: &'static str) -> Result<()> {
     })
 }
 
+/// Checks that `target / orig` lies within [`MAX_RATIO`] either way (a typed
+/// error on `target_sr` otherwise).
+pub fn check_ratio(orig: f64, target: f64) -> Result<()> {
+    ensure(
+        (1.0 / MAX_RATIO..=MAX_RATIO).contains(&(target / orig)),
+        "target_sr",
+        || {
+            format!("target_sr / orig_sr = {target} / {orig} is outside [1/{MAX_RATIO}, {MAX_RATIO}], the range libsoxr converts in bounded time")
+        },
+    )
+}
+
 /// Resampled lanes, channel-major: lane `c` is `samples[c * len..(c + 1) * len]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resampled<T> {
@@ -58,13 +70,7 @@ pub fn resample<T: Sample>(
     ensure(channels.iter().all(|c| c.len() == n), "y", || {
         "all channels must have the same length".into()
     })?;
-    ensure(
-        (1.0 / MAX_RATIO..=MAX_RATIO).contains(&(target / orig)),
-        "target_sr",
-        || {
-            format!("target_sr / orig_sr = {target} / {orig} is outside [1/{MAX_RATIO}, {MAX_RATIO}], the range libsoxr converts in bounded time")
-        },
-    )?;
+    check_ratio(orig, target)?;
     if orig == target {
         return Ok(Resampled {
             samples: channels.concat(),

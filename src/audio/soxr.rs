@@ -107,16 +107,6 @@ fn all_finite<T: Float>(x: &[T]) -> bool {
         .all(|block| block.iter().fold(true, |ok, v| ok & v.is_finite()))
 }
 
-/// An owned libsoxr resampler, deleted on drop.
-struct Resampler(sys::soxr_t);
-
-impl Drop for Resampler {
-    fn drop(&mut self) {
-        // SAFETY: the handle came from a successful soxr_create and is deleted once.
-        unsafe { sys::soxr_delete(self.0) }
-    }
-}
-
 /// A libsoxr error string as a typed error on `target_sr`.
 fn soxr_error(err: sys::soxr_error_t) -> Result<()> {
     if err.is_null() {
@@ -136,6 +126,143 @@ pub fn capacity(n: usize, orig: f64, target: f64) -> usize {
     (n as f64 * target / orig + 1.0) as usize
 }
 
+/// One lane's libsoxr resampler, deleted on drop, fed as python-soxr feeds
+/// it: pieces of [`piece`] samples counted from the lane's start, then a flush.
+pub struct Resampler<T: Sample> {
+    handle: sys::soxr_t,
+    /// python-soxr's piece size for these rates.
+    piece: usize,
+    /// Input not yet fed: less than one piece.
+    pending: Vec<T>,
+    orig: f64,
+    target: f64,
+}
+
+// SAFETY: a libsoxr handle has no thread affinity; `&mut self` on every call
+// keeps it to one thread at a time.
+unsafe impl<T: Sample> Send for Resampler<T> {}
+
+impl<T: Sample> Drop for Resampler<T> {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from a successful soxr_create and is deleted once.
+        unsafe { sys::soxr_delete(self.handle) }
+    }
+}
+
+/// python-soxr's piece size, in its own arithmetic (truncated to size_t).
+fn piece(orig: f64, target: f64) -> usize {
+    (48000.0 * orig / target).max(1000.0) as usize
+}
+
+impl<T: Sample> Resampler<T> {
+    /// A resampler from `orig` Hz to `target` Hz at `quality`, created as
+    /// python-soxr creates it. The rates must be finite and positive (the
+    /// caller validates them).
+    pub fn new(orig: f64, target: f64, quality: Quality) -> Result<Self> {
+        // SAFETY: plain constructors of libsoxr's spec structs.
+        let io = unsafe { sys::soxr_io_spec(T::DATATYPE, T::DATATYPE) };
+        // SAFETY: as above.
+        let spec = unsafe { sys::soxr_quality_spec(quality.recipe(), 0) };
+        let mut err: sys::soxr_error_t = ptr::null();
+        // SAFETY: the specs outlive the call; a null runtime spec is libsoxr's default.
+        let handle =
+            unsafe { sys::soxr_create(orig, target, 1, &mut err, &io, &spec, ptr::null()) };
+        soxr_error(err)?;
+        if handle.is_null() {
+            return Err(Error::Internal("soxr_create returned no resampler".into()));
+        }
+        Ok(Resampler {
+            handle,
+            piece: piece(orig, target),
+            pending: Vec::new(),
+            orig,
+            target,
+        })
+    }
+
+    /// One `soxr_process` call: `input` (`None` flushes) into `out`; returns
+    /// the samples written. Non-finite input is a typed error on `y` (libsoxr
+    /// would smear it over the output).
+    fn process(&mut self, input: Option<&[T]>, out: &mut [T]) -> Result<usize> {
+        let (pointer, n) =
+            input.map_or((ptr::null(), 0), |x| (x.as_ptr().cast::<c_void>(), x.len()));
+        let mut done = 0;
+        // SAFETY: `pointer` holds `n` samples (or is null to flush); `out` has
+        // `out.len()` samples of room.
+        let err = unsafe {
+            sys::soxr_process(
+                self.handle,
+                pointer,
+                n,
+                ptr::null_mut(),
+                out.as_mut_ptr().cast(),
+                out.len(),
+                &mut done,
+            )
+        };
+        soxr_error(err)?;
+        // Checked right after libsoxr read the piece, while it is still in
+        // cache (checking first added a memory pass that libsoxr's compute hid).
+        ensure(input.is_none_or(all_finite), "y", || {
+            "audio buffer is not finite everywhere (NaN or inf)".into()
+        })?;
+        Ok(done)
+    }
+
+    /// [`process`](Self::process) appending to `out`, with room for all
+    /// libsoxr has to give (asked again while it fills the room).
+    fn process_into(&mut self, input: Option<&[T]>, out: &mut Vec<T>) -> Result<()> {
+        let n = input.map_or(0, <[T]>::len);
+        let mut room = capacity(n, self.orig, self.target) + 64;
+        let mut feed = input;
+        loop {
+            let at = out.len();
+            out.resize(at + room, T::zero());
+            let done = self.process(feed, &mut out[at..])?;
+            out.truncate(at + done);
+            if done < room {
+                return Ok(());
+            }
+            // Full: drain the rest (an empty piece reads nothing; a flush stays a flush).
+            feed = feed.map(|_| &[][..]);
+            room *= 2;
+        }
+    }
+
+    /// Feeds the next samples of the lane, appending the output libsoxr
+    /// produced to `out`. Samples are handed to libsoxr in the same pieces as
+    /// one [`resample_lane`] call over the whole lane, so the output is the same.
+    pub fn push(&mut self, mut x: &[T], out: &mut Vec<T>) -> Result<()> {
+        if !self.pending.is_empty() {
+            let take = (self.piece - self.pending.len()).min(x.len());
+            self.pending.extend_from_slice(&x[..take]);
+            x = &x[take..];
+            if self.pending.len() < self.piece {
+                return Ok(());
+            }
+            let full = std::mem::take(&mut self.pending);
+            self.process_into(Some(&full), out)?;
+            self.pending = full;
+            self.pending.clear();
+        }
+        let whole = x.len() - x.len() % self.piece;
+        for chunk in x[..whole].chunks(self.piece) {
+            self.process_into(Some(chunk), out)?;
+        }
+        self.pending.extend_from_slice(&x[whole..]);
+        Ok(())
+    }
+
+    /// Feeds what is pending and flushes, appending the rest of the output to `out`.
+    pub fn finish(&mut self, out: &mut Vec<T>) -> Result<()> {
+        if !self.pending.is_empty() {
+            let last = std::mem::take(&mut self.pending);
+            self.process_into(Some(&last), out)?;
+        }
+        self.process_into(None, out)
+    }
+}
+
 /// Resamples one lane from `orig` Hz to `target` Hz with libsoxr into `out`,
 /// as `soxr.resample(x, orig, target, quality)` does; returns how many samples
 /// libsoxr wrote (at most `out.len()`: with less room than [`capacity`], the
@@ -150,48 +277,12 @@ pub fn resample_lane<T: Sample>(
     quality: Quality,
     out: &mut [T],
 ) -> Result<usize> {
-    // SAFETY: plain constructors of libsoxr's spec structs.
-    let io = unsafe { sys::soxr_io_spec(T::DATATYPE, T::DATATYPE) };
-    // SAFETY: as above.
-    let spec = unsafe { sys::soxr_quality_spec(quality.recipe(), 0) };
-    let mut err: sys::soxr_error_t = ptr::null();
-    // SAFETY: the specs outlive the call; a null runtime spec is libsoxr's default.
-    let handle = unsafe { sys::soxr_create(orig, target, 1, &mut err, &io, &spec, ptr::null()) };
-    soxr_error(err)?;
-    if handle.is_null() {
-        return Err(Error::Internal("soxr_create returned no resampler".into()));
-    }
-    let resampler = Resampler(handle);
-    // python-soxr's piece size, in its own arithmetic (truncated to size_t).
-    let piece = (48000.0 * orig / target).max(1000.0) as usize;
+    let mut resampler = Resampler::new(orig, target, quality)?;
     let mut written = 0;
-    let mut feed = |input: *const c_void, n: usize| -> Result<()> {
-        let mut done = 0;
-        // SAFETY: `input` holds `n` samples (or is null to flush); the output
-        // pointer has `out.len() - written` samples of room.
-        let err = unsafe {
-            sys::soxr_process(
-                resampler.0,
-                input,
-                n,
-                ptr::null_mut(),
-                out.as_mut_ptr().add(written).cast(),
-                out.len() - written,
-                &mut done,
-            )
-        };
-        written += done;
-        soxr_error(err)
-    };
-    for chunk in x.chunks(piece) {
-        feed(chunk.as_ptr().cast(), chunk.len())?;
-        // Checked right after libsoxr read the piece, while it is still in
-        // cache (checking first added a memory pass that libsoxr's compute hid).
-        ensure(all_finite(chunk), "y", || {
-            "audio buffer is not finite everywhere (NaN or inf)".into()
-        })?;
+    for chunk in x.chunks(resampler.piece) {
+        written += resampler.process(Some(chunk), &mut out[written..])?;
     }
-    feed(ptr::null(), 0)?;
+    written += resampler.process(None, &mut out[written..])?;
     Ok(written)
 }
 
@@ -244,6 +335,32 @@ mod tests {
         y.truncate(n);
         assert!((y.len() as i64 - 480_000).abs() <= 1);
         assert!(y.iter().all(|v| v.is_finite() && v.abs() < 0.6));
+    }
+
+    #[test]
+    fn pushing_in_any_parts_equals_one_call() {
+        let x: Vec<f32> = sine(44100.0, 440.0, 200_000)
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
+        let mut whole = vec![0.0; capacity(x.len(), 44100.0, 22050.0)];
+        let n = resample_lane(&x, 44100.0, 22050.0, Quality::High, &mut whole).unwrap();
+        whole.truncate(n);
+        for parts in [
+            vec![200_000],
+            vec![1, 43_999, 44_100, 7, 111_893],
+            vec![70_000; 3],
+        ] {
+            let mut r = Resampler::new(44100.0, 22050.0, Quality::High).unwrap();
+            let (mut y, mut at) = (Vec::new(), 0);
+            for len in parts {
+                let end = (at + len).min(x.len());
+                r.push(&x[at..end], &mut y).unwrap();
+                at = end;
+            }
+            r.finish(&mut y).unwrap();
+            assert_eq!(y, whole);
+        }
     }
 
     #[test]

@@ -7,13 +7,11 @@
 //! the frames the next block still needs (at most one block plus one decoded
 //! packet), so a file of any length streams in constant memory.
 
-use symphonia::core::codecs::{Decoder, DecoderOptions};
-use symphonia::core::errors::Error as SymphoniaError;
-
 use std::io::{Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use super::decode::{self, Stream};
+use super::decode;
+use super::packets::Packets;
 use super::{mix, wav, Source};
 use crate::error::{ensure, Error, Result};
 
@@ -54,128 +52,33 @@ impl Block {
     }
 }
 
-/// symphonia's packet loop for one track: decodes one packet per call.
-struct Packets {
-    stream: Stream,
-    decoder: Box<dyn Decoder>,
-    /// Decoded frames still to drop before the stream's first frame (the part
-    /// of the offset a seek did not cover).
-    skip: u64,
-    /// Frames handed out so far.
-    decoded: u64,
-    /// The first frame asked for.
-    start: u64,
-    /// Frames still to hand out before the container's end (MP4 edit list).
-    remaining: u64,
-    failures: usize,
-    last_error: Option<String>,
-}
-
-impl Packets {
-    /// Opens `source` positioned at frame `start`: by a sample-exact seek where
-    /// packets decode independently, otherwise by decoding and discarding.
-    fn open(source: &Source, offset: f64) -> Result<Packets> {
-        let decode::Opened {
-            stream,
-            start,
-            begin,
-            position,
-        } = decode::open_at(source, offset)?;
-        let skip = begin - position;
-        let decoder = symphonia::default::get_codecs()
-            .make(&stream.params, &DecoderOptions::default())
-            .map_err(|e| decode::decode_error(&stream.name, e))?;
-        let remaining = stream.end.map_or(u64::MAX, |end| end.saturating_sub(start));
-        Ok(Packets {
-            stream,
-            decoder,
-            skip,
-            decoded: 0,
-            start,
-            remaining,
-            failures: 0,
-            last_error: None,
-        })
-    }
-
-    /// Decodes the next packet onto the ends of `lanes`; `false` at the end of
-    /// the stream. As in [`decode::decode`]: packets that fail to decode are
-    /// skipped, a truncated file ends where the damage starts, and a stream
-    /// where nothing decodes although audio was expected is an error.
-    fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
-        loop {
-            if self.remaining == 0 {
-                return self.end();
-            }
-            let packet = match self.stream.format.next_packet() {
-                Ok(p) if p.track_id() != self.stream.track_id => continue,
-                Ok(p) => p,
-                Err(SymphoniaError::IoError(e))
-                    if e.kind() == std::io::ErrorKind::UnexpectedEof =>
-                {
-                    return self.end()
-                }
-                Err(SymphoniaError::ResetRequired) => return self.end(),
-                Err(e) => {
-                    self.last_error = Some(e.to_string());
-                    return self.end();
-                }
-            };
-            match self.decoder.decode(&packet) {
-                Ok(buffer) => {
-                    let skip = usize::try_from(self.skip).unwrap_or(usize::MAX);
-                    let keep = usize::try_from(self.remaining).unwrap_or(usize::MAX);
-                    let frames =
-                        decode::append(&buffer, lanes, skip, keep, self.stream.sixteen_bit);
-                    let dropped = skip.min(frames);
-                    let kept = (frames - dropped).min(keep) as u64;
-                    self.skip -= dropped as u64;
-                    self.decoded += kept;
-                    self.remaining -= kept;
-                    return Ok(true);
-                }
-                Err(SymphoniaError::DecodeError(e)) => {
-                    self.failures += 1;
-                    self.last_error = Some(e.to_string());
-                }
-                Err(e) => return Err(decode::decode_error(&self.stream.name, e)),
-            }
-        }
-    }
-
-    fn end(&mut self) -> Result<bool> {
-        let s = &self.stream;
-        let declared_audio = s.declares_audio;
-        let expected = self.failures > 0 || self.last_error.is_some() || declared_audio;
-        // As `load`: with an offset, an empty result means "past the end".
-        if self.decoded == 0 && self.start == 0 && expected {
-            return Err(decode::nothing_decoded(s, self.last_error.take()));
-        }
-        Ok(false)
-    }
-}
-
 /// Readers the plain-WAV path streams from.
 trait Input: Read + Seek + Send + Sync {}
 impl<T: Read + Seek + Send + Sync> Input for T {}
 
-/// Frames of a plain PCM/float WAV read straight from the file ([`wav`]), the
-/// fast path `load` takes too.
-struct WavFrames {
+/// Frames of a plain PCM/float WAV read straight from the file ([`wav`]).
+pub(super) struct WavFrames {
     input: Box<dyn Input>,
     layout: wav::Layout,
     /// Next frame to read.
     position: u64,
+    /// Frame after the last one to read.
+    end: u64,
+    /// Frames per read.
+    chunk: u64,
     name: PathBuf,
 }
 
-/// Frames per read on the plain-WAV path.
+/// Frames per read on the plain-WAV path, for blocks (streaming) and for
+/// windows (loading).
 const WAV_CHUNK: u64 = 16_384;
+const WAV_WINDOW: u64 = 1 << 18;
 
 impl WavFrames {
-    /// The plain-WAV reader for `source` positioned at `offset` seconds; `None`
-    /// for anything [`wav::probe`] does not recognise.
-    fn open(source: &Source, offset: f64) -> Option<WavFrames> {
+    /// The plain-WAV reader for `source`'s frames from `floor(offset * sr)`,
+    /// at most `floor(duration * sr)` of them; `None` for anything
+    /// [`wav::probe`] does not recognise.
+    fn open(source: &Source, offset: f64, duration: Option<f64>, chunk: u64) -> Option<WavFrames> {
         let mut input: Box<dyn Input> = match source {
             Source::Path(path) => {
                 // An error is reported by the packet path's open, with its kind.
@@ -184,10 +87,14 @@ impl WavFrames {
             Source::Bytes { data, .. } => Box::new(Cursor::new(data.clone())),
         };
         let layout = wav::probe(&mut input)?;
-        let start = (offset * layout.sample_rate as f64).floor() as u64;
+        let sr = layout.sample_rate as f64;
+        let position = ((offset * sr).floor() as u64).min(layout.frames);
+        let count = duration.map_or(u64::MAX, |d| (d * sr).floor() as u64);
         Some(WavFrames {
             input,
-            position: start.min(layout.frames),
+            position,
+            end: position.saturating_add(count).min(layout.frames),
+            chunk,
             layout,
             name: source.name(),
         })
@@ -195,7 +102,7 @@ impl WavFrames {
 
     /// Reads the next chunk onto the ends of `lanes`; `false` at the end.
     fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
-        let count = WAV_CHUNK.min(self.layout.frames - self.position);
+        let count = self.chunk.min(self.end - self.position);
         if count == 0 {
             return Ok(false);
         }
@@ -215,43 +122,70 @@ impl WavFrames {
     }
 }
 
-/// Where a [`BlockReader`]'s frames come from.
-enum Frames {
+/// Decoded frames from a file, in order, a part at a time: plain PCM/float
+/// WAV read straight from the file, anything else through [`Packets`]. Both
+/// `stream` (small parts, one thread) and `load` (windows decoded in parallel)
+/// read through it.
+pub(super) enum Frames {
     Wav(WavFrames),
     /// Boxed: a decoder and demuxer are much larger than the WAV reader.
     Packets(Box<Packets>),
 }
 
 impl Frames {
-    fn open(source: &Source, offset: f64) -> Result<Frames> {
-        match WavFrames::open(source, offset) {
+    /// Opens `source` for the frames from `floor(offset * sr)`, at most
+    /// `floor(duration * sr)` of them (`None`: to the end); `windows` reads
+    /// large parts, decoding packets in parallel (for `load`).
+    pub(super) fn open(
+        source: &Source,
+        offset: f64,
+        duration: Option<f64>,
+        windows: bool,
+    ) -> Result<Frames> {
+        let chunk = if windows { WAV_WINDOW } else { WAV_CHUNK };
+        match WavFrames::open(source, offset, duration, chunk) {
             Some(wav) => Ok(Frames::Wav(wav)),
-            None => Packets::open(source, offset).map(|p| Frames::Packets(Box::new(p))),
+            None => Packets::open(source, offset, duration, windows)
+                .map(|p| Frames::Packets(Box::new(p))),
         }
     }
 
-    fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
+    /// Appends the next part onto the ends of `lanes` (one per channel, as
+    /// many frames on each); `false` at the end.
+    pub(super) fn next(&mut self, lanes: &mut Vec<Vec<f32>>) -> Result<bool> {
         match self {
             Frames::Wav(w) => w.next(lanes),
             Frames::Packets(p) => p.next(lanes),
         }
     }
 
-    fn sample_rate(&self) -> u32 {
+    /// Frames all parts should add up to, where the header tells (see
+    /// [`Packets::expected_frames`]).
+    pub(super) fn expected_frames(&self) -> Option<u64> {
+        match self {
+            Frames::Wav(w) => Some(w.end - w.position),
+            Frames::Packets(p) => p.expected_frames(),
+        }
+    }
+
+    /// The file's sample rate in Hz.
+    pub(super) fn sample_rate(&self) -> u32 {
         match self {
             Frames::Wav(w) => w.layout.sample_rate,
             Frames::Packets(p) => p.stream.sample_rate,
         }
     }
 
-    fn channels(&self) -> usize {
+    /// Channels by the header (0 where it does not say).
+    pub(super) fn channels(&self) -> usize {
         match self {
             Frames::Wav(w) => w.layout.channels,
             Frames::Packets(p) => p.stream.channels,
         }
     }
 
-    fn name(&self) -> &Path {
+    /// The file's name for error messages.
+    pub(super) fn name(&self) -> &Path {
         match self {
             Frames::Wav(w) => &w.name,
             Frames::Packets(p) => &p.stream.name,
@@ -311,13 +245,13 @@ impl BlockReader {
                 )
             })?;
         let overlap = (opts.frame_length - opts.hop_length) as u64;
-        let frames = decode::shielded(source, || Frames::open(source, opts.offset))?;
-        let sr = frames.sample_rate() as f64;
         // librosa: `if duration: frames = int(duration * sr)`, so 0 means "to the end".
-        let limit = opts
-            .duration
-            .filter(|&d| d > 0.0)
-            .map(|d| (d * sr).floor() as u64);
+        let duration = opts.duration.filter(|&d| d > 0.0);
+        let frames = decode::shielded(source, || {
+            Frames::open(source, opts.offset, duration, false)
+        })?;
+        let sr = frames.sample_rate() as f64;
+        let limit = duration.map(|d| (d * sr).floor() as u64);
         Ok(BlockReader {
             frames,
             lanes: Vec::new(),
@@ -433,7 +367,7 @@ pub fn sample_rate(source: &Source) -> Result<u32> {
 /// header declares no length), in constant memory.
 pub fn count_frames(source: &Source) -> Result<(u64, u32)> {
     decode::shielded(source, || {
-        let mut packets = Packets::open(source, 0.0)?;
+        let mut packets = Packets::open(source, 0.0, None, true)?;
         let mut lanes = Vec::new();
         let mut frames = 0u64;
         while packets.next(&mut lanes)? {
@@ -498,7 +432,11 @@ mod tests {
         let got = blocks(&src, &options(3, 100, 50));
         let lengths: Vec<usize> = got.iter().map(Block::frames).collect();
         assert_eq!(lengths, vec![200, 200, 200, 200, 200, 200, 100]);
-        let whole = decode::decode(&src, 0.0, None).unwrap().samples;
+        let opts = crate::audio::LoadOptions {
+            sr: None,
+            ..Default::default()
+        };
+        let whole = crate::audio::load(&src, &opts).unwrap().samples;
         for (k, b) in got.iter().enumerate() {
             assert_eq!(b.samples[..], whole[150 * k..150 * k + b.frames()]);
         }
