@@ -123,9 +123,9 @@ def load(
     Notes
     -----
     Decoding, mono mixing and resampling run a few seconds of audio at a time
-    straight into ``y``: a long file needs ``y``'s memory plus a few MB (a
-    2-hour stereo mp3 at 22.05 kHz: ~1.0x the 606 MiB result, where holding
-    the decoded file would take 9x), and Ctrl-C stops it between blocks.
+    straight into ``y``: a long file needs ``y``'s memory plus ~10 MB (a
+    2-hour stereo mp3 at 22.05 kHz: 616 MiB for its 606 MiB result;
+    ``librosa.load``: 3.6 GiB), and Ctrl-C stops it between blocks.
 
     Examples
     --------
