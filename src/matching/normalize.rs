@@ -238,7 +238,7 @@ pub fn normalize_tagged(text: &str, options: &Options) -> Tagged {
         words.remove(0);
     }
     Tagged {
-        text: words.join(" "),
+        text: composed(words.join(" ")),
         tags,
         subtitled,
     }
@@ -556,6 +556,17 @@ fn strip_punctuation(text: &str) -> String {
     out
 }
 
+/// `text` in Unicode's composed form (NFC). The steps after the first fold can
+/// leave it decomposed or out of canonical order (a deleted apostrophe between
+/// two combining marks, a transliterated base letter before its marks), and a
+/// second pass would compose it: normalizing ends here so it is idempotent.
+fn composed(text: String) -> String {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    }
+}
+
 /// The letter a symbol stands for inside a stylised name.
 fn stylised_letter(c: char) -> Option<char> {
     match c {
@@ -609,6 +620,28 @@ mod tests {
         assert_eq!(norm("ガガ"), "ガガ");
         assert_eq!(norm("방탄소년단"), "방탄소년단");
         assert_eq!(norm("Ｆｕｌｌ"), "full");
+    }
+
+    #[test]
+    fn deleting_an_apostrophe_between_combining_marks_stays_idempotent() {
+        // Syriac (class 36) and Hebrew (class 11) marks brought together by
+        // the deleted backtick: the fuzz target's finding.
+        let once = norm("\u{735}`\u{5b1}");
+        assert_eq!(once, "\u{5b1}\u{735}");
+        assert_eq!(norm(&once), once);
+    }
+
+    #[test]
+    fn transliterated_letters_keep_their_marks_composed() {
+        // Case folding decomposes U+03B0; "υ" becomes "u" before its marks.
+        let options = Options {
+            fold_accents: false,
+            transliterate: true,
+            ..Options::default()
+        };
+        let once = normalize("ΰ", &options);
+        assert_eq!(once, "\u{1d8}");
+        assert_eq!(normalize(&once, &options), once);
     }
 
     #[test]
