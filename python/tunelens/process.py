@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from tunelens import _core, fuzz
+from tunelens._validate import affordable
 from tunelens.exceptions import InvalidTypeError
 from tunelens.fuzz import WRatio, ratio
 from tunelens.utils import default_process
@@ -234,7 +235,7 @@ def extract_iter(
     processed = _prepared(values, processor) if processed is None else processed
     query = processor(query) if processor is not None else query
     cutoff = _check_cutoff(score_cutoff)
-    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, float32=False, workers=1)[0]
+    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, dtype="float64", workers=1)[0]
     for key, value, item, score in zip(keys, values, processed, row.tolist()):
         if item is not None and score >= cutoff:
             yield value, score, key
@@ -418,6 +419,20 @@ def _matrix_dtype(dtype: Any, scorer: Callable, scorer_kwargs: dict) -> np.dtype
 
 _RESULT_F64, _RESULT_I64, _RESULT_SIZE_T = 32, 64, 128
 
+#: Result types the Rust kernel writes directly (others: float64, then converted).
+_NATIVE_DTYPES = {"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+
+#: Bytes per cell of a matrix scored by a Python scorer: a float object and a
+#: list slot per score, then the float64 array.
+_PYTHON_CELL_BYTES = 48
+
+
+def _affordable_matrix(rows: int, cols: int, cell_bytes: int) -> None:
+    """Refuses a ``rows × cols`` score matrix of ``cell_bytes`` per cell (all
+    buffers included) that would not fit in memory (:class:`TooLargeError`,
+    a ``MemoryError`` like numpy's refusal in rapidfuzz)."""
+    affordable(float(rows) * cols * cell_bytes, "len(queries) × len(choices)", f"{rows} × {cols}")
+
 
 def _scored(scorer: Callable, a: Any, b: Any, score_cutoff: Any, multiplier: float, scorer_kwargs: dict) -> Any:
     """One pair scored by a Python scorer, as rapidfuzz's generic path does:
@@ -469,11 +484,13 @@ def cdist(
     if name is not None and score_multiplier == 1:
         q, c = _native_input(queries, processor), _native_input(choices, processor)
         cutoff = _check_cutoff(score_cutoff)
-        if out_dtype in (np.float32, np.float64):
-            return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
-        scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
+        if out_dtype.name in _NATIVE_DTYPES:
+            return _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype=out_dtype.name, workers=workers)
+        _affordable_matrix(len(q), len(c), 8 + 2 * out_dtype.itemsize)
+        scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype="float64", workers=workers)
         return _rounded(scores, out_dtype)
     q, c = _processed_as_is(queries, processor), _processed_as_is(choices, processor)
+    _affordable_matrix(len(q), len(c), _PYTHON_CELL_BYTES)
     scores = np.array([[_scored(scorer, a, b, score_cutoff, score_multiplier, scorer_kwargs) for b in c] for a in q],
                       dtype=np.float64).reshape(len(q), len(c))
     return _rounded(scores, out_dtype)

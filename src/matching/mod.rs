@@ -275,14 +275,14 @@ impl<S: Sym> PreparedQuery<'_, S> {
             (Cached::Pattern(pm), Scorer::QRatio)
                 if !self.query.is_empty() && !choice.is_empty() =>
             {
-                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+                fuzz::ratio_prepared(pm, self.query, choice, score_cutoff)
             }
             (Cached::Pattern(pm), Scorer::Ratio) => {
-                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+                fuzz::ratio_prepared(pm, self.query, choice, score_cutoff)
             }
             (Cached::Sorted(sorted, pm), _) => {
                 let other = fuzz::join(&fuzz::sorted_tokens(choice));
-                fuzz::ratio_with(pm, sorted.len(), &other, score_cutoff)
+                fuzz::ratio_prepared(pm, sorted, &other, score_cutoff)
             }
             _ => self.scorer.score_seq(self.query, choice, score_cutoff),
         }

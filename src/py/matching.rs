@@ -855,17 +855,18 @@ fn scorer_of(name: &str) -> PyResult<Scorer> {
     Scorer::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
 }
 
-/// Score matrix `queries × choices` as float64 or float32 (already processed
-/// strings; None items score 0).
+/// Score matrix `queries × choices` in `dtype` (a float or integer numpy
+/// type name; integer scores are rounded half up, as rapidfuzz does), built
+/// once in that type (already processed strings; None items score 0).
 #[pyfunction]
-#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, float32, workers))]
+#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, dtype, workers))]
 fn match_cdist<'py>(
     py: Python<'py>,
     scorer: &str,
     queries: &Bound<'py, PyList>,
     choices: &Bound<'py, PyList>,
     score_cutoff: f64,
-    float32: bool,
+    dtype: &str,
     workers: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let scorer = scorer_of(scorer)?;
@@ -881,10 +882,25 @@ fn match_cdist<'py>(
             Ok(array.into_pyarray(py).into_any())
         }};
     }
-    if float32 {
-        run!(f32, |s: f64| s as f32)
-    } else {
-        run!(f64, |s: f64| s)
+    macro_rules! rounded {
+        ($t:ty) => {
+            run!($t, |s: f64| (s + 0.5).floor() as $t)
+        };
+    }
+    match dtype {
+        "float64" => run!(f64, |s: f64| s),
+        "float32" => run!(f32, |s: f64| s as f32),
+        "int8" => rounded!(i8),
+        "int16" => rounded!(i16),
+        "int32" => rounded!(i32),
+        "int64" => rounded!(i64),
+        "uint8" => rounded!(u8),
+        "uint16" => rounded!(u16),
+        "uint32" => rounded!(u32),
+        "uint64" => rounded!(u64),
+        _ => Err(PyValueError::new_err(format!(
+            "unsupported dtype {dtype:?} for the native score matrix"
+        ))),
     }
 }
 
