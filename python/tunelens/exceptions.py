@@ -22,6 +22,7 @@ __all__ = [
     "OperationCancelledError",
     "InvalidTypeError",
     "TooLargeError",
+    "ParameterOverflowError",
 ]
 
 
@@ -44,6 +45,15 @@ class TooLargeError(InvalidParameterError, MemoryError):
     a ``MemoryError`` like numpy's refusal of a huge array, so code written
     for librosa or rapidfuzz catches it. The message names the argument and
     the size.
+    """
+
+
+class ParameterOverflowError(InvalidParameterError, OverflowError):
+    """A numeric argument lies outside what its machine type holds (a negative
+    Levenshtein weight or integer ``score_cutoff``, an infinite integer
+    cutoff), where rapidfuzz raises ``OverflowError``.
+
+    The message names the argument.
     """
 
 

@@ -11,13 +11,14 @@ once on all cores, memory bounded by ``queries × limit``.
 from __future__ import annotations
 
 import heapq
+import numbers
 import sys
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from tunelens import _core, fuzz
-from tunelens._validate import affordable
+from tunelens._validate import affordable, typed_errors
 from tunelens.exceptions import InvalidTypeError
 from tunelens.fuzz import WRatio, ratio
 from tunelens.utils import default_process
@@ -107,6 +108,24 @@ def _is_default_process(processor: Callable) -> bool:
     return rapidfuzz_utils is not None and processor is getattr(rapidfuzz_utils, "default_process", None)
 
 
+def _kwargs(scorer_kwargs: Any) -> dict:
+    """``scorer_kwargs`` as a dict (None: empty); anything else is refused as rapidfuzz does."""
+    if scorer_kwargs is None:
+        return {}
+    if not isinstance(scorer_kwargs, dict):
+        raise InvalidTypeError(f"scorer_kwargs must be a dict or None, not {type(scorer_kwargs).__name__}")
+    return scorer_kwargs
+
+
+def _limit(limit: Any, n: int) -> int:
+    """At most ``n`` (None: all); a limit that is not a number is refused as rapidfuzz does (TypeError)."""
+    if limit is None:
+        return n
+    if not isinstance(limit, numbers.Real):
+        raise InvalidTypeError(f"limit must be an int or None, not {type(limit).__name__}")
+    return min(int(limit), n)
+
+
 def _check_cutoff(score_cutoff: float | None) -> float:
     if score_cutoff is None:
         return 0.0
@@ -183,6 +202,7 @@ def _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs)
             yield value, score, key
 
 
+@typed_errors
 def extract_iter(
     query: Any,
     choices: Any,
@@ -220,7 +240,7 @@ def extract_iter(
         ``(choice, score, key)`` in choice order.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     if _is_none(query):
         return
     name = _native(scorer, scorer_kwargs)
@@ -241,6 +261,7 @@ def extract_iter(
             yield value, score, key
 
 
+@typed_errors
 def extractOne(
     query: Any,
     choices: Any,
@@ -261,6 +282,7 @@ def extractOne(
         ``(choice, score, key)``, or None when no choice reaches ``score_cutoff``.
     """
     _ = score_hint
+    scorer_kwargs = _kwargs(scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
     if name is None:
         best = None
@@ -277,6 +299,7 @@ def extractOne(
     return found[0] if found else None
 
 
+@typed_errors
 def extract(
     query: Any,
     choices: Any,
@@ -301,11 +324,12 @@ def extract(
         ``(choice, score, key)`` sorted by score (best first), then position.
     """
     _ = score_hint
+    scorer_kwargs = _kwargs(scorer_kwargs)
     if _is_none(query):
         return []
     name = _native(scorer, scorer_kwargs)
     keys, values, processed = _choices_for_native(choices, processor) if name else (*_items(choices), None)
-    n = len(values) if limit is None else min(int(limit), len(values))
+    n = _limit(limit, len(values))
     if name is None:
         worst, optimal = _flags(scorer, scorer_kwargs or {})
         found = extract_iter(query, choices, scorer=scorer, processor=processor,
@@ -323,6 +347,7 @@ def extract(
     return [(values[i], score, keys[i]) for i, score in best]
 
 
+@typed_errors
 def extract_many(
     queries: Iterable,
     choices: Any,
@@ -372,6 +397,7 @@ def extract_many(
     [[('ABBA - Waterloo', 100.0, 0), ('ABBA - Waterloo', 100.0, 2), ('Waterloo ABBA', 92.85714285714286, 3)]]
     """
     queries = list(queries)
+    scorer_kwargs = _kwargs(scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
     if name is None:
         if limit is None:
@@ -381,7 +407,7 @@ def extract_many(
                         score_cutoff=score_cutoff, scorer_kwargs=scorer_kwargs) for q in queries]
     keys, values = _items(choices)
     cutoff = _check_cutoff(score_cutoff)
-    n = 1 if limit is None else min(int(limit), len(values))
+    n = 1 if limit is None else _limit(limit, len(values))
     found = _native_best(name, queries, values, processor, cutoff, max(n, 0), workers)
     rows = [[(values[i], score, keys[i]) for i, score in row] for row in found]
     if limit is None:
@@ -440,6 +466,7 @@ def _scored(scorer: Callable, a: Any, b: Any, score_cutoff: Any, multiplier: flo
     return scorer(a, b, score_cutoff=score_cutoff, **scorer_kwargs) * multiplier
 
 
+@typed_errors
 def cdist(
     queries: Iterable,
     choices: Iterable,
@@ -477,7 +504,7 @@ def cdist(
         The matrix.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     queries, choices = list(queries), list(choices)
     out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
@@ -496,6 +523,7 @@ def cdist(
     return _rounded(scores, out_dtype)
 
 
+@typed_errors
 def cpdist(
     queries: Iterable,
     choices: Iterable,
@@ -519,7 +547,7 @@ def cpdist(
         One score per pair.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     queries, choices = list(queries), list(choices)
     if len(queries) != len(choices):
         raise ValueError("Length of queries and choices must be the same!")
