@@ -18,9 +18,14 @@ with typos, accents, feat. and version tags, non-Latin scripts).
   for q in queries]`` (20 x 100,000) through ``tunelens.compat.rapidfuzz`` vs
   rapidfuzz (identical results asserted);
 - peak memory of the batch calls (ru_maxrss of a fresh subprocess: tracemalloc
-  cannot see Rust allocations).
+  cannot see Rust allocations);
+- ``--long``: each distance and scorer on two random 100k/400k/500k-character
+  strings (Latin letters, and 20,000 CJK symbols), one fresh process per call
+  and library: time and peak memory above the process's own (issue 20).
+  ``partial_ratio`` and the partial token ratios are left out: on two long
+  strings they are cubic in rapidfuzz as in tunelens (24 s for 5k characters).
 
-Run: ``python bench/bench_matching.py [--quick]``.
+Run: ``python bench/bench_matching.py [--quick] [--long]``.
 """
 
 from __future__ import annotations
@@ -360,14 +365,65 @@ def check_identical(n_queries: int, n_choices: int) -> None:
           f"({sum(r is not None for r in ref)} matches)", flush=True)
 
 
+_LONG_CHILD = """
+import json, random, resource, sys, time
+lib, func, n, alphabet = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+rng = random.Random(0)
+symbols = "abcdefghijklmnopqrstuvwxyz" if alphabet == "latin" else [chr(0x4E00 + i) for i in range(20000)]
+a = "".join(rng.choice(symbols) for _ in range(n))
+b = "".join(rng.choice(symbols) for _ in range(n))
+if lib == "rapidfuzz":
+    from rapidfuzz import distance, fuzz
+else:
+    from tunelens import distance, fuzz
+f = eval(func)
+f("ab", "ba")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+f(a, b)
+elapsed = time.perf_counter() - start
+print(json.dumps({"ms": elapsed * 1e3, "mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}))
+"""
+
+LONG_FUNCS = ["distance.Levenshtein.distance", "distance.Indel.distance", "distance.Hamming.distance",
+              "distance.Jaro.similarity", "distance.JaroWinkler.similarity", "fuzz.ratio", "fuzz.token_sort_ratio",
+              "fuzz.token_set_ratio", "fuzz.WRatio"]
+
+
+def long_rows(table: Table, sizes: list[int]) -> list[str]:
+    """Each distance/scorer on two long random strings, one fresh process per call."""
+    notes = []
+    for alphabet in ("latin", "cjk"):
+        for n in sizes:
+            for func in LONG_FUNCS:
+                runs = {}
+                for lib in ("rapidfuzz", "tunelens"):
+                    done = subprocess.run([sys.executable, "-c", _LONG_CHILD, lib, func, str(n), alphabet],
+                                          capture_output=True, text=True, check=True)
+                    runs[lib] = json.loads(done.stdout.strip().splitlines()[-1])
+                table.add(f"{func}, two {n:,}-character {alphabet} strings", runs["rapidfuzz"]["ms"],
+                          runs["tunelens"]["ms"])
+                notes.append(f"  peak memory {func} {n:,} {alphabet}: rapidfuzz +{runs['rapidfuzz']['mb']:.0f} MB, "
+                             f"tunelens +{runs['tunelens']['mb']:.0f} MB")
+                print(notes[-1], flush=True)
+    return notes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100 x 10,000 instead of 1,000 x 100,000")
     parser.add_argument("--per-pair", action="store_true", help="only the per-pair rows")
     parser.add_argument("--real-shaped", action="store_true", help="only the real-shaped best-match rows")
+    parser.add_argument("--long", action="store_true", help="only the long-string rows (100k/400k/500k characters)")
     args = parser.parse_args()
     n_queries, n_choices = (100, 10_000) if args.quick else (1_000, 100_000)
     table = Table("Fuzzy matching: tunelens vs rapidfuzz 3.14", "rapidfuzz")
+    if args.long:
+        notes = long_rows(table, [20_000] if args.quick else [100_000, 400_000, 500_000])
+        print()
+        print(table.markdown())
+        print("\n".join(notes))
+        return
     if args.real_shaped:
         real_shaped_rows(table, 100, n_choices)
         print()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import numbers
 import os
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -16,6 +18,7 @@ from tunelens.exceptions import (
     InvalidTypeError,
     OutputExistsError,
     OutputWriteError,
+    ParameterOverflowError,
 )
 
 
@@ -144,3 +147,60 @@ def writing(path: Any) -> Iterator[None]:
         reason = err.strerror or str(err) or type(err).__name__
         where = f" ('{err.filename}')" if err.filename and os.fspath(err.filename) != os.fspath(path) else ""
         raise cls(err.errno, f"cannot write '{os.fspath(path)}': {reason}{where}", os.fspath(path)) from err
+
+
+#: The tunelens class for each builtin the rapidfuzz-compatible functions
+#: raise where rapidfuzz raises the same builtin.
+_RETYPED: dict[type, type] = {
+    TypeError: InvalidTypeError,
+    ValueError: InvalidParameterError,
+    OverflowError: ParameterOverflowError,
+}
+
+
+def retyped(error: BaseException, where: str) -> BaseException:
+    """``error`` as the :class:`TunelensError` subclass that also subclasses
+    its builtin class (``TypeError`` -> ``InvalidTypeError``...), the message
+    prefixed by ``where`` (the function), the original as its ``__cause__``.
+
+    Only exact builtins are converted: tunelens's own errors and any other
+    class (a processor's or scorer's own exceptions) are returned unchanged.
+    The native ``fuzz``/``distance`` functions call it from Rust on failure
+    (``src/py/errors.rs``), the ``process`` and ``utils`` functions through
+    :func:`typed_errors`: one table for the whole rapidfuzz-compatible API.
+    """
+    cls = _RETYPED.get(type(error))
+    if cls is None:
+        return error
+    new = cls(f"{where}: {error}")
+    new.__cause__ = error
+    return new
+
+
+def typed_errors(func: Callable) -> Callable:
+    """Wraps a rapidfuzz-compatible function (or generator function) so that
+    the builtin errors it raises become typed ones (:func:`retyped`)."""
+    where = f"{func.__module__.removeprefix('tunelens.')}.{func.__name__}"
+
+    if inspect.isgeneratorfunction(func):
+        @functools.wraps(func)
+        def generate(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from func(*args, **kwargs)
+            except (TypeError, ValueError, OverflowError) as error:
+                new = retyped(error, where)
+                if new is error:
+                    raise
+                raise new from error
+        return generate
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (TypeError, ValueError, OverflowError) as error:
+            new = retyped(error, where)
+            if new is error:
+                raise
+            raise new from error
+    return call

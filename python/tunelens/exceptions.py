@@ -25,6 +25,7 @@ __all__ = [
     "InvalidTypeError",
     "TooLargeError",
     "InvalidAxisError",
+    "ParameterOverflowError",
 ]
 
 
@@ -55,6 +56,15 @@ class InvalidAxisError(InvalidParameterError, IndexError):
 
     Like numpy's ``AxisError`` it is both a ``ValueError`` and an
     ``IndexError`` (what librosa lets through in the same case).
+    """
+
+
+class ParameterOverflowError(InvalidParameterError, OverflowError):
+    """A numeric argument lies outside what its machine type holds (a negative
+    Levenshtein weight or integer ``score_cutoff``, an infinite integer
+    cutoff), where rapidfuzz raises ``OverflowError``.
+
+    The message names the argument.
     """
 
 

@@ -11,12 +11,14 @@ once on all cores, memory bounded by ``queries × limit``.
 from __future__ import annotations
 
 import heapq
+import numbers
 import sys
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from tunelens import _core, fuzz
+from tunelens._validate import affordable, typed_errors
 from tunelens.exceptions import InvalidTypeError
 from tunelens.fuzz import WRatio, ratio
 from tunelens.utils import default_process
@@ -106,6 +108,24 @@ def _is_default_process(processor: Callable) -> bool:
     return rapidfuzz_utils is not None and processor is getattr(rapidfuzz_utils, "default_process", None)
 
 
+def _kwargs(scorer_kwargs: Any) -> dict:
+    """``scorer_kwargs`` as a dict (None: empty); anything else is refused as rapidfuzz does."""
+    if scorer_kwargs is None:
+        return {}
+    if not isinstance(scorer_kwargs, dict):
+        raise InvalidTypeError(f"scorer_kwargs must be a dict or None, not {type(scorer_kwargs).__name__}")
+    return scorer_kwargs
+
+
+def _limit(limit: Any, n: int) -> int:
+    """At most ``n`` (None: all); a limit that is not a number is refused as rapidfuzz does (TypeError)."""
+    if limit is None:
+        return n
+    if not isinstance(limit, numbers.Real):
+        raise InvalidTypeError(f"limit must be an int or None, not {type(limit).__name__}")
+    return min(int(limit), n)
+
+
 def _check_cutoff(score_cutoff: float | None) -> float:
     if score_cutoff is None:
         return 0.0
@@ -182,6 +202,7 @@ def _generic_iter(query, keys, values, processed, scorer, cutoff, scorer_kwargs)
             yield value, score, key
 
 
+@typed_errors
 def extract_iter(
     query: Any,
     choices: Any,
@@ -219,7 +240,7 @@ def extract_iter(
         ``(choice, score, key)`` in choice order.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     if _is_none(query):
         return
     name = _native(scorer, scorer_kwargs)
@@ -234,12 +255,13 @@ def extract_iter(
     processed = _prepared(values, processor) if processed is None else processed
     query = processor(query) if processor is not None else query
     cutoff = _check_cutoff(score_cutoff)
-    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, float32=False, workers=1)[0]
+    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, dtype="float64", workers=1)[0]
     for key, value, item, score in zip(keys, values, processed, row.tolist()):
         if item is not None and score >= cutoff:
             yield value, score, key
 
 
+@typed_errors
 def extractOne(
     query: Any,
     choices: Any,
@@ -260,6 +282,7 @@ def extractOne(
         ``(choice, score, key)``, or None when no choice reaches ``score_cutoff``.
     """
     _ = score_hint
+    scorer_kwargs = _kwargs(scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
     if name is None:
         best = None
@@ -276,6 +299,7 @@ def extractOne(
     return found[0] if found else None
 
 
+@typed_errors
 def extract(
     query: Any,
     choices: Any,
@@ -300,11 +324,12 @@ def extract(
         ``(choice, score, key)`` sorted by score (best first), then position.
     """
     _ = score_hint
+    scorer_kwargs = _kwargs(scorer_kwargs)
     if _is_none(query):
         return []
     name = _native(scorer, scorer_kwargs)
     keys, values, processed = _choices_for_native(choices, processor) if name else (*_items(choices), None)
-    n = len(values) if limit is None else min(int(limit), len(values))
+    n = _limit(limit, len(values))
     if name is None:
         worst, optimal = _flags(scorer, scorer_kwargs or {})
         found = extract_iter(query, choices, scorer=scorer, processor=processor,
@@ -322,6 +347,7 @@ def extract(
     return [(values[i], score, keys[i]) for i, score in best]
 
 
+@typed_errors
 def extract_many(
     queries: Iterable,
     choices: Any,
@@ -371,6 +397,7 @@ def extract_many(
     [[('ABBA - Waterloo', 100.0, 0), ('ABBA - Waterloo', 100.0, 2), ('Waterloo ABBA', 92.85714285714286, 3)]]
     """
     queries = list(queries)
+    scorer_kwargs = _kwargs(scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
     if name is None:
         if limit is None:
@@ -380,7 +407,7 @@ def extract_many(
                         score_cutoff=score_cutoff, scorer_kwargs=scorer_kwargs) for q in queries]
     keys, values = _items(choices)
     cutoff = _check_cutoff(score_cutoff)
-    n = 1 if limit is None else min(int(limit), len(values))
+    n = 1 if limit is None else _limit(limit, len(values))
     found = _native_best(name, queries, values, processor, cutoff, max(n, 0), workers)
     rows = [[(values[i], score, keys[i]) for i, score in row] for row in found]
     if limit is None:
@@ -418,6 +445,20 @@ def _matrix_dtype(dtype: Any, scorer: Callable, scorer_kwargs: dict) -> np.dtype
 
 _RESULT_F64, _RESULT_I64, _RESULT_SIZE_T = 32, 64, 128
 
+#: Result types the Rust kernel writes directly (others: float64, then converted).
+_NATIVE_DTYPES = {"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+
+#: Bytes per cell of a matrix scored by a Python scorer: a float object and a
+#: list slot per score, then the float64 array.
+_PYTHON_CELL_BYTES = 48
+
+
+def _affordable_matrix(rows: int, cols: int, cell_bytes: int) -> None:
+    """Refuses a ``rows × cols`` score matrix of ``cell_bytes`` per cell (all
+    buffers included) that would not fit in memory (:class:`TooLargeError`,
+    a ``MemoryError`` like numpy's refusal in rapidfuzz)."""
+    affordable(float(rows) * cols * cell_bytes, "len(queries) × len(choices)", f"{rows} × {cols}")
+
 
 def _scored(scorer: Callable, a: Any, b: Any, score_cutoff: Any, multiplier: float, scorer_kwargs: dict) -> Any:
     """One pair scored by a Python scorer, as rapidfuzz's generic path does:
@@ -425,6 +466,7 @@ def _scored(scorer: Callable, a: Any, b: Any, score_cutoff: Any, multiplier: flo
     return scorer(a, b, score_cutoff=score_cutoff, **scorer_kwargs) * multiplier
 
 
+@typed_errors
 def cdist(
     queries: Iterable,
     choices: Iterable,
@@ -462,23 +504,26 @@ def cdist(
         The matrix.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     queries, choices = list(queries), list(choices)
     out_dtype = _matrix_dtype(dtype, scorer, scorer_kwargs)
     name = _native(scorer, scorer_kwargs)
     if name is not None and score_multiplier == 1:
         q, c = _native_input(queries, processor), _native_input(choices, processor)
         cutoff = _check_cutoff(score_cutoff)
-        if out_dtype in (np.float32, np.float64):
-            return _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=out_dtype == np.float32, workers=workers)
-        scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, float32=False, workers=workers)
+        if out_dtype.name in _NATIVE_DTYPES:
+            return _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype=out_dtype.name, workers=workers)
+        _affordable_matrix(len(q), len(c), 8 + 2 * out_dtype.itemsize)
+        scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype="float64", workers=workers)
         return _rounded(scores, out_dtype)
     q, c = _processed_as_is(queries, processor), _processed_as_is(choices, processor)
+    _affordable_matrix(len(q), len(c), _PYTHON_CELL_BYTES)
     scores = np.array([[_scored(scorer, a, b, score_cutoff, score_multiplier, scorer_kwargs) for b in c] for a in q],
                       dtype=np.float64).reshape(len(q), len(c))
     return _rounded(scores, out_dtype)
 
 
+@typed_errors
 def cpdist(
     queries: Iterable,
     choices: Iterable,
@@ -502,7 +547,7 @@ def cpdist(
         One score per pair.
     """
     _ = score_hint
-    scorer_kwargs = scorer_kwargs or {}
+    scorer_kwargs = _kwargs(scorer_kwargs)
     queries, choices = list(queries), list(choices)
     if len(queries) != len(choices):
         raise ValueError("Length of queries and choices must be the same!")

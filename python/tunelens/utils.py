@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from tunelens import _core
+from tunelens._validate import typed_errors
 
 __all__ = ["default_process"]
 
 
+@typed_errors
 def default_process(sentence: str) -> str:
     """Lower-case ``sentence``, replace non-alphanumerics by spaces, trim.
 

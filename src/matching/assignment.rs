@@ -27,13 +27,6 @@ use super::catalog::Match;
 /// Largest component (left rows times right rows) solved exactly.
 pub const EXACT_CELLS: usize = 1 << 16;
 
-fn base() -> f64 {
-    std::env::var("TL_BASE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
-}
-
 /// Scores are compared in millionths of a point by the exact solver.
 const SCALE: f64 = 1e6;
 
@@ -150,7 +143,7 @@ fn solve(
         let (l, r) = (left_slot[&c.left], right_slot[&c.right]);
         let cell = if transposed { (r, l) } else { (l, r) };
         // every candidate is worth more than leaving both rows unmatched
-        weights[cell] = (((c.score - base()).max(0.0)) * SCALE).round() as i64 + 1;
+        weights[cell] = (c.score.max(0.0) * SCALE).round() as i64 + 1;
         at[cell] = k;
     }
     let (_, columns) = kuhn_munkres(&weights);

@@ -47,7 +47,7 @@
 //! not depend on the input order (rows with identical keys are interchangeable)
 //! nor on the number of threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -900,10 +900,13 @@ fn keep_best(best: &mut Vec<Match>, c: Match, r: &Side, capacity: usize) {
 /// - (title, artist) without spaces ([`squashed`]);
 /// - (title without spaces, whether the artist is written in Latin letters),
 ///   with durations: the pairs whose artists are written in different scripts.
+///
+/// Titles, forms, prefixes and artists are keyed as [`Text`] (hashed once),
+/// so a long key costs time linear in its length.
 struct TitleIndex<'a> {
-    by_title: HashMap<(&'a str, &'a str), Vec<usize>>,
-    by_form: HashMap<(&'a str, &'a str), Vec<usize>>,
-    by_prefix: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_title: HashMap<(Text<'a>, &'a str), Vec<usize>>,
+    by_form: HashMap<(Text<'a>, &'a str), Vec<usize>>,
+    by_prefix: HashMap<(Text<'a>, Text<'a>), Vec<usize>>,
     by_squashed: HashMap<(String, String), Vec<usize>>,
     by_script: HashMap<(String, bool), Vec<usize>>,
 }
@@ -926,14 +929,12 @@ impl<'a> TitleIndex<'a> {
             else {
                 continue;
             };
+            let (artist_key, title_key) = (Text::new(artist), Text::new(title));
+            let form_keys: Vec<Text> = forms[j].iter().map(|f| Text::new(f)).collect();
             for word in artist_words(artist) {
-                index.by_title.entry((title, word)).or_default().push(j);
-                for form in &forms[j] {
-                    index
-                        .by_form
-                        .entry((form.as_str(), word))
-                        .or_default()
-                        .push(j);
+                index.by_title.entry((title_key, word)).or_default().push(j);
+                for &form in &form_keys {
+                    index.by_form.entry((form, word)).or_default().push(j);
                 }
             }
             index
@@ -943,7 +944,8 @@ impl<'a> TitleIndex<'a> {
                 .push(j);
             if durations && !r.duration(j).is_nan() {
                 for prefix in word_prefixes(title) {
-                    index.by_prefix.entry((artist, prefix)).or_default().push(j);
+                    let rows = index.by_prefix.entry((artist_key, prefix)).or_default();
+                    rows.push(j);
                 }
                 index
                     .by_script
@@ -981,20 +983,23 @@ impl<'a> TitleIndex<'a> {
         ) -> impl Iterator<Item = usize> + 'm {
             map.get(key).map_or(&[][..], Vec::as_slice).iter().copied()
         }
-        let mut seen: Vec<usize> = best.iter().map(|b| b.right).collect();
+        let mut seen: HashSet<usize> = best.iter().map(|b| b.right).collect();
         let words = artist_words(artist);
+        let (artist_key, title_key) = (Text::new(artist), Text::new(title));
+        let form_keys: Vec<Text> = forms.iter().map(|f| Text::new(f)).collect();
+        let form_keys = &form_keys;
         let by_words = words.iter().flat_map(|&word| {
-            let own =
-                rows(&self.by_title, &(title, word)).chain(rows(&self.by_form, &(title, word)));
-            let of_forms = forms
+            let own = rows(&self.by_title, &(title_key, word))
+                .chain(rows(&self.by_form, &(title_key, word)));
+            let of_forms = form_keys
                 .iter()
-                .flat_map(move |f| rows(&self.by_title, &(f.as_str(), word)));
+                .flat_map(move |&f| rows(&self.by_title, &(f, word)));
             own.chain(of_forms)
         });
         let first = words[0];
         let timed = !l.duration(i).is_nan() && !self.by_prefix.is_empty();
         let prefixes = word_prefixes(title).filter(move |_| timed);
-        let cut_short = rows(&self.by_prefix, &(artist, title))
+        let cut_short = rows(&self.by_prefix, &(artist_key, title_key))
             .filter(move |_| timed)
             .chain(prefixes.flat_map(|p| {
                 rows(&self.by_title, &(p, first)).filter(move |&j| {
@@ -1003,16 +1008,14 @@ impl<'a> TitleIndex<'a> {
             }));
         let spaced = rows(&self.by_squashed, &(squashed(title), squashed(artist)));
         for j in by_words.chain(cut_short).chain(spaced) {
-            if !seen.contains(&j) {
-                seen.push(j);
+            if seen.insert(j) {
                 if let Some(m) = score_form_pair(l, r, i, j, params) {
                     keep_best(best, m, r, capacity);
                 }
             }
         }
         for j in rows(&self.by_script, &(squashed(title), !is_latin(artist))) {
-            if !seen.contains(&j) {
-                seen.push(j);
+            if seen.insert(j) {
                 if let Some(m) = score_cross_script(l, r, i, j, params) {
                     keep_best(best, m, r, capacity);
                 }
@@ -1021,24 +1024,64 @@ impl<'a> TitleIndex<'a> {
     }
 }
 
-/// The distinct words of an artist key.
+/// The distinct words of an artist key, in order.
 fn artist_words(artist: &str) -> Vec<&str> {
-    let mut words: Vec<&str> = Vec::new();
-    for w in artist.split(' ') {
-        if !words.contains(&w) {
-            words.push(w);
-        }
-    }
-    words
+    let mut seen = HashSet::new();
+    artist.split(' ').filter(|w| seen.insert(*w)).collect()
 }
 
-/// The first two or more words of `title`, shorter than the whole.
-fn word_prefixes(title: &str) -> impl Iterator<Item = &str> {
-    title
-        .match_indices(' ')
-        .skip(1)
-        .map(move |(at, _)| &title[..at])
+/// The first two or more words of `title`, shorter than the whole, hashed
+/// in one pass over it.
+fn word_prefixes(title: &str) -> impl Iterator<Item = Text<'_>> {
+    let (mut hash, mut spaces) = (Text::SEED, 0);
+    title.bytes().enumerate().filter_map(move |(at, byte)| {
+        spaces += usize::from(byte == b' ');
+        let prefix = (byte == b' ' && spaces >= 2).then(|| Text {
+            hash,
+            text: &title[..at],
+        });
+        hash = Text::step(hash, byte);
+        prefix
+    })
 }
+
+/// A key string with its hash (FNV-1a of its bytes) computed once: a long
+/// title is hashed once per row rather than once per artist word, and all its
+/// word prefixes in one pass ([`word_prefixes`]).
+#[derive(Clone, Copy, Debug)]
+struct Text<'a> {
+    hash: u64,
+    text: &'a str,
+}
+
+impl<'a> Text<'a> {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+    fn step(hash: u64, byte: u8) -> u64 {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    }
+
+    fn new(text: &'a str) -> Self {
+        Text {
+            hash: text.bytes().fold(Self::SEED, Self::step),
+            text,
+        }
+    }
+}
+
+impl std::hash::Hash for Text<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Text<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.text == other.text
+    }
+}
+
+impl Eq for Text<'_> {}
 
 /// The candidate record of a pair found through its title forms, if it
 /// passes the string thresholds.
@@ -1139,13 +1182,18 @@ pub fn artists_overlap(a: &[&str], b: &[&str]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    let within = |name: &str, other: &str| {
-        let words: Vec<&str> = other.split(' ').collect();
-        name.split(' ').all(|w| words.contains(&w))
-            || name.replace(' ', "") == other.replace(' ', "")
-    };
-    let covered = |x: &[&str], y: &[&str]| x.iter().all(|n| y.iter().any(|o| within(n, o)));
     covered(a, b) || covered(b, a)
+}
+
+/// Whether every name of `x` lies within a name of `y` (see
+/// [`artists_overlap`]); word sets, so long credits cost linear time.
+fn covered(x: &[&str], y: &[&str]) -> bool {
+    let words: Vec<HashSet<&str>> = y.iter().map(|o| o.split(' ').collect()).collect();
+    let squashed: HashSet<String> = y.iter().map(|o| o.replace(' ', "")).collect();
+    x.iter().all(|n| {
+        squashed.contains(&n.replace(' ', ""))
+            || words.iter().any(|w| n.split(' ').all(|x| w.contains(x)))
+    })
 }
 
 /// Rows grouped by their first field, groups in order of that field.
@@ -1244,7 +1292,7 @@ impl BigramIndex {
         left.head
             .par_iter()
             .map_init(
-                || (vec![0u16; self.heads.len()], Vec::new()),
+                || (vec![0u32; self.heads.len()], Vec::new()),
                 |(counts, touched), &i| {
                     let text = &l.points[0][i];
                     let indexed = index_text(text, scorer);

@@ -11,17 +11,33 @@ pub fn length_rules_out(len1: usize, len2: usize, cutoff: f64) -> bool {
     lensum > 0 && (1.0 - len1.abs_diff(len2) as f64 / lensum as f64) < cutoff
 }
 
-/// Normalized Indel similarity × 100 with the query prepared in `pm`.
+/// Normalized Indel similarity × 100 with the query (`len1` symbols)
+/// prepared in `pm`.
 ///
 /// Exits early (0) when the length difference alone rules out `score_cutoff`.
 pub fn ratio_with<S: Sym>(pm: &Pattern, len1: usize, s2: &[S], score_cutoff: f64) -> f64 {
-    let lensum = len1 + s2.len();
+    ratio_of(len1, s2.len(), score_cutoff, || {
+        indel::lcs_with(pm, len1, s2)
+    })
+}
+
+/// [`ratio_with`] knowing the query `s1` itself (see [`indel::lcs_prepared`]:
+/// near-identical long strings cost a linear scan).
+pub fn ratio_prepared<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
+    ratio_of(s1.len(), s2.len(), score_cutoff, || {
+        indel::lcs_prepared(pm, s1, s2)
+    })
+}
+
+/// `ratio` of strings of `len1` and `len2` symbols whose LCS `lcs` gives,
+/// unless their lengths alone rule out `score_cutoff`.
+fn ratio_of(len1: usize, len2: usize, score_cutoff: f64, lcs: impl FnOnce() -> usize) -> f64 {
     let cutoff = score_cutoff / 100.0;
-    if length_rules_out(len1, s2.len(), cutoff) {
+    if length_rules_out(len1, len2, cutoff) {
         return 0.0;
     }
-    let dist = indel::distance_from_lcs(len1, s2.len(), indel::lcs_with(pm, len1, s2));
-    normalized::similarity(dist, lensum, cutoff) * 100.0
+    let dist = indel::distance_from_lcs(len1, len2, lcs());
+    normalized::similarity(dist, len1 + len2, cutoff) * 100.0
 }
 
 /// `fuzz.ratio`: normalized Indel similarity × 100.

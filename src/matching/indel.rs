@@ -41,6 +41,20 @@ pub fn lcs_with<S: Sym>(pm: &Pattern, len1: usize, s2: &[S]) -> usize {
     lcs
 }
 
+/// [`lcs_with`] knowing the prepared sequence `s1` itself: when it spans
+/// more than one word (64 symbols) and shares its first or last symbol with
+/// `s2`, the common prefix and suffix are stripped first ([`lcs`]), so two
+/// near-identical 1 MB keys cost a linear scan instead of the `O(n² / 64)`
+/// bit-parallel pass over the whole of both.
+pub fn lcs_prepared<S: Sym>(pm: &Pattern, s1: &[S], s2: &[S]) -> usize {
+    let shares_affix = !s1.is_empty() && (s1.first() == s2.first() || s1.last() == s2.last());
+    if pm.words() > 1 && shares_affix {
+        lcs(s1, s2)
+    } else {
+        lcs_with(pm, s1.len(), s2)
+    }
+}
+
 /// Length of the longest common subsequence of `s1` and `s2`.
 pub fn lcs<S: Sym>(s1: &[S], s2: &[S]) -> usize {
     let (affix, a, b) = super::strip_affix(s1, s2);

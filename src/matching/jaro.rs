@@ -52,7 +52,7 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
         };
         t
     } else {
-        let Some(t) = flag_scan(a, b, bound, len1, len2, prefix, score_cutoff) else {
+        let Some(t) = flag_blocks(a, b, bound, len1, len2, prefix, score_cutoff) else {
             return 0.0;
         };
         t
@@ -113,8 +113,11 @@ fn flag_word<S: Sym>(
     })
 }
 
-/// [`flag_word`] for longer strings: a scan of each symbol's window.
-fn flag_scan<S: Sym>(
+/// [`flag_word`] for longer strings, bit-parallel over 64-position words (as
+/// rapidfuzz's block version): each symbol of `b` takes the lowest unflagged
+/// equal symbol of `a` in its window, found word by word. Memory is `O(len /
+/// 64)` words besides the [`Pattern`] (itself `O(len)`).
+fn flag_blocks<S: Sym>(
     a: &[S],
     b: &[S],
     bound: usize,
@@ -123,31 +126,54 @@ fn flag_scan<S: Sym>(
     prefix: usize,
     score_cutoff: f64,
 ) -> Option<(usize, usize)> {
-    let mut a_flags = vec![false; a.len()];
-    let mut b_flags = vec![false; b.len()];
-    let mut flagged = 0usize;
-    for (j, cb) in b.iter().enumerate() {
-        let lo = j.saturating_sub(bound);
-        let hi = (j + bound + 1).min(a.len());
-        if lo >= hi {
-            continue;
+    Pattern::with(a, |pm| {
+        let mut a_flag = vec![0u64; a.len().div_ceil(64)];
+        let mut b_flag = vec![0u64; b.len().div_ceil(64)];
+        let mut flagged = 0usize;
+        for (j, c) in b.iter().enumerate() {
+            let lo = j.saturating_sub(bound);
+            let hi = (j + bound + 1).min(a.len());
+            if lo >= hi {
+                break; // the windows only move right
+            }
+            let key = c.key();
+            let (first, last) = (lo / 64, (hi - 1) / 64);
+            for (w, flags) in a_flag.iter_mut().enumerate().take(last + 1).skip(first) {
+                let mut m = pm.get(w, key) & !*flags;
+                if w == first {
+                    m &= !0u64 << (lo % 64);
+                }
+                if w == last {
+                    m &= !0u64 >> (63 - (hi - 1) % 64);
+                }
+                if m != 0 {
+                    *flags |= m & m.wrapping_neg();
+                    b_flag[j / 64] |= 1u64 << (j % 64);
+                    flagged += 1;
+                    break;
+                }
+            }
         }
-        if let Some(i) = (lo..hi).find(|&i| !a_flags[i] && a[i] == *cb) {
-            a_flags[i] = true;
-            b_flags[j] = true;
-            flagged += 1;
+        if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
+            return None;
         }
-    }
-    if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
-        return None;
-    }
-    let a_matched = a.iter().zip(&a_flags).filter(|(_, f)| **f);
-    let b_matched = b.iter().zip(&b_flags).filter(|(_, f)| **f);
-    let transpositions = a_matched
-        .zip(b_matched)
-        .filter(|((x, _), (y, _))| x != y)
-        .count();
-    Some((flagged, transpositions))
+        let positions = |flags: Vec<u64>| {
+            flags.into_iter().enumerate().flat_map(|(w, mut bits)| {
+                std::iter::from_fn(move || {
+                    (bits != 0).then(|| {
+                        let i = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        w * 64 + i
+                    })
+                })
+            })
+        };
+        let transpositions = positions(a_flag)
+            .zip(positions(b_flag))
+            .filter(|&(i, j)| a[i] != b[j])
+            .count();
+        Some((flagged, transpositions))
+    })
 }
 
 /// `1 - similarity`; 1 when above `score_cutoff`.
@@ -224,5 +250,47 @@ pub fn winkler_distance<S: Sym>(s1: &[S], s2: &[S], prefix_weight: f64, score_cu
         dist
     } else {
         1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flags of rapidfuzz's definition, one window scan per symbol.
+    fn naive(a: &[u32], b: &[u32], bound: usize) -> (usize, usize) {
+        let (mut a_flags, mut b_flags) = (vec![false; a.len()], vec![false; b.len()]);
+        for (j, cb) in b.iter().enumerate() {
+            let (lo, hi) = (j.saturating_sub(bound), (j + bound + 1).min(a.len()));
+            if let Some(i) = (lo..hi).find(|&i| !a_flags[i] && a[i] == *cb) {
+                a_flags[i] = true;
+                b_flags[j] = true;
+            }
+        }
+        let a_matched = a.iter().zip(&a_flags).filter(|(_, f)| **f).map(|(c, _)| c);
+        let b_matched = b.iter().zip(&b_flags).filter(|(_, f)| **f).map(|(c, _)| c);
+        let transpositions = a_matched.zip(b_matched).filter(|(x, y)| x != y).count();
+        (a_flags.iter().filter(|f| **f).count(), transpositions)
+    }
+
+    #[test]
+    fn block_flags_equal_the_window_scan() {
+        let mut state = 11u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for round in 0..200 {
+            let (la, lb) = (next(400) as usize + 1, next(400) as usize + 1);
+            let alphabet = [3, 26, 300, 70_000][round % 4];
+            let a: Vec<u32> = (0..la).map(|_| next(alphabet) as u32).collect();
+            let b: Vec<u32> = (0..lb).map(|_| next(alphabet) as u32).collect();
+            let bound = next(300) as usize;
+            // None: nothing flagged (no common symbol rules out any score)
+            let found = flag_blocks(&a, &b, bound, la, lb, 0, 0.0).unwrap_or((0, 0));
+            assert_eq!(found, naive(&a, &b, bound), "round {round}");
+        }
     }
 }

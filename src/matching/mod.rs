@@ -54,18 +54,10 @@ macro_rules! impl_sym {
 
 impl_sym!(u8 => false, u16 => false, u32 => false, u64 => true);
 
-/// rapidfuzz's `utils.default_process`: every alphanumeric character (by
-/// rapidfuzz's own tables) lower-cased, every other one replaced by a space,
-/// leading and trailing spaces removed.
-pub fn default_process(sentence: &str) -> String {
-    let codes: Vec<u32> = sentence.chars().map(u32::from).collect();
-    default_process_codes(&codes)
-        .into_iter()
-        .filter_map(char::from_u32) // cannot drop anything: the codes come from chars
-        .collect()
-}
-
-/// [`default_process`] on the code points of a string.
+/// rapidfuzz's `utils.default_process` on the code points of a string:
+/// every alphanumeric character (by rapidfuzz's own tables) lower-cased,
+/// every other one (lone surrogates included) replaced by a space, leading
+/// and trailing spaces removed.
 pub fn default_process_codes(text: &[u32]) -> Vec<u32> {
     let is_alnum = |cp: u32| {
         let i = alnum::ALNUM.partition_point(|&(_, hi)| hi < cp);
@@ -275,14 +267,14 @@ impl<S: Sym> PreparedQuery<'_, S> {
             (Cached::Pattern(pm), Scorer::QRatio)
                 if !self.query.is_empty() && !choice.is_empty() =>
             {
-                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+                fuzz::ratio_prepared(pm, self.query, choice, score_cutoff)
             }
             (Cached::Pattern(pm), Scorer::Ratio) => {
-                fuzz::ratio_with(pm, self.query.len(), choice, score_cutoff)
+                fuzz::ratio_prepared(pm, self.query, choice, score_cutoff)
             }
             (Cached::Sorted(sorted, pm), _) => {
                 let other = fuzz::join(&fuzz::sorted_tokens(choice));
-                fuzz::ratio_with(pm, sorted.len(), &other, score_cutoff)
+                fuzz::ratio_prepared(pm, sorted, &other, score_cutoff)
             }
             _ => self.scorer.score_seq(self.query, choice, score_cutoff),
         }
@@ -431,9 +423,7 @@ mod tests {
 
     #[test]
     fn default_process_keeps_every_script() {
-        assert_eq!(
-            default_process("  Beyoncé — Кино_宇多田!! "),
-            "beyoncé   кино 宇多田"
-        );
+        let processed = default_process_codes(&cp("  Beyoncé — Кино_宇多田!! "));
+        assert_eq!(processed, cp("beyoncé   кино 宇多田"));
     }
 }

@@ -364,7 +364,7 @@ enum Kind {
     U16(Block<u16, 16>),
     U32(Block<u32, 8>),
     U64(Block<u64, 4>),
-    Long(Box<Pattern>, usize),
+    Long(Box<Pattern>, Vec<u32>),
 }
 
 /// Lanes and lane width of the block for a query of `len` symbols (1 lane
@@ -409,7 +409,7 @@ impl Unit {
             ((16, _), _) => Kind::U16(Block::new(queries, ids)),
             ((8, _), _) => Kind::U32(Block::new(queries, ids)),
             ((4, _), _) => Kind::U64(Block::new(queries, ids)),
-            (_, [query]) => Kind::Long(Box::new(Pattern::new(query)), query.len()),
+            (_, [query]) => Kind::Long(Box::new(Pattern::new(query)), query.clone()),
             // cannot fail: `groups` gives a query of over 64 symbols (one lane) a unit of its own
             _ => unreachable!("long queries are grouped alone"),
         })
@@ -437,9 +437,9 @@ impl Unit {
                 Kind::U16(block) => block.lcs(seqs, &mut outs),
                 Kind::U32(block) => block.lcs(seqs, &mut outs),
                 Kind::U64(block) => block.lcs(seqs, &mut outs),
-                Kind::Long(pm, len) => {
+                Kind::Long(pm, query) => {
                     for (out, seq) in outs.iter_mut().zip(seqs) {
-                        out[0] = indel::lcs_with(pm, *len, seq);
+                        out[0] = indel::lcs_prepared(pm, query, seq);
                     }
                 }
             }

@@ -9,22 +9,28 @@ use super::Sym;
 ///
 /// Symbols below 256 are looked up in a dense table: a fixed 256-entry one
 /// for patterns of one word (at most 64 symbols, the common case), one of
-/// `256 × stride` words otherwise. Other symbols go to a small
-/// open-addressing hash table (linear probing, power-of-two capacity) whose
-/// slots count as used only when stamped with the current generation, so that
-/// clearing it is one increment.
+/// `256 × stride` words otherwise. Other symbols go to a small hash table per
+/// word (as rapidfuzz's `BlockPatternMatchVector`): a word spans 64 positions,
+/// so at most 64 distinct symbols, and [`SLOTS`] slots with linear probing
+/// always have room. Memory is thus `O(words)` whatever the alphabet (a
+/// table keyed by symbol with a bit vector of every word each would take
+/// `distinct symbols × words`: 65 GB for two random 500k-character strings).
 pub struct Pattern {
     words: usize,
     stride: usize,
     wide: usize,
     single: [u64; 256],
     ascii: Vec<u64>,
-    keys: Vec<u64>,
-    stamps: Vec<u32>,
-    generation: u32,
-    ext: Vec<u64>,
-    mask: usize,
+    /// `(key, bits)` per slot, [`SLOTS`] slots per word; key 0 marks a free
+    /// slot (wide keys are at least 256).
+    slots: Vec<(u64, u64)>,
+    /// The slots in use, for clearing.
+    used: Vec<u32>,
 }
+
+/// Hash slots per word for symbols of 256 and above: twice the most distinct
+/// symbols a word can hold.
+const SLOTS: usize = 128;
 
 /// An empty pattern with no tables allocated (fits nothing longer than 0).
 const UNALLOCATED: Pattern = Pattern {
@@ -33,11 +39,8 @@ const UNALLOCATED: Pattern = Pattern {
     wide: 0,
     single: [0; 256],
     ascii: Vec::new(),
-    keys: Vec::new(),
-    stamps: Vec::new(),
-    generation: 1,
-    ext: Vec::new(),
-    mask: usize::MAX,
+    slots: Vec::new(),
+    used: Vec::new(),
 };
 
 impl Pattern {
@@ -55,14 +58,9 @@ impl Pattern {
         (words, pattern.iter().filter(|s| s.key() >= 256).count())
     }
 
-    /// All-zero tables for patterns of up to `stride` words and `wide`
-    /// symbols of 256 and above.
+    /// All-zero tables for patterns of up to `stride` words (with hash slots
+    /// when `wide`, the number of symbols of 256 and above, is not 0).
     fn empty(stride: usize, wide: usize) -> Pattern {
-        let capacity = if wide == 0 {
-            0
-        } else {
-            (wide * 2).next_power_of_two().max(8)
-        };
         Pattern {
             stride,
             ascii: if stride > 1 {
@@ -70,17 +68,18 @@ impl Pattern {
             } else {
                 Vec::new()
             },
-            keys: vec![0; capacity],
-            stamps: vec![0; capacity],
-            ext: vec![0; capacity * stride],
-            mask: capacity.wrapping_sub(1),
+            slots: if wide > 0 {
+                vec![(0, 0); SLOTS * stride]
+            } else {
+                Vec::new()
+            },
             ..UNALLOCATED
         }
     }
 
     /// True when a pattern of this size fits in the allocated tables.
     fn fits(&self, words: usize, wide: usize) -> bool {
-        words <= self.stride && (wide == 0 || wide * 2 <= self.keys.len())
+        words <= self.stride && (wide == 0 || !self.slots.is_empty())
     }
 
     fn fill<S: Sym>(&mut self, pattern: &[S], words: usize, wide: usize) {
@@ -99,15 +98,15 @@ impl Pattern {
         }
     }
 
-    /// Sets `bit` in word `w` of the hash-table entry of `key`.
+    /// Sets `bit` in the entry of `key` in the hash slots of word `w`.
     fn insert_wide(&mut self, key: u64, w: usize, bit: u64) {
-        let (stride, slot) = (self.stride, self.slot(key));
-        if self.stamps[slot] != self.generation {
-            self.stamps[slot] = self.generation;
-            self.keys[slot] = key;
-            self.ext[slot * stride..slot * stride + self.words].fill(0);
+        let slot = self.slot(w, key);
+        let entry = &mut self.slots[slot];
+        if entry.0 == 0 {
+            *entry = (key, 0);
+            self.used.push(slot as u32);
         }
-        self.ext[slot * stride + w] |= bit;
+        entry.1 |= bit;
     }
 
     /// Zeroes the entries `fill` set (the tables are all-zero afterwards).
@@ -126,14 +125,10 @@ impl Pattern {
                 }
             }
         }
-        if self.wide > 0 {
-            self.generation = self.generation.wrapping_add(1);
-            if self.generation == 0 {
-                self.stamps.fill(0);
-                self.generation = 1;
-            }
-            self.wide = 0;
+        for slot in self.used.drain(..) {
+            self.slots[slot as usize] = (0, 0);
         }
+        self.wide = 0;
     }
 
     /// Runs `f` with the bit vectors of `pattern`, reusing a per-thread table
@@ -148,7 +143,8 @@ impl Pattern {
             };
             let (words, wide) = Self::size(pattern);
             if !scratch.fits(words, wide) {
-                *scratch = Self::empty(words.max(scratch.stride), wide.max(scratch.keys.len() / 2));
+                let wide = wide.max(usize::from(!scratch.slots.is_empty()));
+                *scratch = Self::empty(words.max(scratch.stride), wide);
             }
             /// Clears the scratch table even if `f` panics.
             struct Reset<'a, 'b, S: Sym>(&'a mut Pattern, &'b [S]);
@@ -169,13 +165,21 @@ impl Pattern {
         self.words
     }
 
+    /// The slot of `key` among the hash slots of word `w`: its own, or the
+    /// free one where it would go (linear probing; a word holds at most 64
+    /// distinct symbols, so a free slot is always found).
     #[inline]
-    fn slot(&self, key: u64) -> usize {
-        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & self.mask;
-        while self.stamps[i] == self.generation && self.keys[i] != key {
-            i = (i + 1) & self.mask;
+    fn slot(&self, w: usize, key: u64) -> usize {
+        let base = w * SLOTS;
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize;
+        loop {
+            // cannot fail: w < stride and i < SLOTS, so the slot is allocated
+            let entry = self.slots[base + i];
+            if entry.0 == key || entry.0 == 0 {
+                return base + i;
+            }
+            i = (i + 1) % SLOTS;
         }
-        i
     }
 
     /// The bit vector of `key` in a pattern of one word (at most 64 symbols).
@@ -207,12 +211,8 @@ impl Pattern {
     /// [`Pattern::get`] for keys of 256 and above.
     #[inline(never)]
     fn get_wide(&self, w: usize, key: u64) -> u64 {
-        let slot = self.slot(key);
-        if self.stamps[slot] == self.generation {
-            self.ext[slot * self.stride + w]
-        } else {
-            0
-        }
+        // cannot fail: `slot` returns an allocated slot
+        self.slots[self.slot(w, key)].1
     }
 }
 
@@ -266,15 +266,16 @@ mod tests {
     }
 
     #[test]
-    fn generation_wrap_clears_the_hash_table() {
-        let (a, b) = ([300u32, 301, 1], [302u32, 2]);
-        let mut pm = Pattern::empty(1, 4);
-        pm.generation = u32::MAX;
-        pm.fill(&a, 1, 2);
-        check(&pm, &a, &b);
-        pm.clear(&a);
-        assert_eq!(pm.generation, 1);
-        pm.fill(&b, 1, 1);
-        check(&pm, &b, &a);
+    fn many_distinct_wide_symbols_take_slots_per_word() {
+        // 20,000 distinct symbols above U+00FF over 313 words: 128 slots per
+        // word (5 MB), not a bit vector of every word per symbol (50 MB).
+        let pattern: Vec<u32> = (0..20_000u32).map(|i| 0x4E00 + i).collect();
+        let pm = Pattern::new(&pattern);
+        assert_eq!(pm.slots.len(), SLOTS * pm.words());
+        check(&pm, &pattern, &[0x41, 0x10_FFFF]);
+        // reused scratch: a later pattern sees none of these bits
+        Pattern::with(&pattern, |pm| check(pm, &pattern, &[]));
+        let next: Vec<u32> = (0..300u32).map(|i| 0x4E00 + 2 * i).collect();
+        Pattern::with(&next, |pm| check(pm, &next, &pattern[..1000]));
     }
 }

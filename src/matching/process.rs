@@ -20,6 +20,9 @@ use crate::parallel;
 ///
 /// `ratio`, `QRatio` and `token_sort_ratio` score short queries many at a
 /// time (see [`multi`]); the other scorers go row by row.
+///
+/// A matrix larger than this process may allocate is refused up front
+/// ([`crate::error::affordable`]) with a `TooLarge` error naming its shape.
 pub fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Default + Send + Sync>(
     scorer: Scorer,
     queries: &[Option<C>],
@@ -29,6 +32,11 @@ pub fn cdist<S: Sym, C: AsRef<[S]> + Sync, T: Copy + Default + Send + Sync>(
     convert: impl Fn(f64) -> T + Sync,
 ) -> Result<Vec<T>> {
     let cols = choices.len();
+    let cells = queries.len() as f64 * cols as f64;
+    crate::error::affordable(
+        format!("score matrix of {} queries × {cols} choices", queries.len()),
+        cells * std::mem::size_of::<T>() as f64,
+    )?;
     let mut out = vec![T::default(); queries.len() * cols];
     if cols == 0 {
         return Ok(out);
@@ -90,6 +98,10 @@ pub struct Match {
 /// similar length are scored many at a time (see [`multi`]), and each group
 /// only visits the lengths that one of its queries can still reach, nearest
 /// length first.
+///
+/// `limit` matches for every query (all of them when `score_cutoff` is 0)
+/// must fit in memory ([`crate::error::affordable`]), else a `TooLarge`
+/// error names `limit`.
 pub fn extract_many<S: Sym, C: AsRef<[S]> + Sync>(
     scorer: Scorer,
     queries: &[Option<C>],
@@ -101,6 +113,15 @@ pub fn extract_many<S: Sym, C: AsRef<[S]> + Sync>(
     if limit == 0 {
         return Ok(vec![Vec::new(); queries.len()]);
     }
+    let kept = limit.min(choices.len()) as f64;
+    crate::error::affordable(
+        format!(
+            "limit={limit} for {} queries × {} choices",
+            queries.len(),
+            choices.len()
+        ),
+        queries.len() as f64 * kept * std::mem::size_of::<Match>() as f64,
+    )?;
     parallel::install(n_jobs, || {
         let choices = Distinct::new(choices);
         match Ratio::of(scorer) {
@@ -129,10 +150,13 @@ struct Top {
 }
 
 impl Top {
+    /// Matches reserved up front (more grow as they are found).
+    const RESERVED: usize = 16;
+
     fn new(limit: usize, cutoff: f64) -> Top {
         Top {
             limit,
-            items: Vec::with_capacity(limit + 1),
+            items: Vec::with_capacity(limit.min(Top::RESERVED) + 1),
             cutoff,
             norm_cutoff: cutoff / 100.0,
         }

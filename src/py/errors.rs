@@ -86,3 +86,17 @@ impl<T> IntoPyResult<T> for Result<T, Error> {
         self.map_err(|e| to_pyerr(py, e))
     }
 }
+
+/// A builtin `TypeError`, `ValueError` or `OverflowError` raised by a
+/// rapidfuzz-compatible function (`fuzz.*`, `distance.*`) as the
+/// `TunelensError` subclass that also subclasses it, through the one table in
+/// `tunelens._validate.retyped` (`where` names the function). Other errors
+/// pass unchanged.
+pub fn retyped(py: Python<'_>, err: PyErr, where_: &str) -> PyErr {
+    let convert = || -> PyResult<PyErr> {
+        let module = PyModule::import(py, "tunelens._validate")?;
+        let new = module.getattr("retyped")?.call1((err.value(py), where_))?;
+        Ok(PyErr::from_value(new))
+    };
+    convert().unwrap_or(err)
+}

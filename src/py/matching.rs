@@ -214,21 +214,41 @@ fn processed<'py>(
     }
 }
 
+/// A `TypeError` naming the first keyword a `fuzz` function does not take
+/// (collected by the signature so that `tunelens._validate.retyped` types it).
+fn no_unknown_keywords(unknown: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyResult<()> {
+    match unknown.and_then(|d| d.keys().iter().next()) {
+        Some(key) => Err(PyTypeError::new_err(format!(
+            "got an unexpected keyword argument {key}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Scores one pair with `scorer` (the body of every `fuzz` function).
 fn fuzz_call(
     scorer: Scorer,
     s1: &Bound<'_, PyAny>,
     s2: &Bound<'_, PyAny>,
     processor: Option<&Bound<'_, PyAny>>,
-    score_cutoff: Option<f64>,
+    score_cutoff: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
+    let cutoff = match score_cutoff {
+        Some(c) => c
+            .extract::<Option<f64>>()
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "score_cutoff must be a number or None, not {}",
+                    type_name(c)
+                ))
+            })?
+            .unwrap_or(0.0),
+        None => 0.0,
+    };
     if is_none(s1) || is_none(s2) {
         return Ok(0.0);
     }
-    let score = Score {
-        scorer,
-        cutoff: score_cutoff.unwrap_or(0.0),
-    };
+    let score = Score { scorer, cutoff };
     match processor {
         Some(p) if !p.is_none() => with_pair(&p.call1((s1,))?, &p.call1((s2,))?, score),
         _ => with_pair(s1, s2, score),
@@ -256,16 +276,19 @@ macro_rules! fuzz_function {
         #[doc = $summary]
         #[doc = "\n\nParameters\n----------\ns1, s2 : str or Sequence[Hashable] or None\n    The strings (or sequences of hashables) to compare; None or NaN scores 0.\nprocessor : callable, optional\n    Applied to both arguments first (e.g. ``tunelens.utils.default_process``).\nscore_cutoff : float, optional\n    Scores below it are returned as 0 (default 0).\nscore_hint : float, optional\n    Accepted for rapidfuzz compatibility; ignored.\n\nReturns\n-------\nfloat\n    Similarity in 0..100, identical to rapidfuzz 3.14's."]
         #[pyfunction]
-        #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None))]
+        #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None, **unknown))]
         fn $fn(
             s1: &Bound<'_, PyAny>,
             s2: &Bound<'_, PyAny>,
             processor: Option<&Bound<'_, PyAny>>,
-            score_cutoff: Option<f64>,
-            score_hint: Option<f64>,
+            score_cutoff: Option<&Bound<'_, PyAny>>,
+            score_hint: Option<&Bound<'_, PyAny>>,
+            unknown: Option<&Bound<'_, pyo3::types::PyDict>>,
         ) -> PyResult<f64> {
             let _ = score_hint;
-            fuzz_call(Scorer::$variant, s1, s2, processor, score_cutoff)
+            no_unknown_keywords(unknown)
+                .and_then(|()| fuzz_call(Scorer::$variant, s1, s2, processor, score_cutoff))
+                .map_err(|e| super::errors::retyped(s1.py(), e, concat!("fuzz.", stringify!($fn))))
         }
     };
 }
@@ -490,10 +513,29 @@ impl PyDistance {
             .flat_map(|d| d.iter())
             .collect::<Vec<_>>();
         self.call(py, s1, s2, processor, score_cutoff, &options)
+            .map_err(|e| super::errors::retyped(py, e, &self.label()))
     }
 }
 
 impl PyDistance {
+    /// The function's name in the API (`distance.Levenshtein.distance`).
+    fn label(&self) -> String {
+        let metric = match self.metric {
+            Metric::Levenshtein => "Levenshtein",
+            Metric::Indel => "Indel",
+            Metric::Hamming => "Hamming",
+            Metric::Jaro => "Jaro",
+            Metric::JaroWinkler => "JaroWinkler",
+        };
+        let kind = match self.kind {
+            Kind::Distance => "distance",
+            Kind::Similarity => "similarity",
+            Kind::NormalizedDistance => "normalized_distance",
+            Kind::NormalizedSimilarity => "normalized_similarity",
+        };
+        format!("distance.{metric}.{kind}")
+    }
+
     /// Whether results are floats in 0..1 (rapidfuzz's normalized scores).
     fn normalized(&self) -> bool {
         matches!(
@@ -526,10 +568,15 @@ impl PyDistance {
                     "score_cutoff has to be in the range of 0.0 - 1.0",
                 ))
             }
-            Some(c) if !self.normalized() && c <= -1.0 => {
-                return Err(PyOverflowError::new_err(
-                    "can't convert negative value to uint64_t",
+            Some(c) if !self.normalized() && c.is_nan() => {
+                return Err(PyValueError::new_err(
+                    "score_cutoff: cannot convert float NaN to integer",
                 ))
+            }
+            Some(c) if !self.normalized() && (c <= -1.0 || c >= 2f64.powi(64)) => {
+                return Err(PyOverflowError::new_err(format!(
+                    "score_cutoff {c} does not fit an unsigned 64-bit integer"
+                )))
             }
             _ => {}
         }
@@ -611,7 +658,8 @@ unsafe extern "C" fn distance_vectorcall(
         let this =
             unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
         let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
-        Ok(unsafe { this.get().vectorcall(py, args, nargs, kwnames) })
+        let result = unsafe { this.get().vectorcall(py, args, nargs, kwnames) };
+        Ok(result.map_err(|e| super::errors::retyped(py, e, &this.get().label())))
     });
     match result
         .map_err(|e| super::errors::to_pyerr(py, e))
@@ -855,17 +903,18 @@ fn scorer_of(name: &str) -> PyResult<Scorer> {
     Scorer::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
 }
 
-/// Score matrix `queries × choices` as float64 or float32 (already processed
-/// strings; None items score 0).
+/// Score matrix `queries × choices` in `dtype` (a float or integer numpy
+/// type name; integer scores are rounded half up, as rapidfuzz does), built
+/// once in that type (already processed strings; None items score 0).
 #[pyfunction]
-#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, float32, workers))]
+#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, dtype, workers))]
 fn match_cdist<'py>(
     py: Python<'py>,
     scorer: &str,
     queries: &Bound<'py, PyList>,
     choices: &Bound<'py, PyList>,
     score_cutoff: f64,
-    float32: bool,
+    dtype: &str,
     workers: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let scorer = scorer_of(scorer)?;
@@ -881,10 +930,25 @@ fn match_cdist<'py>(
             Ok(array.into_pyarray(py).into_any())
         }};
     }
-    if float32 {
-        run!(f32, |s: f64| s as f32)
-    } else {
-        run!(f64, |s: f64| s)
+    macro_rules! rounded {
+        ($t:ty) => {
+            run!($t, |s: f64| (s + 0.5).floor() as $t)
+        };
+    }
+    match dtype {
+        "float64" => run!(f64, |s: f64| s),
+        "float32" => run!(f32, |s: f64| s as f32),
+        "int8" => rounded!(i8),
+        "int16" => rounded!(i16),
+        "int32" => rounded!(i32),
+        "int64" => rounded!(i64),
+        "uint8" => rounded!(u8),
+        "uint16" => rounded!(u16),
+        "uint32" => rounded!(u32),
+        "uint64" => rounded!(u64),
+        _ => Err(PyValueError::new_err(format!(
+            "unsupported dtype {dtype:?} for the native score matrix"
+        ))),
     }
 }
 
@@ -951,8 +1015,23 @@ fn match_extract_many(
 
 /// rapidfuzz's `utils.default_process` (see `tunelens.utils.default_process`).
 #[pyfunction]
-fn default_process(sentence: &str) -> String {
-    crate::matching::default_process(sentence)
+fn default_process(sentence: &Bound<'_, PyAny>) -> PyResult<String> {
+    processed_text(sentence, "sentence")
+}
+
+/// [`crate::matching::default_process_codes`] of a `str` read as code points
+/// (lone surrogates, which are not alphanumeric, become spaces as in
+/// rapidfuzz; the result is always valid UTF-8).
+fn processed_text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    let text = value.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!("{name} must be a str, not {}", type_name(value)))
+    })?;
+    let mut codes = Vec::new();
+    push_str(text, &mut codes)?;
+    Ok(crate::matching::default_process_codes(&codes)
+        .into_iter()
+        .filter_map(char::from_u32) // cannot drop anything: surrogates became spaces
+        .collect())
 }
 
 /// `default_process` of every string in `values`; missing values (None, NaN,
@@ -966,7 +1045,7 @@ fn default_process_many(values: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<Option<St
             if is_none(v) {
                 Ok(None)
             } else {
-                Ok(Some(crate::matching::default_process(v.extract::<&str>()?)))
+                processed_text(v, "values").map(Some)
             }
         })
         .collect()
