@@ -28,6 +28,14 @@ pub fn tempogram<T: Float>(
         "must be positive or None".into()
     })?;
     let n = env.len();
+    // The result (win × at most n frames, f64; the caller's transposed copy
+    // as much again), the padded envelope, and each thread's FFT buffers.
+    let threads = rayon::current_num_threads() as f64;
+    let w = win as f64;
+    crate::error::affordable(
+        "win_length",
+        16.0 * w * n.max(1) as f64 + 8.0 * (n as f64 + w) + 96.0 * w * threads,
+    )?;
     let half = if center { win / 2 } else { 0 };
     let padded: Vec<f64> = if center {
         let ramp = |edge: f64, i: usize| T::of(i as f64 * (edge / half as f64)).wide();

@@ -58,7 +58,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     np.ndarray [shape=(..., win_length, m)], float64
     """
     win_length = positive_int(win_length, "win_length")
-    affordable(48.0 * win_length, "win_length", win_length)
+    affordable(48.0 * win_length, "win_length", win_length)  # the window get_window builds (the core checks the rest)
     env = _envelope(y, sr, onset_envelope, positive_int(hop_length, "hop_length"))
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     return _bins_first(_core.tempogram(env, window=win, center=bool(center),
