@@ -167,10 +167,11 @@ impl KMeans {
             let mut best: Option<KMeansFit> = None;
             for _ in 0..self.n_init {
                 let centers = match &self.init {
-                    Init::PlusPlus => plus_plus(&data, d, k, &mut rng),
+                    Init::PlusPlus => plus_plus(&data, d, k, &mut rng, &cancel),
                     Init::Random => random_rows(&data, d, k, &mut rng),
                     Init::Centers(c) => c.clone(),
                 };
+                cancel.check()?;
                 let run = lloyd(&data, d, centers, self.max_iter, tol, &cancel);
                 cancel.check()?; // Ctrl-C: between runs and Lloyd iterations
                 if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
@@ -202,7 +203,13 @@ fn mean_variance(x: &[f64], d: usize) -> f64 {
 
 /// Greedy k-means++: each new centre is the best of `2 + ln k` candidates
 /// sampled proportionally to the squared distance to the chosen centres.
-fn plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+fn plus_plus(
+    x: &[f64],
+    d: usize,
+    k: usize,
+    rng: &mut SplitMix64,
+    cancel: &parallel::Cancel,
+) -> Vec<f64> {
     let n = x.len() / d;
     let trials = 2 + (k as f64).ln() as usize;
     let row = |i: usize| &x[i * d..(i + 1) * d];
@@ -218,6 +225,9 @@ fn plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
         });
     let mut potential: f64 = closest.iter().sum();
     for _ in 1..k {
+        if cancel.requested() {
+            break; // the caller checks the token before using the centres
+        }
         let mut cumulative = closest.clone();
         let mut running = 0.0;
         cumulative.iter_mut().for_each(|v| {
