@@ -44,6 +44,20 @@ sys.stdout.write("\\n@@" + json.dumps(record) + "\\n")
 """
 
 
+#: Source of ``peak()`` (the process's peak resident bytes, ``VmHWM``) and
+#: ``reset_peak()`` (sets it back to the current resident size), for memory
+#: tests whose child scripts measure one call.
+PEAK_PROBE = """
+def peak():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM"))
+
+def reset_peak():
+    with open("/proc/self/clear_refs", "w") as f:  # "5" resets VmHWM to the current RSS
+        f.write("5")
+"""
+
+
 def outcome(code: str, *, timeout: float = 60.0, mem_gib: float = 4.0, cwd: Path | None = None) -> dict:
     """Runs ``code`` in a capped child process and classifies what happened."""
     source = _CHILD.format(cap=int(mem_gib * 2**30), code=textwrap.indent(textwrap.dedent(code), "    "))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from isolated import PEAK_PROBE
 
 RATIO = 1.5
 CONSTANT_MB = 24
@@ -49,19 +50,11 @@ def long_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-CHILD = textwrap.dedent(
+CHILD = PEAK_PROBE + textwrap.dedent(
     """
     import json, sys
     import numpy as np
     import tunelens as tl
-
-    def peak():
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM"))
-
-    def reset_peak():
-        with open("/proc/self/clear_refs", "w") as f:  # "5" resets VmHWM to the current RSS
-            f.write("5")
 
     path, warm = sys.argv[1], sys.argv[2]
     settings = json.loads(sys.argv[3])

@@ -21,6 +21,7 @@ import librosa
 import numpy as np
 import pytest
 import soundfile as sf
+from isolated import PEAK_PROBE
 from signals import music
 
 import tunelens as tl
@@ -42,19 +43,11 @@ def hour_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-CHILD = textwrap.dedent(
+CHILD = PEAK_PROBE + textwrap.dedent(
     """
     import json, sys
     import numpy as np
     import tunelens as tl
-
-    def peak():
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM"))
-
-    def reset_peak():
-        with open("/proc/self/clear_refs", "w") as f:  # "5" resets VmHWM to the current RSS
-            f.write("5")
 
     def rms():
         n, total = 0, 0.0

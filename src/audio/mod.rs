@@ -24,6 +24,8 @@ mod pipeline;
 pub mod resample;
 pub mod soxr;
 pub mod stream;
+#[cfg(test)]
+mod test_wav;
 pub mod wav;
 
 use std::path::PathBuf;

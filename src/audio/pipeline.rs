@@ -301,27 +301,9 @@ mod tests {
 
     /// A 16-bit PCM WAV of `frames` frames of `channels` channels at `rate` Hz.
     fn wav(frames: usize, channels: u16, rate: u32) -> Source {
-        let data: Vec<u8> = (0..frames * channels as usize)
-            .flat_map(|i| (((i * 7919) % 20001) as i16 - 10000).to_le_bytes())
-            .collect();
-        let block = channels * 2;
-        let mut v = b"RIFF".to_vec();
-        v.extend((36 + data.len() as u32).to_le_bytes());
-        v.extend(b"WAVEfmt ");
-        v.extend(16u32.to_le_bytes());
-        v.extend(1u16.to_le_bytes());
-        v.extend(channels.to_le_bytes());
-        v.extend(rate.to_le_bytes());
-        v.extend((rate * block as u32).to_le_bytes());
-        v.extend(block.to_le_bytes());
-        v.extend(16u16.to_le_bytes());
-        v.extend(b"data");
-        v.extend((data.len() as u32).to_le_bytes());
-        v.extend(data);
-        Source::Bytes {
-            data: v,
-            hint: Some("wav".into()),
-        }
+        crate::audio::test_wav::pcm16(frames, channels, rate, |i| {
+            ((i * 7919) % 20001) as i16 - 10000
+        })
     }
 
     fn options(sr: Option<u32>, mono: bool) -> LoadOptions {

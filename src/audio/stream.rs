@@ -385,28 +385,7 @@ mod tests {
     /// A 16-bit PCM WAV of `frames` frames of `channels` channels, sample
     /// `i * channels + c` holding that index.
     fn wav(frames: usize, channels: u16) -> Source {
-        let data: Vec<u8> = (0..frames * channels as usize)
-            .flat_map(|i| (i as i16).to_le_bytes())
-            .collect();
-        let rate = 1000u32;
-        let block = channels * 2;
-        let mut v = b"RIFF".to_vec();
-        v.extend((36 + data.len() as u32).to_le_bytes());
-        v.extend(b"WAVEfmt ");
-        v.extend(16u32.to_le_bytes());
-        v.extend(1u16.to_le_bytes());
-        v.extend(channels.to_le_bytes());
-        v.extend(rate.to_le_bytes());
-        v.extend((rate * block as u32).to_le_bytes());
-        v.extend(block.to_le_bytes());
-        v.extend(16u16.to_le_bytes());
-        v.extend(b"data");
-        v.extend((data.len() as u32).to_le_bytes());
-        v.extend(data);
-        Source::Bytes {
-            data: v,
-            hint: Some("wav".into()),
-        }
+        crate::audio::test_wav::pcm16(frames, channels, 1000, |i| i as i16)
     }
 
     fn options(block_length: usize, frame_length: usize, hop_length: usize) -> StreamOptions {
