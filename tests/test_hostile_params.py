@@ -31,6 +31,7 @@ TOO_LARGE = {
     "tempogram win_length": (Y + "result = tl.feature.tempogram(y=y, win_length=10**8)", "win_length"),
     "chroma_stft n_chroma": (Y + "result = tl.feature.chroma_stft(y=y, n_chroma=10**6)", "n_chroma"),
     "stft n_fft": (Y + "result = tl.stft(y, n_fft=2**30)", "n_fft"),
+    "stft frames": (Y + "result = tl.stft(y, n_fft=2**22, hop_length=1)", "hop_length=1"),
     "FrequencyBands n_fft": (
         Y + "from tunelens.explain import FrequencyBands\n"
         "result = FrequencyBands(n_fft=2**30)._sources(y, 22050)", "n_fft"),

@@ -119,13 +119,14 @@ def test_leading_the_kept_when_alone() -> None:
 
 def test_casefold_equals_python_full_case_folding() -> None:
     # Parity with str.casefold (full Unicode case folding) on every cased letter of
-    # Latin-1, Latin Extended-A, Greek and Cyrillic, one word per code point.
+    # Latin-1, Latin Extended-A, Greek and Cyrillic, one word per code point; the
+    # result is composed again (NFC), where str.casefold leaves "ǰ" decomposed.
     letters = [chr(c) for r in ((0xC0, 0x250), (0x370, 0x3FF), (0x400, 0x4FF)) for c in range(*r)
                if unicodedata.category(chr(c)) in ("Lu", "Ll", "Lt")]
     words = [f"a{c}b" for c in letters]
     options = {**ALL_OFF, "casefold": True}
     got = normalize(words, **options)
-    expected = [unicodedata.normalize("NFC", w).casefold() for w in words]
+    expected = [unicodedata.normalize("NFC", unicodedata.normalize("NFC", w).casefold()) for w in words]
     mismatches = [(w, g, e) for w, g, e in zip(words, got, expected) if g != e]
     assert not mismatches, mismatches[:10]
 

@@ -52,5 +52,7 @@ def test_time_segments_refuse_boundaries_beyond_the_clip() -> None:
     y = np.zeros(22050, dtype=np.float32)
     with pytest.raises(InvalidParameterError, match="beyond the clip"):
         TimeSegments(boundaries=[0.5, 100])._segments(y, 22050)
+    with pytest.raises(InvalidParameterError, match="beyond the clip"):
+        TimeSegments(boundaries=[2.2e304]).decompose(y, 8000)  # b * sr overflows to inf
     bounds, names = TimeSegments(boundaries=[0.5])._segments(y, 22050)
     assert bounds == [0, 11025, 22050] and len(names) == 2

@@ -97,7 +97,10 @@ def normalize(
        ("zager  evans", "peaches  cream"), become one space. Off, every
        whitespace character stays a space.
 
-    The result is always trimmed.
+    The result is always trimmed and composed (NFC) again at the end, so
+    normalizing twice changes nothing: full case folding decomposes some
+    letters ("ǰ" -> "j" + caron, where ``str.casefold`` stops), and a deleted
+    apostrophe can bring two combining marks together.
 
     Parameters
     ----------

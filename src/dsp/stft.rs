@@ -157,6 +157,14 @@ where
     let plan = fft::forward::<T>(params.n_fft);
     let cancel = crate::parallel::Cancel::current();
     let n_frames = framing.n_frames;
+    let cells = channels.len() as f64 * n_frames as f64 * width as f64;
+    crate::error::affordable(
+        format!(
+            "n_fft={} with hop_length={} ({n_frames} frames × {width} values per channel)",
+            params.n_fft, params.hop_length
+        ),
+        cells * std::mem::size_of::<O>() as f64,
+    )?;
     let mut data = vec![O::default(); channels.len() * n_frames * width];
     if width == 0 {
         return Ok(FrameMatrix {

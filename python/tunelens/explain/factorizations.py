@@ -196,7 +196,7 @@ class TimeSegments(Factorization):
             if self.boundaries in self._EVENTS:
                 bounds = [0, *_snap(bounds[1:-1], self._events(y, sr), n), n]
         else:
-            beyond = [b for b in self.boundaries if round(b * sr) > n]
+            beyond = [b for b in self.boundaries if b * sr > n + 0.5]  # seconds past the end (or overflowing)
             if beyond:
                 raise InvalidParameterError(f"boundaries {beyond} lie beyond the clip's end ({n / sr:.3f} s)")
             inner = sorted({int(round(b * sr)) for b in self.boundaries if 0 < round(b * sr) < n})
