@@ -27,6 +27,8 @@ TOO_LARGE = {
     "spectrogram_pngs size": (
         "import soundfile as sf\nsf.write('a.wav', np.zeros(2205, np.float32), 22050)\n"
         "result = tl.render.spectrogram_pngs(['a.wav'], 'out', size=(10**6, 10**6))", "size"),
+    "spectrogram_png tall size": (  # the per-row weight lists dominate: 48 bytes a row
+        Y + "result = tl.render.spectrogram_png(tl.melspectrogram(y=y), 'x.png', size=(1, 10**8))", "size"),
     "waveform_png size": (Y + "result = tl.render.waveform_png(y, 'w.png', size=(10**6, 10**6))", "size"),
     "tempogram win_length": (Y + "result = tl.feature.tempogram(y=y, win_length=10**8)", "win_length"),
     "chroma_stft n_chroma": (Y + "result = tl.feature.chroma_stft(y=y, n_chroma=10**6)", "n_chroma"),
@@ -109,6 +111,7 @@ DUPLICATED = (
     "tl.Recommender().fit(df)",
     "tl.Recommender(features=['energy', 'tempo']).fit(df)",
     "tl.describe_clusters(df, np.arange(20) % 2)",
+    "tl.Recommender(features=['tempo', 'tempo']).fit(df)",
     "tl.Recommender(id_column='id').fit(df.set_axis(['id', 'energy', 'tempo', 'id'], axis=1))",
     "tl.match_catalogs(pd.DataFrame([['a', 'b']], columns=['t', 't']), pd.DataFrame({'t': ['a']}), "
     "left_on='t', right_on='t')",

@@ -67,6 +67,9 @@ def numeric_features(df: pd.DataFrame, features: list[Any] | None, exclude: Any 
         return chosen
     if not chosen:
         raise InvalidParameterError("invalid features: empty list")
+    listed_twice = sorted({str(f) for i, f in enumerate(chosen) if f in chosen[:i]})
+    if listed_twice:
+        raise InvalidParameterError(f"invalid features: {listed_twice} listed more than once")
     unknown = [f for f in chosen if f not in df.columns]
     if unknown:
         raise InvalidParameterError(f"invalid features: unknown columns {unknown}")

@@ -10,8 +10,8 @@ const MAX_SIDE: usize = (1 << 31) - 1;
 
 /// Checks an output `size` (`(width, height)`, from the argument `size`) with
 /// `channels` bytes per pixel: both sides positive and within PNG's limit, and
-/// the pixels (plus, for a resize, the `in_height × width` intermediate rows)
-/// affordable. Every image sized by a caller goes through here.
+/// the pixels (plus, for a resize, the `in_height × width` intermediate rows
+/// and the weight lists) affordable. Every image sized by a caller goes through here.
 pub fn check_size(size: (usize, usize), channels: usize, in_height: usize) -> Result<()> {
     let (width, height) = size;
     if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
@@ -20,9 +20,12 @@ pub fn check_size(size: (usize, usize), channels: usize, in_height: usize) -> Re
             format!("must be positive (width, height) of at most {MAX_SIDE} pixels each, got ({width}, {height})"),
         ));
     }
+    // Pixels, the intermediate rows, and one weight list per output column
+    // and row (a start, a vector header and its weights: about 48 bytes).
+    let (w, h) = (width as f64, height as f64);
     affordable(
         "size",
-        (width as f64 * (height as f64 + in_height as f64)) * channels as f64,
+        w * (h + in_height as f64) * channels as f64 + 48.0 * (w + h),
     )
 }
 
