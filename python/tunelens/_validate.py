@@ -177,6 +177,18 @@ def retyped(error: BaseException, where: str) -> BaseException:
     return new
 
 
+@contextlib.contextmanager
+def _retyping(where: str) -> Iterator[None]:
+    """Re-raises the builtin errors of the block as typed ones (:func:`retyped`)."""
+    try:
+        yield
+    except (TypeError, ValueError, OverflowError) as error:
+        new = retyped(error, where)
+        if new is error:
+            raise
+        raise new from error
+
+
 def typed_errors(func: Callable) -> Callable:
     """Wraps a rapidfuzz-compatible function (or generator function) so that
     the builtin errors it raises become typed ones (:func:`retyped`)."""
@@ -185,22 +197,12 @@ def typed_errors(func: Callable) -> Callable:
     if inspect.isgeneratorfunction(func):
         @functools.wraps(func)
         def generate(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _retyping(where):
                 yield from func(*args, **kwargs)
-            except (TypeError, ValueError, OverflowError) as error:
-                new = retyped(error, where)
-                if new is error:
-                    raise
-                raise new from error
         return generate
 
     @functools.wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with _retyping(where):
             return func(*args, **kwargs)
-        except (TypeError, ValueError, OverflowError) as error:
-            new = retyped(error, where)
-            if new is error:
-                raise
-            raise new from error
     return call
