@@ -26,6 +26,11 @@ pub enum Metric {
 /// Unit roundoff of f32 arithmetic, doubled for safety.
 const U32: f64 = f32::EPSILON as f64;
 
+/// The absolute error of one f32 operation whose result underflows into the
+/// subnormals (at most half of it; the smallest positive f32, 2^-149). Keys of
+/// rows near 1e-38 are all such results, and the relative bound misses them.
+const UNDERFLOW: f64 = 1.401_298_464_324_817e-45;
+
 impl Metric {
     /// Parses the user-facing name.
     pub fn parse(name: &str) -> Result<Self> {
@@ -92,8 +97,9 @@ impl Metric {
     fn key_error(self, d: usize, q_sq: f64, max_norm: f64) -> f64 {
         let terms = (d + 4) as f64 * U32;
         match self {
-            Self::Euclidean => terms * (q_sq.sqrt() + max_norm).powi(2),
-            Self::Cosine | Self::Manhattan => terms,
+            Self::Euclidean => terms * (q_sq.sqrt() + max_norm).powi(2) + underflow(d),
+            Self::Cosine => terms + underflow(d),
+            Self::Manhattan => terms,
         }
     }
 
@@ -105,7 +111,7 @@ impl Metric {
         match self {
             Self::Euclidean => (key + q_sq - err).max(0.0).sqrt(),
             Self::Cosine => 1.0 + key - err,
-            Self::Manhattan => key * (1.0 - err),
+            Self::Manhattan => key * (1.0 - err) - underflow(d),
         }
     }
 
@@ -133,6 +139,12 @@ fn next_up(x: f32) -> f32 {
         _ if x > 0.0 => f32::from_bits(x.to_bits() + 1),
         _ => f32::from_bits(x.to_bits() - 1),
     }
+}
+
+/// The absolute error that underflow adds to a key over `d` features (a
+/// product and a sum per feature, and the bias).
+fn underflow(d: usize) -> f64 {
+    (2 * d + 4) as f64 * UNDERFLOW
 }
 
 /// `Σ x²` in f64.

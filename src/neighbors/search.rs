@@ -1106,6 +1106,34 @@ mod tests {
         assert!(got.distances.row(5).iter().all(|&v| v == 0.0));
     }
 
+    /// Rows near the smallest normal f32: their keys underflow into the
+    /// subnormals, whose absolute rounding the certificate must count (the
+    /// tables fuzz target found duplicates of a row left out).
+    #[test]
+    fn rows_at_the_underflow_scale_are_exact() {
+        let scale = [
+            0.0,
+            2.350_988_7e-38,
+            2.350_990_9e-38,
+            9.403_955e-38,
+            1.504_632_8e-36,
+        ];
+        let x = Array2::from_shape_fn((33, 1), |(i, _)| scale[(i * 7) % scale.len()]);
+        for metric in [Metric::Euclidean, Metric::Cosine, Metric::Manhattan] {
+            let index = Index::fit(x.view(), metric, ScalerKind::None, None, 1).unwrap();
+            let got = index.kneighbors::<f32>(None, 10, 1).unwrap();
+            let mut q = vec![0f32; 1];
+            for i in 0..x.nrows() {
+                index.packed.row(i, &mut q);
+                let want: Vec<i64> = brute(&index, &q, 10, Some(i))
+                    .iter()
+                    .map(|w| w.1 as i64)
+                    .collect();
+                assert_eq!(got.indices.row(i).to_vec(), want, "{metric:?} row {i}");
+            }
+        }
+    }
+
     #[test]
     fn radius_matches_brute_force() {
         let x = table(150, 5, 3);
