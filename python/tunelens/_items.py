@@ -13,12 +13,14 @@ values in first-seen order; other columns keep their scalar values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tunelens.exceptions import InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DUPLICATES = ("raise", "first", "mean")
 
@@ -42,6 +44,8 @@ class Items:
 
 def ids_of(df: pd.DataFrame, id_column: Any) -> pd.Index:
     """The row ids: column ``id_column``, or the index when it is None. Missing ids raise."""
+    import pandas as pd
+
     if id_column is None:
         ids, where = df.index, "the index (the ids)"
     elif id_column not in df.columns:
@@ -65,6 +69,8 @@ def collapse(df: pd.DataFrame, ids: pd.Index, features: list[Any], duplicates: s
     first row's values, ``"mean"`` the mean of the rows (only for the columns
     that differ; a NaN in any row makes that mean NaN).
     """
+    import pandas as pd
+
     if duplicates not in DUPLICATES:
         raise InvalidParameterError(f"invalid duplicates: {duplicates!r}; expected one of {DUPLICATES}")
     X = df[features].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -129,6 +135,8 @@ def item_table(df: pd.DataFrame, items: Items, features: list[Any]) -> pd.DataFr
 
 def _value_codes(values: pd.Series) -> np.ndarray:
     """Equal cells get equal codes (NaN equal to NaN; list cells compared by content)."""
+    import pandas as pd
+
     try:
         return pd.factorize(values, use_na_sentinel=False)[0]
     except TypeError:  # unhashable cells, e.g. lists from an earlier collapse

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tunelens.exceptions import InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def as_table(X: Any, name: str = "X") -> np.ndarray:
@@ -18,6 +20,8 @@ def as_table(X: Any, name: str = "X") -> np.ndarray:
     naming ``name``.
     """
     if hasattr(X, "dtypes") and hasattr(X, "columns"):
+        import pandas as pd
+
         bad = [str(c) for c, t in X.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
         if bad:
             raise InvalidParameterError(f"invalid {name}: non-numeric columns {bad}; select numeric features")
@@ -43,6 +47,8 @@ def feature_names(X: Any) -> np.ndarray | None:
 
 def is_number(dtype: Any) -> bool:
     """Numeric and not boolean (pandas extension dtypes included)."""
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tunelens import _core
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import as_table, numeric_features
 from tunelens.exceptions import InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PCA", "KMeans", "silhouette_score", "davies_bouldin_score", "describe_clusters"]
 
@@ -437,6 +439,8 @@ def describe_clusters(
     >>> table["name"].to_dict(), table["size"].to_dict()
     ({'fast': 'fast tempo, high energy', 'slow': 'slow tempo, low energy'}, {'fast': 2, 'slow': 2})
     """
+    import pandas as pd
+
     if not isinstance(df, pd.DataFrame) or len(df) == 0:
         raise InvalidParameterError("invalid df: expected a non-empty pandas DataFrame")
     cols = numeric_features(df, features, id_column)

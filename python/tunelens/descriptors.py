@@ -11,7 +11,6 @@ import os
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
 from tunelens import feature
 from tunelens._validate import audio, positive_int, positive_number
@@ -120,6 +119,8 @@ class _GatingBlocks:
 
     def feed(self, piece: np.ndarray) -> None:
         """Adds the next ``(channels, n)`` float64 samples."""
+        import scipy.signal
+
         x = piece
         for i, (b, a, zi) in enumerate(self.filters):
             x, zf = scipy.signal.lfilter(b, a, x, axis=-1, zi=zi)

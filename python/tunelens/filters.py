@@ -7,7 +7,6 @@ import warnings
 from typing import Any, Callable, Union
 
 import numpy as np
-import scipy.signal
 
 from tunelens import _core
 from tunelens._validate import affordable, positive_int, positive_number
@@ -20,6 +19,8 @@ WindowSpec = Union[str, tuple, float, Callable[[int], np.ndarray], np.ndarray, l
 
 @functools.lru_cache(maxsize=64)
 def _scipy_window(window: Any, n: int, fftbins: bool) -> np.ndarray:
+    import scipy.signal
+
     win = scipy.signal.get_window(window, n, fftbins=fftbins)
     win.setflags(write=False)
     return win

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-import scipy.ndimage
-import scipy.signal
 
 from tunelens import _core
 from tunelens._validate import affordable, positive_int, real_array
@@ -94,6 +92,8 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     else:
         env = _flux(S, ref, lag, max_size, aggregate or np.mean, pad_width, center)
     if detrend:
+        import scipy.signal
+
         env = scipy.signal.lfilter([1.0, -1.0], [1.0, -0.99], env, axis=-1)
     return env
 
@@ -102,6 +102,8 @@ def _flux(S: np.ndarray, ref: Any, lag: int, max_size: int, aggregate: Callable,
           center: bool) -> np.ndarray:
     """librosa's onset envelope in numpy, for a given ``ref`` or a custom ``aggregate``."""
     if ref is None:
+        import scipy.ndimage
+
         ref = S if max_size == 1 else scipy.ndimage.maximum_filter1d(S, max_size, axis=-2)
     else:
         ref = np.atleast_2d(real_array(ref, "ref"))

@@ -10,15 +10,17 @@ share an id (a track listed in several playlists) are one item.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from tunelens._items import collapse, ids_of, item_table
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
 from tunelens.neighbors import NearestNeighbors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Recommender"]
 
@@ -147,6 +149,8 @@ class Recommender:
         >>> float(rec.items_.loc[0, "energy"])
         0.8
         """
+        import pandas as pd
+
         if not isinstance(df, pd.DataFrame):
             raise InvalidParameterError(f"invalid df: expected a pandas DataFrame, got {type(df).__name__}")
         if len(df) == 0:
@@ -228,6 +232,8 @@ class Recommender:
 
     def _seed_rows(self, seeds: Any, by: str) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         """(raw feature rows, catalog positions or -1, labels) of the seeds."""
+        import pandas as pd
+
         if isinstance(seeds, pd.DataFrame) or isinstance(seeds, (pd.Series, Mapping)):
             table = pd.DataFrame([seeds]) if not isinstance(seeds, pd.DataFrame) else seeds
             missing = [f for f in self.features_ if f not in table.columns]
@@ -366,6 +372,8 @@ class Recommender:
         >>> rec.recommend(["b", "d"], k=10, filters={"genre": "pop"})["track_id"].tolist()
         ['a']
         """
+        import pandas as pd
+
         self._fitted()
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise InvalidParameterError(f"invalid k: must be a positive integer, got {k!r}")
@@ -446,6 +454,8 @@ class Recommender:
             total) and ``typical`` (mean contribution over random catalog
             pairs), sorted by how much each feature made the pair similar.
         """
+        import pandas as pd
+
         self._fitted()
         ra, _, _ = self._seed_rows(a if not isinstance(a, list) else a[:1], by)
         rb, _, _ = self._seed_rows(b if not isinstance(b, list) else b[:1], by)

@@ -8,18 +8,17 @@ share an id (a track listed in several playlists) are one item.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import expit, log_expit
-from scipy.stats import rankdata
 
 from tunelens import _core
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["TasteProfile", "roc_auc", "average_precision"]
 
@@ -104,6 +103,8 @@ class TasteProfile:
     def _items(self, catalog: pd.DataFrame, *, fitting: bool = False) -> Items:
         """The catalog's items (rows sharing an id collapsed) with finite features;
         ``fitting`` chooses ``features_`` first."""
+        import pandas as pd
+
         if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
             raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
         if fitting:
@@ -121,6 +122,8 @@ class TasteProfile:
     def _mask(self, items: Items, selection: Any, name: str) -> np.ndarray:
         """Item mask from ids or a boolean mask over catalog rows (an item is
         selected when any of its rows is)."""
+        import pandas as pd
+
         n = len(items.codes)
         if selection is None:
             return np.zeros(len(items.ids), dtype=bool)
@@ -187,6 +190,9 @@ class TasteProfile:
         return self
 
     def _train(self, Z: np.ndarray, y: np.ndarray) -> None:
+        from scipy.optimize import minimize
+        from scipy.special import expit, log_expit
+
         weights = np.ones(len(y))
         if self.class_weight == "balanced":
             for label in (1.0, -1.0):
@@ -253,6 +259,8 @@ class TasteProfile:
         return self._score(items.X)[items.codes]
 
     def _score(self, X: np.ndarray) -> np.ndarray:
+        from scipy.special import expit
+
         raw = self._scaled(X) @ self.coef_ + self.intercept_
         return expit(raw) if self.model == "logistic" else raw
 
@@ -288,6 +296,8 @@ class TasteProfile:
         >>> ranked["track_id"].tolist(), ranked["because"].tolist()
         (['a', 'c', 'b'], ['energy 0.9', '', ''])
         """
+        import pandas as pd
+
         self._fitted()
         items = self._items(catalog)
         X = items.X
@@ -391,6 +401,8 @@ def roc_auc(y_true: Any, scores: Any) -> float:
     float
         Probability that a random positive outscores a random negative.
     """
+    from scipy.stats import rankdata
+
     y = np.asarray(y_true, dtype=bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     if n_pos == 0 or n_neg == 0:

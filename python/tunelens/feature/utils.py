@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
 from tunelens._validate import axis as valid_axis
 from tunelens.exceptions import InvalidParameterError
@@ -46,6 +45,8 @@ def delta(data: Any, *, width: int = 9, order: int = 1, axis: int = -1, mode: st
         raise InvalidParameterError("order must be a positive integer")
     kwargs.pop("deriv", None)
     kwargs.setdefault("polyorder", order)
+    import scipy.signal
+
     try:
         return scipy.signal.savgol_filter(data, width, deriv=order, axis=axis, mode=mode, **kwargs)
     except (ValueError, TypeError) as e:  # NaN/inf, empty axes, bad options: scipy's message, typed
