@@ -44,6 +44,14 @@ def audio(y: Any, name: str = "y") -> np.ndarray:
     return arr
 
 
+def mono32(y: Any, name: str) -> np.ndarray:
+    """``y`` (see :func:`audio`) as a contiguous 1-D float32 signal; other shapes are refused."""
+    arr = audio(y, name)
+    if arr.ndim != 1:
+        raise InvalidParameterError(f"{name} must be a 1-D mono signal, got shape {arr.shape}")
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
 def real_array(x: Any, name: str) -> np.ndarray:
     """``x`` as a float32/float64 array: other floats become float32, integers float64."""
     arr = np.asarray(x)

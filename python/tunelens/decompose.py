@@ -9,7 +9,7 @@ import numpy as np
 from tunelens import _core
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
-from tunelens.spectral import _bins_first
+from tunelens._framing import bins_first
 
 __all__ = ["hpss"]
 
@@ -76,7 +76,7 @@ def hpss(S: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = Fals
     if mag.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
     mask_h, mask_p = _core.hpss_masks(mag, **hpss_args(kernel_size, power, margin), n_jobs=n_jobs)
-    mask_h, mask_p = _bins_first(mask_h), _bins_first(mask_p)
+    mask_h, mask_p = bins_first(mask_h), bins_first(mask_p)
     if mask:
         return mask_h, mask_p
     return S * mask_h, S * mask_p

@@ -10,7 +10,7 @@ from tunelens import _core
 from tunelens._validate import audio
 from tunelens.decompose import hpss_args
 from tunelens.filters import WindowSpec
-from tunelens.spectral import _prepare, _stft_args
+from tunelens._framing import prepare, stft_args
 
 __all__ = ["hpss", "harmonic", "percussive"]
 
@@ -19,7 +19,7 @@ def _separate(y: Any, kernel_size: Any, power: float, margin: Any, n_fft: int, h
               center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """STFT, median-filter masks and both inverse STFTs in one Rust call."""
     # librosa.effects.hpss ignores `window` (its STFT always uses Hann); so do we.
-    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, "hann", center, pad_mode))
+    y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, "hann", center, pad_mode))
     return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length, n_jobs=-1)
 
 

@@ -9,7 +9,8 @@ from typing import Any, Callable, Union
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import affordable, positive_int, positive_number
+from tunelens._mel import mel_args
+from tunelens._validate import positive_int
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["mel", "get_window"]
@@ -112,7 +113,7 @@ def mel(
     UserWarning
         When some filters are empty (too many bands for the FFT resolution), as librosa.
     """
-    weights, empty = _core.mel_filters(mel=_mel_args(sr, n_mels, fmin, fmax, htk, norm), n_fft=positive_int(n_fft, "n_fft"))
+    weights, empty = _core.mel_filters(mel=mel_args(sr, n_mels, fmin, fmax, htk, norm), n_fft=positive_int(n_fft, "n_fft"))
     if empty:
         warnings.warn(
             "Empty filters detected in mel frequency basis. Some channels will produce empty "
@@ -120,21 +121,3 @@ def mel(
             stacklevel=2,
         )
     return weights.astype(dtype, copy=False)
-
-
-def _mel_args(sr: Any, n_mels: Any = 128, fmin: Any = 0.0, fmax: Any = None, htk: Any = False, norm: Any = "slaney") -> dict:
-    """Validated mel filter options, as the core's ``MelOptions`` dict."""
-    if isinstance(n_mels, bool) or not isinstance(n_mels, (int, np.integer)) or n_mels < 0:
-        raise InvalidParameterError(f"n_mels must be a non-negative integer, got {n_mels!r}")
-    if isinstance(norm, str) and norm != "slaney":
-        raise InvalidParameterError(f"unsupported norm={norm!r} (use 'slaney', None or a positive number)")
-    if norm is not None and not isinstance(norm, str):
-        norm = positive_number(norm, "norm") if np.isfinite(norm) else float(norm)
-    return dict(
-        sr=positive_number(sr, "sr"),
-        n_mels=int(n_mels),
-        fmin=float(fmin),
-        fmax=None if fmax is None else float(fmax),
-        htk=bool(htk),
-        norm=norm,
-    )

@@ -18,15 +18,11 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._neighbor_args import check_options, positive_int
 from tunelens._tables import as_table, feature_names
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["NearestNeighbors"]
-
-_METRICS = ("cosine", "euclidean", "manhattan")
-_SCALERS = ("standard", "robust", "minmax", None)
-_ALGORITHMS = ("auto", "brute", "kd_tree")
-
 
 class NearestNeighbors:
     """Exact k-nearest and radius neighbours with built-in feature scaling.
@@ -132,14 +128,9 @@ class NearestNeighbors:
         -------
         self
         """
-        if self.metric not in _METRICS:
-            raise InvalidParameterError(f"invalid metric: {self.metric!r}; expected one of {_METRICS}")
-        if self.scaler not in _SCALERS:
-            raise InvalidParameterError(f"invalid scaler: {self.scaler!r}; expected one of {_SCALERS}")
-        if self.algorithm not in _ALGORITHMS:
-            raise InvalidParameterError(f"invalid algorithm: {self.algorithm!r}; expected one of {_ALGORITHMS}")
-        n_neighbors = _positive_int(self.n_neighbors, "n_neighbors")
-        leaf_size = _positive_int(self.leaf_size, "leaf_size")
+        check_options(self.metric, self.scaler, self.algorithm)
+        n_neighbors = positive_int(self.n_neighbors, "n_neighbors")
+        leaf_size = positive_int(self.leaf_size, "leaf_size")
         names = feature_names(X)
         table = as_table(X)
         weights = None if self.weights is None else [float(w) for w in np.asarray(self.weights, dtype=float).ravel()]
@@ -197,7 +188,7 @@ class NearestNeighbors:
         indices : ndarray of shape (n_queries, n_neighbors), int64
         """
         index = self._fitted()
-        k = _positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
+        k = positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
         table = self._queries(X)
         distances, indices = index.kneighbors(table, k, n_jobs=self.n_jobs)
         return (distances, indices) if return_distance else indices
@@ -259,9 +250,3 @@ class NearestNeighbors:
         distances[:] = dist_list
         indices[:] = idx_list
         return (distances, indices) if return_distance else indices
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidParameterError(f"invalid {name}: must be a positive integer, got {value!r}")
-    return int(value)

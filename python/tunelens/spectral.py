@@ -15,7 +15,9 @@ import numpy as np
 from tunelens import _core
 from tunelens._validate import affordable, audio, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError, TunelensError
-from tunelens.filters import WindowSpec, _mel_args, get_window
+from tunelens._framing import CORE_PAD_MODES, bins_first, prepare, stft_args
+from tunelens._mel import mel_args
+from tunelens.filters import WindowSpec, get_window
 
 __all__ = [
     "stft",
@@ -28,53 +30,7 @@ __all__ = [
     "db_to_amplitude",
 ]
 
-#: Pad modes the core implements; other ``np.pad`` modes are applied in numpy.
-_CORE_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
-#: Modes librosa refuses for centered analysis.
-_REJECTED_PAD_MODES = ("wrap", "maximum", "mean", "median", "minimum")
-
 Reference = Union[float, Callable[[np.ndarray], Any]]
-
-
-def _stft_args(n_fft: Any, hop_length: Any, win_length: Any, window: WindowSpec, center: bool, pad_mode: Any) -> dict:
-    """Validates framing arguments like ``librosa.stft``; returns the core's keywords."""
-    n_fft = positive_int(n_fft, "n_fft")
-    affordable(48.0 * n_fft, "n_fft", n_fft)  # window, padded frame, spectrum and FFT scratch
-    win_length = n_fft if win_length is None else positive_int(win_length, "win_length")
-    if win_length > n_fft:
-        raise InvalidParameterError(f"win_length={win_length} must be at most n_fft={n_fft}")
-    if hop_length is None and win_length < 4:
-        raise InvalidParameterError(f"hop_length defaults to win_length // 4 = 0 for win_length={win_length}; pass one")
-    hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
-    win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
-    if win.shape != (win_length,):
-        raise InvalidParameterError(f"window has shape {win.shape}, expected ({win_length},)")
-    if center and pad_mode in _REJECTED_PAD_MODES:
-        raise InvalidParameterError(f"pad_mode='{pad_mode}' is not supported by stft")
-    return dict(n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
-                pad_mode=pad_mode if center else "constant")
-
-
-def _prepare(y: np.ndarray, args: dict) -> tuple[np.ndarray, dict]:
-    """Warns about short signals like librosa; applies numpy-only pad modes."""
-    n_fft = args["n_fft"]
-    if args["center"]:
-        if n_fft > y.shape[-1]:
-            warnings.warn(f"n_fft={n_fft} is too large for input signal of length={y.shape[-1]}", stacklevel=3)
-        if args["pad_mode"] not in _CORE_PAD_MODES:
-            # Rare modes (linear_ramp, empty, callables): pad in numpy, analyse uncentered.
-            widths = [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)]
-            try:
-                y = np.pad(y, widths, mode=args["pad_mode"])
-            except (ValueError, TypeError) as e:
-                raise InvalidParameterError(f"pad_mode={args['pad_mode']!r}: {e}") from e
-            args = dict(args, center=False, pad_mode="constant")
-    return y, args
-
-
-def _bins_first(frames_major: np.ndarray) -> np.ndarray:
-    """``(..., frames, bins)`` -> ``(..., bins, frames)`` view."""
-    return np.swapaxes(frames_major, -1, -2)
 
 
 def stft(
@@ -130,8 +86,8 @@ def stft(
         Non-float or non-finite ``y``, ``n_fft`` larger than an uncentered signal,
         bad lengths or windows.
     """
-    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-    spec = _bins_first(_core.stft(y, stft=args, n_jobs=n_jobs))
+    y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+    spec = bins_first(_core.stft(y, stft=args, n_jobs=n_jobs))
     if dtype is not None:
         spec = spec.astype(dtype, copy=False)
     if out is None:
@@ -259,11 +215,11 @@ def melspectrogram(
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must have shape (..., 1 + n_fft // 2, n_frames), got {S.shape}")
-        return _bins_first(_core.mel_apply(S, mel=mel, n_jobs=n_jobs))
+        return bins_first(_core.mel_apply(S, mel=mel, n_jobs=n_jobs))
     if y is None:
         raise InvalidParameterError("melspectrogram needs audio y= or a spectrogram S=")
-    y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-    return _bins_first(_core.melspectrogram(y, stft=args, mel=mel, power=_power(power), n_jobs=n_jobs))
+    y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+    return bins_first(_core.melspectrogram(y, stft=args, mel=mel, power=_power(power), n_jobs=n_jobs))
 
 
 def _mel_options(sr: Any, kwargs: dict) -> dict:
@@ -271,7 +227,7 @@ def _mel_options(sr: Any, kwargs: dict) -> dict:
     unknown = set(kwargs) - {"n_mels", "fmin", "fmax", "htk", "norm", "dtype"}
     if unknown:
         raise InvalidParameterError(f"unexpected mel filter option(s): {', '.join(sorted(unknown))}")
-    return _mel_args(sr, **{k: v for k, v in kwargs.items() if k != "dtype"})
+    return mel_args(sr, **{k: v for k, v in kwargs.items() if k != "dtype"})
 
 
 def melspectrogram_batch(
@@ -319,11 +275,11 @@ def melspectrogram_batch(
         except TunelensError as err:
             errors[i] = err
             signals.append(np.zeros(0, dtype=np.float32))
-    args = _stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
-    if args["pad_mode"] not in _CORE_PAD_MODES:
-        raise InvalidParameterError(f"pad_mode={pad_mode!r} is not supported in batches; use one of {_CORE_PAD_MODES}")
+    args = stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
+    if args["pad_mode"] not in CORE_PAD_MODES:
+        raise InvalidParameterError(f"pad_mode={pad_mode!r} is not supported in batches; use one of {CORE_PAD_MODES}")
     results = _core.melspectrogram_batch(signals, stft=args, mel=mel, power=_power(power), n_jobs=n_jobs)
-    return [errors.get(i, r if isinstance(r, Exception) else _bins_first(r)) for i, r in enumerate(results)]
+    return [errors.get(i, r if isinstance(r, Exception) else bins_first(r)) for i, r in enumerate(results)]
 
 
 def _power(power: Any) -> float:

@@ -6,7 +6,6 @@ import errno
 import numbers
 import os
 import wave
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from tunelens._validate import output_path, writing
 from tunelens.exceptions import InvalidParameterError, MissingDependencyError
+from tunelens.explain._fit import Fit
 from tunelens.explain.factorizations import Decomposition
 
 __all__ = ["Explanation", "UninformativeExplanationWarning"]
@@ -39,15 +39,6 @@ def _raise_os_error(path: Path, err: Exception) -> None:
 
 class UninformativeExplanationWarning(UserWarning):
     """The model's output did not change under any perturbation: every weight is ~0."""
-
-
-@dataclass(frozen=True)
-class _Fit:
-    features: list[int]
-    coef: list[float]
-    intercept: float
-    score: float
-    local_pred: float
 
 
 class Explanation:
@@ -77,7 +68,7 @@ class Explanation:
         input here and all weights are ~0.
     """
 
-    def __init__(self, decomposition: Decomposition, fits: dict[int, _Fit], masks: np.ndarray,
+    def __init__(self, decomposition: Decomposition, fits: dict[int, Fit], masks: np.ndarray,
                  predictions: np.ndarray, sample_weights: np.ndarray, random_state: int, label: int) -> None:
         self.decomposition = decomposition
         self._fits = fits
@@ -98,7 +89,7 @@ class Explanation:
                            self.random_state, label)
 
     @property
-    def _fit(self) -> _Fit:
+    def _fit(self) -> Fit:
         return self._fits[self.label]
 
     @property

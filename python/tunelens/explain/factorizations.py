@@ -15,17 +15,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import affordable, audio, positive_int, positive_number
+from tunelens._validate import affordable, mono32, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 
 __all__ = ["Factorization", "Decomposition", "TimeSegments", "FrequencyBands", "HarmonicPercussive", "Stems", "Product"]
-
-
-def _mono32(y: Any, name: str) -> np.ndarray:
-    arr = audio(y, name)
-    if arr.ndim != 1:
-        raise InvalidParameterError(f"{name} must be a 1-D mono signal, got shape {arr.shape}")
-    return np.ascontiguousarray(arr, dtype=np.float32)
 
 
 def _join(*parts: str) -> str:
@@ -136,7 +129,7 @@ class Factorization:
         Decomposition
             The components, their names and ``compose(mask)``.
         """
-        y = _mono32(y, "y")
+        y = mono32(y, "y")
         sr = positive_number(sr, "sr")
         sources, source_names = self._sources(y, sr)
         bounds, segment_names = self._segments(y, sr)
@@ -304,7 +297,7 @@ class Stems(Factorization):
             raise InvalidParameterError(f"stems must be a mapping of name to signal, got {type(stems).__name__}")
         if not stems:
             raise InvalidParameterError("stems is empty: a factorization needs at least one component")
-        self.stems = {str(k): _mono32(v, f"stems[{k!r}]") for k, v in stems.items()}
+        self.stems = {str(k): mono32(v, f"stems[{k!r}]") for k, v in stems.items()}
         lengths = {k: len(v) for k, v in self.stems.items()}
         if len(set(lengths.values())) > 1:
             raise InvalidParameterError(f"stems must all have the same length, got {lengths}")

@@ -7,9 +7,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from tunelens.exceptions import InvalidParameterError
-from tunelens.explain.explainer import _decomposition, _masks, _perturbed_scores, _seed, _Settings, _surrogate
+from tunelens._validate import mono32
+from tunelens.explain._perturbation import Settings, decomposition_of, masks_of, perturbed_scores, seed_of, surrogate
 from tunelens.explain.explanation import Explanation
-from tunelens.explain.factorizations import Factorization, TimeSegments, _mono32
+from tunelens.explain.factorizations import Factorization, TimeSegments
 
 __all__ = ["explain_recommendation"]
 
@@ -81,21 +82,21 @@ def explain_recommendation(
     Explanation
         Of the candidate's components; ``predictions`` hold the similarities.
     """
-    seed_clip = _mono32(seed, "seed")
+    seed_clip = mono32(seed, "seed")
     factorization = TimeSegments(5) if factorization is None else factorization
     if not isinstance(factorization, Factorization):
         raise InvalidParameterError(f"factorization must be a Factorization, got {type(factorization).__name__}")
-    decomposition = _decomposition(candidate, sr, factorization)
-    settings = _Settings.check(num_samples, batch_size, kernel_width, alpha, num_features, feature_selection,
+    decomposition = decomposition_of(candidate, sr, factorization)
+    settings = Settings.check(num_samples, batch_size, kernel_width, alpha, num_features, feature_selection,
                                decomposition)
     extract = _extractor(features, float(sr), recommender, n_jobs)
     reference = extract(seed_clip[None, :], "seed")[0]
-    random_seed = _seed(random_state)
-    masks = _masks(None, settings.num_samples, len(decomposition), random_seed)
-    perturbed = _perturbed_scores(decomposition, masks, lambda clips, batch: extract(clips, f"batch {batch}"),
+    random_seed = seed_of(random_state)
+    masks = masks_of(None, settings.num_samples, len(decomposition), random_seed)
+    perturbed = perturbed_scores(decomposition, masks, lambda clips, batch: extract(clips, f"batch {batch}"),
                                   settings.batch_size, n_jobs, progress)
     similarity = _similarity(reference, perturbed, recommender)
-    return _surrogate(decomposition, masks, similarity[:, None], None, settings, distance, random_seed)
+    return surrogate(decomposition, masks, similarity[:, None], None, settings, distance, random_seed)
 
 
 def _extractor(features: Any, sr: float, recommender: Any, n_jobs: int) -> Callable[[np.ndarray, str], np.ndarray]:

@@ -10,7 +10,7 @@ from tunelens import _core
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
-from tunelens.spectral import _bins_first
+from tunelens._framing import bins_first
 
 __all__ = ["tempogram", "fourier_tempogram", "tempo"]
 
@@ -61,7 +61,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     affordable(48.0 * win_length, "win_length", win_length)  # the window get_window builds (the core checks the rest)
     env = _envelope(y, sr, onset_envelope, positive_int(hop_length, "hop_length"))
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
-    return _bins_first(_core.tempogram(env, window=win, center=bool(center),
+    return bins_first(_core.tempogram(env, window=win, center=bool(center),
                                        norm=None if norm is None else float(norm), n_jobs=-1))
 
 

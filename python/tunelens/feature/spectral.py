@@ -17,7 +17,8 @@ from tunelens import _core
 from tunelens._validate import affordable, audio, finite_number, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
-from tunelens.spectral import _bins_first, _prepare, _stft_args, melspectrogram, power_to_db
+from tunelens._framing import bins_first, prepare, stft_args
+from tunelens.spectral import melspectrogram, power_to_db
 
 __all__ = [
     "spectral_centroid",
@@ -58,13 +59,13 @@ def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int,
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
         n_fft = 2 * (S.shape[-2] - 1)
         f = _freqs(freq, sr, n_fft, S.shape[-2])
-        return _bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, options=options))
+        return bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, options=options))
     if y is None:
         raise InvalidParameterError("pass either audio y or a spectrogram S")
-    args = _stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
-    y, args = _prepare(audio(y), args)
+    args = stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
+    y, args = prepare(audio(y), args)
     f = _freqs(freq, sr, args["n_fft"], args["n_fft"] // 2 + 1)
-    return _bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options))
+    return bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options))
 
 
 _SPECTRAL_DOC = """
@@ -249,7 +250,7 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
         y = audio(y)
         out = _core.rms(y, frame_length=frame_length, hop_length=hop_length, center=bool(center),
                         pad_mode=str(pad_mode), n_jobs=-1)
-        return _bins_first(out).astype(dtype)
+        return bins_first(out).astype(dtype)
     if S is None:
         raise InvalidParameterError("pass either audio y or a spectrogram S")
     S = real_array(S, "S")
@@ -292,7 +293,7 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
     out = _core.zero_crossing_rate(y, frame_length=frame_length,
                                    hop_length=positive_int(hop_length, "hop_length"), center=bool(center),
                                    threshold=float(threshold), n_jobs=-1)
-    return _bins_first(out)
+    return bins_first(out)
 
 
 def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, dct_type: int = 2,
@@ -425,12 +426,12 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
     elif y is None:
         raise InvalidParameterError("pass either audio y or a power spectrogram S")
     else:
-        y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
+        y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
         _chroma_affordable(options["n_chroma"], 1 + args["n_fft"] // 2, y.size / args["hop_length"] + 1)
         out, used = _core.chroma_stft(y, sr=float(sr), **args, **options)
     if used is None:
         warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning, stacklevel=2)
-    return _bins_first(out)
+    return bins_first(out)
 
 
 def _optional_float(value: Any) -> float | None:
