@@ -37,10 +37,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tunelens import _core
+from tunelens import _core, _scaling
 from tunelens.exceptions import InvalidParameterError
 from tunelens.extract import AUDIO_EXTENSIONS, extract_features as _extract_features
-from tunelens.neighbors import _ALGORITHMS, _METRICS, _SCALERS, _positive_int
+from tunelens._neighbor_args import check_options, positive_int
 
 __all__ = ["extract_features", "kneighbors_graph", "match_catalogs"]
 
@@ -178,7 +178,7 @@ def extract_features(
     import dask.dataframe as dd
 
     del client  # the graph is lazy; the caller's scheduler runs it
-    size = _positive_int(partition_size, "partition_size")
+    size = positive_int(partition_size, "partition_size")
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
     for name in ("n_jobs", "progress", "inputs"):
         if name in kwargs:
@@ -307,17 +307,6 @@ def _as_matrix(data: Any, features: Sequence[str] | None, client: Any) -> tuple[
     return X, [X.shape[0]]
 
 
-def _scaled(X: np.ndarray, scaler: str | None, weights: Any) -> np.ndarray:
-    """``X`` scaled as :class:`tunelens.NearestNeighbors` scales it: the
-    scaler fitted on all rows (same Rust code), then the weights, in float64."""
-    d = X.shape[1]
-    offset, scale = _core.fit_scaler(X, scaler or "none")
-    w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64).ravel()
-    if w.shape != (d,) or not np.all(np.isfinite(w) & (w >= 0)):
-        raise InvalidParameterError(f"invalid weights: need {d} finite non-negative values")
-    return (X.astype(np.float64) - offset) / scale * w
-
-
 def kneighbors_graph(
     data: Any,
     n_neighbors: int = 10,
@@ -381,27 +370,23 @@ def kneighbors_graph(
     """
     from scipy.sparse import csr_matrix
 
-    if metric not in _METRICS:
-        raise InvalidParameterError(f"invalid metric: {metric!r}; expected one of {_METRICS}")
-    if scaler not in _SCALERS:
-        raise InvalidParameterError(f"invalid scaler: {scaler!r}; expected one of {_SCALERS}")
+    check_options(metric, scaler, algorithm)
     if mode not in ("connectivity", "distance"):
         raise InvalidParameterError(f"invalid mode: {mode!r}; expected 'connectivity' or 'distance'")
-    if algorithm not in _ALGORITHMS:
-        raise InvalidParameterError(f"invalid algorithm: {algorithm!r}; expected one of {_ALGORITHMS}")
-    k = _positive_int(n_neighbors, "n_neighbors")
-    leaf_size = _positive_int(leaf_size, "leaf_size")
+    k = positive_int(n_neighbors, "n_neighbors")
+    leaf_size = positive_int(leaf_size, "leaf_size")
     X, sizes = _as_matrix(data, features, client)
     n = X.shape[0]
     if k > n - 1:
         raise InvalidParameterError(f"invalid n_neighbors: is {k} but only {n - 1} rows can be neighbours")
     if block_size is not None:
-        size = _positive_int(block_size, "block_size")
+        size = positive_int(block_size, "block_size")
         sizes = [min(size, n - s) for s in range(0, n, size)]
     elif len(sizes) == 1 and n > 20_000:
         sizes = [min(20_000, n - s) for s in range(0, n, 20_000)]
     sizes = [s for s in sizes if s > 0]
-    Z = _scaled(X, scaler, weights)
+    offset, scale = _scaling.fit(X, scaler)
+    Z = _scaling.apply(X, offset, scale, _scaling.weights_of(weights, X.shape[1]))
     del X
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
     if algorithm == "auto" and _core.builds_tree(algorithm, n, Z.shape[1]):

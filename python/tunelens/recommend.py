@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tunelens import _scaling
 from tunelens._items import collapse, ids_of, item_table
+from tunelens._neighbor_args import check_options
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
 from tunelens.neighbors import NearestNeighbors
@@ -190,22 +192,25 @@ class Recommender:
             if unknown:
                 raise InvalidParameterError(f"invalid weights: unknown features {unknown}")
             weights = np.array([float(self.weights.get(f, 1.0)) for f in features])
-        self._nn = NearestNeighbors(metric=self.metric, scaler=self.scaler, weights=weights, n_jobs=self.n_jobs).fit(X)
+        check_options(self.metric, self.scaler)
+        offset, scale = _scaling.fit(X, self.scaler)
+        self._scaler = (offset, scale, _scaling.weights_of(weights, len(features)))
+        self._Z = self._scale(X)
+        # The index holds the rows scaled here, so queries are scaled once, here too.
+        self._nn = NearestNeighbors(metric=self.metric, scaler=None, n_jobs=self.n_jobs).fit(self._Z)
         self.features_ = features
         self.ids_ = ids[keep]
         self.items_ = item_table(df, items, features)[keep].reset_index(drop=True)
         if self.id_column is None:
             self.items_.index = self.ids_
         self._X = X
-        self._Z = self._scale(X)
         self._position = pd.Series(np.arange(len(self.ids_)), index=self.ids_)
         self._typical = self._typical_contributions()
         return self
 
     def _scale(self, X: np.ndarray) -> np.ndarray:
         """Scaled and weighted features, as the index compares them."""
-        nn = self._nn
-        return (X - nn.scale_offset_) / nn.scale_ * nn.weights_
+        return _scaling.apply(X, *self._scaler)
 
     def _contributions(self, za: np.ndarray, zb: np.ndarray) -> np.ndarray:
         """Per-feature terms that sum to the similarity (cosine) or the distance
@@ -291,7 +296,7 @@ class Recommender:
 
     # --------------------------------------------------------------- queries
     def _search(self, query: np.ndarray, k: int, skip: set[int], allowed: np.ndarray | None) -> tuple:
-        """The k best (distances, positions) for one raw query row, honouring skip and allowed."""
+        """The k best (distances, positions) for one scaled query row, honouring skip and allowed."""
         n = len(self.ids_)
         want = min(n, k + len(skip))
         while True:
@@ -384,20 +389,19 @@ class Recommender:
             raise InvalidParameterError("invalid seeds: feature rows contain NaN or infinity")
         skip = {int(p) for p in positions if p >= 0} if exclude_seeds else set()
         allowed = self._allowed(filters)
+        scaled = self._scale(rows)
         if aggregate == "mean" or len(rows) == 1:
-            z = self._scale(rows)
+            z = scaled
             if self.metric == "cosine":
                 norms = np.linalg.norm(z, axis=1, keepdims=True)
                 z = z / np.where(norms > 0, norms, 1.0)
-            query = z.mean(axis=0) * self._nn.scale_ / np.where(self._nn.weights_ > 0, self._nn.weights_, 1.0)
-            query = query + self._nn.scale_offset_
-            dist, idx = self._search(query, k, skip, allowed)
+            dist, idx = self._search(z.mean(axis=0), k, skip, allowed)
             seed_of = np.zeros(len(idx), dtype=int)
-            reference = np.repeat(self._scale(rows).mean(axis=0)[None, :], len(idx), axis=0)
+            reference = np.repeat(scaled.mean(axis=0)[None, :], len(idx), axis=0)
             raw_reference = np.repeat(rows.mean(axis=0)[None, :], len(idx), axis=0)
         else:
             best: dict[int, tuple[float, int]] = {}
-            for s, row in enumerate(rows):
+            for s, row in enumerate(scaled):
                 for d, i in zip(*self._search(row, k, skip, allowed)):
                     if int(i) not in best or d < best[int(i)][0]:
                         best[int(i)] = (float(d), s)
@@ -405,7 +409,7 @@ class Recommender:
             idx = np.array([i for i, _ in order], dtype=np.int64)
             dist = np.array([d for _, (d, _) in order])
             seed_of = np.array([s for _, (_, s) in order], dtype=int)
-            reference = self._scale(rows)[seed_of] if len(idx) else np.zeros((0, len(self.features_)))
+            reference = scaled[seed_of] if len(idx) else np.zeros((0, len(self.features_)))
             raw_reference = rows[seed_of]
         out = pd.DataFrame({self.id_column or "id": self.ids_[idx]})
         out["score"] = 1.0 - dist if self.metric == "cosine" else 1.0 / (1.0 + dist)
