@@ -72,6 +72,13 @@ def test_fsspec_urls_are_fetched(library):
     assert "memory://songs/nope.wav" in missing["error"].iloc[0]
 
 
+def test_extract_features_runs_on_the_given_client(client, library):
+    before = set(client.futures)
+    ddf = tldask.extract_features(library, client, partition_size=4)
+    assert len(set(client.futures) - before) == ddf.npartitions == 2  # persisted there: one task per partition
+    pd.testing.assert_frame_equal(ddf.compute(), tl.extract_features(library), check_exact=True)
+
+
 def test_extract_features_rejects_bad_arguments(library, tmp_path):
     with pytest.raises(InvalidParameterError, match="partition_size"):
         tldask.extract_features(library, partition_size=0)

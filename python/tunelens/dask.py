@@ -153,9 +153,9 @@ def extract_features(
         (``tunelens.AUDIO_EXTENSIONS``, sorted by path, named by their path
         relative to the folder); single files are named by their base name.
     client : dask.distributed.Client, optional
-        Accepted for symmetry with the other functions: the returned
-        DataFrame is lazy and runs where it is computed (on the client's
-        cluster once a ``Client`` exists, as Dask does by default).
+        Start the extraction on this client's cluster now (``client.persist``):
+        the returned DataFrame is backed by its running tasks. Without one
+        the DataFrame is lazy and runs where it is computed.
     partition_size : int, default 64
         Files per partition (one Dask task each).
     n_jobs_per_worker : int, optional
@@ -177,7 +177,6 @@ def extract_features(
     import dask
     import dask.dataframe as dd
 
-    del client  # the graph is lazy; the caller's scheduler runs it
     size = positive_int(partition_size, "partition_size")
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
     for name in ("n_jobs", "progress", "inputs"):
@@ -191,7 +190,8 @@ def extract_features(
     task = dask.delayed(_extract_partition, pure=True)
     starts = list(range(0, len(items), size))
     parts = [task(chunk, start, n_jobs, kwargs, meta) for chunk, start in zip(chunks, starts)]
-    return dd.from_delayed(parts, meta=meta, divisions=[*starts, len(items) - 1], verify_meta=False)
+    ddf = dd.from_delayed(parts, meta=meta, divisions=[*starts, len(items) - 1], verify_meta=False)
+    return ddf if client is None else client.persist(ddf)
 
 
 # --------------------------------------------------------------- kNN graph
