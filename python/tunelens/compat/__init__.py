@@ -17,4 +17,17 @@ __all__ = ["TunelensFallbackWarning"]
 
 
 class TunelensFallbackWarning(UserWarning):
-    """A compat name is not implemented by tunelens; the real library serves it (slower)."""
+    """A compat name is not implemented by tunelens; the real library serves it (slower).
+
+    Examples
+    --------
+    Silence it where the slower fallback is expected:
+
+    >>> import warnings
+    >>> from tunelens.compat import TunelensFallbackWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", TunelensFallbackWarning)
+    ...     import tunelens.compat.librosa as librosa
+    >>> issubclass(TunelensFallbackWarning, UserWarning)
+    True
+    """
