@@ -150,6 +150,7 @@ def test_docstring_is_complete(name: str) -> None:
     if kind in ("module", "property"):
         return
     missing = []
+    assert len(re.findall(r"^[ \t]*Examples[ \t]*\n[ \t]*-{3,}", doc, re.MULTILINE)) <= 1, f"{name}: two Examples sections"
     if not (_section(doc, "Examples") and ">>>" in doc.split("Examples", 1)[1]):
         missing.append("Examples")
     if _takes_arguments(obj) and not _section(doc, "Parameters"):

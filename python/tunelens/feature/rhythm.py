@@ -56,6 +56,14 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     Returns
     -------
     np.ndarray [shape=(..., win_length, m)], float64
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(4 * sr)
+    >>> y[::sr // 2] = 1.0
+    >>> tl.feature.tempogram(y=y, sr=sr, win_length=128).shape
+    (128, 173)
     """
     win_length = positive_int(win_length, "win_length")
     affordable(48.0 * win_length, "win_length", win_length)  # the window get_window builds (the core checks the rest)
@@ -97,6 +105,15 @@ def fourier_tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any =
     >>> y = np.random.default_rng(0).standard_normal(10 * 22050).astype(np.float32)
     >>> tunelens.feature.fourier_tempogram(y=y, sr=22050).shape
     (193, 432)
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(4 * sr)
+    >>> y[::sr // 2] = 1.0
+    >>> tg = tl.feature.fourier_tempogram(y=y, sr=sr, win_length=128)
+    >>> tg.shape, tg.dtype
+    ((65, 174), dtype('complex128'))
     """
     from tunelens.spectral import stft
 
@@ -137,6 +154,14 @@ def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: A
     Returns
     -------
     np.ndarray [shape=(..., 1) or (..., m)], float64
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(8 * sr)
+    >>> y[::sr // 2] = 1.0  # a click every half second
+    >>> tl.feature.tempo(y=y, sr=sr).round(1)  # the tempogram's lag grid is coarse: 117.5, not 120
+    array([117.5])
     """
     if not start_bpm > 0:
         raise InvalidParameterError("start_bpm must be strictly positive")
