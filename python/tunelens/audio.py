@@ -274,13 +274,6 @@ def resample(
     (22050,)
     >>> tl.resample(y, orig_sr=44100, target_sr=16000, res_type="polyphase").dtype
     dtype('float32')
-
-    Examples
-    --------
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(44100) / 44100).astype(np.float32)
-    >>> y_22k = tl.resample(y, orig_sr=44100, target_sr=22050)
-    >>> y_22k.shape, y_22k.dtype
-    ((22050,), dtype('float32'))
     """
     y = valid_audio(y)
     orig, target = positive_number(orig_sr, "orig_sr"), positive_number(target_sr, "target_sr")

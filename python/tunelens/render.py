@@ -99,7 +99,8 @@ def spectrogram_png(
     --------
     >>> y = tl.datasets.synth_clip(duration=2.0)
     >>> tl.render.spectrogram_png(y, "clip.png", sr=22050, size=(128, 64))
-    >>> open("clip.png", "rb").read(4)[1:]
+    >>> from pathlib import Path
+    >>> Path("clip.png").read_bytes()[1:4]
     b'PNG'
     """
     target = output_path(path)
