@@ -129,9 +129,13 @@ def load(
 
     Examples
     --------
-    >>> import tunelens as tl
-    >>> y, sr = tl.load("set.mp3", sr=22050)  # mono, 22.05 kHz
-    >>> y_stereo, sr = tl.load("set.mp3", sr=None, mono=False, offset=30.0, duration=10.0)
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=2.0).path[0]
+    >>> y, sr = tl.load(path, sr=None)
+    >>> y.shape, y.dtype, sr
+    ((44100,), dtype('float32'), 22050)
+    >>> y, sr = tl.load(path, sr=16000, offset=0.5, duration=1.0)  # resampled to 16 kHz
+    >>> y.shape, sr
+    ((16000,), 16000)
     """
     source, hint = _source(path)
     dtype = float_dtype(dtype)
@@ -178,6 +182,15 @@ def load_batch(
         One entry per path, in input order: ``(y, sr)`` for a file that loaded,
         or the :class:`~tunelens.TunelensError` it raised (returned, not raised),
         so one bad file never hides the others.
+
+    Examples
+    --------
+    >>> paths = list(tl.datasets.write_library("music", n_songs=2, duration=1.0).path)
+    >>> results = tl.load_batch([*paths, "missing.wav"], sr=None)
+    >>> [(y.shape, sr) for y, sr in results[:2]]
+    [((22050,), 22050), ((22050,), 22050)]
+    >>> type(results[2]).__name__  # errors are returned in place, not raised
+    'AudioFileNotFoundError'
     """
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise InvalidParameterError(f"paths must be a sequence of paths, got the single path {paths!r}; pass [path]")
@@ -318,6 +331,14 @@ def get_duration(
     -------
     float
         Seconds.
+
+    Examples
+    --------
+    >>> tl.get_duration(y=np.zeros(33075), sr=22050)
+    1.5
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=2.0).path[0]
+    >>> tl.get_duration(path=path)
+    2.0
     """
     if path is not None:
         source, hint = _source(path)
@@ -405,10 +426,13 @@ def stream(
 
     Examples
     --------
-    >>> import tunelens as tl
-    >>> sr = tl.get_samplerate("set.flac")
-    >>> for block in tl.stream("set.flac", block_length=256, frame_length=2048, hop_length=512):
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=1.0).path[0]
+    >>> for block in tl.stream(path, block_length=16, frame_length=2048, hop_length=512):
     ...     S = tl.stft(block, n_fft=2048, hop_length=512, center=False)
+    ...     print(block.shape, S.shape)
+    (9728,) (1025, 16)
+    (9728,) (1025, 16)
+    (5666,) (1025, 8)
     """
     blocks, frame, hop = (positive_int(v, n) for v, n in
                           ((block_length, "block_length"), (frame_length, "frame_length"), (hop_length, "hop_length")))
@@ -447,6 +471,12 @@ def get_samplerate(path: AudioSource) -> int:
     -------
     int
         Sample rate in Hz.
+
+    Examples
+    --------
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=1.0, sr=16000).path[0]
+    >>> tl.get_samplerate(path)
+    16000
     """
     source, hint = _source(path)
     return int(_core.get_samplerate(source, hint=hint))

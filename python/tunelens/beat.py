@@ -61,6 +61,16 @@ def beat_track(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, 
         BPM (``0.0`` for a silent envelope), as librosa returns it.
     beats : np.ndarray
         Beat positions in ``units``, or a boolean array when ``sparse=False``.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = tl.datasets.synth_clip(sr=sr, duration=6.0, tempo=120.0)
+    >>> tempo, beats = tl.beat.beat_track(y=y, sr=sr)
+    >>> tempo.round()
+    array([117.])
+    >>> tl.frames_to_time(beats, sr=sr).round(2)
+    array([0.51, 1.02, 1.53, 2.02, 2.53, 3.02, 3.53, 4.02, 4.53, 5.04, 5.53])
     """
     hop_length = positive_int(hop_length, "hop_length")
     if onset_envelope is None:

@@ -214,14 +214,15 @@ def match_catalogs(
 
     Examples
     --------
-    >>> chart, features, truth = tunelens.datasets.make_catalogs(1000)
-    >>> pairs = tunelens.match_catalogs(chart, features)
+    >>> import pandas as pd
+    >>> chart, features, truth = tl.datasets.make_catalogs(200)
+    >>> pairs = tl.match_catalogs(chart, features)
     >>> playlist = pd.DataFrame({"uri": ["a", "a", "b"], "artist": ["Prince"] * 3,
     ...                          "title": ["Purple Rain"] * 3, "ms": [520000, 520000, 241000]})
     >>> table = pd.DataFrame({"artist": ["prince and the revolution", "prince"],
     ...                       "title": ["purple rain", "purple rain - single edit"],
     ...                       "ms": [520500, 241000]})
-    >>> tunelens.match_catalogs(playlist, table, duration_on="ms", left_id="uri")["right_index"].tolist()
+    >>> tl.match_catalogs(playlist, table, duration_on="ms", left_id="uri")["right_index"].tolist()
     [0, 0, 1]
     """
     plan = _plan(left, right, left_on=left_on, right_on=right_on, duration_on=duration_on,

@@ -57,6 +57,18 @@ class PCA:
     Fitted through the covariance matrix in float64 (as scikit-learn's
     ``covariance_eigh`` solver), which is exact to ~1e-12 relative for feature
     tables whose variances span less than ~1e8.
+
+    Examples
+    --------
+    Points along a line in 3-D: one component explains them.
+
+    >>> t = np.linspace(-1.0, 1.0, 50)
+    >>> X = np.column_stack([t, 2 * t, -t]) + 5.0
+    >>> pca = tl.PCA(n_components=2).fit(X)
+    >>> pca.explained_variance_ratio_.round(6)
+    array([1., 0.])
+    >>> pca.components_[0].round(3)
+    array([ 0.408,  0.816, -0.408])
     """
 
     def __init__(self, n_components: int | float | None = None, *, whiten: bool = False, n_jobs: int = -1) -> None:
@@ -67,9 +79,24 @@ class PCA:
     def fit(self, X: Any, y: Any = None) -> PCA:
         """Fit the components on ``X`` (n_samples, n_features).
 
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+        y : ignored
+            Accepted for scikit-learn's pipeline protocol.
+
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> t = rng.standard_normal(100)
+        >>> X = np.column_stack([t, 2 * t, -t]) + 0.01 * rng.standard_normal((100, 3))
+        >>> tl.PCA(n_components=0.9).fit(X).n_components_  # one axis explains 90 % of the variance
+        1
         """
         table = as_table(X)
         n, d = table.shape
@@ -113,9 +140,21 @@ class PCA:
     def transform(self, X: Any) -> np.ndarray:
         """Project ``X`` on the components.
 
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+
         Returns
         -------
         ndarray of shape (n_samples, n_components_)
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).standard_normal((20, 4))
+        >>> pca = tl.PCA(n_components=2).fit(X)
+        >>> pca.transform(X[:3]).shape
+        (3, 2)
         """
         self._fitted()
         table = as_table(X)
@@ -125,15 +164,46 @@ class PCA:
         return Z / np.sqrt(self.explained_variance_) if self.whiten else Z
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit, then transform ``X``."""
+        """Fit, then transform ``X``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+        y : ignored
+            Accepted for scikit-learn's pipeline protocol.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components_)
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).standard_normal((20, 4))
+        >>> Z = tl.PCA(n_components=2, whiten=True).fit_transform(X)
+        >>> Z.std(axis=0, ddof=1).round(6)
+        array([1., 1.])
+        """
         return self.fit(X).transform(X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
         """Map projections back to feature space.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components_)
+            Projections, as :meth:`transform` returns them.
+
         Returns
         -------
         ndarray of shape (n_samples, n_features_in_)
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).standard_normal((20, 4))
+        >>> pca = tl.PCA().fit(X)  # every component: the round trip is exact
+        >>> bool(np.allclose(pca.inverse_transform(pca.transform(X)), X))
+        True
         """
         self._fitted()
         Z = as_table(X)
@@ -209,6 +279,18 @@ class KMeans:
         Sum of squared distances to the closest centre.
     n_iter_ : int
     n_features_in_ : int
+
+    Examples
+    --------
+    Two well separated groups:
+
+    >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0], [5.1, 5.0], [5.0, 5.1]])
+    >>> km = tl.KMeans(n_clusters=2, random_state=0).fit(X)
+    >>> bool(km.labels_[0] != km.labels_[3]), len(set(km.labels_[:3]))
+    (True, 1)
+    >>> km.cluster_centers_[np.argsort(km.cluster_centers_[:, 0])].round(3)
+    array([[0.033, 0.033],
+           [5.033, 5.033]])
     """
 
     def __init__(
@@ -233,9 +315,23 @@ class KMeans:
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster the rows of ``X``.
 
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+        y : ignored
+            Accepted for scikit-learn's pipeline protocol.
+
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+        >>> km = tl.KMeans(n_clusters=2, random_state=0).fit(X)
+        >>> sorted(km.cluster_centers_.ravel().round(3).tolist()), round(km.inertia_, 3)
+        ([0.1, 10.1], 0.04)
         """
         seed = self.random_state
         if seed is None:
@@ -295,18 +391,71 @@ class KMeans:
         return self.n_init
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit, then return ``labels_``."""
+        """Fit, then return ``labels_``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+        y : ignored
+            Accepted for scikit-learn's pipeline protocol.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Cluster index of each row.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+        >>> labels = tl.KMeans(n_clusters=2, random_state=0).fit_predict(X)
+        >>> bool(labels[0] == labels[1] != labels[2] == labels[3])
+        True
+        """
         return self.fit(X).labels_
 
     def predict(self, X: Any) -> np.ndarray:
-        """Index of the closest centre for each row of ``X``."""
+        """Index of the closest centre for each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Index into ``cluster_centers_``.
+
+        Examples
+        --------
+        >>> km = tl.KMeans(n_clusters=2, init=np.array([[0.0], [10.0]])).fit(np.array([[0.0], [0.2], [10.0], [10.2]]))
+        >>> km.predict(np.array([[1.0], [9.0]]))
+        array([0, 1])
+        """
         if not hasattr(self, "cluster_centers_"):
             raise InvalidParameterError("this KMeans is not fitted yet; call fit(X) first")
         labels, _ = _core.kmeans_assign(as_table(X), self.cluster_centers_, n_jobs=self.n_jobs)
         return labels
 
     def transform(self, X: Any) -> np.ndarray:
-        """Euclidean distance of each row to each centre, shape (n_samples, n_clusters)."""
+        """Euclidean distance of each row to each centre.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric rows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_clusters)
+
+        Examples
+        --------
+        >>> km = tl.KMeans(n_clusters=2, init=np.array([[0.0], [10.0]])).fit(np.array([[0.0], [0.2], [10.0], [10.2]]))
+        >>> km.transform(np.array([[1.0]])).round(3)
+        array([[0.9, 9.1]])
+        """
         table = as_table(X)
         self.predict(table[:0])
         diff = table[:, None, :] - self.cluster_centers_[None, :, :]
@@ -344,6 +493,12 @@ def silhouette_score(X: Any, labels: Any, *, metric: str = "euclidean", n_jobs: 
     -------
     float
         In [-1, 1]; exact (O(n^2) pairwise distances in float64, one row at a time).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    >>> round(tl.silhouette_score(X, [0, 0, 1, 1]), 4)
+    0.9002
     """
     table = as_table(X)
     return _core.silhouette_score(table, _labels(labels, len(table)), metric=metric, n_jobs=n_jobs)
@@ -360,6 +515,12 @@ def davies_bouldin_score(X: Any, labels: Any) -> float:
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+    >>> round(tl.davies_bouldin_score(X, [0, 0, 1, 1]), 4)
+    0.1
     """
     table = as_table(X)
     return _core.davies_bouldin_score(table, _labels(labels, len(table)))

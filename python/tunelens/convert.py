@@ -37,6 +37,12 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     -------
     np.ndarray [shape=(1 + n_fft // 2,)]
         Frequencies in Hz.
+
+    Examples
+    --------
+    >>> tl.fft_frequencies(sr=22050, n_fft=16)
+    array([    0.   ,  1378.125,  2756.25 ,  4134.375,  5512.5  ,  6890.625,
+            8268.75 ,  9646.875, 11025.   ])
     """
     n_fft = positive_int(n_fft, "n_fft")
     affordable(4.0 * n_fft, "n_fft", n_fft)
@@ -59,6 +65,11 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     -------
     np.ndarray [shape=(n_mels,)]
         Frequencies in Hz.
+
+    Examples
+    --------
+    >>> tl.mel_frequencies(5, fmax=8000.0).round(1)
+    array([   0. ,  754.1, 1688.9, 3675.8, 8000. ])
     """
     n_mels = int(n_mels)
     affordable(8.0 * n_mels, "n_mels", n_mels)
@@ -85,6 +96,13 @@ def hz_to_mel(frequencies: Any, *, htk: bool = False) -> Any:
     -------
     float or np.ndarray
         Mels, same shape.
+
+    Examples
+    --------
+    >>> round(float(tl.hz_to_mel(1000.0)), 6)
+    15.0
+    >>> tl.hz_to_mel(np.array([440.0, 1000.0]), htk=True).round(2)
+    array([549.64, 999.99])
     """
     return _mel_scale(frequencies, True, htk)
 
@@ -103,6 +121,13 @@ def mel_to_hz(mels: Any, *, htk: bool = False) -> Any:
     -------
     float or np.ndarray
         Frequencies in Hz, same shape.
+
+    Examples
+    --------
+    >>> round(float(tl.mel_to_hz(15.0)), 6)
+    1000.0
+    >>> round(float(tl.mel_to_hz(tl.hz_to_mel(440.0, htk=True), htk=True)), 6)
+    440.0
     """
     return _mel_scale(mels, False, htk)
 
@@ -127,6 +152,13 @@ def frames_to_samples(frames: Any, *, hop_length: int = 512, n_fft: int | None =
     -------
     int or np.ndarray
         Sample indices.
+
+    Examples
+    --------
+    >>> tl.frames_to_samples(np.arange(4), hop_length=512)
+    array([   0,  512, 1024, 1536])
+    >>> int(tl.frames_to_samples(2, hop_length=512, n_fft=2048))
+    2048
     """
     return (np.asanyarray(frames) * hop_length + _offset(n_fft)).astype(int)
 
@@ -147,6 +179,11 @@ def samples_to_frames(samples: Any, *, hop_length: int = 512, n_fft: int | None 
     -------
     int or np.ndarray
         Frame indices.
+
+    Examples
+    --------
+    >>> tl.samples_to_frames(np.array([0, 511, 512, 22050]), hop_length=512)
+    array([ 0,  0,  1, 43])
     """
     samples = np.asanyarray(samples)
     return np.asarray(np.floor((samples - _offset(n_fft)) // hop_length), dtype=int)
@@ -166,6 +203,11 @@ def time_to_samples(times: Any, *, sr: float = 22050) -> Any:
     -------
     int or np.ndarray
         Sample indices.
+
+    Examples
+    --------
+    >>> tl.time_to_samples(np.array([0.0, 0.5, 1.0]), sr=22050)
+    array([    0, 11025, 22050])
     """
     return (np.asanyarray(times) * sr).astype(int)
 
@@ -184,6 +226,11 @@ def samples_to_time(samples: Any, *, sr: float = 22050) -> Any:
     -------
     float or np.ndarray
         Times in seconds.
+
+    Examples
+    --------
+    >>> tl.samples_to_time(np.array([0, 11025, 22050]), sr=22050)
+    array([0. , 0.5, 1. ])
     """
     return np.asanyarray(samples) / float(sr)
 
@@ -206,6 +253,11 @@ def frames_to_time(frames: Any, *, sr: float = 22050, hop_length: int = 512, n_f
     -------
     float or np.ndarray
         Times in seconds.
+
+    Examples
+    --------
+    >>> tl.frames_to_time(np.arange(3), sr=22050, hop_length=512)
+    array([0.    , 0.02321995, 0.04643991])
     """
     return samples_to_time(frames_to_samples(frames, hop_length=hop_length, n_fft=n_fft), sr=sr)
 
@@ -228,5 +280,10 @@ def time_to_frames(times: Any, *, sr: float = 22050, hop_length: int = 512, n_ff
     -------
     int or np.ndarray
         Frame indices.
+
+    Examples
+    --------
+    >>> tl.time_to_frames(np.array([0.0, 0.5, 1.0]), sr=22050, hop_length=512)
+    array([ 0, 21, 43])
     """
     return samples_to_frames(time_to_samples(times, sr=sr), hop_length=hop_length, n_fft=n_fft)

@@ -173,6 +173,16 @@ def extract_features(
         (``length`` float64, ``error`` a string column): a partition cannot
         know whether another one fails. A file that fails on a worker gives a
         row with NaN features and its message in ``error``.
+
+    Examples
+    --------
+    >>> import tunelens.dask
+    >>> _ = tl.datasets.write_library("music", n_songs=2, duration=1.0)
+    >>> frame = tunelens.dask.extract_features("music", partition_size=1)
+    >>> frame.npartitions
+    2
+    >>> frame.compute().shape
+    (2, 60)
     """
     import dask
     import dask.dataframe as dd
@@ -367,6 +377,16 @@ def kneighbors_graph(
     -------
     scipy.sparse.csr_matrix of shape (n_samples, n_samples)
         No self-loops; row *i* holds its ``n_neighbors`` nearest rows.
+
+    Examples
+    --------
+    >>> import tunelens.dask
+    >>> X = np.random.default_rng(0).standard_normal((100, 4))
+    >>> G = tunelens.dask.kneighbors_graph(X, n_neighbors=3, block_size=25)
+    >>> G.shape, G.nnz
+    ((100, 100), 300)
+    >>> (G != tl.NearestNeighbors(n_neighbors=3).fit(X).kneighbors_graph()).nnz
+    0
     """
     from scipy.sparse import csr_matrix
 
@@ -459,7 +479,12 @@ def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_work
 
     Examples
     --------
-    >>> pairs = tld.match_catalogs(dd.read_parquet("chart/"), tracks, duration_on="duration_ms")
+    >>> import dask.dataframe as dd
+    >>> import tunelens.dask
+    >>> chart, features, truth = tl.datasets.make_catalogs(200)
+    >>> pairs = tunelens.dask.match_catalogs(dd.from_pandas(chart, npartitions=4), features)
+    >>> pairs.equals(tl.match_catalogs(chart, features))
+    True
     """
     import inspect
     import uuid

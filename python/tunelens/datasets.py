@@ -71,6 +71,14 @@ def synth_clip(
     -------
     np.ndarray [shape=(round(sr * duration),)], float32
         Samples in [-1, 1].
+
+    Examples
+    --------
+    >>> y = tl.datasets.synth_clip(sr=22050, duration=2.0, tempo=100.0, key=9, mode="minor")
+    >>> y.shape, y.dtype
+    ((44100,), dtype('float32'))
+    >>> bool(np.abs(y).max() <= 1.0)
+    True
     """
     sr = positive_int(sr, "sr")
     duration = positive_number(duration, "duration")
@@ -179,6 +187,16 @@ def make_catalogs(n_songs: int = 200, *, overlap: float = 0.8, seed: int = 0,
         valence, acousticness, instrumentalness, duration_ms``.
     answer_key : pandas.DataFrame
         ``song_id, track_id`` of the songs both catalogs hold (the true matches).
+
+    Examples
+    --------
+    >>> chart, features, truth = tl.datasets.make_catalogs(50, seed=1)
+    >>> len(chart), len(features), len(truth)  # 80 % of the songs shared, plus songs of its own
+    (50, 52, 40)
+    >>> list(chart.columns)
+    ['song_id', 'artist', 'title', 'genre', 'popularity', 'tempo', 'key', 'mode']
+    >>> list(truth.columns)
+    ['song_id', 'track_id']
     """
     import pandas as pd
 
@@ -315,6 +333,12 @@ def write_library(
     -------
     pandas.DataFrame
         The chart catalog rows of the written songs, with a ``path`` column.
+
+    Examples
+    --------
+    >>> library = tl.datasets.write_library("music", n_songs=3, duration=1.0)
+    >>> len(library), bool(library.path.str.endswith(".wav").all())
+    (3, True)
     """
     chart, _, _ = make_catalogs(positive_int(n_songs, "n_songs"), seed=seed)
     out = Path(output_path(directory, "directory"))
@@ -363,6 +387,13 @@ def listening_history(features: Any, *, taste: str = "upbeat", noise: float = 0.
     -------
     pandas.DataFrame
         ``features`` with ``affinity``, ``liked``, ``disliked`` and ``play_count`` columns.
+
+    Examples
+    --------
+    >>> chart, features, truth = tl.datasets.make_catalogs(100)
+    >>> history = tl.datasets.listening_history(features)
+    >>> list(history.columns[-4:])
+    ['affinity', 'liked', 'disliked', 'play_count']
     """
     weights = {"upbeat": {"danceability": 1, "energy": 1, "valence": 1, "acousticness": -1},
                "calm": {"acousticness": 1, "instrumentalness": 1, "energy": -1, "loudness": -1}}

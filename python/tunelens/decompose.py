@@ -70,6 +70,18 @@ def hpss(S: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = Fals
     -------
     harmonic, percussive : np.ndarray [shape=(..., d, n)]
         Components (or masks), in the input's type.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = 0.5 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> y[::sr // 4] += 1.0
+    >>> S = np.abs(tl.stft(y, n_fft=1024))
+    >>> H, P = tl.decompose.hpss(S)
+    >>> H.shape == P.shape == S.shape
+    True
+    >>> int(np.argmax(H.sum(axis=1)))  # the tone's bin, 440 / (sr / 1024)
+    20
     """
     S = np.asarray(S)
     mag = np.abs(S) if np.iscomplexobj(S) else real_array(S, "S")

@@ -23,7 +23,11 @@ def _separate(y: Any, kernel_size: Any, power: float, margin: Any, n_fft: int, h
     return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length, n_jobs=-1)
 
 
-_PARAMS = """
+def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
+         n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
+         center: bool = True, pad_mode: Any = "constant") -> tuple[np.ndarray, np.ndarray]:
+    """Split audio into harmonic and percussive signals (``librosa.effects.hpss``).
+
     Parameters
     ----------
     y : np.ndarray [shape=(..., n)]
@@ -41,18 +45,24 @@ _PARAMS = """
         STFT parameters.
     window
         Ignored, as in librosa (the STFT uses a Hann window).
-"""
 
-
-def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
-         n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
-         center: bool = True, pad_mode: Any = "constant") -> tuple[np.ndarray, np.ndarray]:
-    """Split audio into harmonic and percussive signals (``librosa.effects.hpss``).
-    """ + _PARAMS + """
     Returns
     -------
     y_harmonic, y_percussive : np.ndarray [shape=(..., n)]
         Both of the input's length and dtype.
+
+    Examples
+    --------
+    A 440 Hz tone with a click every quarter second:
+
+    >>> sr = 22050
+    >>> y = 0.5 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> y[::sr // 4] += 1.0
+    >>> y_harmonic, y_percussive = tl.effects.hpss(y, n_fft=1024)
+    >>> y_harmonic.shape, y_percussive.dtype
+    ((22050,), dtype('float64'))
+    >>> bool(np.sum(y_harmonic**2) > np.sum(y_percussive**2))  # the tone is the harmonic part
+    True
     """
     return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)
 
@@ -61,10 +71,38 @@ def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = 
              n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
              center: bool = True, pad_mode: Any = "constant") -> np.ndarray:
     """The harmonic part of audio (``librosa.effects.harmonic``).
-    """ + _PARAMS + """
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)]
+        Audio (float32 or float64).
+    kernel_size : int or (int, int)
+        Median window (harmonic frames, percussive bins).
+    power : float > 0 or np.inf
+        Soft-mask exponent.
+    mask : bool
+        Accepted for librosa compatibility; the returned signals are always
+        the masked spectrogram's inverse.
+    margin : float >= 1 or (float, float)
+        Separation margins.
+    n_fft, hop_length, win_length, center, pad_mode
+        STFT parameters.
+    window
+        Ignored, as in librosa (the STFT uses a Hann window).
+
     Returns
     -------
     np.ndarray [shape=(..., n)]
+        The first element of :func:`hpss`'s result.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = 0.5 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> y[::sr // 4] += 1.0
+    >>> y_harmonic = tl.effects.harmonic(y, n_fft=1024)
+    >>> y_harmonic.shape
+    (22050,)
     """
     return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
 
@@ -73,9 +111,37 @@ def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool 
                n_fft: int = 2048, hop_length: Any = None, win_length: Any = None, window: WindowSpec = "hann",
                center: bool = True, pad_mode: Any = "constant") -> np.ndarray:
     """The percussive part of audio (``librosa.effects.percussive``).
-    """ + _PARAMS + """
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)]
+        Audio (float32 or float64).
+    kernel_size : int or (int, int)
+        Median window (harmonic frames, percussive bins).
+    power : float > 0 or np.inf
+        Soft-mask exponent.
+    mask : bool
+        Accepted for librosa compatibility; the returned signals are always
+        the masked spectrogram's inverse.
+    margin : float >= 1 or (float, float)
+        Separation margins.
+    n_fft, hop_length, win_length, center, pad_mode
+        STFT parameters.
+    window
+        Ignored, as in librosa (the STFT uses a Hann window).
+
     Returns
     -------
     np.ndarray [shape=(..., n)]
+        The second element of :func:`hpss`'s result.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = 0.5 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> y[::sr // 4] += 1.0
+    >>> y_percussive = tl.effects.percussive(y, n_fft=1024)
+    >>> y_percussive.shape
+    (22050,)
     """
     return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[1]

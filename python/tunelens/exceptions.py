@@ -30,13 +30,31 @@ __all__ = [
 
 
 class TunelensError(Exception):
-    """Base class of every error raised by tunelens."""
+    """Base class of every error raised by tunelens.
+
+    Examples
+    --------
+    >>> try:
+    ...     tl.load("missing.wav")
+    ... except tl.TunelensError as error:
+    ...     print(type(error).__name__)
+    AudioFileNotFoundError
+    """
 
 
 class InvalidParameterError(TunelensError, ValueError):
     """An argument is out of range, of the wrong kind, or inconsistent with another.
 
     The message names the argument and what would be accepted.
+
+    Examples
+    --------
+    >>> tl.stft(np.zeros(4096), n_fft=0)
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.InvalidParameterError: n_fft must be a positive integer, got 0
+    >>> issubclass(tl.InvalidParameterError, ValueError)
+    True
     """
 
 
@@ -48,6 +66,15 @@ class TooLargeError(InvalidParameterError, MemoryError):
     a ``MemoryError`` like numpy's refusal of a huge array, so code written
     for librosa or rapidfuzz catches it. The message names the argument and
     the size.
+
+    Examples
+    --------
+    >>> tl.datasets.synth_clip(duration=1e12)
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.TooLargeError: duration=1000000000000.0 too large: would need ... GiB of memory, ...
+    >>> issubclass(tl.TooLargeError, ValueError) and issubclass(tl.TooLargeError, MemoryError)
+    True
     """
 
 
@@ -56,6 +83,13 @@ class InvalidAxisError(InvalidParameterError, IndexError):
 
     Like numpy's ``AxisError`` it is both a ``ValueError`` and an
     ``IndexError`` (what librosa lets through in the same case).
+
+    Examples
+    --------
+    >>> tl.resample(np.zeros(100), orig_sr=2, target_sr=1, axis=3)
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.InvalidAxisError: axis=3 is out of range for an array with 1 dimension(s)
     """
 
 
@@ -65,6 +99,13 @@ class ParameterOverflowError(InvalidParameterError, OverflowError):
     cutoff), where rapidfuzz raises ``OverflowError``.
 
     The message names the argument.
+
+    Examples
+    --------
+    >>> tl.distance.Levenshtein.distance("a", "b", weights=(-1, 1, 1))
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.ParameterOverflowError: distance.Levenshtein.distance: can't convert negative value to size_t
     """
 
 
@@ -73,6 +114,13 @@ class InvalidTypeError(TunelensError, TypeError):
     reference library (rapidfuzz, librosa) raises ``TypeError``.
 
     The message names the argument and what would be accepted.
+
+    Examples
+    --------
+    >>> tl.fuzz.ratio("a", 3)
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.InvalidTypeError: fuzz.ratio: s2 must be a string, a sequence of hashables or None, not int
     """
 
 
@@ -80,6 +128,14 @@ class AudioDecodeError(TunelensError, ValueError):
     """An audio file or buffer could not be decoded (corrupt, truncated, not audio).
 
     The message names the file.
+
+    Examples
+    --------
+    >>> try:
+    ...     tl.load(b"plain text, not audio")
+    ... except tl.AudioDecodeError as error:
+    ...     print(type(error).__name__)
+    UnsupportedFormatError
     """
 
 
@@ -89,11 +145,27 @@ class UnsupportedFormatError(AudioDecodeError):
     tunelens decodes wav and aiff (PCM, float, ADPCM), flac, mp3, ogg/vorbis,
     and AAC-LC or ALAC in m4a/mp4 or ADTS ``.aac`` (not HE-AAC, Opus or video
     containers other than mp4).
+
+    Examples
+    --------
+    >>> tl.load(b"plain text, not audio")
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.UnsupportedFormatError: unsupported audio format in '<bytes>': ...
     """
 
 
 class AudioFileNotFoundError(TunelensError, FileNotFoundError):
-    """The audio file does not exist. ``filename`` holds the path."""
+    """The audio file does not exist. ``filename`` holds the path.
+
+    Examples
+    --------
+    >>> try:
+    ...     tl.load("missing.wav")
+    ... except FileNotFoundError as error:
+    ...     print(error.filename)
+    missing.wav
+    """
 
 
 class AudioReadError(TunelensError, OSError):
@@ -106,6 +178,13 @@ class AudioReadError(TunelensError, OSError):
     so either would hang a call (or a whole batch) that Ctrl-C cannot stop.
     ``errno`` is ``EISDIR`` for a directory and ``EINVAL`` for the others;
     ``filename`` holds the path.
+
+    Examples
+    --------
+    >>> tl.load(".")
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.AudioReadError: [Errno 21] cannot read '.': it is a directory, not a regular file ...
     """
 
 
@@ -117,6 +196,17 @@ class OutputWriteError(TunelensError, OSError):
     ``Explanation.to_wav``, ``write_table``, the command line's outputs); the
     message says "cannot write" and names the file, ``filename`` holds it and
     ``errno`` the operating system's code where there is one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> _ = Path("taken").write_text("a file where a folder should be")
+    >>> try:
+    ...     tl.io.write_table(pd.DataFrame({"a": [1]}), "taken/table.csv")
+    ... except tl.OutputWriteError as error:
+    ...     print(error.filename)
+    taken/table.csv
     """
 
 
@@ -124,6 +214,15 @@ class OutputExistsError(OutputWriteError, FileExistsError):
     """An output path is taken by something of the wrong kind: a file where
     an output folder should be created (``spectrogram_pngs(out_dir=...)``).
     Files inside an output folder are overwritten, as ``spectrogram_png`` does.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> _ = Path("taken").write_text("a file where a folder should be")
+    >>> tl.render.spectrogram_pngs({"silence": np.zeros(4096)}, "taken")
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.OutputExistsError: [Errno 17] cannot write 'taken': File exists: 'taken'
     """
 
 
@@ -132,22 +231,53 @@ class MissingDependencyError(TunelensError, ModuleNotFoundError):
 
     For example ``resample(res_type="kaiser_best")`` needs ``resampy``, as in
     librosa, which raises ``ModuleNotFoundError`` in the same case.
+
+    Examples
+    --------
+    >>> issubclass(tl.MissingDependencyError, ModuleNotFoundError)
+    True
+    >>> tl.MissingDependencyError("resampy is not installed", name="resampy").name
+    'resampy'
     """
 
 
 class TunelensInternalError(TunelensError, RuntimeError):
-    """A bug in tunelens, such as a caught Rust panic. Please report it."""
+    """A bug in tunelens, such as a caught Rust panic. Please report it.
+
+    Examples
+    --------
+    >>> issubclass(tl.TunelensInternalError, RuntimeError)
+    True
+    """
 
 
 class MissingColumnError(TunelensError, KeyError):
-    """A table lacks a column the call names (e.g. ``left_on``). The message names the column."""
+    """A table lacks a column the call names (e.g. ``left_on``). The message names the column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> songs = pd.DataFrame({"artist": ["Prince"], "title": ["Purple Rain"]})
+    >>> tl.match_catalogs(songs, songs, left_on="name")
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.MissingColumnError: left has no column 'name' (from left_on); its columns are ['artist', 'title']
+    """
 
     def __str__(self) -> str:  # KeyError would show the message quoted
         return str(self.args[0]) if self.args else ""
 
 
 class TableNotFoundError(TunelensError, FileNotFoundError):
-    """A table file (CSV, Parquet, JSON) to read does not exist. The message names it."""
+    """A table file (CSV, Parquet, JSON) to read does not exist. The message names it.
+
+    Examples
+    --------
+    >>> tl.io.read_table("missing.csv")
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.TableNotFoundError: table not found: missing.csv
+    """
 
 
 class OperationCancelledError(TunelensError, RuntimeError):
@@ -155,4 +285,9 @@ class OperationCancelledError(TunelensError, RuntimeError):
 
     The interrupted call itself raises ``KeyboardInterrupt``; this class only
     marks items skipped by the cancellation.
+
+    Examples
+    --------
+    >>> issubclass(tl.OperationCancelledError, RuntimeError)
+    True
     """

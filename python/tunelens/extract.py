@@ -220,6 +220,15 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     pandas.DataFrame
         Columns ``filename, length, <features>, error``; ``length`` is the
         number of samples analysed.
+
+    Examples
+    --------
+    >>> _ = tl.datasets.write_library("music", n_songs=2, duration=2.0)
+    >>> table = tl.extract_features("music", progress=False)
+    >>> table.shape
+    (2, 60)
+    >>> list(table.columns[:6])
+    ['filename', 'length', 'chroma_stft_mean', 'chroma_stft_var', 'rms_mean', 'rms_var']
     """
     import pandas as pd
 

@@ -112,6 +112,12 @@ def mel(
     -----
     UserWarning
         When some filters are empty (too many bands for the FFT resolution), as librosa.
+
+    Examples
+    --------
+    >>> fb = tl.filters.mel(sr=22050, n_fft=2048, n_mels=64)
+    >>> fb.shape, fb.dtype
+    ((64, 1025), dtype('float32'))
     """
     weights, empty = _core.mel_filters(mel=mel_args(sr, n_mels, fmin, fmax, htk, norm), n_fft=positive_int(n_fft, "n_fft"))
     if empty:

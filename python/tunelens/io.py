@@ -78,6 +78,15 @@ def read_table(path: str | os.PathLike[str], **kwargs: Any) -> Any:
     InvalidParameterError
         For an unknown extension, or contents that are not a table of that
         format (the message names the file and what the parser reported).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _ = tl.io.write_table(pd.DataFrame({"id": [1, 2], "title": ["a", "b"]}), "songs.csv")
+    >>> tl.io.read_table("songs.csv")
+       id title
+    0   1     a
+    1   2     b
     """
     import pandas as pd
 
@@ -124,6 +133,15 @@ def write_table(df: Any, path: str | os.PathLike[str], **kwargs: Any) -> str:
     OutputWriteError
         When the file cannot be written (no permission, a folder in the way,
         a file among its parent folders); the message names it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> songs = pd.DataFrame({"id": [1, 2], "title": ["a", "b"]})
+    >>> tl.io.write_table(songs, "songs.parquet")
+    'songs.parquet'
+    >>> tl.io.read_table("songs.parquet").equals(songs)
+    True
     """
     import pandas as pd
 

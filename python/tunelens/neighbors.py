@@ -92,6 +92,14 @@ class NearestNeighbors:
     float32. Results equal ``sklearn.neighbors.NearestNeighbors(algorithm="brute")``
     fitted on the same scaled data, whatever ``algorithm`` is (neighbour order by distance, ties by lower
     index). NaN or infinite values raise :class:`InvalidParameterError`.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]])
+    >>> nn = tl.NearestNeighbors(n_neighbors=2, metric="euclidean", scaler=None).fit(X)
+    >>> distances, indices = nn.kneighbors(np.array([[0.9, 0.1]]))
+    >>> indices, distances.round(3)
+    (array([[1, 0]]), array([[0.141, 0.906]]))
     """
 
     def __init__(
@@ -127,6 +135,12 @@ class NearestNeighbors:
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> nn = tl.NearestNeighbors(n_neighbors=2).fit(np.random.default_rng(0).standard_normal((50, 3)))
+        >>> nn.n_samples_fit_, nn.n_features_in_
+        (50, 3)
         """
         check_options(self.metric, self.scaler, self.algorithm)
         n_neighbors = positive_int(self.n_neighbors, "n_neighbors")
@@ -186,6 +200,15 @@ class NearestNeighbors:
         distances : ndarray of shape (n_queries, n_neighbors), float64
             Only when ``return_distance``; nearest first.
         indices : ndarray of shape (n_queries, n_neighbors), int64
+
+        Examples
+        --------
+        Without ``X``, each indexed row's neighbours other than itself:
+
+        >>> X = np.array([[0.0], [1.0], [3.0], [7.0]])
+        >>> nn = tl.NearestNeighbors(n_neighbors=1, metric="euclidean", scaler=None).fit(X)
+        >>> nn.kneighbors(return_distance=False).ravel()
+        array([1, 0, 1, 2])
         """
         index = self._fitted()
         k = positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
@@ -207,6 +230,16 @@ class NearestNeighbors:
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit_)
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [3.0], [7.0]])
+        >>> nn = tl.NearestNeighbors(n_neighbors=1, metric="euclidean", scaler=None).fit(X)
+        >>> nn.kneighbors_graph(mode="distance").toarray()
+        array([[0., 1., 0., 0.],
+               [1., 0., 0., 0.],
+               [0., 2., 0., 0.],
+               [0., 0., 4., 0.]])
         """
         from scipy.sparse import csr_matrix
 
@@ -240,6 +273,14 @@ class NearestNeighbors:
             One float64 array per query (only when ``return_distance``).
         indices : ndarray of object
             One int64 array per query.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [3.0], [7.0]])
+        >>> nn = tl.NearestNeighbors(metric="euclidean", scaler=None).fit(X)
+        >>> distances, indices = nn.radius_neighbors(np.array([[0.5]]), radius=1.0)
+        >>> indices[0], distances[0]
+        (array([0, 1]), array([0.5, 0.5]))
         """
         index = self._fitted()
         r = float(self.radius if radius is None else radius)

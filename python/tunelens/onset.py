@@ -62,6 +62,17 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     -------
     np.ndarray [shape=(..., m)]
         In the spectrogram's float type.
+
+    Examples
+    --------
+    Clicks every half second (120 BPM):
+
+    >>> sr = 22050
+    >>> y = np.zeros(2 * sr)
+    >>> y[::sr // 2] = 1.0
+    >>> env = tl.onset.onset_strength(y=y, sr=sr)
+    >>> env.shape
+    (87,)
     """
     if aggregate is None or aggregate is np.mean:
         median: bool | None = False
@@ -182,6 +193,14 @@ def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None
     -------
     np.ndarray
         Event positions (int frames/samples, or float seconds), or a boolean array when ``sparse=False``.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(2 * sr)
+    >>> y[sr // 4::sr // 2] = 1.0
+    >>> tl.onset.onset_detect(y=y, sr=sr, units="time").round(2)  # the clicks at 0.25, 0.75, 1.25, 1.75 s
+    array([0.26, 0.77, 1.25, 1.76])
     """
     hop_length = positive_int(hop_length, "hop_length")
     if onset_envelope is None:
@@ -246,6 +265,12 @@ def onset_backtrack(events: Any, energy: Any) -> np.ndarray:
     ------
     InvalidParameterError
         When ``events`` is empty (as librosa).
+
+    Examples
+    --------
+    >>> energy = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 0.5, 6.0])
+    >>> tl.onset.onset_backtrack(np.array([3, 6]), energy)
+    array([1, 5])
     """
     energy = real_array(energy, "energy")
     if energy.ndim != 1:

@@ -158,6 +158,17 @@ def specshow(
     Returns
     -------
     matplotlib.collections.QuadMesh
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> S_db = tl.amplitude_to_db(np.abs(tl.stft(np.random.default_rng(0).standard_normal(22050))), ref=np.max)
+    >>> fig, ax = plt.subplots()
+    >>> mesh = tl.plot.specshow(S_db, sr=22050, x_axis="time", y_axis="log", ax=ax)
+    >>> _ = fig.colorbar(mesh, ax=ax, format="%+2.0f dB")
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
@@ -219,6 +230,18 @@ def waveshow(y: np.ndarray, *, sr: float = 22050, max_points: int = 11025, axis:
     Returns
     -------
     matplotlib.collections.PolyCollection
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> y = tl.datasets.synth_clip(duration=2.0)
+    >>> fig, ax = plt.subplots()
+    >>> envelope = tl.plot.waveshow(y, sr=22050, ax=ax)
+    >>> isinstance(envelope, matplotlib.collections.PolyCollection)
+    True
+    >>> plt.close(fig)
     """
     y = audio(y)
     y = y[np.newaxis, :] if y.ndim == 1 else y.reshape(-1, y.shape[-1])

@@ -238,6 +238,15 @@ def extract_iter(
     ------
     tuple
         ``(choice, score, key)`` in choice order.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz, process
+    >>> for choice, score, key in process.extract_iter("abba", ["ABBA", "Abba Gold", "Queen"], scorer=fuzz.ratio,
+    ...                                                processor=str.lower, score_cutoff=50):
+    ...     print(key, choice, round(score, 1))
+    0 ABBA 100.0
+    1 Abba Gold 61.5
     """
     _ = score_hint
     scorer_kwargs = _kwargs(scorer_kwargs)
@@ -274,12 +283,23 @@ def extractOne(
 ) -> tuple | None:
     """Best match of ``query`` among ``choices`` (the first one on ties).
 
-    Parameters are those of :func:`extract_iter`.
+    Parameters
+    ----------
+    query, choices, scorer, processor, score_cutoff, score_hint, scorer_kwargs
+        As in :func:`extract_iter`.
 
     Returns
     -------
     tuple or None
         ``(choice, score, key)``, or None when no choice reaches ``score_cutoff``.
+
+    Examples
+    --------
+    >>> from tunelens import process
+    >>> process.extractOne("bohemian rapsody", ["Waterloo", "Bohemian Rhapsody", "Hey Jude"])
+    ('Bohemian Rhapsody', 84.84848484848484, 1)
+    >>> process.extractOne("kraftwerk", ["Waterloo", "Bohemian Rhapsody"], score_cutoff=80) is None
+    True
     """
     _ = score_hint
     scorer_kwargs = _kwargs(scorer_kwargs)
@@ -313,8 +333,10 @@ def extract(
 ) -> list[tuple]:
     """The ``limit`` best matches, best first (ties keep choice order).
 
-    Parameters are those of :func:`extract_iter`, plus:
-
+    Parameters
+    ----------
+    query, choices, scorer, processor, score_cutoff, score_hint, scorer_kwargs
+        As in :func:`extract_iter`.
     limit : int or None, optional
         Number of matches to return (default 5); None returns all.
 
@@ -322,6 +344,13 @@ def extract(
     -------
     list of tuple
         ``(choice, score, key)`` sorted by score (best first), then position.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz, process
+    >>> choices = {"a": "ABBA - Waterloo", "b": "Queen - Bohemian Rhapsody", "c": "Waterloo Sunset"}
+    >>> process.extract("waterloo", choices, scorer=fuzz.partial_ratio, limit=2)
+    [('ABBA - Waterloo', 93.33333333333333, 'a'), ('Waterloo Sunset', 87.5, 'c')]
     """
     _ = score_hint
     scorer_kwargs = _kwargs(scorer_kwargs)
@@ -502,6 +531,13 @@ def cdist(
     -------
     numpy.ndarray
         The matrix.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz, process
+    >>> process.cdist(["abba", "queen"], ["ABBA", "Queen", "Abba Gold"], scorer=fuzz.ratio, processor=str.lower)
+    array([[100.     ,   0.     ,  61.53846],
+           [  0.     , 100.     ,   0.     ]], dtype=float32)
     """
     _ = score_hint
     scorer_kwargs = _kwargs(scorer_kwargs)
@@ -539,12 +575,23 @@ def cpdist(
 ) -> np.ndarray:
     """Scores of each pair ``(queries[i], choices[i])``.
 
-    Parameters are those of :func:`cdist`; both inputs must have the same length.
+    Parameters
+    ----------
+    queries, choices : iterable of str
+        Of the same length; pair ``i`` is ``(queries[i], choices[i])``.
+    scorer, processor, score_cutoff, score_hint, score_multiplier, dtype, workers, scorer_kwargs
+        As in :func:`cdist`.
 
     Returns
     -------
     numpy.ndarray
         One score per pair.
+
+    Examples
+    --------
+    >>> from tunelens import process
+    >>> process.cpdist(["abba", "queen"], ["ABBA", "queen"], processor=str.lower)
+    array([100., 100.], dtype=float32)
     """
     _ = score_hint
     scorer_kwargs = _kwargs(scorer_kwargs)

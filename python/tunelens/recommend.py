@@ -457,6 +457,16 @@ class Recommender:
             manhattan distance; the column sums to that total), ``share`` (of the
             total) and ``typical`` (mean contribution over random catalog
             pairs), sorted by how much each feature made the pair similar.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> catalog = pd.DataFrame({"track_id": ["a", "b", "c"], "energy": [0.9, 0.8, 0.1],
+        ...                         "acousticness": [0.1, 0.3, 0.9]})
+        >>> rec = tl.Recommender(id_column="track_id").fit(catalog)
+        >>> pair = rec.explain_pair("a", "b")
+        >>> list(pair.index), list(pair.columns[:3])
+        (['energy', 'acousticness'], ['value_a', 'value_b', 'difference'])
         """
         import pandas as pd
 

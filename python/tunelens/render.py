@@ -94,6 +94,14 @@ def spectrogram_png(
     OutputWriteError
         The file cannot be written (missing or unwritable folder, a folder
         in the way); the message says "cannot write" and names it.
+
+    Examples
+    --------
+    >>> y = tl.datasets.synth_clip(duration=2.0)
+    >>> tl.render.spectrogram_png(y, "clip.png", sr=22050, size=(128, 64))
+    >>> from pathlib import Path
+    >>> Path("clip.png").read_bytes()[1:4]
+    b'PNG'
     """
     target = output_path(path)
     values = _image_values(S_or_y, sr, db, n_mels, n_fft, hop_length)
@@ -167,6 +175,13 @@ def spectrogram_pngs(
         ``out_dir`` cannot be created (no permission, a file among its parents).
     InvalidParameterError, InvalidTypeError
         Bad inputs or options.
+
+    Examples
+    --------
+    >>> _ = tl.datasets.write_library("music", n_songs=2, duration=1.0)
+    >>> table = tl.render.spectrogram_pngs("music", "images", size=(64, 64))
+    >>> len(table)
+    2
     """
     import pandas as pd
 
@@ -218,6 +233,13 @@ def spectrogram_image(
     -------
     np.ndarray [shape=(height, width)], uint8
         Grayscale pixels, top row = highest frequencies.
+
+    Examples
+    --------
+    >>> y = tl.datasets.synth_clip(duration=2.0)
+    >>> image = tl.render.spectrogram_image(y, sr=22050, size=(32, 48))
+    >>> image.shape, image.dtype  # size is (width, height)
+    ((48, 32), dtype('uint8'))
     """
     values = _image_values(S_or_y, sr, db, n_mels, n_fft, hop_length)
     return _core.render_gray(values, cmap=_cmap(cmap), size=_size(size))
@@ -245,6 +267,14 @@ def waveform_png(
         Line colour (matplotlib's default blue by default), on white.
     scale : float or None
         Amplitude at the top and bottom edges; ``None`` uses ``max |y|``.
+
+    Examples
+    --------
+    >>> y = tl.datasets.synth_clip(duration=2.0)
+    >>> tl.render.waveform_png(y, "wave.png", size=(400, 100))
+    >>> from pathlib import Path
+    >>> Path("wave.png").stat().st_size > 0
+    True
     """
     y = audio(y)
     if y.ndim != 1:

@@ -85,6 +85,16 @@ def stft(
     InvalidParameterError
         Non-float or non-finite ``y``, ``n_fft`` larger than an uncentered signal,
         bad lengths or windows.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr).astype(np.float32)
+    >>> D = tl.stft(y, n_fft=1024, hop_length=256)
+    >>> D.shape, D.dtype
+    ((513, 87), dtype('complex64'))
+    >>> int(np.argmax(np.abs(D[:, 40])))  # 440 Hz is bin 440 / (sr / 1024)
+    20
     """
     y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
     spec = bins_first(_core.stft(y, stft=args, n_jobs=n_jobs))
@@ -134,6 +144,14 @@ def istft(
     -------
     np.ndarray [shape=(..., n)]
         The reconstructed signal.
+
+    Examples
+    --------
+    >>> y = np.random.default_rng(0).standard_normal(8192)
+    >>> D = tl.stft(y, n_fft=1024, hop_length=256)
+    >>> y_back = tl.istft(D, hop_length=256, length=len(y))
+    >>> bool(np.allclose(y, y_back))
+    True
     """
     S = np.asarray(stft_matrix)
     if S.dtype.kind not in "biufc":
@@ -209,6 +227,14 @@ def melspectrogram(
     -------
     np.ndarray [shape=(..., n_mels, n_frames)]
         Mel spectrogram, float32 for float32 input.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr).astype(np.float32)
+    >>> M = tl.melspectrogram(y=y, sr=sr, n_mels=64)
+    >>> M.shape, M.dtype
+    ((64, 44), dtype('float32'))
     """
     mel = _mel_options(sr, kwargs)
     if S is not None:
@@ -262,6 +288,13 @@ def melspectrogram_batch(
         One entry per input, in order: the ``(n_mels, n_frames)`` mel
         spectrogram, or the :class:`~tunelens.TunelensError` (not raised) that
         this signal caused (too short, not finite ...). No input is dropped.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> clips = [rng.standard_normal(22050).astype(np.float32), rng.standard_normal(11025).astype(np.float32)]
+    >>> [M.shape for M in tl.melspectrogram_batch(clips, sr=22050, n_mels=32)]
+    [(32, 44), (32, 22)]
     """
     mel = _mel_options(sr, kwargs)
     signals: list[Any] = []
@@ -336,6 +369,13 @@ def power_to_db(
     np.ndarray
         dB values, same shape (and memory order) as ``S``. NaN input stays NaN
         (and with ``top_db`` makes every value NaN, as in numpy).
+
+    Examples
+    --------
+    >>> tl.power_to_db(np.array([1.0, 0.1, 1e-3, 0.0]), top_db=None)
+    array([   0.,  -10.,  -30., -100.])
+    >>> tl.power_to_db(np.array([1.0, 0.1, 1e-3, 0.0]), ref=np.max, top_db=20.0)
+    array([  0., -10., -20., -20.])
     """
     return _db(S, ref, amin, top_db, False, "S", n_jobs)
 
@@ -364,6 +404,11 @@ def amplitude_to_db(
     -------
     np.ndarray
         dB values, same shape as ``S``.
+
+    Examples
+    --------
+    >>> tl.amplitude_to_db(np.array([1.0, 0.1, 0.01]))
+    array([  0., -20., -40.])
     """
     return _db(S, ref, amin, top_db, True, "S", n_jobs)
 
@@ -382,6 +427,11 @@ def db_to_power(S_db: np.ndarray, *, ref: float = 1.0) -> np.ndarray:
     -------
     np.ndarray
         Power values.
+
+    Examples
+    --------
+    >>> tl.db_to_power(np.array([0.0, -10.0, -30.0]))
+    array([1.   , 0.1  , 0.001])
     """
     return ref * np.power(10.0, 0.1 * np.asarray(S_db))
 
@@ -400,5 +450,10 @@ def db_to_amplitude(S_db: np.ndarray, *, ref: float = 1.0) -> np.ndarray:
     -------
     np.ndarray
         Amplitudes.
+
+    Examples
+    --------
+    >>> tl.db_to_amplitude(np.array([0.0, -20.0, -40.0]))
+    array([1.  , 0.1 , 0.01])
     """
     return db_to_power(S_db, ref=ref**2) ** 0.5

@@ -400,6 +400,11 @@ def roc_auc(y_true: Any, scores: Any) -> float:
     -------
     float
         Probability that a random positive outscores a random negative.
+
+    Examples
+    --------
+    >>> tl.taste.roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
     """
     from scipy.stats import rankdata
 
@@ -425,6 +430,11 @@ def average_precision(y_true: Any, scores: Any) -> float:
     -------
     float
         Mean precision at the recall steps, in [0, 1].
+
+    Examples
+    --------
+    >>> round(tl.taste.average_precision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
+    0.8333
     """
     y = np.asarray(y_true, dtype=bool)
     if not y.any():

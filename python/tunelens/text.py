@@ -117,6 +117,15 @@ def normalize(
     -------
     str or None, list, numpy.ndarray (object) or pandas.Series
         Same shape and kind as ``text`` (a Series keeps its index and name).
+
+    Examples
+    --------
+    >>> tl.normalize("Beyoncé feat. JAY-Z")
+    'beyonce'
+    >>> tl.normalize("The Beatles", drop_leading_the=True)
+    'beatles'
+    >>> tl.normalize(["Hey Jude - Remastered 2015", None])
+    ['hey jude', None]
     """
     options = normalize_options(fold_accents=fold_accents, casefold=casefold, drop_featuring=drop_featuring,
                                 drop_version_tags=drop_version_tags, unify_and=unify_and,
@@ -164,7 +173,7 @@ def normalize_options(**options: Any) -> dict[str, bool]:
 
     Examples
     --------
-    >>> normalize_options(drop_leading_the=True)["drop_leading_the"]
+    >>> tl.text.normalize_options(drop_leading_the=True)["drop_leading_the"]
     True
     """
     unknown = set(options) - set(RULES)
@@ -197,7 +206,7 @@ def split_featuring(text: str) -> tuple[str, list[str]]:
 
     Examples
     --------
-    >>> split_featuring("Crazy in Love (feat. Jay-Z)")
+    >>> tl.split_featuring("Crazy in Love (feat. Jay-Z)")
     ('Crazy in Love', ['Jay-Z'])
     """
     if not isinstance(text, str):

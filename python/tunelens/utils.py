@@ -25,5 +25,10 @@ def default_process(sentence: str) -> str:
     -------
     str
         The processed string.
+
+    Examples
+    --------
+    >>> tl.utils.default_process("  Hello, World!  ")
+    'hello  world'
     """
     return _core.default_process(sentence)

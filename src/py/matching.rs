@@ -271,10 +271,12 @@ impl OnPair for Score {
 /// Defines one `fuzz` function as a plain (vectorcall) Python builtin: the
 /// cheapest call path for per-pair scoring.
 macro_rules! fuzz_function {
-    ($fn:ident, $variant:ident, $summary:literal) => {
+    ($fn:ident, $variant:ident, $summary:literal, $example:literal) => {
         #[allow(non_snake_case)]
         #[doc = $summary]
         #[doc = "\n\nParameters\n----------\ns1, s2 : str or Sequence[Hashable] or None\n    The strings (or sequences of hashables) to compare; None or NaN scores 0.\nprocessor : callable, optional\n    Applied to both arguments first (e.g. ``tunelens.utils.default_process``).\nscore_cutoff : float, optional\n    Scores below it are returned as 0 (default 0).\nscore_hint : float, optional\n    Accepted for rapidfuzz compatibility; ignored.\n\nReturns\n-------\nfloat\n    Similarity in 0..100, identical to rapidfuzz 3.14's."]
+        #[doc = "\nExamples\n--------\n>>> from tunelens import fuzz"]
+        #[doc = $example]
         #[pyfunction]
         #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None, **unknown))]
         fn $fn(
@@ -296,36 +298,42 @@ macro_rules! fuzz_function {
 fuzz_function!(
     ratio,
     Ratio,
-    "Normalized Indel similarity of ``s1`` and ``s2`` times 100 (empty vs empty: 100)."
+    "Normalized Indel similarity of ``s1`` and ``s2`` times 100 (empty vs empty: 100).",
+    ">>> fuzz.ratio(\"this is a test\", \"this is a test!\")\n96.55172413793103"
 );
-fuzz_function!(partial_ratio, PartialRatio, "Best ``ratio`` of the shorter string against every alignment (window, prefix, suffix) of the longer one.");
+fuzz_function!(partial_ratio, PartialRatio, "Best ``ratio`` of the shorter string against every alignment (window, prefix, suffix) of the longer one.", ">>> fuzz.partial_ratio(\"this is a test\", \"this is a test!\")\n100.0");
 fuzz_function!(
     token_sort_ratio,
     TokenSortRatio,
-    "``ratio`` of the whitespace-separated tokens, sorted and rejoined."
+    "``ratio`` of the whitespace-separated tokens, sorted and rejoined.",
+    ">>> fuzz.token_sort_ratio(\"fuzzy wuzzy was a bear\", \"wuzzy fuzzy was a bear\")\n100.0"
 );
-fuzz_function!(token_set_ratio, TokenSetRatio, "Best ``ratio`` between the common tokens and the common tokens plus each side's other tokens (100 when one token set contains the other; 0 without tokens).");
+fuzz_function!(token_set_ratio, TokenSetRatio, "Best ``ratio`` between the common tokens and the common tokens plus each side's other tokens (100 when one token set contains the other; 0 without tokens).", ">>> fuzz.token_set_ratio(\"fuzzy was a bear\", \"fuzzy fuzzy was a bear\")\n100.0");
 fuzz_function!(
     token_ratio,
     TokenRatio,
-    "Maximum of ``token_set_ratio`` and ``token_sort_ratio``, computed together."
+    "Maximum of ``token_set_ratio`` and ``token_sort_ratio``, computed together.",
+    ">>> fuzz.token_ratio(\"fuzzy was a bear\", \"wuzzy fuzzy was a bear\")\n100.0"
 );
 fuzz_function!(
     partial_token_sort_ratio,
     PartialTokenSortRatio,
-    "``partial_ratio`` of the sorted, rejoined tokens."
+    "``partial_ratio`` of the sorted, rejoined tokens.",
+    ">>> fuzz.partial_token_sort_ratio(\"fuzzy wuzzy was a bear\", \"wuzzy fuzzy was a bear\")\n100.0"
 );
-fuzz_function!(partial_token_set_ratio, PartialTokenSetRatio, "100 when the strings share a token, else ``partial_ratio`` of the token differences (0 without tokens).");
+fuzz_function!(partial_token_set_ratio, PartialTokenSetRatio, "100 when the strings share a token, else ``partial_ratio`` of the token differences (0 without tokens).", ">>> fuzz.partial_token_set_ratio(\"fuzzy was a bear\", \"fuzzy fuzzy was a bear\")\n100.0");
 fuzz_function!(
     partial_token_ratio,
     PartialTokenRatio,
-    "Maximum of ``partial_token_set_ratio`` and ``partial_token_sort_ratio``."
+    "Maximum of ``partial_token_set_ratio`` and ``partial_token_sort_ratio``.",
+    ">>> fuzz.partial_token_ratio(\"fuzzy was a bear\", \"wuzzy fuzzy was a bear\")\n100.0"
 );
-fuzz_function!(WRatio, WRatio, "Weighted ratio: ``ratio`` and the token ratios (x0.95) for similar lengths, partial ratios scaled by 0.9 (length ratio <= 8) or 0.6 beyond (empty string: 0).");
+fuzz_function!(WRatio, WRatio, "Weighted ratio: ``ratio`` and the token ratios (x0.95) for similar lengths, partial ratios scaled by 0.9 (length ratio <= 8) or 0.6 beyond (empty string: 0).", ">>> fuzz.WRatio(\"this is a test\", \"this is a new test!!!\")\n85.5");
 fuzz_function!(
     QRatio,
     QRatio,
-    "``ratio``, except that an empty string scores 0."
+    "``ratio``, except that an empty string scores 0.",
+    ">>> fuzz.QRatio(\"this is a test\", \"this is a new test!!!\")\n80.0\n>>> fuzz.QRatio(\"\", \"\"), fuzz.ratio(\"\", \"\")\n(0.0, 100.0)"
 );
 
 #[derive(Clone, Copy, PartialEq, Eq)]

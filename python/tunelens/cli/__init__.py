@@ -29,7 +29,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of every subcommand (each module's ``register`` adds its own)."""
+    """The parser of every subcommand (each module's ``register`` adds its own).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        ``tunelens``'s parser; each subcommand sets ``run`` to its handler.
+
+    Examples
+    --------
+    >>> from tunelens.cli import build_parser
+    >>> args = build_parser().parse_args(["demo", "--songs", "3"])
+    >>> args.command, args.songs
+    ('demo', 3)
+    """
     from tunelens.cli import commands, demo
 
     parser = _Parser(prog="tunelens", description="Fast, librosa-compatible music analysis, matching and "
@@ -43,10 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tunelens`` script and ``python -m tunelens``.
 
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
     Returns
     -------
     int
         The exit code (0 success, 1 processing failure, 2 usage error or missing input).
+
+    Examples
+    --------
+    >>> from tunelens.cli import main
+    >>> _ = tl.datasets.write_library("music", n_songs=2, duration=1.0)
+    >>> main(["features", "music", "-o", "features.csv"])
+    0
+    >>> tl.io.read_table("features.csv").shape
+    (2, 60)
     """
     parser = build_parser()
     args = parser.parse_args(argv)

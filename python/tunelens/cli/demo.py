@@ -21,7 +21,26 @@ _SHADES = " .:-=+*#%@"
 
 
 def register(sub: Any) -> argparse.ArgumentParser:
-    """Adds the ``demo`` subcommand."""
+    """Adds the ``demo`` subcommand.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subcommands of the ``tunelens`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``demo`` parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from tunelens.cli import demo
+    >>> parser = argparse.ArgumentParser(prog="tunelens")
+    >>> demo.register(parser.add_subparsers(dest="command")).prog
+    'tunelens demo'
+    """
     p = sub.add_parser("demo", help="run the whole pipeline on generated music and print a report",
                        description="Generate a small music library and two catalogs, then extract features, "
                        "match the catalogs, recommend songs with reasons and explain a model's score; "
@@ -58,7 +77,26 @@ def _timed(lines: list[str], label: str, step: Callable[[], Any]) -> Any:
 
 def percussiveness(batch: np.ndarray) -> np.ndarray:
     """The demo's "model": the share of a clip's energy in its sample-to-sample
-    changes (high for drum hits, low for sustained chords), one score per row."""
+    changes (high for drum hits, low for sustained chords), one score per row.
+
+    Parameters
+    ----------
+    batch : np.ndarray [shape=(rows, n)]
+        Clips, one per row.
+
+    Returns
+    -------
+    np.ndarray [shape=(rows,)], float64
+
+    Examples
+    --------
+    >>> from tunelens.cli.demo import percussiveness
+    >>> t = np.arange(8000) / 8000
+    >>> chord = np.sin(2 * np.pi * 220 * t)
+    >>> clicks = np.where(np.arange(8000) % 1000 == 0, 1.0, 0.0)
+    >>> percussiveness(np.stack([chord, clicks])).round(3)
+    array([0.03 , 1.875])
+    """
     x = np.asarray(batch, dtype=np.float64)
     energy = np.mean(x * x, axis=-1)
     change = np.mean(np.diff(x, axis=-1) ** 2, axis=-1)
@@ -88,6 +126,14 @@ def run_demo(out: Path, *, songs: int = 12, seconds: float = 5.0, catalog_size: 
     -------
     str
         The report.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from tunelens.cli.demo import run_demo
+    >>> report = run_demo(Path("demo"), songs=3, seconds=3.0, catalog_size=40)
+    >>> sorted(p.name for p in Path("demo").iterdir())
+    ['audio', 'explanation.json', 'explanation_top3.wav', 'features.csv', 'matches.csv', 'recommendations.csv', 'spectrogram.png']
     """
     import tunelens as tl
     from tunelens.datasets import make_catalogs, write_library

@@ -17,4 +17,18 @@ __all__ = ["TunelensFallbackWarning"]
 
 
 class TunelensFallbackWarning(UserWarning):
-    """A compat name is not implemented by tunelens; the real library serves it (slower)."""
+    """A compat name is not implemented by tunelens; the real library serves it (slower).
+
+    Examples
+    --------
+    Silence it where the slower fallback is expected:
+
+    >>> import warnings
+    >>> import tunelens.compat.librosa as librosa
+    >>> from tunelens.compat import TunelensFallbackWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", TunelensFallbackWarning)
+    ...     cqt = librosa.cqt  # tunelens has no constant-Q transform: librosa's own
+    >>> cqt.__module__
+    'librosa.core.constantq'
+    """

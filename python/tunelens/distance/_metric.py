@@ -26,7 +26,22 @@ Returns
 -------
 {result_type}
     The {kind}, identical to rapidfuzz's.
+
+Examples
+--------
+>>> from tunelens.distance import {metric}
+>>> {call}
+{value}
 """
+
+#: The documented example's result, ``{kind}("karolin", "kathrin")``, per metric (rapidfuzz's values).
+_EXAMPLE = {
+    "Hamming": (3, 4, 0.4286, 0.5714),
+    "Indel": (4, 10, 0.2857, 0.7143),
+    "Jaro": (0.1905, 0.8095, 0.1905, 0.8095),
+    "JaroWinkler": (0.1524, 0.8476, 0.1524, 0.8476),
+    "Levenshtein": (3, 4, 0.4286, 0.5714),
+}
 
 _CUTOFF = {
     "distance": "Distances above it are returned as ``score_cutoff + 1``.",
@@ -40,8 +55,9 @@ def functions(metric: str, module: str, about: str, options: str, normalized_onl
     """``(distance, similarity, normalized_distance, normalized_similarity)`` of
     ``metric`` as documented callables of module ``module``."""
     made = []
-    for kind in _KINDS:
+    for kind, value in zip(_KINDS, _EXAMPLE[metric]):
         integer = not normalized_only and not kind.startswith("normalized")
+        call = f'{metric}.{kind}("karolin", "kathrin")'
         doc = _DOC.format(
             metric=metric,
             kind=kind,
@@ -50,6 +66,8 @@ def functions(metric: str, module: str, about: str, options: str, normalized_onl
             cutoff_type="int" if integer else "float",
             cutoff=_CUTOFF[kind],
             result_type="int" if integer else "float",
+            call=call if integer else f"round({call}, 4)",
+            value=value,
         )
         flags = kind if integer else ("normalized_distance" if "distance" in kind else "normalized_similarity")
         made.append(decorate(_core.DistanceFunction(metric, kind), kind, module, flags, doc))

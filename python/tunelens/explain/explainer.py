@@ -128,6 +128,18 @@ def explain(
     -----
     UninformativeExplanationWarning
         When the explained output never changed across perturbations.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> sr = 8000
+    >>> y = np.zeros(2 * sr, dtype=np.float32)
+    >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+    >>> def energy(batch):  # the "model": the energy of its input
+    ...     return (batch**2).mean(axis=1)
+    >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+    >>> sorted(e.top_components(2)), round(e.score, 2)  # the two quarters that hold the sound
+    ([0, 1], 0.98)
     """
     if not callable(predict_fn):
         raise InvalidParameterError(f"predict_fn must be callable, got {type(predict_fn).__name__}")

@@ -38,7 +38,21 @@ def _raise_os_error(path: Path, err: Exception) -> None:
 
 
 class UninformativeExplanationWarning(UserWarning):
-    """The model's output did not change under any perturbation: every weight is ~0."""
+    """The model's output did not change under any perturbation: every weight is ~0.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from tunelens import explain
+    >>> def constant(batch):  # a model that ignores its input
+    ...     return np.ones(len(batch))
+    >>> y = tl.datasets.synth_clip(sr=8000, duration=1.0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     e = explain.explain(y, 8000, constant, explain.TimeSegments(2), num_samples=10, random_state=0)
+    >>> [w.category.__name__ for w in caught], e.uninformative
+    (['UninformativeExplanationWarning'], True)
+    """
 
 
 class Explanation:
@@ -66,6 +80,26 @@ class Explanation:
     uninformative : bool
         True when the explained output never changed: the model ignores its
         input here and all weights are ~0.
+
+    Parameters
+    ----------
+    decomposition, fits, masks, predictions, sample_weights, random_state, label
+        Made by :func:`explain` and :func:`explain_recommendation`; not meant to be
+        passed by hand.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> sr = 8000
+    >>> y = np.zeros(2 * sr, dtype=np.float32)
+    >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+    >>> def energy(batch):  # the "model": the energy of its input
+    ...     return (batch**2).mean(axis=1)
+    >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+    >>> e.labels, e.masks.shape
+    ([0], (50, 4))
+    >>> e.decomposition.names
+    ['0.00-0.50 s', '0.50-1.00 s', '1.00-1.50 s', '1.50-2.00 s']
     """
 
     def __init__(self, decomposition: Decomposition, fits: dict[int, Fit], masks: np.ndarray,
@@ -82,7 +116,31 @@ class Explanation:
         self.uninformative = bool(np.ptp(column) <= 1e-12 * max(1.0, float(np.abs(column).max())))
 
     def select(self, label: int) -> "Explanation":
-        """The explanation of output column ``label`` (one of :attr:`labels`)."""
+        """The explanation of output column ``label`` (one of :attr:`labels`).
+
+        Parameters
+        ----------
+        label : int
+            An explained output column.
+
+        Returns
+        -------
+        Explanation
+            The same perturbations, weighted for ``label``.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> sr = 8000
+        >>> y = tl.datasets.synth_clip(sr=sr, duration=2.0)
+        >>> def two_outputs(batch):  # energy of the first and of the second half
+        ...     half = batch.shape[1] // 2
+        ...     return np.stack([(batch[:, :half]**2).mean(1), (batch[:, half:]**2).mean(1)], axis=1)
+        >>> e = explain.explain(y, sr, two_outputs, explain.TimeSegments(2), labels=[0, 1], num_samples=20,
+        ...                     random_state=0)
+        >>> e.select(0).top_components(1), e.select(1).top_components(1)
+        ([0], [1])
+        """
         if label not in self._fits:
             raise InvalidParameterError(f"label {label!r} was not explained; explained labels: {self.labels}")
         return Explanation(self.decomposition, self._fits, self.masks, self.predictions, self.sample_weights,
@@ -143,6 +201,30 @@ class Explanation:
         With ``positive_only`` only components with a positive weight count, so
         fewer than ``k`` may come back. An uninformative explanation (the model
         never changed its output) has no top components.
+
+        Parameters
+        ----------
+        k : int >= 0
+            How many components.
+        positive_only : bool
+            Keep only positive weights (else rank by absolute weight).
+
+        Returns
+        -------
+        list of int
+            Component indices into ``decomposition.names``.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> sr = 8000
+        >>> y = np.zeros(2 * sr, dtype=np.float32)
+        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+        >>> def energy(batch):  # the "model": the energy of its input
+        ...     return (batch**2).mean(axis=1)
+        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        >>> sorted(e.top_components(2))  # the two quarters that hold the sound
+        [0, 1]
         """
         if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
             raise InvalidParameterError(f"k must be a non-negative integer, got {k!r}")
@@ -157,7 +239,30 @@ class Explanation:
         return [int(i) for i in order[:k]]
 
     def audio(self, k: int = 3, positive_only: bool = True) -> np.ndarray:
-        """The sum of the top-``k`` components (float32, the clip's length)."""
+        """The sum of the top-``k`` components, to listen to.
+
+        Parameters
+        ----------
+        k, positive_only
+            As in :meth:`top_components`.
+
+        Returns
+        -------
+        np.ndarray [shape=(n,)], float32
+            The clip's length.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> sr = 8000
+        >>> y = np.zeros(2 * sr, dtype=np.float32)
+        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+        >>> def energy(batch):  # the "model": the energy of its input
+        ...     return (batch**2).mean(axis=1)
+        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        >>> bool(np.allclose(e.audio(2), y))  # the two sounding quarters are the whole sound
+        True
+        """
         mask = np.zeros(len(self.decomposition), dtype=np.uint8)
         mask[self.top_components(k, positive_only)] = 1
         return self.decomposition.compose(mask, residual=False)
@@ -231,7 +336,29 @@ class Explanation:
         return target
 
     def to_dict(self) -> dict:
-        """A JSON-serialisable summary (weights, fidelity, settings)."""
+        """A JSON-serialisable summary (weights, fidelity, settings).
+
+        Returns
+        -------
+        dict
+            ``label``, ``labels``, ``components``, ``weights``, ``selected``,
+            ``intercept``, ``score``, ``local_pred``, ``prediction``,
+            ``num_samples``, ``random_state``, ``uninformative``.
+
+        Examples
+        --------
+        >>> import json
+        >>> from tunelens import explain
+        >>> sr = 8000
+        >>> y = np.zeros(2 * sr, dtype=np.float32)
+        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+        >>> def energy(batch):  # the "model": the energy of its input
+        ...     return (batch**2).mean(axis=1)
+        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        >>> summary = json.loads(json.dumps(e.to_dict()))
+        >>> summary["components"], summary["num_samples"]
+        (['0.00-0.50 s', '0.50-1.00 s', '1.00-1.50 s', '1.50-2.00 s'], 50)
+        """
         return {
             "label": self.label,
             "labels": self.labels,
@@ -255,7 +382,28 @@ class Explanation:
 
     def show(self, k: int = 3) -> None:
         """Displays the weights (bar chart with matplotlib) and audio players for
-        the clip and its top-``k`` components in Jupyter; prints a table elsewhere."""
+        the clip and its top-``k`` components in Jupyter; prints a table elsewhere.
+
+        Parameters
+        ----------
+        k : int
+            Components to play back.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> sr = 8000
+        >>> y = np.zeros(2 * sr, dtype=np.float32)
+        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
+        >>> def energy(batch):  # the "model": the energy of its input
+        ...     return (batch**2).mean(axis=1)
+        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()) as shown:
+        ...     e.show(2)
+        >>> "0.00-0.50 s" in shown.getvalue()
+        True
+        """
         try:
             from IPython.display import Audio, display
         except ImportError:

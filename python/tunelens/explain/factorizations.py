@@ -34,6 +34,26 @@ class Decomposition:
         Human-readable name of each component.
     sr : float
         Sample rate of the clip.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n,)], float32
+        The clip.
+    sr : float
+        Its sample rate.
+    sources : sequence of np.ndarray [shape=(n,)]
+        Signals that sum to (part of) the clip.
+    bounds : sequence of int
+        Segment boundaries in samples, from 0 to ``n``.
+    names : sequence of str
+        One per component (source within segment, segment-major).
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> d = explain.TimeSegments(2).decompose(np.ones(8, dtype=np.float32), sr=8)
+    >>> d, d.names
+    (<Decomposition: 2 components of 8 samples at 8 Hz>, ['0.00-0.50 s', '0.50-1.00 s'])
     """
 
     def __init__(self, y: np.ndarray, sr: float, sources: Sequence[np.ndarray], bounds: Sequence[int],
@@ -76,6 +96,14 @@ class Decomposition:
         Returns
         -------
         np.ndarray [shape=(n,)], float32
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> y = np.arange(8, dtype=np.float32)
+        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        >>> d.compose([0, 1])
+        array([0., 0., 0., 0., 4., 5., 6., 7.], dtype=float32)
         """
         return self.compose_batch(mask, residual=residual)[0]
 
@@ -88,6 +116,33 @@ class Decomposition:
         every batch. If ``out`` already holds the clips of the masks
         ``previous`` (composed with the same ``residual``), only the segments
         whose mask bits changed are rewritten; the result is identical.
+
+        Parameters
+        ----------
+        masks : array-like of bool or 0/1 [shape=(rows, n_components)]
+            One mask per clip to compose.
+        residual : bool
+            Add the residual, as in :meth:`compose`.
+        out : np.ndarray [shape=(rows, n)], float32, optional
+            Buffer to fill.
+        previous : array-like [shape=(rows, n_components)], optional
+            The masks whose clips ``out`` already holds.
+        n_jobs : int
+            Threads (-1: all cores).
+
+        Returns
+        -------
+        np.ndarray [shape=(rows, n)], float32
+            ``out`` when given.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> y = np.arange(8, dtype=np.float32)
+        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        >>> d.compose_batch([[1, 0], [0, 1]])
+        array([[0., 1., 2., 3., 0., 0., 0., 0.],
+               [0., 0., 0., 0., 4., 5., 6., 7.]], dtype=float32)
         """
         masks = self._masks(masks)
         if out is None:
@@ -98,7 +153,25 @@ class Decomposition:
         return out
 
     def component(self, index: int) -> np.ndarray:
-        """Component ``index`` alone (float32, the clip's length)."""
+        """Component ``index`` alone.
+
+        Parameters
+        ----------
+        index : int
+            Position in :attr:`names`.
+
+        Returns
+        -------
+        np.ndarray [shape=(n,)], float32
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> y = np.arange(8, dtype=np.float32)
+        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        >>> d.component(0)
+        array([0., 1., 2., 3., 0., 0., 0., 0.], dtype=float32)
+        """
         mask = np.zeros(len(self), dtype=np.uint8)
         mask[index] = 1
         return self.compose(mask, residual=False)
@@ -110,6 +183,17 @@ class Factorization:
     Subclasses override :meth:`_sources` (signals that sum to the clip) and/or
     :meth:`_segments` (sample boundaries); components are every source within
     every segment, segment-major (audioLIME's order).
+
+    Examples
+    --------
+    A factorization of its own: the clip's left and right halves in stereo-free form.
+
+    >>> from tunelens import explain
+    >>> class Halves(explain.Factorization):
+    ...     def _segments(self, y, sr):
+    ...         return [0, len(y) // 2, len(y)], ["first half", "second half"]
+    >>> Halves().decompose(np.ones(10, dtype=np.float32), sr=10).names
+    ['first half', 'second half']
     """
 
     #: True when the sources come from the user rather than from the clip.
@@ -124,10 +208,24 @@ class Factorization:
     def decompose(self, y: Any, sr: float) -> Decomposition:
         """Applies this factorization to the mono clip ``y`` sampled at ``sr`` Hz.
 
+        Parameters
+        ----------
+        y : np.ndarray [shape=(n,)]
+            Mono audio.
+        sr : float
+            Sample rate.
+
         Returns
         -------
         Decomposition
             The components, their names and ``compose(mask)``.
+
+        Examples
+        --------
+        >>> from tunelens import explain
+        >>> y = tl.datasets.synth_clip(sr=8000, duration=2.0)
+        >>> len(explain.FrequencyBands(4).decompose(y, sr=8000))
+        4
         """
         y = mono32(y, "y")
         sr = positive_number(sr, "sr")
@@ -153,6 +251,13 @@ class TimeSegments(Factorization):
         segments start where notes or beats do; a boundary with no event left
         stays where it was. A sequence: boundaries in seconds (0 and the
         clip's end are added; ``n_segments`` is then ignored).
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> y = tl.datasets.synth_clip(sr=8000, duration=2.0)
+    >>> explain.TimeSegments(4).decompose(y, sr=8000).names
+    ['0.00-0.50 s', '0.50-1.00 s', '1.00-1.50 s', '1.50-2.00 s']
     """
 
     _EVENTS = ("onsets", "beats")
@@ -236,6 +341,13 @@ class FrequencyBands(Factorization):
         FFT length of the STFT.
     hop_length : int > 0 or None
         Hop of the STFT; ``None`` is ``n_fft // 4``.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> y = tl.datasets.synth_clip(sr=8000, duration=2.0)
+    >>> explain.FrequencyBands(3).decompose(y, sr=8000).names
+    ['0-781 Hz', '781-1787 Hz', '1787-4000 Hz']
     """
 
     def __init__(self, n_bands: int = 6, scale: str = "mel", *, n_fft: int = 2048, hop_length: int | None = None) -> None:
@@ -265,6 +377,13 @@ class HarmonicPercussive(Factorization):
     kernel_size, margin, n_fft, hop_length
         As for :func:`tunelens.effects.hpss`. What the two parts do not sum
         to (with ``margin > 1``, the rest) becomes the residual.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> y = tl.datasets.synth_clip(sr=8000, duration=2.0)
+    >>> explain.HarmonicPercussive().decompose(y, sr=8000).names
+    ['harmonic', 'percussive']
     """
 
     def __init__(self, *, kernel_size: Any = 31, margin: Any = 1.0, n_fft: int = 2048, hop_length: int | None = None) -> None:
@@ -288,6 +407,15 @@ class Stems(Factorization):
     stems : mapping of str to 1-D float array
         Source name to signal; all as long as the clip. What they do not sum
         to becomes the residual.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> drums = tl.datasets.synth_clip(sr=8000, duration=1.0, seed=1)
+    >>> bass = np.sin(2 * np.pi * 55 * np.arange(8000) / 8000).astype(np.float32)
+    >>> d = explain.Stems({"drums": drums, "bass": bass}).decompose(drums + bass, sr=8000)
+    >>> d.names
+    ['drums', 'bass']
     """
 
     _supplied = True
@@ -318,6 +446,21 @@ class Product(Factorization):
     At most one factor may be time-based; a source factor ``a`` is applied to
     each source of ``b``. :class:`Stems` can only split the clip itself, so it
     must be ``b`` when ``a`` also has sources.
+
+    Parameters
+    ----------
+    a : Factorization
+        Applied within every component of ``b``.
+    b : Factorization
+        The outer split.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> y = tl.datasets.synth_clip(sr=8000, duration=2.0)
+    >>> d = explain.Product(explain.HarmonicPercussive(), explain.TimeSegments(2)).decompose(y, sr=8000)
+    >>> len(d), d.names[0]
+    (4, '0.00-1.00 s × harmonic')
     """
 
     def __init__(self, a: Factorization, b: Factorization) -> None:

@@ -81,6 +81,17 @@ def explain_recommendation(
     -------
     Explanation
         Of the candidate's components; ``predictions`` hold the similarities.
+
+    Examples
+    --------
+    >>> from tunelens import explain
+    >>> sr = 8000
+    >>> seed = tl.datasets.synth_clip(sr=sr, duration=2.0, tempo=120.0, seed=1)
+    >>> candidate = tl.datasets.synth_clip(sr=sr, duration=2.0, tempo=120.0, seed=2)
+    >>> e = explain.explain_recommendation(seed, candidate, sr=sr, features=["rms", "spectral_centroid"],
+    ...                                    factorization=explain.TimeSegments(2), num_samples=20, random_state=0)
+    >>> e.decomposition.names, e.component_weights.shape  # each second's share of the similarity
+    (['0.00-1.00 s', '1.00-2.00 s'], (2,))
     """
     seed_clip = mono32(seed, "seed")
     factorization = TimeSegments(5) if factorization is None else factorization

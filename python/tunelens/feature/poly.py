@@ -44,6 +44,13 @@ def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int
     -------
     np.ndarray [shape=(..., order + 1, t)], float64
         Coefficients, highest degree first (``np.polyfit``'s order).
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> tl.feature.poly_features(y=y, sr=sr, order=2).shape
+    (3, 44)
     """
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise InvalidParameterError(f"order must be a non-negative integer, got {order!r}")

@@ -56,6 +56,14 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     Returns
     -------
     np.ndarray [shape=(..., win_length, m)], float64
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(4 * sr)
+    >>> y[::sr // 2] = 1.0
+    >>> tl.feature.tempogram(y=y, sr=sr, win_length=128).shape
+    (128, 173)
     """
     win_length = positive_int(win_length, "win_length")
     affordable(48.0 * win_length, "win_length", win_length)  # the window get_window builds (the core checks the rest)
@@ -137,6 +145,14 @@ def tempo(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, tg: A
     Returns
     -------
     np.ndarray [shape=(..., 1) or (..., m)], float64
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.zeros(8 * sr)
+    >>> y[::sr // 2] = 1.0  # a click every half second
+    >>> tl.feature.tempo(y=y, sr=sr).round(1)  # the tempogram's lag grid is coarse: 117.5, not 120
+    array([117.5])
     """
     if not start_bpm > 0:
         raise InvalidParameterError("start_bpm must be strictly positive")

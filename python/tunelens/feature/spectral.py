@@ -68,20 +68,6 @@ def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int,
     return bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options))
 
 
-_SPECTRAL_DOC = """
-    Parameters
-    ----------
-    y : np.ndarray [shape=(..., n)] or None
-        Audio (float32 or float64); leading axes are channels.
-    sr : number > 0
-        Sample rate of ``y`` (or of the signal ``S`` was computed from).
-    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
-        Precomputed magnitude spectrogram; used instead of ``y``.
-    n_fft, hop_length, win_length, window, center, pad_mode
-        STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
-"""
-
-
 def spectral_centroid(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                       freq: Any = None, win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                       pad_mode: Any = "constant") -> np.ndarray:
@@ -98,6 +84,16 @@ def spectral_centroid(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
     -------
     np.ndarray [shape=(..., 1, t)], float64
         Centroid in Hz; 0 for silent frames.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> centroid = tl.feature.spectral_centroid(y=y, sr=sr)
+    >>> centroid.shape
+    (1, 44)
+    >>> round(float(np.median(centroid)))
+    440
     """
     return _spectral("centroid", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode)
 
@@ -123,6 +119,13 @@ def spectral_bandwidth(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft
     -------
     np.ndarray [shape=(..., 1, t)], float64
         ``(sum_k S[k] |freq[k] - centroid|^p)^(1/p)``.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> tl.feature.spectral_bandwidth(y=y, sr=sr).shape
+    (1, 44)
     """
     if centroid is None:
         return _spectral("bandwidth", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode,
@@ -145,7 +148,18 @@ def spectral_rolloff(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: 
                      win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                      pad_mode: Any = "constant", freq: Any = None, roll_percent: float = 0.85) -> np.ndarray:
     """Roll-off frequency of each frame (``librosa.feature.spectral_rolloff``).
-    """ + _SPECTRAL_DOC + """    freq : np.ndarray or None
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio (float32 or float64); leading axes are channels.
+    sr : number > 0
+        Sample rate of ``y`` (or of the signal ``S`` was computed from).
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
+        Precomputed magnitude spectrogram; used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
+    freq : np.ndarray or None
         Bin center frequencies.
     roll_percent : float in (0, 1)
         Fraction of the frame's total magnitude.
@@ -155,6 +169,16 @@ def spectral_rolloff(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: 
     np.ndarray [shape=(..., 1, t)], float64
         The lowest bin frequency at which the cumulative magnitude (summed in the
         input's precision, like numpy's ``cumsum``) reaches ``roll_percent`` of the total.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> rolloff = tl.feature.spectral_rolloff(y=y, sr=sr)
+    >>> rolloff.shape
+    (1, 44)
+    >>> round(float(np.median(rolloff)))  # the bin above 440 Hz
+    452
     """
     return _spectral("rolloff", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode,
                      roll_percent=float(roll_percent))
@@ -178,6 +202,18 @@ def spectral_flatness(*, y: Any = None, S: Any = None, n_fft: int = 2048, hop_le
     -------
     np.ndarray [shape=(..., 1, t)]
         Geometric over arithmetic mean, in the input's float type.
+
+    Examples
+    --------
+    A tone is far from flat, white noise is close to it:
+
+    >>> sr = 22050
+    >>> tone = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> noise = np.random.default_rng(0).standard_normal(sr)
+    >>> bool(np.median(tl.feature.spectral_flatness(y=tone)) < 1e-6)
+    True
+    >>> round(float(np.median(tl.feature.spectral_flatness(y=noise))), 2)
+    0.56
     """
     dtype = _dtype_of(y, S)
     out = _spectral("flatness", y, 22050, S, n_fft, hop_length, None, win_length, window, center, pad_mode,
@@ -190,7 +226,18 @@ def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
                       pad_mode: Any = "constant", freq: Any = None, fmin: float = 200.0, n_bands: int = 6,
                       quantile: float = 0.02, linear: bool = False) -> np.ndarray:
     """Spectral contrast per octave band (``librosa.feature.spectral_contrast``).
-    """ + _SPECTRAL_DOC + """    freq : np.ndarray or None
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n)] or None
+        Audio (float32 or float64); leading axes are channels.
+    sr : number > 0
+        Sample rate of ``y`` (or of the signal ``S`` was computed from).
+    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
+        Precomputed magnitude spectrogram; used instead of ``y``.
+    n_fft, hop_length, win_length, window, center, pad_mode
+        STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
+    freq : np.ndarray or None
         Bin center frequencies.
     fmin : float > 0
         Upper edge of the first band; band ``k`` ends at ``fmin * 2**k``.
@@ -204,6 +251,14 @@ def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
     Returns
     -------
     np.ndarray [shape=(..., n_bands + 1, t)], float64
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> contrast = tl.feature.spectral_contrast(y=y, sr=sr)
+    >>> contrast.shape
+    (7, 44)
     """
     n_bands = positive_int(n_bands, "n_bands")
     affordable(64.0 * n_bands, "n_bands", n_bands)  # band edges and per-band buffers, before the Nyquist check
@@ -242,6 +297,16 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
     -------
     np.ndarray [shape=(..., 1, t)]
         In ``dtype`` (float32 by default, as librosa; the energies are summed in float64).
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> energy = tl.feature.rms(y=y)
+    >>> energy.shape, energy.dtype
+    ((1, 44), dtype('float32'))
+    >>> round(float(np.median(energy)), 3)  # 1 / sqrt(2)
+    0.707
     """
     frame_length = positive_int(frame_length, "frame_length")
     affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
@@ -286,6 +351,16 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
     -------
     np.ndarray [shape=(..., 1, t)], float64
         Crossings between consecutive samples of a frame divided by ``frame_length``.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> zcr = tl.feature.zero_crossing_rate(y)
+    >>> zcr.shape
+    (1, 44)
+    >>> round(float(np.median(zcr)), 3)  # 880 crossings per second, 82 per frame of 2048
+    0.04
     """
     y = audio(y)
     frame_length = positive_int(frame_length, "frame_length")
@@ -326,6 +401,13 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     -------
     np.ndarray [shape=(..., n_mfcc, t)]
         In the spectrogram's float type.
+
+    Examples
+    --------
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> tl.feature.mfcc(y=y, sr=sr, n_mfcc=13).shape
+    (13, 44)
     """
     if S is None:
         if y is None:
@@ -410,6 +492,18 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
     UserWarning
         When the tuning is estimated from a spectrum without any pitch (silence),
         as librosa does; a tuning of 0 is used.
+
+    Examples
+    --------
+    An A (440 Hz): the chroma bin of A (index 9, counting from C) is the loudest.
+
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> chroma = tl.feature.chroma_stft(y=y, sr=sr, tuning=0.0)
+    >>> chroma.shape
+    (12, 44)
+    >>> int(np.argmax(chroma.mean(axis=1)))
+    9
     """
     kwargs.pop("dtype", None)
     options = dict(tuning=None if tuning is None else finite_number(tuning, "tuning"), n_chroma=positive_int(n_chroma, "n_chroma"),

@@ -34,6 +34,12 @@ def delta(data: Any, *, width: int = 9, order: int = 1, axis: int = -1, mode: st
     -------
     np.ndarray
         Same shape as ``data``.
+
+    Examples
+    --------
+    >>> x = np.arange(10.0) ** 2
+    >>> tl.feature.delta(x, width=3)
+    array([ 2.,  2.,  4.,  6.,  8., 10., 12., 14., 16., 16.])
     """
     data = np.atleast_1d(data)
     axis = valid_axis(axis, data.ndim)

@@ -67,6 +67,25 @@ def resample(y: _np.ndarray, *, orig_sr: float, target_sr: float, res_type: str 
     ``fix_length`` keywords, ``res_type`` names only a custom resampy filter
     could serve, and an empty ``y`` (which tunelens refuses and librosa returns
     empty) go to librosa itself.
+
+    Parameters
+    ----------
+    y, orig_sr, target_sr, res_type, fix, scale, axis
+        As :func:`tunelens.resample` (and ``librosa.resample``).
+    **kwargs
+        ``librosa.util.fix_length`` keywords: served by librosa.
+
+    Returns
+    -------
+    np.ndarray
+        ``y`` at ``target_sr``.
+
+    Examples
+    --------
+    >>> import tunelens.compat.librosa as librosa
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(44100) / 44100)
+    >>> librosa.resample(y, orig_sr=44100, target_sr=22050).shape
+    (22050,)
     """
     if kwargs or res_type not in _tl._resamplers.NAMES or _np.shape(y)[axis:][:1] == (0,):
         return _fallback(__name__, "librosa", "resample")(y, orig_sr=orig_sr, target_sr=target_sr, res_type=res_type,
@@ -136,7 +155,10 @@ def load(path: _Any, *, sr: float | None = 22050, mono: bool = True, offset: flo
     Examples
     --------
     >>> import tunelens.compat.librosa as librosa
-    >>> y, sr = librosa.load("song.flac", sr=None)  # tunelens
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=1.0).path[0]
+    >>> y, sr = librosa.load(path, sr=None)  # tunelens
+    >>> y.shape, sr
+    ((22050,), 22050)
     >>> y, sr = librosa.load("talk.opus")  # librosa's, with one TunelensFallbackWarning  # doctest: +SKIP
     """
     options = dict(sr=sr, mono=mono, offset=offset, duration=duration, dtype=dtype, res_type=res_type)
@@ -202,8 +224,9 @@ def get_samplerate(path: _Any) -> _Any:
     Examples
     --------
     >>> import tunelens.compat.librosa as librosa
-    >>> librosa.get_samplerate("song.flac")  # doctest: +SKIP
-    44100
+    >>> path = tl.datasets.write_library("music", n_songs=1, duration=1.0, sr=16000).path[0]
+    >>> librosa.get_samplerate(path)
+    16000
     """
     def native(source: _Any) -> int:
         _check_decodes(source)

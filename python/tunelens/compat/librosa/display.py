@@ -23,7 +23,35 @@ _MUSIC_OPTIONS = {"win_length", "tempo_min", "tempo_max", "tuning", "bins_per_oc
 
 @_librosa_errors
 def specshow(data: _np.ndarray, *, x_axis: str | None = None, y_axis: str | None = None, **kwargs: _Any) -> _Any:
-    """``librosa.display.specshow``: :func:`tunelens.plot.specshow` for the axis types it draws."""
+    """``librosa.display.specshow``: :func:`tunelens.plot.specshow` for the axis types it draws.
+
+    Parameters
+    ----------
+    data : np.ndarray [shape=(d, n)]
+        The matrix to draw (a complex one is drawn as its magnitude, with
+        librosa's warning).
+    x_axis, y_axis : str or None
+        Axis types; any type outside :data:`tunelens.plot.AXIS_TYPES` (or an
+        option only those types use) sends the call to librosa.
+    **kwargs
+        As ``librosa.display.specshow`` (``sr``, ``hop_length``, ``ax``, ``cmap`` ...).
+
+    Returns
+    -------
+    matplotlib.collections.QuadMesh
+        The drawn mesh (colorbar-ready).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tunelens.compat.librosa as librosa
+    >>> import tunelens.compat.librosa.display
+    >>> S_db = librosa.amplitude_to_db(np.abs(librosa.stft(np.ones(4096), n_fft=512)), ref=np.max)
+    >>> mesh = librosa.display.specshow(S_db, sr=22050, x_axis="time", y_axis="hz")
+    >>> type(mesh).__name__
+    'QuadMesh'
+    """
     if {x_axis, y_axis} <= _plot.AXIS_TYPES and not _MUSIC_OPTIONS & set(kwargs):
         if _np.iscomplexobj(data):  # librosa's warning; tunelens.plot shows the magnitude silently
             _warnings.warn("Trying to display complex-valued input. Showing magnitude instead.", stacklevel=3)

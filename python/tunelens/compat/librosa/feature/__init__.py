@@ -17,7 +17,29 @@ _NATIVE = {name: f for name, f in vars(_tl.feature).items()
 @_librosa_errors
 def zero_crossing_rate(y: _np.ndarray, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True,
                        **kwargs: _Any) -> _np.ndarray:
-    """``librosa.feature.zero_crossing_rate``; ``zero_crossings`` options other than ``threshold`` go to librosa."""
+    """``librosa.feature.zero_crossing_rate``; ``zero_crossings`` options other than ``threshold`` go to librosa.
+
+    Parameters
+    ----------
+    y, frame_length, hop_length, center
+        As :func:`tunelens.feature.zero_crossing_rate`.
+    **kwargs
+        ``librosa.zero_crossings`` options: ``threshold`` is served by
+        tunelens, any other (``ref_magnitude``, ``pad``, ``zero_pos`` ...)
+        sends the call to librosa's function.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., 1, t)]
+        Fraction of zero crossings per frame.
+
+    Examples
+    --------
+    >>> import tunelens.compat.librosa as librosa
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(22050) / 22050)
+    >>> librosa.feature.zero_crossing_rate(y, threshold=0.0).shape
+    (1, 44)
+    """
     if set(kwargs) - {"threshold"}:
         return _fallback(__name__, "librosa.feature", "zero_crossing_rate")(
             y, frame_length=frame_length, hop_length=hop_length, center=center, **kwargs)
