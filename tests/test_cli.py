@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -243,3 +244,14 @@ def test_demo(tmp_path):
     assert len(read_table(demo / "recommendations.csv")) == 3
     assert len(json.loads((demo / "explanation.json").read_text())["weights"]) == 5
     assert (demo / "spectrogram.png").stat().st_size > 0 and (demo / "explanation_top3.wav").stat().st_size > 0
+
+
+def test_demo_picture_of_a_clip_shorter_than_its_columns():
+    # a 1-s demo clip has fewer frames than the picture's 64 columns: no empty cells, no warning
+    from tunelens.cli.demo import _ascii_spectrogram
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        picture = _ascii_spectrogram(np.arange(40.0).reshape(8, 5), rows=10, cols=64)
+    lines = picture.splitlines()
+    assert len(lines) == 8 and all(len(line) == 5 + 2 for line in lines)

@@ -193,6 +193,7 @@ def run_demo(out: Path, *, songs: int = 12, seconds: float = 5.0, catalog_size: 
 def _ascii_spectrogram(S_db: np.ndarray, rows: int = 10, cols: int = 64) -> str:
     """A coarse text picture of a dB spectrogram (low frequencies at the bottom)."""
     n_bands, n_frames = S_db.shape
+    rows, cols = min(rows, n_bands), min(cols, n_frames)  # a short clip has fewer frames than columns
     band_edges = np.linspace(0, n_bands, rows + 1).astype(int)
     frame_edges = np.linspace(0, n_frames, cols + 1).astype(int)
     lo, hi = float(S_db.min()), float(S_db.max())
