@@ -309,23 +309,15 @@ def catalog_table(
     raw: list[list[str | None]], *, options: dict[str, bool], rules: dict[str, bool], n_jobs: int
 ) -> dict[str, Any]: ...
 def match_keys(
-    left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any], progress: Callable[[int, int], None] | None = None
+    left: dict[str, Any],
+    right: dict[str, Any],
+    settings: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+    candidates: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], dict[str, npt.NDArray[Any]]] | None = None,
 ) -> dict[str, npt.NDArray[Any]]: ...
-def match_exact(left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any]) -> dict[str, npt.NDArray[Any]]: ...
 def match_candidates(
     left: dict[str, Any], right: dict[str, Any], settings: dict[str, Any]
 ) -> dict[str, npt.NDArray[Any]]: ...
-def match_ranks(keys: list[list[str | None]], *, n_jobs: int) -> npt.NDArray[np.uint32]: ...
-def match_assign(
-    left: npt.NDArray[np.int64],
-    right: npt.NDArray[np.int64],
-    score: npt.NDArray[np.float64],
-    left_rank: npt.NDArray[np.uint32],
-    right_rank: npt.NDArray[np.uint32],
-    *,
-    one_to_one: bool,
-    n_jobs: int,
-) -> npt.NDArray[np.int64]: ...
 
 
 class DistanceFunction:
@@ -387,3 +379,4 @@ def QRatio(
     s1: Any, s2: Any, *, processor: Any = None, score_cutoff: Optional[float] = None, score_hint: Optional[float] = None
 ) -> float: ...
 def default_process_many(values: list[Any]) -> list[str | None]: ...
+def is_missing(value: Any) -> bool: ...
