@@ -438,19 +438,45 @@ def _candidate_block(left_table: dict, left_items: np.ndarray, pool: tuple[dict,
     return found
 
 
+def _distributed_search(plan: Any, sizes: Sequence[int], settings: dict, client: Any) -> Any:
+    """The candidate search of ``_core.match_keys`` spread over Dask: one task
+    per left partition, each searching the free left items whose group of
+    identical items starts in it among the broadcast free right items."""
+    import uuid
+
+    import dask
+
+    starts = np.cumsum([0, *sizes])
+    twins = plan.left.twins()
+    first = np.unique(twins, return_index=True)[1]
+    partition = (np.searchsorted(starts, plan.left.heads, side="right") - 1)[first[twins]]
+    task = dask.delayed(_candidate_block)
+
+    def search(left_items: np.ndarray, right_items: np.ndarray) -> dict:
+        # One shared input of every task (no hashing of the tables: a unique name).
+        pool = dask.delayed((plan.right.take(right_items), right_items), traverse=False,
+                            name=f"tunelens-match-pool-{uuid.uuid4().hex}")
+        blocks = [left_items[partition[left_items] == p] for p in range(len(sizes))]
+        none = np.zeros(0, dtype=np.int64)
+        found = [_candidate_block(plan.left.take(none), none, (plan.right.take(none), none), settings)]
+        found += _compute([task(plan.left.take(items), items, pool, settings) for items in blocks if len(items)],
+                          client)
+        return {key: np.concatenate([f[key] for f in found]) for key in found[0]}
+
+    return search
+
+
 def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_worker: int | None = None,
                    **options: Any) -> Any:
     """:func:`tunelens.match_catalogs` with the candidate pass spread over the
     partitions of the left catalog (the right catalog is broadcast).
 
-    It runs the three steps of the single-machine function apart, with the
-    same Rust code: the keys are prepared and the exact pass (a hash join)
-    runs on the client; each task finds the best candidates (16 per item) of
-    the free left items of one partition among the free right items, which
+    It is the single-machine function's own Rust path with the candidate
+    search handed to Dask: the client prepares the keys and runs the exact
+    pass and the assignment; each task finds the best candidates (16 per item)
+    of the free left items of one partition among the free right items, which
     depend only on that item, its identical items (kept in one task) and the
-    right side; the client then runs the
-    one-to-one assignment once over all candidates. The result equals
-    ``tunelens.match_catalogs`` exactly.
+    right side. The result equals ``tunelens.match_catalogs`` exactly.
 
     Each task prepares the broadcast right items once (code points, ranks,
     bigram and title indexes: linear in the right items), so a few large left
@@ -487,7 +513,6 @@ def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_work
     True
     """
     import inspect
-    import uuid
 
     import dask
     import pandas as pd
@@ -508,31 +533,6 @@ def match_catalogs(left: Any, right: Any, *, client: Any = None, n_jobs_per_work
         raise InvalidParameterError(f"unknown options {sorted(unknown)} of tunelens.dask.match_catalogs; "
                                     f"it takes those of tunelens.match_catalogs but n_jobs and progress")
     plan = _plan(left, right, **{**defaults, **options}, n_jobs=-1)
-    exact = _core.match_exact(plan.left.table, plan.right.table, plan.settings)
-    left_free = np.ones(len(plan.left.heads), dtype=bool)
-    left_free[exact["left"]] = False
-    right_free = np.ones(len(plan.right.heads), dtype=bool)
-    if plan.settings["one_to_one"]:
-        right_free[exact["right"]] = False
-    right_items = np.flatnonzero(right_free)
-    # One shared input of every task (no hashing of the tables: a unique name).
-    pool = dask.delayed((plan.right.take(right_items), right_items), traverse=False,
-                        name=f"tunelens-match-pool-{uuid.uuid4().hex}")
     settings = {**plan.settings, "n_jobs": -1 if n_jobs_per_worker is None else n_jobs_per_worker}
-    task = dask.delayed(_candidate_block)
-    # the free items of each partition: those whose group of identical items
-    # (one shared candidate search) starts in it
-    starts = np.cumsum([0, *(sizes or [len(left)])])
-    twins = plan.left.twins()
-    first = np.unique(twins, return_index=True)[1]
-    partition = (np.searchsorted(starts, plan.left.heads, side="right") - 1)[first[twins]]
-    blocks = [np.flatnonzero(left_free & (partition == p)) for p in range(len(starts) - 1)]
-    found = _compute([task(plan.left.take(items), items, pool, settings) for items in blocks if len(items)], client)
-    candidates = {key: np.concatenate([exact[key][:0], *(f[key] for f in found)]) for key in exact}
-    chosen = _core.match_assign(candidates["left"], candidates["right"], candidates["score"],
-                                _core.match_ranks(plan.left.table["keys"], n_jobs=-1),
-                                _core.match_ranks(plan.right.table["keys"], n_jobs=-1),
-                                one_to_one=plan.settings["one_to_one"], n_jobs=-1)
-    matched = {key: np.concatenate([exact[key], candidates[key][chosen]]) for key in exact}
-    order = np.argsort(matched["left"], kind="stable")
-    return plan.pairs_table({key: value[order] for key, value in matched.items()})
+    search = _distributed_search(plan, sizes or [len(left)], settings, client)
+    return plan.pairs_table(_core.match_keys(plan.left.table, plan.right.table, plan.settings, candidates=search))

@@ -4,9 +4,10 @@
 //! compare the bit-parallel distances with a plain dynamic programme.
 
 use super::Input;
-use crate::matching::catalog::{self, Keys, Params, Rules, Table};
+use crate::matching::catalog::{self, Keys, Params, Rules, Search, Table};
 use crate::matching::evidence::Evidence;
 use crate::matching::levenshtein::Weights;
+use crate::matching::metric::{self, Function, Value};
 use crate::matching::normalize::{self, Options};
 use crate::matching::{hamming, indel, jaro, levenshtein, Scorer};
 
@@ -207,6 +208,72 @@ pub fn matching(data: &[u8]) {
         n == m,
         "hamming pad=False"
     );
+    let options = metric::Options {
+        weights,
+        prefix_weight: prefix_weight.min(0.25),
+        pad: input_pad(cutoff),
+    };
+    dispatch(&a, &b, &options, cutoff);
+}
+
+/// Hamming's `pad`, from the cutoff's parity (both settings get exercised).
+fn input_pad(cutoff: f64) -> bool {
+    (cutoff as u64).is_multiple_of(2)
+}
+
+/// The distance functions by name ([`Function::compute`]): each equals the
+/// metric module's own function with the default cutoff filled in, its value
+/// has the type and range its kind promises, and the default cutoff keeps
+/// every value.
+fn dispatch(a: &[u32], b: &[u32], o: &metric::Options, cutoff: f64) {
+    let unequal = a.len() != b.len();
+    for f in Function::all() {
+        let label = f.label();
+        let value = match f.compute(a, b, o, None) {
+            Ok(v) => v,
+            Err(e) => {
+                assert!(
+                    f.metric == metric::Metric::Hamming && !o.pad && unequal,
+                    "{label} refused: {e}"
+                );
+                continue;
+            }
+        };
+        match value {
+            Value::Float(v) => {
+                assert!(f.normalized() && (0.0..=1.0).contains(&v), "{label} = {v}")
+            }
+            Value::Int(_) => assert!(!f.normalized(), "{label} is normalized"),
+        }
+        // A bound the function accepts gives a value of the same type.
+        let bound = if f.normalized() {
+            cutoff / 100.0
+        } else {
+            cutoff.floor()
+        };
+        assert_eq!(f.check_bound(bound), Ok(()), "{label} refuses {bound}");
+        let cut = f.compute(a, b, o, Some(bound));
+        assert!(
+            matches!(
+                (&value, &cut),
+                (Value::Int(_), Ok(Value::Int(_))) | (Value::Float(_), Ok(Value::Float(_)))
+            ),
+            "{label}: {value:?} uncut, {cut:?} cut at {bound}"
+        );
+        let direct = match (f.metric, f.kind) {
+            (metric::Metric::Indel, metric::Kind::Distance) => {
+                Value::Int(indel::distance(a, b, usize::MAX))
+            }
+            (metric::Metric::Levenshtein, metric::Kind::NormalizedSimilarity) => {
+                Value::Float(levenshtein::normalized_similarity(a, b, o.weights, 0.0))
+            }
+            (metric::Metric::JaroWinkler, metric::Kind::Distance) => {
+                Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, 1.0))
+            }
+            _ => continue,
+        };
+        assert_eq!(value, direct, "{label} dispatches elsewhere");
+    }
 }
 
 /// Whether `text` is words separated by single spaces: no leading, trailing,
@@ -346,6 +413,25 @@ pub fn catalog(data: &[u8]) {
         Err(e) => panic!("valid tables refused: {e}"),
     };
     check_matches(&matches, &left.keys, &right.keys, &params);
+    // The candidate search done by a caller, on the free rows alone.
+    let mut find = |l: &[usize], r: &[usize]| -> crate::error::Result<Vec<catalog::Match>> {
+        let found =
+            catalog::fuzzy_candidates(&left.select(l), &right.select(r), &params, &|_, _| {})?;
+        Ok(found
+            .into_iter()
+            .map(|m| catalog::Match {
+                left: l[m.left],
+                right: r[m.right],
+                ..m
+            })
+            .collect())
+    };
+    let external = catalog::match_keys_with(&left, &right, &params, Search::External(&mut find));
+    assert_eq!(
+        external.ok().as_ref(),
+        Some(&matches),
+        "an external candidate search changes the result"
+    );
     params.n_jobs = 2;
     assert_eq!(
         run(&params).ok(),

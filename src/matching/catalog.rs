@@ -171,6 +171,32 @@ impl Table {
     fn rows(&self) -> usize {
         self.keys.first().map_or(0, Vec::len)
     }
+
+    /// The table of `rows` (in that order), as a distributed caller sends
+    /// part of it to a worker ([`Search::External`]).
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub fn select(&self, rows: &[usize]) -> Table {
+        let take = |c: &Vec<Option<String>>| rows.iter().map(|&i| c[i].clone()).collect();
+        let lists = |v: &Vec<Vec<String>>| -> Vec<Vec<String>> {
+            if v.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&i| v[i].clone()).collect()
+            }
+        };
+        Table {
+            keys: self.keys.iter().map(take).collect(),
+            artist_parts: lists(&self.artist_parts),
+            title_forms: lists(&self.title_forms),
+            tags: lists(&self.tags),
+            duration: if self.duration.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&i| self.duration[i]).collect()
+            },
+            extras: self.extras.iter().map(take).collect(),
+        }
+    }
 }
 
 /// The catalog join's own normalizer rules (see [`prepare_table`]).
@@ -275,23 +301,47 @@ pub fn prepare_table(
     })
 }
 
-/// Matches the rows of `left` and `right` (see the module docs); `progress` is
-/// called with `(done, total)` left rows of the candidate pass, about once per
-/// percent and always once with `done == total`.
-///
-/// It is the composition of the three public steps, which a distributed caller
-/// can run apart: [`exact_pass`], [`fuzzy_candidates`] over the rows it left
-/// free (in any split of the left rows), then [`assign`] over all candidates.
+/// A caller's candidate search ([`Search::External`]): `(left rows, right rows) -> candidates`.
+pub type FindCandidates<'a> = dyn FnMut(&[usize], &[usize]) -> Result<Vec<Match>> + 'a;
+
+/// Where step 2 of [`match_keys_with`] (the candidate search) runs.
+pub enum Search<'a> {
+    /// In this process, calling `progress` with `(done, total)` left rows
+    /// about once per percent and always once with `done == total`.
+    Local(&'a (dyn Fn(usize, usize) + Sync)),
+    /// By the caller (spread over machines, say), called once on the calling
+    /// thread, outside tunelens's thread pools, with the free valid rows of
+    /// each table (increasing): it returns their candidates, with row
+    /// positions in the whole tables, as [`fuzzy_candidates`] finds them on
+    /// the tables restricted to those rows (in any split of the left rows
+    /// that keeps identical rows together).
+    External(&'a mut FindCandidates<'a>),
+}
+
+/// Matches the rows of `left` and `right` (see the module docs), searching
+/// the candidates here; `progress` as in [`Search::Local`].
 pub fn match_keys(
     left: &Table,
     right: &Table,
     params: &Params,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Match>> {
+    match_keys_with(left, right, params, Search::Local(progress))
+}
+
+/// [`match_keys`] with the candidate search done by `search`: the one
+/// composition of the three steps (the exact pass, the candidate search
+/// over the rows it left free, [`assign`] over all candidates).
+pub fn match_keys_with(
+    left: &Table,
+    right: &Table,
+    params: &Params,
+    search: Search<'_>,
+) -> Result<Vec<Match>> {
     check(left, right, params)?;
-    parallel::install(params.n_jobs, || {
+    let (l, r, mut matches, left_rest, right_rest) = parallel::install(params.n_jobs, || {
         let (l, r) = (Side::new(left), Side::new(right));
-        let mut matches = exact_matches(&l, &r, params);
+        let matches = exact_matches(&l, &r, params);
         let mut left_used = vec![false; l.rows];
         let mut right_used = vec![false; r.rows];
         for m in &matches {
@@ -300,29 +350,31 @@ pub fn match_keys(
         }
         let left_rest: Vec<usize> = l.valid_rows().filter(|&i| !left_used[i]).collect();
         let right_rest: Vec<usize> = r.valid_rows().filter(|&j| !right_used[j]).collect();
-        let mut candidates = candidates(&l, &r, &left_rest, &right_rest, params, progress);
-        let chosen = assignment::choose(&candidates, &l.rank, &r.rank, params.one_to_one);
-        matches.extend(
-            chosen
-                .into_iter()
-                .map(|k| std::mem::take(&mut candidates[k])),
-        );
-        matches.sort_by_key(|m| m.left);
-        matches
-    })
+        (l, r, matches, left_rest, right_rest)
+    })?;
+    let mut candidates = match search {
+        Search::Local(progress) => parallel::install(params.n_jobs, || {
+            candidates(&l, &r, &left_rest, &right_rest, params, progress)
+        })?,
+        Search::External(find) => find(&left_rest, &right_rest)?,
+    };
+    let chosen = assign(
+        &candidates,
+        &l.rank,
+        &r.rank,
+        params.one_to_one,
+        params.n_jobs,
+    )?;
+    matches.extend(
+        chosen
+            .into_iter()
+            .map(|k| std::mem::take(&mut candidates[k])),
+    );
+    matches.sort_by_key(|m| m.left);
+    Ok(matches)
 }
 
-/// Step 1 alone: the exact matches of `left` and `right`, by left row.
-pub fn exact_pass(left: &Table, right: &Table, params: &Params) -> Result<Vec<Match>> {
-    check(left, right, params)?;
-    parallel::install(params.n_jobs, || {
-        let mut matches = exact_matches(&Side::new(left), &Side::new(right), params);
-        matches.sort_by_key(|m| m.left);
-        matches
-    })
-}
-
-/// Step 2 alone: the [`CANDIDATES_PER_ROW`] best candidates (`exact` when
+/// The candidate search alone (for [`Search::External`]): the [`CANDIDATES_PER_ROW`] best candidates (`exact` when
 /// their keys are equal) of every valid row of `left` among the valid rows of
 /// `right`, in no particular order.
 ///
@@ -346,10 +398,10 @@ pub fn fuzzy_candidates(
     })
 }
 
-/// Step 3 alone: the assignment of `candidates` ([`super::assignment`]),
-/// `left_rank`/`right_rank` being the [`ranks`] of the whole tables. Returns
+/// Step 3: the assignment of `candidates` ([`super::assignment`]),
+/// `left_rank`/`right_rank` being the ranks of the whole tables. Returns
 /// the positions of the chosen candidates, in no particular order.
-pub fn assign(
+fn assign(
     candidates: &[Match],
     left_rank: &[u32],
     right_rank: &[u32],
@@ -374,13 +426,6 @@ pub fn assign(
     parallel::install(n_jobs, || {
         assignment::choose(candidates, left_rank, right_rank, one_to_one)
     })
-}
-
-/// Each row's rank: rows ordered by key tuple (a missing value first), then
-/// by position.
-pub fn ranks(keys: &Keys, n_jobs: i64) -> Result<Vec<u32>> {
-    check_columns("ranked", keys)?;
-    parallel::install(n_jobs, || rank_rows(keys))
 }
 
 /// Validates the tables and the thresholds.
@@ -1463,64 +1508,30 @@ mod tests {
     /// the whole tables, candidates per chunk of free left rows against the
     /// free right rows, one assignment over all candidates.
     fn in_steps(left: &Table, right: &Table, p: &Params, chunk: usize) -> Vec<Match> {
-        let subset = |t: &Table, rows: &[usize]| -> Table {
-            let take = |c: &Vec<Option<String>>| rows.iter().map(|&i| c[i].clone()).collect();
-            let take_all = |v: &Vec<Vec<String>>| {
-                if v.is_empty() {
-                    Vec::new()
-                } else {
-                    rows.iter().map(|&i| v[i].clone()).collect()
-                }
-            };
-            Table {
-                keys: t.keys.iter().map(take).collect(),
-                artist_parts: take_all(&t.artist_parts),
-                title_forms: take_all(&t.title_forms),
-                tags: take_all(&t.tags),
-                duration: if t.duration.is_empty() {
-                    Vec::new()
-                } else {
-                    rows.iter().map(|&i| t.duration[i]).collect()
-                },
-                extras: t.extras.iter().map(take).collect(),
-            }
-        };
-        let mut matches = exact_pass(left, right, p).unwrap();
-        let left_free: Vec<usize> = (0..left.keys[0].len())
-            .filter(|i| matches.iter().all(|m| m.left != *i))
-            .collect();
-        let right_free: Vec<usize> = (0..right.keys[0].len())
-            .filter(|j| !p.one_to_one || matches.iter().all(|m| m.right != *j))
-            .collect();
-        let pool = subset(right, &right_free);
         // chunks of `chunk` groups of identical rows (the tables here are keys alone)
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for &i in &left_free {
-            let key: Vec<_> = left.keys.iter().map(|f| &f[i]).collect();
-            match groups
-                .iter_mut()
-                .find(|g| left.keys.iter().map(|f| &f[g[0]]).eq(key.iter().copied()))
-            {
-                Some(g) => g.push(i),
-                None => groups.push(vec![i]),
+        let mut find = |left_free: &[usize], right_free: &[usize]| -> Result<Vec<Match>> {
+            let pool = right.select(right_free);
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            for &i in left_free {
+                let key: Vec<_> = left.keys.iter().map(|f| &f[i]).collect();
+                match groups
+                    .iter_mut()
+                    .find(|g| left.keys.iter().map(|f| &f[g[0]]).eq(key.iter().copied()))
+                {
+                    Some(g) => g.push(i),
+                    None => groups.push(vec![i]),
+                }
             }
-        }
-        let chunks: Vec<Vec<usize>> = groups.chunks(chunk).map(|c| c.concat()).collect();
-        let mut candidates = Vec::new();
-        for rows in &chunks {
-            for mut c in fuzzy_candidates(&subset(left, rows), &pool, p, &|_, _| {}).unwrap() {
-                (c.left, c.right) = (rows[c.left], right_free[c.right]);
-                candidates.push(c);
+            let mut candidates = Vec::new();
+            for rows in groups.chunks(chunk).map(|c| c.concat()) {
+                for mut c in fuzzy_candidates(&left.select(&rows), &pool, p, &|_, _| {})? {
+                    (c.left, c.right) = (rows[c.left], right_free[c.right]);
+                    candidates.push(c);
+                }
             }
-        }
-        let (lr, rr) = (
-            ranks(&left.keys, 1).unwrap(),
-            ranks(&right.keys, 1).unwrap(),
-        );
-        let chosen = assign(&candidates, &lr, &rr, p.one_to_one, 2).unwrap();
-        matches.extend(chosen.into_iter().map(|k| candidates[k].clone()));
-        matches.sort_by_key(|m| m.left);
-        matches
+            Ok(candidates)
+        };
+        match_keys_with(left, right, p, Search::External(&mut find)).unwrap()
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! rapidfuzz-exact string matching: edit distances ([`indel`],
-//! [`levenshtein`], [`hamming`], [`jaro`]), the `fuzz` scorers ([`fuzz`],
-//! dispatched through [`Scorer`]) and batch kernels ([`process`]).
+//! [`levenshtein`], [`hamming`], [`jaro`], dispatched by name through
+//! [`metric`]), the `fuzz` scorers ([`fuzz`], dispatched through [`Scorer`])
+//! and batch kernels ([`process`]).
 //!
 //! Every algorithm is generic over the symbol type ([`Sym`]): `u8` for strings
 //! of code points below 256 (read in place), `u32` Unicode code points for
@@ -16,6 +17,7 @@ pub mod hamming;
 pub mod indel;
 pub mod jaro;
 pub mod levenshtein;
+pub mod metric;
 mod multi;
 pub mod normalize;
 mod pattern;
@@ -24,6 +26,9 @@ pub mod process;
 pub use pattern::Pattern;
 
 use std::hash::Hash;
+use std::str::FromStr;
+
+use crate::error::Error;
 
 /// A sequence element: a code point (`u8`, `u32`) or an element hash (`u64`).
 pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
@@ -80,6 +85,19 @@ pub fn default_process_codes(text: &[u32]) -> Vec<u32> {
         .rposition(|&c| c != space)
         .map_or(start, |i| i + 1);
     mapped[start..end].to_vec()
+}
+
+/// Checks a score bound of the `fuzz` scorers (`score_hint`): a number in
+/// 0..=100, else a type error, as rapidfuzz's `process` functions raise.
+pub fn check_score(name: &'static str, value: f64) -> Result<(), Error> {
+    if (0.0..=100.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::InvalidType {
+            name,
+            message: format!("has to be in the range of 0.0 - 100.0, got {value}"),
+        })
+    }
 }
 
 /// Removes the common prefix and suffix: `(removed length, rest of a, rest of b)`.
@@ -139,7 +157,8 @@ pub mod normalized {
     }
 }
 
-/// The `fuzz` scorers, by name.
+/// The `fuzz` scorers, by name (parsed with [`FromStr`] from rapidfuzz's
+/// function names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scorer {
     /// `fuzz.ratio`
@@ -244,6 +263,16 @@ impl Scorer {
             query,
             cached,
         }
+    }
+}
+
+impl FromStr for Scorer {
+    type Err = Error;
+
+    /// The scorer with rapidfuzz's function name (`"ratio"`, `"WRatio"`, ...).
+    fn from_str(name: &str) -> Result<Self, Error> {
+        Scorer::from_name(name)
+            .ok_or_else(|| Error::param("scorer", format!("unknown scorer '{name}'")))
     }
 }
 

@@ -4,14 +4,84 @@
 //! Choices may be missing (`None`): they are skipped (score 0 / never a match).
 
 use std::borrow::Cow;
+use std::str::FromStr;
 
 use rayon::prelude::*;
 
 use super::distinct::Distinct;
 use super::multi::{self, Alphabet, Packed, Unit};
 use super::{fuzz, normalized, Scorer, Sym};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::parallel;
+
+/// The element types [`cdist`] writes a score matrix in (numpy's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScoreType {
+    /// `float32`
+    F32,
+    /// `float64`
+    F64,
+    /// `int8`
+    I8,
+    /// `int16`
+    I16,
+    /// `int32`
+    I32,
+    /// `int64`
+    I64,
+    /// `uint8`
+    U8,
+    /// `uint16`
+    U16,
+    /// `uint32`
+    U32,
+    /// `uint64`
+    U64,
+}
+
+impl ScoreType {
+    /// Every type, by numpy name.
+    pub const ALL: [(ScoreType, &'static str); 10] = [
+        (ScoreType::F32, "float32"),
+        (ScoreType::F64, "float64"),
+        (ScoreType::I8, "int8"),
+        (ScoreType::I16, "int16"),
+        (ScoreType::I32, "int32"),
+        (ScoreType::I64, "int64"),
+        (ScoreType::U8, "uint8"),
+        (ScoreType::U16, "uint16"),
+        (ScoreType::U32, "uint32"),
+        (ScoreType::U64, "uint64"),
+    ];
+
+    /// Whether scores are rounded ([`round_half_up`]) into this type.
+    pub fn is_integer(self) -> bool {
+        !matches!(self, ScoreType::F32 | ScoreType::F64)
+    }
+}
+
+impl FromStr for ScoreType {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        ScoreType::ALL
+            .into_iter()
+            .find(|&(_, n)| n == name)
+            .map(|(t, _)| t)
+            .ok_or_else(|| {
+                Error::param(
+                    "dtype",
+                    format!("unsupported dtype {name:?} for the native score matrix"),
+                )
+            })
+    }
+}
+
+/// A score as rapidfuzz stores it in an integer matrix: rounded half up.
+#[inline]
+pub fn round_half_up(score: f64) -> f64 {
+    (score + 0.5).floor()
+}
 
 /// Scores of every query against every choice, row-major (`queries × choices`),
 /// each query prepared once; rows are scored in parallel on `n_jobs` threads.

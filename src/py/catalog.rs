@@ -1,16 +1,16 @@
 //! Bindings for `crate::matching::{normalize, catalog}`.
 
 use ndarray::Array2;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::detach;
-use crate::error::Error;
-use crate::matching::catalog::{self, Match, Params, Rules, Table};
-use crate::matching::evidence::{Evidence, Extra};
+use super::errors::IntoPyResult;
+use crate::error::{catch_panic, Error};
+use crate::matching::catalog::{self, Match, Params, Rules, Search, Table, Via};
+use crate::matching::evidence::{Evidence, Extra, Scores};
 use crate::matching::normalize::{self as norm, normalize_all, Options};
-use crate::matching::Scorer;
 
 /// Normalization options, passed from Python as a dict (`tunelens.text._options`).
 #[derive(FromPyObject, Clone, Copy)]
@@ -126,6 +126,8 @@ impl From<TableArgs> for Table {
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
 struct Settings {
+    /// Parsed by the core ([`Scorer`]'s `FromStr`) in [`Settings::params`],
+    /// where the error is the core's.
     scorer: String,
     threshold: f64,
     field_threshold: f64,
@@ -143,10 +145,8 @@ struct Settings {
 
 impl Settings {
     fn params(&self) -> Result<Params, Error> {
-        let scorer = Scorer::from_name(&self.scorer)
-            .ok_or_else(|| Error::param("scorer", format!("unknown scorer '{}'", self.scorer)))?;
         Ok(Params {
-            scorer,
+            scorer: self.scorer.parse()?,
             threshold: self.threshold,
             field_threshold: self.field_threshold,
             one_to_one: self.one_to_one,
@@ -203,55 +203,165 @@ fn to_arrays<'py>(
     Ok(out)
 }
 
-/// Matches two tables (see `catalog::match_keys`), as [`to_arrays`].
+/// Matches in the layout of [`to_arrays`], from Python (the candidates a
+/// `candidates` callback of [`match_keys`] returns).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct MatchArrays<'py> {
+    left: PyReadonlyArray1<'py, i64>,
+    right: PyReadonlyArray1<'py, i64>,
+    field_scores: PyReadonlyArray2<'py, f64>,
+    extra_scores: PyReadonlyArray2<'py, f64>,
+    string_score: PyReadonlyArray1<'py, f64>,
+    duration_diff: PyReadonlyArray1<'py, f64>,
+    duration_score: PyReadonlyArray1<'py, f64>,
+    tags_score: PyReadonlyArray1<'py, f64>,
+    score: PyReadonlyArray1<'py, f64>,
+    exact: PyReadonlyArray1<'py, bool>,
+    artist_subset: PyReadonlyArray1<'py, bool>,
+    title_form: PyReadonlyArray1<'py, bool>,
+    cross_script: PyReadonlyArray1<'py, bool>,
+}
+
+impl MatchArrays<'_> {
+    /// The matches, one per entry of `left` (every array must have as many
+    /// rows; positions must be >= 0).
+    fn matches(&self) -> Result<Vec<Match>, Error> {
+        let (left, right) = (self.left.as_array(), self.right.as_array());
+        let (fields, extras) = (self.field_scores.as_array(), self.extra_scores.as_array());
+        let [string_score, duration_diff, duration, tags, score] = [
+            &self.string_score,
+            &self.duration_diff,
+            &self.duration_score,
+            &self.tags_score,
+            &self.score,
+        ]
+        .map(|a| a.as_array());
+        let [exact, artist_subset, title_form, cross_script] = [
+            &self.exact,
+            &self.artist_subset,
+            &self.title_form,
+            &self.cross_script,
+        ]
+        .map(|a| a.as_array());
+        let n = left.len();
+        let lengths = [
+            right.len(),
+            fields.nrows(),
+            extras.nrows(),
+            string_score.len(),
+            duration_diff.len(),
+            duration.len(),
+            tags.len(),
+            score.len(),
+            exact.len(),
+            artist_subset.len(),
+            title_form.len(),
+            cross_script.len(),
+        ];
+        if lengths.iter().any(|&len| len != n) {
+            return Err(Error::param(
+                "candidates",
+                format!("every array of the candidates needs {n} entries (one per left position)"),
+            ));
+        }
+        let position = |v: i64| {
+            usize::try_from(v).map_err(|_| {
+                Error::param("candidates", format!("row positions must be >= 0, got {v}"))
+            })
+        };
+        (0..n)
+            .map(|k| {
+                Ok(Match {
+                    left: position(left[k])?,
+                    right: position(right[k])?,
+                    field_scores: fields.row(k).to_vec(),
+                    string_score: string_score[k],
+                    evidence: Scores {
+                        duration_diff: duration_diff[k],
+                        duration: duration[k],
+                        tags: tags[k],
+                        extras: extras.row(k).to_vec(),
+                    },
+                    score: score[k],
+                    exact: exact[k],
+                    via: Via {
+                        artist_subset: artist_subset[k],
+                        title_form: title_form[k],
+                        cross_script: cross_script[k],
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+/// Matches two tables (`catalog::match_keys_with`), as [`to_arrays`]. The
+/// candidate search runs here (reporting to `progress`), or, with
+/// `candidates`, in that callable: `candidates(left_rows, right_rows)` gets
+/// the free valid rows (int64 arrays) and returns their candidates as
+/// [`match_candidates`] does, with positions in the whole tables
+/// (`catalog::Search::External`). Its exceptions propagate unchanged.
 #[pyfunction]
-#[pyo3(signature = (left, right, settings, progress=None))]
+#[pyo3(signature = (left, right, settings, progress=None, candidates=None))]
 fn match_keys<'py>(
     py: Python<'py>,
     left: TableArgs,
     right: TableArgs,
     settings: Settings,
     progress: Option<Py<PyAny>>,
+    candidates: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let report = |done: usize, total: usize| {
-        if let Some(callback) = &progress {
-            // A failing progress callback must not stop the match.
-            Python::attach(|py| callback.call1(py, (done, total)).map(drop).unwrap_or(()));
-        }
+    let (fields, extras) = (left.keys.len(), settings.extras.len());
+    let (left, right) = (Table::from(left), Table::from(right));
+    let params = settings.params().into_py_result(py)?;
+    let Some(search) = candidates else {
+        let report = |done: usize, total: usize| {
+            if let Some(callback) = &progress {
+                // A failing progress callback must not stop the match.
+                Python::attach(|py| callback.call1(py, (done, total)).map(drop).unwrap_or(()));
+            }
+        };
+        let matches = detach::run(py, || catalog::match_keys(&left, &right, &params, &report))?;
+        return to_arrays(py, &matches, fields, extras);
     };
-    let (fields, extras) = (left.keys.len(), settings.extras.len());
-    let (left, right) = (Table::from(left), Table::from(right));
-    let matches = detach::run(py, || {
-        catalog::match_keys(&left, &right, &settings.params()?, &report)
-    })?;
-    to_arrays(py, &matches, fields, extras)
-}
-
-/// One step of [`match_keys`] on two tables, as [`to_arrays`].
-fn step<'py>(
-    py: Python<'py>,
-    (left, right, settings): (TableArgs, TableArgs, Settings),
-    run: fn(&Table, &Table, &Params) -> Result<Vec<Match>, Error>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (fields, extras) = (left.keys.len(), settings.extras.len());
-    let (left, right) = (Table::from(left), Table::from(right));
-    let matches = detach::run(py, || run(&left, &right, &settings.params()?))?;
-    to_arrays(py, &matches, fields, extras)
-}
-
-/// The exact pass of [`match_keys`] alone, as [`to_arrays`].
-#[pyfunction]
-fn match_exact<'py>(
-    py: Python<'py>,
-    left: TableArgs,
-    right: TableArgs,
-    settings: Settings,
-) -> PyResult<Bound<'py, PyDict>> {
-    step(py, (left, right, settings), catalog::exact_pass)
+    // The callback runs on this thread, outside the pools (it may itself call
+    // into tunelens, e.g. on Dask's local threads), so the GIL is released
+    // here rather than by `detach::run`, whose work runs on a pool thread.
+    let mut failure: Option<PyErr> = None;
+    let mut find = |l: &[usize], r: &[usize]| -> Result<Vec<Match>, Error> {
+        Python::attach(|py| {
+            let rows = |v: &[usize]| {
+                v.iter()
+                    .map(|&i| i as i64)
+                    .collect::<Vec<_>>()
+                    .into_pyarray(py)
+            };
+            let found = search
+                .call1(py, (rows(l), rows(r)))
+                .and_then(|found| found.bind(py).extract::<MatchArrays>());
+            match found {
+                Ok(arrays) => arrays.matches(),
+                Err(e) => {
+                    failure = Some(e);
+                    Err(Error::Cancelled)
+                }
+            }
+        })
+    };
+    let matches = py.detach(|| {
+        catch_panic(|| {
+            catalog::match_keys_with(&left, &right, &params, Search::External(&mut find))
+        })
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    to_arrays(py, &matches.into_py_result(py)?, fields, extras)
 }
 
 /// The candidates of every valid left row among the valid right rows (rows of
-/// the given tables), as [`to_arrays`].
+/// the given tables; `catalog::fuzzy_candidates`), as [`to_arrays`].
 #[pyfunction]
 fn match_candidates<'py>(
     py: Python<'py>,
@@ -259,85 +369,13 @@ fn match_candidates<'py>(
     right: TableArgs,
     settings: Settings,
 ) -> PyResult<Bound<'py, PyDict>> {
-    step(py, (left, right, settings), |l, r, p| {
-        catalog::fuzzy_candidates(l, r, p, &|_, _| {})
-    })
-}
-
-/// Each row's rank in a key table (by key tuple, then position).
-#[pyfunction]
-#[pyo3(signature = (keys, *, n_jobs))]
-fn match_ranks<'py>(
-    py: Python<'py>,
-    keys: Vec<Vec<Option<String>>>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyArray1<u32>>> {
-    Ok(detach::run(py, || catalog::ranks(&keys, n_jobs))?.into_pyarray(py))
-}
-
-/// Row positions from an index array (`name` for the error message).
-fn positions(values: &[i64], name: &'static str) -> Result<Vec<usize>, Error> {
-    values
-        .iter()
-        .map(|&v| {
-            usize::try_from(v)
-                .map_err(|_| Error::param(name, format!("row positions must be >= 0, got {v}")))
-        })
-        .collect()
-}
-
-/// The assignment of candidate pairs `(left, right, score)` given the ranks
-/// of the whole tables: the positions of the chosen candidates.
-#[pyfunction]
-#[pyo3(signature = (left, right, score, left_rank, right_rank, *, one_to_one, n_jobs))]
-#[allow(clippy::too_many_arguments)]
-fn match_assign<'py>(
-    py: Python<'py>,
-    left: PyReadonlyArray1<'py, i64>,
-    right: PyReadonlyArray1<'py, i64>,
-    score: PyReadonlyArray1<'py, f64>,
-    left_rank: PyReadonlyArray1<'py, u32>,
-    right_rank: PyReadonlyArray1<'py, u32>,
-    one_to_one: bool,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let (left, right, score) = (
-        left.as_array().to_vec(),
-        right.as_array().to_vec(),
-        score.as_array().to_vec(),
-    );
-    let (left_rank, right_rank) = (
-        left_rank.as_array().to_vec(),
-        right_rank.as_array().to_vec(),
-    );
-    let chosen = detach::run(py, || {
-        let n = score.len();
-        if left.len() != n || right.len() != n {
-            return Err(Error::param(
-                "candidates",
-                format!(
-                    "left and right need one entry per score ({n}), got {} and {}",
-                    left.len(),
-                    right.len()
-                ),
-            ));
-        }
-        let (li, ri) = (positions(&left, "left")?, positions(&right, "right")?);
-        let candidates: Vec<Match> = (0..n)
-            .map(|c| Match {
-                left: li[c],
-                right: ri[c],
-                score: score[c],
-                ..Match::default()
-            })
-            .collect();
-        catalog::assign(&candidates, &left_rank, &right_rank, one_to_one, n_jobs)
+    let (fields, extras) = (left.keys.len(), settings.extras.len());
+    let (left, right) = (Table::from(left), Table::from(right));
+    let params = settings.params().into_py_result(py)?;
+    let matches = detach::run(py, || {
+        catalog::fuzzy_candidates(&left, &right, &params, &|_, _| {})
     })?;
-    Ok(chosen
-        .into_iter()
-        .map(|k| k as i64)
-        .collect::<Vec<_>>()
-        .into_pyarray(py))
+    to_arrays(py, &matches, fields, extras)
 }
 
 /// Registers the catalog functions on `_core`.
@@ -346,9 +384,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split_featuring, m)?)?;
     m.add_function(wrap_pyfunction!(catalog_table, m)?)?;
     m.add_function(wrap_pyfunction!(match_keys, m)?)?;
-    m.add_function(wrap_pyfunction!(match_exact, m)?)?;
     m.add_function(wrap_pyfunction!(match_candidates, m)?)?;
-    m.add_function(wrap_pyfunction!(match_ranks, m)?)?;
-    m.add_function(wrap_pyfunction!(match_assign, m)?)?;
     Ok(())
 }

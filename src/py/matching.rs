@@ -16,11 +16,13 @@ use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyList, PyString};
 use rayon::prelude::*;
 
+use super::convert::Wrap;
 use super::detach;
-use super::errors::IntoPyResult;
+use super::errors::{to_pyerr, IntoPyResult};
 use crate::matching::levenshtein::Weights;
-use crate::matching::process::{self, Match};
-use crate::matching::{hamming, indel, jaro, levenshtein, Scorer, Sym};
+use crate::matching::metric::{BoundError, Function, Kind, Metric, Options, Value};
+use crate::matching::process::{self, Match, ScoreType};
+use crate::matching::{check_score, jaro, Scorer, Sym};
 
 /// A sequence converted for the core: code points (str, bytes) or element hashes.
 enum Seq {
@@ -202,6 +204,13 @@ fn is_none(obj: &Bound<'_, PyAny>) -> bool {
             .is_ok_and(|m| m.to_string().starts_with("pandas"))
 }
 
+/// [`is_none`] for Python: the one test of a missing value, shared with
+/// `tunelens.process`.
+#[pyfunction]
+fn is_missing(value: &Bound<'_, PyAny>) -> bool {
+    is_none(value)
+}
+
 /// Applies `processor` (when given) to both arguments (distance functions).
 fn processed<'py>(
     s1: &Bound<'py, PyAny>,
@@ -225,31 +234,47 @@ fn no_unknown_keywords(unknown: Option<&Bound<'_, pyo3::types::PyDict>>) -> PyRe
     }
 }
 
-/// Scores one pair with `scorer` (the body of every `fuzz` function).
+/// A score bound of a `fuzz` function (`score_cutoff`, `score_hint`): a
+/// number or None.
+fn score_bound(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<f64>> {
+    value
+        .map(|v| {
+            v.extract::<Option<f64>>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "{name} must be a number or None, not {}",
+                    type_name(v)
+                ))
+            })
+        })
+        .transpose()
+        .map(Option::flatten)
+}
+
+/// The arguments of a `fuzz` function besides `s1` and `s2`.
+struct FuzzArgs<'a, 'py> {
+    processor: Option<&'a Bound<'py, PyAny>>,
+    score_cutoff: Option<&'a Bound<'py, PyAny>>,
+    score_hint: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// Scores one pair with `scorer` (the body of every `fuzz` function). The
+/// score hint is checked ([`check_score`]) and changes nothing: no `fuzz`
+/// scorer has a hinted path, in rapidfuzz either.
 fn fuzz_call(
     scorer: Scorer,
     s1: &Bound<'_, PyAny>,
     s2: &Bound<'_, PyAny>,
-    processor: Option<&Bound<'_, PyAny>>,
-    score_cutoff: Option<&Bound<'_, PyAny>>,
+    args: FuzzArgs<'_, '_>,
 ) -> PyResult<f64> {
-    let cutoff = match score_cutoff {
-        Some(c) => c
-            .extract::<Option<f64>>()
-            .map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "score_cutoff must be a number or None, not {}",
-                    type_name(c)
-                ))
-            })?
-            .unwrap_or(0.0),
-        None => 0.0,
-    };
+    let cutoff = score_bound(args.score_cutoff, "score_cutoff")?.unwrap_or(0.0);
+    if let Some(hint) = score_bound(args.score_hint, "score_hint")? {
+        check_score("score_hint", hint).map_err(|e| to_pyerr(s1.py(), e))?;
+    }
     if is_none(s1) || is_none(s2) {
         return Ok(0.0);
     }
     let score = Score { scorer, cutoff };
-    match processor {
+    match args.processor {
         Some(p) if !p.is_none() => with_pair(&p.call1((s1,))?, &p.call1((s2,))?, score),
         _ => with_pair(s1, s2, score),
     }
@@ -274,7 +299,7 @@ macro_rules! fuzz_function {
     ($fn:ident, $variant:ident, $summary:literal, $example:literal) => {
         #[allow(non_snake_case)]
         #[doc = $summary]
-        #[doc = "\n\nParameters\n----------\ns1, s2 : str or Sequence[Hashable] or None\n    The strings (or sequences of hashables) to compare; None or NaN scores 0.\nprocessor : callable, optional\n    Applied to both arguments first (e.g. ``tunelens.utils.default_process``).\nscore_cutoff : float, optional\n    Scores below it are returned as 0 (default 0).\nscore_hint : float, optional\n    Accepted for rapidfuzz compatibility; ignored.\n\nReturns\n-------\nfloat\n    Similarity in 0..100, identical to rapidfuzz 3.14's."]
+        #[doc = "\n\nParameters\n----------\ns1, s2 : str or Sequence[Hashable] or None\n    The strings (or sequences of hashables) to compare; None or NaN scores 0.\nprocessor : callable, optional\n    Applied to both arguments first (e.g. ``tunelens.utils.default_process``).\nscore_cutoff : float, optional\n    Scores below it are returned as 0 (default 0).\nscore_hint : float, optional\n    An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).\n\nReturns\n-------\nfloat\n    Similarity in 0..100, identical to rapidfuzz 3.14's."]
         #[doc = "\nExamples\n--------\n>>> from tunelens import fuzz"]
         #[doc = $example]
         #[pyfunction]
@@ -287,9 +312,9 @@ macro_rules! fuzz_function {
             score_hint: Option<&Bound<'_, PyAny>>,
             unknown: Option<&Bound<'_, pyo3::types::PyDict>>,
         ) -> PyResult<f64> {
-            let _ = score_hint;
+            let args = FuzzArgs { processor, score_cutoff, score_hint };
             no_unknown_keywords(unknown)
-                .and_then(|()| fuzz_call(Scorer::$variant, s1, s2, processor, score_cutoff))
+                .and_then(|()| fuzz_call(Scorer::$variant, s1, s2, args))
                 .map_err(|e| super::errors::retyped(s1.py(), e, concat!("fuzz.", stringify!($fn))))
         }
     };
@@ -336,116 +361,20 @@ fuzz_function!(
     ">>> fuzz.QRatio(\"this is a test\", \"this is a new test!!!\")\n80.0\n>>> fuzz.QRatio(\"\", \"\"), fuzz.ratio(\"\", \"\")\n(0.0, 100.0)"
 );
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Metric {
-    Levenshtein,
-    Indel,
-    Hamming,
-    Jaro,
-    JaroWinkler,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Distance,
-    Similarity,
-    NormalizedDistance,
-    NormalizedSimilarity,
-}
-
-/// Options of one metric call.
-#[derive(Clone, Copy)]
-struct Options {
-    weights: Weights,
-    prefix_weight: f64,
-    pad: bool,
-}
-
-/// A distance function (`tunelens.distance.Levenshtein.distance`, ...).
+/// A distance function (`tunelens.distance.Levenshtein.distance`, ...): one
+/// [`Function`] of the core, called with rapidfuzz's arguments.
 ///
 /// Called through the vectorcall protocol ([`distance_vectorcall`], set up by
 /// [`enable_vectorcall`]): no argument tuple or keyword dict per call.
 #[pyclass(name = "DistanceFunction", module = "tunelens._core", dict, frozen)]
 pub struct PyDistance {
     vectorcall: ffi::vectorcallfunc,
-    metric: Metric,
-    kind: Kind,
-}
-
-enum Value {
-    Int(usize),
-    Float(f64),
-}
-
-#[inline(always)]
-fn compute<S: Sym>(
-    metric: Metric,
-    kind: Kind,
-    a: &[S],
-    b: &[S],
-    o: Options,
-    cutoff: Option<f64>,
-) -> crate::Result<Value> {
-    let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
-    let nd_cutoff = cutoff.unwrap_or(1.0);
-    let ns_cutoff = cutoff.unwrap_or(0.0);
-    Ok(match (metric, kind) {
-        (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(
-            a,
-            b,
-            o.weights,
-            int_cutoff(usize::MAX),
-        )),
-        (Metric::Levenshtein, Kind::Similarity) => {
-            Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0)))
-        }
-        (Metric::Levenshtein, Kind::NormalizedDistance) => {
-            Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
-        }
-        (Metric::Levenshtein, Kind::NormalizedSimilarity) => Value::Float(
-            levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff),
-        ),
-        (Metric::Indel, Kind::Distance) => {
-            Value::Int(indel::distance(a, b, int_cutoff(usize::MAX)))
-        }
-        (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
-        (Metric::Indel, Kind::NormalizedDistance) => {
-            Value::Float(indel::normalized_distance(a, b, nd_cutoff))
-        }
-        (Metric::Indel, Kind::NormalizedSimilarity) => {
-            Value::Float(indel::normalized_similarity(a, b, ns_cutoff))
-        }
-        (Metric::Hamming, Kind::Distance) => {
-            Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?)
-        }
-        (Metric::Hamming, Kind::Similarity) => {
-            Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?)
-        }
-        (Metric::Hamming, Kind::NormalizedDistance) => {
-            Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?)
-        }
-        (Metric::Hamming, Kind::NormalizedSimilarity) => {
-            Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
-        }
-        (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
-            Value::Float(jaro::distance(a, b, nd_cutoff))
-        }
-        (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
-            Value::Float(jaro::similarity(a, b, ns_cutoff))
-        }
-        (Metric::JaroWinkler, Kind::Distance | Kind::NormalizedDistance) => {
-            Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff))
-        }
-        (Metric::JaroWinkler, Kind::Similarity | Kind::NormalizedSimilarity) => {
-            Value::Float(jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff))
-        }
-    })
+    function: Function,
 }
 
 /// One distance-function call on a pair.
 struct MetricCall {
-    metric: Metric,
-    kind: Kind,
+    function: Function,
     options: Options,
     cutoff: Option<f64>,
 }
@@ -454,153 +383,149 @@ impl OnPair for MetricCall {
     type Output = crate::Result<Value>;
     #[inline(always)]
     fn run<S: Sym>(self, a: &[S], b: &[S]) -> crate::Result<Value> {
-        compute(self.metric, self.kind, a, b, self.options, self.cutoff)
+        self.function.compute(a, b, &self.options, self.cutoff)
     }
 }
 
-impl PyDistance {
-    /// The result for a missing argument (rapidfuzz: worst score).
-    fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let normalized = self.normalized();
-        let worst_is_one = matches!(self.kind, Kind::Distance | Kind::NormalizedDistance);
-        Ok(if normalized {
-            (if worst_is_one { 1.0f64 } else { 0.0 })
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()
-        } else {
-            // rapidfuzz raises on None for unnormalized metrics via its length; it returns
-            // the worst score only for normalized ones. Keep the exception typed.
-            return Err(PyTypeError::new_err(
-                "s1 and s2 must not be None for this metric",
-            ));
-        })
+/// A score bound (`score_cutoff`, `score_hint`) refused by [`Function::check_bound`],
+/// as the builtin exception rapidfuzz raises.
+fn bound_error(e: BoundError, name: &str) -> PyErr {
+    let message = e.message(name);
+    match e {
+        BoundError::OutOfRange => PyTypeError::new_err(message),
+        BoundError::NotANumber => PyValueError::new_err(message),
+        BoundError::Overflow(_) => PyOverflowError::new_err(message),
     }
+}
+
+/// The arguments of one call besides `s1` and `s2`.
+#[derive(Default)]
+struct CallArgs<'py> {
+    processor: Option<Bound<'py, PyAny>>,
+    score_cutoff: Option<f64>,
+    score_hint: Option<f64>,
+    options: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
 }
 
 #[pymethods]
 impl PyDistance {
     #[new]
-    fn new(metric: &str, kind: &str) -> PyResult<Self> {
-        let metric = match metric {
-            "Levenshtein" => Metric::Levenshtein,
-            "Indel" => Metric::Indel,
-            "Hamming" => Metric::Hamming,
-            "Jaro" => Metric::Jaro,
-            "JaroWinkler" => Metric::JaroWinkler,
-            _ => return Err(PyValueError::new_err(format!("unknown metric {metric:?}"))),
-        };
-        let kind = match kind {
-            "distance" => Kind::Distance,
-            "similarity" => Kind::Similarity,
-            "normalized_distance" => Kind::NormalizedDistance,
-            "normalized_similarity" => Kind::NormalizedSimilarity,
-            _ => return Err(PyValueError::new_err(format!("unknown function {kind:?}"))),
-        };
-        Ok(PyDistance {
+    fn new(metric: Wrap<Metric>, kind: Wrap<Kind>) -> Self {
+        PyDistance {
             vectorcall: distance_vectorcall,
-            metric,
-            kind,
-        })
+            function: Function {
+                metric: metric.0,
+                kind: kind.0,
+            },
+        }
     }
 
     #[pyo3(signature = (s1, s2, *, processor=None, score_cutoff=None, score_hint=None, **options))]
-    fn __call__(
+    fn __call__<'py>(
         &self,
-        py: Python<'_>,
-        s1: &Bound<'_, PyAny>,
-        s2: &Bound<'_, PyAny>,
-        processor: Option<&Bound<'_, PyAny>>,
+        s1: &Bound<'py, PyAny>,
+        s2: &Bound<'py, PyAny>,
+        processor: Option<Bound<'py, PyAny>>,
         score_cutoff: Option<f64>,
         score_hint: Option<f64>,
-        options: Option<&Bound<'_, pyo3::types::PyDict>>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let _ = score_hint;
-        let options = options
-            .into_iter()
-            .flat_map(|d| d.iter())
-            .collect::<Vec<_>>();
-        self.call(py, s1, s2, processor, score_cutoff, &options)
-            .map_err(|e| super::errors::retyped(py, e, &self.label()))
+        let args = CallArgs {
+            processor,
+            score_cutoff,
+            score_hint,
+            options: options.into_iter().flat_map(|d| d.iter()).collect(),
+        };
+        self.call(s1, s2, args)
+            .map_err(|e| super::errors::retyped(s1.py(), e, &self.function.label()))
     }
 }
 
 impl PyDistance {
-    /// The function's name in the API (`distance.Levenshtein.distance`).
-    fn label(&self) -> String {
-        let metric = match self.metric {
-            Metric::Levenshtein => "Levenshtein",
-            Metric::Indel => "Indel",
-            Metric::Hamming => "Hamming",
-            Metric::Jaro => "Jaro",
-            Metric::JaroWinkler => "JaroWinkler",
-        };
-        let kind = match self.kind {
-            Kind::Distance => "distance",
-            Kind::Similarity => "similarity",
-            Kind::NormalizedDistance => "normalized_distance",
-            Kind::NormalizedSimilarity => "normalized_similarity",
-        };
-        format!("distance.{metric}.{kind}")
+    /// Applies the keyword option `key` (`weights`, `prefix_weight`, `pad`)
+    /// that the function takes ([`Function::takes`]).
+    fn set_option(&self, o: &mut Options, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        if !self.function.takes(key) {
+            return Err(PyTypeError::new_err(format!(
+                "got an unexpected keyword argument '{key}'"
+            )));
+        }
+        match key {
+            "weights" if !value.is_none() => {
+                let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
+                let size = |w: i64| {
+                    // rapidfuzz converts them to unsigned integers
+                    usize::try_from(w).map_err(|_| {
+                        PyOverflowError::new_err("can't convert negative value to size_t")
+                    })
+                };
+                o.weights = Weights {
+                    insert: size(insert)?,
+                    delete: size(delete)?,
+                    substitute: size(substitute)?,
+                };
+            }
+            "prefix_weight" => {
+                o.prefix_weight = value.extract()?;
+                jaro::check_prefix_weight(o.prefix_weight)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            }
+            "pad" => o.pad = value.is_truthy()?,
+            _ => {}
+        }
+        Ok(())
     }
 
-    /// Whether results are floats in 0..1 (rapidfuzz's normalized scores).
-    fn normalized(&self) -> bool {
-        matches!(
-            self.kind,
-            Kind::NormalizedDistance | Kind::NormalizedSimilarity
-        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler)
+    /// The result for a missing argument: a normalized function's worst
+    /// score; the edit counts raise, as rapidfuzz's do (through the length).
+    fn missing(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.function.missing() {
+            Some(worst) => Ok(worst.into_pyobject(py)?.into_any().unbind()),
+            None => Err(PyTypeError::new_err(
+                "s1 and s2 must not be None for this metric",
+            )),
+        }
     }
 
     /// The body of a call, checked in rapidfuzz's order: a missing argument
-    /// gives a normalized metric's worst score before anything else is looked
-    /// at; then the cutoff (normalized: 0..1, a TypeError; integer: it
-    /// converts to an unsigned integer, -0.5 is 0 and -1 an OverflowError),
-    /// then the keyword options.
+    /// gives a normalized function's worst score before anything else is
+    /// looked at; then the bounds ([`Function::check_bound`]; `score_hint`
+    /// only where [`Function::takes_hint`]), then the keyword options.
     fn call(
         &self,
-        py: Python<'_>,
         s1: &Bound<'_, PyAny>,
         s2: &Bound<'_, PyAny>,
-        processor: Option<&Bound<'_, PyAny>>,
-        score_cutoff: Option<f64>,
-        options: &[(Bound<'_, PyAny>, Bound<'_, PyAny>)],
+        args: CallArgs<'_>,
     ) -> PyResult<Py<PyAny>> {
+        let (py, f) = (s1.py(), self.function);
         let missing = is_none(s1) || is_none(s2);
-        if missing && self.normalized() {
+        if missing && f.normalized() {
             return self.missing(py);
         }
-        match score_cutoff {
-            Some(c) if self.normalized() && !(0.0..=1.0).contains(&c) => {
+        if let Some(c) = args.score_cutoff {
+            f.check_bound(c)
+                .map_err(|e| bound_error(e, "score_cutoff"))?;
+        }
+        if let Some(h) = args.score_hint {
+            if !f.takes_hint() {
                 return Err(PyTypeError::new_err(
-                    "score_cutoff has to be in the range of 0.0 - 1.0",
-                ))
+                    "got an unexpected keyword argument 'score_hint'",
+                ));
             }
-            Some(c) if !self.normalized() && c.is_nan() => {
-                return Err(PyValueError::new_err(
-                    "score_cutoff: cannot convert float NaN to integer",
-                ))
-            }
-            Some(c) if !self.normalized() && (c <= -1.0 || c >= 2f64.powi(64)) => {
-                return Err(PyOverflowError::new_err(format!(
-                    "score_cutoff {c} does not fit an unsigned 64-bit integer"
-                )))
-            }
-            _ => {}
+            f.check_bound(h).map_err(|e| bound_error(e, "score_hint"))?;
         }
         let mut o = Options::default();
-        for (key, value) in options {
+        for (key, value) in &args.options {
             self.set_option(&mut o, key.cast::<PyString>()?.to_str()?, value)?;
         }
         if missing {
             return self.missing(py);
         }
-        let (s1, s2) = processed(s1, s2, processor)?;
+        let (s1, s2) = processed(s1, s2, args.processor.as_ref())?;
         let call = MetricCall {
-            metric: self.metric,
-            kind: self.kind,
+            function: f,
             options: o,
-            cutoff: score_cutoff,
+            cutoff: args.score_cutoff,
         };
         let value = with_pair(&s1, &s2, call)?.into_py_result(py)?;
         Ok(match value {
@@ -629,7 +554,7 @@ impl PyDistance {
             )));
         }
         let mut strings = [(nargs > 0).then(|| arg(0)), (nargs > 1).then(|| arg(1))];
-        let (mut processor, mut score_cutoff, mut options) = (None, None, Vec::new());
+        let mut call = CallArgs::default();
         // SAFETY: kwnames is NULL or a tuple, borrowed for the call.
         if let Some(names) = unsafe { Bound::from_borrowed_ptr_or_opt(py, kwnames) } {
             for (k, name) in names.try_iter()?.enumerate() {
@@ -637,17 +562,17 @@ impl PyDistance {
                 match name.cast::<PyString>()?.to_str()? {
                     "s1" if strings[0].is_none() => strings[0] = Some(value),
                     "s2" if strings[1].is_none() => strings[1] = Some(value),
-                    "processor" => processor = Some(value),
-                    "score_cutoff" => score_cutoff = value.extract::<Option<f64>>()?,
-                    "score_hint" => {}
-                    _ => options.push((name, value)),
+                    "processor" => call.processor = Some(value),
+                    "score_cutoff" => call.score_cutoff = value.extract::<Option<f64>>()?,
+                    "score_hint" => call.score_hint = value.extract::<Option<f64>>()?,
+                    _ => call.options.push((name, value)),
                 }
             }
         }
         let [Some(s1), Some(s2)] = strings else {
             return Err(PyTypeError::new_err("missing required argument s1 or s2"));
         };
-        self.call(py, &s1, &s2, processor.as_ref(), score_cutoff, &options)
+        self.call(&s1, &s2, call)
     }
 }
 
@@ -667,7 +592,7 @@ unsafe extern "C" fn distance_vectorcall(
             unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
         let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
         let result = unsafe { this.get().vectorcall(py, args, nargs, kwnames) };
-        Ok(result.map_err(|e| super::errors::retyped(py, e, &this.get().label())))
+        Ok(result.map_err(|e| super::errors::retyped(py, e, &this.get().function.label())))
     });
     match result
         .map_err(|e| super::errors::to_pyerr(py, e))
@@ -687,7 +612,10 @@ unsafe extern "C" fn distance_vectorcall(
 /// gives the same results.
 fn enable_vectorcall(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let probe = Bound::new(py, PyDistance::new("Indel", "distance")?)?;
+    let probe = Bound::new(
+        py,
+        PyDistance::new(Wrap(Metric::Indel), Wrap(Kind::Distance)),
+    )?;
     let offset = (&probe.get().vectorcall as *const ffi::vectorcallfunc as usize)
         .checked_sub(probe.as_ptr() as usize)
         .ok_or_else(|| PyValueError::new_err("unexpected DistanceFunction layout"))?;
@@ -700,53 +628,6 @@ fn enable_vectorcall(m: &Bound<'_, PyModule>) -> PyResult<()> {
         (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
     }
     Ok(())
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            weights: Weights::default(),
-            prefix_weight: 0.1,
-            pad: true,
-        }
-    }
-}
-
-impl PyDistance {
-    /// Applies the metric's keyword option `key` (`weights`, `prefix_weight`, `pad`).
-    fn set_option(&self, o: &mut Options, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        match (key, self.metric) {
-            ("weights", Metric::Levenshtein) => {
-                if !value.is_none() {
-                    let (insert, delete, substitute): (i64, i64, i64) = value.extract()?;
-                    if insert < 0 || delete < 0 || substitute < 0 {
-                        // rapidfuzz converts them to unsigned integers
-                        return Err(PyOverflowError::new_err(
-                            "can't convert negative value to size_t",
-                        ));
-                    }
-                    o.weights = Weights {
-                        insert: insert as usize,
-                        delete: delete as usize,
-                        substitute: substitute as usize,
-                    };
-                }
-            }
-            ("prefix_weight", Metric::JaroWinkler) => {
-                o.prefix_weight = value.extract()?;
-                if let Err(e) = jaro::check_prefix_weight(o.prefix_weight) {
-                    return Err(PyValueError::new_err(e.to_string()));
-                }
-            }
-            ("pad", Metric::Hamming) => o.pad = value.is_truthy()?,
-            _ => {
-                return Err(PyTypeError::new_err(format!(
-                    "got an unexpected keyword argument '{key}'"
-                )))
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Converted batch: all code points when every item is text, else all hashes.
@@ -907,56 +788,53 @@ fn with_batch<R: Send>(
     detach::run(py, || work(batch))
 }
 
-fn scorer_of(name: &str) -> PyResult<Scorer> {
-    Scorer::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown scorer {name:?}")))
-}
-
-/// Score matrix `queries × choices` in `dtype` (a float or integer numpy
-/// type name; integer scores are rounded half up, as rapidfuzz does), built
-/// once in that type (already processed strings; None items score 0).
+/// Score matrix `queries × choices` in `dtype` (integer scores are rounded
+/// half up, as rapidfuzz does), built once in that type (already processed
+/// strings; None items score 0).
 #[pyfunction]
 #[pyo3(signature = (scorer, queries, choices, *, score_cutoff, dtype, workers))]
 fn match_cdist<'py>(
     py: Python<'py>,
-    scorer: &str,
+    scorer: Wrap<Scorer>,
     queries: &Bound<'py, PyList>,
     choices: &Bound<'py, PyList>,
     score_cutoff: f64,
-    dtype: &str,
+    dtype: Wrap<ScoreType>,
     workers: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let scorer = scorer_of(scorer)?;
+    let scorer = scorer.0;
     let shape = (queries.len(), choices.len());
     macro_rules! run {
-        ($t:ty, $conv:expr) => {{
+        ($t:ty) => {{
+            let convert = |s: f64| {
+                if dtype.0.is_integer() {
+                    process::round_half_up(s) as $t
+                } else {
+                    s as $t
+                }
+            };
             let data: Vec<$t> = with_batch(py, queries, choices, workers, |b| match b {
-                Batch::Text(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, $conv),
-                Batch::Hashes(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, $conv),
+                Batch::Text(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, convert),
+                Batch::Hashes(q, c) => {
+                    process::cdist(scorer, &q, &c, score_cutoff, workers, convert)
+                }
             })?;
             let array = ndarray::Array2::from_shape_vec(shape, data)
                 .map_err(|e| PyValueError::new_err(e.to_string()))?;
             Ok(array.into_pyarray(py).into_any())
         }};
     }
-    macro_rules! rounded {
-        ($t:ty) => {
-            run!($t, |s: f64| (s + 0.5).floor() as $t)
-        };
-    }
-    match dtype {
-        "float64" => run!(f64, |s: f64| s),
-        "float32" => run!(f32, |s: f64| s as f32),
-        "int8" => rounded!(i8),
-        "int16" => rounded!(i16),
-        "int32" => rounded!(i32),
-        "int64" => rounded!(i64),
-        "uint8" => rounded!(u8),
-        "uint16" => rounded!(u16),
-        "uint32" => rounded!(u32),
-        "uint64" => rounded!(u64),
-        _ => Err(PyValueError::new_err(format!(
-            "unsupported dtype {dtype:?} for the native score matrix"
-        ))),
+    match dtype.0 {
+        ScoreType::F64 => run!(f64),
+        ScoreType::F32 => run!(f32),
+        ScoreType::I8 => run!(i8),
+        ScoreType::I16 => run!(i16),
+        ScoreType::I32 => run!(i32),
+        ScoreType::I64 => run!(i64),
+        ScoreType::U8 => run!(u8),
+        ScoreType::U16 => run!(u16),
+        ScoreType::U32 => run!(u32),
+        ScoreType::U64 => run!(u64),
     }
 }
 
@@ -965,13 +843,13 @@ fn match_cdist<'py>(
 #[pyo3(signature = (scorer, a, b, *, score_cutoff, workers))]
 fn match_cpdist<'py>(
     py: Python<'py>,
-    scorer: &str,
+    scorer: Wrap<Scorer>,
     a: &Bound<'py, PyList>,
     b: &Bound<'py, PyList>,
     score_cutoff: f64,
     workers: i64,
 ) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
-    let scorer = scorer_of(scorer)?;
+    let scorer = scorer.0;
     let data = with_batch(py, a, b, workers, |batch| match batch {
         Batch::Text(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
         Batch::Hashes(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
@@ -986,7 +864,7 @@ fn match_cpdist<'py>(
 #[pyo3(signature = (scorer, queries, choices, *, score_cutoff, limit, workers, default_process=false))]
 fn match_extract_many(
     py: Python<'_>,
-    scorer: &str,
+    scorer: Wrap<Scorer>,
     queries: &Bound<'_, PyList>,
     choices: &Bound<'_, PyList>,
     score_cutoff: f64,
@@ -994,7 +872,7 @@ fn match_extract_many(
     workers: i64,
     default_process: bool,
 ) -> PyResult<Vec<Vec<(usize, f64)>>> {
-    let scorer = scorer_of(scorer)?;
+    let scorer = scorer.0;
     let found: Option<Vec<Vec<Match>>> =
         with_batch(py, queries, choices, workers, |batch| match batch {
             Batch::Text(mut q, mut c) => {
@@ -1075,6 +953,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     enable_vectorcall(m)?;
     m.add_function(wrap_pyfunction!(default_process, m)?)?;
     m.add_function(wrap_pyfunction!(default_process_many, m)?)?;
+    m.add_function(wrap_pyfunction!(is_missing, m)?)?;
     m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
     m.add_function(wrap_pyfunction!(match_cpdist, m)?)?;
     m.add_function(wrap_pyfunction!(match_extract_many, m)?)?;

@@ -1,0 +1,424 @@
+//! The distance functions by name (`Levenshtein.distance`, `Jaro.similarity`,
+//! ...): the metric × kind dispatch with rapidfuzz's default cutoffs, and
+//! rapidfuzz's rules for the score cutoff, the score hint, the keyword options
+//! and a missing argument.
+//!
+//! A [`Function`] is one metric in one kind. Without a cutoff, a distance
+//! keeps every value (cutoff `usize::MAX`, normalized: 1), a similarity too
+//! (cutoff 0). Jaro and Jaro-Winkler only have normalized values, so their
+//! `distance` and `normalized_distance` are the same function (likewise the
+//! similarities).
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::levenshtein::Weights;
+use super::{hamming, indel, jaro, levenshtein, Sym};
+use crate::error::{Error, Result};
+
+/// The edit distances of `tunelens.distance`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Weighted Levenshtein distance.
+    Levenshtein,
+    /// Insertions and deletions only.
+    Indel,
+    /// Mismatches at equal positions.
+    Hamming,
+    /// Jaro similarity.
+    Jaro,
+    /// Jaro similarity with Winkler's common-prefix boost.
+    JaroWinkler,
+}
+
+/// The four functions of each metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `distance`
+    Distance,
+    /// `similarity`
+    Similarity,
+    /// `normalized_distance`
+    NormalizedDistance,
+    /// `normalized_similarity`
+    NormalizedSimilarity,
+}
+
+impl Metric {
+    /// Every metric, in `tunelens.distance`'s order.
+    pub const ALL: [Metric; 5] = [
+        Metric::Levenshtein,
+        Metric::Indel,
+        Metric::Hamming,
+        Metric::Jaro,
+        Metric::JaroWinkler,
+    ];
+
+    /// The module name (`"Levenshtein"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Levenshtein => "Levenshtein",
+            Metric::Indel => "Indel",
+            Metric::Hamming => "Hamming",
+            Metric::Jaro => "Jaro",
+            Metric::JaroWinkler => "JaroWinkler",
+        }
+    }
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [
+        Kind::Distance,
+        Kind::Similarity,
+        Kind::NormalizedDistance,
+        Kind::NormalizedSimilarity,
+    ];
+
+    /// The function name (`"distance"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Distance => "distance",
+            Kind::Similarity => "similarity",
+            Kind::NormalizedDistance => "normalized_distance",
+            Kind::NormalizedSimilarity => "normalized_similarity",
+        }
+    }
+
+    /// Lower values are better (a distance).
+    fn is_distance(self) -> bool {
+        matches!(self, Kind::Distance | Kind::NormalizedDistance)
+    }
+}
+
+impl FromStr for Metric {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Metric::ALL
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| Error::param("metric", format!("unknown metric {name:?}")))
+    }
+}
+
+impl FromStr for Kind {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| Error::param("kind", format!("unknown function {name:?}")))
+    }
+}
+
+/// The keyword options of a call; each metric takes its own ([`Function::takes`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Levenshtein's `weights` (insert, delete, substitute).
+    pub weights: Weights,
+    /// Jaro-Winkler's `prefix_weight` (checked by [`jaro::check_prefix_weight`]).
+    pub prefix_weight: f64,
+    /// Hamming's `pad`: unequal lengths count as mismatches (else an error).
+    pub pad: bool,
+}
+
+impl Default for Options {
+    /// rapidfuzz's defaults: unit weights, prefix weight 0.1, padding on.
+    fn default() -> Self {
+        Options {
+            weights: Weights::default(),
+            prefix_weight: 0.1,
+            pad: true,
+        }
+    }
+}
+
+/// The result of a call: an edit count, or a normalized score in 0..=1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// `distance` and `similarity` of the counting metrics.
+    Int(usize),
+    /// Normalized values, and every Jaro / Jaro-Winkler value.
+    Float(f64),
+}
+
+/// What rapidfuzz refuses in a score bound (`score_cutoff`, `score_hint`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BoundError {
+    /// A normalized bound outside 0..=1 (rapidfuzz: a `TypeError`).
+    OutOfRange,
+    /// An edit-count bound that is NaN (rapidfuzz: a `ValueError`).
+    NotANumber,
+    /// An edit-count bound that is no unsigned 64-bit integer (rapidfuzz: an `OverflowError`).
+    Overflow(f64),
+}
+
+impl BoundError {
+    /// The message, naming the bound `name`.
+    pub fn message(self, name: &str) -> String {
+        match self {
+            BoundError::OutOfRange => format!("{name} has to be in the range of 0.0 - 1.0"),
+            BoundError::NotANumber => format!("{name}: cannot convert float NaN to integer"),
+            BoundError::Overflow(v) => {
+                format!("{name} {v} does not fit an unsigned 64-bit integer")
+            }
+        }
+    }
+}
+
+impl fmt::Display for BoundError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message("score_cutoff"))
+    }
+}
+
+/// One distance function: a metric in one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Function {
+    /// The metric.
+    pub metric: Metric,
+    /// The kind of value.
+    pub kind: Kind,
+}
+
+impl Function {
+    /// Every function (metric × kind).
+    pub fn all() -> impl Iterator<Item = Function> {
+        Metric::ALL.into_iter().flat_map(|metric| {
+            Kind::ALL
+                .into_iter()
+                .map(move |kind| Function { metric, kind })
+        })
+    }
+
+    /// The function's name in the API (`distance.Levenshtein.distance`).
+    pub fn label(self) -> String {
+        format!("distance.{}.{}", self.metric.name(), self.kind.name())
+    }
+
+    /// Whether results are floats in 0..=1 (rapidfuzz's normalized scores).
+    pub fn normalized(self) -> bool {
+        matches!(
+            self.kind,
+            Kind::NormalizedDistance | Kind::NormalizedSimilarity
+        ) || matches!(self.metric, Metric::Jaro | Metric::JaroWinkler)
+    }
+
+    /// The result when an argument is missing (None, NaN): the worst
+    /// normalized score; None for the edit counts, where rapidfuzz raises.
+    pub fn missing(self) -> Option<f64> {
+        self.normalized()
+            .then_some(if self.kind.is_distance() { 1.0 } else { 0.0 })
+    }
+
+    /// Checks a score bound as rapidfuzz converts it: normalized bounds lie
+    /// in 0..=1; edit-count bounds convert to an unsigned integer (-0.5
+    /// becomes 0, -1 overflows).
+    pub fn check_bound(self, bound: f64) -> std::result::Result<(), BoundError> {
+        if self.normalized() {
+            if !(0.0..=1.0).contains(&bound) {
+                return Err(BoundError::OutOfRange);
+            }
+        } else if bound.is_nan() {
+            return Err(BoundError::NotANumber);
+        } else if bound <= -1.0 || bound >= 2f64.powi(64) {
+            return Err(BoundError::Overflow(bound));
+        }
+        Ok(())
+    }
+
+    /// Whether the function takes `score_hint`: only Levenshtein does, as in
+    /// rapidfuzz, where it picks a banded algorithm and never changes a
+    /// result. tunelens's Levenshtein is bit-parallel over the whole matrix,
+    /// so the hint is checked ([`Function::check_bound`]) and changes nothing.
+    pub fn takes_hint(self) -> bool {
+        self.metric == Metric::Levenshtein
+    }
+
+    /// Whether the function takes the keyword option `key`.
+    pub fn takes(self, key: &str) -> bool {
+        matches!(
+            (key, self.metric),
+            ("weights", Metric::Levenshtein)
+                | ("prefix_weight", Metric::JaroWinkler)
+                | ("pad", Metric::Hamming)
+        )
+    }
+
+    /// The value of `a` and `b` (0 / 1 / cut as rapidfuzz cuts beyond
+    /// `cutoff`; without one every value is kept). Errors: Hamming without
+    /// `pad` on unequal lengths. A `prefix_weight` is checked when it is set
+    /// ([`jaro::check_prefix_weight`]).
+    #[inline(always)]
+    pub fn compute<S: Sym>(
+        self,
+        a: &[S],
+        b: &[S],
+        o: &Options,
+        cutoff: Option<f64>,
+    ) -> Result<Value> {
+        let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
+        let nd_cutoff = cutoff.unwrap_or(1.0);
+        let ns_cutoff = cutoff.unwrap_or(0.0);
+        Ok(match (self.metric, self.kind) {
+            (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(
+                a,
+                b,
+                o.weights,
+                int_cutoff(usize::MAX),
+            )),
+            (Metric::Levenshtein, Kind::Similarity) => {
+                Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0)))
+            }
+            (Metric::Levenshtein, Kind::NormalizedDistance) => {
+                Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
+            }
+            (Metric::Levenshtein, Kind::NormalizedSimilarity) => Value::Float(
+                levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff),
+            ),
+            (Metric::Indel, Kind::Distance) => {
+                Value::Int(indel::distance(a, b, int_cutoff(usize::MAX)))
+            }
+            (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
+            (Metric::Indel, Kind::NormalizedDistance) => {
+                Value::Float(indel::normalized_distance(a, b, nd_cutoff))
+            }
+            (Metric::Indel, Kind::NormalizedSimilarity) => {
+                Value::Float(indel::normalized_similarity(a, b, ns_cutoff))
+            }
+            (Metric::Hamming, Kind::Distance) => {
+                Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?)
+            }
+            (Metric::Hamming, Kind::Similarity) => {
+                Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?)
+            }
+            (Metric::Hamming, Kind::NormalizedDistance) => {
+                Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?)
+            }
+            (Metric::Hamming, Kind::NormalizedSimilarity) => {
+                Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
+            }
+            (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
+                Value::Float(jaro::distance(a, b, nd_cutoff))
+            }
+            (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
+                Value::Float(jaro::similarity(a, b, ns_cutoff))
+            }
+            (Metric::JaroWinkler, Kind::Distance | Kind::NormalizedDistance) => {
+                Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff))
+            }
+            (Metric::JaroWinkler, Kind::Similarity | Kind::NormalizedSimilarity) => {
+                Value::Float(jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cp(s: &str) -> Vec<u32> {
+        s.chars().map(u32::from).collect()
+    }
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_typed_errors() {
+        for f in Function::all() {
+            let label = f.label();
+            let mut parts = label.split('.').skip(1);
+            let metric: Metric = parts.next().unwrap_or_default().parse().unwrap();
+            let kind: Kind = parts.next().unwrap_or_default().parse().unwrap();
+            assert_eq!(Function { metric, kind }, f);
+        }
+        assert!(matches!(
+            "levenshtein".parse::<Metric>(),
+            Err(Error::InvalidParameter { name: "metric", .. })
+        ));
+        assert!(matches!(
+            "dist".parse::<Kind>(),
+            Err(Error::InvalidParameter { name: "kind", .. })
+        ));
+    }
+
+    #[test]
+    fn rapidfuzz_examples_and_default_cutoffs() {
+        let (a, b) = (cp("kitten"), cp("sitting"));
+        let o = Options::default();
+        let call = |metric, kind, cutoff| Function { metric, kind }.compute(&a, &b, &o, cutoff);
+        assert_eq!(
+            call(Metric::Levenshtein, Kind::Distance, None).unwrap(),
+            Value::Int(3)
+        );
+        assert_eq!(
+            call(Metric::Levenshtein, Kind::Distance, Some(2.0)).unwrap(),
+            Value::Int(3)
+        );
+        assert_eq!(
+            call(Metric::Levenshtein, Kind::Distance, Some(1.0)).unwrap(),
+            Value::Int(2)
+        );
+        assert_eq!(
+            call(Metric::Indel, Kind::Similarity, None).unwrap(),
+            Value::Int(8)
+        );
+        // Without a cutoff, each function equals its explicit most permissive one.
+        for f in Function::all() {
+            let permissive = match (f.normalized(), f.kind.is_distance()) {
+                (true, true) => 1.0,
+                (_, false) => 0.0,
+                (false, true) => usize::MAX as f64,
+            };
+            assert_eq!(
+                f.compute(&a, &b, &o, None).unwrap(),
+                f.compute(&a, &b, &o, Some(permissive)).unwrap(),
+                "{}",
+                f.label()
+            );
+            let is_float = matches!(f.compute(&a, &b, &o, None).unwrap(), Value::Float(_));
+            assert_eq!(is_float, f.normalized(), "{}", f.label());
+        }
+    }
+
+    #[test]
+    fn bounds_missing_values_and_options_follow_rapidfuzz() {
+        let lev = Function {
+            metric: Metric::Levenshtein,
+            kind: Kind::Distance,
+        };
+        let norm = Function {
+            kind: Kind::NormalizedSimilarity,
+            ..lev
+        };
+        assert_eq!(lev.check_bound(-0.5), Ok(()));
+        assert_eq!(lev.check_bound(-1.0), Err(BoundError::Overflow(-1.0)));
+        assert_eq!(lev.check_bound(f64::NAN), Err(BoundError::NotANumber));
+        assert_eq!(norm.check_bound(1.5), Err(BoundError::OutOfRange));
+        assert_eq!(norm.check_bound(f64::NAN), Err(BoundError::OutOfRange));
+        assert_eq!(lev.missing(), None);
+        assert_eq!(norm.missing(), Some(0.0));
+        assert_eq!(
+            Function {
+                metric: Metric::Jaro,
+                kind: Kind::Distance
+            }
+            .missing(),
+            Some(1.0)
+        );
+        assert!(lev.takes("weights") && !lev.takes("pad") && lev.takes_hint());
+        let hamming = Function {
+            metric: Metric::Hamming,
+            kind: Kind::Distance,
+        };
+        assert!(hamming.takes("pad") && !hamming.takes_hint());
+        let unpadded = Options {
+            pad: false,
+            ..Options::default()
+        };
+        assert!(hamming
+            .compute(&cp("ab"), &cp("abc"), &unpadded, None)
+            .is_err());
+    }
+}
