@@ -1,6 +1,11 @@
 //! The catalog join: one-to-one matching of two tables on normalized keys and
 //! further evidence (duration, version tags, extra columns).
 //!
+//! The user-facing rules (items, normalization, the evidence table, output
+//! columns) are documented once, in `tunelens.match_catalogs`'s docstring;
+//! this module documents how the join on prepared keys works and what it
+//! guarantees.
+//!
 //! A row's key is a tuple of fields (artist, title, ...). A row with a missing
 //! or empty field never matches. [`match_keys`] works in three steps:
 //!
