@@ -13,7 +13,6 @@ FloatArray = Union[npt.NDArray[np.float32], npt.NDArray[np.float64]]
 ComplexArray = Union[npt.NDArray[np.complex64], npt.NDArray[np.complex128]]
 Norm = Union[str, float, None]
 
-def _panic_for_tests(message: str) -> None: ...
 def affordable(name: str, nbytes: float) -> None: ...
 
 # --- dsp ---
@@ -208,10 +207,6 @@ def chroma_from_s(
     s: FloatArray, *, sr: float, n_fft: int, tuning: Optional[float], n_chroma: int, ctroct: float,
     octwidth: Optional[float], filter_norm: Optional[float], base_c: bool, norm: Optional[float], n_jobs: int,
 ) -> tuple[FloatArray, Optional[float]]: ...
-def chroma_filters(
-    *, sr: float, n_fft: int, tuning: float, n_chroma: int, ctroct: float, octwidth: Optional[float],
-    filter_norm: Optional[float], base_c: bool,
-) -> npt.NDArray[np.float32]: ...
 def hpss_masks(
     s: FloatArray, *, kernel_harmonic: int, kernel_percussive: int, power: float, margin_harmonic: float,
     margin_percussive: float, n_jobs: int,
@@ -219,7 +214,7 @@ def hpss_masks(
 def hpss_signal(
     y: FloatArray, *, n_fft: int, hop_length: int, window: npt.NDArray[np.float64], center: bool, pad_mode: str,
     kernel_harmonic: int, kernel_percussive: int, power: float, margin_harmonic: float, margin_percussive: float,
-    same_length: bool, n_jobs: int,
+    same_length: bool, mask: bool, n_jobs: int,
 ) -> tuple[FloatArray, FloatArray]: ...
 def onset_strength(s: FloatArray, *, lag: int, max_size: int, median: bool, pad_width: int, center: bool) -> FloatArray: ...
 def tempogram(

@@ -15,12 +15,13 @@ from tunelens.spectral import _prepare, _stft_args
 __all__ = ["hpss", "harmonic", "percussive"]
 
 
-def _separate(y: Any, kernel_size: Any, power: float, margin: Any, n_fft: int, hop_length: Any, win_length: Any,
-              center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _separate(y: Any, kernel_size: Any, power: float, mask: bool, margin: Any, n_fft: int, hop_length: Any,
+              win_length: Any, center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """STFT, median-filter masks and both inverse STFTs in one Rust call."""
     # librosa.effects.hpss ignores `window` (its STFT always uses Hann); so do we.
     y, args = _prepare(audio(y), _stft_args(n_fft, hop_length, win_length, "hann", center, pad_mode))
-    return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length, n_jobs=-1)
+    return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length,
+                             mask=bool(mask), n_jobs=-1)
 
 
 _PARAMS = """
@@ -33,8 +34,8 @@ _PARAMS = """
     power : float > 0 or np.inf
         Soft-mask exponent.
     mask : bool
-        Accepted for librosa compatibility; the returned signals are always
-        the masked spectrogram's inverse.
+        As librosa: with True, the signals are the inverse STFTs of the soft
+        (or hard) masks themselves instead of the masked spectrograms.
     margin : float >= 1 or (float, float)
         Separation margins.
     n_fft, hop_length, win_length, center, pad_mode
@@ -54,7 +55,7 @@ def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = Fals
     y_harmonic, y_percussive : np.ndarray [shape=(..., n)]
         Both of the input's length and dtype.
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)
 
 
 def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
@@ -66,7 +67,7 @@ def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = 
     -------
     np.ndarray [shape=(..., n)]
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
 
 
 def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
@@ -78,4 +79,4 @@ def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool 
     -------
     np.ndarray [shape=(..., n)]
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[1]
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)[1]

@@ -1,9 +1,10 @@
 //! Decibel scaling (`librosa.power_to_db` / `amplitude_to_db`).
 
+use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 
 use super::Float;
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
 
 /// Whether values are powers (`10 log10`) or amplitudes (squared first, as librosa).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,6 +171,22 @@ fn nan_max<T: Float>(a: T, b: T) -> T {
     } else {
         a.max(b)
     }
+}
+
+/// [`to_db`] of a copy of `values` (any shape; a contiguous input keeps its
+/// memory order, C or Fortran) on `n_jobs` threads.
+pub fn to_db_array<T: Float + Log10>(
+    values: &ArrayViewD<'_, T>,
+    scale: Scale,
+    p: &DbParams,
+    n_jobs: i64,
+) -> Result<ArrayD<T>> {
+    let mut out = values.to_owned();
+    let slice = out
+        .as_slice_memory_order_mut()
+        .ok_or_else(|| Error::Internal("owned array is not contiguous".into()))?;
+    crate::parallel::install(n_jobs, || to_db(slice, scale, p))??;
+    Ok(out)
 }
 
 #[cfg(test)]
