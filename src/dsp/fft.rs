@@ -49,7 +49,10 @@ mod tests {
     fn a_buffer_mismatch_is_an_internal_error() {
         let plan = forward::<f64>(8);
         let (mut x, mut out) = (vec![0.0; 7], plan.make_output_vec());
-        let err = plan.process(&mut x, &mut out).map_err(internal).unwrap_err();
+        let err = plan
+            .process(&mut x, &mut out)
+            .map_err(internal)
+            .unwrap_err();
         assert!(matches!(err, Error::Internal(_)), "{err}");
     }
 }

@@ -74,7 +74,10 @@ impl<T: Copy> Columns<'_, T> {
     /// A time-major copy: channel by channel, frame by frame, each frame's
     /// bins contiguous (`channels × n_frames × n_bins`).
     pub fn time_major(&self) -> Vec<T> {
-        self.columns.iter().flat_map(|c| c.iter().copied()).collect()
+        self.columns
+            .iter()
+            .flat_map(|c| c.iter().copied())
+            .collect()
     }
 }
 
@@ -117,7 +120,10 @@ mod tests {
         let a = Array::from_shape_vec(IxDyn(&[2, 3, 2]), (0..12).collect()).unwrap();
         let view = a.view();
         let c = columns(&view, "S").unwrap();
-        assert_eq!((c.lead.clone(), c.n_bins, c.n_frames, c.channels()), (vec![2], 3, 2, 2));
+        assert_eq!(
+            (c.lead.clone(), c.n_bins, c.n_frames, c.channels()),
+            (vec![2], 3, 2, 2)
+        );
         assert_eq!(c.time_major(), vec![0, 2, 4, 1, 3, 5, 6, 8, 10, 7, 9, 11]);
         let flat = Array::from_shape_vec(IxDyn(&[3]), vec![1, 2, 3]).unwrap();
         assert!(columns(&flat.view(), "S").is_err());

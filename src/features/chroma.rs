@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn rejects_mismatched_spectra() {
-        let s = vec![0.0f32; 10];
+        let s = [0.0f32; 10];
         assert!(chroma_from_columns(&[ArrayView1::from(&s[..])], &params(2048)).is_err());
     }
 

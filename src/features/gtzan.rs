@@ -171,7 +171,8 @@ pub fn gtzan_values<T: Float + Log10>(
         length: (recipe == Recipe::Librosa).then_some(y.len()),
         mask: false,
     };
-    let (harmonic, percussive) = separate_spectrum(&spec, &mag, &params, &hann, &kernels, inversion)?;
+    let (harmonic, percussive) =
+        separate_spectrum(&spec, &mag, &params, &hann, &kernels, inversion)?;
     drop((spec, mag));
     // Natural-length iSTFTs are cut or zero-padded to the input.
     for signal in [harmonic, percussive] {
@@ -314,7 +315,7 @@ fn mfcc_summaries<T: Float>(mel_db: &[T], n_frames: usize) -> Result<Vec<f64>> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut values = vec![Vec::with_capacity(n_frames); N_MFCC];
+    let mut values: Vec<Vec<f64>> = (0..N_MFCC).map(|_| Vec::with_capacity(n_frames)).collect();
     for frame in mel_db.chunks(n_mels.max(1)) {
         let mut acc = [0.0f64; N_MFCC];
         for (w, x) in by_band.chunks_exact(N_MFCC).zip(frame) {
@@ -379,10 +380,17 @@ mod tests {
     fn recipes_parse_by_name_and_arrays_must_be_mono() {
         assert_eq!("gtzan".parse::<Recipe>().unwrap(), Recipe::Librosa);
         assert_eq!("gtzan_kaggle".parse::<Recipe>().unwrap(), Recipe::Kaggle);
-        assert!("kaggle".parse::<Recipe>().unwrap_err().to_string().contains("recipe"));
+        assert!("kaggle"
+            .parse::<Recipe>()
+            .unwrap_err()
+            .to_string()
+            .contains("recipe"));
         let y = clip().into_dyn();
         let values = gtzan_features(&y.view(), 22050.0, Recipe::Librosa, 1).unwrap();
-        assert_eq!(values, gtzan_values(clip().view(), 22050.0, Recipe::Librosa).unwrap());
+        assert_eq!(
+            values,
+            gtzan_values(clip().view(), 22050.0, Recipe::Librosa).unwrap()
+        );
         let stereo = ndarray::Array2::<f32>::zeros((2, 100)).into_dyn();
         let err = gtzan_features(&stereo.view(), 22050.0, Recipe::Librosa, 1).unwrap_err();
         assert!(err.to_string().contains("mono"), "{err}");

@@ -12,8 +12,8 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{stft, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
 use crate::error::{ensure, tractable, Result};
-use crate::parallel;
 use crate::features::median::{median_lanes, Lanes, LANES};
+use crate::parallel;
 
 /// HPSS options with librosa's meanings.
 #[derive(Clone, Copy, Debug)]
@@ -300,7 +300,10 @@ pub fn masks_of<T: Float>(
         Ok(())
     })??;
     let tail = [n_frames, n_bins];
-    Ok((Shaped::new(mh, &cols.lead, &tail), Shaped::new(mp, &cols.lead, &tail)))
+    Ok((
+        Shaped::new(mh, &cols.lead, &tail),
+        Shaped::new(mp, &cols.lead, &tail),
+    ))
 }
 
 /// `librosa.effects.hpss` options: the STFT, the median filters, and what is
@@ -426,8 +429,7 @@ mod tests {
         let (h, p) = separate_of(&y.view(), &s, 1).unwrap();
         assert_eq!(h.shape, vec![3000]);
         let params = s.stft.params::<f64>().unwrap();
-        let inverse =
-            IstftParams::new(129, 256, 64, &s.stft.window, true, Some(3000)).unwrap();
+        let inverse = IstftParams::new(129, 256, 64, &s.stft.window, true, Some(3000)).unwrap();
         let n_frames = params.framing(3000).unwrap().n_frames;
         let ones = istft_frames(n_frames, &inverse, |_, bins| {
             bins.iter_mut().for_each(|b| *b = Complex::new(1.0, 0.0))
@@ -445,9 +447,14 @@ mod tests {
     #[test]
     fn masks_of_every_channel_come_back_time_major() {
         use ndarray::{Array, IxDyn};
-        let s = Array::from_shape_fn(IxDyn(&[2, 17, 11]), |i| ((i[0] + 2 * i[1] + 3 * i[2]) % 5) as f32);
+        let s = Array::from_shape_fn(IxDyn(&[2, 17, 11]), |i| {
+            ((i[0] + 2 * i[1] + 3 * i[2]) % 5) as f32
+        });
         let (h, p) = masks_of(&s.view(), &spec().hpss, 1).unwrap();
-        assert_eq!((h.shape.clone(), p.shape), (vec![2, 11, 17], vec![2, 11, 17]));
+        assert_eq!(
+            (h.shape.clone(), p.shape),
+            (vec![2, 11, 17], vec![2, 11, 17])
+        );
         let one = s.slice(ndarray::s![1, .., ..]).into_dyn();
         let (alone, _) = masks_of(&one, &spec().hpss, 1).unwrap();
         assert_eq!(alone.data[..], h.data[11 * 17..]);

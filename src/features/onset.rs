@@ -175,7 +175,9 @@ mod tests {
         use ndarray::{Array, IxDyn};
         // (channels=2, bands=2, frames=4); channel 1 is channel 0 doubled.
         let frames = [[0.0f32, 0.0, 1.0, 1.0], [0.0, 0.0, 3.0, 1.0]];
-        let s = Array::from_shape_fn(IxDyn(&[2, 2, 4]), |i| frames[i[1]][i[2]] * (1 + i[0]) as f32);
+        let s = Array::from_shape_fn(IxDyn(&[2, 2, 4]), |i| {
+            frames[i[1]][i[2]] * (1 + i[0]) as f32
+        });
         let p = OnsetParams {
             lag: 1,
             max_size: 1,

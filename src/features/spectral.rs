@@ -620,7 +620,10 @@ mod tests {
 
     #[test]
     fn kinds_parse_by_name_and_refuse_others() {
-        assert_eq!("rolloff".parse::<SpectralKind>().unwrap(), SpectralKind::Rolloff);
+        assert_eq!(
+            "rolloff".parse::<SpectralKind>().unwrap(),
+            SpectralKind::Rolloff
+        );
         let err = "spread".parse::<SpectralKind>().unwrap_err();
         assert!(err.to_string().contains("kind") && err.to_string().contains("spread"));
     }

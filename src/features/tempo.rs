@@ -115,7 +115,9 @@ pub fn tempogram_of<T: Float>(
     let mut data = Vec::new();
     for lane in &lanes {
         let x = contiguous(lane);
-        data.extend(parallel::install(n_jobs, || tempogram(&x, window, center, norm))??);
+        data.extend(parallel::install(n_jobs, || {
+            tempogram(&x, window, center, norm)
+        })??);
     }
     let n_frames = data.len() / (window.len() * lanes.len()).max(1);
     Ok(Shaped::new(data, &lead, &[n_frames, window.len()]))
@@ -226,7 +228,11 @@ mod tests {
     fn every_envelope_gets_its_tempogram_and_tempo() {
         use ndarray::{Array, IxDyn};
         let env = Array::from_shape_fn(IxDyn(&[2, 600]), |i| {
-            if i[1] % (20 + 5 * i[0]) == 0 { 1.0f32 } else { 0.0 }
+            if i[1] % (20 + 5 * i[0]) == 0 {
+                1.0f32
+            } else {
+                0.0
+            }
         });
         let window = crate::dsp::window::hann(384);
         let tg = tempogram_of(&env.view(), &window, true, Some(f64::INFINITY), 1).unwrap();
@@ -245,7 +251,15 @@ mod tests {
         let bpm = best_tempo_of(&strength.view(), 22050.0, 512, &prior).unwrap();
         assert_eq!(bpm.shape, vec![2]);
         let expected = |period: f64| 60.0 * 22050.0 / 512.0 / period;
-        assert!((bpm.data[0] - expected(20.0)).abs() < 1e-9, "{:?}", bpm.data);
-        assert!((bpm.data[1] - expected(25.0)).abs() < 1e-9, "{:?}", bpm.data);
+        assert!(
+            (bpm.data[0] - expected(20.0)).abs() < 1e-9,
+            "{:?}",
+            bpm.data
+        );
+        assert!(
+            (bpm.data[1] - expected(25.0)).abs() < 1e-9,
+            "{:?}",
+            bpm.data
+        );
     }
 }

@@ -299,7 +299,9 @@ mod tests {
     #[test]
     fn arrays_give_the_rows_of_each_channel() {
         use ndarray::{Array, IxDyn};
-        let y = Array::from_shape_fn(IxDyn(&[3, 1000]), |i| ((i[1] * (i[0] + 2)) as f64 * 0.1).sin());
+        let y = Array::from_shape_fn(IxDyn(&[3, 1000]), |i| {
+            ((i[1] * (i[0] + 2)) as f64 * 0.1).sin()
+        });
         let f = framing(64, 16, PadMode::Constant);
         let all = rms_of(&y.view(), &f, 2).unwrap();
         let frames = 1 + 1000 / 16;

@@ -109,8 +109,10 @@ fn resample<'py>(
         quality: res_type.0,
         fix,
     };
-    with_float_view!(y, |view| run(py, || resampling::resample_of(&view, &r, n_jobs))
-        .and_then(|out| shaped(py, out)))
+    with_float_view!(y, |view| run(py, || resampling::resample_of(
+        &view, &r, n_jobs
+    ))
+    .and_then(|out| shaped(py, out)))
 }
 
 /// Duration of a file or buffer in seconds.

@@ -5,9 +5,9 @@
 //!   raises the core's typed error naming the argument.
 //! - [`Keywords`]: keyword arguments (a binding's `**options`, or a dict
 //!   argument through [`Items`]) read key by key into the core's parameter
-//!   structs, which list their keys once below ([`from_keywords!`]). Every
-//!   key is required, and a key no struct reads is refused: an accepted
-//!   argument always takes effect.
+//!   structs, which list their keys once below ([`from_keywords!`]). A key
+//!   is required unless the core gives it a default, and a key no struct
+//!   reads is refused: an accepted argument always takes effect.
 
 use std::str::FromStr;
 
@@ -24,12 +24,13 @@ use crate::dsp::istft::IstftSpec;
 use crate::dsp::mel::{MelNorm, MelSpec};
 use crate::dsp::{PadMode, StftSpec};
 use crate::error::Error;
-use crate::explain::bands::BandScale;
+use crate::explain::bands::{BandScale, BandSplit};
 use crate::explain::surrogate::Distance;
 use crate::features::beat::PeakPick;
 use crate::features::chroma::ChromaParams;
 use crate::features::hpss::{HpssParams, SignalSeparation};
 use crate::features::spectral::{SpectralKind, SpectralOptions};
+use crate::neighbors::{Algorithm, Search};
 use crate::render::batch::SpectrogramJob;
 use crate::render::Colormap;
 
@@ -71,6 +72,19 @@ impl<'py> Keywords<'py> {
             PyTypeError::new_err(format!("missing required keyword argument '{name}'"))
         })?;
         T::from_keyword(&value, name)
+    }
+
+    /// The value of keyword `name`, or `default` when it is not given.
+    pub fn get_or<T: Keyword>(&mut self, name: &'static str, default: T) -> PyResult<T> {
+        let given = match &self.given {
+            Some(given) => given.contains(name)?,
+            None => false,
+        };
+        if given {
+            self.get(name)
+        } else {
+            Ok(default)
+        }
     }
 
     /// A parameter struct from its keys.
@@ -134,7 +148,7 @@ macro_rules! extracted {
         }
     )*};
 }
-extracted!(f64, f32, usize, u32, bool, (usize, usize));
+extracted!(f64, f32, usize, u32, u64, bool, String, (usize, usize));
 
 /// Option strings: the core's `FromStr` through [`Wrap`].
 macro_rules! parsed {
@@ -146,7 +160,15 @@ macro_rules! parsed {
         }
     )*};
 }
-parsed!(PadMode, Quality, Colormap, BandScale, Distance, SpectralKind);
+parsed!(
+    PadMode,
+    Quality,
+    Colormap,
+    BandScale,
+    Distance,
+    SpectralKind,
+    Algorithm
+);
 
 /// `None` or the value.
 impl<T: Keyword> Keyword for Option<T> {
@@ -204,16 +226,93 @@ macro_rules! from_keywords {
     (@key $field:ident $key:literal) => { $key };
 }
 
-from_keywords!(StftSpec { n_fft, hop_length, window, center, pad_mode });
-from_keywords!(MelSpec { sr, n_mels, fmin, fmax, htk, norm });
-from_keywords!(IstftSpec { n_fft, hop_length, window, center, length });
-from_keywords!(SpectralOptions { kind, p, norm, roll_percent, power, amin, fmin, n_bands, quantile, linear });
-from_keywords!(ChromaParams { sr, n_fft, n_chroma, tuning, ctroct, octwidth, filter_norm, base_c, norm });
-from_keywords!(HpssParams { kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive });
-from_keywords!(PeakPick { pre_max, post_max, pre_avg, post_avg, delta, wait });
+from_keywords!(StftSpec {
+    n_fft,
+    hop_length,
+    window,
+    center,
+    pad_mode
+});
+from_keywords!(MelSpec {
+    sr,
+    n_mels,
+    fmin,
+    fmax,
+    htk,
+    norm
+});
+from_keywords!(IstftSpec {
+    n_fft,
+    hop_length,
+    window,
+    center,
+    length
+});
+from_keywords!(SpectralOptions {
+    kind,
+    p,
+    norm,
+    roll_percent,
+    power,
+    amin,
+    fmin,
+    n_bands,
+    quantile,
+    linear
+});
+from_keywords!(ChromaParams {
+    sr,
+    n_fft,
+    n_chroma,
+    tuning,
+    ctroct,
+    octwidth,
+    filter_norm,
+    base_c,
+    norm
+});
+from_keywords!(HpssParams {
+    kernel_harmonic,
+    kernel_percussive,
+    power,
+    margin_harmonic,
+    margin_percussive
+});
+from_keywords!(PeakPick {
+    pre_max,
+    post_max,
+    pre_avg,
+    post_avg,
+    delta,
+    wait
+});
 from_keywords!(LoadOptions { sr, mono, offset, duration, quality = "res_type" });
-from_keywords!(StreamOptions { block_length, frame_length, hop_length, mono, offset, duration, fill_value });
-from_keywords!(SpectrogramJob { sr, duration, n_fft, hop_length, n_mels, db, cmap, size });
+from_keywords!(StreamOptions {
+    block_length,
+    frame_length,
+    hop_length,
+    mono,
+    offset,
+    duration,
+    fill_value
+});
+from_keywords!(BandSplit {
+    sr,
+    n_bands,
+    scale,
+    n_fft,
+    hop_length
+});
+from_keywords!(SpectrogramJob {
+    sr,
+    duration,
+    n_fft,
+    hop_length,
+    n_mels,
+    db,
+    cmap,
+    size
+});
 
 impl FromKeywords for SignalSeparation {
     fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
@@ -222,6 +321,18 @@ impl FromKeywords for SignalSeparation {
             hpss: keywords.read()?,
             same_length: keywords.get("same_length")?,
             mask: keywords.get("mask")?,
+        })
+    }
+}
+
+/// Every key optional, with the core's defaults.
+impl FromKeywords for Search {
+    fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
+        let default = Search::default();
+        Ok(Search {
+            algorithm: keywords.get_or("algorithm", default.algorithm)?,
+            leaf_size: keywords.get_or("leaf_size", default.leaf_size)?,
+            n_neighbors: keywords.get_or("n_neighbors", default.n_neighbors)?,
         })
     }
 }

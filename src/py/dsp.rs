@@ -26,8 +26,10 @@ fn stft<'py>(
     stft: Items<StftSpec>,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    with_float_view!(y, |view| run(py, || stft_mod::stft_of(&view, &stft.0, n_jobs))
-        .and_then(|out| shaped(py, out)))
+    with_float_view!(y, |view| run(py, || stft_mod::stft_of(
+        &view, &stft.0, n_jobs
+    ))
+    .and_then(|out| shaped(py, out)))
 }
 
 /// Mel spectrogram from audio, `(..., frames, n_mels)`.

@@ -10,6 +10,7 @@ use super::convert::{Items, Keywords, Wrap};
 use super::detach::run;
 use crate::dsp::frames::PadMode;
 use crate::dsp::StftSpec;
+use crate::features::cepstral;
 use crate::features::chroma::{self, ChromaParams};
 use crate::features::gtzan::{self, Recipe};
 use crate::features::hpss::{self, HpssParams, SignalSeparation};
@@ -17,7 +18,6 @@ use crate::features::onset::{self, Aggregate, OnsetParams};
 use crate::features::spectral::{self, SpectralOptions};
 use crate::features::tempo::{self, TempoPrior};
 use crate::features::temporal::{self, RawFraming};
-use crate::features::cepstral;
 
 /// A spectral descriptor (`options`: its kind and every option) of audio
 /// `(..., n)` with the STFT keywords `**stft`: `(..., frames, rows)` float64.
@@ -151,8 +151,10 @@ fn chroma_from_s<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Chroma<'py>> {
     let p: ChromaParams = Keywords::parse(options)?;
-    with_float_view!(s, |view| run(py, || chroma::of_spectrogram(&view, &p, n_jobs))
-        .and_then(|(out, tuning)| Ok((shaped(py, out)?, tuning))))
+    with_float_view!(s, |view| run(py, || chroma::of_spectrogram(
+        &view, &p, n_jobs
+    ))
+    .and_then(|(out, tuning)| Ok((shaped(py, out)?, tuning))))
 }
 
 /// Harmonic and percussive soft masks of a magnitude spectrogram `(..., bins, frames)`,
