@@ -159,10 +159,10 @@ def kmeans_fit(
     *,
     init: str = "k-means++",
     centers: NDArray[np.float64] | None = None,
-    n_init: int = 1,
-    max_iter: int = 300,
-    tol: float = 1e-4,
-    seed: int = 0,
+    n_init: int,
+    max_iter: int,
+    tol: float,
+    seed: int,
     n_jobs: int = -1,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], float, int]: ...
 def kmeans_assign(
