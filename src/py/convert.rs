@@ -5,7 +5,7 @@
 //!   raises the core's typed error naming the argument.
 //! - [`Keywords`]: keyword arguments (a binding's `**options`, or a dict
 //!   argument through [`Items`]) read key by key into the core's parameter
-//!   structs, which list their keys once below ([`from_keywords!`]). A key
+//!   structs, which list their keys once below (`from_keywords!`). A key
 //!   is required unless the core gives it a default, and a key no struct
 //!   reads is refused: an accepted argument always takes effect.
 
@@ -215,7 +215,7 @@ pub trait FromKeywords: Sized {
 /// Implements [`FromKeywords`] for a core struct: each field from the
 /// keyword of its name (or the one given as `field = "key"`).
 macro_rules! from_keywords {
-    ($ty:ty { $($field:ident $(= $key:literal)?),* $(,)? }) => {
+    ($ty:ty: $($field:ident $(= $key:literal)?),* $(,)?) => {
         impl FromKeywords for $ty {
             fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
                 Ok(Self { $($field: keywords.get(from_keywords!(@key $field $($key)?))?,)* })
@@ -226,93 +226,17 @@ macro_rules! from_keywords {
     (@key $field:ident $key:literal) => { $key };
 }
 
-from_keywords!(StftSpec {
-    n_fft,
-    hop_length,
-    window,
-    center,
-    pad_mode
-});
-from_keywords!(MelSpec {
-    sr,
-    n_mels,
-    fmin,
-    fmax,
-    htk,
-    norm
-});
-from_keywords!(IstftSpec {
-    n_fft,
-    hop_length,
-    window,
-    center,
-    length
-});
-from_keywords!(SpectralOptions {
-    kind,
-    p,
-    norm,
-    roll_percent,
-    power,
-    amin,
-    fmin,
-    n_bands,
-    quantile,
-    linear
-});
-from_keywords!(ChromaParams {
-    sr,
-    n_fft,
-    n_chroma,
-    tuning,
-    ctroct,
-    octwidth,
-    filter_norm,
-    base_c,
-    norm
-});
-from_keywords!(HpssParams {
-    kernel_harmonic,
-    kernel_percussive,
-    power,
-    margin_harmonic,
-    margin_percussive
-});
-from_keywords!(PeakPick {
-    pre_max,
-    post_max,
-    pre_avg,
-    post_avg,
-    delta,
-    wait
-});
-from_keywords!(LoadOptions { sr, mono, offset, duration, quality = "res_type" });
-from_keywords!(StreamOptions {
-    block_length,
-    frame_length,
-    hop_length,
-    mono,
-    offset,
-    duration,
-    fill_value
-});
-from_keywords!(BandSplit {
-    sr,
-    n_bands,
-    scale,
-    n_fft,
-    hop_length
-});
-from_keywords!(SpectrogramJob {
-    sr,
-    duration,
-    n_fft,
-    hop_length,
-    n_mels,
-    db,
-    cmap,
-    size
-});
+from_keywords!(StftSpec: n_fft, hop_length, window, center, pad_mode);
+from_keywords!(MelSpec: sr, n_mels, fmin, fmax, htk, norm);
+from_keywords!(IstftSpec: n_fft, hop_length, window, center, length);
+from_keywords!(SpectralOptions: kind, p, norm, roll_percent, power, amin, fmin, n_bands, quantile, linear);
+from_keywords!(ChromaParams: sr, n_fft, n_chroma, tuning, ctroct, octwidth, filter_norm, base_c, norm);
+from_keywords!(HpssParams: kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive);
+from_keywords!(PeakPick: pre_max, post_max, pre_avg, post_avg, delta, wait);
+from_keywords!(LoadOptions: sr, mono, offset, duration, quality = "res_type");
+from_keywords!(StreamOptions: block_length, frame_length, hop_length, mono, offset, duration, fill_value);
+from_keywords!(BandSplit: sr, n_bands, scale, n_fft, hop_length);
+from_keywords!(SpectrogramJob: sr, duration, n_fft, hop_length, n_mels, db, cmap, size);
 
 impl FromKeywords for SignalSeparation {
     fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
@@ -334,5 +258,81 @@ impl FromKeywords for Search {
             leaf_size: keywords.get_or("leaf_size", default.leaf_size)?,
             n_neighbors: keywords.get_or("n_neighbors", default.n_neighbors)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{exception, with_python};
+    use super::*;
+    use pyo3::exceptions::PyTypeError;
+
+    fn hpss<'py>(py: Python<'py>) -> Bound<'py, PyDict> {
+        let given = PyDict::new(py);
+        for (key, value) in [
+            ("kernel_harmonic", 31.0),
+            ("kernel_percussive", 17.0),
+            ("power", 2.0),
+            ("margin_harmonic", 1.0),
+            ("margin_percussive", 3.0),
+        ] {
+            if key.starts_with("kernel") {
+                given.set_item(key, value as usize).unwrap();
+            } else {
+                given.set_item(key, value).unwrap();
+            }
+        }
+        given
+    }
+
+    #[test]
+    fn structs_read_every_key_and_refuse_others() {
+        with_python(|py| {
+            let given = hpss(py);
+            let p: HpssParams = Keywords::parse(Some(&given)).unwrap();
+            assert_eq!((p.kernel_harmonic, p.kernel_percussive), (31, 17));
+            assert_eq!(
+                (p.power, p.margin_harmonic, p.margin_percussive),
+                (2.0, 1.0, 3.0)
+            );
+
+            given.set_item("margn", 1.0).unwrap();
+            let err = Keywords::parse::<HpssParams>(Some(&given)).unwrap_err();
+            assert!(err.is_instance_of::<PyTypeError>(py), "{err}");
+            assert!(err
+                .to_string()
+                .contains("unexpected keyword argument 'margn'"));
+
+            given.del_item("margn").unwrap();
+            given.del_item("power").unwrap();
+            let err = Keywords::parse::<HpssParams>(Some(&given)).unwrap_err();
+            assert!(err
+                .to_string()
+                .contains("missing required keyword argument 'power'"));
+
+            given.set_item("power", "strong").unwrap();
+            let err = Keywords::parse::<HpssParams>(Some(&given)).unwrap_err();
+            assert!(err.is_instance_of::<PyTypeError>(py), "{err}");
+            assert!(err.to_string().contains("argument 'power'"), "{err}");
+        });
+    }
+
+    #[test]
+    fn optional_keys_take_the_core_defaults_and_names_parse_in_the_core() {
+        with_python(|py| {
+            let search: Search = Keywords::parse(None).unwrap();
+            assert_eq!(search, Search::default());
+            let given = PyDict::new(py);
+            given.set_item("algorithm", "kd_tree").unwrap();
+            let search: Search = Keywords::parse(Some(&given)).unwrap();
+            assert_eq!(search.algorithm, Algorithm::KdTree);
+            assert_eq!(search.leaf_size, Search::default().leaf_size);
+
+            given.set_item("algorithm", "ball_tree").unwrap();
+            let err = Keywords::parse::<Search>(Some(&given)).unwrap_err();
+            let class = exception(py, "InvalidParameterError");
+            assert!(err.get_type(py).is(&class), "{err}");
+            assert!(err.to_string().contains("algorithm"), "{err}");
+        });
     }
 }

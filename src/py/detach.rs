@@ -64,21 +64,6 @@ pub fn run<T: Send>(py: Python<'_>, work: impl FnOnce() -> Result<T> + Send) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pyo3::types::PyModule;
-
-    /// `tunelens.exceptions` from this checkout's `python/`, without running
-    /// the package's `__init__` (which needs the compiled extension).
-    fn exceptions(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
-        let package = PyModule::new(py, "tunelens")?;
-        package.setattr(
-            "__path__",
-            vec![concat!(env!("CARGO_MANIFEST_DIR"), "/python/tunelens")],
-        )?;
-        py.import("sys")?
-            .getattr("modules")?
-            .set_item("tunelens", &package)?;
-        py.import("tunelens.exceptions")
-    }
 
     /// The wheel carries no panic hook; this proves here, through the same
     /// `run` every binding uses, that a Rust panic reaches Python as
@@ -86,11 +71,8 @@ mod tests {
     /// crash, and that the pool keeps working afterwards.
     #[test]
     fn a_panic_surfaces_as_the_internal_error() {
-        Python::initialize();
-        Python::attach(|py| {
-            let class = exceptions(py)
-                .and_then(|m| m.getattr("TunelensInternalError"))
-                .unwrap();
+        super::super::testing::with_python(|py| {
+            let class = super::super::testing::exception(py, "TunelensInternalError");
             let err = run(py, || -> Result<()> { panic!("index out of bounds") }).unwrap_err();
             assert!(err.get_type(py).is(&class), "{err}");
             let message = err.value(py).to_string();

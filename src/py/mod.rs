@@ -50,3 +50,34 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     matching::register(m)?;
     Ok(())
 }
+
+/// An embedded interpreter for the bindings' `cargo test`s.
+#[cfg(test)]
+mod testing {
+    use pyo3::prelude::*;
+    use pyo3::types::PyModule;
+
+    /// Runs `f` with the GIL, `tunelens.exceptions` importable from this
+    /// checkout's `python/` without the package's `__init__` (which needs the
+    /// compiled extension).
+    pub fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+        Python::initialize();
+        Python::attach(|py| {
+            let package = PyModule::new(py, "tunelens").unwrap();
+            let path = vec![concat!(env!("CARGO_MANIFEST_DIR"), "/python/tunelens")];
+            package.setattr("__path__", path).unwrap();
+            let modules = py.import("sys").unwrap().getattr("modules").unwrap();
+            if !modules.contains("tunelens").unwrap() {
+                modules.set_item("tunelens", &package).unwrap();
+            }
+            f(py)
+        })
+    }
+
+    /// The class `tunelens.exceptions.<name>`.
+    pub fn exception<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyAny> {
+        py.import("tunelens.exceptions")
+            .and_then(|m| m.getattr(name))
+            .unwrap()
+    }
+}
