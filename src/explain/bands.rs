@@ -86,16 +86,12 @@ pub struct BandSplit {
 }
 
 impl BandSplit {
-    /// [`band_sources`] of `y` with these options.
-    pub fn sources(&self, y: &[f32]) -> Result<(Vec<f64>, Vec<Vec<f32>>)> {
-        band_sources(
-            y,
-            self.sr,
-            self.n_bands,
-            self.scale,
-            self.n_fft,
-            self.hop_length,
-        )
+    /// [`band_sources`] of `y` with these options, on `n_jobs` threads.
+    pub fn sources(&self, y: &[f32], n_jobs: i64) -> Result<(Vec<f64>, Vec<Vec<f32>>)> {
+        let (sr, n_bands, scale) = (self.sr, self.n_bands, self.scale);
+        crate::parallel::install(n_jobs, || {
+            band_sources(y, sr, n_bands, scale, self.n_fft, self.hop_length)
+        })?
     }
 }
 

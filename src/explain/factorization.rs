@@ -222,13 +222,14 @@ impl Factorization {
 
     /// [`compose_batch`](Self::compose_batch) of `masks` given as a table
     /// into `out`, a `shape = (rows, len)` buffer, each checked against this
-    /// factorization first (errors name `mask` and `out`).
+    /// factorization first (errors name `mask` and `out`), on `n_jobs` threads.
     pub fn compose_table(
         &self,
         masks: Masks<'_>,
         previous: Option<&[u8]>,
         with_residual: bool,
         (out, shape): (&mut [f32], (usize, usize)),
+        n_jobs: i64,
     ) -> Result<()> {
         let (n, len, cols) = (self.n_components(), self.len(), masks.n_features);
         ensure(cols == n, "mask", || {
@@ -238,7 +239,9 @@ impl Factorization {
         ensure(shape == (rows, len), "out", || {
             format!("has shape {shape:?}, expected ({rows}, {len})")
         })?;
-        self.compose_batch(masks.data, previous, with_residual, out)
+        crate::parallel::install(n_jobs, || {
+            self.compose_batch(masks.data, previous, with_residual, out)
+        })?
     }
 
     /// Composes one clip per row of `masks` (`rows × n_components`, row-major)
@@ -444,7 +447,7 @@ mod tests {
             n_features: 3,
         };
         let mut out = vec![0f32; 24];
-        f.compose_table(table(&masks), None, false, (&mut out, (2, 12)))
+        f.compose_table(table(&masks), None, false, (&mut out, (2, 12)), 1)
             .unwrap();
         let mut direct = vec![0f32; 24];
         f.compose_batch(&masks, None, false, &mut direct).unwrap();
@@ -454,11 +457,11 @@ mod tests {
             n_features: 2,
         };
         let err = f
-            .compose_table(wide, None, false, (&mut out, (3, 12)))
+            .compose_table(wide, None, false, (&mut out, (3, 12)), 1)
             .unwrap_err();
         assert!(err.to_string().contains("2 entries per row"), "{err}");
         let err = f
-            .compose_table(table(&masks), None, false, (&mut out, (1, 24)))
+            .compose_table(table(&masks), None, false, (&mut out, (1, 24)), 1)
             .unwrap_err();
         assert!(err.to_string().contains("expected (2, 12)"), "{err}");
     }

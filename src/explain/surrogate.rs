@@ -505,6 +505,19 @@ pub fn explain(
         .collect())
 }
 
+/// [`sample_weights`] under audioLIME's kernel of `kernel_width`, with
+/// distances to the first row measured by `distance`.
+pub fn kernel_weights(masks: Masks<'_>, kernel_width: f64, distance: Distance) -> Result<Vec<f64>> {
+    let params = SurrogateParams {
+        kernel_width,
+        distance,
+        alpha: 0.0,
+        num_features: masks.n_features,
+        selection: Selection::All,
+    };
+    sample_weights(masks, &params)
+}
+
 /// The kernel weights of the perturbations and [`explain`] of every target.
 /// With `selected` (one feature list per target, chosen by the caller, as
 /// lime's `lasso_path`), each target is fitted on its own features and

@@ -14,7 +14,6 @@ use crate::audio::resample::{self as resampling, Resampling};
 use crate::audio::soxr::Quality;
 use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
 use crate::audio::{self, Audio, LoadOptions, Source};
-use crate::parallel;
 
 /// A path, or encoded bytes with an optional extension hint.
 #[derive(FromPyObject)]
@@ -54,9 +53,7 @@ fn load<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let src = self::source(source, hint);
     let opts: LoadOptions = Keywords::parse(options)?;
-    let loaded = run(py, || {
-        parallel::install(n_jobs, || audio::load(&src, &opts))?
-    })?;
+    let loaded = run(py, || audio::load_on(&src, &opts, n_jobs))?;
     audio_to_py(py, loaded)
 }
 

@@ -16,7 +16,6 @@ use crate::explain::bands::BandSplit;
 use crate::explain::sampling::sample_masks as draw_masks;
 use crate::explain::surrogate::{self, Distance, Masks, Selection, SurrogateParams};
 use crate::explain::Factorization as CoreFactorization;
-use crate::parallel;
 
 /// A 2-D uint8 mask array as a contiguous row-major vector and its column count.
 fn mask_rows(masks: &PyReadonlyArray2<'_, u8>) -> (Vec<u8>, usize) {
@@ -112,9 +111,13 @@ impl PyFactorization {
         };
         let inner = &self.inner;
         run(py, move || {
-            parallel::install(n_jobs, || {
-                inner.compose_table(masks, previous.as_deref(), with_residual, (out, shape))
-            })?
+            inner.compose_table(
+                masks,
+                previous.as_deref(),
+                with_residual,
+                (out, shape),
+                n_jobs,
+            )
         })
     }
 }
@@ -134,10 +137,7 @@ fn frequency_bands<'py>(
 ) -> PyResult<Bands<'py>> {
     let split: BandSplit = Keywords::parse(options)?;
     let view = y.as_array();
-    let (edges, bands) = run(py, || {
-        let signal = view.to_vec();
-        parallel::install(n_jobs, || split.sources(&signal))?
-    })?;
+    let (edges, bands) = run(py, || split.sources(&view.to_vec(), n_jobs))?;
     Ok((
         edges,
         bands
@@ -174,21 +174,12 @@ fn kernel_weights<'py>(
     distance: Wrap<Distance>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let (rows, cols) = mask_rows(&masks);
-    let params = SurrogateParams {
-        kernel_width,
-        distance: distance.0,
-        alpha: 0.0,
-        num_features: cols,
-        selection: Selection::All,
+    let masks = Masks {
+        data: &rows,
+        n_features: cols,
     };
     let w = run(py, || {
-        surrogate::sample_weights(
-            Masks {
-                data: &rows,
-                n_features: cols,
-            },
-            &params,
-        )
+        surrogate::kernel_weights(masks, kernel_width, distance.0)
     })?;
     Ok(PyArray1::from_vec(py, w))
 }
