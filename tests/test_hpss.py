@@ -41,6 +41,21 @@ def test_effects_hpss_matches_librosa(name: str, kw: dict) -> None:
     np.testing.assert_allclose(effects.percussive(y, **kw), p)
 
 
+@pytest.mark.parametrize("name", ["music22k", "stereo", "float64", "silence"])
+@pytest.mark.parametrize("kw", [{}, {"power": np.inf}, {"kernel_size": (17, 41), "margin": (2.0, 3.0)}])
+def test_effects_hpss_mask_inverts_the_masks_as_librosa(name: str, kw: dict) -> None:
+    """librosa.effects.hpss(mask=True) returns the inverse STFTs of the masks
+    themselves (decompose.hpss hands the masks to istft); so do we."""
+    y = SIGNALS[name]
+    (h, p), (hr, pr) = effects.hpss(y, mask=True, **kw), librosa.effects.hpss(y, mask=True, **kw)
+    assert h.shape == hr.shape and h.dtype == hr.dtype and p.dtype == pr.dtype
+    assert energy_error(h, hr) <= 1e-3 and energy_error(p, pr) <= 1e-3, (energy_error(h, hr), energy_error(p, pr))
+    np.testing.assert_allclose(effects.harmonic(y, mask=True, **kw), h)
+    np.testing.assert_allclose(effects.percussive(y, mask=True, **kw), p)
+    if name != "silence":  # silence: constant masks invert to w[0] = 0 times an impulse, zeros like the signal
+        assert not np.allclose(h, effects.hpss(y, **kw)[0]), "mask=True must change the result"
+
+
 @pytest.mark.parametrize("kw", [{}, {"mask": True}, {"margin": 2.0, "kernel_size": 5}])
 def test_decompose_hpss_matches_librosa(kw: dict) -> None:
     D = librosa.stft(SIGNALS["music22k"])

@@ -19,7 +19,6 @@ import soundfile as sf
 from signals import music
 
 import tunelens as tl
-from tunelens import _core
 
 CALLS = int(os.environ.get("TUNELENS_SOAK_CALLS", "2000"))
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,13 +152,6 @@ def test_normalize_refuses_a_non_text_with_a_typed_error() -> None:
     for bad in (0, 3.5, b"bytes"):
         with pytest.raises(tl.InvalidParameterError, match="text must be"):
             tl.normalize(bad)
-
-
-def test_panic_message_carries_a_bug_report_hint() -> None:
-    with pytest.raises(tl.TunelensInternalError) as info:
-        _core._panic_for_tests("index out of bounds")
-    message = str(info.value)
-    assert "index out of bounds" in message and "bug" in message and "report" in message
 
 
 def test_one_hour_file_is_read_in_bounded_memory(tmp_path: Path) -> None:

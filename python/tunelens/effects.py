@@ -15,12 +15,13 @@ from tunelens._framing import prepare, stft_args
 __all__ = ["hpss", "harmonic", "percussive"]
 
 
-def _separate(y: Any, kernel_size: Any, power: float, margin: Any, n_fft: int, hop_length: Any, win_length: Any,
-              center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _separate(y: Any, kernel_size: Any, power: float, mask: bool, margin: Any, n_fft: int, hop_length: Any,
+              win_length: Any, center: bool, pad_mode: Any, same_length: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """STFT, median-filter masks and both inverse STFTs in one Rust call."""
     # librosa.effects.hpss ignores `window` (its STFT always uses Hann); so do we.
     y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, "hann", center, pad_mode))
-    return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length, n_jobs=-1)
+    return _core.hpss_signal(y, **args, **hpss_args(kernel_size, power, margin), same_length=same_length,
+                             mask=bool(mask), n_jobs=-1)
 
 
 def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
@@ -37,8 +38,8 @@ def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = Fals
     power : float > 0 or np.inf
         Soft-mask exponent.
     mask : bool
-        Accepted for librosa compatibility; the returned signals are always
-        the masked spectrogram's inverse.
+        As librosa: with True, the signals are the inverse STFTs of the soft
+        (or hard) masks themselves instead of the masked spectrograms.
     margin : float >= 1 or (float, float)
         Separation margins.
     n_fft, hop_length, win_length, center, pad_mode
@@ -64,7 +65,7 @@ def hpss(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = Fals
     >>> bool(np.sum(y_harmonic**2) > np.sum(y_percussive**2))  # the tone is the harmonic part
     True
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)
 
 
 def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
@@ -81,8 +82,8 @@ def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = 
     power : float > 0 or np.inf
         Soft-mask exponent.
     mask : bool
-        Accepted for librosa compatibility; the returned signals are always
-        the masked spectrogram's inverse.
+        As librosa: with True, the signals are the inverse STFTs of the soft
+        (or hard) masks themselves instead of the masked spectrograms.
     margin : float >= 1 or (float, float)
         Separation margins.
     n_fft, hop_length, win_length, center, pad_mode
@@ -104,7 +105,7 @@ def harmonic(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = 
     >>> y_harmonic.shape
     (22050,)
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)[0]
 
 
 def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool = False, margin: Any = 1.0,
@@ -121,8 +122,8 @@ def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool 
     power : float > 0 or np.inf
         Soft-mask exponent.
     mask : bool
-        Accepted for librosa compatibility; the returned signals are always
-        the masked spectrogram's inverse.
+        As librosa: with True, the signals are the inverse STFTs of the soft
+        (or hard) masks themselves instead of the masked spectrograms.
     margin : float >= 1 or (float, float)
         Separation margins.
     n_fft, hop_length, win_length, center, pad_mode
@@ -144,4 +145,4 @@ def percussive(y: Any, *, kernel_size: Any = 31, power: float = 2.0, mask: bool 
     >>> y_percussive.shape
     (22050,)
     """
-    return _separate(y, kernel_size, power, margin, n_fft, hop_length, win_length, center, pad_mode)[1]
+    return _separate(y, kernel_size, power, mask, margin, n_fft, hop_length, win_length, center, pad_mode)[1]

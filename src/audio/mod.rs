@@ -107,6 +107,11 @@ impl Audio {
     }
 }
 
+/// [`load`] on `n_jobs` threads (the resampler's channels run in parallel).
+pub fn load_on(source: &Source, opts: &LoadOptions, n_jobs: i64) -> Result<Audio> {
+    crate::parallel::install(n_jobs, || load(source, opts))?
+}
+
 /// Decodes `source` and applies `librosa.load`'s steps: offset/duration at the
 /// native rate, mono mix, then resampling to `sr`, a window at a time into the
 /// result (memory: the result plus a few MB; see [`pipeline`]). Checks the

@@ -5,9 +5,14 @@
 //! librosa's length `ceil(n * target / orig)` (zero-padded or cut, as
 //! `librosa.util.fix_length`); without it, libsoxr's own length.
 
+use std::borrow::Cow;
+
+use ndarray::ArrayViewD;
 use rayon::prelude::*;
 
 use super::soxr::{self, Quality, Sample};
+use crate::dsp::nd::{last_axis_lanes, Shaped};
+use crate::dsp::stft::contiguous;
 use crate::error::{affordable, ensure, Result};
 
 /// Number of output samples librosa produces: `ceil(n * target / orig)`.
@@ -107,6 +112,35 @@ pub fn resample<T: Sample>(
     }
     samples.truncate(len * channels.len());
     Ok(Resampled { samples, len })
+}
+
+/// `librosa.resample` options for the soxr family.
+#[derive(Clone, Copy, Debug)]
+pub struct Resampling {
+    /// Sample rate of the input in Hz.
+    pub orig_sr: f64,
+    /// Sample rate of the output in Hz.
+    pub target_sr: f64,
+    /// libsoxr's quality recipe.
+    pub quality: Quality,
+    /// Give each lane `ceil(n * target / orig)` samples.
+    pub fix: bool,
+}
+
+/// [`resample`] of every channel of `y` (`(..., n)`) along its last axis on
+/// `n_jobs` threads: `(..., m)`.
+pub fn resample_of<T: Sample>(
+    y: &ArrayViewD<'_, T>,
+    r: &Resampling,
+    n_jobs: i64,
+) -> Result<Shaped<T>> {
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let owned: Vec<Cow<'_, [T]>> = lanes.iter().map(contiguous).collect();
+    let slices: Vec<&[T]> = owned.iter().map(|c| c.as_ref()).collect();
+    let out = crate::parallel::install(n_jobs, || {
+        resample(&slices, r.orig_sr, r.target_sr, r.quality, r.fix)
+    })??;
+    Ok(Shaped::new(out.samples, &lead, &[out.len]))
 }
 
 #[cfg(test)]

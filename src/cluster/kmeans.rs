@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::distances::{for_each_row, Points};
 use super::rng::SplitMix64;
 use super::row_major;
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
 use crate::parallel;
 
 /// k-means settings.
@@ -45,6 +45,22 @@ pub enum Init {
     Random,
     /// Given centres, row-major `n_clusters × d` (every run starts from them).
     Centers(Vec<f64>),
+}
+
+impl Init {
+    /// scikit-learn's `init`: the given `centers` (row-major), else
+    /// `"k-means++"` or `"random"`.
+    pub fn choose(name: &str, centers: Option<Vec<f64>>) -> Result<Init> {
+        match (name, centers) {
+            (_, Some(c)) => Ok(Init::Centers(c)),
+            ("k-means++", None) => Ok(Init::PlusPlus),
+            ("random", None) => Ok(Init::Random),
+            (other, None) => Err(Error::param(
+                "init",
+                format!("must be 'k-means++', 'random' or an array of centres, got {other:?}"),
+            )),
+        }
+    }
 }
 
 /// The result of [`KMeans::fit`].
@@ -434,5 +450,20 @@ mod tests {
             init: Init::PlusPlus,
         };
         assert!(km.fit(x.view(), 1).is_err());
+    }
+
+    #[test]
+    fn init_is_chosen_by_name_or_given_centres() {
+        assert!(matches!(
+            Init::choose("k-means++", None),
+            Ok(Init::PlusPlus)
+        ));
+        assert!(matches!(Init::choose("random", None), Ok(Init::Random)));
+        assert!(matches!(
+            Init::choose("random", Some(vec![1.0, 2.0])),
+            Ok(Init::Centers(c)) if c == vec![1.0, 2.0]
+        ));
+        let err = Init::choose("kmeans", None).unwrap_err().to_string();
+        assert!(err.contains("init") && err.contains("kmeans"), "{err}");
     }
 }

@@ -54,9 +54,11 @@ pub enum Metric {
     Precomputed,
 }
 
-impl Metric {
+impl std::str::FromStr for Metric {
+    type Err = Error;
+
     /// Parses a scikit-learn metric name.
-    pub fn from_name(name: &str) -> Result<Metric> {
+    fn from_str(name: &str) -> Result<Self> {
         Ok(match name {
             "euclidean" | "l2" => Metric::Euclidean,
             "sqeuclidean" => Metric::SqEuclidean,

@@ -1,9 +1,10 @@
 //! Decibel scaling (`librosa.power_to_db` / `amplitude_to_db`).
 
+use ndarray::{ArrayD, ArrayViewD};
 use rayon::prelude::*;
 
 use super::Float;
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
 
 /// Whether values are powers (`10 log10`) or amplitudes (squared first, as librosa).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,6 +173,22 @@ fn nan_max<T: Float>(a: T, b: T) -> T {
     }
 }
 
+/// [`to_db`] of a copy of `values` (any shape; a contiguous input keeps its
+/// memory order, C or Fortran) on `n_jobs` threads.
+pub fn to_db_array<T: Float + Log10>(
+    values: &ArrayViewD<'_, T>,
+    scale: Scale,
+    p: &DbParams,
+    n_jobs: i64,
+) -> Result<ArrayD<T>> {
+    let mut out = values.to_owned();
+    let slice = out
+        .as_slice_memory_order_mut()
+        .ok_or_else(|| Error::Internal("owned array is not contiguous".into()))?;
+    crate::parallel::install(n_jobs, || to_db(slice, scale, p))??;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +214,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // probes both sides of √2 on purpose
     fn fast_log10_is_accurate() {
         let mut x = 2e-38f32; // smallest normal float32 is 1.18e-38
         while x < 1e38 {

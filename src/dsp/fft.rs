@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use realfft::{ComplexToReal, RealToComplex};
+use realfft::{ComplexToReal, FftError, RealToComplex};
 
 use super::Float;
+use crate::error::Error;
 
 /// The cached forward real FFT of length `n`.
 pub fn forward<T: Float>(n: usize) -> Arc<dyn RealToComplex<T>> {
@@ -22,6 +23,12 @@ pub fn inverse<T: Float>(n: usize) -> Arc<dyn ComplexToReal<T>> {
     planner.plan_fft_inverse(n)
 }
 
+/// An FFT refused its buffers: they come from the plan itself, so this is a
+/// tunelens bug, reported as [`Error::Internal`] rather than ignored.
+pub fn internal(e: FftError) -> Error {
+    Error::Internal(format!("FFT buffers do not fit the plan: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +43,16 @@ mod tests {
         assert!(out
             .iter()
             .all(|c| (c.re - 1.0).abs() < 1e-12 && c.im.abs() < 1e-12));
+    }
+
+    #[test]
+    fn a_buffer_mismatch_is_an_internal_error() {
+        let plan = forward::<f64>(8);
+        let (mut x, mut out) = (vec![0.0; 7], plan.make_output_vec());
+        let err = plan
+            .process(&mut x, &mut out)
+            .map_err(internal)
+            .unwrap_err();
+        assert!(matches!(err, Error::Internal(_)), "{err}");
     }
 }

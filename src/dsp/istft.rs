@@ -1,12 +1,13 @@
 //! Inverse STFT by weighted overlap-add (`librosa.istft`).
 
-use ndarray::ArrayView2;
+use ndarray::{ArrayView2, ArrayViewD};
 use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::frames::check_lengths;
+use super::nd::Shaped;
 use super::{fft, window, Float};
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
 
 /// Frames inverted by one rayon task before their overlap-add is merged.
 const FRAMES_PER_TASK: usize = 64;
@@ -73,6 +74,50 @@ impl<T: Float> IstftParams<T> {
     }
 }
 
+/// `librosa.istft` options as callers give them: `None` lengths take
+/// librosa's defaults from the spectrogram and the window.
+#[derive(Clone, Debug)]
+pub struct IstftSpec {
+    /// FFT length; `None`: `2 (bins - 1)`.
+    pub n_fft: Option<usize>,
+    /// Samples between frames; `None`: a quarter of the window.
+    pub hop_length: Option<usize>,
+    /// Synthesis window of `win_length <= n_fft` samples.
+    pub window: Vec<f64>,
+    /// Whether the analysis frames were centered.
+    pub center: bool,
+    /// Exact output length, if any.
+    pub length: Option<usize>,
+}
+
+/// The inverse STFT of every `(bins, frames)` spectrogram of `s`
+/// (`(..., bins, frames)`) on `n_jobs` threads: `(..., n)`.
+pub fn istft_of<T: Float>(
+    s: &ArrayViewD<'_, Complex<T>>,
+    spec: &IstftSpec,
+    n_jobs: i64,
+) -> Result<Shaped<T>> {
+    let nd = s.ndim();
+    if nd < 2 {
+        return Err(Error::param(
+            "stft_matrix",
+            "must have shape (..., 1 + n_fft/2, frames)",
+        ));
+    }
+    let n_bins = s.shape()[nd - 2];
+    let n_fft = spec.n_fft.unwrap_or(2 * n_bins.saturating_sub(1));
+    let hop = spec.hop_length.unwrap_or(spec.window.len() / 4);
+    let params = IstftParams::<T>::new(n_bins, n_fft, hop, &spec.window, spec.center, spec.length)?;
+    let lead = s.shape()[..nd - 2].to_vec();
+    let flat = s
+        .to_shape((lead.iter().product::<usize>(), n_bins, s.shape()[nd - 1]))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let mats: Vec<ArrayView2<'_, Complex<T>>> = flat.outer_iter().collect();
+    let signals = crate::parallel::install(n_jobs, || istft(&mats, &params))??;
+    let n = signals.first().map_or(0, Vec::len);
+    Ok(Shaped::new(signals.concat(), &lead, &[n]))
+}
+
 /// Reconstructs one signal per `(bins, frames)` spectrogram view (any strides).
 pub fn istft<T: Float>(
     spectrograms: &[ArrayView2<'_, Complex<T>>],
@@ -93,11 +138,11 @@ fn istft_one<T: Float>(spec: &ArrayView2<'_, Complex<T>>, p: &IstftParams<T>) ->
             p.n_fft / 2 + 1
         )
     })?;
-    Ok(istft_frames(frames, p, |t, bins| {
+    istft_frames(frames, p, |t, bins| {
         for (k, b) in bins.iter_mut().enumerate() {
             *b = spec[(k, t)];
         }
-    }))
+    })
 }
 
 /// Inverse STFT of `frames` spectra of `1 + n_fft / 2` bins that `fill(t, bins)`
@@ -107,7 +152,7 @@ pub fn istft_frames<T: Float>(
     frames: usize,
     p: &IstftParams<T>,
     fill: impl Fn(usize, &mut [Complex<T>]) + Sync,
-) -> Vec<T> {
+) -> Result<Vec<T>> {
     let n_bins = p.n_fft / 2 + 1;
     let (n_frames, out_len) = p.geometry(frames);
     let (n_fft, hop) = (p.n_fft, p.hop_length);
@@ -133,7 +178,8 @@ pub fn istft_frames<T: Float>(
                 if n_fft % 2 == 0 {
                     bins[n_bins - 1].im = T::zero();
                 }
-                let _ = plan.process_with_scratch(&mut bins, &mut frame, &mut scratch);
+                plan.process_with_scratch(&mut bins, &mut frame, &mut scratch)
+                    .map_err(fft::internal)?;
                 let offset = (t - first) * hop;
                 for ((o, &x), &w) in segment[offset..offset + n_fft]
                     .iter_mut()
@@ -143,9 +189,9 @@ pub fn istft_frames<T: Float>(
                     *o = *o + x * scale * w;
                 }
             }
-            (first * hop, segment)
+            Ok((first * hop, segment))
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     let mut y = vec![T::zero(); full_len];
     for (start, segment) in blocks {
@@ -161,13 +207,13 @@ pub fn istft_frames<T: Float>(
     }
     let start = if p.center { n_fft / 2 } else { 0 };
     let tiny = T::min_positive_value();
-    (0..out_len)
+    Ok((0..out_len)
         .map(|i| match (y.get(start + i), envelope.get(start + i)) {
             (Some(&v), Some(&e)) if e > tiny => v / e,
             (Some(&v), _) => v,
             _ => T::zero(),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

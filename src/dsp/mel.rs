@@ -120,6 +120,39 @@ impl MelParams {
     }
 }
 
+/// `librosa.filters.mel` options before the FFT length is known (`fmax`
+/// `None` is `sr / 2`), as callers name them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MelSpec {
+    /// Sample rate in Hz.
+    pub sr: f64,
+    /// Number of mel bands.
+    pub n_mels: usize,
+    /// Lowest frequency (Hz).
+    pub fmin: f64,
+    /// Highest frequency (Hz); `None` for `sr / 2`.
+    pub fmax: Option<f64>,
+    /// HTK formula instead of Slaney's.
+    pub htk: bool,
+    /// Filter normalisation.
+    pub norm: MelNorm,
+}
+
+impl MelSpec {
+    /// The filter bank parameters for spectra of FFT length `n_fft`.
+    pub fn params(&self, n_fft: usize) -> MelParams {
+        MelParams {
+            sr: self.sr,
+            n_fft,
+            n_mels: self.n_mels,
+            fmin: self.fmin,
+            fmax: self.fmax.unwrap_or(self.sr / 2.0),
+            htk: self.htk,
+            norm: self.norm,
+        }
+    }
+}
+
 /// A mel filter bank as librosa builds it (float32 weights), stored densely for
 /// export and as per-band nonzero ranges for fast application.
 #[derive(Clone, Debug)]

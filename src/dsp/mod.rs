@@ -5,6 +5,7 @@
 //! - [`mel`]: Slaney/HTK mel scales and librosa's `filters.mel` basis.
 //! - [`db`]: `power_to_db` / `amplitude_to_db`.
 //! - [`frames`]: padding modes and frame counting shared by the transforms.
+//! - [`nd`]: channels and frame columns of arrays of any leading shape.
 //!
 //! Every transform is generic over [`Float`] (`f32` or `f64`): float32 input is
 //! computed in float32, float64 input in float64, as numpy users expect.
@@ -14,6 +15,7 @@ pub mod fft;
 pub mod frames;
 pub mod istft;
 pub mod mel;
+pub mod nd;
 pub mod spectrogram;
 pub mod stft;
 pub mod window;
@@ -51,4 +53,4 @@ impl_float!(f32);
 impl_float!(f64);
 
 pub use frames::PadMode;
-pub use stft::StftParams;
+pub use stft::{StftParams, StftSpec};

@@ -1,14 +1,16 @@
 //! Power and mel spectrograms, fused with the STFT so the complex spectrogram
 //! is never materialised.
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use super::mel::MelBasis;
-use super::stft::{map_frames, FrameMatrix, StftParams};
+use super::mel::{MelBasis, MelSpec};
+use super::nd::{columns, last_axis_lanes, Shaped};
+use super::stft::{map_frames, FrameMatrix, StftParams, StftSpec};
 use super::Float;
 use crate::error::{ensure, Error, Result};
+use crate::parallel::{self, Cancel};
 
 /// `|X|^power` of one complex bin, as `np.abs(X) ** power`.
 fn magnitude_pow<T: Float>(x: Complex<T>, power: T) -> T {
@@ -118,6 +120,65 @@ fn check_basis(basis: &MelBasis, n_bins: usize) -> Result<()> {
             "mel basis has {} bins but the STFT has {n_bins}",
             basis.n_bins
         )
+    })
+}
+
+/// The mel spectrogram of `lanes`, with the filter bank of `mel` for the STFT's `n_fft`.
+fn mel_of_lanes<T: Float>(
+    lanes: &[ArrayView1<'_, T>],
+    params: &StftParams<T>,
+    mel: &MelSpec,
+    power: f64,
+) -> Result<FrameMatrix<T>> {
+    let basis = MelBasis::new(&mel.params(params.n_fft))?;
+    mel_spectrogram(lanes, params, power, &basis)
+}
+
+/// The mel spectrogram of every channel of audio `y` (`(..., n)`) on
+/// `n_jobs` threads: `(..., frames, n_mels)`.
+pub fn mel_of_signal<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    stft: &StftSpec,
+    mel: &MelSpec,
+    power: f64,
+    n_jobs: i64,
+) -> Result<Shaped<T>> {
+    let params = stft.params::<T>()?;
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let m = parallel::install(n_jobs, || mel_of_lanes(&lanes, &params, mel, power))??;
+    Ok(Shaped::new(m.data, &lead, &[m.n_frames, m.width]))
+}
+
+/// The mel spectrogram of a precomputed spectrogram `s` (`(..., bins,
+/// frames)`, `n_fft = 2 (bins - 1)`) on `n_jobs` threads: `(..., frames, n_mels)`.
+pub fn mel_of_spectrogram<T: Float>(
+    s: &ArrayViewD<'_, T>,
+    mel: &MelSpec,
+    n_jobs: i64,
+) -> Result<Shaped<T>> {
+    let cols = columns(s, "S")?;
+    let basis = MelBasis::new(&mel.params(2 * cols.n_bins.saturating_sub(1)))?;
+    let data = parallel::install(n_jobs, || mel_from_columns(&cols.columns, &basis))??;
+    Ok(Shaped::new(data, &cols.lead, &[cols.n_frames, mel.n_mels]))
+}
+
+/// The mel spectrogram of each of many 1-D signals, in parallel on `n_jobs`
+/// threads: one result per signal, in order (a failing signal does not stop
+/// the others; after a cancellation the remaining ones are `Cancelled`).
+pub fn mel_batch<T: Float>(
+    signals: &[ArrayView1<'_, T>],
+    stft: &StftSpec,
+    mel: &MelSpec,
+    power: f64,
+    n_jobs: i64,
+) -> Result<Vec<Result<FrameMatrix<T>>>> {
+    let params = stft.params::<T>()?;
+    let cancel = Cancel::current();
+    parallel::install(n_jobs, || {
+        signals
+            .par_iter()
+            .map(|v| cancel.item(|| mel_of_lanes(std::slice::from_ref(v), &params, mel, power)))
+            .collect()
     })
 }
 

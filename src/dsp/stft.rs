@@ -7,11 +7,12 @@
 
 use std::borrow::Cow;
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::frames::{check_lengths, Framing, PadMode};
+use super::nd::{last_axis_lanes, Shaped};
 use super::{fft, window, Float};
 use crate::error::{ensure, Error, Result};
 
@@ -92,6 +93,35 @@ impl<T: Float> StftParams<T> {
             || "an empty signal can only be padded with pad_mode='constant'".into(),
         )?;
         Framing::new(len, self.n_fft, self.hop_length, self.center)
+    }
+}
+
+/// STFT options as the caller gives them (window in `f64`, not yet
+/// validated): one value builds the [`StftParams`] of either float type.
+#[derive(Clone, Debug)]
+pub struct StftSpec {
+    /// FFT length (frame length) in samples.
+    pub n_fft: usize,
+    /// Samples between frames.
+    pub hop_length: usize,
+    /// Window of `win_length <= n_fft` samples (centered in `n_fft`).
+    pub window: Vec<f64>,
+    /// Whether frames are centered.
+    pub center: bool,
+    /// Padding of a centered analysis.
+    pub pad_mode: PadMode,
+}
+
+impl StftSpec {
+    /// The validated parameters in float type `T` (see [`StftParams::new`]).
+    pub fn params<T: Float>(&self) -> Result<StftParams<T>> {
+        StftParams::new(
+            self.n_fft,
+            self.hop_length,
+            &self.window,
+            self.center,
+            self.pad_mode,
+        )
     }
 }
 
@@ -176,11 +206,11 @@ where
     }
     data.par_chunks_mut(n_frames * width)
         .zip(signals.par_iter())
-        .for_each(|(out, signal)| {
+        .try_for_each(|(out, signal)| {
             out.par_chunks_mut(FRAMES_PER_TASK * width)
                 .with_min_len(crate::parallel::min_len())
                 .enumerate()
-                .for_each_init(
+                .try_for_each_init(
                     || {
                         (
                             plan.make_input_vec(),
@@ -191,7 +221,7 @@ where
                     },
                     |(frame, spectrum, scratch, state), (block, out)| {
                         if cancel.requested() {
-                            return;
+                            return Ok(());
                         }
                         for (i, out) in out.chunks_mut(width).enumerate() {
                             let t = block * FRAMES_PER_TASK + i;
@@ -202,13 +232,14 @@ where
                                 params.pad_mode,
                                 frame,
                             );
-                            // Lengths come from the plan itself, so this cannot fail.
-                            let _ = plan.process_with_scratch(frame, spectrum, scratch);
+                            plan.process_with_scratch(frame, spectrum, scratch)
+                                .map_err(fft::internal)?;
                             emit(state, spectrum, out);
                         }
+                        Ok(())
                     },
-                );
-        });
+                )
+        })?;
     cancel.check()?;
     Ok(FrameMatrix {
         data,
@@ -230,6 +261,19 @@ pub fn stft<T: Float>(
         || (),
         |_, spectrum, out| out.copy_from_slice(spectrum),
     )
+}
+
+/// The complex STFT of every channel of `y` (`(..., n)`) on `n_jobs`
+/// threads: `(..., frames, 1 + n_fft/2)`.
+pub fn stft_of<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    spec: &StftSpec,
+    n_jobs: i64,
+) -> Result<Shaped<Complex<T>>> {
+    let params = spec.params::<T>()?;
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let m = crate::parallel::install(n_jobs, || stft(&lanes, &params))??;
+    Ok(Shaped::new(m.data, &lead, &[m.n_frames, m.width]))
 }
 
 #[cfg(test)]

@@ -70,6 +70,31 @@ fn bin_bands(edges: &[f64], sr: f64, n_fft: usize) -> Vec<usize> {
         .collect()
 }
 
+/// How [`band_sources`] splits a signal, as the caller names it.
+#[derive(Clone, Copy, Debug)]
+pub struct BandSplit {
+    /// Sample rate in Hz.
+    pub sr: f64,
+    /// Number of bands.
+    pub n_bands: usize,
+    /// Spacing of the band edges.
+    pub scale: BandScale,
+    /// FFT length of the filtering STFT.
+    pub n_fft: usize,
+    /// Hop of the filtering STFT.
+    pub hop_length: usize,
+}
+
+impl BandSplit {
+    /// [`band_sources`] of `y` with these options, on `n_jobs` threads.
+    pub fn sources(&self, y: &[f32], n_jobs: i64) -> Result<(Vec<f64>, Vec<Vec<f32>>)> {
+        let (sr, n_bands, scale) = (self.sr, self.n_bands, self.scale);
+        crate::parallel::install(n_jobs, || {
+            band_sources(y, sr, n_bands, scale, self.n_fft, self.hop_length)
+        })?
+    }
+}
+
 /// The input split into `n_bands` band signals of its length, and the band edges (Hz).
 pub fn band_sources(
     y: &[f32],

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::error::{ensure, Error, Result};
+use crate::explain::surrogate::Masks;
 
 /// One component: samples `start..end` of source `source`, in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,6 +220,30 @@ impl Factorization {
         }
     }
 
+    /// [`compose_batch`](Self::compose_batch) of `masks` given as a table
+    /// into `out`, a `shape = (rows, len)` buffer, each checked against this
+    /// factorization first (errors name `mask` and `out`), on `n_jobs` threads.
+    pub fn compose_table(
+        &self,
+        masks: Masks<'_>,
+        previous: Option<&[u8]>,
+        with_residual: bool,
+        (out, shape): (&mut [f32], (usize, usize)),
+        n_jobs: i64,
+    ) -> Result<()> {
+        let (n, len, cols) = (self.n_components(), self.len(), masks.n_features);
+        ensure(cols == n, "mask", || {
+            format!("has {cols} entries per row; the factorization has {n} components")
+        })?;
+        let rows = masks.data.len() / n.max(1);
+        ensure(shape == (rows, len), "out", || {
+            format!("has shape {shape:?}, expected ({rows}, {len})")
+        })?;
+        crate::parallel::install(n_jobs, || {
+            self.compose_batch(masks.data, previous, with_residual, out)
+        })?
+    }
+
     /// Composes one clip per row of `masks` (`rows × n_components`, row-major)
     /// into `out` (`rows × len`), rows in parallel on the current rayon pool.
     /// With `previous` (same shape as `masks`), row `r` of `out` holds the clip
@@ -231,7 +256,7 @@ impl Factorization {
         out: &mut [f32],
     ) -> Result<()> {
         let n = self.n_components();
-        ensure(masks.len() % n == 0, "masks", || {
+        ensure(masks.len().is_multiple_of(n), "masks", || {
             format!("must have {n} columns, one per component")
         })?;
         let rows = masks.len() / n;
@@ -410,5 +435,34 @@ mod tests {
         assert!(f
             .compose_batch(&[1, 1], None, false, &mut [0.0; 8])
             .is_err());
+    }
+
+    #[test]
+    fn tables_are_checked_against_the_factorization() {
+        let y = ramp(12, 1.0);
+        let f = Factorization::new(y.clone(), vec![y.clone()], &[0, 4, 8, 12]).unwrap();
+        let masks = [1u8, 0, 1, 0, 1, 1];
+        let table = |data| Masks {
+            data,
+            n_features: 3,
+        };
+        let mut out = vec![0f32; 24];
+        f.compose_table(table(&masks), None, false, (&mut out, (2, 12)), 1)
+            .unwrap();
+        let mut direct = vec![0f32; 24];
+        f.compose_batch(&masks, None, false, &mut direct).unwrap();
+        assert_eq!(out, direct);
+        let wide = Masks {
+            data: &masks,
+            n_features: 2,
+        };
+        let err = f
+            .compose_table(wide, None, false, (&mut out, (3, 12)), 1)
+            .unwrap_err();
+        assert!(err.to_string().contains("2 entries per row"), "{err}");
+        let err = f
+            .compose_table(table(&masks), None, false, (&mut out, (1, 24)), 1)
+            .unwrap_err();
+        assert!(err.to_string().contains("expected (2, 12)"), "{err}");
     }
 }

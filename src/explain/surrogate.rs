@@ -66,6 +66,19 @@ pub enum Selection {
     Given(Vec<usize>),
 }
 
+impl Selection {
+    /// The mode `name` parses to, or [`Selection::All`] when the caller has
+    /// chosen each target's features itself (`per_target`: lime's
+    /// `lasso_path`, whose name is then not parsed).
+    pub fn named(name: &str, per_target: bool) -> Result<Self> {
+        if per_target {
+            Ok(Selection::All)
+        } else {
+            name.parse()
+        }
+    }
+}
+
 impl FromStr for Selection {
     type Err = Error;
 
@@ -492,6 +505,49 @@ pub fn explain(
         .collect())
 }
 
+/// [`sample_weights`] under audioLIME's kernel of `kernel_width`, with
+/// distances to the first row measured by `distance`.
+pub fn kernel_weights(masks: Masks<'_>, kernel_width: f64, distance: Distance) -> Result<Vec<f64>> {
+    let params = SurrogateParams {
+        kernel_width,
+        distance,
+        alpha: 0.0,
+        num_features: masks.n_features,
+        selection: Selection::All,
+    };
+    sample_weights(masks, &params)
+}
+
+/// The kernel weights of the perturbations and [`explain`] of every target.
+/// With `selected` (one feature list per target, chosen by the caller, as
+/// lime's `lasso_path`), each target is fitted on its own features and
+/// `params.selection` is not used.
+pub fn explain_targets(
+    masks: Masks<'_>,
+    targets: &[f64],
+    n_targets: usize,
+    params: &SurrogateParams,
+    selected: Option<Vec<Vec<usize>>>,
+) -> Result<(Vec<f64>, Vec<Surrogate>)> {
+    let weights = sample_weights(masks, params)?;
+    let Some(per_target) = selected else {
+        return Ok((weights, explain(masks, targets, n_targets, params)?));
+    };
+    ensure(per_target.len() == n_targets, "feature_selection", || {
+        "one feature list per target is required".into()
+    })?;
+    let mut fits = Vec::with_capacity(n_targets);
+    for (t, features) in per_target.into_iter().enumerate() {
+        let column: Vec<f64> = targets.chunks(n_targets).map(|r| r[t]).collect();
+        let given = SurrogateParams {
+            selection: Selection::Given(features),
+            ..params.clone()
+        };
+        fits.extend(explain(masks, &column, 1, &given)?);
+    }
+    Ok((weights, fits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +680,41 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn features_given_per_target_fit_each_target_on_its_own() {
+        let masks = sample_masks(200, 5, 3);
+        let m = Masks {
+            data: &masks,
+            n_features: 5,
+        };
+        // Two targets, row-major: target 0 follows feature 1, target 1 feature 3.
+        let targets: Vec<f64> = (0..200)
+            .flat_map(|i| [2.0 * m.at(i, 1), -m.at(i, 3)])
+            .collect();
+        let params = SurrogateParams {
+            kernel_width: 0.25,
+            distance: Distance::Cosine,
+            alpha: 0.01,
+            num_features: 5,
+            selection: Selection::named("lasso_path", true).unwrap(),
+        };
+        let (weights, fits) =
+            explain_targets(m, &targets, 2, &params, Some(vec![vec![1], vec![3, 0]])).unwrap();
+        assert_eq!(weights, sample_weights(m, &params).unwrap());
+        assert_eq!(fits[0].model.features, vec![1]);
+        assert_eq!(fits[1].model.features, vec![3, 0]);
+        let alone: Vec<f64> = targets.chunks(2).map(|r| r[1]).collect();
+        let given = SurrogateParams {
+            selection: Selection::Given(vec![3, 0]),
+            ..params.clone()
+        };
+        assert_eq!(fits[1], explain(m, &alone, 1, &given).unwrap()[0]);
+        let one_list = explain_targets(m, &targets, 2, &params, Some(vec![vec![1]]));
+        assert!(one_list.is_err());
+        assert!(Selection::named("lasso_path", false).is_err());
+        let (_, all) = explain_targets(m, &targets, 2, &params, None).unwrap();
+        assert_eq!(all.len(), 2);
     }
 }

@@ -7,7 +7,9 @@
 //! with a float32 running sum, the beat tracker works in float64 on the
 //! (float32) normalised envelope.
 
-use crate::error::{ensure, Result};
+use ndarray::{ArrayViewD, Ix1};
+
+use crate::error::{ensure, Error, Result};
 
 /// Window lengths of the peak picker, in frames (librosa's names).
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +29,21 @@ pub struct PeakPick {
 }
 
 impl PeakPick {
+    /// [`PeakPick::peaks`] of `x` given as an array: it must be 1-D (any strides).
+    pub fn peaks_of<T>(&self, x: &ArrayViewD<'_, T>) -> Result<Vec<bool>>
+    where
+        T: Copy + PartialOrd + Into<f64> + std::iter::Sum<T>,
+    {
+        let lane = x
+            .view()
+            .into_dimensionality::<Ix1>()
+            .map_err(|_| Error::param("x", "must be a 1-D array"))?;
+        match lane.as_slice() {
+            Some(values) => self.peaks(values),
+            None => self.peaks(&lane.to_vec()),
+        }
+    }
+
     /// Marks the peaks of `x`: `x[n]` is the maximum of
     /// `x[n - pre_max .. n + post_max]`, at least `delta` above the mean of
     /// `x[n - pre_avg .. n + post_avg]`, and more than `wait` frames after the
@@ -299,5 +316,29 @@ mod tests {
         assert!(track_beats(&[1.0, 2.0], &[0.0], 100.0, true).is_err());
         assert!(track_beats(&[1.0, 2.0], &[10.0], -1.0, true).is_err());
         assert!(track_beats(&[1.0, 2.0], &[10.0, 10.0, 10.0], 100.0, true).is_err());
+    }
+
+    #[test]
+    fn arrays_must_be_one_dimensional_and_may_be_strided() {
+        let pick = PeakPick {
+            pre_max: 1,
+            post_max: 1,
+            pre_avg: 4,
+            post_avg: 5,
+            delta: 0.07,
+            wait: 1,
+        };
+        let mut x = vec![0.0f32; 80];
+        x[20] = 1.0;
+        x[50] = 0.8;
+        let strided = ndarray::ArrayView1::from(&x[..]);
+        let strided = strided.slice(ndarray::s![..;2]).into_dyn();
+        let every_other: Vec<f32> = x.iter().step_by(2).copied().collect();
+        assert_eq!(
+            pick.peaks_of(&strided).unwrap(),
+            pick.peaks(&every_other).unwrap()
+        );
+        let square = ndarray::Array2::<f32>::zeros((2, 2)).into_dyn();
+        assert!(pick.peaks_of(&square.view()).is_err());
     }
 }

@@ -1,12 +1,15 @@
 //! Chromagrams from power spectra (`librosa.feature.chroma_stft`), with
 //! librosa's tuning estimation and chroma filter bank (`filters.chroma`).
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use rayon::prelude::*;
 
 use super::tuning::{bin_range, piptrack_peaks, tuning_from_peaks};
-use crate::dsp::Float;
+use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
+use crate::dsp::spectrogram::power_spectrogram;
+use crate::dsp::{Float, StftSpec};
 use crate::error::{ensure, Result};
+use crate::parallel;
 
 /// Options of `chroma_stft` and its filter bank, with librosa's meanings.
 #[derive(Clone, Copy, Debug)]
@@ -206,6 +209,46 @@ impl ChromaBank {
     }
 }
 
+/// A chromagram `(..., frames, n_chroma)` and the tuning it used (`None`:
+/// estimation found no pitch and used 0).
+pub type Chromagram<T> = (Shaped<T>, Option<f64>);
+
+/// `chroma_stft` of every channel of audio `y` (`(..., n)`): its power
+/// spectrogram (`|X|²`) through [`chroma_from_columns`], on `n_jobs` threads.
+pub fn of_signal<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    stft: &StftSpec,
+    p: &ChromaParams,
+    n_jobs: i64,
+) -> Result<Chromagram<T>> {
+    let params = stft.params::<T>()?;
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    parallel::install(n_jobs, || {
+        let power = power_spectrogram(&lanes, &params, 2.0)?;
+        let cols: Vec<ArrayView1<'_, T>> = power
+            .data
+            .chunks(power.width)
+            .map(ArrayView1::from)
+            .collect();
+        let (data, tuning) = chroma_from_columns(&cols, p)?;
+        let tail = [power.n_frames, p.n_chroma];
+        Ok((Shaped::new(data, &lead, &tail), tuning))
+    })?
+}
+
+/// `chroma_stft` of a power spectrogram `s` (`(..., bins, frames)`) on
+/// `n_jobs` threads.
+pub fn of_spectrogram<T: Float>(
+    s: &ArrayViewD<'_, T>,
+    p: &ChromaParams,
+    n_jobs: i64,
+) -> Result<Chromagram<T>> {
+    let cols = columns(s, "S")?;
+    let (data, tuning) = parallel::install(n_jobs, || chroma_from_columns(&cols.columns, p))??;
+    let tail = [cols.n_frames, p.n_chroma];
+    Ok((Shaped::new(data, &cols.lead, &tail), tuning))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,7 +291,37 @@ mod tests {
 
     #[test]
     fn rejects_mismatched_spectra() {
-        let s = vec![0.0f32; 10];
+        let s = [0.0f32; 10];
         assert!(chroma_from_columns(&[ArrayView1::from(&s[..])], &params(2048)).is_err());
+    }
+
+    #[test]
+    fn signal_chroma_is_the_chroma_of_its_power_spectrogram() {
+        use ndarray::{Array, Axis, IxDyn};
+        let n_fft = 1024;
+        let y = Array::from_shape_fn(IxDyn(&[2, 8000]), |i| {
+            ((i[1] as f64) * 0.02 * (1 + i[0]) as f64).sin()
+        });
+        let stft = StftSpec {
+            n_fft,
+            hop_length: 256,
+            window: crate::dsp::window::hann(n_fft),
+            center: true,
+            pad_mode: crate::dsp::PadMode::Constant,
+        };
+        let (chroma, tuning) = of_signal(&y.view(), &stft, &params(n_fft), 2).unwrap();
+        let frames = 1 + 8000 / 256;
+        assert_eq!(chroma.shape, vec![2, frames, 12]);
+        // The same power spectrogram handed over as (channels, bins, frames).
+        let lanes: Vec<_> = y
+            .axis_iter(Axis(0))
+            .map(|l| l.into_dimensionality::<ndarray::Ix1>().unwrap())
+            .collect();
+        let power = power_spectrogram(&lanes, &stft.params::<f64>().unwrap(), 2.0).unwrap();
+        let s = Array::from_shape_vec(IxDyn(&[2, frames, n_fft / 2 + 1]), power.data).unwrap();
+        let s = s.permuted_axes(IxDyn(&[0, 2, 1]));
+        let (again, tuning_again) = of_spectrogram(&s.view(), &params(n_fft), 1).unwrap();
+        assert_eq!((again.shape, tuning_again), (chroma.shape.clone(), tuning));
+        assert_eq!(again.data, chroma.data);
     }
 }

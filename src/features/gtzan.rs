@@ -11,12 +11,14 @@
 //! signal is analysed in float32), and each summary is the mean and population
 //! variance of the feature over all its values, accumulated in `f64`.
 
-use ndarray::{Array1, ArrayView1};
+use std::str::FromStr;
+
+use ndarray::{Array1, ArrayView1, ArrayViewD, Ix1};
 use num_complex::Complex;
 
 use super::cepstral::dct_basis;
 use super::chroma::{filterbank, ChromaBank, ChromaParams};
-use super::hpss::{separate_spectrum, HpssParams};
+use super::hpss::{separate_spectrum, HpssParams, Inversion};
 use super::onset::{onset_strength, Aggregate, OnsetParams};
 use super::spectral::centroid_bandwidth_rolloff;
 use super::tempo::{best_tempo, mean_over_frames, tempogram, TempoPrior};
@@ -28,7 +30,8 @@ use crate::dsp::mel::{fft_frequencies, MelBasis, MelParams};
 use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, stft, FrameMatrix, StftParams};
 use crate::dsp::{window, Float};
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
+use crate::parallel;
 
 /// FFT length of every GTZAN spectral feature (librosa's default).
 const N_FFT: usize = 2048;
@@ -50,6 +53,43 @@ pub enum Recipe {
     /// rounded, natural-length iSTFTs zero-padded to the input, and the tempo
     /// `beat_track` reports (median-aggregated envelope, 0 without onsets).
     Kaggle,
+}
+
+impl FromStr for Recipe {
+    type Err = Error;
+
+    /// `"gtzan"` ([`Recipe::Librosa`]) or `"gtzan_kaggle"` ([`Recipe::Kaggle`]).
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "gtzan" => Ok(Recipe::Librosa),
+            "gtzan_kaggle" => Ok(Recipe::Kaggle),
+            other => Err(Error::param(
+                "recipe",
+                format!("must be 'gtzan' or 'gtzan_kaggle', got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// [`gtzan_values`] of `y` given as an array (it must be 1-D) on `n_jobs`
+/// threads; `n_jobs = 1` keeps the whole clip on the calling thread, for
+/// callers that run a batch of clips in parallel.
+pub fn gtzan_features<T: Float + Log10>(
+    y: &ArrayViewD<'_, T>,
+    sr: f64,
+    recipe: Recipe,
+    n_jobs: i64,
+) -> Result<Vec<f64>> {
+    let y = y
+        .view()
+        .into_dimensionality::<Ix1>()
+        .map_err(|_| Error::param("y", "must be a mono (1-D) signal"))?;
+    let work = || gtzan_values(y, sr, recipe);
+    if n_jobs == 1 {
+        parallel::sequential(work)
+    } else {
+        parallel::install(n_jobs, work)?
+    }
 }
 
 /// `[mean, population variance]` of `values` (two passes, like `np.mean` / `np.var`).
@@ -127,8 +167,12 @@ pub fn gtzan_values<T: Float + Log10>(
         margin_harmonic: 1.0,
         margin_percussive: 1.0,
     };
-    let length = (recipe == Recipe::Librosa).then_some(y.len());
-    let (harmonic, percussive) = separate_spectrum(&spec, &mag, &params, &hann, &kernels, length)?;
+    let inversion = Inversion {
+        length: (recipe == Recipe::Librosa).then_some(y.len()),
+        mask: false,
+    };
+    let (harmonic, percussive) =
+        separate_spectrum(&spec, &mag, &params, &hann, &kernels, inversion)?;
     drop((spec, mag));
     // Natural-length iSTFTs are cut or zero-padded to the input.
     for signal in [harmonic, percussive] {
@@ -271,7 +315,7 @@ fn mfcc_summaries<T: Float>(mel_db: &[T], n_frames: usize) -> Result<Vec<f64>> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut values = vec![Vec::with_capacity(n_frames); N_MFCC];
+    let mut values: Vec<Vec<f64>> = (0..N_MFCC).map(|_| Vec::with_capacity(n_frames)).collect();
     for frame in mel_db.chunks(n_mels.max(1)) {
         let mut acc = [0.0f64; N_MFCC];
         for (w, x) in by_band.chunks_exact(N_MFCC).zip(frame) {
@@ -330,5 +374,25 @@ mod tests {
         let y = Array1::<f64>::zeros(0);
         assert!(gtzan_values(y.view(), 22050.0, Recipe::Librosa).is_err());
         assert!(gtzan_values(clip().view(), 0.0, Recipe::Librosa).is_err());
+    }
+
+    #[test]
+    fn recipes_parse_by_name_and_arrays_must_be_mono() {
+        assert_eq!("gtzan".parse::<Recipe>().unwrap(), Recipe::Librosa);
+        assert_eq!("gtzan_kaggle".parse::<Recipe>().unwrap(), Recipe::Kaggle);
+        assert!("kaggle"
+            .parse::<Recipe>()
+            .unwrap_err()
+            .to_string()
+            .contains("recipe"));
+        let y = clip().into_dyn();
+        let values = gtzan_features(&y.view(), 22050.0, Recipe::Librosa, 1).unwrap();
+        assert_eq!(
+            values,
+            gtzan_values(clip().view(), 22050.0, Recipe::Librosa).unwrap()
+        );
+        let stereo = ndarray::Array2::<f32>::zeros((2, 100)).into_dyn();
+        let err = gtzan_features(&stereo.view(), 22050.0, Recipe::Librosa, 1).unwrap_err();
+        assert!(err.to_string().contains("mono"), "{err}");
     }
 }

@@ -2,16 +2,18 @@
 //! `librosa.effects.hpss`): a harmonic spectrum is smooth in time, a
 //! percussive one smooth in frequency.
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use num_complex::Complex;
 use rayon::prelude::*;
 
 use crate::dsp::istft::{istft_frames, IstftParams};
+use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
 use crate::dsp::spectrogram::magnitude;
-use crate::dsp::stft::{stft, FrameMatrix, StftParams};
+use crate::dsp::stft::{stft, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
 use crate::error::{ensure, tractable, Result};
 use crate::features::median::{median_lanes, Lanes, LANES};
+use crate::parallel;
 
 /// HPSS options with librosa's meanings.
 #[derive(Clone, Copy, Debug)]
@@ -207,15 +209,25 @@ pub fn masks<T: Float>(
     Ok((mask_h, mask_p))
 }
 
+/// What the inverse STFTs of a separation produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inversion {
+    /// Cut or pad to this many samples (`None`: the natural iSTFT length,
+    /// librosa < 0.10's behaviour).
+    pub length: Option<usize>,
+    /// Invert the masks themselves instead of the masked spectrograms, as
+    /// `librosa.effects.hpss(mask=True)` does.
+    pub mask: bool,
+}
+
 /// `librosa.effects.hpss` of one signal: STFT, masks, and the two inverse
-/// STFTs cut/padded to the input length (or, with `length = None`, librosa
-/// < 0.10's behaviour: natural iSTFT length).
+/// STFTs as `inversion` asks.
 pub fn separate<T: Float>(
     y: ArrayView1<'_, T>,
     params: &StftParams<T>,
     window: &[f64],
     p: &HpssParams,
-    length: Option<usize>,
+    inversion: Inversion,
 ) -> Result<(Vec<T>, Vec<T>)> {
     let spec = stft(&[y], params)?;
     let mag: Vec<T> = spec
@@ -224,7 +236,7 @@ pub fn separate<T: Float>(
         .with_min_len(crate::parallel::min_len())
         .map(|&c| magnitude(c))
         .collect();
-    separate_spectrum(&spec, &mag, params, window, p, length)
+    separate_spectrum(&spec, &mag, params, window, p, inversion)
 }
 
 /// [`separate`] from the signal's STFT `spec` (one channel, time-major) and
@@ -237,7 +249,7 @@ pub fn separate_spectrum<T: Float>(
     params: &StftParams<T>,
     window: &[f64],
     p: &HpssParams,
-    length: Option<usize>,
+    inversion: Inversion,
 ) -> Result<(Vec<T>, Vec<T>)> {
     p.validate()?;
     let (n_frames, n_bins) = (spec.n_frames, spec.width);
@@ -247,20 +259,94 @@ pub fn separate_spectrum<T: Float>(
         params.hop_length,
         window,
         params.center,
-        length,
+        inversion.length,
     )?;
     if mag.is_empty() {
-        let silent = istft_frames(n_frames, &inverse, |_, _| ());
+        let silent = istft_frames(n_frames, &inverse, |_, _| ())?;
         return Ok((silent.clone(), silent));
     }
     let medians = Medians::new(mag, n_frames, n_bins, p)?;
     let invert = |harmonic: bool| {
         istft_frames(n_frames, &inverse, |t, bins| {
-            let frame = &spec.data[t * n_bins..(t + 1) * n_bins];
-            medians.mask_frame(t, harmonic, p, |k, m| bins[k] = frame[k] * m);
+            if inversion.mask {
+                medians.mask_frame(t, harmonic, p, |k, m| bins[k] = Complex::new(m, T::zero()));
+            } else {
+                let frame = &spec.data[t * n_bins..(t + 1) * n_bins];
+                medians.mask_frame(t, harmonic, p, |k, m| bins[k] = frame[k] * m);
+            }
         })
     };
-    Ok((invert(true), invert(false)))
+    Ok((invert(true)?, invert(false)?))
+}
+
+/// Soft masks `(harmonic, percussive)` of every channel of a magnitude
+/// spectrogram `s` (`(..., bins, frames)`), each `(..., frames, bins)`;
+/// channels one after the other, each on `n_jobs` threads.
+pub fn masks_of<T: Float>(
+    s: &ArrayViewD<'_, T>,
+    p: &HpssParams,
+    n_jobs: i64,
+) -> Result<(Shaped<T>, Shaped<T>)> {
+    let cols = columns(s, "S")?;
+    let (n_frames, n_bins) = (cols.n_frames, cols.n_bins);
+    let mag = cols.time_major();
+    let (mut mh, mut mp) = (Vec::with_capacity(mag.len()), Vec::with_capacity(mag.len()));
+    parallel::install(n_jobs, || -> Result<()> {
+        for channel in mag.chunks((n_frames * n_bins).max(1)) {
+            let (h, q) = masks(channel, n_frames, n_bins, p)?;
+            mh.extend(h);
+            mp.extend(q);
+        }
+        Ok(())
+    })??;
+    let tail = [n_frames, n_bins];
+    Ok((
+        Shaped::new(mh, &cols.lead, &tail),
+        Shaped::new(mp, &cols.lead, &tail),
+    ))
+}
+
+/// `librosa.effects.hpss` options: the STFT, the median filters, and what is
+/// inverted.
+#[derive(Clone, Debug)]
+pub struct SignalSeparation {
+    /// The analysis (and synthesis) STFT.
+    pub stft: StftSpec,
+    /// The median filters and masks.
+    pub hpss: HpssParams,
+    /// Both signals get the input's length (librosa >= 0.10); otherwise the
+    /// natural iSTFT length (librosa < 0.10).
+    pub same_length: bool,
+    /// Invert the masks instead of the masked spectrograms.
+    pub mask: bool,
+}
+
+/// [`separate`] of every channel of audio `y` (`(..., n)`): harmonic and
+/// percussive signals, each `(..., length)`; channels one after the other,
+/// each on `n_jobs` threads.
+pub fn separate_of<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    s: &SignalSeparation,
+    n_jobs: i64,
+) -> Result<(Shaped<T>, Shaped<T>)> {
+    let params = s.stft.params::<T>()?;
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let len = lanes.first().map_or(0, |l| l.len());
+    let inversion = Inversion {
+        length: s.same_length.then_some(len),
+        mask: s.mask,
+    };
+    let (mut h, mut q) = (Vec::new(), Vec::new());
+    parallel::install(n_jobs, || -> Result<()> {
+        for lane in &lanes {
+            let (a, b) = separate(lane.view(), &params, &s.stft.window, &s.hpss, inversion)?;
+            h.extend(a);
+            q.extend(b);
+        }
+        Ok(())
+    })??;
+    let n = h.len().checked_div(lanes.len()).unwrap_or(0);
+    Ok((Shaped::new(h, &lead, &[n]), Shaped::new(q, &lead, &[n])))
 }
 
 #[cfg(test)]
@@ -305,5 +391,72 @@ mod tests {
             }
         )
         .is_err());
+    }
+
+    fn spec() -> SignalSeparation {
+        SignalSeparation {
+            stft: StftSpec {
+                n_fft: 256,
+                hop_length: 64,
+                window: crate::dsp::window::hann(256),
+                center: true,
+                pad_mode: crate::dsp::PadMode::Constant,
+            },
+            hpss: HpssParams {
+                kernel_harmonic: 7,
+                kernel_percussive: 7,
+                power: 2.0,
+                margin_harmonic: 1.0,
+                margin_percussive: 1.0,
+            },
+            same_length: true,
+            mask: false,
+        }
+    }
+
+    #[test]
+    fn inverted_masks_add_up_to_the_inverse_of_an_all_ones_spectrogram() {
+        // Soft masks of power 2 and margin 1 sum to one in every cell, so the
+        // two mask signals (librosa.effects.hpss(mask=True)) sum to istft(1).
+        use ndarray::{Array, IxDyn};
+        let y = Array::from_shape_fn(IxDyn(&[3000]), |i| {
+            (i[0] as f64 * 0.05).sin() + if i[0] % 500 == 0 { 1.0 } else { 0.0 }
+        });
+        let s = SignalSeparation {
+            mask: true,
+            ..spec()
+        };
+        let (h, p) = separate_of(&y.view(), &s, 1).unwrap();
+        assert_eq!(h.shape, vec![3000]);
+        let params = s.stft.params::<f64>().unwrap();
+        let inverse = IstftParams::new(129, 256, 64, &s.stft.window, true, Some(3000)).unwrap();
+        let n_frames = params.framing(3000).unwrap().n_frames;
+        let ones = istft_frames(n_frames, &inverse, |_, bins| {
+            bins.iter_mut().for_each(|b| *b = Complex::new(1.0, 0.0))
+        })
+        .unwrap();
+        for ((a, b), o) in h.data.iter().zip(&p.data).zip(&ones) {
+            assert!((a + b - o).abs() < 1e-9, "{a} + {b} != {o}");
+        }
+        // Without mask, the two signals add up to the input instead.
+        let (h, p) = separate_of(&y.view(), &spec(), 1).unwrap();
+        let sum: Vec<f64> = h.data.iter().zip(&p.data).map(|(a, b)| a + b).collect();
+        assert!(sum.iter().zip(y.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
+    }
+
+    #[test]
+    fn masks_of_every_channel_come_back_time_major() {
+        use ndarray::{Array, IxDyn};
+        let s = Array::from_shape_fn(IxDyn(&[2, 17, 11]), |i| {
+            ((i[0] + 2 * i[1] + 3 * i[2]) % 5) as f32
+        });
+        let (h, p) = masks_of(&s.view(), &spec().hpss, 1).unwrap();
+        assert_eq!(
+            (h.shape.clone(), p.shape),
+            (vec![2, 11, 17], vec![2, 11, 17])
+        );
+        let one = s.slice(ndarray::s![1, .., ..]).into_dyn();
+        let (alone, _) = masks_of(&one, &spec().hpss, 1).unwrap();
+        assert_eq!(alone.data[..], h.data[11 * 17..]);
     }
 }

@@ -2,7 +2,10 @@
 //! differences of a (log-mel) spectrogram across `lag` frames, aggregated over
 //! frequency.
 
+use ndarray::ArrayViewD;
+
 use crate::dsp::frames::PadMode;
+use crate::dsp::nd::{columns, Shaped};
 use crate::dsp::Float;
 use crate::error::{ensure, Result};
 
@@ -13,6 +16,17 @@ pub enum Aggregate {
     Mean,
     /// `np.median` (what `beat_track` uses).
     Median,
+}
+
+impl Aggregate {
+    /// [`Aggregate::Median`] when `median`, else [`Aggregate::Mean`].
+    pub fn median_if(median: bool) -> Self {
+        if median {
+            Aggregate::Median
+        } else {
+            Aggregate::Mean
+        }
+    }
 }
 
 /// Onset-strength options with librosa's meanings.
@@ -89,6 +103,24 @@ pub fn onset_strength<T: Float>(
     Ok(env)
 }
 
+/// The onset envelope of every channel of a spectrogram `s`
+/// (`(..., bands, frames)`): `(..., n)`.
+pub fn onset_strength_of<T: Float>(s: &ArrayViewD<'_, T>, p: &OnsetParams) -> Result<Shaped<T>> {
+    let cols = columns(s, "S")?;
+    let (n_frames, n_bands) = (cols.n_frames, cols.n_bins);
+    let channels = cols.channels();
+    let mut data = Vec::new();
+    for channel in cols
+        .time_major()
+        .chunks((n_frames * n_bands).max(1))
+        .take(channels)
+    {
+        data.extend(onset_strength(channel, n_frames, n_bands, p)?);
+    }
+    let n = data.len() / channels.max(1);
+    Ok(Shaped::new(data, &cols.lead, &[n]))
+}
+
 fn aggregate<T: Float>(x: &mut [T], how: Aggregate) -> T {
     if x.is_empty() {
         return T::nan();
@@ -136,5 +168,25 @@ mod tests {
             vec![0.0, 0.0, 2.0, 0.0]
         );
         assert!(onset_strength(&s, 4, 2, &OnsetParams { lag: 0, ..p }).is_err());
+    }
+
+    #[test]
+    fn every_channel_gets_its_envelope() {
+        use ndarray::{Array, IxDyn};
+        // (channels=2, bands=2, frames=4); channel 1 is channel 0 doubled.
+        let frames = [[0.0f32, 0.0, 1.0, 1.0], [0.0, 0.0, 3.0, 1.0]];
+        let s = Array::from_shape_fn(IxDyn(&[2, 2, 4]), |i| {
+            frames[i[1]][i[2]] * (1 + i[0]) as f32
+        });
+        let p = OnsetParams {
+            lag: 1,
+            max_size: 1,
+            aggregate: Aggregate::Mean,
+            pad_width: 1,
+            center: true,
+        };
+        let out = onset_strength_of(&s.view(), &p).unwrap();
+        assert_eq!(out.shape, vec![2, 4]);
+        assert_eq!(out.data, vec![0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 4.0, 0.0]);
     }
 }

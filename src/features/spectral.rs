@@ -3,14 +3,162 @@
 //! One [`Spectral`] value describes the feature; [`from_signal`] computes it
 //! frame by frame inside the STFT loop (the magnitude spectrogram is never
 //! stored), [`from_columns`] from a precomputed spectrogram.
+//! [`SpectralOptions`] names a descriptor as callers do (a kind and every
+//! option); [`of_signal`] and [`of_spectrogram`] compute it for arrays of any
+//! leading shape.
 
-use ndarray::ArrayView1;
+use std::str::FromStr;
+
+use ndarray::{ArrayView1, ArrayViewD};
 use rayon::prelude::*;
 
+use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
 use crate::dsp::spectrogram::magnitude;
-use crate::dsp::stft::{map_frames, FrameMatrix, StftParams};
+use crate::dsp::stft::{map_frames, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
 use crate::error::{ensure, Error, Result};
+use crate::parallel;
+
+/// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
+/// `"flatness"`, `"contrast"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpectralKind {
+    /// [`Spectral::Centroid`].
+    Centroid,
+    /// [`Spectral::Bandwidth`].
+    Bandwidth,
+    /// [`Spectral::Rolloff`].
+    Rolloff,
+    /// [`Spectral::Flatness`].
+    Flatness,
+    /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
+    Contrast,
+}
+
+impl FromStr for SpectralKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s {
+            "centroid" => SpectralKind::Centroid,
+            "bandwidth" => SpectralKind::Bandwidth,
+            "rolloff" => SpectralKind::Rolloff,
+            "flatness" => SpectralKind::Flatness,
+            "contrast" => SpectralKind::Contrast,
+            other => {
+                return Err(Error::param(
+                    "kind",
+                    format!("unknown spectral feature '{other}'"),
+                ))
+            }
+        })
+    }
+}
+
+/// A spectral descriptor with all the options of every kind (each kind reads
+/// its own), as the Python layer passes them.
+#[derive(Clone, Debug)]
+pub struct SpectralOptions {
+    /// Which descriptor.
+    pub kind: SpectralKind,
+    /// Bandwidth: order of the deviation.
+    pub p: f64,
+    /// Bandwidth: normalise the magnitudes per frame.
+    pub norm: bool,
+    /// Rolloff: fraction of the total magnitude.
+    pub roll_percent: f64,
+    /// Flatness: exponent of the magnitudes.
+    pub power: f64,
+    /// Flatness: floor of the thresholded spectrum.
+    pub amin: f64,
+    /// Contrast: upper edge of the first octave band in Hz.
+    pub fmin: f64,
+    /// Contrast: number of octave bands above the first.
+    pub n_bands: usize,
+    /// Contrast: fraction of each band's bins forming its peak and valley.
+    pub quantile: f64,
+    /// Contrast: `peak - valley` instead of their dB difference.
+    pub linear: bool,
+}
+
+impl SpectralOptions {
+    /// The descriptor for a spectrum with bins at `freq` Hz, sampled at `sr`.
+    pub fn feature(&self, freq: &[f64], sr: f64) -> Result<Spectral> {
+        Ok(match self.kind {
+            SpectralKind::Centroid => Spectral::Centroid,
+            SpectralKind::Bandwidth => Spectral::Bandwidth {
+                p: self.p,
+                norm: self.norm,
+            },
+            SpectralKind::Rolloff => Spectral::Rolloff {
+                roll_percent: self.roll_percent,
+            },
+            SpectralKind::Flatness => Spectral::Flatness {
+                power: self.power,
+                amin: self.amin,
+            },
+            SpectralKind::Contrast => Spectral::Contrast(contrast_bands(
+                freq,
+                sr,
+                self.fmin,
+                self.n_bands,
+                self.quantile,
+            )?),
+        })
+    }
+
+    /// Output rows per frame.
+    pub fn rows(&self) -> usize {
+        match self.kind {
+            SpectralKind::Contrast => self.n_bands + 1,
+            _ => 1,
+        }
+    }
+
+    /// The reported rows from the raw per-frame values of every frame of
+    /// every channel (contrast: [`contrast_db`] over the whole array, as
+    /// librosa applies it).
+    fn finish(&self, values: Vec<f64>) -> Vec<f64> {
+        match self.kind {
+            SpectralKind::Contrast => contrast_db(&values, self.linear),
+            _ => values,
+        }
+    }
+}
+
+/// The descriptor `options` of every channel of audio `y` (`(..., n)`), from
+/// its magnitude STFT on `n_jobs` threads: `(..., frames, rows)`.
+pub fn of_signal<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    stft: &StftSpec,
+    freq: &[f64],
+    sr: f64,
+    options: &SpectralOptions,
+    n_jobs: i64,
+) -> Result<Shaped<f64>> {
+    let params = stft.params::<T>()?;
+    let feature = options.feature(freq, sr)?;
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let m = parallel::install(n_jobs, || from_signal(&lanes, &params, freq, &feature))??;
+    let tail = [m.n_frames, options.rows()];
+    Ok(Shaped::new(options.finish(m.data), &lead, &tail))
+}
+
+/// The descriptor `options` of a magnitude spectrogram `s`
+/// (`(..., bins, frames)`) on `n_jobs` threads: `(..., frames, rows)`.
+pub fn of_spectrogram<T: Float>(
+    s: &ArrayViewD<'_, T>,
+    freq: &[f64],
+    sr: f64,
+    options: &SpectralOptions,
+    n_jobs: i64,
+) -> Result<Shaped<f64>> {
+    let cols = columns(s, "S")?;
+    let feature = options.feature(freq, sr)?;
+    let data = parallel::install(n_jobs, || from_columns(&cols.columns, freq, &feature))??;
+    let tail = [cols.n_frames, options.rows()];
+    Ok(Shaped::new(options.finish(data), &cols.lead, &tail))
+}
 
 /// Bins of one spectral-contrast band and how many of them form its peak/valley.
 #[derive(Clone, Debug, PartialEq)]
@@ -453,5 +601,63 @@ mod tests {
         assert!(from_signal(&[y.view()], &p, &freq[1..], &Spectral::Centroid).is_err());
         let neg = ndarray::Array1::from(vec![-1.0f32; 129]);
         assert!(from_columns(&[neg.view()], &freq, &Spectral::Centroid).is_err());
+    }
+
+    fn options(kind: &str) -> SpectralOptions {
+        SpectralOptions {
+            kind: kind.parse().unwrap(),
+            p: 2.0,
+            norm: true,
+            roll_percent: 0.85,
+            power: 2.0,
+            amin: 1e-10,
+            fmin: 200.0,
+            n_bands: 6,
+            quantile: 0.02,
+            linear: false,
+        }
+    }
+
+    #[test]
+    fn kinds_parse_by_name_and_refuse_others() {
+        assert_eq!(
+            "rolloff".parse::<SpectralKind>().unwrap(),
+            SpectralKind::Rolloff
+        );
+        let err = "spread".parse::<SpectralKind>().unwrap_err();
+        assert!(err.to_string().contains("kind") && err.to_string().contains("spread"));
+    }
+
+    #[test]
+    fn arrays_of_any_leading_shape_give_one_row_block_per_channel() {
+        use ndarray::{Array, IxDyn};
+        let n = 4096;
+        let y = Array::from_shape_fn(IxDyn(&[2, 3, n]), |i| {
+            ((i[2] as f64) * 0.01 * (1 + i[0] + i[1]) as f64).sin()
+        });
+        let stft = StftSpec {
+            n_fft: 512,
+            hop_length: 128,
+            window: crate::dsp::window::hann(512),
+            center: true,
+            pad_mode: crate::dsp::PadMode::Constant,
+        };
+        let freq = crate::dsp::mel::fft_frequencies(22050.0, 512);
+        let frames = 1 + n / 128;
+        for (kind, rows) in [("centroid", 1), ("contrast", 7)] {
+            let out = of_signal(&y.view(), &stft, &freq, 22050.0, &options(kind), 1).unwrap();
+            assert_eq!(out.shape, vec![2, 3, frames, rows]);
+            // Channel (1, 2) alone gives the same rows, except contrast's dB
+            // floor, which librosa takes over the whole array.
+            if kind == "centroid" {
+                let one = y.slice(ndarray::s![1, 2, ..]).into_dyn();
+                let alone = of_signal(&one, &stft, &freq, 22050.0, &options(kind), 1).unwrap();
+                assert_eq!(alone.data[..], out.data[5 * frames..]);
+            }
+        }
+        let s = Array::from_shape_fn(IxDyn(&[2, 257, 9]), |i| (i[1] + i[2]) as f64);
+        let out = of_spectrogram(&s.view(), &freq, 22050.0, &options("contrast"), 1).unwrap();
+        assert_eq!(out.shape, vec![2, 9, 7]);
+        assert!(of_spectrogram(&y.view(), &freq, 22050.0, &options("centroid"), 1).is_err());
     }
 }

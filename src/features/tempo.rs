@@ -1,10 +1,14 @@
 //! Autocorrelation tempograms and global tempo estimation
 //! (`librosa.feature.tempogram`, `librosa.feature.rhythm.tempo`).
 
+use ndarray::ArrayViewD;
 use rayon::prelude::*;
 
+use crate::dsp::nd::{last_axis_lanes, Shaped};
+use crate::dsp::stft::contiguous;
 use crate::dsp::{fft, Float};
 use crate::error::{ensure, Result};
+use crate::parallel;
 
 /// Frames handed to one rayon task.
 const FRAMES_PER_TASK: usize = 32;
@@ -61,7 +65,7 @@ pub fn tempogram<T: Float>(
     out.par_chunks_mut(FRAMES_PER_TASK * win)
         .with_min_len(crate::parallel::min_len())
         .enumerate()
-        .for_each_init(
+        .try_for_each_init(
             || {
                 (
                     fwd.make_input_vec(),
@@ -76,10 +80,10 @@ pub fn tempogram<T: Float>(
                     for ((b, &x), &w) in buf.iter_mut().zip(&padded[t..t + win]).zip(window) {
                         *b = x * w;
                     }
-                    let _ = fwd.process(buf, spec);
+                    fwd.process(buf, spec).map_err(fft::internal)?;
                     spec.iter_mut()
                         .for_each(|c| *c = num_complex::Complex::new(c.norm_sqr(), 0.0));
-                    let _ = inv.process(spec, back);
+                    inv.process(spec, back).map_err(fft::internal)?;
                     for (v, &a) in o.iter_mut().zip(back.iter()) {
                         *v = a / n_fft as f64;
                     }
@@ -92,9 +96,47 @@ pub fn tempogram<T: Float>(
                         o.iter_mut().for_each(|v| *v /= length);
                     }
                 }
+                Ok(())
             },
-        );
+        )?;
     Ok(out)
+}
+
+/// The [`tempogram`] of every onset envelope in `env` (`(..., n)`), one
+/// after the other, each on `n_jobs` threads: `(..., frames, win_length)`.
+pub fn tempogram_of<T: Float>(
+    env: &ArrayViewD<'_, T>,
+    window: &[f64],
+    center: bool,
+    norm: Option<f64>,
+    n_jobs: i64,
+) -> Result<Shaped<f64>> {
+    let (lead, lanes) = last_axis_lanes(env, "onset_envelope")?;
+    let mut data = Vec::new();
+    for lane in &lanes {
+        let x = contiguous(lane);
+        data.extend(parallel::install(n_jobs, || {
+            tempogram(&x, window, center, norm)
+        })??);
+    }
+    let n_frames = data.len() / (window.len() * lanes.len()).max(1);
+    Ok(Shaped::new(data, &lead, &[n_frames, window.len()]))
+}
+
+/// [`best_tempo`] of every tempogram column in `strength` (`(..., win_length)`,
+/// lanes along the last axis): `(...)` BPM.
+pub fn best_tempo_of(
+    strength: &ArrayViewD<'_, f64>,
+    sr: f64,
+    hop_length: usize,
+    prior: &TempoPrior,
+) -> Result<Shaped<f64>> {
+    let (lead, lanes) = last_axis_lanes(strength, "tg")?;
+    let data = lanes
+        .iter()
+        .map(|l| best_tempo(&contiguous(l), sr, hop_length, prior))
+        .collect::<Result<Vec<f64>>>()?;
+    Ok(Shaped::new(data, &lead, &[]))
 }
 
 /// `librosa.tempo_frequencies`: BPM of each tempogram lag (lag 0 is infinite).
@@ -180,5 +222,44 @@ mod tests {
         };
         let bpm = best_tempo(&strength, 22050.0, 512, &prior).unwrap();
         assert!((bpm - 60.0 * 22050.0 / 512.0 / 20.0).abs() < 1e-9, "{bpm}");
+    }
+
+    #[test]
+    fn every_envelope_gets_its_tempogram_and_tempo() {
+        use ndarray::{Array, IxDyn};
+        let env = Array::from_shape_fn(IxDyn(&[2, 600]), |i| {
+            if i[1] % (20 + 5 * i[0]) == 0 {
+                1.0f32
+            } else {
+                0.0
+            }
+        });
+        let window = crate::dsp::window::hann(384);
+        let tg = tempogram_of(&env.view(), &window, true, Some(f64::INFINITY), 1).unwrap();
+        assert_eq!(tg.shape, vec![2, 600, 384]);
+        let strength: Vec<f64> = tg
+            .data
+            .chunks(600 * 384)
+            .flat_map(|one| mean_over_frames(one, 384))
+            .collect();
+        let strength = Array::from_shape_vec(IxDyn(&[2, 384]), strength).unwrap();
+        let prior = TempoPrior {
+            start_bpm: 120.0,
+            std_bpm: 1.0,
+            max_tempo: Some(320.0),
+        };
+        let bpm = best_tempo_of(&strength.view(), 22050.0, 512, &prior).unwrap();
+        assert_eq!(bpm.shape, vec![2]);
+        let expected = |period: f64| 60.0 * 22050.0 / 512.0 / period;
+        assert!(
+            (bpm.data[0] - expected(20.0)).abs() < 1e-9,
+            "{:?}",
+            bpm.data
+        );
+        assert!(
+            (bpm.data[1] - expected(25.0)).abs() < 1e-9,
+            "{:?}",
+            bpm.data
+        );
     }
 }

@@ -2,13 +2,15 @@
 
 use std::borrow::Cow;
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use rayon::prelude::*;
 
 use crate::dsp::frames::{Framing, PadMode};
+use crate::dsp::nd::{last_axis_lanes, Shaped};
 use crate::dsp::stft::{check_finite, contiguous, FrameMatrix};
 use crate::dsp::Float;
 use crate::error::{Error, Result};
+use crate::parallel;
 
 /// Frames handed to one rayon task.
 const FRAMES_PER_TASK: usize = 64;
@@ -25,6 +27,18 @@ pub struct RawFraming {
     pub center: bool,
     /// How centered frames are padded.
     pub pad_mode: PadMode,
+}
+
+impl RawFraming {
+    /// Frames padded with the edge samples, as `librosa.feature.zero_crossing_rate` pads.
+    pub fn edge(frame_length: usize, hop_length: usize, center: bool) -> Self {
+        RawFraming {
+            frame_length,
+            hop_length,
+            center,
+            pad_mode: PadMode::Edge,
+        }
+    }
 }
 
 /// The frame geometry of `channels` and their contiguous, finite samples.
@@ -184,6 +198,37 @@ pub fn zero_crossing_rate<T: Float>(
     })
 }
 
+/// [`rms`] of every channel of `y` (`(..., n)`): `(..., frames, 1)`. It
+/// parallelises over channels only, so one channel runs on the calling thread
+/// without waking a pool thread (sub-millisecond work, where a pool hand-off
+/// costs more while BLAS threads still spin from an earlier numpy call).
+pub fn rms_of<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    framing: &RawFraming,
+    n_jobs: i64,
+) -> Result<Shaped<f64>> {
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let m = if lanes.len() == 1 {
+        rms(&lanes, framing)?
+    } else {
+        parallel::install(n_jobs, || rms(&lanes, framing))??
+    };
+    Ok(Shaped::new(m.data, &lead, &[m.n_frames, 1]))
+}
+
+/// [`zero_crossing_rate`] of every channel of `y` (`(..., n)`) on `n_jobs`
+/// threads: `(..., frames, 1)`.
+pub fn zero_crossing_rate_of<T: Float>(
+    y: &ArrayViewD<'_, T>,
+    framing: &RawFraming,
+    threshold: f64,
+    n_jobs: i64,
+) -> Result<Shaped<f64>> {
+    let (lead, lanes) = last_axis_lanes(y, "y")?;
+    let m = parallel::install(n_jobs, || zero_crossing_rate(&lanes, framing, threshold))??;
+    Ok(Shaped::new(m.data, &lead, &[m.n_frames, 1]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +294,25 @@ mod tests {
         .unwrap();
         assert_eq!(m.data, vec![4.0 / 8.0]);
         assert!(zero_crossing_rate(&[y.view()], &framing(0, 1, PadMode::Edge), 1e-10).is_err());
+    }
+
+    #[test]
+    fn arrays_give_the_rows_of_each_channel() {
+        use ndarray::{Array, IxDyn};
+        let y = Array::from_shape_fn(IxDyn(&[3, 1000]), |i| {
+            ((i[1] * (i[0] + 2)) as f64 * 0.1).sin()
+        });
+        let f = framing(64, 16, PadMode::Constant);
+        let all = rms_of(&y.view(), &f, 2).unwrap();
+        let frames = 1 + 1000 / 16;
+        assert_eq!(all.shape, vec![3, frames, 1]);
+        let one = y.slice(ndarray::s![2, ..]).into_dyn();
+        let alone = rms_of(&one, &f, 2).unwrap();
+        assert_eq!(alone.shape, vec![frames, 1]);
+        assert_eq!(alone.data[..], all.data[2 * frames..]);
+        let z = zero_crossing_rate_of(&y.view(), &framing(64, 16, PadMode::Edge), 0.0, 1).unwrap();
+        assert_eq!(z.shape, vec![3, frames, 1]);
+        let scalar = Array::from_shape_vec(IxDyn(&[]), vec![0.0]).unwrap();
+        assert!(rms_of(&scalar.view(), &f, 1).is_err());
     }
 }

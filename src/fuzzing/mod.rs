@@ -302,7 +302,8 @@ pub fn tables(data: &[u8]) {
         return;
     };
     let _ = parallel::install(1, || {
-        let (Ok(metric), Ok(scaler)) = (Metric::parse(metric), ScalerKind::parse(scaler)) else {
+        let (Ok(metric), Ok(scaler)) = (metric.parse::<Metric>(), scaler.parse::<ScalerKind>())
+        else {
             return;
         };
         if let Ok(index) = Index::fit(x, metric, scaler, None, 1) {

@@ -31,9 +31,11 @@ const U32: f64 = f32::EPSILON as f64;
 /// rows near 1e-38 are all such results, and the relative bound misses them.
 const UNDERFLOW: f64 = 1.401_298_464_324_817e-45;
 
-impl Metric {
+impl std::str::FromStr for Metric {
+    type Err = Error;
+
     /// Parses the user-facing name.
-    pub fn parse(name: &str) -> Result<Self> {
+    fn from_str(name: &str) -> Result<Self> {
         match name {
             "euclidean" | "l2" => Ok(Self::Euclidean),
             "cosine" => Ok(Self::Cosine),
@@ -44,7 +46,9 @@ impl Metric {
             )),
         }
     }
+}
 
+impl Metric {
     /// Whether rows are stored L2-normalised (cosine).
     pub fn normalizes(self) -> bool {
         self == Self::Cosine
@@ -169,9 +173,9 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(Metric::parse("cityblock").unwrap(), Metric::Manhattan);
+        assert_eq!("cityblock".parse::<Metric>().unwrap(), Metric::Manhattan);
         assert!(matches!(
-            Metric::parse("hamming"),
+            "hamming".parse::<Metric>(),
             Err(Error::InvalidParameter { name: "metric", .. })
         ));
     }

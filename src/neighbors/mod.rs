@@ -27,4 +27,4 @@ pub use kdtree::KdTree;
 pub use metric::Metric;
 pub use plan::{Path, Plan};
 pub use scale::{Scaler, ScalerKind};
-pub use search::{Algorithm, Index, Neighbors};
+pub use search::{Algorithm, Index, Neighbors, Search};

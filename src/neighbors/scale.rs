@@ -29,9 +29,11 @@ pub enum ScalerKind {
     MinMax,
 }
 
-impl ScalerKind {
+impl std::str::FromStr for ScalerKind {
+    type Err = Error;
+
     /// Parses the user-facing name (`"standard"`, `"robust"`, `"minmax"`, `"none"`).
-    pub fn parse(name: &str) -> Result<Self> {
+    fn from_str(name: &str) -> Result<Self> {
         match name {
             "standard" => Ok(Self::Standard),
             "robust" => Ok(Self::Robust),

@@ -68,9 +68,11 @@ pub enum Algorithm {
     KdTree,
 }
 
-impl Algorithm {
+impl std::str::FromStr for Algorithm {
+    type Err = Error;
+
     /// Parses the user-facing name (`"auto"`, `"brute"`, `"kd_tree"`).
-    pub fn parse(name: &str) -> Result<Self> {
+    fn from_str(name: &str) -> Result<Self> {
         match name {
             "auto" => Ok(Self::Auto),
             "brute" => Ok(Self::Brute),
@@ -81,7 +83,9 @@ impl Algorithm {
             )),
         }
     }
+}
 
+impl Algorithm {
     /// Whether an index of `n` rows and `d` features gets a tree (for
     /// `Auto`: one to plan with, which it may then leave unused).
     pub fn builds_tree(self, n: usize, d: usize) -> bool {
@@ -89,6 +93,29 @@ impl Algorithm {
             Self::Brute => false,
             Self::KdTree => true,
             Self::Auto => d <= AUTO_MAX_FEATURES && n >= 2,
+        }
+    }
+}
+
+/// How an index answers k-nearest queries: the algorithm, the kd-tree's
+/// leaf size, and the `n_neighbors` that [`Algorithm::Auto`] plans for
+/// (scikit-learn's defaults: brute force, 40, 10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Search {
+    /// Brute force, kd-tree, or the planner's choice.
+    pub algorithm: Algorithm,
+    /// Rows per kd-tree leaf (at least 1).
+    pub leaf_size: usize,
+    /// The `k` an `Auto` index plans for at construction.
+    pub n_neighbors: usize,
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Search {
+            algorithm: Algorithm::Brute,
+            leaf_size: 40,
+            n_neighbors: 10,
         }
     }
 }
@@ -1075,7 +1102,7 @@ mod tests {
                 ..
             })
         ));
-        assert!(Algorithm::parse("ball_tree").is_err());
+        assert!("ball_tree".parse::<Algorithm>().is_err());
         let index = fit(Algorithm::KdTree);
         assert!(matches!(
             index.kneighbors_rows(5..3001, 2, 1),

@@ -1,13 +1,14 @@
 //! numpy ⇄ core array conversion shared by the binding files.
 
-use ndarray::{ArrayD, ArrayView1, ArrayViewD, Axis, Ix1, IxDyn};
+use ndarray::{ArrayD, IxDyn};
 use num_complex::Complex;
 use numpy::{Element, IntoPyArray, PyReadonlyArray2, PyReadonlyArrayDyn};
 
 use super::errors::to_pyerr;
 use pyo3::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::dsp::nd::Shaped;
+use crate::error::Error;
 
 /// A float32 or float64 numpy array of any shape and strides.
 #[derive(FromPyObject)]
@@ -27,33 +28,6 @@ pub enum ComplexArray<'py> {
     C128(PyReadonlyArrayDyn<'py, Complex<f64>>),
 }
 
-/// The 1-D lanes of `view` along its last axis (one per channel / leading index),
-/// in row-major order of the leading axes, plus the leading shape.
-pub fn last_axis_lanes<'a, T>(
-    view: &ArrayViewD<'a, T>,
-    name: &'static str,
-) -> Result<(Vec<usize>, Vec<ArrayView1<'a, T>>)> {
-    let ndim = view.ndim();
-    if ndim == 0 {
-        return Err(Error::param(
-            name,
-            "must have at least one dimension, got a scalar",
-        ));
-    }
-    let lead = view.shape()[..ndim - 1].to_vec();
-    let mut lanes = Vec::with_capacity(lead.iter().product());
-    collect_lanes(view.clone(), &mut lanes);
-    Ok((lead, lanes))
-}
-
-fn collect_lanes<'a, T>(view: ArrayViewD<'a, T>, out: &mut Vec<ArrayView1<'a, T>>) {
-    match view.clone().into_dimensionality::<Ix1>() {
-        Ok(lane) => out.push(lane),
-        Err(_) => (0..view.len_of(Axis(0)))
-            .for_each(|i| collect_lanes(view.clone().index_axis_move(Axis(0), i), out)),
-    }
-}
-
 /// Moves `data` into a new numpy array of shape `lead + tail` without copying.
 pub fn to_numpy<'py, T: Element>(
     py: Python<'py>,
@@ -66,6 +40,11 @@ pub fn to_numpy<'py, T: Element>(
         pyo3::exceptions::PyRuntimeError::new_err(format!("internal shape error: {e}"))
     })?;
     Ok(array.into_pyarray(py).into_any())
+}
+
+/// Moves a core result into a new numpy array of its shape without copying.
+pub fn shaped<T: Element>(py: Python<'_>, out: Shaped<T>) -> PyResult<Bound<'_, PyAny>> {
+    to_numpy(py, out.data, &out.shape, &[])
 }
 
 /// Evaluates `$body` with `$view` bound to the `ArrayViewD` of a [`FloatArray`],

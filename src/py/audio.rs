@@ -3,20 +3,17 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-use ndarray::ArrayViewD;
-use numpy::Element;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 
-use super::arrays::{last_axis_lanes, to_numpy, with_float_view, FloatArray};
-use super::convert::Wrap;
+use super::arrays::{shaped, to_numpy, with_float_view, FloatArray};
+use super::convert::{Keywords, Wrap};
 use super::detach::run;
 use super::errors::to_pyerr;
-use crate::audio::soxr::{Quality, Sample};
+use crate::audio::resample::{self as resampling, Resampling};
+use crate::audio::soxr::Quality;
 use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
-use crate::audio::{self, resample as resampling, Audio, LoadOptions, Source};
-use crate::error::Result;
-use crate::parallel;
+use crate::audio::{self, Audio, LoadOptions, Source};
 
 /// A path, or encoded bytes with an optional extension hint.
 #[derive(FromPyObject)]
@@ -43,32 +40,20 @@ fn audio_to_py<'py>(py: Python<'py>, a: Audio) -> PyResult<Bound<'py, PyAny>> {
     Ok((array, a.sample_rate).into_pyobject(py)?.into_any())
 }
 
-/// Decodes, mixes and resamples one file or buffer: `(y, sr)`.
+/// Decodes, mixes and resamples one file or buffer: `(y, sr)`, with the
+/// keywords `sr, mono, offset, duration, res_type`.
 #[pyfunction]
-#[pyo3(signature = (source, *, hint, sr, mono, offset, duration, res_type, n_jobs))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, *, hint, n_jobs, **options))]
 fn load<'py>(
     py: Python<'py>,
     source: SourceArg,
     hint: Option<String>,
-    sr: Option<u32>,
-    mono: bool,
-    offset: f64,
-    duration: Option<f64>,
-    res_type: Wrap<Quality>,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let src = self::source(source, hint);
-    let opts = LoadOptions {
-        sr,
-        mono,
-        offset,
-        duration,
-        quality: res_type.0,
-    };
-    let loaded = run(py, || {
-        parallel::install(n_jobs, || audio::load(&src, &opts))?
-    })?;
+    let opts: LoadOptions = Keywords::parse(options)?;
+    let loaded = run(py, || audio::load_on(&src, &opts, n_jobs))?;
     audio_to_py(py, loaded)
 }
 
@@ -103,41 +88,6 @@ fn load_batch<'py>(
     Ok(out)
 }
 
-/// `librosa.resample` options for the soxr family.
-struct ResampleOptions {
-    orig_sr: f64,
-    target_sr: f64,
-    quality: Quality,
-    fix: bool,
-}
-
-fn resample_typed<'py, T: Sample + Element>(
-    py: Python<'py>,
-    view: ArrayViewD<'_, T>,
-    opts: &ResampleOptions,
-    n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (lead, out) = run(py, || -> Result<_> {
-        let (lead, lanes) = last_axis_lanes(&view, "y")?;
-        let owned: Vec<std::borrow::Cow<'_, [T]>> =
-            lanes.iter().map(crate::dsp::stft::contiguous).collect();
-        let slices: Vec<&[T]> = owned.iter().map(|c| c.as_ref()).collect();
-        Ok((
-            lead,
-            parallel::install(n_jobs, || {
-                resampling::resample(
-                    &slices,
-                    opts.orig_sr,
-                    opts.target_sr,
-                    opts.quality,
-                    opts.fix,
-                )
-            })??,
-        ))
-    })?;
-    to_numpy(py, out.samples, &lead, &[out.len])
-}
-
 /// Resamples `y` (any leading shape) along its last axis with libsoxr.
 #[pyfunction]
 #[pyo3(signature = (y, *, orig_sr, target_sr, res_type, fix, n_jobs))]
@@ -150,13 +100,16 @@ fn resample<'py>(
     fix: bool,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let opts = ResampleOptions {
+    let r = Resampling {
         orig_sr,
         target_sr,
         quality: res_type.0,
         fix,
     };
-    with_float_view!(y, |view| resample_typed(py, view, &opts, n_jobs))
+    with_float_view!(y, |view| run(py, || resampling::resample_of(
+        &view, &r, n_jobs
+    ))
+    .and_then(|out| shaped(py, out)))
 }
 
 /// Duration of a file or buffer in seconds.
@@ -212,32 +165,19 @@ impl BlockStream {
     }
 }
 
-/// Opens a file for block-wise streaming (`librosa.stream`).
+/// Opens a file for block-wise streaming (`librosa.stream`), with the
+/// keywords `block_length, frame_length, hop_length, mono, offset, duration,
+/// fill_value`.
 #[pyfunction]
-#[pyo3(signature = (source, *, hint, block_length, frame_length, hop_length, mono, offset, duration, fill_value))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (source, *, hint, **options))]
 fn stream(
     py: Python<'_>,
     source: SourceArg,
     hint: Option<String>,
-    block_length: usize,
-    frame_length: usize,
-    hop_length: usize,
-    mono: bool,
-    offset: f64,
-    duration: Option<f64>,
-    fill_value: Option<f32>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<BlockStream> {
     let src = self::source(source, hint);
-    let opts = StreamOptions {
-        block_length,
-        frame_length,
-        hop_length,
-        mono,
-        offset,
-        duration,
-        fill_value,
-    };
+    let opts: StreamOptions = Keywords::parse(options)?;
     let reader = run(py, || BlockReader::open(&src, &opts))?;
     Ok(BlockStream {
         sample_rate: reader.sample_rate(),

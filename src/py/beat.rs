@@ -2,41 +2,24 @@
 
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::arrays::{with_float_view, FloatArray};
+use super::convert::Keywords;
 use super::detach;
-use crate::error::Error;
 use crate::features::beat::{track_beats, PeakPick};
 
-/// Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`).
+/// Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`), with
+/// the keywords `pre_max, post_max, pre_avg, post_avg, delta, wait`.
 #[pyfunction]
-#[pyo3(signature = (x, *, pre_max, post_max, pre_avg, post_avg, delta, wait))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (x, **options))]
 fn peak_pick<'py>(
     py: Python<'py>,
     x: FloatArray<'py>,
-    pre_max: usize,
-    post_max: usize,
-    pre_avg: usize,
-    post_avg: usize,
-    delta: f64,
-    wait: usize,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyArray1<bool>>> {
-    let pick = PeakPick {
-        pre_max,
-        post_max,
-        pre_avg,
-        post_avg,
-        delta,
-        wait,
-    };
-    let peaks = with_float_view!(x, |view| {
-        let lane = view.as_slice().map(<[_]>::to_vec);
-        detach::run(py, || {
-            let lane = lane.ok_or_else(|| Error::param("x", "must be a contiguous 1-D array"))?;
-            pick.peaks(&lane)
-        })
-    })?;
+    let pick: PeakPick = Keywords::parse(options)?;
+    let peaks = with_float_view!(x, |view| detach::run(py, || pick.peaks_of(&view)))?;
     Ok(PyArray1::from_vec(py, peaks))
 }
 

@@ -2,8 +2,10 @@
 
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::arrays::{with_view, Table};
+use super::convert::Keywords;
 use super::detach;
 use super::errors::IntoPyResult;
 use crate::cluster::kmeans::Init;
@@ -18,43 +20,31 @@ type KMeansResult<'py> = (
 );
 type Assignment<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
 
-/// k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the best run.
+/// k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the
+/// best run, with the keywords `n_init, max_iter, tol, seed`.
 #[pyfunction]
-#[pyo3(signature = (x, n_clusters, *, init="k-means++", centers=None, n_init=1, max_iter=300, tol=1e-4, seed=0, n_jobs=-1))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (x, n_clusters, *, init="k-means++", centers=None, n_jobs=-1, **options))]
 fn kmeans_fit<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
     n_clusters: usize,
     init: &str,
     centers: Option<PyReadonlyArray2<'py, f64>>,
-    n_init: usize,
-    max_iter: usize,
-    tol: f64,
-    seed: u64,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<KMeansResult<'py>> {
     let table = Table::extract(x, "X")?;
-    let init = match (init, centers) {
-        (_, Some(c)) => Init::Centers(c.as_array().iter().copied().collect()),
-        ("k-means++", None) => Init::PlusPlus,
-        ("random", None) => Init::Random,
-        (other, None) => {
-            return Err(Error::param(
-                "init",
-                format!("must be 'k-means++', 'random' or an array of centres, got {other:?}"),
-            ))
-            .into_py_result(py)
-        }
-    };
+    let centers = centers.map(|c| c.as_array().iter().copied().collect());
+    let mut keywords = Keywords::new(options);
     let km = KMeans {
-        init,
+        init: Init::choose(init, centers).into_py_result(py)?,
         n_clusters,
-        n_init,
-        max_iter,
-        tol,
-        seed,
+        n_init: keywords.get("n_init")?,
+        max_iter: keywords.get("max_iter")?,
+        tol: keywords.get("tol")?,
+        seed: keywords.get("seed")?,
     };
+    keywords.finish()?;
     let fit = with_view!(&table, |v| detach::run(py, || km.fit(v, n_jobs)))?;
     let d = fit.centers.len() / n_clusters;
     let centers = PyArray1::from_vec(py, fit.centers).reshape([n_clusters, d])?;
@@ -93,7 +83,7 @@ fn silhouette_score(
     metric: &str,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<f64> {
-    let metric = scores::Metric::from_name(metric).into_py_result(py)?;
+    let metric: scores::Metric = metric.parse().into_py_result(py)?;
     let table = Table::extract(x, "X")?;
     let labels = labels
         .as_slice()

@@ -5,16 +5,17 @@ use std::sync::Arc;
 
 use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray2};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::arrays::to_numpy;
+use super::convert::{Keywords, Wrap};
 use super::detach::run;
-use super::errors::to_pyerr;
-use crate::error::{Error, Result};
-use crate::explain::bands::{band_sources, BandScale};
+use super::errors::{to_pyerr, IntoPyResult};
+use crate::error::Error;
+use crate::explain::bands::BandSplit;
 use crate::explain::sampling::sample_masks as draw_masks;
-use crate::explain::surrogate::{self, Masks, Selection, SurrogateParams};
+use crate::explain::surrogate::{self, Distance, Masks, Selection, SurrogateParams};
 use crate::explain::Factorization as CoreFactorization;
-use crate::parallel;
 
 /// A 2-D uint8 mask array as a contiguous row-major vector and its column count.
 fn mask_rows(masks: &PyReadonlyArray2<'_, u8>) -> (Vec<u8>, usize) {
@@ -89,7 +90,6 @@ impl PyFactorization {
     /// float32, C-contiguous), in parallel without the GIL. With `previous`
     /// (masks of the clips `out` holds now), only changed segments are rewritten.
     #[pyo3(signature = (masks, out, *, with_residual, n_jobs, previous=None))]
-    #[allow(clippy::too_many_arguments)]
     fn compose_into(
         &self,
         py: Python<'_>,
@@ -101,32 +101,23 @@ impl PyFactorization {
     ) -> PyResult<()> {
         let (rows, cols) = mask_rows(&masks);
         let previous = previous.map(|p| mask_rows(&p).0);
-        let (n, len) = (self.inner.n_components(), self.inner.len());
         let shape = out.as_array().dim();
-        let err = |e| to_pyerr(py, e);
-        if cols != n {
-            return Err(err(Error::param(
-                "mask",
-                format!("has {cols} entries per row; the factorization has {n} components"),
-            )));
-        }
-        if shape != (rows.len() / n.max(1), len) {
-            return Err(err(Error::param(
-                "out",
-                format!(
-                    "has shape {shape:?}, expected ({}, {len})",
-                    rows.len() / n.max(1)
-                ),
-            )));
-        }
         let out = out
             .as_slice_mut()
-            .map_err(|_| err(Error::param("out", "must be C-contiguous")))?;
+            .map_err(|_| to_pyerr(py, Error::param("out", "must be C-contiguous")))?;
+        let masks = Masks {
+            data: &rows,
+            n_features: cols,
+        };
         let inner = &self.inner;
         run(py, move || {
-            parallel::install(n_jobs, || {
-                inner.compose_batch(&rows, previous.as_deref(), with_residual, out)
-            })?
+            inner.compose_table(
+                masks,
+                previous.as_deref(),
+                with_residual,
+                (out, shape),
+                n_jobs,
+            )
         })
     }
 }
@@ -134,28 +125,19 @@ impl PyFactorization {
 /// Band edges in Hz and one float32 signal per band.
 type Bands<'py> = (Vec<f64>, Vec<Bound<'py, PyArray1<f32>>>);
 
-/// `n_bands` band signals of `y` and the band edges in Hz.
+/// `n_bands` band signals of `y` and the band edges in Hz, with the keywords
+/// `sr, n_bands, scale, n_fft, hop_length`.
 #[pyfunction]
-#[pyo3(signature = (y, *, sr, n_bands, scale, n_fft, hop_length, n_jobs))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (y, *, n_jobs, **options))]
 fn frequency_bands<'py>(
     py: Python<'py>,
     y: PyReadonlyArray1<'py, f32>,
-    sr: f64,
-    n_bands: usize,
-    scale: &str,
-    n_fft: usize,
-    hop_length: usize,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bands<'py>> {
+    let split: BandSplit = Keywords::parse(options)?;
     let view = y.as_array();
-    let scale: BandScale = scale.parse().map_err(|e| to_pyerr(py, e))?;
-    let (edges, bands) = run(py, || {
-        let signal = view.to_vec();
-        parallel::install(n_jobs, || {
-            band_sources(&signal, sr, n_bands, scale, n_fft, hop_length)
-        })?
-    })?;
+    let (edges, bands) = run(py, || split.sources(&view.to_vec(), n_jobs))?;
     Ok((
         edges,
         bands
@@ -189,25 +171,15 @@ fn kernel_weights<'py>(
     py: Python<'py>,
     masks: PyReadonlyArray2<'py, u8>,
     kernel_width: f64,
-    distance: &str,
+    distance: Wrap<Distance>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let (rows, cols) = mask_rows(&masks);
-    let distance = distance.parse().map_err(|e| to_pyerr(py, e))?;
-    let params = SurrogateParams {
-        kernel_width,
-        distance,
-        alpha: 0.0,
-        num_features: cols,
-        selection: Selection::All,
+    let masks = Masks {
+        data: &rows,
+        n_features: cols,
     };
     let w = run(py, || {
-        surrogate::sample_weights(
-            Masks {
-                data: &rows,
-                n_features: cols,
-            },
-            &params,
-        )
+        surrogate::kernel_weights(masks, kernel_width, distance.0)
     })?;
     Ok(PyArray1::from_vec(py, w))
 }
@@ -216,21 +188,28 @@ fn kernel_weights<'py>(
 type SurrogateTuple = (Vec<usize>, Vec<f64>, f64, f64, f64);
 
 /// lime's surrogate for each column of `targets` (`(n_samples, n_targets)`
-/// float64), plus the kernel weights of the perturbations.
+/// float64), plus the kernel weights of the perturbations, with the keywords
+/// `kernel_width, distance, alpha, num_features, feature_selection` (not
+/// parsed when `selected` gives each target's features).
 #[pyfunction]
-#[pyo3(signature = (masks, targets, *, kernel_width, distance, alpha, num_features, feature_selection, selected=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (masks, targets, *, selected=None, **options))]
 fn lime_surrogate<'py>(
     py: Python<'py>,
     masks: PyReadonlyArray2<'py, u8>,
     targets: PyReadonlyArray2<'py, f64>,
-    kernel_width: f64,
-    distance: &str,
-    alpha: f64,
-    num_features: usize,
-    feature_selection: &str,
     selected: Option<Vec<Vec<usize>>>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Vec<SurrogateTuple>)> {
+    let mut keywords = Keywords::new(options);
+    let selection: String = keywords.get("feature_selection")?;
+    let params = SurrogateParams {
+        kernel_width: keywords.get("kernel_width")?,
+        distance: keywords.get("distance")?,
+        alpha: keywords.get("alpha")?,
+        num_features: keywords.get("num_features")?,
+        selection: Selection::named(&selection, selected.is_some()).into_py_result(py)?,
+    };
+    keywords.finish()?;
     let (rows, cols) = mask_rows(&masks);
     let n_targets = targets.as_array().ncols();
     let values = targets
@@ -239,47 +218,12 @@ fn lime_surrogate<'py>(
         .into_owned()
         .into_raw_vec_and_offset()
         .0;
-    let distance = distance.parse().map_err(|e| to_pyerr(py, e))?;
-    let selection: Selection = match &selected {
-        Some(_) => Selection::All,
-        None => feature_selection.parse().map_err(|e| to_pyerr(py, e))?,
-    };
-    let (weights, fits) = run(py, move || -> Result<_> {
+    let (weights, fits) = run(py, move || {
         let m = Masks {
             data: &rows,
             n_features: cols,
         };
-        let base = SurrogateParams {
-            kernel_width,
-            distance,
-            alpha,
-            num_features,
-            selection,
-        };
-        let weights = surrogate::sample_weights(m, &base)?;
-        let fits = match selected {
-            // Features chosen per target in Python (lime's lasso_path).
-            Some(per_target) => {
-                if per_target.len() != n_targets {
-                    return Err(Error::param(
-                        "feature_selection",
-                        "one feature list per target is required",
-                    ));
-                }
-                let mut out = Vec::with_capacity(n_targets);
-                for (t, features) in per_target.into_iter().enumerate() {
-                    let column: Vec<f64> = values.chunks(n_targets).map(|r| r[t]).collect();
-                    let params = SurrogateParams {
-                        selection: Selection::Given(features),
-                        ..base.clone()
-                    };
-                    out.extend(surrogate::explain(m, &column, 1, &params)?);
-                }
-                out
-            }
-            None => surrogate::explain(m, &values, n_targets, &base)?,
-        };
-        Ok((weights, fits))
+        surrogate::explain_targets(m, &values, n_targets, &params, selected)
     })?;
     let fits = fits
         .into_iter()

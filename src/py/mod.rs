@@ -24,16 +24,6 @@ use pyo3::prelude::*;
 
 use errors::IntoPyResult;
 
-/// Raises a Rust panic inside a guarded call: lets the test suite prove that a
-/// panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
-#[pyfunction]
-fn _panic_for_tests(py: Python<'_>, message: String) -> PyResult<()> {
-    detach::run(py, move || -> crate::error::Result<()> {
-        // cannot fail: (deliberately panics) the panic under test, caught by detach::run
-        panic!("{message}")
-    })
-}
-
 /// Refuses argument `name` when the buffers it implies (`nbytes`) exceed half
 /// the memory this process may use (`TooLargeError`): the Python layer's
 /// checks share the core's one rule.
@@ -46,7 +36,6 @@ fn affordable(py: Python<'_>, name: String, nbytes: f64) -> PyResult<()> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(affordable, m)?)?;
     audio::register(m)?;
     dsp::register(m)?;
@@ -60,4 +49,35 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     catalog::register(m)?;
     matching::register(m)?;
     Ok(())
+}
+
+/// An embedded interpreter for the bindings' `cargo test`s.
+#[cfg(test)]
+mod testing {
+    use pyo3::prelude::*;
+    use pyo3::types::PyModule;
+
+    /// Runs `f` with the GIL, `tunelens.exceptions` importable from this
+    /// checkout's `python/` without the package's `__init__` (which needs the
+    /// compiled extension).
+    pub fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+        Python::initialize();
+        Python::attach(|py| {
+            let package = PyModule::new(py, "tunelens").unwrap();
+            let path = vec![concat!(env!("CARGO_MANIFEST_DIR"), "/python/tunelens")];
+            package.setattr("__path__", path).unwrap();
+            let modules = py.import("sys").unwrap().getattr("modules").unwrap();
+            if !modules.contains("tunelens").unwrap() {
+                modules.set_item("tunelens", &package).unwrap();
+            }
+            f(py)
+        })
+    }
+
+    /// The class `tunelens.exceptions.<name>`.
+    pub fn exception<'py>(py: Python<'py>, name: &str) -> Bound<'py, PyAny> {
+        py.import("tunelens.exceptions")
+            .and_then(|m| m.getattr(name))
+            .unwrap()
+    }
 }

@@ -5,11 +5,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::arrays::{with_view, Table};
+use super::convert::Keywords;
 use super::detach;
 use super::errors::IntoPyResult;
 use crate::error::Error;
 use crate::neighbors::search::check_finite;
-use crate::neighbors::{Algorithm, Index, Metric, Plan, Scaler, ScalerKind};
+use crate::neighbors::{Algorithm, Index, Metric, Plan, Scaler, ScalerKind, Search};
 
 /// A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
 #[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
@@ -27,29 +28,35 @@ type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 #[pymethods]
 impl PyNeighborIndex {
     /// Scales, weights and packs the rows of `x` (and builds the kd-tree when
-    /// `algorithm` calls for one; `"auto"` plans for `n_neighbors`).
+    /// the keyword `algorithm` calls for one; `"auto"` plans for the keyword
+    /// `n_neighbors`; `leaf_size` sizes the tree's leaves).
     #[new]
-    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, algorithm="brute", leaf_size=40, n_neighbors=10, n_jobs=-1))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (x, *, metric="euclidean", scaler=None, weights=None, n_jobs=-1, **search))]
     fn new(
         py: Python<'_>,
         x: &Bound<'_, PyAny>,
         metric: &str,
         scaler: Option<&str>,
         weights: Option<Vec<f64>>,
-        algorithm: &str,
-        leaf_size: usize,
-        n_neighbors: usize,
         #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+        search: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let metric = Metric::parse(metric).into_py_result(py)?;
-        let scaler = ScalerKind::parse(scaler.unwrap_or("none")).into_py_result(py)?;
-        let algorithm = Algorithm::parse(algorithm).into_py_result(py)?;
+        let metric: Metric = metric.parse().into_py_result(py)?;
+        let scaler = match scaler {
+            Some(name) => name.parse().into_py_result(py)?,
+            None => ScalerKind::None,
+        };
+        let search: Search = Keywords::parse(search)?;
         let table = Table::extract(x, "X")?;
         let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
             v, metric, scaler, weights, n_jobs
         )?
-        .with_algorithm(algorithm, leaf_size, n_neighbors, n_jobs)))?;
+        .with_algorithm(
+            search.algorithm,
+            search.leaf_size,
+            search.n_neighbors,
+            n_jobs
+        )))?;
         Ok(PyNeighborIndex { inner })
     }
 
@@ -192,7 +199,7 @@ fn plan_dict<'py>(py: Python<'py>, plan: &Plan) -> PyResult<Bound<'py, PyDict>> 
 /// `(offset, scale)` with scaled = (x - offset) / scale.
 #[pyfunction]
 fn fit_scaler<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, kind: &str) -> PyResult<Vectors<'py>> {
-    let kind = ScalerKind::parse(kind).into_py_result(py)?;
+    let kind: ScalerKind = kind.parse().into_py_result(py)?;
     let table = Table::extract(x, "X")?;
     let scaler = with_view!(&table, |v| detach::run(py, || {
         check_finite(v, "X")?;
@@ -214,7 +221,7 @@ fn builds_tree(
     n_samples: usize,
     n_features: usize,
 ) -> PyResult<bool> {
-    let algorithm = Algorithm::parse(algorithm).into_py_result(py)?;
+    let algorithm: Algorithm = algorithm.parse().into_py_result(py)?;
     Ok(algorithm.builds_tree(n_samples, n_features))
 }
 

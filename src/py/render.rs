@@ -2,28 +2,16 @@
 
 use std::path::PathBuf;
 
-use ndarray::{Array2, ArrayViewD, Ix1, Ix2};
-use numpy::{IntoPyArray, PyArray2};
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 
 use super::arrays::{with_float_view, FloatArray};
+use super::convert::{Keywords, Wrap};
 use super::detach::run;
-use crate::dsp::Float;
-use crate::error::{Error, Result};
+use super::errors::to_pyerr;
 use crate::render::batch::{render_files, SpectrogramJob};
-use crate::render::{image, png, Colormap, RgbImage};
-
-fn colorize<T: Float>(
-    values: ArrayViewD<'_, T>,
-    cmap: &str,
-    size: Option<(usize, usize)>,
-) -> Result<RgbImage> {
-    let view = values
-        .into_dimensionality::<Ix2>()
-        .map_err(|_| Error::param("S", "must be a 2-D (rows, frames) array"))?;
-    cmap.parse::<Colormap>()?.render(view).resized(size)
-}
+use crate::render::{colorize, png, write_waveform, Colormap, WaveformStyle};
 
 /// Colours a 2-D array (row 0 at the bottom) and writes it as an RGB PNG.
 #[pyfunction]
@@ -32,12 +20,12 @@ fn render_png(
     py: Python<'_>,
     values: FloatArray<'_>,
     path: PathBuf,
-    cmap: &str,
+    cmap: Wrap<Colormap>,
     size: Option<(usize, usize)>,
 ) -> PyResult<()> {
     with_float_view!(values, |view| run(py, || png::write_rgb(
         &path,
-        &colorize(view, cmap, size)?
+        &colorize(&view, cmap.0, size)?
     )))
 }
 
@@ -47,28 +35,13 @@ fn render_png(
 fn render_gray<'py>(
     py: Python<'py>,
     values: FloatArray<'py>,
-    cmap: &str,
+    cmap: Wrap<Colormap>,
     size: Option<(usize, usize)>,
 ) -> PyResult<Bound<'py, PyArray2<u8>>> {
-    let gray = with_float_view!(values, |view| run(py, || colorize(view, cmap, None)?
+    let gray = with_float_view!(values, |view| run(py, || colorize(&view, cmap.0, None)?
         .to_gray()
         .resized(size)))?;
-    let array = Array2::from_shape_vec((gray.height, gray.width), gray.data)
-        .map_err(|e| super::errors::to_pyerr(py, Error::Internal(e.to_string())))?;
-    Ok(array.into_pyarray(py))
-}
-
-fn waveform_typed<T: Float>(
-    y: ArrayViewD<'_, T>,
-    path: &PathBuf,
-    size: (usize, usize),
-    color: [u8; 3],
-    scale: f64,
-) -> Result<()> {
-    let view = y
-        .into_dimensionality::<Ix1>()
-        .map_err(|_| Error::param("y", "must be mono (1-D)"))?;
-    png::write_rgb(path, &image::waveform(view, size, color, T::of(scale))?)
+    PyArray1::from_vec(py, gray.data).reshape([gray.height, gray.width])
 }
 
 /// Draws a waveform (min/max per pixel column) and writes it as an RGB PNG.
@@ -82,49 +55,33 @@ fn waveform_png(
     color: (u8, u8, u8),
     scale: f64,
 ) -> PyResult<()> {
-    let color = [color.0, color.1, color.2];
-    with_float_view!(y, |view| run(py, || waveform_typed(
-        view, &path, size, color, scale
-    )))
+    let style = WaveformStyle {
+        size,
+        color: [color.0, color.1, color.2],
+        scale,
+    };
+    with_float_view!(y, |view| run(py, || write_waveform(&view, &path, &style)))
 }
 
-/// Renders audio files to spectrogram PNGs in parallel: one `None` or exception per file, in order.
+/// Renders audio files to spectrogram PNGs in parallel: one `None` or
+/// exception per file, in order. Keywords: `sr, duration, n_fft, hop_length,
+/// n_mels, db, cmap, size`.
 #[pyfunction]
-#[pyo3(signature = (inputs, outputs, *, sr, duration, n_fft, hop_length, n_mels, db, cmap, size, n_jobs))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (inputs, outputs, *, n_jobs, **options))]
 fn render_spectrogram_files<'py>(
     py: Python<'py>,
     inputs: Vec<PathBuf>,
     outputs: Vec<PathBuf>,
-    sr: u32,
-    duration: Option<f64>,
-    n_fft: usize,
-    hop_length: usize,
-    n_mels: usize,
-    db: bool,
-    cmap: &str,
-    size: Option<(usize, usize)>,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let cmap = cmap
-        .parse::<Colormap>()
-        .map_err(|e| super::errors::to_pyerr(py, e))?;
-    let job = SpectrogramJob {
-        sr,
-        duration,
-        n_fft,
-        hop_length,
-        n_mels,
-        db,
-        cmap,
-        size,
-    };
+    let job: SpectrogramJob = Keywords::parse(options)?;
     let results = run(py, || render_files(&inputs, &outputs, &job, n_jobs))?;
     let out = PyList::empty(py);
     for r in results {
         match r {
             Ok(()) => out.append(py.None())?,
-            Err(e) => out.append(super::errors::to_pyerr(py, e).into_value(py))?,
+            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
         }
     }
     Ok(out)
