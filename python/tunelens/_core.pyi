@@ -13,11 +13,9 @@ __all__ = [
     'QRatio',
     'WRatio',
     '__version__',
-    '_panic_for_tests',
     'affordable',
     'builds_tree',
     'catalog_table',
-    'chroma_filters',
     'chroma_from_s',
     'chroma_stft',
     'convert_mel',
@@ -33,6 +31,7 @@ __all__ = [
     'gtzan_features',
     'hpss_masks',
     'hpss_signal',
+    'is_missing',
     'istft',
     'kernel_weights',
     'kmeans_assign',
@@ -40,14 +39,11 @@ __all__ = [
     'lime_surrogate',
     'load',
     'load_batch',
-    'match_assign',
     'match_candidates',
     'match_cdist',
     'match_cpdist',
-    'match_exact',
     'match_extract_many',
     'match_keys',
-    'match_ranks',
     'mel_apply',
     'mel_filters',
     'mel_frequencies',
@@ -115,7 +111,8 @@ class BlockStream:
 @final
 class DistanceFunction:
     """
-    A distance function (`tunelens.distance.Levenshtein.distance`, ...).
+    A distance function (`tunelens.distance.Levenshtein.distance`, ...): one
+    [`Function`] of the core, called with rapidfuzz's arguments.
 
     Called through the vectorcall protocol ([`distance_vectorcall`], set up by
     [`enable_vectorcall`]): no argument tuple or keyword dict per call.
@@ -174,7 +171,7 @@ class NeighborIndex:
     """
     A fitted exact nearest-neighbour index (see `tunelens.NearestNeighbors`).
     """
-    def __new__(cls, /, x, *, metric=..., scaler=..., weights=..., algorithm=..., leaf_size=..., n_neighbors=..., n_jobs=...): ...
+    def __new__(cls, /, x, *, metric=..., scaler=..., weights=..., n_jobs=..., **search): ...
     @property
     def fit_method(self):
         """
@@ -252,12 +249,20 @@ def QRatio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **unknown
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.QRatio("this is a test", "this is a new test!!!")
+    80.0
+    >>> fuzz.QRatio("", ""), fuzz.ratio("", "")
+    (0.0, 100.0)
     """
     ...
 
@@ -275,19 +280,18 @@ def WRatio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **unknown
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
-    """
-    ...
 
-def _panic_for_tests(message):
-    """
-    Raises a Rust panic inside a guarded call: lets the test suite prove that a
-    panic surfaces as `tunelens.TunelensInternalError`, never as a crash.
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.WRatio("this is a test", "this is a new test!!!")
+    85.5
     """
     ...
 
@@ -314,21 +318,20 @@ def catalog_table(raw, *, options, rules, n_jobs):
     """
     ...
 
-def chroma_filters(*, sr, n_fft, tuning, n_chroma, ctroct, octwidth, filter_norm, base_c):
+def chroma_from_s(s, *, n_jobs, **options):
     """
-    librosa's chroma filter bank `(n_chroma, 1 + n_fft/2)` float32.
-    """
-    ...
-
-def chroma_from_s(s, *, sr, n_fft, tuning, n_chroma, ctroct, octwidth, filter_norm, base_c, norm, n_jobs):
-    """
-    Chromagram of a power spectrogram `(..., bins, frames)`: `((..., frames, n_chroma), tuning)` (tuning `None`: none could be estimated, 0 was used).
+    Chromagram of a power spectrogram `(..., bins, frames)` with the chroma
+    keywords (as [`chroma_stft`], plus `n_fft`): `((..., frames, n_chroma),
+    tuning)`.
     """
     ...
 
-def chroma_stft(y, *, sr, n_fft, hop_length, window, center, pad_mode, tuning, n_chroma, ctroct, octwidth, filter_norm, base_c, norm, n_jobs):
+def chroma_stft(y, *, n_jobs, **options):
     """
-    Chromagram of audio `(..., n)`: `((..., frames, n_chroma), tuning)` (tuning `None`: none could be estimated, 0 was used).
+    Chromagram of audio `(..., n)` with the STFT and chroma keywords
+    (`n_fft, hop_length, window, center, pad_mode`; `sr, tuning, n_chroma,
+    ctroct, octwidth, filter_norm, base_c, norm`): `((..., frames, n_chroma),
+    tuning)` (tuning `None`: none could be estimated, 0 was used).
     """
     ...
 
@@ -377,9 +380,10 @@ def fit_scaler(x, kind):
     """
     ...
 
-def frequency_bands(y, *, sr, n_bands, scale, n_fft, hop_length, n_jobs):
+def frequency_bands(y, *, n_jobs, **options):
     """
-    `n_bands` band signals of `y` and the band edges in Hz.
+    `n_bands` band signals of `y` and the band edges in Hz, with the keywords
+    `sr, n_bands, scale, n_fft, hop_length`.
     """
     ...
 
@@ -403,24 +407,34 @@ def gtzan_features(y, *, sr, recipe, n_jobs):
     """
     ...
 
-def hpss_masks(s, *, kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive, n_jobs):
+def hpss_masks(s, *, n_jobs, **options):
     """
     Harmonic and percussive soft masks of a magnitude spectrogram `(..., bins, frames)`,
-    each `(..., frames, bins)`.
+    each `(..., frames, bins)`, with the keywords `kernel_harmonic,
+    kernel_percussive, power, margin_harmonic, margin_percussive`.
     """
     ...
 
-def hpss_signal(y, *, n_fft, hop_length, window, center, pad_mode, kernel_harmonic, kernel_percussive, power, margin_harmonic, margin_percussive, same_length, n_jobs):
+def hpss_signal(y, *, n_jobs, **options):
     """
-    `effects.hpss` of audio `(..., n)`: harmonic and percussive signals. With
-    `same_length`, both have the input's length (librosa >= 0.10); otherwise the
-    natural iSTFT length (librosa < 0.10).
+    `effects.hpss` of audio `(..., n)`: harmonic and percussive signals, with
+    the STFT and [`hpss_masks`] keywords plus `same_length` (both signals of
+    the input's length, librosa >= 0.10; otherwise the natural iSTFT length)
+    and `mask` (invert the masks instead of the masked spectrograms).
     """
     ...
 
-def istft(stft_matrix, *, n_fft, hop_length, window, center, length, n_jobs):
+def is_missing(value):
     """
-    Inverse STFT of a `(..., bins, frames)` complex array, `(..., n)`.
+    [`is_none`] for Python: the one test of a missing value, shared with
+    `tunelens.process`.
+    """
+    ...
+
+def istft(stft_matrix, *, n_jobs, **options):
+    """
+    Inverse STFT of a `(..., bins, frames)` complex array, `(..., n)`, with the
+    keywords `n_fft, hop_length` (None: librosa's defaults), `window, center, length`.
     """
     ...
 
@@ -436,22 +450,26 @@ def kmeans_assign(x, centers, *, n_jobs=...):
     """
     ...
 
-def kmeans_fit(x, n_clusters, *, init=..., centers=..., n_init=..., max_iter=..., tol=..., seed=..., n_jobs=...):
+def kmeans_fit(x, n_clusters, *, init=..., centers=..., n_jobs=..., **options):
     """
-    k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the best run.
+    k-means on the rows of `x`: `(centers, labels, inertia, n_iter)` of the
+    best run, with the keywords `n_init, max_iter, tol, seed`.
     """
     ...
 
-def lime_surrogate(masks, targets, *, kernel_width, distance, alpha, num_features, feature_selection, selected=...):
+def lime_surrogate(masks, targets, *, selected=..., **options):
     """
     lime's surrogate for each column of `targets` (`(n_samples, n_targets)`
-    float64), plus the kernel weights of the perturbations.
+    float64), plus the kernel weights of the perturbations, with the keywords
+    `kernel_width, distance, alpha, num_features, feature_selection` (not
+    parsed when `selected` gives each target's features).
     """
     ...
 
-def load(source, *, hint, sr, mono, offset, duration, res_type, n_jobs):
+def load(source, *, hint, n_jobs, **options):
     """
-    Decodes, mixes and resamples one file or buffer: `(y, sr)`.
+    Decodes, mixes and resamples one file or buffer: `(y, sr)`, with the
+    keywords `sr, mono, offset, duration, res_type`.
     """
     ...
 
@@ -461,37 +479,24 @@ def load_batch(paths, *, sr, mono, offset, duration, n_jobs):
     """
     ...
 
-def match_assign(left, right, score, left_rank, right_rank, *, one_to_one, n_jobs):
-    """
-    The assignment of candidate pairs `(left, right, score)` given the ranks
-    of the whole tables: the positions of the chosen candidates.
-    """
-    ...
-
 def match_candidates(left, right, settings):
     """
     The candidates of every valid left row among the valid right rows (rows of
-    the given tables), as [`to_arrays`].
+    the given tables; `catalog::fuzzy_candidates`), as [`to_arrays`].
     """
     ...
 
 def match_cdist(scorer, queries, choices, *, score_cutoff, dtype, workers):
     """
-    Score matrix `queries × choices` in `dtype` (a float or integer numpy
-    type name; integer scores are rounded half up, as rapidfuzz does), built
-    once in that type (already processed strings; None items score 0).
+    Score matrix `queries × choices` in `dtype` (integer scores are rounded
+    half up, as rapidfuzz does), built once in that type (already processed
+    strings; None items score 0).
     """
     ...
 
 def match_cpdist(scorer, a, b, *, score_cutoff, workers):
     """
     Pairwise scores of `a[i]` and `b[i]` (float64).
-    """
-    ...
-
-def match_exact(left, right, settings):
-    """
-    The exact pass of [`match_keys`] alone, as [`to_arrays`].
     """
     ...
 
@@ -503,15 +508,14 @@ def match_extract_many(scorer, queries, choices, *, score_cutoff, limit, workers
     """
     ...
 
-def match_keys(left, right, settings, progress=...):
+def match_keys(left, right, settings, progress=..., candidates=...):
     """
-    Matches two tables (see `catalog::match_keys`), as [`to_arrays`].
-    """
-    ...
-
-def match_ranks(keys, *, n_jobs):
-    """
-    Each row's rank in a key table (by key tuple, then position).
+    Matches two tables (`catalog::match_keys_with`), as [`to_arrays`]. The
+    candidate search runs here (reporting to `progress`), or, with
+    `candidates`, in that callable: `candidates(left_rows, right_rows)` gets
+    the free valid rows (int64 arrays) and returns their candidates as
+    [`match_candidates`] does, with positions in the whole tables
+    (`catalog::Search::External`). Its exceptions propagate unchanged.
     """
     ...
 
@@ -572,12 +576,18 @@ def partial_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.partial_ratio("this is a test", "this is a test!")
+    100.0
     """
     ...
 
@@ -595,12 +605,18 @@ def partial_token_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=.
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.partial_token_ratio("fuzzy was a bear", "wuzzy fuzzy was a bear")
+    100.0
     """
     ...
 
@@ -618,12 +634,18 @@ def partial_token_set_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hi
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.partial_token_set_ratio("fuzzy was a bear", "fuzzy fuzzy was a bear")
+    100.0
     """
     ...
 
@@ -641,12 +663,18 @@ def partial_token_sort_ratio(s1, s2, *, processor=..., score_cutoff=..., score_h
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.partial_token_sort_ratio("fuzzy wuzzy was a bear", "wuzzy fuzzy was a bear")
+    100.0
     """
     ...
 
@@ -657,9 +685,10 @@ def pca_fit(x, *, n_jobs=...):
     """
     ...
 
-def peak_pick(x, *, pre_max, post_max, pre_avg, post_avg, delta, wait):
+def peak_pick(x, **options):
     """
-    Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`).
+    Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`), with
+    the keywords `pre_max, post_max, pre_avg, post_avg, delta, wait`.
     """
     ...
 
@@ -677,12 +706,18 @@ def ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **unknown)
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.ratio("this is a test", "this is a test!")
+    96.55172413793103
     """
     ...
 
@@ -706,9 +741,11 @@ def render_png(values, path, *, cmap, size):
     """
     ...
 
-def render_spectrogram_files(inputs, outputs, *, sr, duration, n_fft, hop_length, n_mels, db, cmap, size, n_jobs):
+def render_spectrogram_files(inputs, outputs, *, n_jobs, **options):
     """
-    Renders audio files to spectrogram PNGs in parallel: one `None` or exception per file, in order.
+    Renders audio files to spectrogram PNGs in parallel: one `None` or
+    exception per file, in order. Keywords: `sr, duration, n_fft, hop_length,
+    n_mels, db, cmap, size`.
     """
     ...
 
@@ -742,9 +779,10 @@ def spectral_from_s(s, *, sr, freq, options, n_jobs=...):
     """
     ...
 
-def spectral_from_y(y, *, sr, n_fft, hop_length, window, center, pad_mode, freq, options, n_jobs=...):
+def spectral_from_y(y, *, sr, freq, options, n_jobs=..., **stft):
     """
-    A spectral descriptor of audio `(..., n)`: `(..., frames, rows)` float64.
+    A spectral descriptor (`options`: its kind and every option) of audio
+    `(..., n)` with the STFT keywords `**stft`: `(..., frames, rows)` float64.
     """
     ...
 
@@ -760,9 +798,11 @@ def stft(y, *, stft, n_jobs):
     """
     ...
 
-def stream(source, *, hint, block_length, frame_length, hop_length, mono, offset, duration, fill_value):
+def stream(source, *, hint, **options):
     """
-    Opens a file for block-wise streaming (`librosa.stream`).
+    Opens a file for block-wise streaming (`librosa.stream`), with the
+    keywords `block_length, frame_length, hop_length, mono, offset, duration,
+    fill_value`.
     """
     ...
 
@@ -799,12 +839,18 @@ def token_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **un
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.token_ratio("fuzzy was a bear", "wuzzy fuzzy was a bear")
+    100.0
     """
     ...
 
@@ -822,12 +868,18 @@ def token_set_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., 
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.token_set_ratio("fuzzy was a bear", "fuzzy fuzzy was a bear")
+    100.0
     """
     ...
 
@@ -845,12 +897,18 @@ def token_sort_ratio(s1, s2, *, processor=..., score_cutoff=..., score_hint=...,
     score_cutoff : float, optional
         Scores below it are returned as 0 (default 0).
     score_hint : float, optional
-        Accepted for rapidfuzz compatibility; ignored.
+        An expected score in 0..100 (checked: another value raises ``InvalidTypeError``). It changes no score: rapidfuzz's fuzz scorers have no hinted path either (its Python ones ignore it, its compiled ones do not take it).
 
     Returns
     -------
     float
         Similarity in 0..100, identical to rapidfuzz 3.14's.
+
+    Examples
+    --------
+    >>> from tunelens import fuzz
+    >>> fuzz.token_sort_ratio("fuzzy wuzzy was a bear", "wuzzy fuzzy was a bear")
+    100.0
     """
     ...
 

@@ -119,7 +119,10 @@ def extractOne(
 ) -> tuple | None:
     """Best match of ``query`` among ``choices`` (the first one on ties).
 
-    Parameters are those of :func:`extract_iter`.
+    Parameters
+    ----------
+    query, choices, scorer, processor, score_cutoff, score_hint, scorer_kwargs
+        As in :func:`extract_iter`.
 
     Returns
     -------
@@ -159,8 +162,10 @@ def extract(
 ) -> list[tuple]:
     """The ``limit`` best matches, best first (ties keep choice order).
 
-    Parameters are those of :func:`extract_iter`, plus:
-
+    Parameters
+    ----------
+    query, choices, scorer, processor, score_cutoff, score_hint, scorer_kwargs
+        As in :func:`extract_iter`.
     limit : int or None, optional
         Number of matches to return (default 5); None returns all.
 
@@ -313,7 +318,12 @@ def cpdist(
 ) -> np.ndarray:
     """Scores of each pair ``(queries[i], choices[i])``.
 
-    Parameters are those of :func:`cdist`; both inputs must have the same length.
+    Parameters
+    ----------
+    queries, choices : iterable of str
+        Of the same length; pair ``i`` is ``(queries[i], choices[i])``.
+    scorer, processor, score_cutoff, score_hint, score_multiplier, dtype, workers, scorer_kwargs
+        As in :func:`cdist`.
 
     Returns
     -------
