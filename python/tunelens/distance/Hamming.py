@@ -6,10 +6,4 @@ from tunelens.distance._metric import functions
 
 __all__ = ["distance", "similarity", "normalized_distance", "normalized_similarity"]
 
-distance, similarity, normalized_distance, normalized_similarity = functions(
-    "Hamming",
-    __name__,
-    "Number of positions with different elements; with pad the length difference counts as mismatches.",
-    "pad : bool, optional\n    Pad the shorter sequence (default True); False raises ValueError for unequal lengths.\n",
-    normalized_only=False,
-)
+distance, similarity, normalized_distance, normalized_similarity = functions("Hamming", __name__)

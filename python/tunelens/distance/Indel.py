@@ -6,10 +6,4 @@ from tunelens.distance._metric import functions
 
 __all__ = ["distance", "similarity", "normalized_distance", "normalized_similarity"]
 
-distance, similarity, normalized_distance, normalized_similarity = functions(
-    "Indel",
-    __name__,
-    "Minimum number of insertions and deletions turning s1 into s2 (len1 + len2 - 2 LCS).",
-    "",
-    normalized_only=False,
-)
+distance, similarity, normalized_distance, normalized_similarity = functions("Indel", __name__)

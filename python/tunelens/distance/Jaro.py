@@ -6,10 +6,4 @@ from tunelens.distance._metric import functions
 
 __all__ = ["distance", "similarity", "normalized_distance", "normalized_similarity"]
 
-distance, similarity, normalized_distance, normalized_similarity = functions(
-    "Jaro",
-    __name__,
-    "Jaro similarity (common elements within the matching window and their transpositions); all four results are floats in 0..1.",
-    "",
-    normalized_only=True,
-)
+distance, similarity, normalized_distance, normalized_similarity = functions("Jaro", __name__)

@@ -43,6 +43,33 @@ _EXAMPLE = {
     "Levenshtein": (3, 4, 0.4286, 0.5714),
 }
 
+#: Per metric: what it measures (the docstring's summary line) and the Parameters
+#: entries of its own options; Jaro and JaroWinkler return floats for all four kinds.
+_ABOUT = {
+    "Hamming": (
+        "Number of positions with different elements; with pad the length difference counts as mismatches.",
+        "pad : bool, optional\n    Pad the shorter sequence (default True); False raises ValueError for unequal lengths.\n",
+    ),
+    "Indel": ("Minimum number of insertions and deletions turning s1 into s2 (len1 + len2 - 2 LCS).", ""),
+    "Jaro": (
+        "Jaro similarity (common elements within the matching window and their transpositions); "
+        "all four results are floats in 0..1.",
+        "",
+    ),
+    "JaroWinkler": (
+        "Jaro similarity boosted by the common prefix (up to 4 elements) times prefix_weight; "
+        "all four results are floats in 0..1.",
+        "prefix_weight : float, optional\n    Weight of the common prefix, in 0..1 (default 0.1).\n",
+    ),
+    "Levenshtein": (
+        "Minimum total cost of insertions, deletions and substitutions turning s1 into s2 "
+        "(bit-parallel for unit weights).",
+        "weights : tuple of int, optional\n    ``(insertion, deletion, substitution)`` costs, default ``(1, 1, 1)``.\n",
+    ),
+}
+
+_NORMALIZED_ONLY = frozenset({"Jaro", "JaroWinkler"})
+
 _CUTOFF = {
     "distance": "Distances above it are returned as ``score_cutoff + 1``.",
     "similarity": "Similarities below it are returned as 0.",
@@ -51,9 +78,11 @@ _CUTOFF = {
 }
 
 
-def functions(metric: str, module: str, about: str, options: str, normalized_only: bool) -> tuple:
+def functions(metric: str, module: str) -> tuple:
     """``(distance, similarity, normalized_distance, normalized_similarity)`` of
     ``metric`` as documented callables of module ``module``."""
+    about, options = _ABOUT[metric]
+    normalized_only = metric in _NORMALIZED_ONLY
     made = []
     for kind, value in zip(_KINDS, _EXAMPLE[metric]):
         integer = not normalized_only and not kind.startswith("normalized")
