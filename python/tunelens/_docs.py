@@ -1,0 +1,49 @@
+"""Docstring text shared by several public functions, written once.
+
+A shared passage stands in a docstring as a placeholder, ``{name}``:
+:func:`fill_doc` replaces a placeholder alone on its line with the passage
+indented as the placeholder is, and one inside a line with the (one-line)
+passage itself. The result is a plain ``__doc__``, the text ``help()`` and
+``inspect.getdoc`` read.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Callable, TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+_PLACEHOLDER = re.compile(r"^([ \t]*)\{(\w+)\}[ \t]*$|\{(\w+)\}", re.MULTILINE)
+
+
+def fill_doc(template: str | None = None, /, **passages: str) -> Callable[[F], F]:
+    """Decorator: set the function's docstring to ``template`` (default: its own
+    docstring) with each ``{name}`` placeholder of a passage replaced by it.
+
+    A braced word that names no passage is left as written; a passage that fills
+    no placeholder raises ``ValueError`` (a misspelt placeholder).
+    """
+
+    def apply(func: F) -> F:
+        used: set[str] = set()
+
+        def fill(match: re.Match) -> str:
+            indent, line_name, inline_name = match.groups()
+            name = line_name or inline_name
+            if name not in passages:
+                return match.group(0)
+            used.add(name)
+            text = textwrap.dedent(passages[name]).strip("\n")
+            if line_name is None:
+                return text
+            return textwrap.indent(text, indent, lambda line: line.strip() != "")
+
+        func.__doc__ = _PLACEHOLDER.sub(fill, template if template is not None else func.__doc__ or "")
+        unused = set(passages) - used
+        if unused:
+            raise ValueError(f"{func.__qualname__}'s docstring has no placeholder for {sorted(unused)}")
+        return func
+
+    return apply
