@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._docs import fill_doc
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import as_table, numeric_features
 from tunelens.exceptions import InvalidParameterError
@@ -24,6 +25,20 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["PCA", "KMeans", "silhouette_score", "davies_bouldin_score", "describe_clusters"]
+
+#: The Parameters section of the estimators' methods taking feature rows ``X``.
+_ROWS = """
+Parameters
+----------
+X : array-like or DataFrame of shape (n_samples, n_features)
+    Numeric rows.
+"""
+#: ... and of their fitting methods, which also take scikit-learn's ``y``.
+_FIT_PARAMETERS = _ROWS + """y : ignored
+    Accepted for scikit-learn's pipeline protocol.
+"""
+_rows_doc = fill_doc(parameters=_ROWS)
+_fit_doc = fill_doc(fit_parameters=_FIT_PARAMETERS)
 
 
 class PCA:
@@ -76,15 +91,11 @@ class PCA:
         self.whiten = whiten
         self.n_jobs = n_jobs
 
+    @_fit_doc
     def fit(self, X: Any, y: Any = None) -> PCA:
         """Fit the components on ``X`` (n_samples, n_features).
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
-        y : ignored
-            Accepted for scikit-learn's pipeline protocol.
+        {fit_parameters}
 
         Returns
         -------
@@ -137,13 +148,11 @@ class PCA:
         if not hasattr(self, "components_"):
             raise InvalidParameterError("this PCA is not fitted yet; call fit(X) first")
 
+    @_rows_doc
     def transform(self, X: Any) -> np.ndarray:
         """Project ``X`` on the components.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
+        {parameters}
 
         Returns
         -------
@@ -163,15 +172,11 @@ class PCA:
         Z = table @ self.components_.T - self.mean_ @ self.components_.T
         return Z / np.sqrt(self.explained_variance_) if self.whiten else Z
 
+    @_fit_doc
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit, then transform ``X``.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
-        y : ignored
-            Accepted for scikit-learn's pipeline protocol.
+        {fit_parameters}
 
         Returns
         -------
@@ -312,15 +317,11 @@ class KMeans:
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    @_fit_doc
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster the rows of ``X``.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
-        y : ignored
-            Accepted for scikit-learn's pipeline protocol.
+        {fit_parameters}
 
         Returns
         -------
@@ -390,15 +391,11 @@ class KMeans:
             return 10 if self.init == "random" else 1
         return self.n_init
 
+    @_fit_doc
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit, then return ``labels_``.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
-        y : ignored
-            Accepted for scikit-learn's pipeline protocol.
+        {fit_parameters}
 
         Returns
         -------
@@ -414,13 +411,11 @@ class KMeans:
         """
         return self.fit(X).labels_
 
+    @_rows_doc
     def predict(self, X: Any) -> np.ndarray:
         """Index of the closest centre for each row of ``X``.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
+        {parameters}
 
         Returns
         -------
@@ -438,13 +433,11 @@ class KMeans:
         labels, _ = _core.kmeans_assign(as_table(X), self.cluster_centers_, n_jobs=self.n_jobs)
         return labels
 
+    @_rows_doc
     def transform(self, X: Any) -> np.ndarray:
         """Euclidean distance of each row to each centre.
 
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Numeric rows.
+        {parameters}
 
         Returns
         -------
