@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from tunelens.exceptions import InvalidParameterError
+from tunelens.explain._examples import energy_example
 from tunelens.explain._perturbation import (
     MaskSampler,
     Settings,
@@ -45,6 +46,7 @@ def _check_outputs(out: Any, rows: int, batch: int, n_outputs: int | None) -> np
     return arr
 
 
+@energy_example
 def explain(
     y: Any,
     sr: float,
@@ -131,13 +133,7 @@ def explain(
 
     Examples
     --------
-    >>> from tunelens import explain
-    >>> sr = 8000
-    >>> y = np.zeros(2 * sr, dtype=np.float32)
-    >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-    >>> def energy(batch):  # the "model": the energy of its input
-    ...     return (batch**2).mean(axis=1)
-    >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+    {energy_example}
     >>> sorted(e.top_components(2)), round(e.score, 2)  # the two quarters that hold the sound
     ([0, 1], 0.98)
     """

@@ -13,6 +13,7 @@ import numpy as np
 
 from tunelens._validate import output_path, writing
 from tunelens.exceptions import InvalidParameterError, MissingDependencyError
+from tunelens.explain._examples import energy_example
 from tunelens.explain._fit import Fit
 from tunelens.explain.factorizations import Decomposition
 
@@ -55,6 +56,7 @@ class UninformativeExplanationWarning(UserWarning):
     """
 
 
+@energy_example
 class Explanation:
     """Component weights of lime's local surrogate, for one or more model outputs.
 
@@ -89,13 +91,7 @@ class Explanation:
 
     Examples
     --------
-    >>> from tunelens import explain
-    >>> sr = 8000
-    >>> y = np.zeros(2 * sr, dtype=np.float32)
-    >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-    >>> def energy(batch):  # the "model": the energy of its input
-    ...     return (batch**2).mean(axis=1)
-    >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+    {energy_example}
     >>> e.labels, e.masks.shape
     ([0], (50, 4))
     >>> e.decomposition.names
@@ -195,6 +191,7 @@ class Explanation:
         """The surrogate's prediction for the unperturbed clip (lime's ``local_pred``)."""
         return self._fit.local_pred
 
+    @energy_example
     def top_components(self, k: int = 3, positive_only: bool = True) -> list[int]:
         """Indices of the ``k`` largest-weight components (largest first).
 
@@ -216,13 +213,7 @@ class Explanation:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> sr = 8000
-        >>> y = np.zeros(2 * sr, dtype=np.float32)
-        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-        >>> def energy(batch):  # the "model": the energy of its input
-        ...     return (batch**2).mean(axis=1)
-        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        {energy_example}
         >>> sorted(e.top_components(2))  # the two quarters that hold the sound
         [0, 1]
         """
@@ -238,6 +229,7 @@ class Explanation:
             order = np.argsort(-np.abs(w), kind="stable")
         return [int(i) for i in order[:k]]
 
+    @energy_example
     def audio(self, k: int = 3, positive_only: bool = True) -> np.ndarray:
         """The sum of the top-``k`` components, to listen to.
 
@@ -253,13 +245,7 @@ class Explanation:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> sr = 8000
-        >>> y = np.zeros(2 * sr, dtype=np.float32)
-        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-        >>> def energy(batch):  # the "model": the energy of its input
-        ...     return (batch**2).mean(axis=1)
-        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        {energy_example}
         >>> bool(np.allclose(e.audio(2), y))  # the two sounding quarters are the whole sound
         True
         """
@@ -335,6 +321,7 @@ class Explanation:
                     _raise_os_error(target, err)
         return target
 
+    @energy_example
     def to_dict(self) -> dict:
         """A JSON-serialisable summary (weights, fidelity, settings).
 
@@ -348,13 +335,7 @@ class Explanation:
         Examples
         --------
         >>> import json
-        >>> from tunelens import explain
-        >>> sr = 8000
-        >>> y = np.zeros(2 * sr, dtype=np.float32)
-        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-        >>> def energy(batch):  # the "model": the energy of its input
-        ...     return (batch**2).mean(axis=1)
-        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        {energy_example}
         >>> summary = json.loads(json.dumps(e.to_dict()))
         >>> summary["components"], summary["num_samples"]
         (['0.00-0.50 s', '0.50-1.00 s', '1.00-1.50 s', '1.50-2.00 s'], 50)
@@ -380,6 +361,7 @@ class Explanation:
         return (f"<Explanation label={self.label}: R²={self.score:.3f}, local_pred={self.local_pred:.4g}, "
                 f"top: {top or 'none'}{note}>")
 
+    @energy_example
     def show(self, k: int = 3) -> None:
         """Displays the weights (bar chart with matplotlib) and audio players for
         the clip and its top-``k`` components in Jupyter; prints a table elsewhere.
@@ -391,13 +373,7 @@ class Explanation:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> sr = 8000
-        >>> y = np.zeros(2 * sr, dtype=np.float32)
-        >>> y[:sr] = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)  # sound in the first second only
-        >>> def energy(batch):  # the "model": the energy of its input
-        ...     return (batch**2).mean(axis=1)
-        >>> e = explain.explain(y, sr, energy, explain.TimeSegments(4), num_samples=50, random_state=0)
+        {energy_example}
         >>> import contextlib, io
         >>> with contextlib.redirect_stdout(io.StringIO()) as shown:
         ...     e.show(2)
