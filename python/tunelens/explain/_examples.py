@@ -1,9 +1,10 @@
-"""The example most explain docstrings start from, written once.
+"""The examples several explain docstrings start from, written once.
 
-A 2 s clip that sounds in its first second only, a "model" that returns the
-energy of its input, and its explanation over four time segments: the two
-first quarters hold all the sound. Docstrings write ``{energy_example}`` where
-it stands (see :func:`tunelens._docs.fill_doc`).
+``{energy_example}``: a 2 s clip that sounds in its first second only, a
+"model" that returns the energy of its input, and its explanation over four
+time segments (the two first quarters hold all the sound). ``{two_segments}``:
+``0..7`` decomposed into two time segments. A docstring writes the placeholder
+where the example stands (see :func:`tunelens._docs.fill_doc`).
 """
 
 from __future__ import annotations
@@ -22,3 +23,12 @@ ENERGY_EXAMPLE = """
 
 #: Decorator: fills the ``{energy_example}`` placeholder of a docstring.
 energy_example = fill_doc(energy_example=ENERGY_EXAMPLE)
+
+TWO_SEGMENTS = """
+>>> from tunelens import explain
+>>> y = np.arange(8, dtype=np.float32)
+>>> d = explain.TimeSegments(2).decompose(y, sr=8)
+"""
+
+#: Decorator: fills the ``{two_segments}`` placeholder of a docstring.
+two_segments = fill_doc(two_segments=TWO_SEGMENTS)

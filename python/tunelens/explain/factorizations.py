@@ -17,6 +17,7 @@ import numpy as np
 from tunelens import _core
 from tunelens._validate import affordable, mono32, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
+from tunelens.explain._examples import two_segments
 
 __all__ = ["Factorization", "Decomposition", "TimeSegments", "FrequencyBands", "HarmonicPercussive", "Stems", "Product"]
 
@@ -82,6 +83,7 @@ class Decomposition:
             raise InvalidParameterError(f"mask must have {len(self)} entries (one per component), got shape {arr.shape}")
         return np.ascontiguousarray(arr != 0, dtype=np.uint8)
 
+    @two_segments
     def compose(self, mask: Any, *, residual: bool = True) -> np.ndarray:
         """The clip with only the components where ``mask`` is true switched on.
 
@@ -99,14 +101,13 @@ class Decomposition:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> y = np.arange(8, dtype=np.float32)
-        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        {two_segments}
         >>> d.compose([0, 1])
         array([0., 0., 0., 0., 4., 5., 6., 7.], dtype=float32)
         """
         return self.compose_batch(mask, residual=residual)[0]
 
+    @two_segments
     def compose_batch(self, masks: Any, *, residual: bool = True, out: np.ndarray | None = None,
                       previous: np.ndarray | None = None, n_jobs: int = -1) -> np.ndarray:
         """One clip per mask row, ``(rows, n)`` float32, composed in parallel in Rust.
@@ -137,9 +138,7 @@ class Decomposition:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> y = np.arange(8, dtype=np.float32)
-        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        {two_segments}
         >>> d.compose_batch([[1, 0], [0, 1]])
         array([[0., 1., 2., 3., 0., 0., 0., 0.],
                [0., 0., 0., 0., 4., 5., 6., 7.]], dtype=float32)
@@ -152,6 +151,7 @@ class Decomposition:
         self._core.compose_into(masks, out, with_residual=residual, n_jobs=n_jobs, previous=previous)
         return out
 
+    @two_segments
     def component(self, index: int) -> np.ndarray:
         """Component ``index`` alone.
 
@@ -166,9 +166,7 @@ class Decomposition:
 
         Examples
         --------
-        >>> from tunelens import explain
-        >>> y = np.arange(8, dtype=np.float32)
-        >>> d = explain.TimeSegments(2).decompose(y, sr=8)
+        {two_segments}
         >>> d.component(0)
         array([0., 1., 2., 3., 0., 0., 0., 0.], dtype=float32)
         """
