@@ -48,6 +48,15 @@ def items(choices: Any) -> tuple[list, list]:
     return list(range(len(values))), values
 
 
+def paired(queries: Iterable, choices: Iterable) -> tuple[list, list]:
+    """``(queries, choices)`` as lists of one length (cpdist's pairs); a
+    ValueError otherwise, rapidfuzz's message."""
+    queries, choices = list(queries), list(choices)
+    if len(queries) != len(choices):
+        raise ValueError("Length of queries and choices must be the same!")
+    return queries, choices
+
+
 def is_default_process(processor: Callable) -> bool:
     """Whether ``processor`` is tunelens's or rapidfuzz's ``default_process``."""
     if processor is default_process:

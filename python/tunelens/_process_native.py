@@ -23,6 +23,7 @@ from tunelens._process_common import (
     kwargs,
     limit_of,
     matrix_dtype,
+    paired,
     prepared,
     rounded,
 )
@@ -192,9 +193,7 @@ def cpdist(name: str, queries: Iterable, choices: Iterable, *, scorer: Callable,
            dtype: Any = None, workers: int = 1, scorer_kwargs: dict | None = None) -> np.ndarray:
     """Native :func:`tunelens.process.cpdist` (``score_multiplier`` is 1)."""
     scorer_kwargs = kwargs(scorer_kwargs)
-    queries, choices = list(queries), list(choices)
-    if len(queries) != len(choices):
-        raise ValueError("Length of queries and choices must be the same!")
+    queries, choices = paired(queries, choices)
     out_dtype = matrix_dtype(dtype, scorer, scorer_kwargs)
     q, c = prepared(queries, processor), prepared(choices, processor)
     _score(score_hint, "score_hint")

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from tunelens._process_common import is_none, items, kwargs, limit_of, matrix_dtype, prepared, rounded
+from tunelens._process_common import is_none, items, kwargs, limit_of, matrix_dtype, paired, prepared, rounded
 from tunelens._validate import affordable
 from tunelens.fuzz import WRatio, ratio
 
@@ -338,9 +338,7 @@ def cpdist(
     """
     _ = score_hint  # passed to no Python scorer, as in rapidfuzz
     scorer_kwargs = kwargs(scorer_kwargs)
-    queries, choices = list(queries), list(choices)
-    if len(queries) != len(choices):
-        raise ValueError("Length of queries and choices must be the same!")
+    queries, choices = paired(queries, choices)
     out_dtype = matrix_dtype(dtype, scorer, scorer_kwargs)
     q, c = _processed_as_is(queries, processor), _processed_as_is(choices, processor)
     scores = np.array([_scored(scorer, a, b, score_cutoff, score_multiplier, scorer_kwargs) for a, b in zip(q, c)],
