@@ -13,25 +13,9 @@ from tunelens.feature.spectral import (
     spectral_rolloff,
     zero_crossing_rate,
 )
-from tunelens.feature import rhythm
+from tunelens.feature import rhythm, spectral
 from tunelens.feature.poly import poly_features
 from tunelens.feature.rhythm import fourier_tempogram, tempo, tempogram
 from tunelens.feature.utils import delta
 
-__all__ = [
-    "spectral_centroid",
-    "spectral_bandwidth",
-    "spectral_rolloff",
-    "spectral_flatness",
-    "spectral_contrast",
-    "rms",
-    "zero_crossing_rate",
-    "mfcc",
-    "delta",
-    "chroma_stft",
-    "poly_features",
-    "tempogram",
-    "fourier_tempogram",
-    "tempo",
-    "rhythm",
-]
+__all__ = [*spectral.__all__, "delta", "poly_features", "tempogram", "fourier_tempogram", "tempo", "rhythm"]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._docs import fill_doc
 from tunelens._validate import affordable, audio, finite_number, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
@@ -47,6 +48,21 @@ def _freqs(freq: Any, sr: float, n_fft: int, n_bins: int) -> np.ndarray:
 #: Options of every spectral descriptor; each descriptor overrides its own.
 _SPECTRAL_OPTIONS = dict(p=2.0, norm=True, roll_percent=0.85, power=2.0, amin=1e-10, fmin=200.0, n_bands=6,
                          quantile=0.02, linear=False)
+
+#: The Parameters entries of the input and STFT arguments of the spectral descriptors.
+_SPECTRUM = """
+y : np.ndarray [shape=(..., n)] or None
+    Audio (float32 or float64); leading axes are channels.
+sr : number > 0
+    Sample rate of ``y`` (or of the signal ``S`` was computed from).
+S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
+    Precomputed magnitude spectrogram; used instead of ``y``.
+n_fft, hop_length, win_length, window, center, pad_mode
+    STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
+freq : np.ndarray or None
+    Bin center frequencies.
+"""
+_spectrum_doc = fill_doc(spectrum=_SPECTRUM)
 
 
 def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int, freq: Any, win_length: Any,
@@ -144,6 +160,7 @@ def spectral_bandwidth(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft
     return np.sum(S * np.abs(f - centroid) ** p, axis=-2, keepdims=True) ** (1.0 / p)
 
 
+@_spectrum_doc
 def spectral_rolloff(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                      win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                      pad_mode: Any = "constant", freq: Any = None, roll_percent: float = 0.85) -> np.ndarray:
@@ -151,16 +168,7 @@ def spectral_rolloff(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: 
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)] or None
-        Audio (float32 or float64); leading axes are channels.
-    sr : number > 0
-        Sample rate of ``y`` (or of the signal ``S`` was computed from).
-    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
-        Precomputed magnitude spectrogram; used instead of ``y``.
-    n_fft, hop_length, win_length, window, center, pad_mode
-        STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
-    freq : np.ndarray or None
-        Bin center frequencies.
+    {spectrum}
     roll_percent : float in (0, 1)
         Fraction of the frame's total magnitude.
 
@@ -221,6 +229,7 @@ def spectral_flatness(*, y: Any = None, S: Any = None, n_fft: int = 2048, hop_le
     return out.astype(dtype)
 
 
+@_spectrum_doc
 def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                       win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                       pad_mode: Any = "constant", freq: Any = None, fmin: float = 200.0, n_bands: int = 6,
@@ -229,16 +238,7 @@ def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)] or None
-        Audio (float32 or float64); leading axes are channels.
-    sr : number > 0
-        Sample rate of ``y`` (or of the signal ``S`` was computed from).
-    S : np.ndarray [shape=(..., 1 + n_fft // 2, t)] or None
-        Precomputed magnitude spectrogram; used instead of ``y``.
-    n_fft, hop_length, win_length, window, center, pad_mode
-        STFT parameters when ``y`` is given (see :func:`tunelens.stft`).
-    freq : np.ndarray or None
-        Bin center frequencies.
+    {spectrum}
     fmin : float > 0
         Upper edge of the first band; band ``k`` ends at ``fmin * 2**k``.
     n_bands : int > 0
