@@ -47,3 +47,30 @@ def fill_doc(template: str | None = None, /, **passages: str) -> Callable[[F], F
         return func
 
     return apply
+
+
+#: The Parameters entries of optional audio ``y`` (any leading channel axes) and
+#: its sample rate, as the librosa-style functions that also take a precomputed
+#: input document them.
+AUDIO = """
+y : np.ndarray [shape=(..., n)] or None
+    Audio.
+sr : number > 0
+    Sample rate.
+"""
+
+#: ... of optional mono audio ``y`` and its sample rate.
+MONO_AUDIO = """
+y : np.ndarray [shape=(n,)] or None
+    Audio.
+sr : number > 0
+    Sample rate.
+"""
+
+#: ... of the audio of the rhythm features, which analyse its onset strength.
+ONSET_AUDIO = """
+y : np.ndarray [shape=(..., n)] or None
+    Audio; its onset strength (:func:`tunelens.onset.onset_strength`) is used.
+sr : number > 0
+    Sample rate.
+"""

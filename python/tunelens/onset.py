@@ -7,6 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from tunelens import _core
+from tunelens._docs import AUDIO, MONO_AUDIO, fill_doc
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.convert import frames_to_samples, frames_to_time
@@ -15,6 +16,7 @@ from tunelens.spectral import melspectrogram, power_to_db
 __all__ = ["onset_strength", "onset_detect", "onset_backtrack"]
 
 
+@fill_doc(audio=AUDIO)
 def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int = 1, max_size: int = 1,
                    ref: Any = None, detrend: bool = False, center: bool = True, feature: Callable | None = None,
                    aggregate: Callable | None = None, n_fft: int = 2048, hop_length: int = 512,
@@ -30,10 +32,7 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)] or None
-        Audio.
-    sr : number > 0
-        Sample rate.
+    {audio}
     S : np.ndarray [shape=(..., d, m)] or None
         A precomputed (log-power) spectrogram, used as given.
     lag : int > 0
@@ -153,6 +152,7 @@ def _peak_pick(x: np.ndarray, *, pre_max: Any, post_max: Any, pre_avg: Any, post
     return np.stack(peaks).reshape(x.shape)
 
 
+@fill_doc(mono_audio=MONO_AUDIO)
 def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
                  backtrack: bool = False, energy: Any = None, units: str = "frames", normalize: bool = True,
                  sparse: bool = True, **kwargs: Any) -> np.ndarray:
@@ -167,10 +167,7 @@ def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None
 
     Parameters
     ----------
-    y : np.ndarray [shape=(n,)] or None
-        Audio.
-    sr : number > 0
-        Sample rate.
+    {mono_audio}
     onset_envelope : np.ndarray [shape=(..., m)] or None
         A precomputed onset strength envelope.
     hop_length : int > 0

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from tunelens._docs import AUDIO, fill_doc
 from tunelens._validate import affordable, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
@@ -14,6 +15,7 @@ from tunelens.spectral import stft
 __all__ = ["poly_features"]
 
 
+@fill_doc(audio=AUDIO)
 def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                   win_length: Any = None, window: WindowSpec = "hann", center: bool = True, pad_mode: Any = "constant",
                   order: int = 1, freq: Any = None) -> np.ndarray:
@@ -26,10 +28,7 @@ def poly_features(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int
 
     Parameters
     ----------
-    y : np.ndarray [shape=(..., n)] or None
-        Audio.
-    sr : number > 0
-        Sample rate.
+    {audio}
     S : np.ndarray [shape=(..., d, t)] or None
         Magnitude spectrogram, used instead of ``y``.
     n_fft, hop_length, win_length, window, center, pad_mode
