@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunelens import _scaling
+from tunelens._docs import fill_doc
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
@@ -23,6 +24,17 @@ if TYPE_CHECKING:
 __all__ = ["TasteProfile", "roc_auc", "average_precision"]
 
 _MODELS = ("logistic", "linear_svm", "centroid")
+
+
+#: The example of the scoring methods: a catalog with a repeated id, and a
+#: centroid profile of a listener who likes item ``a``.
+_LIKED_A = """
+>>> import pandas as pd
+>>> import tunelens as tl
+>>> catalog = pd.DataFrame({"track_id": ["a", "b", "a", "c"], "energy": [0.9, 0.1, 0.9, 0.5]})
+>>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
+"""
+_liked_a_doc = fill_doc(liked_a=_LIKED_A)
 
 
 class TasteProfile:
@@ -231,6 +243,7 @@ class TasteProfile:
         if not hasattr(self, "coef_"):
             raise InvalidParameterError("this TasteProfile is not fitted yet; call fit(catalog, liked=...) first")
 
+    @_liked_a_doc
     def decision_function(self, catalog: pd.DataFrame) -> np.ndarray:
         """Taste score of each catalog row (probability for ``"logistic"``).
 
@@ -247,10 +260,7 @@ class TasteProfile:
 
         Examples
         --------
-        >>> import pandas as pd
-        >>> import tunelens as tl
-        >>> catalog = pd.DataFrame({"track_id": ["a", "b", "a", "c"], "energy": [0.9, 0.1, 0.9, 0.5]})
-        >>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
+        {liked_a}
         >>> taste.decision_function(catalog).round(2).tolist()
         [1.69, -2.81, 1.69, -0.56]
         """
@@ -264,6 +274,7 @@ class TasteProfile:
         raw = self._scaled(X) @ self.coef_ + self.intercept_
         return expit(raw) if self.model == "logistic" else raw
 
+    @_liked_a_doc
     def rank(self, catalog: pd.DataFrame, *, k: int | None = None, exclude: Any = None, n_because: int = 3) -> pd.DataFrame:
         """Rank ``catalog`` by taste.
 
@@ -288,10 +299,7 @@ class TasteProfile:
 
         Examples
         --------
-        >>> import pandas as pd
-        >>> import tunelens as tl
-        >>> catalog = pd.DataFrame({"track_id": ["a", "b", "a", "c"], "energy": [0.9, 0.1, 0.9, 0.5]})
-        >>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
+        {liked_a}
         >>> ranked = taste.rank(catalog)
         >>> ranked["track_id"].tolist(), ranked["because"].tolist()
         (['a', 'c', 'b'], ['energy 0.9', '', ''])
