@@ -42,6 +42,22 @@ def _summary(code: str, where: Path, timeout: float = 60) -> dict:
     return json.loads(out.read_text())
 
 
+def _typed_outcomes(files: dict, calls: str, where: Path) -> dict:
+    """``{name: [outcome per call]}`` for each file of ``files`` (name: path): ``calls``, the source
+    of a tuple of lambdas over ``path``, run in a capped child; an outcome is ``("returned", "")``
+    or the raised TunelensError's ``(class name, message)``."""
+    return _summary(f"""
+summary = {{}}
+for name, path in {({k: str(v) for k, v in files.items()})!r}.items():
+    for call in {calls}:
+        try:
+            call()
+            summary.setdefault(name, []).append(("returned", ""))
+        except tl.TunelensError as e:
+            summary.setdefault(name, []).append((type(e).__name__, str(e)))
+""", where)
+
+
 # ------------------------------------------------------------------------------ paths that are no file
 
 #: Every entry point that takes a path, as ``name: expression`` run in the child with ``P`` the path;
@@ -191,17 +207,9 @@ def test_degenerate_headers_libsndfile_refuses_are_typed_errors_naming_the_field
     for name, (fields, _) in _REFUSED.items():
         paths[name] = tmp_path / f"{name}.wav"
         paths[name].write_bytes(_wav(**fields))
-    results = _summary(f"""
-summary = {{}}
-for name, path in {({k: str(v) for k, v in paths.items()})!r}.items():
-    for call in (lambda: tl.load(path), lambda: tl.get_duration(path=path),
-                 lambda: next(iter(tl.stream(path, block_length=1, frame_length=512, hop_length=512)))):
-        try:
-            call()
-            summary.setdefault(name, []).append(("returned", ""))
-        except tl.TunelensError as e:
-            summary.setdefault(name, []).append((type(e).__name__, str(e)))
-""", tmp_path)
+    results = _typed_outcomes(paths, "(lambda: tl.load(path), lambda: tl.get_duration(path=path), "
+                                     "lambda: next(iter(tl.stream(path, block_length=1, frame_length=512, hop_length=512))))",
+                              tmp_path)
     for name, calls in results.items():
         for kind, message in calls:
             assert kind == "AudioDecodeError", (name, kind, message)
@@ -256,16 +264,7 @@ def test_containers_and_codecs_tunelens_does_not_decode_say_unsupported(tmp_path
             _ffmpeg(tmp_path / "he_implicit.m4a", "-c:a", "aac"),
             lambda c: bytes([(c[0] & 0xF8) | (7 >> 1), (c[1] & 0x7F) | ((7 & 1) << 7)])),  # index 7: 22050 Hz
     }
-    results = _summary(f"""
-summary = {{}}
-for what, path in {({k: str(v) for k, v in files.items()})!r}.items():
-    for call in (lambda: tl.load(path), lambda: tl.get_duration(path=path)):
-        try:
-            call()
-            summary.setdefault(what, []).append(("returned", ""))
-        except tl.TunelensError as e:
-            summary.setdefault(what, []).append((type(e).__name__, str(e)))
-""", tmp_path)
+    results = _typed_outcomes(files, "(lambda: tl.load(path), lambda: tl.get_duration(path=path))", tmp_path)
     for what, calls in results.items():
         for kind, message in calls:
             assert kind == "UnsupportedFormatError", (what, kind, message)
