@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._docs import fill_doc
 from tunelens._validate import affordable, positive_int, positive_number
 
 __all__ = [
@@ -132,6 +133,22 @@ def mel_to_hz(mels: Any, *, htk: bool = False) -> Any:
     return _mel_scale(mels, False, htk)
 
 
+#: The end of the docstrings of the conversions to frame indices: the framing
+#: arguments and the result.
+_TO_FRAMES = """
+hop_length : int > 0
+    Samples between frames.
+n_fft : int or None
+    If given, account for the half-frame offset.
+
+Returns
+-------
+int or np.ndarray
+    Frame indices.
+"""
+_to_frames_doc = fill_doc(to_frames=_TO_FRAMES)
+
+
 def _offset(n_fft: int | None) -> int:
     return int(n_fft // 2) if n_fft else 0
 
@@ -163,6 +180,7 @@ def frames_to_samples(frames: Any, *, hop_length: int = 512, n_fft: int | None =
     return (np.asanyarray(frames) * hop_length + _offset(n_fft)).astype(int)
 
 
+@_to_frames_doc
 def samples_to_frames(samples: Any, *, hop_length: int = 512, n_fft: int | None = None) -> Any:
     """Sample indices to frame indices: ``floor((samples - n_fft // 2) / hop_length)``.
 
@@ -170,15 +188,7 @@ def samples_to_frames(samples: Any, *, hop_length: int = 512, n_fft: int | None 
     ----------
     samples : int or np.ndarray
         Sample indices.
-    hop_length : int > 0
-        Samples between frames.
-    n_fft : int or None
-        If given, account for the half-frame offset.
-
-    Returns
-    -------
-    int or np.ndarray
-        Frame indices.
+    {to_frames}
 
     Examples
     --------
@@ -262,6 +272,7 @@ def frames_to_time(frames: Any, *, sr: float = 22050, hop_length: int = 512, n_f
     return samples_to_time(frames_to_samples(frames, hop_length=hop_length, n_fft=n_fft), sr=sr)
 
 
+@_to_frames_doc
 def time_to_frames(times: Any, *, sr: float = 22050, hop_length: int = 512, n_fft: int | None = None) -> Any:
     """Seconds to frame indices (``librosa.time_to_frames``).
 
@@ -271,15 +282,7 @@ def time_to_frames(times: Any, *, sr: float = 22050, hop_length: int = 512, n_ff
         Times in seconds.
     sr : float
         Sample rate in Hz.
-    hop_length : int > 0
-        Samples between frames.
-    n_fft : int or None
-        If given, account for the half-frame offset.
-
-    Returns
-    -------
-    int or np.ndarray
-        Frame indices.
+    {to_frames}
 
     Examples
     --------
