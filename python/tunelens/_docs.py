@@ -13,12 +13,12 @@ import re
 import textwrap
 from typing import Callable, TypeVar
 
-F = TypeVar("F", bound=Callable)
+_F = TypeVar("_F", bound=Callable)
 
 _PLACEHOLDER = re.compile(r"^([ \t]*)\{(\w+)\}[ \t]*$|\{(\w+)\}", re.MULTILINE)
 
 
-def fill_doc(template: str | None = None, /, **passages: str) -> Callable[[F], F]:
+def fill_doc(template: str | None = None, /, **passages: str) -> Callable[[_F], _F]:
     """Decorator: set the function's docstring to ``template`` (default: its own
     docstring) with each ``{name}`` placeholder of a passage replaced by it.
 
@@ -26,7 +26,7 @@ def fill_doc(template: str | None = None, /, **passages: str) -> Callable[[F], F
     no placeholder raises ``ValueError`` (a misspelt placeholder).
     """
 
-    def apply(func: F) -> F:
+    def apply(func: _F) -> _F:
         used: set[str] = set()
 
         def fill(match: re.Match) -> str:
@@ -63,14 +63,6 @@ sr : number > 0
 MONO_AUDIO = """
 y : np.ndarray [shape=(n,)] or None
     Audio.
-sr : number > 0
-    Sample rate.
-"""
-
-#: ... of the audio of the rhythm features, which analyse its onset strength.
-ONSET_AUDIO = """
-y : np.ndarray [shape=(..., n)] or None
-    Audio; its onset strength (:func:`tunelens.onset.onset_strength`) is used.
 sr : number > 0
     Sample rate.
 """

@@ -15,7 +15,7 @@ from tunelens._framing import prepare, stft_args
 
 __all__ = ["hpss", "harmonic", "percussive"]
 
-F = TypeVar("F", bound=Callable)
+_F = TypeVar("_F", bound=Callable)
 
 
 #: The Parameters section of hpss, harmonic and percussive.
@@ -65,7 +65,7 @@ Examples
 """
 
 
-def _part_doc(**names: str) -> Callable[[F], F]:
+def _part_doc(**names: str) -> Callable[[_F], _F]:
     """Decorator: the docstring of one hpss part (``part``, ``ordinal``) from ``_PART_DOC``."""
     return fill_doc(_PART_DOC, parameters=_PARAMETERS, signal=_SIGNAL, **names)
 

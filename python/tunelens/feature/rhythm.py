@@ -7,13 +7,21 @@ from typing import Any, Callable
 import numpy as np
 
 from tunelens import _core
-from tunelens._docs import ONSET_AUDIO, fill_doc
+from tunelens._docs import fill_doc
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
 from tunelens._framing import bins_first
 
 __all__ = ["tempogram", "fourier_tempogram", "tempo"]
+
+#: The Parameters entries of the audio of the tempograms, which analyse its onset strength.
+_ONSET_AUDIO = """
+y : np.ndarray [shape=(..., n)] or None
+    Audio; its onset strength (:func:`tunelens.onset.onset_strength`) is used.
+sr : number > 0
+    Sample rate.
+"""
 
 
 def _envelope(y: Any, sr: float, onset_envelope: Any, hop_length: int) -> np.ndarray:
@@ -26,7 +34,7 @@ def _envelope(y: Any, sr: float, onset_envelope: Any, hop_length: int) -> np.nda
     return onset_strength(y=y, sr=sr, hop_length=hop_length)
 
 
-@fill_doc(onset_audio=ONSET_AUDIO)
+@fill_doc(onset_audio=_ONSET_AUDIO)
 def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
               win_length: int = 384, center: bool = True, window: WindowSpec = "hann",
               norm: float | None = np.inf) -> np.ndarray:
@@ -72,7 +80,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
                                        norm=None if norm is None else float(norm), n_jobs=-1))
 
 
-@fill_doc(onset_audio=ONSET_AUDIO)
+@fill_doc(onset_audio=_ONSET_AUDIO)
 def fourier_tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
                       win_length: int = 384, center: bool = True, window: WindowSpec = "hann") -> np.ndarray:
     """Fourier tempogram: the STFT of the onset envelope (``librosa.feature.fourier_tempogram``).
