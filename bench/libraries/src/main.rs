@@ -66,7 +66,7 @@ impl Io {
                 .join("out")
                 .join(format!("{job}.{lib}.{field}.{ext}"))
         };
-        let cols = if rows == 0 { 0 } else { values.len() / rows };
+        let cols = values.len().checked_div(rows).unwrap_or(0);
         fs::write(path("shape"), format!("{rows} {cols}")).expect("write shape");
         let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         fs::write(path("f64"), bytes).expect("write data");
@@ -105,6 +105,16 @@ impl Io {
 
 /// Eigenvalues in descending order and the matching unit eigenvectors as rows.
 type Eigen = (Vec<f64>, Array2<f64>);
+
+/// An eigen-solver under test.
+type Solver = fn(&Array2<f64>) -> Result<Eigen, String>;
+
+/// The solver tunelens uses, then the candidates.
+const SOLVERS: [(&str, Solver); 3] = [
+    ("eigen-tunelens", |a| Ok(eigen_tunelens(a))),
+    ("eigen-linfa-linalg", eigen_linfa),
+    ("eigen-faer", eigen_faer),
+];
 
 fn eigen_tunelens(a: &Array2<f64>) -> Eigen {
     let d = a.nrows();
@@ -198,12 +208,7 @@ fn pca(io: &mut Io, job: usize, x: &Array2<f64>, repeats: usize) {
     let mean = x.mean_axis(Axis(0)).expect("rows");
     let xc = x - &mean;
     let cov = xc.t().dot(&xc);
-    let solvers: [(&str, fn(&Array2<f64>) -> Result<Eigen, String>); 3] = [
-        ("eigen-tunelens", |a| Ok(eigen_tunelens(a))),
-        ("eigen-linfa-linalg", eigen_linfa),
-        ("eigen-faer", eigen_faer),
-    ];
-    for (lib, solve) in solvers {
+    for (lib, solve) in SOLVERS {
         if let Some((values, vectors)) = io.time(job, lib, repeats.max(20), || solve(&cov)) {
             let comps = flip_signs(vectors);
             io.write(job, lib, "components", d, comps.as_slice().expect("owned"));
@@ -215,12 +220,7 @@ fn pca(io: &mut Io, job: usize, x: &Array2<f64>, repeats: usize) {
 
 fn eigen(io: &mut Io, job: usize, a: &Array2<f64>, repeats: usize) {
     let d = a.nrows();
-    let solvers: [(&str, fn(&Array2<f64>) -> Result<Eigen, String>); 3] = [
-        ("eigen-tunelens", |a| Ok(eigen_tunelens(a))),
-        ("eigen-linfa-linalg", eigen_linfa),
-        ("eigen-faer", eigen_faer),
-    ];
-    for (lib, solve) in solvers {
+    for (lib, solve) in SOLVERS {
         if let Some((values, vectors)) = io.time(job, lib, repeats, || solve(a)) {
             io.write(job, lib, "values", 1, &values);
             io.write(job, lib, "vectors", d, vectors.as_slice().expect("owned"));
@@ -247,9 +247,7 @@ fn kmeans_linfa(
     job: usize,
     x: &Array2<f64>,
     init: KMeansInit<f64>,
-    k: usize,
-    n_init: usize,
-    seed: u64,
+    (k, n_init, seed): (usize, usize, u64),
     repeats: usize,
 ) {
     let dataset = DatasetBase::from(x.clone());
@@ -420,9 +418,7 @@ fn main() {
                     job,
                     &x,
                     KMeansInit::KMeansPlusPlus,
-                    k,
-                    n_init,
-                    seed,
+                    (k, n_init, seed),
                     repeats,
                 );
             }
@@ -442,9 +438,7 @@ fn main() {
                     job,
                     &x,
                     KMeansInit::Precomputed(centres),
-                    k,
-                    1,
-                    0,
+                    (k, 1, 0),
                     num(3),
                 );
             }
