@@ -1,6 +1,6 @@
 //! Linear decompositions of feature tables.
 //!
-//! - [`eigen`]: symmetric eigendecomposition (cyclic Jacobi, f64).
+//! - [`eigen`]: symmetric eigendecomposition (faer's, f64).
 //! - [`pca`]: principal component analysis via the covariance matrix, with
 //!   scikit-learn's conventions (variance with `n - 1`, sign flip).
 

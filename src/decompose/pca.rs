@@ -4,7 +4,7 @@
 //! `n_samples - 1`, and each component's sign makes its largest-magnitude
 //! entry positive (`svd_flip(..., u_based_decision=False)`). The covariance is
 //! accumulated in f64 over row blocks in parallel; the `d × d` eigenproblem is
-//! solved with [`symmetric_eigen`](super::eigen::symmetric_eigen).
+//! solved with [`symmetric_eigen`](super::eigen::symmetric_eigen) (faer).
 
 use ndarray::ArrayView2;
 use num_traits::AsPrimitive;
