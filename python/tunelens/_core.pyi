@@ -65,6 +65,7 @@ __all__ = [
     'resample',
     'rms',
     'sample_masks',
+    'scale_rows',
     'silhouette_score',
     'spectral_from_s',
     'spectral_from_y',
@@ -373,10 +374,11 @@ def fft_frequencies(*, sr, n_fft):
     """
     ...
 
-def fit_scaler(x, kind):
+def fit_scaler(x, kind=..., weights=...):
     """
-    Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"`):
-    `(offset, scale)` with scaled = (x - offset) / scale.
+    Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"` or
+    `None`) with optional per-feature `weights`: `(offset, scale, weights)` with
+    scaled = (x - offset) / scale * weights.
     """
     ...
 
@@ -764,6 +766,13 @@ def rms(y, *, frame_length, hop_length, center, pad_mode, n_jobs):
 def sample_masks(n_samples, n_components, *, seed):
     """
     `(n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
+    """
+    ...
+
+def scale_rows(x, offset, scale, weights=...):
+    """
+    The rows of `x` scaled by a scaler `fit_scaler` returned:
+    (x - offset) / scale * weights, in float64.
     """
     ...
 

@@ -37,7 +37,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tunelens import _core, _scaling
+from tunelens import _core
 from tunelens.exceptions import InvalidParameterError
 from tunelens.extract import AUDIO_EXTENSIONS, extract_features as _extract_features
 from tunelens._neighbor_args import check_options, positive_int
@@ -405,8 +405,7 @@ def kneighbors_graph(
     elif len(sizes) == 1 and n > 20_000:
         sizes = [min(20_000, n - s) for s in range(0, n, 20_000)]
     sizes = [s for s in sizes if s > 0]
-    offset, scale = _scaling.fit(X, scaler)
-    Z = _scaling.apply(X, offset, scale, _scaling.weights_of(weights, X.shape[1]))
+    Z = _core.scale_rows(X, *_core.fit_scaler(X, scaler, weights))
     del X
     n_jobs = -1 if n_jobs_per_worker is None else n_jobs_per_worker
     if algorithm == "auto" and _core.builds_tree(algorithm, n, Z.shape[1]):

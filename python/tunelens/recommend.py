@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tunelens import _scaling
+from tunelens import _core
 from tunelens._items import collapse, ids_of, item_table
 from tunelens._neighbor_args import check_options
 from tunelens._tables import numeric_features
@@ -193,8 +193,7 @@ class Recommender:
                 raise InvalidParameterError(f"invalid weights: unknown features {unknown}")
             weights = np.array([float(self.weights.get(f, 1.0)) for f in features])
         check_options(self.metric, self.scaler)
-        offset, scale = _scaling.fit(X, self.scaler)
-        self._scaler = (offset, scale, _scaling.weights_of(weights, len(features)))
+        self._scaler = _core.fit_scaler(X, self.scaler, weights)
         self._Z = self._scale(X)
         # The index holds the rows scaled here, so queries are scaled once, here too.
         self._nn = NearestNeighbors(metric=self.metric, scaler=None, n_jobs=self.n_jobs).fit(self._Z)
@@ -210,7 +209,7 @@ class Recommender:
 
     def _scale(self, X: np.ndarray) -> np.ndarray:
         """Scaled and weighted features, as the index compares them."""
-        return _scaling.apply(X, *self._scaler)
+        return _core.scale_rows(X, *self._scaler)
 
     def _contributions(self, za: np.ndarray, zb: np.ndarray) -> np.ndarray:
         """Per-feature terms that sum to the similarity (cosine) or the distance

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tunelens import _scaling
+from tunelens import _core
 from tunelens._docs import fill_doc
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import numeric_features
@@ -151,7 +151,7 @@ class TasteProfile:
         return np.asarray(items.ids.isin(wanted))
 
     def _scaled(self, X: np.ndarray) -> np.ndarray:
-        return _scaling.apply(X, self.offset_, self.scale_)
+        return _core.scale_rows(X, self.offset_, self.scale_)
 
     # ------------------------------------------------------------ fitting
     def fit(self, catalog: pd.DataFrame, liked: Any, disliked: Any = None) -> TasteProfile:
@@ -195,7 +195,7 @@ class TasteProfile:
             raise InvalidParameterError("invalid disliked: some items are also liked")
         if not pos.any() or not neg.any():
             raise InvalidParameterError("invalid liked: need at least one liked and one negative item")
-        self.offset_, self.scale_ = _scaling.fit(items.X, self.scaler)
+        self.offset_, self.scale_, _ = _core.fit_scaler(items.X, self.scaler)
         Z = self._scaled(items.X)
         rows = pos | neg
         self._train(Z[rows], np.where(pos[rows], 1.0, -1.0))

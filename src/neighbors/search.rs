@@ -120,12 +120,11 @@ impl Default for Search {
     }
 }
 
-/// A fitted search index: the scaler, the weights and the packed, scaled rows.
+/// A fitted search index: the (weighted) scaler and the packed, scaled rows.
 #[derive(Clone, Debug)]
 pub struct Index {
     metric: Metric,
     scaler: Scaler,
-    weights: Vec<f64>,
     packed: Packed,
     bias: Vec<f32>,
     max_norm: f64,
@@ -189,19 +188,9 @@ impl Index {
             format!("has {n} rows; at most {} are supported", NONE - 1)
         })?;
         check_finite(x, "X")?;
-        let weights = weights.unwrap_or_else(|| vec![1.0; d]);
-        ensure(weights.len() == d, "weights", || {
-            format!("has {} entries but X has {d} columns", weights.len())
-        })?;
-        ensure(
-            weights.iter().all(|w| w.is_finite() && *w >= 0.0),
-            "weights",
-            || "must be finite and non-negative".into(),
-        )?;
         let mut index = Index {
             metric,
-            scaler: Scaler::fit(scaler, x),
-            weights,
+            scaler: Scaler::fit(scaler, x).weighted(weights)?,
             packed: Packed::build(0, d, |_, _| {}),
             bias: Vec::new(),
             max_norm: 0.0,
@@ -398,14 +387,9 @@ impl Index {
         self.packed.d
     }
 
-    /// The fitted scaler.
+    /// The fitted scaler (with the per-feature weights).
     pub fn scaler(&self) -> &Scaler {
         &self.scaler
-    }
-
-    /// The per-feature weights applied after scaling.
-    pub fn weights(&self) -> &[f64] {
-        &self.weights
     }
 
     /// The distance.
@@ -418,7 +402,7 @@ impl Index {
         let scaled: Vec<f64> = raw
             .iter()
             .enumerate()
-            .map(|(j, v)| self.scaler.apply(j, v.as_()) * self.weights[j])
+            .map(|(j, v)| self.scaler.apply(j, v.as_()))
             .collect();
         let norm = if self.metric.normalizes() {
             scaled.iter().map(|v| v * v).sum::<f64>().sqrt()

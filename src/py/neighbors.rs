@@ -1,6 +1,6 @@
 //! Bindings for `crate::neighbors`: the `NeighborIndex` class.
 
-use numpy::{PyArray1, PyArray2};
+use numpy::{IntoPyArray, PyArray1, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -23,7 +23,11 @@ type Pairs<'py> = (
     Vec<Bound<'py, PyArray1<i64>>>,
 );
 type Found<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray2<i64>>);
-type Vectors<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
+type Vectors<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
 
 #[pymethods]
 impl PyNeighborIndex {
@@ -42,10 +46,7 @@ impl PyNeighborIndex {
         search: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let metric: Metric = metric.parse().into_py_result(py)?;
-        let scaler = match scaler {
-            Some(name) => name.parse().into_py_result(py)?,
-            None => ScalerKind::None,
-        };
+        let scaler = scaler_kind(py, scaler)?;
         let search: Search = Keywords::parse(search)?;
         let table = Table::extract(x, "X")?;
         let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
@@ -174,7 +175,7 @@ impl PyNeighborIndex {
     /// The per-feature weights applied after scaling.
     #[getter]
     fn weights<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::from_vec(py, self.inner.weights().to_vec())
+        PyArray1::from_vec(py, self.inner.scaler().weights.clone())
     }
 }
 
@@ -195,20 +196,51 @@ fn plan_dict<'py>(py: Python<'py>, plan: &Plan) -> PyResult<Bound<'py, PyDict>> 
     Ok(out)
 }
 
-/// Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"`):
-/// `(offset, scale)` with scaled = (x - offset) / scale.
+/// The scaler named `name` (`None` leaves the features as they are).
+fn scaler_kind(py: Python<'_>, name: Option<&str>) -> PyResult<ScalerKind> {
+    name.map_or(Ok(ScalerKind::None), |name| name.parse().into_py_result(py))
+}
+
+/// Fits a per-feature scaler (`"standard"`, `"robust"`, `"minmax"`, `"none"` or
+/// `None`) with optional per-feature `weights`: `(offset, scale, weights)` with
+/// scaled = (x - offset) / scale * weights.
 #[pyfunction]
-fn fit_scaler<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, kind: &str) -> PyResult<Vectors<'py>> {
-    let kind: ScalerKind = kind.parse().into_py_result(py)?;
+#[pyo3(signature = (x, kind=None, weights=None))]
+fn fit_scaler<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    kind: Option<&str>,
+    weights: Option<Vec<f64>>,
+) -> PyResult<Vectors<'py>> {
+    let kind = scaler_kind(py, kind)?;
     let table = Table::extract(x, "X")?;
     let scaler = with_view!(&table, |v| detach::run(py, || {
         check_finite(v, "X")?;
-        Ok(Scaler::fit(kind, v))
+        Scaler::fit(kind, v).weighted(weights)
     }))?;
     Ok((
         PyArray1::from_vec(py, scaler.offset),
         PyArray1::from_vec(py, scaler.scale),
+        PyArray1::from_vec(py, scaler.weights),
     ))
+}
+
+/// The rows of `x` scaled by a scaler `fit_scaler` returned:
+/// (x - offset) / scale * weights, in float64.
+#[pyfunction]
+#[pyo3(signature = (x, offset, scale, weights=None))]
+fn scale_rows<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    offset: Vec<f64>,
+    scale: Vec<f64>,
+    weights: Option<Vec<f64>>,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let table = Table::extract(x, "X")?;
+    let scaled = with_view!(&table, |v| detach::run(py, || {
+        Scaler::from_parts(offset, scale, weights)?.transform(v)
+    }))?;
+    Ok(scaled.into_pyarray(py))
 }
 
 /// Whether an index of `n_samples` rows and `n_features` features fitted
@@ -229,5 +261,6 @@ fn builds_tree(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNeighborIndex>()?;
     m.add_function(wrap_pyfunction!(builds_tree, m)?)?;
-    m.add_function(wrap_pyfunction!(fit_scaler, m)?)
+    m.add_function(wrap_pyfunction!(fit_scaler, m)?)?;
+    m.add_function(wrap_pyfunction!(scale_rows, m)?)
 }
