@@ -13,6 +13,7 @@ import importlib
 from typing import Any
 
 from tunelens import audio, cluster, convert, exceptions, neighbors, recommend, spectral
+from tunelens.citation import cite
 from tunelens._core import __version__
 from tunelens.audio import *  # noqa: F403
 from tunelens.cluster import *  # noqa: F403
@@ -55,6 +56,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "__version__",
+    "cite",
     "datasets",
     "filters",
     "render",
