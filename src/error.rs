@@ -5,7 +5,7 @@
 //! (`src/py/errors.rs`), so messages written here are what users read: they name
 //! the file or the argument and, where it helps, the accepted range.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong inside tunelens.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum Error {
     },
 
     /// Reading the input failed at the operating-system level (permissions, I/O).
-    #[error("cannot read '{}': {source}", path.display())]
+    #[error("cannot read: {}: '{}'", io_reason(source), path.display())]
     Io {
         /// The path as given (or `<bytes>` for in-memory input).
         path: PathBuf,
@@ -49,7 +49,7 @@ pub enum Error {
     /// The path names something other than a regular file (a directory, a
     /// named pipe, a socket, a device): refused before opening, since a pipe
     /// blocks `open` and a device such as `/dev/zero` reads forever.
-    #[error("cannot read '{}': it is a {kind}, not a regular file (tunelens reads audio from regular files only)", path.display())]
+    #[error("cannot read: it is a {kind}, not a regular file (tunelens reads audio from regular files only): '{}'", path.display())]
     NotAFile {
         /// The path as given.
         path: PathBuf,
@@ -59,7 +59,7 @@ pub enum Error {
 
     /// Writing an output file failed (missing or unwritable folder, a folder
     /// where the file should go, a full disk).
-    #[error("cannot write '{}': {source}", path.display())]
+    #[error("cannot write: {}: '{}'", io_reason(source), path.display())]
     Write {
         /// The output path as given.
         path: PathBuf,
@@ -110,7 +110,63 @@ pub enum Error {
 /// Shorthand for results of the tunelens core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `errno` of an I/O error that carries none.
+const EIO: i32 = 5;
+/// `errno` of a missing file.
+const ENOENT: i32 = 2;
+/// `errno` of a directory given where a file is needed (as `IsADirectoryError`).
+const EISDIR: i32 = 21;
+/// `errno` of another non-regular file given as audio (a pipe, a socket, a device).
+const EINVAL: i32 = 22;
+
+/// An I/O error's text without std's `(os error N)` suffix (the errno is
+/// reported on its own).
+fn io_reason(source: &std::io::Error) -> String {
+    let text = source.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
+}
+
+/// An operating-system-level error as Python's `OSError(errno, strerror,
+/// filename)` takes it: Python prints `[Errno n] strerror: 'filename'`, so
+/// the path is named once.
+#[derive(Debug, PartialEq)]
+pub struct OsError<'a> {
+    /// The error number (`EIO` when the system gave none).
+    pub errno: i32,
+    /// The message without the path.
+    pub reason: &'a str,
+    /// The file.
+    pub path: &'a Path,
+}
+
 impl Error {
+    /// The message of a file error (`FileNotFound`, `Io`, `NotAFile`,
+    /// `Write`) split as an `OSError` holds it; `None` for other variants.
+    /// `message` is this error's `to_string()`, which for these variants ends
+    /// with `: '<path>'`.
+    pub fn os_error<'a>(&'a self, message: &'a str) -> Option<OsError<'a>> {
+        let (errno, path) = match self {
+            Error::FileNotFound { path } => (ENOENT, path),
+            Error::Io { path, source } | Error::Write { path, source } => {
+                (source.raw_os_error().unwrap_or(EIO), path)
+            }
+            Error::NotAFile { path, kind } => {
+                (if *kind == "directory" { EISDIR } else { EINVAL }, path)
+            }
+            _ => return None,
+        };
+        let suffix = format!(": '{}'", path.display());
+        let reason = message.strip_suffix(suffix.as_str()).unwrap_or(message);
+        Some(OsError {
+            errno,
+            reason,
+            path,
+        })
+    }
+
     /// Builds an [`Error::InvalidParameter`] for argument `name`.
     pub fn param(name: &'static str, message: impl Into<String>) -> Self {
         Error::InvalidParameter {
@@ -214,4 +270,34 @@ pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(Error::Internal(what))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_errors_name_the_path_once_as_python_prints_them() {
+        let path = PathBuf::from("/no/dir/s.png");
+        let denied = Error::Write {
+            path: path.clone(),
+            source: std::io::Error::from_raw_os_error(13),
+        };
+        let message = denied.to_string();
+        assert_eq!(message, "cannot write: Permission denied: '/no/dir/s.png'");
+        let os = denied.os_error(&message).unwrap();
+        assert_eq!(
+            (os.errno, os.reason, os.path),
+            (13, "cannot write: Permission denied", path.as_path())
+        );
+        let missing = Error::FileNotFound { path: path.clone() };
+        let message = missing.to_string();
+        assert_eq!(missing.os_error(&message).unwrap().reason, "no such file");
+        let folder = Error::NotAFile {
+            path,
+            kind: "directory",
+        };
+        assert_eq!(folder.os_error(&folder.to_string()).unwrap().errno, EISDIR);
+        assert!(Error::param("n_fft", "x").os_error("x").is_none());
+    }
 }

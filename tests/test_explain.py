@@ -267,7 +267,7 @@ def test_ctrl_c_interrupts_a_slow_model():
 
 
 def test_progress_bar_counts_clips(monkeypatch):
-    from tqdm import auto as tqdm_auto
+    from tqdm import std as tqdm_std
 
     import sys
 
@@ -284,7 +284,7 @@ def test_progress_bar_counts_clips(monkeypatch):
         def close(self):
             self.closed = True
 
-    monkeypatch.setattr(tqdm_auto, "tqdm", Bar)
+    monkeypatch.setattr(tqdm_std, "tqdm", Bar)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     explain(music(SR, 0.3), SR, lambda c: c.mean(axis=1), TimeSegments(3), num_samples=45, batch_size=10)
     assert len(bars) == 1 and bars[0].n == bars[0].total == 45 and bars[0].closed

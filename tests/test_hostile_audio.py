@@ -358,7 +358,7 @@ def test_write_failures_are_write_errors_naming_the_file(tmp_path) -> None:
         "waveform_png_missing_folder": (*write, "missing/x.png"),
         "spectrogram_pngs_onto_a_file": ("OutputExistsError", "cannot write", "plain.txt"),
         "spectrogram_pngs_under_a_file": (*write, "plain.txt/out"),
-        "spectrogram_pngs_row": ("returned", "OutputWriteError: ", "cannot write '" + str(pngs / "in.png")),
+        "spectrogram_pngs_row": ("returned", "OutputWriteError: ", "cannot write: Is a directory: '" + str(pngs / "in.png")),
         "to_wav_missing_folder": (*write, "missing/x.wav"),
         "to_wav_folder_in_the_way": (*write, "taken.png"),
         "to_wav_none": ("InvalidTypeError", "path must be a file path", "None"),

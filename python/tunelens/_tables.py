@@ -52,13 +52,21 @@ def is_number(dtype: Any) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
+#: Columns that describe a row rather than the music: never features unless named in ``features``
+#: (``extract_features`` writes ``filename``, ``length`` and ``error``; an all-empty ``error``
+#: column reads back from CSV as numeric NaN).
+BOOKKEEPING = frozenset({"filename", "path", "file", "id", "length", "error"})
+
+
 def numeric_features(df: pd.DataFrame, features: list[Any] | None, exclude: Any = None) -> list[Any]:
     """The feature columns to use: ``features`` checked against ``df``, or every
-    numeric non-boolean column except ``exclude`` (labels as they are in ``df``,
-    integers included). Duplicated names among them (or the id column) are refused."""
+    numeric non-boolean column except ``exclude`` and the :data:`BOOKKEEPING`
+    columns (labels as they are in ``df``, integers included). Duplicated names
+    among them (or the id column) are refused."""
     repeated = df.columns[df.columns.duplicated()].unique()
     if features is None:
-        chosen = [c for c, t in df.dtypes.items() if c != exclude and c not in repeated and is_number(t)]
+        chosen = [c for c, t in df.dtypes.items()
+                  if c != exclude and c not in BOOKKEEPING and c not in repeated and is_number(t)]
         clash = [c for c in repeated if c == exclude or any(map(is_number, df[c].dtypes))]
     else:
         chosen = list(features)

@@ -136,7 +136,7 @@ def output_path(path: Any, name: str = "path") -> str:
 def writing(path: Any) -> Iterator[None]:
     """Runs a write of ``path``: any ``OSError`` it raises (missing or
     unwritable folder, a folder in the way, a full disk) becomes an
-    :class:`~tunelens.OutputWriteError` ("cannot write '<path>'"), a
+    :class:`~tunelens.OutputWriteError` ("cannot write: <reason>: '<path>'"), a
     ``FileExistsError`` an :class:`~tunelens.OutputExistsError`.
 
     Examples
@@ -144,7 +144,7 @@ def writing(path: Any) -> Iterator[None]:
     >>> with writing("/no/such/folder/out.json"):  # doctest: +SKIP
     ...     open("/no/such/folder/out.json", "w")
     Traceback (most recent call last):
-    tunelens.exceptions.OutputWriteError: [Errno 2] cannot write '/no/such/folder/out.json': No such file or directory
+    tunelens.exceptions.OutputWriteError: [Errno 2] cannot write: No such file or directory: '/no/such/folder/out.json'
     """
     try:
         yield
@@ -154,7 +154,7 @@ def writing(path: Any) -> Iterator[None]:
         cls = OutputExistsError if isinstance(err, FileExistsError) else OutputWriteError
         reason = err.strerror or str(err) or type(err).__name__
         where = f" ('{err.filename}')" if err.filename and os.fspath(err.filename) != os.fspath(path) else ""
-        raise cls(err.errno, f"cannot write '{os.fspath(path)}': {reason}{where}", os.fspath(path)) from err
+        raise cls(err.errno, f"cannot write: {reason}{where}", os.fspath(path)) from err
 
 
 #: The tunelens class for each builtin the rapidfuzz-compatible functions

@@ -4,7 +4,6 @@ evidence, one-to-one by total evidence."""
 from __future__ import annotations
 
 import numbers
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._progress import bar as _progress_bar
 from tunelens.exceptions import InvalidParameterError, MissingColumnError
 from tunelens.text import as_texts, normalize_options
 
@@ -285,8 +285,6 @@ class _Plan:
 
     def pairs_table(self, found: dict) -> Any:
         """The output table from the core's matches of item heads."""
-        import pandas as pd
-
         left, right = self.left, self.right
         # every row of a matched left item, in left order
         matched_item = np.full(len(left.heads), -1)
@@ -539,14 +537,10 @@ def _with_unmatched_left(out: Any, left: _Side) -> Any:
 
 
 def _progress(enabled: bool) -> tuple[Any, Callable[[int, int], None] | None]:
-    """A tqdm bar and its ``(done, total)`` callback, when someone can see it."""
-    if not enabled or not (sys.stderr.isatty() or "ipykernel" in sys.modules):
+    """A progress bar and its ``(done, total)`` callback, when someone can see it."""
+    bar = _progress_bar(0, "match_catalogs (candidates)", unit="row", enabled=enabled)
+    if bar is None:
         return None, None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None, None
-    bar = tqdm(total=0, unit="row", desc="match_catalogs (candidates)")
 
     def report(done: int, total: int) -> None:
         bar.total = total

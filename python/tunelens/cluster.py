@@ -558,7 +558,8 @@ def describe_clusters(
         ``(len(df),)``; with ``id_column`` also one per item (in the order ids
         first appear). Rows of one item must share a cluster.
     features : list of str, optional
-        Default: every numeric column (except ``id_column``).
+        Default: every numeric column except ``id_column`` and the bookkeeping
+        columns (``filename``, ``path``, ``file``, ``id``, ``length``, ``error``).
     id_column : str, optional
         Column of item ids. Default: every row is its own item.
     duplicates : {"raise", "first", "mean"}, default "raise"

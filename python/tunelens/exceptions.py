@@ -184,7 +184,7 @@ class AudioReadError(TunelensError, OSError):
     >>> tl.load(".")
     Traceback (most recent call last):
         ...
-    tunelens.exceptions.AudioReadError: [Errno 21] cannot read '.': it is a directory, not a regular file ...
+    tunelens.exceptions.AudioReadError: [Errno 21] cannot read: it is a directory, not a regular file ...: '.'
     """
 
 
@@ -222,7 +222,7 @@ class OutputExistsError(OutputWriteError, FileExistsError):
     >>> tl.render.spectrogram_pngs({"silence": np.zeros(4096)}, "taken")
     Traceback (most recent call last):
         ...
-    tunelens.exceptions.OutputExistsError: [Errno 17] cannot write 'taken': File exists: 'taken'
+    tunelens.exceptions.OutputExistsError: [Errno 17] cannot write: File exists: 'taken'
     """
 
 

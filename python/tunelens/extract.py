@@ -4,20 +4,20 @@ GTZAN-style summary features (one row per input, in input order)."""
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from tunelens import _core, effects, feature, onset
+from tunelens._progress import track
 from tunelens._validate import audio
 from tunelens.spectral import melspectrogram, power_to_db, stft
-from tunelens.exceptions import InvalidParameterError, TunelensError
+from tunelens.exceptions import AudioFileNotFoundError, InvalidParameterError, TunelensError
 
-__all__ = ["extract_features", "GTZAN_FEATURES", "DESCRIPTORS", "AUDIO_EXTENSIONS"]
+__all__ = ["extract_features", "GTZAN_FEATURES", "DESCRIPTORS", "AUDIO_EXTENSIONS", "NoAudioFilesWarning"]
 
 #: File extensions a folder input is searched for (recursively).
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".aiff", ".aif", ".au", ".m4a", ".mp4", ".aac")
@@ -115,20 +115,53 @@ def _resolve_names(feature_set: Any) -> tuple[list[str], bool, list[str]]:
     return gtzan, False, [d for d in DESCRIPTORS if d in names and d not in gtzan]
 
 
-def audio_files_in(folder: str | os.PathLike[str]) -> list[Path]:
+class NoAudioFilesWarning(UserWarning):
+    """A folder given as input holds no file with an audio extension: the result is empty.
+
+    The message names the folder and the extensions of the files it skipped.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> from pathlib import Path
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = Path(folder, "notes.txt").write_text("no audio here")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     tl.extract_features(folder).shape
+    (0, 60)
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    no audio files in the folder '...': it holds only files with .txt; supported extensions: .wav, ...
+    """
+
+
+def audio_files_in(folder: str | os.PathLike[str], *, warn: bool = True) -> list[Path]:
     """The audio files under ``folder`` (recursively, by extension in
     :data:`AUDIO_EXTENSIONS`), sorted by path.
 
     Everything with such a name that is not a folder is listed, a named pipe
     or a device too: reading it then fails with an error naming it (a row of
     its own in a batch) instead of the file being skipped without a word.
+    When there is none, a :class:`NoAudioFilesWarning` (unless ``warn`` is
+    false) names the extensions of the files skipped.
 
     Examples
     --------
     >>> audio_files_in("music/")  # doctest: +SKIP
     [PosixPath('music/a.flac'), PosixPath('music/rock/b.mp3')]
     """
-    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and not p.is_dir())
+    files, skipped = [], set()
+    for p in Path(folder).rglob("*"):
+        if p.suffix.lower() in AUDIO_EXTENSIONS and not p.is_dir():
+            files.append(p)
+        elif not p.is_dir():
+            skipped.add(p.suffix.lower() or "(no extension)")
+    if not files and warn:
+        held = f"only files with {', '.join(sorted(skipped))}" if skipped else "no files"
+        warnings.warn(NoAudioFilesWarning(
+            f"no audio files in the folder '{os.fspath(folder)}': it holds {held}; "
+            f"supported extensions: {', '.join(AUDIO_EXTENSIONS)}"), stacklevel=3)
+    return sorted(files)
 
 
 def _items(inputs: Any) -> list[tuple[str, Any]]:
@@ -138,6 +171,8 @@ def _items(inputs: Any) -> list[tuple[str, Any]]:
         files = audio_files_in(root)
         return [(str(p.relative_to(root)), p) for p in files]
     if isinstance(inputs, (str, os.PathLike)):
+        if not os.path.lexists(inputs):
+            raise AudioFileNotFoundError(2, "no such file or folder", os.fspath(inputs))
         return [(Path(inputs).name, inputs)]
     if isinstance(inputs, Mapping):
         return [(str(k), v) for k, v in inputs.items()]
@@ -167,17 +202,6 @@ def _array_window(y: np.ndarray, sr: int, offset: float, duration: float | None)
     return y[start:stop]
 
 
-def _progress(it: Iterator[Any], total: int, enabled: bool) -> Iterator[Any]:
-    if not enabled:
-        return it
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return it
-    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
-    return iter(tqdm(it, total=total, disable=not interactive, desc="extract_features"))
-
-
 def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050, duration: float | None = None,
                      offset: float = 0.0, n_jobs: int = -1, progress: bool = True, on_error: str = "record") -> Any:
     """Summary features of many clips as a pandas DataFrame, GTZAN-style.
@@ -186,7 +210,8 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     ----------
     inputs : folder, path, list of paths, list of arrays or dict of arrays
         A folder is searched recursively for audio files (``AUDIO_EXTENSIONS``,
-        sorted by path). Arrays are taken at ``sr`` (multichannel arrays are
+        sorted by path); one without any gives an empty table and a
+        :class:`NoAudioFilesWarning` naming what it skipped. Arrays are taken at ``sr`` (multichannel arrays are
         averaged to mono); files are decoded with :func:`tunelens.load` and
         resampled to ``sr``.
     feature_set : "gtzan", "gtzan_kaggle", "descriptors", "all" or list of str
@@ -210,7 +235,7 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
         Clips processed concurrently (-1: all cores); heavy work runs in Rust
         without the GIL.
     progress : bool
-        Show a tqdm bar when a terminal or notebook is attached.
+        Show a progress bar when a terminal or notebook is attached.
     on_error : "record" or "raise"
         ``"record"``: a failing input becomes a row with NaN features and its
         message in the ``error`` column; ``"raise"``: the first failure raises.
@@ -220,6 +245,12 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     pandas.DataFrame
         Columns ``filename, length, <features>, error``; ``length`` is the
         number of samples analysed.
+
+    Raises
+    ------
+    AudioFileNotFoundError
+        ``inputs`` is one path (file or folder) that does not exist. In a list,
+        a missing file is a row with its error instead.
 
     Examples
     --------
@@ -264,7 +295,7 @@ def extract_features(inputs: Any, *, feature_set: Any = "gtzan", sr: int = 22050
     with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=n_workers) as pool:
         warnings.simplefilter("ignore", UserWarning)
         try:
-            rows = list(_progress(pool.map(row, items), len(items), progress))
+            rows = list(track(pool.map(row, items), len(items), "extract_features", enabled=progress))
         except BaseException:
             # Ctrl-C (or on_error="raise"), possibly while map() is still
             # submitting: drop the queued clips instead of letting the pool's

@@ -37,7 +37,9 @@ class Recommender:
     ----------
     features : list of str, optional
         Columns to compare. Default: every numeric (non-boolean) column except
-        ``id_column``.
+        ``id_column`` and the bookkeeping columns ``filename``, ``path``,
+        ``file``, ``id``, ``length`` and ``error`` (what ``extract_features``
+        writes beside the features).
     metric : {"cosine", "euclidean", "manhattan"}, default "cosine"
     scaler : {"standard", "robust", "minmax", None}, default "standard"
         Scaling fitted on the catalog. ``None`` compares raw values, which lets

@@ -38,9 +38,16 @@ def _cmap(cmap: str) -> str:
     return cmap
 
 
+#: A 2-D input with at most this many rows and at least ``_AUDIO_COLUMNS`` columns is
+#: channels-first audio (mono or stereo), not a spectrogram.
+_AUDIO_ROWS, _AUDIO_COLUMNS = 2, 4096
+
+
 def _image_values(S_or_y: Any, sr: float, db: bool, n_mels: int, n_fft: int, hop_length: int) -> np.ndarray:
     """The 2-D array an image shows: a (dB) mel spectrogram of audio, or the given spectrogram."""
     arr = np.asarray(S_or_y)
+    if arr.ndim == 2 and arr.shape[0] <= _AUDIO_ROWS and arr.shape[1] >= _AUDIO_COLUMNS:
+        arr = arr.mean(axis=0, dtype=arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64)
     if arr.ndim == 1:
         n_mels = positive_int(n_mels, "n_mels")  # an image needs at least one row
         S = melspectrogram(y=audio(arr), sr=positive_number(sr, "sr"), n_mels=n_mels, n_fft=n_fft, hop_length=hop_length)
@@ -70,8 +77,12 @@ def spectrogram_png(
     Parameters
     ----------
     S_or_y : np.ndarray
-        Mono audio (1-D; its mel power spectrogram is shown) or a 2-D power
-        spectrogram ``(bins, frames)``.
+        Audio (its mel power spectrogram is shown) or a 2-D power
+        spectrogram ``(bins, frames)``. Audio is mono ``(n,)`` or
+        channels-first ``(1, n)`` / ``(2, n)`` as :func:`tunelens.load`
+        returns it with ``mono=False``; stereo is mixed to mono (the mean of
+        the channels, as ``load`` mixes). A 2-D array of one or two rows and
+        at least 4096 columns is taken for audio.
     path : str or PathLike
         Output file.
     sr : float
@@ -165,7 +176,7 @@ def spectrogram_pngs(
     pandas.DataFrame
         ``path, png, error``: one row per input in order; ``error`` is ``None``
         or the message of the error that file raised (an unwritable PNG:
-        ``OutputWriteError: cannot write '<png>': ...``).
+        ``OutputWriteError: cannot write: ...: '<png>'``).
 
     Raises
     ------

@@ -54,7 +54,8 @@ class TasteProfile:
     C : float, default 1.0
         Inverse regularisation strength (logistic, linear_svm).
     features : list of str, optional
-        Default: every numeric column except ``id_column``.
+        Default: every numeric column except ``id_column`` and the bookkeeping
+        columns (``filename``, ``path``, ``file``, ``id``, ``length``, ``error``).
     id_column : str, optional
         Column of item ids; default: the DataFrame index. Rows sharing an id
         are one item: it is scaled, trained on and ranked once, however many

@@ -11,13 +11,6 @@ use pyo3::types::PyModule;
 
 use crate::error::Error;
 
-/// `errno` of an I/O error that carries none.
-const EIO: i32 = 5;
-/// `errno` of a directory given where a file is needed (as `IsADirectoryError`).
-const EISDIR: i32 = 21;
-/// `errno` of another non-regular file given as audio (a pipe, a socket, a device).
-const EINVAL: i32 = 22;
-
 /// `tunelens.exceptions`, imported once.
 fn exceptions(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
@@ -49,22 +42,10 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
     let message = err.to_string();
     let build = || -> PyResult<PyErr> {
         let class = exceptions(py)?.getattr(class_name(&err))?;
-        let instance = match &err {
+        let instance = match err.os_error(&message) {
             // OSError subclasses carry errno and filename like the builtins do.
-            Error::FileNotFound { path } => {
-                class.call1((2, message.clone(), path.display().to_string()))?
-            }
-            Error::Io { path, source } | Error::Write { path, source } => class.call1((
-                source.raw_os_error().unwrap_or(EIO),
-                message.clone(),
-                path.display().to_string(),
-            ))?,
-            Error::NotAFile { path, kind } => class.call1((
-                if *kind == "directory" { EISDIR } else { EINVAL },
-                message.clone(),
-                path.display().to_string(),
-            ))?,
-            _ => class.call1((message.clone(),))?,
+            Some(os) => class.call1((os.errno, os.reason, os.path.display().to_string()))?,
+            None => class.call1((message.as_str(),))?,
         };
         Ok(PyErr::from_value(instance))
     };

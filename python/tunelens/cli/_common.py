@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from tunelens._progress import track
 from tunelens.extract import AUDIO_EXTENSIONS, audio_files_in
 
 
@@ -31,14 +32,8 @@ def interactive() -> bool:
 
 
 def progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
-    """``items`` with a tqdm bar on stderr when it is a terminal (and tqdm is installed)."""
-    if not interactive():
-        return iter(items)
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return iter(items)
-    return iter(tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False))
+    """``items`` with a progress bar on stderr when it is a terminal."""
+    return track(items, total, desc, enabled=interactive(), leave=False)
 
 
 def existing(path: str) -> str:
@@ -61,14 +56,14 @@ def audio_files(inputs: list[str]) -> Any:
     expanded to its audio files (sorted)."""
     for path in inputs:
         existing(path)
-        if "://" not in path and os.path.isdir(path) and not audio_files_in(path):
+        if "://" not in path and os.path.isdir(path) and not audio_files_in(path, warn=False):
             raise UsageError(f"no audio files ({', '.join(sorted(AUDIO_EXTENSIONS))}) in the folder {path}")
     if len(inputs) == 1:
         return inputs[0]
     files: list[str] = []
     for path in inputs:
         if os.path.isdir(path):
-            files += [str(p) for p in audio_files_in(path)]
+            files += [str(p) for p in audio_files_in(path, warn=False)]
         else:
             files.append(path)
     return files

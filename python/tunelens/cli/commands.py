@@ -155,15 +155,13 @@ def _register_recommend(sub: Any) -> argparse.ArgumentParser:
 
 
 _ID_COLUMNS = ("filename", "track_id", "song_id", "id")
-# Bookkeeping columns of feature tables that are not features.
-_NOT_FEATURES = ("length",)
 
 
 def _recommend(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from tunelens import Recommender
-    from tunelens._tables import is_number
+    from tunelens._tables import numeric_features
 
     df = read_input_table(args.features)
     if args.k < 1:
@@ -173,8 +171,7 @@ def _recommend(args: argparse.Namespace) -> int:
         raise UsageError(f"no id column: pass --id-column (columns: {list(df.columns)})")
     failed = df["error"].notna() if "error" in df.columns else pd.Series(False, index=df.index)
     df = df[~failed].reset_index(drop=True)
-    chosen = columns(args.columns) or [c for c, t in df.dtypes.items()
-                                       if c != id_column and c not in _NOT_FEATURES and is_number(t)]
+    chosen = columns(args.columns) or numeric_features(df, None, id_column)
     ids = df[id_column]
     seeds = [_seed_id(s, ids) for s in args.seed]
     model = Recommender(features=chosen, metric=args.metric, scaler=None if args.scaler == "none" else args.scaler,
@@ -280,7 +277,7 @@ def _spectrogram(args: argparse.Namespace) -> int:
         existing(path)
         if os.path.isdir(path):
             root = Path(path)
-            jobs += [(str(f), f.relative_to(root).with_suffix(".png")) for f in audio_files_in(root)]
+            jobs += [(str(f), f.relative_to(root).with_suffix(".png")) for f in audio_files_in(root, warn=False)]
         else:
             jobs.append((path, Path(Path(path).name).with_suffix(".png")))
     if not jobs:

@@ -4,13 +4,13 @@ batch by batch, and lime's surrogate fit."""
 from __future__ import annotations
 
 import numbers
-import sys
 import warnings
 from typing import Any, Callable
 
 import numpy as np
 
 from tunelens import _core
+from tunelens._progress import bar as progress_bar
 from tunelens._validate import affordable, positive_int, positive_number
 from tunelens.exceptions import InvalidParameterError
 from tunelens.explain._fit import Fit
@@ -33,19 +33,6 @@ def seed_of(random_state: Any) -> int:
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) and 0 <= random_state < 2**64:
         return int(random_state)
     raise InvalidParameterError(f"random_state must be None, a non-negative int or a numpy Generator/RandomState, got {random_state!r}")
-
-
-def progress_bar(total: int, enabled: bool) -> Any:
-    """A tqdm bar when tqdm is installed and someone can see it (terminal or notebook)."""
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    if not (sys.stderr.isatty() or "ipykernel" in sys.modules):
-        return None
-    return tqdm(total=total, unit="clip", desc="explain")
 
 
 def masks_of(mask_sampler: MaskSampler | None, num_samples: int, n_components: int, seed: int) -> np.ndarray:
@@ -145,7 +132,7 @@ def perturbed_scores(decomposition: Decomposition, masks: np.ndarray, score: Cal
     # scorer gets a read-only view, so it cannot corrupt the clips kept there.
     buffer = np.empty((min(batch_size, num_samples), decomposition._core.length), dtype=np.float32)
     held = np.full((len(buffer), n_components), 2, dtype=np.uint8)  # 2: nothing composed yet
-    bar = progress_bar(num_samples, progress)
+    bar = progress_bar(num_samples, "explain", unit="clip", enabled=progress)
     try:
         for batch, start in enumerate(range(0, num_samples, batch_size)):
             rows = masks[start:start + batch_size]

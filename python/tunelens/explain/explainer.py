@@ -24,6 +24,11 @@ __all__ = ["explain"]
 
 PredictFn = Callable[[np.ndarray], Any]
 
+#: With ``labels=None``, a model may score at most this many outputs per clip (ImageNet
+#: has 1000 classes, AudioSet 527); more suggests ``predict_fn`` returns something other
+#: than scores (the audio itself, say), so ``explain`` asks for ``labels=``.
+MAX_AUTO_LABELS = 1000
+
 
 def _check_outputs(out: Any, rows: int, batch: int, n_outputs: int | None) -> np.ndarray:
     """``predict_fn``'s output for batch ``batch`` as a ``(rows, n_outputs)`` float64 array."""
@@ -89,7 +94,9 @@ def explain(
         decomposition of ``y``.
     labels : int, iterable of int or None
         Output columns to explain; ``None`` explains the column the model
-        scores highest on the unperturbed clip (the only one for 1-D outputs).
+        scores highest on the unperturbed clip (the only one for 1-D outputs),
+        and then refuses models with more than ``MAX_AUTO_LABELS`` (1000)
+        outputs per clip, which are unlikely to be class scores.
     num_samples : int >= 2
         Number of perturbations, the unperturbed clip included.
     batch_size : int > 0
@@ -123,7 +130,8 @@ def explain(
     ------
     InvalidParameterError
         For bad arguments, or when ``predict_fn`` returns the wrong shape, NaN
-        or inf (the message names the batch). Exceptions raised by
+        or inf (the message names the batch), or more than ``MAX_AUTO_LABELS``
+        outputs without ``labels``. Exceptions raised by
         ``predict_fn`` propagate unchanged, with their traceback.
 
     Warns
@@ -148,6 +156,10 @@ def explain(
 
     def score(clips: np.ndarray, batch: int) -> np.ndarray:
         out = _check_outputs(predict_fn(clips), len(clips), batch, n_outputs[0] if n_outputs else None)
+        if labels is None and out.shape[1] > MAX_AUTO_LABELS:
+            raise InvalidParameterError(
+                f"predict_fn returns {out.shape[1]} outputs per clip, more than the {MAX_AUTO_LABELS} scores "
+                f"a classifier gives (does it return the audio itself?); pass labels= to explain chosen outputs")
         n_outputs[:] = [out.shape[1]]
         return out
 

@@ -169,7 +169,7 @@ def refuse_special(path: Any) -> None:
     --------
     >>> refuse_special("/dev/zero")
     Traceback (most recent call last):
-    tunelens.exceptions.AudioReadError: [Errno 22] cannot read '/dev/zero': it is a character device, not a regular file (tunelens reads audio from regular files only): '/dev/zero'
+    tunelens.exceptions.AudioReadError: [Errno 22] cannot read: it is a character device, not a regular file (tunelens reads audio from regular files only): '/dev/zero'
     """
     if isinstance(path, (str, os.PathLike)):
         _tl._core.refuse_special_path(os.fspath(path))
