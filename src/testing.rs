@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
-/// A fresh folder for test files, `tunelens-<name>-<pid>` in the system's
-/// temporary folder (one per test process, so parallel runs do not collide).
-pub fn scratch_dir(name: &str) -> PathBuf {
+/// A folder for test files, `tunelens-<name>-<pid>` in the system's
+/// temporary folder (one per test process, so parallel runs do not collide),
+/// created if need be.
+pub fn scratch_dir(name: &str) -> std::io::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("tunelens-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// A deterministic pseudo-random generator (Knuth's MMIX linear congruential

@@ -203,35 +203,25 @@ impl Function {
         let nd_cutoff = cutoff.unwrap_or(1.0);
         let ns_cutoff = cutoff.unwrap_or(0.0);
         let edit = match self.metric {
-            Metric::Levenshtein => Some(levenshtein::edit(a, b, o.weights)),
-            Metric::Indel => Some(indel::edit(a, b)),
-            Metric::Hamming => Some(hamming::edit(a, b, o.pad)?),
-            Metric::Jaro | Metric::JaroWinkler => None,
+            Metric::Levenshtein => levenshtein::edit(a, b, o.weights),
+            Metric::Indel => indel::edit(a, b),
+            Metric::Hamming => hamming::edit(a, b, o.pad)?,
+            Metric::Jaro | Metric::JaroWinkler => {
+                let winkler = self.metric == Metric::JaroWinkler;
+                // Jaro's distance and similarity are normalized already.
+                return Ok(Value::Float(match (winkler, self.kind.is_distance()) {
+                    (false, true) => jaro::distance(a, b, nd_cutoff),
+                    (false, false) => jaro::similarity(a, b, ns_cutoff),
+                    (true, true) => jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff),
+                    (true, false) => jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff),
+                }));
+            }
         };
-        if let Some(edit) = edit {
-            return Ok(match self.kind {
-                Kind::Distance => Value::Int(edit.distance(int_cutoff(usize::MAX))),
-                Kind::Similarity => Value::Int(edit.similarity(int_cutoff(0))),
-                Kind::NormalizedDistance => Value::Float(edit.normalized_distance(nd_cutoff)),
-                Kind::NormalizedSimilarity => Value::Float(edit.normalized_similarity(ns_cutoff)),
-            });
-        }
-        Ok(match (self.metric, self.kind) {
-            (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
-                Value::Float(jaro::distance(a, b, nd_cutoff))
-            }
-            (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
-                Value::Float(jaro::similarity(a, b, ns_cutoff))
-            }
-            (Metric::JaroWinkler, Kind::Distance | Kind::NormalizedDistance) => {
-                Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff))
-            }
-            (Metric::JaroWinkler, Kind::Similarity | Kind::NormalizedSimilarity) => {
-                Value::Float(jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff))
-            }
-            (Metric::Levenshtein | Metric::Indel | Metric::Hamming, _) => {
-                unreachable!("edit distances are scored above")
-            }
+        Ok(match self.kind {
+            Kind::Distance => Value::Int(edit.distance(int_cutoff(usize::MAX))),
+            Kind::Similarity => Value::Int(edit.similarity(int_cutoff(0))),
+            Kind::NormalizedDistance => Value::Float(edit.normalized_distance(nd_cutoff)),
+            Kind::NormalizedSimilarity => Value::Float(edit.normalized_similarity(ns_cutoff)),
         })
     }
 }

@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn one_result_per_file_and_failures_do_not_stop_the_batch() {
-        let dir = crate::testing::scratch_dir("batch");
+        let dir = crate::testing::scratch_dir("batch").unwrap();
         let tone: Vec<i16> = (0..8000)
             .map(|i| ((i as f32 * 0.05).sin() * 8000.0) as i16)
             .collect();
