@@ -41,16 +41,7 @@ impl<T: Float> IstftParams<T> {
             format!("n_fft={n_fft} does not fit a spectrogram with {n_bins} frequency bins (expects 1 + n_fft/2 bins)")
         })?;
         check_lengths(n_fft, hop_length)?;
-        ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
-            format!(
-                "the window has {} samples; it must have between 1 and n_fft={n_fft}",
-                win.len()
-            )
-        })?;
-        let window = window::pad_center(win, n_fft)
-            .into_iter()
-            .map(T::of)
-            .collect();
+        let window = window::centered(win, n_fft)?;
         Ok(IstftParams {
             n_fft,
             hop_length,

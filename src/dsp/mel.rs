@@ -307,12 +307,15 @@ fn lp_norm(row: &[f32], p: f64) -> f64 {
 impl std::str::FromStr for MelNorm {
     type Err = Error;
 
+    /// `"slaney"`, the one norm with a name (the others are `None` and numbers).
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "slaney" => Ok(MelNorm::Slaney),
-            other => Err(Error::param(
+            other => Err(crate::names::unknown(
                 "norm",
-                format!("unsupported norm '{other}' (use 'slaney', None or a number)"),
+                other,
+                &["slaney"],
+                &["None or a number"],
             )),
         }
     }

@@ -5,8 +5,6 @@
 //! the unmodified STFT, which for librosa's defaults (periodic Hann,
 //! `hop = n_fft / 4`, centered) is the input up to rounding.
 
-use std::str::FromStr;
-
 use ndarray::Array2;
 use num_complex::Complex;
 
@@ -14,29 +12,16 @@ use crate::dsp::istft::{istft, IstftParams};
 use crate::dsp::mel::{fft_frequencies, hz_to_mel, mel_to_hz};
 use crate::dsp::stft::{stft, StftParams};
 use crate::dsp::{window, PadMode};
-use crate::error::{ensure, Error, Result};
+use crate::error::{ensure, Result};
+use crate::names::named_enum;
 
-/// How band edges are spaced between 0 Hz and Nyquist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BandScale {
-    /// Evenly on the Slaney mel scale (librosa's default).
-    Mel,
-    /// Evenly in Hz.
-    Linear,
-}
-
-impl FromStr for BandScale {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "mel" => Ok(BandScale::Mel),
-            "linear" => Ok(BandScale::Linear),
-            other => Err(Error::param(
-                "scale",
-                format!("'{other}' is not one of 'mel', 'linear'"),
-            )),
-        }
+named_enum! {
+    /// How band edges are spaced between 0 Hz and Nyquist.
+    pub enum BandScale in "scale" {
+        /// Evenly on the Slaney mel scale (librosa's default).
+        Mel = "mel",
+        /// Evenly in Hz.
+        Linear = "linear",
     }
 }
 

@@ -11,8 +11,6 @@
 //! signal is analysed in float32), and each summary is the mean and population
 //! variance of the feature over all its values, accumulated in `f64`.
 
-use std::str::FromStr;
-
 use ndarray::{Array1, ArrayView1, ArrayViewD, Ix1};
 use num_complex::Complex;
 
@@ -31,6 +29,7 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, stft, FrameMatrix, StftParams};
 use crate::dsp::{window, Float};
 use crate::error::{ensure, Error, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
 /// FFT length of every GTZAN spectral feature (librosa's default).
@@ -42,32 +41,19 @@ const N_MFCC: usize = 20;
 /// Number of summary values.
 pub const N_VALUES: usize = 57;
 
-/// Which GTZAN recipe to reproduce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Recipe {
-    /// librosa 0.11's defaults: zero-padded frames, `effects.hpss` signals of
-    /// the input's length, `feature.tempo` of the mean-aggregated onset envelope.
-    Librosa,
-    /// The published `features_30_sec.csv` (librosa < 0.10 on numpy < 2):
-    /// reflect-padded frames, the STFT computed in double precision and
-    /// rounded, natural-length iSTFTs zero-padded to the input, and the tempo
-    /// `beat_track` reports (median-aggregated envelope, 0 without onsets).
-    Kaggle,
-}
-
-impl FromStr for Recipe {
-    type Err = Error;
-
-    /// `"gtzan"` ([`Recipe::Librosa`]) or `"gtzan_kaggle"` ([`Recipe::Kaggle`]).
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "gtzan" => Ok(Recipe::Librosa),
-            "gtzan_kaggle" => Ok(Recipe::Kaggle),
-            other => Err(Error::param(
-                "recipe",
-                format!("must be 'gtzan' or 'gtzan_kaggle', got {other:?}"),
-            )),
-        }
+named_enum! {
+    /// Which GTZAN recipe to reproduce.
+    pub enum Recipe in "recipe" {
+        /// `"gtzan"`: librosa 0.11's defaults: zero-padded frames,
+        /// `effects.hpss` signals of the input's length, `feature.tempo` of the
+        /// mean-aggregated onset envelope.
+        Librosa = "gtzan",
+        /// `"gtzan_kaggle"`: the published `features_30_sec.csv` (librosa <
+        /// 0.10 on numpy < 2): reflect-padded frames, the STFT computed in
+        /// double precision and rounded, natural-length iSTFTs zero-padded to
+        /// the input, and the tempo `beat_track` reports (median-aggregated
+        /// envelope, 0 without onsets).
+        Kaggle = "gtzan_kaggle",
     }
 }
 

@@ -7,8 +7,6 @@
 //! option); [`of_signal`] and [`of_spectrogram`] compute it for arrays of any
 //! leading shape.
 
-use std::str::FromStr;
-
 use ndarray::{ArrayView1, ArrayViewD};
 use rayon::prelude::*;
 
@@ -17,41 +15,23 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
 use crate::error::{ensure, Error, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
-/// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
-/// `"flatness"`, `"contrast"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpectralKind {
-    /// [`Spectral::Centroid`].
-    Centroid,
-    /// [`Spectral::Bandwidth`].
-    Bandwidth,
-    /// [`Spectral::Rolloff`].
-    Rolloff,
-    /// [`Spectral::Flatness`].
-    Flatness,
-    /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
-    Contrast,
-}
-
-impl FromStr for SpectralKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s {
-            "centroid" => SpectralKind::Centroid,
-            "bandwidth" => SpectralKind::Bandwidth,
-            "rolloff" => SpectralKind::Rolloff,
-            "flatness" => SpectralKind::Flatness,
-            "contrast" => SpectralKind::Contrast,
-            other => {
-                return Err(Error::param(
-                    "kind",
-                    format!("unknown spectral feature '{other}'"),
-                ))
-            }
-        })
+named_enum! {
+    /// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
+    /// `"flatness"`, `"contrast"`).
+    pub enum SpectralKind in "kind" {
+        /// [`Spectral::Centroid`].
+        Centroid = "centroid",
+        /// [`Spectral::Bandwidth`].
+        Bandwidth = "bandwidth",
+        /// [`Spectral::Rolloff`].
+        Rolloff = "rolloff",
+        /// [`Spectral::Flatness`].
+        Flatness = "flatness",
+        /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
+        Contrast = "contrast",
     }
 }
 

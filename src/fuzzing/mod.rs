@@ -196,7 +196,7 @@ pub fn resample(data: &[u8]) {
         return;
     }
     let _ = parallel::install(1, || {
-        let quality = Quality::NAMES[usize::from(quality) % Quality::NAMES.len()].1;
+        let quality = Quality::ALL[usize::from(quality) % Quality::ALL.len()];
         audio::resample::resample(&[signal.as_slice()], orig, target, quality, fix)
     });
 }
