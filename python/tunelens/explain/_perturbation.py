@@ -50,7 +50,7 @@ def progress_bar(total: int, enabled: bool) -> Any:
 
 def masks_of(mask_sampler: MaskSampler | None, num_samples: int, n_components: int, seed: int) -> np.ndarray:
     if mask_sampler is None:
-        return _core.sample_masks(num_samples, n_components, seed=seed)
+        return _core.sample_masks((num_samples, n_components), seed=seed)
     masks = np.asarray(mask_sampler(num_samples, n_components, seed))
     if masks.shape != (num_samples, n_components):
         raise InvalidParameterError(f"mask_sampler returned shape {masks.shape}, expected ({num_samples}, {n_components})")
