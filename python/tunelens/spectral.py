@@ -182,21 +182,10 @@ def istft(
     return y
 
 
-def melspectrogram(
-    *,
-    y: np.ndarray | None = None,
-    sr: float = 22050,
-    S: np.ndarray | None = None,
-    n_fft: int = 2048,
-    hop_length: int = 512,
-    win_length: int | None = None,
-    window: WindowSpec = "hann",
-    center: bool = True,
-    pad_mode: Any = "constant",
-    power: float = 2.0,
-    n_jobs: int = -1,
-    **kwargs: Any,
-) -> np.ndarray:
+def melspectrogram(*, y: np.ndarray | None = None, sr: float = 22050, S: np.ndarray | None = None, n_fft: int = 2048,
+                   hop_length: int = 512, win_length: int | None = None, window: WindowSpec = "hann",
+                   center: bool = True, pad_mode: Any = "constant", power: float = 2.0, n_jobs: int = -1,
+                   **kwargs: Any) -> np.ndarray:
     """Mel-scaled spectrogram, as ``librosa.feature.melspectrogram``.
 
     The STFT, ``|X|**power`` and the mel filter bank are fused frame by frame in
