@@ -140,7 +140,7 @@ pub fn gtzan_values<T: Float + Log10>(
         .map(|&v| v as f32)
         .collect();
     out.extend(summary(&energy, 0));
-    out.extend(shape_summaries(&mag, n_bins, sr));
+    out.extend(shape_summaries(&mag, n_bins, sr)?);
     out.extend(summary(
         &zero_crossing_rate(&[y], &raw(PadMode::Edge), 1e-10)?.data,
         0,
@@ -229,15 +229,15 @@ fn chroma<T: Float>(power: &[T], n_frames: usize, n_bins: usize, sr: f64) -> Res
 }
 
 /// Centroid, bandwidth and rolloff of every magnitude frame, summarised.
-fn shape_summaries<T: Float>(mag: &[T], n_bins: usize, sr: f64) -> [f64; 6] {
-    let freq = fft_frequencies(sr, N_FFT);
+fn shape_summaries<T: Float>(mag: &[T], n_bins: usize, sr: f64) -> Result<[f64; 6]> {
+    let freq = fft_frequencies(sr, N_FFT)?;
     let mut values: [Vec<f64>; 3] = Default::default();
     for frame in mag.chunks(n_bins) {
         let shape = centroid_bandwidth_rolloff(frame, &freq, 0.85);
         values.iter_mut().zip(shape).for_each(|(v, x)| v.push(x));
     }
     let [c, b, r] = values.map(|v| mean_var(&v));
-    [c[0], c[1], b[0], b[1], r[0], r[1]]
+    Ok([c[0], c[1], b[0], b[1], r[0], r[1]])
 }
 
 /// `power_to_db(melspectrogram(S=power, sr=sr))`, time-major (`n_frames × 128`).

@@ -8,7 +8,7 @@ use super::median::median;
 use crate::dsp::frames::PadMode;
 use crate::dsp::nd::{columns, Shaped};
 use crate::dsp::Float;
-use crate::error::{ensure, Result};
+use crate::error::{affordable, ensure, Result};
 
 /// How frequency bands are combined into one onset value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +74,8 @@ pub fn onset_strength<T: Float>(
     ensure(p.lag > 0, "lag", || {
         "must be a positive number of frames".into()
     })?;
+    // The envelope is padded by `lag` frames (and the centring offset).
+    affordable("lag", 8.0 * p.lag as f64)?;
     ensure(p.max_size > 0, "max_size", || {
         "must be a positive number of bins".into()
     })?;
@@ -178,5 +180,17 @@ mod tests {
         let out = onset_strength_of(&s.view(), &p).unwrap();
         assert_eq!(out.shape, vec![2, 4]);
         assert_eq!(out.data, vec![0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 4.0, 0.0]);
+    }
+
+    #[test]
+    fn a_lag_beyond_memory_is_refused_before_padding() {
+        let p = OnsetParams {
+            lag: usize::MAX / 16,
+            max_size: 1,
+            aggregate: Aggregate::Mean,
+            pad_width: 1,
+            center: true,
+        };
+        crate::error::assert_too_large(onset_strength(&[0.0f32; 4], 2, 2, &p), "lag");
     }
 }

@@ -280,8 +280,8 @@ pub fn features(data: &[u8]) {
         let y = [ArrayView1::from(signal.as_slice())];
         let _ = temporal::rms(&y, &framing);
         let _ = temporal::zero_crossing_rate(&y, &framing, threshold);
-        if let Ok(params) = StftParams::<f32>::librosa(n_fft) {
-            let freq = crate::dsp::mel::fft_frequencies(sr, n_fft);
+        let freq = crate::dsp::mel::fft_frequencies(sr, n_fft);
+        if let (Ok(params), Ok(freq)) = (StftParams::<f32>::librosa(n_fft), freq) {
             let _ = spectral::from_signal(&y, &params, &freq, &feature);
         }
     });
