@@ -204,3 +204,20 @@ def test_unreadable_packages_are_typed(tmp_path: Path) -> None:
     gz = tmp_path / "g.deb"
     gz.write_bytes(_ar({"debian-binary": b"2.0\n", "data.tar.gz": _tar({"./a/b.ogg": b"x"}, "gz")}))
     assert _deb.extract(gz, lambda name: True, tmp_path) == ["b.ogg"]
+
+
+def test_cut_clips_spaces_clips_over_each_recording(tmp_path: Path) -> None:
+    library = datasets.write_library(tmp_path, 2, duration=4.0, sr=8000)
+    long = library.assign(path=[library.path[0], library.path[1]])
+    table, clips = datasets.cut_clips(long, sr=8000, seconds=1.5, per_recording=5, skip=0.5)
+    assert table.clip_id.tolist() == ["dz00000#0", "dz00000#1", "dz00001#0", "dz00001#1"]  # (4 - 0.5) // 1.5 = 2 each
+    assert table.start.tolist() == [0.5, 2.5, 0.5, 2.5]  # the last clip ends at the end
+    y, _ = tl.load(library.path[0], sr=8000)
+    np.testing.assert_array_equal(clips["dz00000#1"], y[20000:32000])
+    assert set(table.columns) >= set(library.columns)
+    table, clips = datasets.cut_clips(library, sr=8000, seconds=5.0)
+    assert table.empty and clips == {}  # shorter than one clip: none
+    with pytest.raises(tl.InvalidParameterError, match="'path' column"):
+        datasets.cut_clips(library.drop(columns="path"))
+    with pytest.raises(tl.InvalidParameterError, match="skip"):
+        datasets.cut_clips(library, skip=-1.0)

@@ -2,7 +2,8 @@
 
 - :func:`fetch_recordings`: 42 real recordings in three styles, from game-music
   packages of the Debian archive, downloaded once into a cache
-  (:func:`recording_sources` lists them with their licences).
+  (:func:`recording_sources` lists them with their licences); :func:`cut_clips`
+  cuts them into clips.
 - :func:`synth_clip`: a deterministic clip (chord progression, bass, drums).
 - :func:`make_catalogs`: two catalogs of the same songs as two services would
   export them (accents, "feat." credits, version tags, typos), with the answer key.
@@ -20,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from tunelens._recordings import fetch_recordings, recording_sources
+from tunelens._recordings import cut_clips, fetch_recordings, recording_sources
 from tunelens._validate import affordable, output_path, positive_int, positive_number, writing
 
-__all__ = ["fetch_recordings", "recording_sources", "synth_clip", "make_catalogs", "write_library",
+__all__ = ["fetch_recordings", "recording_sources", "cut_clips", "synth_clip", "make_catalogs", "write_library",
            "listening_history", "GENRES"]
 
 _MAJOR = (0, 4, 7)
