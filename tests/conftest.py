@@ -22,9 +22,10 @@ def _python_sigint_handler():
 
 
 @pytest.fixture(scope="session")
-def recordings(request: pytest.FixtureRequest):
+def recordings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The real recordings of ``tunelens.datasets.fetch_recordings``, fetched once into
-    pytest's cache folder (``.pytest_cache/d/tunelens-data``, kept between runs).
+    pytest's cache folder (``.pytest_cache/d/tunelens-data``, kept between runs; a
+    temporary folder when the cache plugin is off).
 
     Off CI, a machine that cannot download them skips the tests that need them; on CI
     (``CI`` set) they fail.
@@ -34,7 +35,8 @@ def recordings(request: pytest.FixtureRequest):
     from tunelens import datasets
     from tunelens.exceptions import DownloadError
 
-    cache = request.config.cache.mkdir("tunelens-data")
+    cached = getattr(request.config, "cache", None)  # None under `-p no:cacheprovider`
+    cache = cached.mkdir("tunelens-data") if cached else tmp_path_factory.mktemp("tunelens-data")
     try:
         table = datasets.fetch_recordings(cache, progress=False)
     except DownloadError as error:
