@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn install_runs_on_requested_threads() {
-        let seen = install(2, || rayon::current_num_threads()).unwrap();
+        let seen = install(2, rayon::current_num_threads).unwrap();
         assert_eq!(seen, 2);
         let total: u64 = install(2, || (0..1000u64).into_par_iter().sum()).unwrap();
         assert_eq!(total, 499_500);

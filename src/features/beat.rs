@@ -232,6 +232,10 @@ fn last_beat(cumulative: &[f64]) -> usize {
 /// 5-point Hann window give a threshold (half their RMS; 0 without `trim`),
 /// and frames from either end whose local score does not exceed it lose
 /// their beat.
+#[expect(
+    clippy::neg_cmp_op_on_partial_ord,
+    reason = "`!(a <= b)` is also true for NaN, as librosa's comparison is"
+)]
 fn trim_beats(local: &[f64], beats: &mut [bool], trim: bool) {
     let n = local.len();
     let threshold = if trim {

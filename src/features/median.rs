@@ -128,11 +128,11 @@ fn median_lanes_generic<T: Float>(
     }
     let mid = width / 2;
     out[0] = window[mid];
-    for i in 1..n {
+    for (i, o) in out.iter_mut().enumerate().take(n).skip(1) {
         let leaving = at(i as isize - 1 - before);
         let entering = at(i as isize - before + width as isize - 1);
         slide(window, &leaving, &entering);
-        out[i] = window[mid];
+        *o = window[mid];
     }
 }
 
@@ -211,9 +211,9 @@ mod tests {
                     assert_eq!(a.map(|v| v as f32), *b, "f32, n {n} width {width}");
                 }
                 for (l, row) in rows.iter().enumerate() {
-                    for i in 0..n {
+                    for (i, g) in got.iter().enumerate() {
                         assert_eq!(
-                            got[i][l],
+                            g[l],
                             brute_force(row, width, i),
                             "n {n} width {width} lane {l} at {i}"
                         );

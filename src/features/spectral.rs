@@ -287,6 +287,10 @@ fn bandwidth<T: Float>(mag: &[T], freq: &[f64], p: f64, norm: bool) -> f64 {
 
 /// Cumulative sum in the input's precision, as numpy's `cumsum` does, so the
 /// threshold crossing lands on the same bin as librosa's.
+#[expect(
+    clippy::neg_cmp_op_on_partial_ord,
+    reason = "`!(a <= b)` is also true for NaN, as librosa's comparison is"
+)]
 fn rolloff<T: Float>(mag: &[T], freq: &[f64], roll_percent: f64) -> f64 {
     let total = mag.iter().fold(T::zero(), |acc, &m| acc + m);
     let threshold = T::of(roll_percent) * total;
@@ -323,6 +327,10 @@ fn flatness<T: Float>(mag: &[T], power: f64, amin: f64) -> f64 {
 /// Centroid, bandwidth (`p = 2`, normalised) and rolloff (`roll_percent`) of
 /// one magnitude spectrum in two passes over it; each value is bit-identical
 /// to [`Spectral::eval`] of that feature (same sums in the same order).
+#[expect(
+    clippy::neg_cmp_op_on_partial_ord,
+    reason = "`!(a <= b)` is also true for NaN, as librosa's comparison is"
+)]
 pub fn centroid_bandwidth_rolloff<T: Float>(
     mag: &[T],
     freq: &[f64],

@@ -14,7 +14,7 @@ use crate::matching::{hamming, indel, jaro, levenshtein, Scorer};
 /// Reads two strings: as the code points of UTF-8-lossy text, or (one time in
 /// four) as raw `u32` symbols, non-BMP and non-character values included.
 fn two_strings(input: &mut Input<'_>) -> (Vec<u32>, Vec<u32>) {
-    let raw = input.byte() % 4 == 0;
+    let raw = input.byte().is_multiple_of(4);
     let split = input.u16() as usize;
     let rest = input.rest();
     let (a, b) = rest.split_at(split.min(rest.len()));

@@ -297,7 +297,7 @@ pub fn tables(data: &[u8]) {
     let clusters = input.range(0, 10);
     let seed = u64::from(input.u32());
     let values: Vec<f64> = input.samples(512).into_iter().map(f64::from).collect();
-    let n = if d == 0 { 0 } else { values.len() / d };
+    let n = values.len().checked_div(d).unwrap_or(0);
     let Ok(x) = ArrayView2::from_shape((n, d), &values[..n * d]) else {
         return;
     };
