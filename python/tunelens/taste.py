@@ -116,13 +116,7 @@ class TasteProfile(Estimator):
         class_weight: str | None = None,
         duplicates: str = "raise",
     ) -> None:
-        self.model = model
-        self.scaler = scaler
-        self.C = C
-        self.features = features
-        self.id_column = id_column
-        self.class_weight = class_weight
-        self.duplicates = duplicates
+        self._store_params(locals())
 
     # ------------------------------------------------------------ helpers
     def _items(self, catalog: pd.DataFrame, features: list[Any] | None = None) -> Items:
