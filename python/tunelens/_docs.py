@@ -75,3 +75,19 @@ onset_envelope : np.ndarray [shape=(..., m)] or None
 hop_length : int > 0
     Hop of the envelope in samples.
 """
+
+#: The Returns section of ``get_duration``, and of the librosa shim that serves it.
+DURATION_RETURNS = """
+Returns
+-------
+float
+    Seconds.
+"""
+
+#: ... of ``get_samplerate`` and its librosa shim.
+SAMPLERATE_RETURNS = """
+Returns
+-------
+int
+    Sample rate in Hz.
+"""
