@@ -66,3 +66,28 @@ y : np.ndarray [shape=(n,)] or None
 sr : number > 0
     Sample rate.
 """
+
+#: ... of a precomputed onset envelope, which the onset and rhythm functions
+#: take instead of audio, and its hop.
+ONSET_ENVELOPE = """
+onset_envelope : np.ndarray [shape=(..., m)] or None
+    A precomputed onset envelope (takes precedence over ``y``).
+hop_length : int > 0
+    Hop of the envelope in samples.
+"""
+
+#: The Returns section of ``get_duration``, and of the librosa shim that serves it.
+DURATION_RETURNS = """
+Returns
+-------
+float
+    Seconds.
+"""
+
+#: ... of ``get_samplerate`` and its librosa shim.
+SAMPLERATE_RETURNS = """
+Returns
+-------
+int
+    Sample rate in Hz.
+"""

@@ -48,7 +48,8 @@ class Estimator:
     """The scikit-learn estimator protocol (``BaseEstimator``'s contract) for tunelens' estimators.
 
     Subclasses declare their scikit-learn type in class attributes and store
-    every ``__init__`` argument unchanged under its own name.
+    every ``__init__`` argument unchanged under its own name
+    (:meth:`_store_params`).
 
     Examples
     --------
@@ -79,6 +80,14 @@ class Estimator:
         if any(p.kind == p.VAR_POSITIONAL for p in parameters):
             raise TypeError(f"{cls.__name__}.__init__ must not take *args: its parameters are its keyword arguments")
         return sorted(p.name for p in parameters)
+
+    def _store_params(self, arguments: dict[str, Any]) -> None:
+        """Store every ``__init__`` argument unchanged under its own name: the
+        protocol's rule, which each ``__init__`` applies by calling this first
+        with its ``locals()``."""
+        for name, value in arguments.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The estimator's parameters (scikit-learn's ``get_params``).

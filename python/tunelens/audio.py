@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Iterator, Sequence, Union
 import numpy as np
 
 from tunelens import _core, _resamplers
+from tunelens._docs import DURATION_RETURNS, SAMPLERATE_RETURNS, fill_doc
 from tunelens._validate import audio as valid_audio
 from tunelens._validate import axis as valid_axis
 from tunelens._validate import float_dtype, positive_int, positive_number
@@ -299,6 +300,7 @@ def resample(
     return np.moveaxis(np.asarray(out, dtype=y.dtype), -1, axis)
 
 
+@fill_doc(duration_returns=DURATION_RETURNS)
 def get_duration(
     *,
     y: np.ndarray | None = None,
@@ -327,10 +329,7 @@ def get_duration(
         sample table less the edit list's priming), else (ADTS ``.aac``)
         decoded packet by packet in constant memory.
 
-    Returns
-    -------
-    float
-        Seconds.
+    {duration_returns}
 
     Examples
     --------
@@ -459,6 +458,7 @@ def _widened(reader: Iterator[np.ndarray], *, mono: bool) -> Iterator[np.ndarray
         yield wide.mean(axis=0) if mono and wide.ndim > 1 else wide
 
 
+@fill_doc(samplerate_returns=SAMPLERATE_RETURNS)
 def get_samplerate(path: AudioSource) -> int:
     """The sample rate of an audio file in Hz, from its header, like ``librosa.get_samplerate``.
 
@@ -467,10 +467,7 @@ def get_samplerate(path: AudioSource) -> int:
     path : str, PathLike, bytes or binary file-like
         The audio.
 
-    Returns
-    -------
-    int
-        Sample rate in Hz.
+    {samplerate_returns}
 
     Examples
     --------

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._docs import MONO_AUDIO, fill_doc
+from tunelens._docs import MONO_AUDIO, ONSET_ENVELOPE, fill_doc
 from tunelens._validate import positive_int, real_array
 from tunelens.convert import frames_to_samples, frames_to_time
 from tunelens.exceptions import InvalidParameterError
@@ -17,7 +17,7 @@ from tunelens.onset import onset_strength
 __all__ = ["beat_track"]
 
 
-@fill_doc(mono_audio=MONO_AUDIO)
+@fill_doc(mono_audio=MONO_AUDIO, onset_envelope=ONSET_ENVELOPE)
 def beat_track(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
                start_bpm: float = 120.0, tightness: float = 100, trim: bool = True, bpm: Any = None,
                prior: Any = None, units: str = "frames", sparse: bool = True) -> tuple[Any, np.ndarray]:
@@ -35,10 +35,7 @@ def beat_track(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, 
     Parameters
     ----------
     {mono_audio}
-    onset_envelope : np.ndarray [shape=(..., m)] or None
-        A precomputed onset envelope.
-    hop_length : int > 0
-        Hop of the envelope in samples.
+    {onset_envelope}
     start_bpm : float > 0
         Initial guess for the tempo estimator.
     tightness : float > 0

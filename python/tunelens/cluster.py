@@ -88,9 +88,7 @@ class PCA(Estimator):
     """
 
     def __init__(self, n_components: int | float | None = None, *, whiten: bool = False, n_jobs: int = -1) -> None:
-        self.n_components = n_components
-        self.whiten = whiten
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     @_fit_doc
     def fit(self, X: Any, y: Any = None) -> PCA:
@@ -390,13 +388,7 @@ class KMeans(Estimator):
         random_state: int | None = None,
         n_jobs: int = -1,
     ) -> None:
-        self.n_clusters = n_clusters
-        self.init = init
-        self.n_init = n_init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     @_fit_doc
     def fit(self, X: Any, y: Any = None) -> KMeans:

@@ -120,14 +120,7 @@ class NearestNeighbors(Estimator):
         leaf_size: int = 40,
         n_jobs: int = -1,
     ) -> None:
-        self.n_neighbors = n_neighbors
-        self.radius = radius
-        self.metric = metric
-        self.scaler = scaler
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     def fit(self, X: Any, y: Any = None) -> NearestNeighbors:
         """Fit the scaler and index the rows of ``X``.

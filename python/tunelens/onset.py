@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from tunelens import _core
-from tunelens._docs import AUDIO, MONO_AUDIO, fill_doc
+from tunelens._docs import AUDIO, MONO_AUDIO, ONSET_ENVELOPE, fill_doc
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.convert import frames_to_samples, frames_to_time
@@ -152,7 +152,7 @@ def _peak_pick(x: np.ndarray, *, pre_max: Any, post_max: Any, pre_avg: Any, post
     return np.stack(peaks).reshape(x.shape)
 
 
-@fill_doc(mono_audio=MONO_AUDIO)
+@fill_doc(mono_audio=MONO_AUDIO, onset_envelope=ONSET_ENVELOPE)
 def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
                  backtrack: bool = False, energy: Any = None, units: str = "frames", normalize: bool = True,
                  sparse: bool = True, **kwargs: Any) -> np.ndarray:
@@ -168,10 +168,7 @@ def onset_detect(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None
     Parameters
     ----------
     {mono_audio}
-    onset_envelope : np.ndarray [shape=(..., m)] or None
-        A precomputed onset strength envelope.
-    hop_length : int > 0
-        Hop of the envelope in samples.
+    {onset_envelope}
     backtrack : bool
         Move each onset back to the preceding local minimum of ``energy``
         (:func:`onset_backtrack`); needs ``sparse=True``.

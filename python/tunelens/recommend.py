@@ -129,14 +129,7 @@ class Recommender(Estimator):
         duplicates: str = "raise",
         n_jobs: int = -1,
     ) -> None:
-        self.features = features
-        self.metric = metric
-        self.scaler = scaler
-        self.id_column = id_column
-        self.weights = weights
-        self.nan_policy = nan_policy
-        self.duplicates = duplicates
-        self.n_jobs = n_jobs
+        self._store_params(locals())
 
     # ----------------------------------------------------------------- fitting
     def fit(self, df: pd.DataFrame, y: Any = None) -> Recommender:

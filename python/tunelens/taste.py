@@ -36,6 +36,16 @@ _LIKED_A = """
 >>> taste = tl.TasteProfile("centroid", id_column="track_id").fit(catalog, liked=["a"])
 """
 _liked_a_doc = fill_doc(liked_a=_LIKED_A)
+#: The example of the evaluating methods: 200 random items, the energetic ones liked.
+_ENERGETIC_LIKED = """
+>>> import numpy as np
+>>> import pandas as pd
+>>> import tunelens as tl
+>>> rng = np.random.default_rng(0)
+>>> catalog = pd.DataFrame({"energy": rng.random(200), "acousticness": rng.random(200)})
+>>> liked = (catalog["energy"] > 0.7).to_numpy()
+"""
+_energetic_liked_doc = fill_doc(energetic_liked=_ENERGETIC_LIKED)
 
 
 class TasteProfile(Estimator):
@@ -116,13 +126,7 @@ class TasteProfile(Estimator):
         class_weight: str | None = None,
         duplicates: str = "raise",
     ) -> None:
-        self.model = model
-        self.scaler = scaler
-        self.C = C
-        self.features = features
-        self.id_column = id_column
-        self.class_weight = class_weight
-        self.duplicates = duplicates
+        self._store_params(locals())
 
     # ------------------------------------------------------------ helpers
     def _items(self, catalog: pd.DataFrame, features: list[Any] | None = None) -> Items:
@@ -339,6 +343,7 @@ class TasteProfile(Estimator):
         out["because"] = because
         return out
 
+    @_energetic_liked_doc
     def score(self, catalog: pd.DataFrame, liked: Any, disliked: Any = None) -> float:
         """ROC AUC of the taste scores on labeled items: how well liked items outrank the others.
 
@@ -361,12 +366,7 @@ class TasteProfile(Estimator):
 
         Examples
         --------
-        >>> import numpy as np
-        >>> import pandas as pd
-        >>> import tunelens as tl
-        >>> rng = np.random.default_rng(0)
-        >>> catalog = pd.DataFrame({"energy": rng.random(200), "acousticness": rng.random(200)})
-        >>> liked = (catalog["energy"] > 0.7).to_numpy()
+        {energetic_liked}
         >>> taste = tl.TasteProfile().fit(catalog[:100], liked[:100])
         >>> bool(taste.score(catalog[100:], liked[100:]) > 0.95)
         True
@@ -383,6 +383,7 @@ class TasteProfile(Estimator):
         return [("features", str(len(self.features_))),
                 ("strongest weights", ", ".join(f"{self.features_[j]} {self.coef_[j]:+.3g}" for j in top))]
 
+    @_energetic_liked_doc
     def evaluate(
         self,
         catalog: pd.DataFrame,
@@ -415,12 +416,7 @@ class TasteProfile(Estimator):
 
         Examples
         --------
-        >>> import numpy as np
-        >>> import pandas as pd
-        >>> import tunelens as tl
-        >>> rng = np.random.default_rng(0)
-        >>> catalog = pd.DataFrame({"energy": rng.random(200), "acousticness": rng.random(200)})
-        >>> liked = (catalog["energy"] > 0.7).to_numpy()
+        {energetic_liked}
         >>> result = tl.TasteProfile().evaluate(catalog, liked=liked)
         >>> result["n_test"], bool(result["roc_auc"] > 0.9)
         (50, True)

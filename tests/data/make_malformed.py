@@ -97,6 +97,28 @@ def title_frame(text: str) -> bytes:
 
 Maker = Callable[[], bytes]
 
+#: Right bytes, wrong name: file name -> the format of its (valid) bytes.
+MISNAMED = {"wav_named_mp3.mp3": "wav", "flac_named_wav.wav": "flac", "mp3_named_ogg.ogg": "mp3",
+            "ogg_named_flac.flac": "ogg", "wav_no_extension": "wav"}
+#: WAV headers with absurd fields: ``wav_header``'s keyword -> {file name: its value}.
+BAD_WAV_FIELDS = {
+    "sr": {"wav_sample_rate_0.wav": 0, "wav_sample_rate_4294967295.wav": 0xFFFFFFFF},
+    "channels": {"wav_channels_0.wav": 0, "wav_channels_65535.wav": 65535},
+    "bits": {"wav_bits_0.wav": 0, "wav_bits_7.wav": 7, "wav_bits_64_pcm.wav": 64},
+    "block_align": {"wav_block_align_0.wav": 0},
+    "fmt_tag": {"wav_format_tag_unknown.wav": 0x1234},
+    "data_size": {"wav_huge_data_size.wav": 0xFFFFFFF0},
+    "riff_size": {"wav_huge_riff_size.wav": 0xFFFFFFFF},
+    "fmt_size": {"wav_fmt_size_huge.wav": 0x7FFFFFFF, "wav_fmt_size_short.wav": 8},
+}
+#: FLAC STREAMINFO with absurd fields: ``flac_streaminfo``'s keyword -> {file name: its value}.
+BAD_STREAMINFO_FIELDS = {
+    "sr": {"flac_sample_rate_0.flac": 0, "flac_sample_rate_max.flac": 0xFFFFF},
+    "channels": {"flac_channels_8_declared.flac": 8},
+    "total": {"flac_huge_total_samples.flac": 0xFFFFFFFFF},
+    "block_len": {"flac_huge_metadata_block.flac": 0xFFFFFF},
+}
+
 
 def kinds() -> dict[str, Maker]:
     """Every malformed kind: file name -> bytes (a name ending in ``/`` is a directory)."""
@@ -116,36 +138,18 @@ def kinds() -> dict[str, Maker]:
         k[f"{ext}_one_sample.{ext}"] = lambda e=ext: encode(e, np.array([0.5], dtype=np.float32))
         k[f"{ext}_text_file.{ext}"] = lambda: "ceci n'est pas un fichier audio \u266b\n".encode() * 20
         k[f"{ext}_directory.{ext}/"] = lambda: b""
-    # Right bytes, wrong name.
-    k["wav_named_mp3.mp3"] = lambda: valid("wav")
-    k["flac_named_wav.wav"] = lambda: valid("flac")
-    k["mp3_named_ogg.ogg"] = lambda: valid("mp3")
-    k["ogg_named_flac.flac"] = lambda: valid("ogg")
-    k["wav_no_extension"] = lambda: valid("wav")
-    # WAV headers with absurd fields.
-    k["wav_sample_rate_0.wav"] = lambda: wav_header(sr=0)
-    k["wav_sample_rate_4294967295.wav"] = lambda: wav_header(sr=0xFFFFFFFF)
-    k["wav_channels_0.wav"] = lambda: wav_header(channels=0)
-    k["wav_channels_65535.wav"] = lambda: wav_header(channels=65535)
-    k["wav_bits_0.wav"] = lambda: wav_header(bits=0)
-    k["wav_bits_7.wav"] = lambda: wav_header(bits=7)
-    k["wav_bits_64_pcm.wav"] = lambda: wav_header(bits=64)
-    k["wav_block_align_0.wav"] = lambda: wav_header(block_align=0)
-    k["wav_format_tag_unknown.wav"] = lambda: wav_header(fmt_tag=0x1234)
-    k["wav_huge_data_size.wav"] = lambda: wav_header(data_size=0xFFFFFFF0)
-    k["wav_huge_riff_size.wav"] = lambda: wav_header(riff_size=0xFFFFFFFF)
-    k["wav_fmt_size_huge.wav"] = lambda: wav_header(fmt_size=0x7FFFFFFF)
-    k["wav_fmt_size_short.wav"] = lambda: wav_header(fmt_size=8)
+    for name, ext in MISNAMED.items():
+        k[name] = lambda e=ext: valid(e)
+    for field, files in BAD_WAV_FIELDS.items():
+        for name, value in files.items():
+            k[name] = lambda f=field, v=value: wav_header(**{f: v})
     k["wav_odd_data_length.wav"] = lambda: wav_header(payload=b"\x00\x01" * 50 + b"\x07")
     k["wav_no_data_chunk.wav"] = lambda: wav_header()[: 12 + 8 + 16]
     k["wav_no_fmt_chunk.wav"] = lambda: b"RIFF" + struct.pack("<I", 12 + 200) + b"WAVEdata" + struct.pack("<I", 200) + bytes(200)
     k["wav_riff_only.wav"] = lambda: b"RIFF\x04\x00\x00\x00WAVE"
-    # FLAC STREAMINFO with absurd fields.
-    k["flac_sample_rate_0.flac"] = lambda: flac_streaminfo(valid("flac"), sr=0)
-    k["flac_sample_rate_max.flac"] = lambda: flac_streaminfo(valid("flac"), sr=0xFFFFF)
-    k["flac_channels_8_declared.flac"] = lambda: flac_streaminfo(valid("flac"), channels=8)
-    k["flac_huge_total_samples.flac"] = lambda: flac_streaminfo(valid("flac"), total=0xFFFFFFFFF)
-    k["flac_huge_metadata_block.flac"] = lambda: flac_streaminfo(valid("flac"), block_len=0xFFFFFF)
+    for field, files in BAD_STREAMINFO_FIELDS.items():
+        for name, value in files.items():
+            k[name] = lambda f=field, v=value: flac_streaminfo(valid("flac"), **{f: v})
     k["flac_magic_only.flac"] = lambda: b"fLaC"
     # MP3: tags without audio, absurd tag sizes.
     k["mp3_id3_tag_only.mp3"] = lambda: (lambda f: id3(len(f), f))(title_frame("only a tag"))

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from tunelens import _core
-from tunelens._docs import fill_doc
+from tunelens._docs import ONSET_ENVELOPE, fill_doc
 from tunelens._validate import affordable, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
@@ -34,7 +34,7 @@ def _envelope(y: Any, sr: float, onset_envelope: Any, hop_length: int) -> np.nda
     return onset_strength(y=y, sr=sr, hop_length=hop_length)
 
 
-@fill_doc(onset_audio=_ONSET_AUDIO)
+@fill_doc(onset_audio=_ONSET_AUDIO, onset_envelope=ONSET_ENVELOPE)
 def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
               win_length: int = 384, center: bool = True, window: WindowSpec = "hann",
               norm: float | None = np.inf) -> np.ndarray:
@@ -47,10 +47,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
     Parameters
     ----------
     {onset_audio}
-    onset_envelope : np.ndarray [shape=(..., m)] or None
-        A precomputed onset envelope.
-    hop_length : int > 0
-        Hop of the onset envelope in samples.
+    {onset_envelope}
     win_length : int > 0
         Autocorrelation window in frames (lags).
     center : bool
@@ -80,7 +77,7 @@ def tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, h
                                        norm=None if norm is None else float(norm), n_jobs=-1))
 
 
-@fill_doc(onset_audio=_ONSET_AUDIO)
+@fill_doc(onset_audio=_ONSET_AUDIO, onset_envelope=ONSET_ENVELOPE)
 def fourier_tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any = None, hop_length: int = 512,
                       win_length: int = 384, center: bool = True, window: WindowSpec = "hann") -> np.ndarray:
     """Fourier tempogram: the STFT of the onset envelope (``librosa.feature.fourier_tempogram``).
@@ -88,10 +85,7 @@ def fourier_tempogram(*, y: Any = None, sr: float = 22050, onset_envelope: Any =
     Parameters
     ----------
     {onset_audio}
-    onset_envelope : np.ndarray [shape=(..., m)] or None
-        A precomputed onset envelope (takes precedence over ``y``).
-    hop_length : int > 0
-        Hop of the onset envelope in samples.
+    {onset_envelope}
     win_length : int > 0
         STFT window (and FFT size) in envelope frames.
     center : bool

@@ -32,6 +32,11 @@ from typing import Any as _Any
 import numpy as _np
 
 import tunelens as _tl
+from tunelens._docs import (
+    DURATION_RETURNS as _DURATION_RETURNS,
+    SAMPLERATE_RETURNS as _SAMPLERATE_RETURNS,
+    fill_doc as _fill_doc,
+)
 from tunelens.compat._shim import fallback as _fallback, install as _install
 from tunelens.compat.librosa._errors import librosa_errors as _librosa_errors, wrap_all as _wrap_all
 from tunelens.compat.librosa._input import (
@@ -167,6 +172,7 @@ def load(path: _Any, *, sr: float | None = 22050, mono: bool = True, offset: flo
 
 
 @_librosa_errors
+@_fill_doc(duration_returns=_DURATION_RETURNS)
 def get_duration(*, y: _np.ndarray | None = None, sr: float = 22050, S: _np.ndarray | None = None, n_fft: int = 2048,
                  hop_length: int = 512, center: bool = True, path: _Any = None, filename: _Any = None) -> float:
     """``librosa.get_duration``: a file's duration by tunelens, librosa's for any input tunelens does not decode.
@@ -180,10 +186,7 @@ def get_duration(*, y: _np.ndarray | None = None, sr: float = 22050, S: _np.ndar
     filename : Any
         librosa's deprecated spelling of ``path``: served by librosa itself.
 
-    Returns
-    -------
-    float
-        Seconds.
+    {duration_returns}
 
     Examples
     --------
@@ -208,6 +211,7 @@ def get_duration(*, y: _np.ndarray | None = None, sr: float = 22050, S: _np.ndar
 
 
 @_librosa_errors
+@_fill_doc(samplerate_returns=_SAMPLERATE_RETURNS)
 def get_samplerate(path: _Any) -> _Any:
     """``librosa.get_samplerate``: from the header by tunelens, librosa's for any input tunelens does not decode.
 
@@ -216,10 +220,7 @@ def get_samplerate(path: _Any) -> _Any:
     path : str, PathLike, bytes, file-like, soundfile.SoundFile or int
         The audio (see :func:`load` for which inputs tunelens serves).
 
-    Returns
-    -------
-    int
-        Sample rate in Hz.
+    {samplerate_returns}
 
     Examples
     --------
