@@ -60,16 +60,23 @@ def extension() -> Path:
 
 
 def c_libraries(so: Path) -> list[dict]:
-    """The non-system shared libraries ``so`` loads, with their Debian package and licence."""
+    """The non-system shared libraries ``so`` loads, with their Debian package and licence.
+
+    In an installed wheel they are auditwheel's renamed copies (``libsoxr-1a2b3c4d.so.0``):
+    each is traced back to the system library of the original name."""
+    system = dict(re.findall(r"^\s*(\S+) \(.*\) => (\S+)$",
+                             subprocess.run(["ldconfig", "-p"], check=True, capture_output=True, text=True).stdout,
+                             re.M))
     out = []
     for line in subprocess.run(["ldd", str(so)], check=True, capture_output=True, text=True).stdout.splitlines():
         m = re.match(r"\s*(\S+) => (\S+)", line)
         if not m or SYSTEM.match(m[1]):
             continue
-        path = os.path.realpath(m[2])
+        name = re.sub(r"-[0-9a-f]{8}(?=\.so)", "", m[1])
+        path = os.path.realpath(system.get(name, m[2]))
         package = subprocess.run(["dpkg", "-S", path], check=True, capture_output=True, text=True).stdout
         package = package.split(":")[0]
-        out.append({"name": m[1], "package": package, "license": _debian_license(package)})
+        out.append({"name": name, "package": package, "license": _debian_license(package)})
     return sorted(out, key=lambda c: c["name"])
 
 

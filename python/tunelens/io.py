@@ -45,12 +45,25 @@ def table_format(path: str | os.PathLike[str]) -> str:
     )
 
 
+class _LocalFiles:
+    """The filesystem calls this module makes, for local paths: fsspec is needed for URLs only."""
+
+    exists = staticmethod(os.path.exists)
+    open = staticmethod(open)
+
+    @staticmethod
+    def makedirs(path: str, exist_ok: bool = False) -> None:
+        os.makedirs(path, exist_ok=exist_ok)
+
+
 def _resolve(path: str | os.PathLike[str]) -> tuple[Any, str, str]:
-    """(fsspec filesystem, its path, the path for pandas): local paths and
-    ``file://`` URLs become plain paths, other URLs stay URLs."""
+    """(filesystem, its path, the path for pandas): local paths and ``file://``
+    URLs become plain paths, other URLs stay URLs (opened through fsspec)."""
+    path = os.fspath(path)
+    if "://" not in path:
+        return _LocalFiles, path, path
     import fsspec
 
-    path = os.fspath(path)
     fs, inner = fsspec.core.url_to_fs(path)
     local = isinstance(fs, fsspec.implementations.local.LocalFileSystem)
     return fs, inner, inner if local else path
