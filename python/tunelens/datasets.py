@@ -1,9 +1,14 @@
-"""Synthetic, music-like example data that tunelens makes itself (no downloads).
+"""Example data: real recordings under free licences, and synthetic music-like data.
 
+- :func:`fetch_recordings`: 42 real recordings in three styles, from game-music
+  packages of the Debian archive, downloaded once into a cache
+  (:func:`recording_sources` lists them with their licences); :func:`cut_clips`
+  cuts them into clips.
 - :func:`synth_clip`: a deterministic clip (chord progression, bass, drums).
 - :func:`make_catalogs`: two catalogs of the same songs as two services would
   export them (accents, "feat." credits, version tags, typos), with the answer key.
 - :func:`write_library`: a folder of WAV files with a metadata table.
+- :func:`listening_history`: a listener's labels generated from audio features.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from tunelens._recordings import cut_clips, fetch_recordings, recording_sources
 from tunelens._validate import affordable, output_path, positive_int, positive_number, writing
 
-__all__ = ["synth_clip", "make_catalogs", "write_library", "listening_history", "GENRES"]
+__all__ = ["fetch_recordings", "recording_sources", "cut_clips", "synth_clip", "make_catalogs", "write_library",
+           "listening_history", "GENRES"]
 
 _MAJOR = (0, 4, 7)
 _MINOR = (0, 3, 7)

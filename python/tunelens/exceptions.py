@@ -26,6 +26,8 @@ __all__ = [
     "TooLargeError",
     "InvalidAxisError",
     "ParameterOverflowError",
+    "DownloadError",
+    "ChecksumMismatchError",
 ]
 
 
@@ -289,5 +291,41 @@ class OperationCancelledError(TunelensError, RuntimeError):
     Examples
     --------
     >>> issubclass(tl.OperationCancelledError, RuntimeError)
+    True
+    """
+
+
+class DownloadError(TunelensError, ConnectionError):
+    """Example data could not be downloaded (offline, no package manager, the
+    package gone from the archive). ``url`` holds what was asked for: the URL,
+    or the package's path in the Debian archive when apt was asked.
+
+    Parameters
+    ----------
+    message : str
+        What failed, naming ``url``.
+    url : str
+        The URL, or the package's path in the archive.
+
+    Examples
+    --------
+    >>> tl.datasets.fetch_recordings("data", mirror="http://127.0.0.1:9/debian", progress=False)
+    Traceback (most recent call last):
+        ...
+    tunelens.exceptions.DownloadError: cannot download http://127.0.0.1:9/debian/pool/main/...: ...
+    """
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ChecksumMismatchError(TunelensError, ValueError):
+    """A downloaded file's SHA-256 is not the one tunelens pins: the file is
+    corrupt or not the release tunelens was tested with. It is not used.
+
+    Examples
+    --------
+    >>> issubclass(tl.ChecksumMismatchError, ValueError)
     True
     """
