@@ -63,6 +63,7 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "show_signature": False,
     "min_reported_time": 1,
+    "write_computation_times": False,  # its page loads tables from a CDN; the site must read offline
 }
 
 html_theme = "furo"
