@@ -112,12 +112,12 @@ def generate(outdir: Path) -> list[str]:
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for page in pages:
-        lines = [_title(page, "="), f".. automodule:: {page}\n"]
+        lines = [_title(page, "="), _module_header(page)]
         if offered.get(page):
             lines.append(_summary(page, offered[page]))
         for section, names in placed[page].items():
             if section != page:
-                lines += [_title(section, "-"), f".. automodule:: {section}\n"]
+                lines += [_title(section, "-"), _module_header(section)]
             for qualname in names:
                 if kinds[qualname] == "class":
                     cls = _resolve(qualname)
@@ -139,6 +139,14 @@ def generate(outdir: Path) -> list[str]:
                      + "".join(f"   tunelens.{m}\n" for m in group))
     _write(outdir / "index.rst", "\n".join(index))
     return written
+
+
+def _module_header(name: str) -> str:
+    """The module's target and docstring. The compat shims' are written out: ``automodule`` looks up
+    every name of ``dir(module)``, which for a shim means importing the reference library's names."""
+    if not name.startswith("tunelens.compat"):
+        return f".. automodule:: {name}\n"
+    return f".. py:module:: {name}\n\n{inspect.getdoc(importlib.import_module(name))}\n"
 
 
 def _summary(module: str, names: list[str]) -> str:

@@ -26,7 +26,7 @@ M_db = tl.power_to_db(tl.melspectrogram(y=y, sr=sr, n_mels=128), ref=np.max)
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
 tl.plot.waveshow(y, sr=sr, ax=top)
 top.set(title=f"{electronic.title} ({electronic.artist})", xlabel=None)
-image = tl.plot.specshow(M_db, sr=sr, x_axis="time", y_axis="mel", ax=bottom)
+image = tl.plot.specshow(M_db, sr=sr, x_axis="time", y_axis="mel", cmap="magma", ax=bottom)
 fig.colorbar(image, ax=[top, bottom], format="%+2.0f dB")
 
 # %%

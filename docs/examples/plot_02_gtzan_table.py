@@ -27,8 +27,8 @@ examples = {style: features.clip_id[features["style"] == style].iloc[0] for styl
 fig, axes = plt.subplots(1, 3, figsize=(10, 3), sharey=True)
 for ax, (style, clip_id) in zip(axes, examples.items()):
     M_db = tl.power_to_db(tl.melspectrogram(y=clips[clip_id], sr=22050), ref=np.max)
-    tl.plot.specshow(M_db, sr=22050, x_axis="time", y_axis="mel" if style == "soundtrack" else None, ax=ax)
-    ax.set_title(f"{style}: {clip_id}")
+    tl.plot.specshow(M_db, sr=22050, x_axis="time", y_axis="mel", cmap="magma", ax=ax)
+    ax.set(title=f"{style}: {clip_id}", ylabel=None if style != "soundtrack" else "Hz")
 fig.tight_layout()
 
 # %%

@@ -11,6 +11,8 @@ import pandas as pd
 
 import tunelens as tl
 
+pd.set_option("display.max_colwidth", None)  # show the cluster names in full
+
 recordings = tl.datasets.fetch_recordings()
 table, clips = tl.datasets.cut_clips(recordings.groupby("style").head(8), seconds=10.0, per_recording=3)
 features = tl.extract_features(clips, feature_set="gtzan")
@@ -30,6 +32,7 @@ for style, rows in features.groupby("style").groups.items():
 ax.set(xlabel=f"PC 1 ({pca.explained_variance_ratio_[0]:.0%})",
        ylabel=f"PC 2 ({pca.explained_variance_ratio_[1]:.0%})")
 ax.legend()
+fig.tight_layout()
 
 # %%
 # Three k-means clusters on all 57 scaled features, and how they line up with the styles:

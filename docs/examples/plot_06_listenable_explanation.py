@@ -2,7 +2,8 @@
 A listenable explanation
 ========================
 
-A taste model learns from a few clips a listener likes (here: the electronic ones); then
+A taste model learns from a few clips a listener likes (here: the music of one game,
+*PARSEC47*); then
 ``tunelens.explain.explain`` asks *which parts of a new clip* make the model like it,
 and plays those parts back.
 """
@@ -18,7 +19,7 @@ table, clips = tl.datasets.cut_clips(recordings.groupby("style").head(8), second
 features = tl.extract_features(clips, feature_set="gtzan")
 features = features.merge(table[["clip_id", "style", "title"]], left_on="filename", right_on="clip_id")
 
-# The listener likes the electronic clips of one game and dislikes nothing in particular.
+# The listener likes the clips of PARSEC47 (titles ptn0, ptn1, ...).
 liked = features.clip_id[features.title.str.startswith("ptn")]
 taste = tl.TasteProfile("logistic", id_column="clip_id").fit(features.drop(columns=["filename", "title"]),
                                                                 liked=list(liked))
@@ -34,7 +35,7 @@ def predict_fn(batch):
 # An electronic clip from the *other* game, which the model never saw:
 clip_id = features.clip_id[(features["style"] == "electronic") & ~features.title.str.startswith("ptn")].iloc[0]
 y = clips[clip_id]
-print(clip_id, predict_fn(y[None, :]))
+print(f"{clip_id}: taste score {predict_fn(y[None, :])[0]:.3f}")
 
 # %%
 # Split the clip into four time segments × harmonic and percussive parts (8 components),
