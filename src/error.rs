@@ -272,6 +272,17 @@ pub fn catch_panic<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
     })
 }
 
+/// Asserts that `result` is the [`affordable`] refusal ([`Error::TooLarge`])
+/// of argument `name`: the memory checks' unit tests.
+#[cfg(test)]
+pub fn assert_too_large<T>(result: Result<T>, name: &str) {
+    match result {
+        Err(Error::TooLarge { name: refused, .. }) => assert_eq!(refused, name),
+        Err(other) => panic!("expected {name} to be refused as too large, got: {other}"),
+        Ok(_) => panic!("expected {name} to be refused as too large, it was accepted"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

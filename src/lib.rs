@@ -11,6 +11,7 @@
 //! - [`matching`]: rapidfuzz-exact string scorers, edit distances and batch matching.
 //! - [`parallel`]: fork-safe thread pools for `n_jobs`.
 //! - [`error`]: the one error enum every fallible call returns.
+//! - `names`: option enums chosen by name (`named_enum!`), with one error wording.
 //!
 //! `py` holds the PyO3 bindings only.
 
@@ -25,9 +26,12 @@ pub mod features;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod matching;
+mod names;
 pub mod neighbors;
 pub mod parallel;
 pub mod render;
+#[cfg(test)]
+mod testing;
 
 mod py;
 

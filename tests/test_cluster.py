@@ -109,7 +109,7 @@ def test_kmeans_bad_input():
     bad[4, 0] = np.nan
     with pytest.raises(InvalidParameterError, match="row 4, column 0"):
         fitted.predict(bad)
-    with pytest.raises(InvalidParameterError, match="columns"):
+    with pytest.raises(InvalidParameterError, match="X has 2 features, but KMeans is expecting 3"):
         fitted.predict(X[:, :2])
     dup = np.zeros((10, 2))
     dup[:2] = 1.0

@@ -5,7 +5,8 @@ The public API is everything reachable from ``tunelens`` without a leading
 underscore: each public module (``pkgutil.walk_packages``, the compat shims
 included), the names of its ``__all__`` (without one: the callables it defines
 or serves from another public tunelens module), and the public methods and
-properties of each class. Names a compat shim serves from the reference
+properties of each class, those it inherits from a tunelens base included
+(``get_params`` from the private estimator mixin). Names a compat shim serves from the reference
 library (librosa, rapidfuzz) carry that library's own docstring and are not
 walked.
 
@@ -89,7 +90,8 @@ def _public_objects() -> dict[str, tuple[str, Any]]:
             qualname = f"{module_name}.{name}"
             if not add(qualname, "class" if inspect.isclass(obj) else "function", obj) or not inspect.isclass(obj):
                 continue
-            for member_name, member in vars(obj).items():
+            inherited = [vars(base) for base in obj.__mro__[::-1] if _served_by_tunelens(base)]
+            for member_name, member in {k: v for members in inherited for k, v in members.items()}.items():
                 if member_name.startswith("_"):
                     continue
                 if isinstance(member, (property, type(type.__dict__["__doc__"]))):

@@ -37,6 +37,14 @@ TOO_LARGE = {
     "FrequencyBands n_fft": (
         Y + "from tunelens.explain import FrequencyBands\n"
         "result = FrequencyBands(n_fft=2**30)._sources(y, 22050)", "n_fft"),
+    # Checked by the core functions that allocate (issue 21: Python checks only what Rust cannot see).
+    "onset_strength lag": (Y + "result = tl.onset.onset_strength(y=y, lag=10**12)", "lag"),
+    "rms frame_length": (Y + "result = tl.feature.rms(y=y, frame_length=10**12)", "frame_length"),
+    "spectral_contrast n_bands": (Y + "result = tl.feature.spectral_contrast(y=y, n_bands=10**12)", "n_bands"),
+    "mfcc n_mfcc": (Y + "result = tl.feature.mfcc(S=np.zeros((10**5, 1)), n_mfcc=10**5)", "n_mfcc"),
+    "istft length": (Y + "result = tl.istft(tl.stft(y), length=2**40)", "length"),
+    "hpss kernel_size": (Y + "result = tl.effects.hpss(y, kernel_size=2**50)", "kernel_size"),
+    "mel_frequencies n_mels": ("result = tl.mel_frequencies(2**50)", "n_mels"),
 }
 
 

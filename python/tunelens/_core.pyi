@@ -9,6 +9,7 @@ __all__ = [
     'BlockStream',
     'DistanceFunction',
     'Factorization',
+    'MatchBatch',
     'NeighborIndex',
     'QRatio',
     'WRatio',
@@ -40,9 +41,6 @@ __all__ = [
     'load',
     'load_batch',
     'match_candidates',
-    'match_cdist',
-    'match_cpdist',
-    'match_extract_many',
     'match_keys',
     'mel_apply',
     'mel_filters',
@@ -164,6 +162,32 @@ class Factorization:
     def spans(self, /):
         """
         `(source, start, end)` of each component.
+        """
+        ...
+
+@final
+class MatchBatch:
+    """
+    The arguments of the batch kernels of `tunelens.process`: the scorer,
+    the (already processed) queries and choices, and the threads.
+    """
+    def __new__(cls, /, scorer, queries, choices, *, workers): ...
+    def cdist(self, /, *, score_cutoff, dtype):
+        """
+        Score matrix `queries × choices` in `dtype` (integer scores are rounded
+        half up, as rapidfuzz does), built once in that type (None items score 0).
+        """
+        ...
+    def cpdist(self, /, *, score_cutoff):
+        """
+        Pairwise scores of `queries[i]` and `choices[i]` (float64).
+        """
+        ...
+    def extract_many(self, /, *, score_cutoff, limit, default_process=...):
+        """
+        Up to `limit` best `(choice index, score)` per query, best first; with
+        `default_process`, queries and choices go through rapidfuzz's
+        `default_process` on the way in (no Python strings are made for it).
         """
         ...
 
@@ -475,9 +499,10 @@ def load(source, *, hint, n_jobs, **options):
     """
     ...
 
-def load_batch(paths, *, sr, mono, offset, duration, n_jobs):
+def load_batch(paths, *, n_jobs, **options):
     """
-    Loads many files in parallel; one `(y, sr)` or exception per path, in order.
+    Loads many files in parallel, with [`load`]'s keywords; one `(y, sr)` or
+    exception per path, in order.
     """
     ...
 
@@ -485,28 +510,6 @@ def match_candidates(left, right, settings):
     """
     The candidates of every valid left row among the valid right rows (rows of
     the given tables; `catalog::fuzzy_candidates`), as [`to_arrays`].
-    """
-    ...
-
-def match_cdist(scorer, queries, choices, *, score_cutoff, dtype, workers):
-    """
-    Score matrix `queries × choices` in `dtype` (integer scores are rounded
-    half up, as rapidfuzz does), built once in that type (already processed
-    strings; None items score 0).
-    """
-    ...
-
-def match_cpdist(scorer, a, b, *, score_cutoff, workers):
-    """
-    Pairwise scores of `a[i]` and `b[i]` (float64).
-    """
-    ...
-
-def match_extract_many(scorer, queries, choices, *, score_cutoff, limit, workers, default_process=...):
-    """
-    Up to `limit` best `(choice index, score)` per query, best first; with
-    `default_process`, queries and choices go through rapidfuzz's
-    `default_process` on the way in (no Python strings are made for it).
     """
     ...
 
@@ -521,9 +524,10 @@ def match_keys(left, right, settings, progress=..., candidates=...):
     """
     ...
 
-def mel_apply(s, *, mel, n_jobs):
+def mel_apply(s, *, n_jobs, **options):
     """
-    Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram, `(..., frames, n_mels)`.
+    Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram,
+    `(..., frames, n_mels)`, with the keywords `sr, n_mels, fmin, fmax, htk, norm`.
     """
     ...
 
@@ -533,9 +537,9 @@ def mel_filters(*, mel, n_fft):
     """
     ...
 
-def mel_frequencies(*, n_mels, fmin, fmax, htk):
+def mel_frequencies(*, n_mels, **options):
     """
-    `librosa.mel_frequencies`.
+    `librosa.mel_frequencies`, with the keywords `fmin, fmax, htk`.
     """
     ...
 
@@ -558,9 +562,10 @@ def normalize(texts, *, options, n_jobs):
     """
     ...
 
-def onset_strength(s, *, lag, max_size, median, pad_width, center):
+def onset_strength(s, **options):
     """
-    Onset envelope of a `(..., bands, frames)` spectrogram: `(..., n)` in its float type.
+    Onset envelope of a `(..., bands, frames)` spectrogram: `(..., n)` in its
+    float type, with the keywords `lag, max_size, median, pad_width, center`.
     """
     ...
 
@@ -751,21 +756,23 @@ def render_spectrogram_files(inputs, outputs, *, n_jobs, **options):
     """
     ...
 
-def resample(y, *, orig_sr, target_sr, res_type, fix, n_jobs):
+def resample(y, *, n_jobs, **options):
     """
-    Resamples `y` (any leading shape) along its last axis with libsoxr.
-    """
-    ...
-
-def rms(y, *, frame_length, hop_length, center, pad_mode, n_jobs):
-    """
-    RMS of raw frames of `y (..., n)`: `(..., frames, 1)` float64.
+    Resamples `y` (any leading shape) along its last axis with libsoxr, with
+    the keywords `orig_sr, target_sr, res_type, fix`.
     """
     ...
 
-def sample_masks(n_samples, n_components, *, seed):
+def rms(y, *, n_jobs, **options):
     """
-    `(n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
+    RMS of raw frames of `y (..., n)`: `(..., frames, 1)` float64, with the
+    keywords `frame_length, hop_length, center, pad_mode`.
+    """
+    ...
+
+def sample_masks(shape, *, seed):
+    """
+    `shape = (n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
     """
     ...
 
@@ -782,16 +789,17 @@ def silhouette_score(x, labels, *, metric=..., n_jobs=...):
     """
     ...
 
-def spectral_from_s(s, *, sr, freq, options, n_jobs=...):
+def spectral_from_s(s, *, n_jobs, **options):
     """
-    A spectral descriptor of a magnitude spectrogram `(..., bins, frames)`: `(..., frames, rows)` float64.
+    A spectral descriptor of a magnitude spectrogram `(..., bins, frames)`
+    with the [`Descriptor`] keywords: `(..., frames, rows)` float64.
     """
     ...
 
-def spectral_from_y(y, *, sr, freq, options, n_jobs=..., **stft):
+def spectral_from_y(y, *, n_jobs, **options):
     """
-    A spectral descriptor (`options`: its kind and every option) of audio
-    `(..., n)` with the STFT keywords `**stft`: `(..., frames, rows)` float64.
+    A spectral descriptor of audio `(..., n)` with the STFT keywords and
+    the [`Descriptor`] keywords: `(..., frames, rows)` float64.
     """
     ...
 
@@ -801,9 +809,10 @@ def split_featuring(text):
     """
     ...
 
-def stft(y, *, stft, n_jobs):
+def stft(y, *, n_jobs, **options):
     """
-    Complex STFT, `(..., frames, 1 + n_fft/2)`.
+    Complex STFT, `(..., frames, 1 + n_fft/2)`, with the keywords `n_fft,
+    hop_length, window, center, pad_mode`.
     """
     ...
 
@@ -815,10 +824,11 @@ def stream(source, *, hint, **options):
     """
     ...
 
-def tempo_from_strength(strength, *, sr, hop_length, start_bpm, std_bpm, max_tempo):
+def tempo_from_strength(strength, *, sr, hop_length, **prior):
     """
     Best tempo of each tempogram column `(..., win_length)` (lanes along the
-    last axis) under librosa's log-normal prior: `(...)` float64 BPM.
+    last axis) under librosa's log-normal prior (the keywords `start_bpm,
+    std_bpm, max_tempo`): `(...)` float64 BPM.
     """
     ...
 
@@ -828,9 +838,10 @@ def tempogram(onset_envelope, *, window, center, norm, n_jobs):
     """
     ...
 
-def to_db(s, *, amplitude, reference, amin, top_db, n_jobs):
+def to_db(s, *, amplitude, n_jobs, **options):
     """
-    `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of any shape.
+    `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of
+    any shape, with the keywords `reference, amin, top_db`.
     """
     ...
 
@@ -927,14 +938,16 @@ def track_beat_frames(onsets, frames_per_beat, *, tightness, trim):
     """
     ...
 
-def waveform_png(y, path, *, size, color, scale):
+def waveform_png(y, path, **style):
     """
-    Draws a waveform (min/max per pixel column) and writes it as an RGB PNG.
+    Draws a waveform (min/max per pixel column) and writes it as an RGB PNG,
+    with the keywords `size, color, scale`.
     """
     ...
 
-def zero_crossing_rate(y, *, frame_length, hop_length, center, threshold, n_jobs):
+def zero_crossing_rate(y, *, n_jobs, **options):
     """
-    Zero-crossing rate of edge-padded raw frames of `y (..., n)`: `(..., frames, 1)` float64.
+    Zero-crossing rate of edge-padded raw frames of `y (..., n)`: `(..., frames, 1)`
+    float64, with the keywords `frame_length, hop_length, center, threshold`.
     """
     ...

@@ -54,12 +54,12 @@ def _best(name: str, queries: list, values: list, processor: Callable | None, cu
     """Best ``(index, score)`` per query in Rust; ``default_process`` is applied there too."""
     if processor is not None and is_default_process(processor):
         try:
-            return _core.match_extract_many(name, queries, values, score_cutoff=cutoff, limit=limit, workers=workers,
-                                            default_process=True)
+            return _core.MatchBatch(name, queries, values, workers=workers).extract_many(
+                score_cutoff=cutoff, limit=limit, default_process=True)
         except TypeError:
             pass  # non-string items: processed in Python below, raising as rapidfuzz does
-    return _core.match_extract_many(name, _native_input(queries, processor), _native_input(values, processor),
-                                    score_cutoff=cutoff, limit=limit, workers=workers)
+    batch = _core.MatchBatch(name, _native_input(queries, processor), _native_input(values, processor), workers=workers)
+    return batch.extract_many(score_cutoff=cutoff, limit=limit)
 
 
 class _ProcessedChoices:
@@ -118,7 +118,7 @@ def extract_iter(name: str, query: Any, choices: Any, *, scorer: Callable, proce
     processed = prepared(values, processor) if processed is None else processed
     query = processor(query) if processor is not None else query
     cutoff = _score(score_cutoff, "score_cutoff")
-    row = _core.match_cdist(name, [query], processed, score_cutoff=cutoff, dtype="float64", workers=1)[0]
+    row = _core.MatchBatch(name, [query], processed, workers=1).cdist(score_cutoff=cutoff, dtype="float64")[0]
     for key, value, item, score in zip(keys, values, processed, row.tolist()):
         if item is not None and score >= cutoff:
             yield value, score, key
@@ -149,7 +149,8 @@ def extract(name: str, query: Any, choices: Any, *, scorer: Callable, processor:
     if processed is None:
         best = _best(name, [query], values, processor, cutoff, n, 1)[0]
     else:
-        best = _core.match_extract_many(name, [processor(query)], processed, score_cutoff=cutoff, limit=n, workers=1)[0]
+        batch = _core.MatchBatch(name, [processor(query)], processed, workers=1)
+        best = batch.extract_many(score_cutoff=cutoff, limit=n)[0]
     return [(values[i], score, keys[i]) for i, score in best]
 
 
@@ -180,11 +181,11 @@ def cdist(name: str, queries: Iterable, choices: Iterable, *, scorer: Callable, 
     cutoff = _score(score_cutoff, "score_cutoff")
     _score(score_hint, "score_hint")
     if out_dtype.name in _NATIVE_DTYPES:
-        return _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype=out_dtype.name, workers=workers)
+        return _core.MatchBatch(name, q, c, workers=workers).cdist(score_cutoff=cutoff, dtype=out_dtype.name)
     # The float64 matrix (checked by the core) and its conversion, which the core does not see.
     affordable(float(len(q)) * len(c) * (8 + 2 * out_dtype.itemsize), "len(queries) × len(choices)",
                f"{len(q)} × {len(c)}")
-    scores = _core.match_cdist(name, q, c, score_cutoff=cutoff, dtype="float64", workers=workers)
+    scores = _core.MatchBatch(name, q, c, workers=workers).cdist(score_cutoff=cutoff, dtype="float64")
     return rounded(scores, out_dtype)
 
 
@@ -197,5 +198,5 @@ def cpdist(name: str, queries: Iterable, choices: Iterable, *, scorer: Callable,
     out_dtype = matrix_dtype(dtype, scorer, scorer_kwargs)
     q, c = prepared(queries, processor), prepared(choices, processor)
     _score(score_hint, "score_hint")
-    scores = _core.match_cpdist(name, q, c, score_cutoff=_score(score_cutoff, "score_cutoff"), workers=workers)
+    scores = _core.MatchBatch(name, q, c, workers=workers).cpdist(score_cutoff=_score(score_cutoff, "score_cutoff"))
     return rounded(scores, out_dtype)

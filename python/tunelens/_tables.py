@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tunelens.exceptions import InvalidParameterError
+from tunelens.exceptions import InvalidParameterError, InvalidTypeError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 def as_table(X: Any, name: str = "X") -> np.ndarray:
     """Return ``X`` as a 2-D float32/float64 array without copying when possible.
 
-    DataFrames must be all numeric; integer and boolean data become float64.
-    Strings, objects and anything not 2-D raise :class:`InvalidParameterError`
-    naming ``name``.
+    DataFrames must be all numeric; integer and boolean data, and object arrays
+    of numbers, become float64. Strings, complex numbers and anything not 2-D
+    raise :class:`InvalidParameterError` naming ``name`` (an object that is not
+    a number, and a scipy sparse matrix: :class:`InvalidTypeError`).
     """
     if hasattr(X, "dtypes") and hasattr(X, "columns"):
         import pandas as pd
@@ -26,13 +27,24 @@ def as_table(X: Any, name: str = "X") -> np.ndarray:
         if bad:
             raise InvalidParameterError(f"invalid {name}: non-numeric columns {bad}; select numeric features")
         X = X.to_numpy()
+    if type(X).__module__.startswith("scipy.sparse"):  # without importing scipy
+        raise InvalidTypeError(f"invalid {name}: sparse input is not supported; pass a dense array (X.toarray())")
     arr = np.asarray(X)
+    if arr.dtype.kind == "O":  # numbers held as Python objects convert, as in scikit-learn
+        try:
+            arr = arr.astype(np.float64)
+        except TypeError as err:
+            raise InvalidTypeError(f"invalid {name}: expected numeric data ({err})") from None
+        except ValueError as err:
+            raise InvalidParameterError(f"invalid {name}: expected numeric data ({err})") from None
+    if arr.dtype.kind == "c":
+        raise InvalidParameterError(f"invalid {name}: Complex data not supported (dtype {arr.dtype})")
     if arr.dtype.kind not in "fiub":
         raise InvalidParameterError(f"invalid {name}: expected numeric data, got dtype {arr.dtype}")
     if arr.ndim != 2:
         raise InvalidParameterError(
-            f"invalid {name}: expected a 2-D array (rows x features), got {arr.ndim}-D; "
-            "use X.reshape(1, -1) for a single row"
+            f"invalid {name}: expected a 2-D array (rows x features), got {arr.ndim}-D. "
+            "Reshape your data: X.reshape(1, -1) for a single row, X.reshape(-1, 1) for a single feature"
         )
     if arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float64)

@@ -200,7 +200,7 @@ def load_batch(
     results = iter(_core.load_batch(
         [os.fspath(p) for p, ok in zip(entries, is_path) if ok], sr=_whole_rate(sr), mono=bool(mono),
         offset=_seconds(offset, "offset", allow_none=False), duration=_seconds(duration, "duration", allow_none=True),
-        n_jobs=n_jobs,
+        res_type="soxr_hq", n_jobs=n_jobs,
     ))
     out: list[tuple[np.ndarray, int] | TunelensError] = []
     for position, (entry, ok) in enumerate(zip(entries, is_path)):

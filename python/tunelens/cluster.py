@@ -17,6 +17,7 @@ import numpy as np
 
 from tunelens import _core
 from tunelens._docs import fill_doc
+from tunelens._estimator import Estimator
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import as_table, numeric_features
 from tunelens.exceptions import InvalidParameterError
@@ -41,7 +42,7 @@ _rows_doc = fill_doc(parameters=_ROWS)
 _fit_doc = fill_doc(fit_parameters=_FIT_PARAMETERS)
 
 
-class PCA:
+class PCA(Estimator):
     """Principal component analysis (scikit-learn's ``PCA`` conventions).
 
     Parameters
@@ -109,7 +110,7 @@ class PCA:
         >>> tl.PCA(n_components=0.9).fit(X).n_components_  # one axis explains 90 % of the variance
         1
         """
-        table = as_table(X)
+        table, names = self._fit_rows(X)
         n, d = table.shape
         mean, components, variance = _core.pca_fit(table, n_jobs=self.n_jobs)
         rank = min(n, d)
@@ -123,7 +124,8 @@ class PCA:
         self.explained_variance_ratio_ = ratio[:nc]
         self.singular_values_ = np.sqrt(variance[:nc] * (n - 1))
         self.noise_variance_ = float(variance[nc:].mean()) if nc < rank else 0.0
-        self.n_components_, self.n_samples_, self.n_features_in_ = nc, n, d
+        self.n_components_, self.n_samples_ = nc, n
+        self._fitted_on(table, names)
         return self
 
     def _count(self, ratio: np.ndarray, rank: int, variance: np.ndarray, n: int, d: int) -> int:
@@ -144,10 +146,6 @@ class PCA:
             f"invalid n_components: expected an int, a float in (0, 1), 'mle' or None, got {nc!r}"
         )
 
-    def _fitted(self) -> None:
-        if not hasattr(self, "components_"):
-            raise InvalidParameterError("this PCA is not fitted yet; call fit(X) first")
-
     @_rows_doc
     def transform(self, X: Any) -> np.ndarray:
         """Project ``X`` on the components.
@@ -165,10 +163,7 @@ class PCA:
         >>> pca.transform(X[:3]).shape
         (3, 2)
         """
-        self._fitted()
-        table = as_table(X)
-        if table.shape[1] != self.n_features_in_:
-            raise InvalidParameterError(f"invalid X: has {table.shape[1]} columns, expected {self.n_features_in_}")
+        table = self._rows(X)
         Z = table @ self.components_.T - self.mean_ @ self.components_.T
         return Z / np.sqrt(self.explained_variance_) if self.whiten else Z
 
@@ -210,10 +205,94 @@ class PCA:
         >>> bool(np.allclose(pca.inverse_transform(pca.transform(X)), X))
         True
         """
-        self._fitted()
+        self._check_fitted()
         Z = as_table(X)
+        if Z.shape[1] != self.n_components_:
+            raise InvalidParameterError(
+                f"invalid X: has {Z.shape[1]} columns, expected n_components_ = {self.n_components_} projections"
+            )
         axes = np.sqrt(self.explained_variance_)[:, None] * self.components_ if self.whiten else self.components_
         return Z @ axes + self.mean_
+
+    @_rows_doc
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Log-likelihood of each row under the probabilistic PCA model (scikit-learn's ``score_samples``).
+
+        The model is a Gaussian with the fitted mean and covariance
+        ``components_.T @ diag(explained_variance_ - noise_variance_) @ components_
+        + noise_variance_ * I`` (Tipping and Bishop, 1999).
+
+        {parameters}
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).standard_normal((200, 3))
+        >>> pca = tl.PCA(n_components=2).fit(X)
+        >>> pca.score_samples(X[:2]).round(3)
+        array([-3.035, -3.01 ])
+        """
+        table = self._rows(X)
+        precision = self._precision()
+        centred = table - self.mean_
+        sign, logdet = np.linalg.slogdet(precision)
+        logdet = logdet if sign > 0 else -np.inf
+        log_like = -0.5 * np.sum(centred * (centred @ precision), axis=1)
+        return log_like - 0.5 * (table.shape[1] * math.log(2.0 * math.pi) - logdet)
+
+    @_rows_doc
+    def score(self, X: Any, y: Any = None) -> float:
+        """Mean log-likelihood of the rows (:meth:`score_samples`): higher is better.
+
+        ``GridSearchCV`` uses it to choose ``n_components`` when no other
+        scoring is given, as with scikit-learn's ``PCA``.
+
+        {parameters}
+        y : ignored
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).standard_normal((200, 3))
+        >>> round(tl.PCA(n_components=2).fit(X).score(X), 3)
+        -4.238
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def _precision(self) -> np.ndarray:
+        """Inverse of the model covariance, by the matrix inversion lemma (scikit-learn's ``get_precision``)."""
+        components, variance, noise = self.components_, self.explained_variance_, self.noise_variance_
+        if self.whiten:
+            components = components * np.sqrt(variance[:, None])
+        excess = np.where(variance > noise, variance - noise, 0.0)
+        try:
+            if noise == 0.0:
+                precision = np.linalg.inv((components.T * excess) @ components)
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):  # no excess variance: caught below
+                    inner = components @ components.T / noise + np.diag(1.0 / excess)
+                    precision = components.T @ np.linalg.inv(inner) @ components / -(noise**2)
+                precision[np.diag_indices_from(precision)] += 1.0 / noise
+        except np.linalg.LinAlgError:
+            precision = np.full((1, 1), np.nan)
+        if not np.isfinite(precision).all():
+            raise InvalidParameterError(
+                "the fitted PCA model's covariance is singular (a component holds no more variance than the noise, "
+                "or the data has fewer independent directions than features): its log-likelihood is undefined; "
+                "fit fewer components"
+            )
+        return precision
+
+    def _summary(self) -> list[tuple[str, str]]:
+        share = float(self.explained_variance_ratio_.sum())
+        return [("components", str(self.n_components_)), ("variance explained", f"{share:.1%}"),
+                ("rows x features", f"{self.n_samples_} x {self.n_features_in_}")]
 
 
 def _mle_dimension(spectrum: np.ndarray, n_samples: int) -> int:
@@ -252,7 +331,7 @@ def _mle_dimension(spectrum: np.ndarray, n_samples: int) -> int:
     return best
 
 
-class KMeans:
+class KMeans(Estimator):
     """k-means clustering (scikit-learn's ``KMeans``, Lloyd algorithm).
 
     Parameters
@@ -298,6 +377,8 @@ class KMeans:
            [5.033, 5.033]])
     """
 
+    _estimator_type = "clusterer"
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -340,7 +421,7 @@ class KMeans:
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise InvalidParameterError(f"invalid random_state: must be a non-negative int or None, got {seed!r}")
         _check_counts(n_clusters=self.n_clusters, max_iter=self.max_iter)
-        table = as_table(X)
+        table, names = self._fit_rows(X)
         init, centers = self._initial_centers(table, int(seed))
         n_init = self._n_init(explicit=centers is not None)
         _check_counts(n_init=n_init)
@@ -356,7 +437,7 @@ class KMeans:
             n_jobs=self.n_jobs,
         )
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = centers, labels, inertia, n_iter
-        self.n_features_in_ = table.shape[1]
+        self._fitted_on(table, names)
         return self
 
     def _initial_centers(self, table: np.ndarray, seed: int) -> tuple[str, np.ndarray | None]:
@@ -428,9 +509,7 @@ class KMeans:
         >>> km.predict(np.array([[1.0], [9.0]]))
         array([0, 1])
         """
-        if not hasattr(self, "cluster_centers_"):
-            raise InvalidParameterError("this KMeans is not fitted yet; call fit(X) first")
-        labels, _ = _core.kmeans_assign(as_table(X), self.cluster_centers_, n_jobs=self.n_jobs)
+        labels, _ = _core.kmeans_assign(self._rows(X), self.cluster_centers_, n_jobs=self.n_jobs)
         return labels
 
     @_rows_doc
@@ -449,10 +528,55 @@ class KMeans:
         >>> km.transform(np.array([[1.0]])).round(3)
         array([[0.9, 9.1]])
         """
-        table = as_table(X)
-        self.predict(table[:0])
+        table = self._rows(X)
         diff = table[:, None, :] - self.cluster_centers_[None, :, :]
         return np.sqrt((diff**2).sum(axis=2))
+
+    @_fit_doc
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit, then return the distance of each row to each centre (:meth:`transform`).
+
+        {fit_parameters}
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_clusters)
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [0.2], [10.0], [10.2]])
+        >>> tl.KMeans(n_clusters=2, init=np.array([[0.0], [10.0]])).fit_transform(X).round(3)
+        array([[ 0.1, 10.1],
+               [ 0.1,  9.9],
+               [ 9.9,  0.1],
+               [10.1,  0.1]])
+        """
+        return self.fit(X).transform(X)
+
+    @_rows_doc
+    def score(self, X: Any, y: Any = None) -> float:
+        """Opposite of the inertia of ``X`` on the fitted centres (higher is better, as scikit-learn's).
+
+        {parameters}
+        y : ignored
+
+        Returns
+        -------
+        float
+            ``-sum`` of each row's squared distance to its closest centre.
+
+        Examples
+        --------
+        >>> km = tl.KMeans(n_clusters=2, init=np.array([[0.0], [10.0]])).fit(np.array([[0.0], [0.2], [10.0], [10.2]]))
+        >>> round(km.score(np.array([[1.0], [9.0]])), 3)
+        -2.02
+        """
+        _, distances = _core.kmeans_assign(self._rows(X), self.cluster_centers_, n_jobs=self.n_jobs)
+        return -float(np.sum(distances))
+
+    def _summary(self) -> list[tuple[str, str]]:
+        return [("clusters", str(len(self.cluster_centers_))), ("inertia", f"{self.inertia_:.6g}"),
+                ("iterations", str(self.n_iter_))]
 
 
 def _check_counts(**counts: Any) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from tunelens import _core
 from tunelens._docs import fill_doc
-from tunelens._validate import affordable, positive_int, positive_number
+from tunelens._validate import positive_int, positive_number
 
 __all__ = [
     "fft_frequencies",
@@ -46,7 +46,6 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
             8268.75 ,  9646.875, 11025.   ])
     """
     n_fft = positive_int(n_fft, "n_fft")
-    affordable(4.0 * n_fft, "n_fft", n_fft)
     return _core.fft_frequencies(sr=positive_number(sr, "sr"), n_fft=n_fft)
 
 
@@ -73,7 +72,6 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     array([   0. ,  754.1, 1688.9, 3675.8, 8000. ])
     """
     n_mels = int(n_mels)
-    affordable(8.0 * n_mels, "n_mels", n_mels)
     return _core.mel_frequencies(n_mels=n_mels, fmin=float(fmin), fmax=float(fmax), htk=bool(htk))
 
 
@@ -199,49 +197,37 @@ def samples_to_frames(samples: Any, *, hop_length: int = 512, n_fft: int | None 
     return np.asarray(np.floor((samples - _offset(n_fft)) // hop_length), dtype=int)
 
 
+#: The docstring of the conversions between seconds and sample indices.
+_SECONDS_SAMPLES = """{summary}
+
+Parameters
+----------
+{values}
+sr : float
+    Sample rate in Hz.
+
+Returns
+-------
+{result}
+
+Examples
+--------
+{example}
+"""
+
+
+@fill_doc(_SECONDS_SAMPLES, summary="Seconds to sample indices, ``int(times * sr)``.",
+          values="times : float or np.ndarray\n    Times in seconds.", result="int or np.ndarray\n    Sample indices.",
+          example=">>> tl.time_to_samples(np.array([0.0, 0.5, 1.0]), sr=22050)\narray([    0, 11025, 22050])")
 def time_to_samples(times: Any, *, sr: float = 22050) -> Any:
-    """Seconds to sample indices, ``int(times * sr)``.
-
-    Parameters
-    ----------
-    times : float or np.ndarray
-        Times in seconds.
-    sr : float
-        Sample rate in Hz.
-
-    Returns
-    -------
-    int or np.ndarray
-        Sample indices.
-
-    Examples
-    --------
-    >>> tl.time_to_samples(np.array([0.0, 0.5, 1.0]), sr=22050)
-    array([    0, 11025, 22050])
-    """
     return (np.asanyarray(times) * sr).astype(int)
 
 
+@fill_doc(_SECONDS_SAMPLES, summary="Sample indices to seconds, ``samples / sr``.",
+          values="samples : int or np.ndarray\n    Sample indices.",
+          result="float or np.ndarray\n    Times in seconds.",
+          example=">>> tl.samples_to_time(np.array([0, 11025, 22050]), sr=22050)\narray([0. , 0.5, 1. ])")
 def samples_to_time(samples: Any, *, sr: float = 22050) -> Any:
-    """Sample indices to seconds, ``samples / sr``.
-
-    Parameters
-    ----------
-    samples : int or np.ndarray
-        Sample indices.
-    sr : float
-        Sample rate in Hz.
-
-    Returns
-    -------
-    float or np.ndarray
-        Times in seconds.
-
-    Examples
-    --------
-    >>> tl.samples_to_time(np.array([0, 11025, 22050]), sr=22050)
-    array([0. , 0.5, 1. ])
-    """
     return np.asanyarray(samples) / float(sr)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
-from tunelens._validate import affordable, positive_int, real_array
+from tunelens._validate import positive_int, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens._framing import bins_first
 
@@ -33,7 +33,6 @@ def _margin(value: Any, name: str) -> float:
 def hpss_args(kernel_size: Any, power: Any, margin: Any) -> dict:
     """Validated core keywords of a harmonic/percussive separation."""
     kh, kp = _pair(kernel_size, "kernel_size", positive_int)
-    affordable(16.0 * (kh + kp), "kernel_size", kernel_size)  # the median filters' windows
     mh, mp = _pair(margin, "margin", _margin)
     power = float(power)
     if not power > 0:

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._estimator import Estimator
 from tunelens._neighbor_args import check_options, positive_int
-from tunelens._tables import as_table, feature_names
-from tunelens.exceptions import InvalidParameterError
+from tunelens.exceptions import InvalidParameterError, InvalidTypeError
 
 __all__ = ["NearestNeighbors"]
 
-class NearestNeighbors:
+class NearestNeighbors(Estimator):
     """Exact k-nearest and radius neighbours with built-in feature scaling.
 
     Parameters
@@ -93,6 +93,12 @@ class NearestNeighbors:
     fitted on the same scaled data, whatever ``algorithm`` is (neighbour order by distance, ties by lower
     index). NaN or infinite values raise :class:`InvalidParameterError`.
 
+    The estimator follows scikit-learn's protocol (``get_params``,
+    ``set_params``, ``sklearn.base.clone``, use in a ``Pipeline``). After
+    fitting on a DataFrame, DataFrame queries are matched to its columns by
+    name. A fitted index lives in the Rust core without a copy of ``X`` and
+    cannot be pickled (:class:`InvalidTypeError`); an unfitted one can.
+
     Examples
     --------
     >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]])
@@ -145,8 +151,7 @@ class NearestNeighbors:
         check_options(self.metric, self.scaler, self.algorithm)
         n_neighbors = positive_int(self.n_neighbors, "n_neighbors")
         leaf_size = positive_int(self.leaf_size, "leaf_size")
-        names = feature_names(X)
-        table = as_table(X)
+        table, names = self._fit_rows(X)
         weights = None if self.weights is None else [float(w) for w in np.asarray(self.weights, dtype=float).ravel()]
         self._index = _core.NeighborIndex(
             table, metric=self.metric, scaler=self.scaler or "none", weights=weights,
@@ -155,31 +160,28 @@ class NearestNeighbors:
         self._fit_method = self._index.fit_method
         self.plan_ = self._index.fit_plan
         self.n_samples_fit_ = self._index.n_samples
-        self.n_features_in_ = self._index.n_features
-        if names is not None:
-            self.feature_names_in_ = names
+        self._fitted_on(table, names)
         self.scale_offset_ = self._index.offset
         self.scale_ = self._index.scale
         self.weights_ = self._index.weights
         return self
 
-    def _fitted(self) -> Any:
-        index = getattr(self, "_index", None)
-        if index is None:
-            raise InvalidParameterError("this NearestNeighbors is not fitted yet; call fit(X) first")
-        return index
-
     def _queries(self, X: Any) -> np.ndarray | None:
-        """Query table; DataFrame columns are matched to the fitted feature names."""
-        if X is None:
-            return None
-        names = getattr(self, "feature_names_in_", None)
-        if names is not None and hasattr(X, "columns"):
-            missing = [n for n in names if n not in X.columns]
-            if missing:
-                raise InvalidParameterError(f"invalid X: missing feature columns {missing}")
-            X = X[list(names)]
-        return as_table(X)
+        """Query table (None: the indexed rows), checked against the fitted features."""
+        self._check_fitted()
+        return None if X is None else self._rows(X)
+
+    def _summary(self) -> list[tuple[str, str]]:
+        return [("rows indexed", str(self.n_samples_fit_)), ("features", str(self.n_features_in_)),
+                ("search", self._fit_method)]
+
+    def __getstate__(self) -> dict[str, Any]:
+        if "_index" in vars(self):
+            raise InvalidTypeError(
+                "cannot pickle a fitted NearestNeighbors: its index lives in tunelens' Rust core and keeps no "
+                "copy of X; pickle it unfitted (or sklearn.base.clone(nn)) and fit again after loading"
+            )
+        return dict(vars(self))
 
     def kneighbors(
         self, X: Any = None, n_neighbors: int | None = None, return_distance: bool = True
@@ -210,10 +212,9 @@ class NearestNeighbors:
         >>> nn.kneighbors(return_distance=False).ravel()
         array([1, 0, 1, 2])
         """
-        index = self._fitted()
-        k = positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
         table = self._queries(X)
-        distances, indices = index.kneighbors(table, k, n_jobs=self.n_jobs)
+        k = positive_int(self.n_neighbors if n_neighbors is None else n_neighbors, "n_neighbors")
+        distances, indices = self._index.kneighbors(table, k, n_jobs=self.n_jobs)
         return (distances, indices) if return_distance else indices
 
     def kneighbors_graph(self, X: Any = None, n_neighbors: int | None = None, mode: str = "connectivity") -> Any:
@@ -282,10 +283,9 @@ class NearestNeighbors:
         >>> indices[0], distances[0]
         (array([0, 1]), array([0.5, 0.5]))
         """
-        index = self._fitted()
-        r = float(self.radius if radius is None else radius)
         table = self._queries(X)
-        dist_list, idx_list = index.radius_neighbors(table, r, n_jobs=self.n_jobs)
+        r = float(self.radius if radius is None else radius)
+        dist_list, idx_list = self._index.radius_neighbors(table, r, n_jobs=self.n_jobs)
         distances = np.empty(len(idx_list), dtype=object)
         indices = np.empty(len(idx_list), dtype=object)
         distances[:] = dist_list

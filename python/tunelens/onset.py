@@ -94,12 +94,12 @@ def onset_strength(*, y: Any = None, sr: float = 22050, S: Any = None, lag: int 
     if S.ndim == 1:
         S = S[np.newaxis]
     lag, max_size = positive_int(lag, "lag"), positive_int(max_size, "max_size")
-    affordable(8.0 * lag, "lag", lag)  # the envelope is padded by lag frames
     pad_width = lag + (n_fft // (2 * hop_length) if center else 0)
     if ref is None and median is not None:
         env = _core.onset_strength(S, lag=lag, max_size=max_size, median=median, pad_width=pad_width,
                                    center=bool(center))
     else:
+        affordable(8.0 * lag, "lag", lag)  # numpy pads the envelope by lag frames (the core checks its own)
         env = _flux(S, ref, lag, max_size, aggregate or np.mean, pad_width, center)
     if detrend:
         import scipy.signal

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tunelens import _core
+from tunelens._estimator import Estimator
 from tunelens._items import collapse, ids_of, item_table
 from tunelens._neighbor_args import check_options
 from tunelens._tables import numeric_features
@@ -30,7 +31,7 @@ _NAN_POLICIES = ("raise", "drop", "median")
 _AGGREGATES = ("mean", "union")
 
 
-class Recommender:
+class Recommender(Estimator):
     """Nearest-neighbour recommender on scaled catalog features, with reasons.
 
     Parameters
@@ -102,7 +103,19 @@ class Recommender:
     ['b', 'd']
     >>> rec.recommend("a", k=3, filters={"playlist": "Chill"})["track_id"].tolist()
     ['c']
+
+    The recommender follows scikit-learn's estimator protocol (``get_params``,
+    ``set_params``, ``sklearn.base.clone``; its repr lists the non-default
+    parameters), pickles (the index is rebuilt on loading) and shows its
+    parameters and catalog in Jupyter; :meth:`recommend` returns a DataFrame,
+    which pandas displays:
+
+    >>> rec
+    Recommender(id_column='track_id', metric='euclidean')
     """
+
+    _takes_arrays = False
+    _fit_call = "fit(df)"
 
     def __init__(
         self,
@@ -126,7 +139,7 @@ class Recommender:
         self.n_jobs = n_jobs
 
     # ----------------------------------------------------------------- fitting
-    def fit(self, df: pd.DataFrame) -> Recommender:
+    def fit(self, df: pd.DataFrame, y: Any = None) -> Recommender:
         """Index the catalog ``df``.
 
         Parameters
@@ -134,6 +147,8 @@ class Recommender:
         df : pandas.DataFrame
             The catalog: one row per item, or several rows for an item listed
             more than once (same id; see ``duplicates``).
+        y : ignored
+            Accepted for scikit-learn's estimator protocol.
 
         Returns
         -------
@@ -165,8 +180,8 @@ class Recommender:
         items = collapse(df, ids_of(df, self.id_column), features, self.duplicates)
         ids, X = items.ids, items.X
         keep = np.ones(len(ids), dtype=bool)
-        self.dropped_ = ids[:0]
-        self.imputed_: dict[str, float] = {}
+        dropped = ids[:0]
+        imputed: dict[str, float] = {}
         missing = np.isnan(X)
         if missing.any():
             columns = [f for f, m in zip(features, missing.any(axis=0)) if m]
@@ -177,7 +192,7 @@ class Recommender:
                 )
             if self.nan_policy == "drop":
                 keep = ~missing.any(axis=1)
-                self.dropped_ = ids[~keep]
+                dropped = ids[~keep]
                 if not keep.any():
                     raise InvalidParameterError("invalid df: every item has a NaN feature")
             else:
@@ -186,7 +201,7 @@ class Recommender:
                     raise InvalidParameterError(f"invalid df: columns {empty} are entirely NaN")
                 medians = np.nanmedian(X, axis=0)
                 X = np.where(missing, medians, X)
-                self.imputed_ = {f: float(medians[j]) for j, f in enumerate(features) if missing[:, j].any()}
+                imputed = {f: float(medians[j]) for j, f in enumerate(features) if missing[:, j].any()}
         X = X[keep]
         weights = None
         if self.weights is not None:
@@ -197,8 +212,8 @@ class Recommender:
         check_options(self.metric, self.scaler)
         self._scaler = _core.fit_scaler(X, self.scaler, weights)
         self._Z = self._scale(X)
-        # The index holds the rows scaled here, so queries are scaled once, here too.
-        self._nn = NearestNeighbors(metric=self.metric, scaler=None, n_jobs=self.n_jobs).fit(self._Z)
+        self._nn = self._index()
+        self.dropped_, self.imputed_ = dropped, imputed
         self.features_ = features
         self.ids_ = ids[keep]
         self.items_ = item_table(df, items, features)[keep].reset_index(drop=True)
@@ -208,6 +223,28 @@ class Recommender:
         self._position = pd.Series(np.arange(len(self.ids_)), index=self.ids_)
         self._typical = self._typical_contributions()
         return self
+
+    def _index(self) -> NearestNeighbors:
+        """The neighbour index of the scaled rows ``_Z`` (queries are scaled here too, once)."""
+        return NearestNeighbors(metric=self.metric, scaler=None, n_jobs=self.n_jobs).fit(self._Z)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The index lives in the Rust core; it is rebuilt from the scaled rows on loading.
+        return {key: value for key, value in vars(self).items() if key != "_nn"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        if "_Z" in state:
+            self._nn = self._index()
+
+    def _summary(self) -> list[tuple[str, str]]:
+        shown = ", ".join(map(str, self.features_[:8])) + (", ..." if len(self.features_) > 8 else "")
+        rows = [("items", str(len(self.ids_))), (f"features ({len(self.features_)})", shown)]
+        if len(self.dropped_):
+            rows.append(("dropped (NaN)", str(len(self.dropped_))))
+        if self.imputed_:
+            rows.append(("imputed (median)", ", ".join(map(str, self.imputed_))))
+        return rows
 
     def _scale(self, X: np.ndarray) -> np.ndarray:
         """Scaled and weighted features, as the index compares them."""
@@ -232,10 +269,6 @@ class Recommender:
         return self._contributions(self._Z[a], self._Z[b]).mean(axis=0)
 
     # ------------------------------------------------------------------ seeds
-    def _fitted(self) -> None:
-        if not hasattr(self, "_nn"):
-            raise InvalidParameterError("this Recommender is not fitted yet; call fit(df) first")
-
     def _seed_rows(self, seeds: Any, by: str) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         """(raw feature rows, catalog positions or -1, labels) of the seeds."""
         import pandas as pd
@@ -380,7 +413,7 @@ class Recommender:
         """
         import pandas as pd
 
-        self._fitted()
+        self._check_fitted()
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise InvalidParameterError(f"invalid k: must be a positive integer, got {k!r}")
         if aggregate not in _AGGREGATES:
@@ -471,7 +504,7 @@ class Recommender:
         """
         import pandas as pd
 
-        self._fitted()
+        self._check_fitted()
         ra, _, _ = self._seed_rows(a if not isinstance(a, list) else a[:1], by)
         rb, _, _ = self._seed_rows(b if not isinstance(b, list) else b[:1], by)
         za, zb = self._scale(ra[:1]), self._scale(rb[:1])

@@ -16,6 +16,7 @@ from tunelens import _core
 from tunelens._validate import affordable, audio, positive_int, real_array
 from tunelens.exceptions import InvalidParameterError, TunelensError
 from tunelens._framing import CORE_PAD_MODES, bins_first, prepare, stft_args
+from tunelens._docs import fill_doc
 from tunelens._mel import mel_args
 from tunelens.filters import WindowSpec, get_window
 
@@ -97,7 +98,7 @@ def stft(
     20
     """
     y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-    spec = bins_first(_core.stft(y, stft=args, n_jobs=n_jobs))
+    spec = bins_first(_core.stft(y, **args, n_jobs=n_jobs))
     if dtype is not None:
         spec = spec.astype(dtype, copy=False)
     if out is None:
@@ -167,11 +168,7 @@ def istft(
     hop_length = win_length // 4 if hop_length is None else positive_int(hop_length, "hop_length")
     if length is not None and (isinstance(length, bool) or int(length) != length or length < 0):
         raise InvalidParameterError(f"length must be a non-negative integer or None, got {length!r}")
-    affordable(48.0 * n_fft, "n_fft", n_fft)
-    signals = float(np.prod(S.shape[:-2]))
-    natural = n_fft + hop_length * max(S.shape[-1] - 1, 0)
-    affordable(16.0 * signals * natural, "hop_length", hop_length)  # overlap-add buffer and window sum
-    affordable(8.0 * signals * (length or 0), "length", length)
+    affordable(48.0 * n_fft, "n_fft", n_fft)  # the window get_window builds (the core checks the signals)
     win = np.ascontiguousarray(get_window(window, win_length, fftbins=True), dtype=np.float64)
     y = _core.istft(S, n_fft=n_fft, hop_length=hop_length, window=win, center=bool(center),
                     length=int(length) if length else None, n_jobs=n_jobs)
@@ -185,21 +182,10 @@ def istft(
     return y
 
 
-def melspectrogram(
-    *,
-    y: np.ndarray | None = None,
-    sr: float = 22050,
-    S: np.ndarray | None = None,
-    n_fft: int = 2048,
-    hop_length: int = 512,
-    win_length: int | None = None,
-    window: WindowSpec = "hann",
-    center: bool = True,
-    pad_mode: Any = "constant",
-    power: float = 2.0,
-    n_jobs: int = -1,
-    **kwargs: Any,
-) -> np.ndarray:
+def melspectrogram(*, y: np.ndarray | None = None, sr: float = 22050, S: np.ndarray | None = None, n_fft: int = 2048,
+                   hop_length: int = 512, win_length: int | None = None, window: WindowSpec = "hann",
+                   center: bool = True, pad_mode: Any = "constant", power: float = 2.0, n_jobs: int = -1,
+                   **kwargs: Any) -> np.ndarray:
     """Mel-scaled spectrogram, as ``librosa.feature.melspectrogram``.
 
     The STFT, ``|X|**power`` and the mel filter bank are fused frame by frame in
@@ -241,7 +227,7 @@ def melspectrogram(
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must have shape (..., 1 + n_fft // 2, n_frames), got {S.shape}")
-        return bins_first(_core.mel_apply(S, mel=mel, n_jobs=n_jobs))
+        return bins_first(_core.mel_apply(S, **mel, n_jobs=n_jobs))
     if y is None:
         raise InvalidParameterError("melspectrogram needs audio y= or a spectrogram S=")
     y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
@@ -256,20 +242,10 @@ def _mel_options(sr: Any, kwargs: dict) -> dict:
     return mel_args(sr, **{k: v for k, v in kwargs.items() if k != "dtype"})
 
 
-def melspectrogram_batch(
-    ys: Sequence[np.ndarray],
-    *,
-    sr: float = 22050,
-    n_fft: int = 2048,
-    hop_length: int = 512,
-    win_length: int | None = None,
-    window: WindowSpec = "hann",
-    center: bool = True,
-    pad_mode: str = "constant",
-    power: float = 2.0,
-    n_jobs: int = -1,
-    **kwargs: Any,
-) -> list[np.ndarray | TunelensError]:
+def melspectrogram_batch(ys: Sequence[np.ndarray], *, sr: float = 22050, n_fft: int = 2048, hop_length: int = 512,
+                         win_length: int | None = None, window: WindowSpec = "hann", center: bool = True,
+                         pad_mode: str = "constant", power: float = 2.0, n_jobs: int = -1,
+                         **kwargs: Any) -> list[np.ndarray | TunelensError]:
     """Mel spectrograms of many mono signals at once, in parallel on ``n_jobs`` threads.
 
     Parameters
@@ -343,6 +319,17 @@ def _db(S: Any, ref: Reference, amin: float, top_db: float | None, amplitude: bo
                        top_db=None if top_db is None else float(top_db), n_jobs=n_jobs)
 
 
+#: The Parameters entries that :func:`power_to_db` and :func:`amplitude_to_db` share.
+_DB_OPTIONS = """
+top_db : float >= 0 or None
+    Dynamic range kept below the peak.
+n_jobs : int
+    Threads (-1: all cores).
+"""
+_db_doc = fill_doc(db_options=_DB_OPTIONS)
+
+
+@_db_doc
 def power_to_db(
     S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-10, top_db: float | None = 80.0, n_jobs: int = -1
 ) -> np.ndarray:
@@ -359,10 +346,7 @@ def power_to_db(
         Reference power, or a function of ``S`` such as ``np.max``.
     amin : float > 0
         Floor, to avoid ``log(0)``.
-    top_db : float >= 0 or None
-        Dynamic range kept below the peak.
-    n_jobs : int
-        Threads (-1: all cores).
+    {db_options}
 
     Returns
     -------
@@ -380,6 +364,7 @@ def power_to_db(
     return _db(S, ref, amin, top_db, False, "S", n_jobs)
 
 
+@_db_doc
 def amplitude_to_db(
     S: np.ndarray, *, ref: Reference = 1.0, amin: float = 1e-5, top_db: float | None = 80.0, n_jobs: int = -1
 ) -> np.ndarray:
@@ -395,10 +380,7 @@ def amplitude_to_db(
         Reference amplitude, or a function of ``|S|`` such as ``np.max``.
     amin : float > 0
         Floor amplitude.
-    top_db : float >= 0 or None
-        Dynamic range kept below the peak.
-    n_jobs : int
-        Threads (-1: all cores).
+    {db_options}
 
     Returns
     -------
@@ -441,10 +423,8 @@ def db_to_amplitude(S_db: np.ndarray, *, ref: float = 1.0) -> np.ndarray:
 
     Parameters
     ----------
-    S_db : np.ndarray
-        dB values.
-    ref : float
-        Reference amplitude.
+    S_db, ref
+        dB values and the reference amplitude, as for :func:`db_to_power`.
 
     Returns
     -------

@@ -14,6 +14,7 @@ import numpy as np
 
 from tunelens import _core
 from tunelens._docs import fill_doc
+from tunelens._estimator import Estimator
 from tunelens._items import Items, collapse, ids_of
 from tunelens._tables import numeric_features
 from tunelens.exceptions import InvalidParameterError
@@ -37,7 +38,7 @@ _LIKED_A = """
 _liked_a_doc = fill_doc(liked_a=_LIKED_A)
 
 
-class TasteProfile:
+class TasteProfile(Estimator):
     """A listener's taste as a linear model on scaled features.
 
     Parameters
@@ -91,7 +92,18 @@ class TasteProfile:
     >>> taste = tl.TasteProfile(id_column="track_id").fit(export, liked=["a", "b"])
     >>> taste.rank(export, exclude=["a", "b"])["track_id"].tolist()
     ['e', 'd', 'c']
+
+    The profile follows scikit-learn's estimator protocol (``get_params``,
+    ``set_params``, ``sklearn.base.clone``; ``GridSearchCV`` over its
+    parameters with ``fit(catalog, y)``, ``y`` a boolean mask of liked rows,
+    scored by :meth:`score`):
+
+    >>> taste
+    TasteProfile(id_column='track_id')
     """
+
+    _takes_arrays = False
+    _fit_call = "fit(catalog, liked=...)"
 
     def __init__(
         self,
@@ -113,21 +125,15 @@ class TasteProfile:
         self.duplicates = duplicates
 
     # ------------------------------------------------------------ helpers
-    def _items(self, catalog: pd.DataFrame, *, fitting: bool = False) -> Items:
-        """The catalog's items (rows sharing an id collapsed) with finite features;
-        ``fitting`` chooses ``features_`` first."""
-        import pandas as pd
-
-        if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
-            raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
-        if fitting:
-            if self.model not in _MODELS:
-                raise InvalidParameterError(f"invalid model: {self.model!r}; expected one of {_MODELS}")
-            self.features_ = numeric_features(catalog, self.features, self.id_column)
-        missing = [f for f in self.features_ if f not in catalog.columns]
+    def _items(self, catalog: pd.DataFrame, features: list[Any] | None = None) -> Items:
+        """The catalog's items (rows sharing an id collapsed) with finite ``features``
+        (default: the fitted ``features_``)."""
+        _check_catalog(catalog)
+        features = self.features_ if features is None else features
+        missing = [f for f in features if f not in catalog.columns]
         if missing:
             raise InvalidParameterError(f"invalid catalog: missing feature columns {missing}")
-        items = collapse(catalog, ids_of(catalog, self.id_column), self.features_, self.duplicates)
+        items = collapse(catalog, ids_of(catalog, self.id_column), features, self.duplicates)
         if not np.isfinite(items.X).all():
             raise InvalidParameterError("invalid catalog: features contain NaN or infinity; clean or impute them first")
         return items
@@ -186,23 +192,33 @@ class TasteProfile:
         >>> taste.decision_function(catalog).round(2).tolist()
         [4.48, 3.36, -4.48, -3.36]
         """
-        items = self._items(catalog, fitting=True)
+        features = self._features(catalog)
+        items = self._items(catalog, features)
         pos = self._mask(items, liked, "liked")
         neg = ~pos if disliked is None else self._mask(items, disliked, "disliked")
-        return self._fit_items(items, pos, neg)
+        return self._fit_items(items, features, pos, neg)
 
-    def _fit_items(self, items: Items, pos: np.ndarray, neg: np.ndarray) -> TasteProfile:
+    def _features(self, catalog: pd.DataFrame) -> list[Any]:
+        """The feature columns a fit on ``catalog`` uses (the model name checked first)."""
+        if self.model not in _MODELS:
+            raise InvalidParameterError(f"invalid model: {self.model!r}; expected one of {_MODELS}")
+        _check_catalog(catalog)
+        return numeric_features(catalog, self.features, self.id_column)
+
+    def _fit_items(self, items: Items, features: list[Any], pos: np.ndarray, neg: np.ndarray) -> TasteProfile:
         if (pos & neg).any():
             raise InvalidParameterError("invalid disliked: some items are also liked")
         if not pos.any() or not neg.any():
             raise InvalidParameterError("invalid liked: need at least one liked and one negative item")
-        self.offset_, self.scale_, _ = _core.fit_scaler(items.X, self.scaler)
-        Z = self._scaled(items.X)
+        offset, scale, _ = _core.fit_scaler(items.X, self.scaler)
+        Z = _core.scale_rows(items.X, offset, scale)
         rows = pos | neg
-        self._train(Z[rows], np.where(pos[rows], 1.0, -1.0))
+        self.coef_, self.intercept_ = self._train(Z[rows], np.where(pos[rows], 1.0, -1.0))
+        self.offset_, self.scale_, self.features_ = offset, scale, features
         return self
 
-    def _train(self, Z: np.ndarray, y: np.ndarray) -> None:
+    def _train(self, Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """``(coef, intercept)`` of the model on scaled rows ``Z`` with labels ``y`` (+1 / -1)."""
         from scipy.optimize import minimize
         from scipy.special import expit, log_expit
 
@@ -215,9 +231,8 @@ class TasteProfile:
         if self.model == "centroid":
             mu_pos = np.average(Z[y > 0], axis=0, weights=weights[y > 0])
             mu_neg = np.average(Z[y < 0], axis=0, weights=weights[y < 0])
-            self.coef_ = mu_pos - mu_neg
-            self.intercept_ = float(-self.coef_ @ (mu_pos + mu_neg) / 2)
-            return
+            coef = mu_pos - mu_neg
+            return coef, float(-coef @ (mu_pos + mu_neg) / 2)
         if not self.C > 0:
             raise InvalidParameterError(f"invalid C: must be positive, got {self.C!r}")
         C, d = float(self.C), Z.shape[1]
@@ -237,13 +252,9 @@ class TasteProfile:
             return C * loss + 0.5 * w @ w, grad
 
         result = minimize(objective, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": 1000, "gtol": 1e-8})
-        self.coef_, self.intercept_ = result.x[:d], float(result.x[d])
+        return result.x[:d], float(result.x[d])
 
     # ------------------------------------------------------------ scoring
-    def _fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise InvalidParameterError("this TasteProfile is not fitted yet; call fit(catalog, liked=...) first")
-
     @_liked_a_doc
     def decision_function(self, catalog: pd.DataFrame) -> np.ndarray:
         """Taste score of each catalog row (probability for ``"logistic"``).
@@ -265,7 +276,7 @@ class TasteProfile:
         >>> taste.decision_function(catalog).round(2).tolist()
         [1.69, -2.81, 1.69, -0.56]
         """
-        self._fitted()
+        self._check_fitted()
         items = self._items(catalog)
         return self._score(items.X)[items.codes]
 
@@ -307,7 +318,7 @@ class TasteProfile:
         """
         import pandas as pd
 
-        self._fitted()
+        self._check_fitted()
         items = self._items(catalog)
         X = items.X
         contrib = self._scaled(X) * self.coef_
@@ -327,6 +338,50 @@ class TasteProfile:
         out["rank"] = np.arange(1, len(order) + 1)
         out["because"] = because
         return out
+
+    def score(self, catalog: pd.DataFrame, liked: Any, disliked: Any = None) -> float:
+        """ROC AUC of the taste scores on labeled items: how well liked items outrank the others.
+
+        The score ``GridSearchCV`` maximises when no other scoring is given
+        (with ``y`` a boolean mask of liked rows). It is not accuracy: a taste
+        profile ranks, it does not decide.
+
+        Parameters
+        ----------
+        catalog : pandas.DataFrame
+            Same feature columns as in :meth:`fit`.
+        liked, disliked
+            As in :meth:`fit`: without ``disliked`` every item not liked is a negative.
+
+        Returns
+        -------
+        float
+            In [0, 1]; the probability that a liked item outscores a negative one
+            (:func:`roc_auc`, one score per item).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> import tunelens as tl
+        >>> rng = np.random.default_rng(0)
+        >>> catalog = pd.DataFrame({"energy": rng.random(200), "acousticness": rng.random(200)})
+        >>> liked = (catalog["energy"] > 0.7).to_numpy()
+        >>> taste = tl.TasteProfile().fit(catalog[:100], liked[:100])
+        >>> bool(taste.score(catalog[100:], liked[100:]) > 0.95)
+        True
+        """
+        self._check_fitted()
+        items = self._items(catalog)
+        pos = self._mask(items, liked, "liked")
+        neg = ~pos if disliked is None else self._mask(items, disliked, "disliked")
+        rows = pos | neg
+        return roc_auc(pos[rows], self._score(items.X)[rows])
+
+    def _summary(self) -> list[tuple[str, str]]:
+        top = np.argsort(-self.coef_, kind="stable")[:3]
+        return [("features", str(len(self.features_))),
+                ("strongest weights", ", ".join(f"{self.features_[j]} {self.coef_[j]:+.3g}" for j in top))]
 
     def evaluate(
         self,
@@ -372,7 +427,8 @@ class TasteProfile:
         """
         if not 0.0 < test_size < 1.0:
             raise InvalidParameterError(f"invalid test_size: must be in (0, 1), got {test_size!r}")
-        items = self._items(catalog, fitting=True)
+        features = self._features(catalog)
+        items = self._items(catalog, features)
         pos = self._mask(items, liked, "liked")
         neg = ~pos if disliked is None else self._mask(items, disliked, "disliked")
         rng = np.random.default_rng(random_state)
@@ -383,7 +439,7 @@ class TasteProfile:
                 raise InvalidParameterError("invalid liked: each class needs at least 2 items to split")
             test[rng.choice(group, size=n_test, replace=False)] = True
         train = (pos | neg) & ~test
-        self._fit_items(items, pos & ~test, neg & ~test)
+        self._fit_items(items, features, pos & ~test, neg & ~test)
         scores = self._score(items.X)[test]
         y = pos[test]
         return {
@@ -394,6 +450,13 @@ class TasteProfile:
             "train": np.flatnonzero(train[items.codes]),
             "test": np.flatnonzero(test[items.codes]),
         }
+
+
+def _check_catalog(catalog: Any) -> None:
+    import pandas as pd
+
+    if not isinstance(catalog, pd.DataFrame) or len(catalog) == 0:
+        raise InvalidParameterError("invalid catalog: expected a non-empty pandas DataFrame")
 
 
 def roc_auc(y_true: Any, scores: Any) -> float:

@@ -94,8 +94,7 @@ mod tests {
 
     #[test]
     fn regular_files_open_and_everything_else_is_refused_by_kind() {
-        let dir = std::env::temp_dir().join(format!("tunelens-file-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::testing::scratch_dir("file").unwrap();
         let regular = dir.join("a.wav");
         std::fs::write(&regular, b"RIFF").unwrap();
         assert!(open(&regular).is_ok());

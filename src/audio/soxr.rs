@@ -25,32 +25,26 @@ use libsoxr_sys as sys;
 
 use crate::dsp::Float;
 use crate::error::{ensure, Error, Result};
+use crate::names::named_enum;
 
-/// A libsoxr quality recipe, named as librosa names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quality {
-    /// `soxr_vhq`: 28-bit precision (the 64-bit engine).
-    VeryHigh,
-    /// `soxr_hq`: 20-bit precision, librosa's default.
-    High,
-    /// `soxr_mq`: 16-bit precision, medium roll-off.
-    Medium,
-    /// `soxr_lq`: 16-bit precision, larger roll-off.
-    Low,
-    /// `soxr_qq`: "quick" cubic interpolation.
-    Quick,
+named_enum! {
+    /// A libsoxr quality recipe, named as librosa's `res_type` names it (best
+    /// first).
+    pub enum Quality in "res_type" {
+        /// `soxr_vhq`: 28-bit precision (the 64-bit engine).
+        VeryHigh = "soxr_vhq",
+        /// `soxr_hq`: 20-bit precision, librosa's default.
+        High = "soxr_hq",
+        /// `soxr_mq`: 16-bit precision, medium roll-off.
+        Medium = "soxr_mq",
+        /// `soxr_lq`: 16-bit precision, larger roll-off.
+        Low = "soxr_lq",
+        /// `soxr_qq`: "quick" cubic interpolation.
+        Quick = "soxr_qq",
+    }
 }
 
 impl Quality {
-    /// Every quality with its librosa `res_type` name, best first.
-    pub const NAMES: [(&'static str, Quality); 5] = [
-        ("soxr_vhq", Quality::VeryHigh),
-        ("soxr_hq", Quality::High),
-        ("soxr_mq", Quality::Medium),
-        ("soxr_lq", Quality::Low),
-        ("soxr_qq", Quality::Quick),
-    ];
-
     /// libsoxr's recipe constant.
     fn recipe(self) -> std::os::raw::c_ulong {
         (match self {
@@ -60,29 +54,6 @@ impl Quality {
             Quality::Low => sys::SOXR_LQ,
             Quality::Quick => sys::SOXR_QQ,
         }) as std::os::raw::c_ulong
-    }
-}
-
-impl std::str::FromStr for Quality {
-    type Err = Error;
-
-    /// The quality librosa calls `name` (`"soxr_hq"` …); anything else is a
-    /// typed error on `res_type` that lists the names.
-    fn from_str(name: &str) -> Result<Quality> {
-        Self::NAMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, q)| q)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
-                Error::param(
-                    "res_type",
-                    format!(
-                        "{name:?} is not a soxr quality; use one of {}",
-                        names.join(", ")
-                    ),
-                )
-            })
     }
 }
 
@@ -290,16 +261,24 @@ pub fn resample_lane<T: Sample>(
 mod tests {
     use super::*;
 
-    fn sine(rate: f64, freq: f64, n: usize) -> Vec<f64> {
+    fn sine<T: Float>(rate: f64, freq: f64, n: usize) -> Vec<T> {
         (0..n)
-            .map(|i| (2.0 * std::f64::consts::PI * freq * i as f64 / rate).sin() * 0.5)
+            .map(|i| T::of((2.0 * std::f64::consts::PI * freq * i as f64 / rate).sin() * 0.5))
             .collect()
+    }
+
+    /// [`resample_lane`] of all of `x` at once.
+    fn resampled<T: Sample>(x: &[T], orig: f64, target: f64, q: Quality) -> Vec<T> {
+        let mut y = vec![T::zero(); capacity(x.len(), orig, target)];
+        let n = resample_lane(x, orig, target, q, &mut y).unwrap();
+        y.truncate(n);
+        y
     }
 
     #[test]
     fn names_round_trip() {
-        for (name, q) in Quality::NAMES {
-            assert_eq!(name.parse::<Quality>().unwrap(), q);
+        for q in Quality::ALL {
+            assert_eq!(q.name().parse::<Quality>().unwrap(), q);
         }
         let err = "kaiser_best".parse::<Quality>().unwrap_err().to_string();
         assert!(err.contains("res_type") && err.contains("soxr_qq"), "{err}");
@@ -307,13 +286,11 @@ mod tests {
 
     #[test]
     fn a_sine_keeps_its_shape_at_every_quality() {
-        for (_, q) in Quality::NAMES {
-            let x = sine(44100.0, 440.0, 44100);
-            let mut y = vec![0.0; capacity(x.len(), 44100.0, 22050.0)];
-            let n = resample_lane(&x, 44100.0, 22050.0, q, &mut y).unwrap();
-            y.truncate(n);
+        for q in Quality::ALL {
+            let x = sine::<f64>(44100.0, 440.0, 44100);
+            let y = resampled(&x, 44100.0, 22050.0, q);
             assert!((y.len() as i64 - 22050).abs() <= 1, "{q:?}: {}", y.len());
-            let want = sine(22050.0, 440.0, y.len());
+            let want = sine::<f64>(22050.0, 440.0, y.len());
             let err = y[2000..20000]
                 .iter()
                 .zip(&want[2000..20000])
@@ -326,26 +303,16 @@ mod tests {
     #[test]
     fn chunked_feeding_spans_many_pieces_and_float32() {
         // 5 s at 8 kHz up to 96 kHz: the input is fed in 4000-frame pieces.
-        let x: Vec<f32> = sine(8000.0, 1000.0, 40_000)
-            .iter()
-            .map(|&v| v as f32)
-            .collect();
-        let mut y = vec![0.0; capacity(x.len(), 8000.0, 96000.0)];
-        let n = resample_lane(&x, 8000.0, 96000.0, Quality::High, &mut y).unwrap();
-        y.truncate(n);
+        let x = sine::<f32>(8000.0, 1000.0, 40_000);
+        let y = resampled(&x, 8000.0, 96000.0, Quality::High);
         assert!((y.len() as i64 - 480_000).abs() <= 1);
         assert!(y.iter().all(|v| v.is_finite() && v.abs() < 0.6));
     }
 
     #[test]
     fn pushing_in_any_parts_equals_one_call() {
-        let x: Vec<f32> = sine(44100.0, 440.0, 200_000)
-            .iter()
-            .map(|&v| v as f32)
-            .collect();
-        let mut whole = vec![0.0; capacity(x.len(), 44100.0, 22050.0)];
-        let n = resample_lane(&x, 44100.0, 22050.0, Quality::High, &mut whole).unwrap();
-        whole.truncate(n);
+        let x = sine::<f32>(44100.0, 440.0, 200_000);
+        let whole = resampled(&x, 44100.0, 22050.0, Quality::High);
         for parts in [
             vec![200_000],
             vec![1, 43_999, 44_100, 7, 111_893],

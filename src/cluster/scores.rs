@@ -5,7 +5,8 @@ use num_traits::AsPrimitive;
 use rayon::prelude::*;
 
 use super::row_major;
-use crate::error::{ensure, Error, Result};
+use crate::error::{ensure, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
 /// Checks labels against `x` and returns them as dense ids `0..n_labels`.
@@ -39,42 +40,19 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
-/// The distance behind [`silhouette_score`] (scikit-learn's metric names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    /// `"euclidean"` / `"l2"`.
-    Euclidean,
-    /// `"sqeuclidean"`.
-    SqEuclidean,
-    /// `"manhattan"` / `"cityblock"` / `"l1"`.
-    Manhattan,
-    /// `"cosine"`: `1 - cos`, clipped to `[0, 2]`; a zero row is at distance 1.
-    Cosine,
-    /// `"precomputed"`: `x` is the `n × n` distance matrix itself.
-    Precomputed,
-}
-
-impl std::str::FromStr for Metric {
-    type Err = Error;
-
-    /// Parses a scikit-learn metric name.
-    fn from_str(name: &str) -> Result<Self> {
-        Ok(match name {
-            "euclidean" | "l2" => Metric::Euclidean,
-            "sqeuclidean" => Metric::SqEuclidean,
-            "manhattan" | "cityblock" | "l1" => Metric::Manhattan,
-            "cosine" => Metric::Cosine,
-            "precomputed" => Metric::Precomputed,
-            _ => {
-                return Err(Error::param(
-                    "metric",
-                    format!(
-                        "unknown metric {name:?}; use 'euclidean', 'sqeuclidean', 'manhattan', \
-                         'cosine' or 'precomputed' (pass a precomputed matrix for others)"
-                    ),
-                ))
-            }
-        })
+named_enum! {
+    /// The distance behind [`silhouette_score`] (scikit-learn's metric names).
+    pub enum Metric in "metric", "(for another metric) a precomputed distance matrix" {
+        /// `"euclidean"` / `"l2"`.
+        Euclidean = "euclidean" | "l2",
+        /// `"sqeuclidean"`.
+        SqEuclidean = "sqeuclidean",
+        /// `"manhattan"` / `"cityblock"` / `"l1"`.
+        Manhattan = "manhattan" | "cityblock" | "l1",
+        /// `"cosine"`: `1 - cos`, clipped to `[0, 2]`; a zero row is at distance 1.
+        Cosine = "cosine",
+        /// `"precomputed"`: `x` is the `n × n` distance matrix itself.
+        Precomputed = "precomputed",
     }
 }
 

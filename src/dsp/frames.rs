@@ -1,36 +1,19 @@
 //! Framing a signal for short-time analysis: padding modes and frame geometry.
 
-use std::str::FromStr;
+use crate::error::{ensure, Result};
+use crate::names::named_enum;
 
-use crate::error::{ensure, Error, Result};
-
-/// How a centered analysis pads the signal's ends (numpy `np.pad` modes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PadMode {
-    /// Zeros (librosa's default since 0.10).
-    Constant,
-    /// Repeat the edge sample.
-    Edge,
-    /// Mirror without repeating the edge sample (`[3 2 | 1 2 3 | 2 1]`).
-    Reflect,
-    /// Mirror repeating the edge sample (`[2 1 | 1 2 3 | 3 2]`).
-    Symmetric,
-}
-
-impl FromStr for PadMode {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "constant" => Ok(PadMode::Constant),
-            "edge" => Ok(PadMode::Edge),
-            "reflect" => Ok(PadMode::Reflect),
-            "symmetric" => Ok(PadMode::Symmetric),
-            other => Err(Error::param(
-                "pad_mode",
-                format!("'{other}' is not one of 'constant', 'edge', 'reflect', 'symmetric'"),
-            )),
-        }
+named_enum! {
+    /// How a centered analysis pads the signal's ends (numpy `np.pad` modes).
+    pub enum PadMode in "pad_mode" {
+        /// Zeros (librosa's default since 0.10).
+        Constant = "constant",
+        /// Repeat the edge sample.
+        Edge = "edge",
+        /// Mirror without repeating the edge sample (`[3 2 | 1 2 3 | 2 1]`).
+        Reflect = "reflect",
+        /// Mirror repeating the edge sample (`[2 1 | 1 2 3 | 3 2]`).
+        Symmetric = "symmetric",
     }
 }
 
@@ -151,6 +134,7 @@ impl Framing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn padded(mode: PadMode, x: &[f64], pad: usize) -> Vec<f64> {
         (-(pad as isize)..(x.len() + pad) as isize)
@@ -161,22 +145,14 @@ mod tests {
     #[test]
     fn pad_modes_match_numpy() {
         let x = [1.0, 2.0, 3.0];
-        assert_eq!(
-            padded(PadMode::Constant, &x, 2),
-            vec![0., 0., 1., 2., 3., 0., 0.]
-        );
-        assert_eq!(
-            padded(PadMode::Edge, &x, 2),
-            vec![1., 1., 1., 2., 3., 3., 3.]
-        );
-        assert_eq!(
-            padded(PadMode::Reflect, &x, 2),
-            vec![3., 2., 1., 2., 3., 2., 1.]
-        );
-        assert_eq!(
-            padded(PadMode::Symmetric, &x, 2),
-            vec![2., 1., 1., 2., 3., 3., 2.]
-        );
+        for (mode, want) in [
+            (PadMode::Constant, [0., 0., 1., 2., 3., 0., 0.]),
+            (PadMode::Edge, [1., 1., 1., 2., 3., 3., 3.]),
+            (PadMode::Reflect, [3., 2., 1., 2., 3., 2., 1.]),
+            (PadMode::Symmetric, [2., 1., 1., 2., 3., 3., 2.]),
+        ] {
+            assert_eq!(padded(mode, &x, 2), want, "{mode:?}");
+        }
         // np.pad([1, 2, 3], 5, mode="reflect"): reflections repeat.
         assert_eq!(
             padded(PadMode::Reflect, &x, 5),

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::frames::check_lengths;
 use super::nd::Shaped;
 use super::{fft, window, Float};
-use crate::error::{ensure, Error, Result};
+use crate::error::{affordable, ensure, Error, Result};
 
 /// Frames inverted by one rayon task before their overlap-add is merged.
 const FRAMES_PER_TASK: usize = 64;
@@ -41,16 +41,7 @@ impl<T: Float> IstftParams<T> {
             format!("n_fft={n_fft} does not fit a spectrogram with {n_bins} frequency bins (expects 1 + n_fft/2 bins)")
         })?;
         check_lengths(n_fft, hop_length)?;
-        ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
-            format!(
-                "the window has {} samples; it must have between 1 and n_fft={n_fft}",
-                win.len()
-            )
-        })?;
-        let window = window::pad_center(win, n_fft)
-            .into_iter()
-            .map(T::of)
-            .collect();
+        let window = window::centered(win, n_fft)?;
         Ok(IstftParams {
             n_fft,
             hop_length,
@@ -118,11 +109,18 @@ pub fn istft_of<T: Float>(
     Ok(Shaped::new(signals.concat(), &lead, &[n]))
 }
 
-/// Reconstructs one signal per `(bins, frames)` spectrogram view (any strides).
+/// Reconstructs one signal per `(bins, frames)` spectrogram view (any
+/// strides); refused ([`affordable`]) when the signals would not fit.
 pub fn istft<T: Float>(
     spectrograms: &[ArrayView2<'_, Complex<T>>],
     params: &IstftParams<T>,
 ) -> Result<Vec<Vec<T>>> {
+    let signals = spectrograms.len() as f64;
+    let frames = spectrograms.first().map_or(0, |s| s.ncols());
+    let natural = params.n_fft as f64 + params.hop_length as f64 * frames.saturating_sub(1) as f64;
+    // Each signal's overlap-add buffer and window sum, then its cut or padded copy.
+    affordable("hop_length", 16.0 * signals * natural)?;
+    affordable("length", 8.0 * signals * params.length.unwrap_or(0) as f64)?;
     spectrograms
         .par_iter()
         .with_min_len(crate::parallel::min_len())
@@ -246,5 +244,18 @@ mod tests {
     fn validates_shapes() {
         assert!(IstftParams::<f32>::new(129, 200, 64, &window::hann(200), true, None).is_err());
         assert!(IstftParams::<f32>::new(129, 256, 0, &window::hann(256), true, None).is_err());
+    }
+
+    #[test]
+    fn signals_beyond_memory_are_refused() {
+        use ndarray::ShapeBuilder;
+        // One stored value seen as 10^15 frames (a zero-stride view).
+        let value = [Complex::new(1.0f32, 0.0)];
+        let frames = ArrayView2::from_shape((5, 1 << 50).strides((0, 0)), &value).unwrap();
+        let params = IstftParams::<f32>::new(5, 8, 2, &[1.0; 8], true, None).unwrap();
+        crate::error::assert_too_large(istft(&[frames], &params), "hop_length");
+        let params = IstftParams::<f32>::new(5, 8, 2, &[1.0; 8], true, Some(1 << 60)).unwrap();
+        let one = ArrayView2::from_shape((5, 1).strides((0, 0)), &value).unwrap();
+        crate::error::assert_too_large(istft(&[one], &params), "length");
     }
 }

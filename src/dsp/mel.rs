@@ -1,7 +1,7 @@
 //! Mel scales and librosa's mel filter bank (`librosa.filters.mel`), bit-exact.
 
 use super::Float;
-use crate::error::{ensure, Error, Result};
+use crate::error::{affordable, ensure, Error, Result};
 
 const F_SP: f64 = 200.0 / 3.0;
 const MIN_LOG_HZ: f64 = 1000.0;
@@ -57,22 +57,25 @@ fn linspace(start: f64, stop: f64, n: usize) -> Vec<f64> {
 }
 
 /// `n_mels` frequencies (Hz) evenly spaced on the mel scale from `fmin` to `fmax`
-/// (`librosa.mel_frequencies`).
-pub fn mel_frequencies(n_mels: usize, fmin: f64, fmax: f64, htk: bool) -> Vec<f64> {
+/// (`librosa.mel_frequencies`); refused ([`affordable`]) when they would not fit.
+pub fn mel_frequencies(n_mels: usize, fmin: f64, fmax: f64, htk: bool) -> Result<Vec<f64>> {
+    affordable("n_mels", 8.0 * n_mels as f64)?;
     if n_mels == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    linspace(hz_to_mel(fmin, htk), hz_to_mel(fmax, htk), n_mels)
+    Ok(linspace(hz_to_mel(fmin, htk), hz_to_mel(fmax, htk), n_mels)
         .into_iter()
         .map(|m| mel_to_hz(m, htk))
-        .collect()
+        .collect())
 }
 
 /// Center frequency (Hz) of each of the `1 + n_fft/2` FFT bins
-/// (`librosa.fft_frequencies`, i.e. `np.fft.rfftfreq(n_fft, 1/sr)`).
-pub fn fft_frequencies(sr: f64, n_fft: usize) -> Vec<f64> {
+/// (`librosa.fft_frequencies`, i.e. `np.fft.rfftfreq(n_fft, 1/sr)`); refused
+/// ([`affordable`]) when they would not fit.
+pub fn fft_frequencies(sr: f64, n_fft: usize) -> Result<Vec<f64>> {
+    affordable("n_fft", 4.0 * n_fft as f64)?;
     let val = 1.0 / (n_fft as f64 * (1.0 / sr));
-    (0..=n_fft / 2).map(|i| i as f64 * val).collect()
+    Ok((0..=n_fft / 2).map(|i| i as f64 * val).collect())
 }
 
 /// How each mel filter is normalised (`norm` of `librosa.filters.mel`).
@@ -191,9 +194,9 @@ impl MelBasis {
         }
         let n_bins = p.n_fft / 2 + 1;
         // Dense f32 weights plus their f64 construction rows.
-        crate::error::affordable("n_mels", p.n_mels as f64 * n_bins as f64 * 12.0)?;
-        let fftfreqs = fft_frequencies(p.sr, p.n_fft);
-        let mel_f = mel_frequencies(p.n_mels + 2, p.fmin, p.fmax, p.htk);
+        affordable("n_mels", p.n_mels as f64 * n_bins as f64 * 12.0)?;
+        let fftfreqs = fft_frequencies(p.sr, p.n_fft)?;
+        let mel_f = mel_frequencies(p.n_mels + 2, p.fmin, p.fmax, p.htk)?;
         let mut weights = vec![0f32; p.n_mels * n_bins];
         for (i, row) in weights.chunks_mut(n_bins.max(1)).enumerate().take(p.n_mels) {
             let (lo, mid, hi) = (mel_f[i], mel_f[i + 1], mel_f[i + 2]);
@@ -307,12 +310,15 @@ fn lp_norm(row: &[f32], p: f64) -> f64 {
 impl std::str::FromStr for MelNorm {
     type Err = Error;
 
+    /// `"slaney"`, the one norm with a name (the others are `None` and numbers).
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "slaney" => Ok(MelNorm::Slaney),
-            other => Err(Error::param(
+            other => Err(crate::names::unknown(
                 "norm",
-                format!("unsupported norm '{other}' (use 'slaney', None or a number)"),
+                other,
+                &["slaney"],
+                &["None or a number"],
             )),
         }
     }
@@ -359,5 +365,12 @@ mod tests {
             ..MelParams::librosa(8000.0, 256)
         })
         .is_err());
+    }
+
+    #[test]
+    fn frequencies_beyond_memory_are_refused() {
+        crate::error::assert_too_large(fft_frequencies(22050.0, usize::MAX / 4), "n_fft");
+        let mels = mel_frequencies(usize::MAX / 16, 0.0, 8000.0, false);
+        crate::error::assert_too_large(mels, "n_mels");
     }
 }

@@ -58,19 +58,10 @@ impl<T: Float> StftParams<T> {
     ) -> Result<Self> {
         check_lengths(n_fft, hop_length)?;
         crate::error::affordable("n_fft", n_fft as f64 * 48.0)?;
-        ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
-            format!(
-                "the window has {} samples; it must have between 1 and n_fft={n_fft}",
-                win.len()
-            )
-        })?;
+        let window = window::centered(win, n_fft)?;
         ensure(win.iter().all(|w| w.is_finite()), "window", || {
             "window values must be finite".into()
         })?;
-        let window = window::pad_center(win, n_fft)
-            .into_iter()
-            .map(T::of)
-            .collect();
         Ok(StftParams {
             n_fft,
             hop_length,

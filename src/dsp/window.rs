@@ -1,6 +1,9 @@
 //! Analysis windows (the Python layer passes any scipy window; these are the
 //! defaults the core uses on its own).
 
+use super::Float;
+use crate::error::{ensure, Result};
+
 /// Periodic ("fftbins=True") Hann window of length `n`, as
 /// `scipy.signal.get_window("hann", n)` (librosa's default window).
 pub fn hann(n: usize) -> Vec<f64> {
@@ -17,6 +20,19 @@ pub fn pad_center(window: &[f64], size: usize) -> Vec<f64> {
     let mut out = vec![0.0; size];
     out[left..left + window.len().min(size)].copy_from_slice(&window[..window.len().min(size)]);
     out
+}
+
+/// A transform's window: `win` (`win_length` samples, `1 <= win_length <=
+/// n_fft`, else a typed error on `win_length`) centered in `n_fft` zeros
+/// ([`pad_center`]), in the transform's float type.
+pub fn centered<T: Float>(win: &[f64], n_fft: usize) -> Result<Vec<T>> {
+    ensure(!win.is_empty() && win.len() <= n_fft, "win_length", || {
+        format!(
+            "the window has {} samples; it must have between 1 and n_fft={n_fft}",
+            win.len()
+        )
+    })?;
+    Ok(pad_center(win, n_fft).into_iter().map(T::of).collect())
 }
 
 #[cfg(test)]

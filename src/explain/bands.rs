@@ -5,8 +5,6 @@
 //! the unmodified STFT, which for librosa's defaults (periodic Hann,
 //! `hop = n_fft / 4`, centered) is the input up to rounding.
 
-use std::str::FromStr;
-
 use ndarray::Array2;
 use num_complex::Complex;
 
@@ -14,29 +12,16 @@ use crate::dsp::istft::{istft, IstftParams};
 use crate::dsp::mel::{fft_frequencies, hz_to_mel, mel_to_hz};
 use crate::dsp::stft::{stft, StftParams};
 use crate::dsp::{window, PadMode};
-use crate::error::{ensure, Error, Result};
+use crate::error::{affordable, ensure, Result};
+use crate::names::named_enum;
 
-/// How band edges are spaced between 0 Hz and Nyquist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BandScale {
-    /// Evenly on the Slaney mel scale (librosa's default).
-    Mel,
-    /// Evenly in Hz.
-    Linear,
-}
-
-impl FromStr for BandScale {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "mel" => Ok(BandScale::Mel),
-            "linear" => Ok(BandScale::Linear),
-            other => Err(Error::param(
-                "scale",
-                format!("'{other}' is not one of 'mel', 'linear'"),
-            )),
-        }
+named_enum! {
+    /// How band edges are spaced between 0 Hz and Nyquist.
+    pub enum BandScale in "scale" {
+        /// Evenly on the Slaney mel scale (librosa's default).
+        Mel = "mel",
+        /// Evenly in Hz.
+        Linear = "linear",
     }
 }
 
@@ -56,9 +41,9 @@ pub fn band_edges(sr: f64, n_bands: usize, scale: BandScale) -> Vec<f64> {
 
 /// Band of each STFT bin: bin frequency `f` belongs to band `b` when
 /// `edges[b] <= f < edges[b + 1]` (Nyquist goes to the last band).
-fn bin_bands(edges: &[f64], sr: f64, n_fft: usize) -> Vec<usize> {
+fn bin_bands(edges: &[f64], sr: f64, n_fft: usize) -> Result<Vec<usize>> {
     let last = edges.len() - 2;
-    fft_frequencies(sr, n_fft)
+    Ok(fft_frequencies(sr, n_fft)?
         .into_iter()
         .map(|f| {
             edges[1..]
@@ -67,7 +52,7 @@ fn bin_bands(edges: &[f64], sr: f64, n_fft: usize) -> Vec<usize> {
                 .unwrap_or(last)
                 .min(last)
         })
-        .collect()
+        .collect())
 }
 
 /// How [`band_sources`] splits a signal, as the caller names it.
@@ -108,10 +93,14 @@ pub fn band_sources(
         format!("must be a positive sample rate, got {sr}")
     })?;
     ensure(n_bands > 0, "n_bands", || "must be at least 1".into())?;
+    // The STFT's frame buffers, then one signal per band (at least one
+    // edge per band for an empty signal).
+    affordable("n_fft", 48.0 * n_fft as f64)?;
+    affordable("n_bands", 8.0 * n_bands as f64 * y.len().max(1) as f64)?;
     let win = window::hann(n_fft);
     let params = StftParams::<f32>::new(n_fft, hop_length, &win, true, PadMode::Constant)?;
     let edges = band_edges(sr, n_bands, scale);
-    let owner = bin_bands(&edges, sr, n_fft);
+    let owner = bin_bands(&edges, sr, n_fft)?;
     for b in 0..n_bands {
         ensure(owner.contains(&b), "n_bands", || {
             format!("band {b} ({:.1}-{:.1} Hz) contains no STFT bin at n_fft={n_fft}; use fewer bands or a larger n_fft", edges[b], edges[b + 1])
@@ -166,5 +155,15 @@ mod tests {
             band_edges(8000.0, 2, BandScale::Linear),
             vec![0.0, 2000.0, 4000.0]
         );
+    }
+
+    #[test]
+    fn an_fft_or_bands_beyond_memory_are_refused_before_the_window() {
+        let y = vec![0.0f32; 100];
+        let linear = BandScale::Linear;
+        let huge_fft = band_sources(&y, 8000.0, 2, linear, usize::MAX / 64, 256);
+        crate::error::assert_too_large(huge_fft, "n_fft");
+        let huge_bands = band_sources(&y, 8000.0, usize::MAX / 64, linear, 1024, 256);
+        crate::error::assert_too_large(huge_bands, "n_bands");
     }
 }

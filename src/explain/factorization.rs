@@ -442,26 +442,19 @@ mod tests {
         let y = ramp(12, 1.0);
         let f = Factorization::new(y.clone(), vec![y.clone()], &[0, 4, 8, 12]).unwrap();
         let masks = [1u8, 0, 1, 0, 1, 1];
-        let table = |data| Masks {
-            data,
-            n_features: 3,
-        };
         let mut out = vec![0f32; 24];
-        f.compose_table(table(&masks), None, false, (&mut out, (2, 12)), 1)
+        f.compose_table(Masks::new(&masks, 3), None, false, (&mut out, (2, 12)), 1)
             .unwrap();
         let mut direct = vec![0f32; 24];
         f.compose_batch(&masks, None, false, &mut direct).unwrap();
         assert_eq!(out, direct);
-        let wide = Masks {
-            data: &masks,
-            n_features: 2,
-        };
+        let wide = Masks::new(&masks, 2);
         let err = f
             .compose_table(wide, None, false, (&mut out, (3, 12)), 1)
             .unwrap_err();
         assert!(err.to_string().contains("2 entries per row"), "{err}");
         let err = f
-            .compose_table(table(&masks), None, false, (&mut out, (1, 24)), 1)
+            .compose_table(Masks::new(&masks, 3), None, false, (&mut out, (1, 24)), 1)
             .unwrap_err();
         assert!(err.to_string().contains("expected (2, 12)"), "{err}");
     }

@@ -20,34 +20,19 @@ use std::str::FromStr;
 use rayon::prelude::*;
 
 use crate::error::{ensure, Error, Result};
+use crate::names::{named_enum, unknown};
 
-/// Distance between a mask and the unperturbed mask (scikit-learn metric names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Distance {
-    /// `1 − cos(angle)`, clipped to `[0, 2]`; an all-zero mask is at distance 1.
-    Cosine,
-    /// Euclidean (L2) distance.
-    Euclidean,
-    /// Manhattan (L1, `cityblock`) distance.
-    Manhattan,
-    /// Fraction of differing entries.
-    Hamming,
-}
-
-impl FromStr for Distance {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "cosine" => Ok(Distance::Cosine),
-            "euclidean" | "l2" => Ok(Distance::Euclidean),
-            "manhattan" | "cityblock" | "l1" => Ok(Distance::Manhattan),
-            "hamming" => Ok(Distance::Hamming),
-            other => Err(Error::param(
-                "distance",
-                format!("'{other}' is not one of 'cosine', 'euclidean', 'manhattan', 'hamming'"),
-            )),
-        }
+named_enum! {
+    /// Distance between a mask and the unperturbed mask (scikit-learn metric names).
+    pub enum Distance in "distance" {
+        /// `1 − cos(angle)`, clipped to `[0, 2]`; an all-zero mask is at distance 1.
+        Cosine = "cosine",
+        /// Euclidean (L2) distance.
+        Euclidean = "euclidean" | "l2",
+        /// Manhattan (L1, `cityblock`) distance.
+        Manhattan = "manhattan" | "cityblock" | "l1",
+        /// Fraction of differing entries.
+        Hamming = "hamming",
     }
 }
 
@@ -82,15 +67,25 @@ impl Selection {
 impl FromStr for Selection {
     type Err = Error;
 
+    /// lime's mode names; `lasso_path` is listed but chosen by the caller
+    /// ([`Selection::named`]).
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "auto" => Ok(Selection::Auto),
             "none" => Ok(Selection::All),
             "forward_selection" => Ok(Selection::Forward),
             "highest_weights" => Ok(Selection::HighestWeights),
-            other => Err(Error::param(
+            other => Err(unknown(
                 "feature_selection",
-                format!("'{other}' is not one of 'auto', 'none', 'forward_selection', 'highest_weights', 'lasso_path'"),
+                other,
+                &[
+                    "auto",
+                    "none",
+                    "forward_selection",
+                    "highest_weights",
+                    "lasso_path",
+                ],
+                &[],
             )),
         }
     }
@@ -105,7 +100,12 @@ pub struct Masks<'a> {
     pub n_features: usize,
 }
 
-impl Masks<'_> {
+impl<'a> Masks<'a> {
+    /// The masks `data` holds, `n_features` per row.
+    pub fn new(data: &'a [u8], n_features: usize) -> Self {
+        Masks { data, n_features }
+    }
+
     /// Number of rows (perturbations).
     pub fn rows(&self) -> usize {
         self.data.len() / self.n_features.max(1)
@@ -553,36 +553,32 @@ mod tests {
     use super::*;
     use crate::explain::sampling::sample_masks;
 
+    /// lime's kernel width 0.25 and cosine distance, with these options.
+    fn lime_params(alpha: f64, num_features: usize, selection: Selection) -> SurrogateParams {
+        SurrogateParams {
+            kernel_width: 0.25,
+            distance: Distance::Cosine,
+            alpha,
+            num_features,
+            selection,
+        }
+    }
+
     #[test]
     fn cosine_distances_of_masks() {
         let data = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
-        let d = distances(
-            Masks {
-                data: &data,
-                n_features: 4,
-            },
-            Distance::Cosine,
-        );
+        let d = distances(Masks::new(&data, 4), Distance::Cosine);
         assert!(d[0].abs() < 1e-15);
         assert!((d[1] - (1.0 - 0.5)).abs() < 1e-15); // 1 − sqrt(1/4)
         assert_eq!(d[2], 1.0);
-        let h = distances(
-            Masks {
-                data: &data,
-                n_features: 4,
-            },
-            Distance::Hamming,
-        );
+        let h = distances(Masks::new(&data, 4), Distance::Hamming);
         assert_eq!(h, vec![0.0, 0.75, 1.0]);
     }
 
     #[test]
     fn ridge_recovers_an_exact_linear_model() {
         let masks = sample_masks(200, 5, 3);
-        let m = Masks {
-            data: &masks,
-            n_features: 5,
-        };
+        let m = Masks::new(&masks, 5);
         let truth = [2.0, -1.0, 0.0, 0.5, 3.0];
         let y: Vec<f64> = (0..200)
             .map(|i| 0.7 + (0..5).map(|j| truth[j] * m.at(i, j)).sum::<f64>())
@@ -605,10 +601,7 @@ mod tests {
         let data: Vec<u8> = (0..40)
             .flat_map(|i| [(i % 2) as u8, (i % 2) as u8, (i / 2 % 2) as u8])
             .collect();
-        let m = Masks {
-            data: &data,
-            n_features: 3,
-        };
+        let m = Masks::new(&data, 3);
         let y: Vec<f64> = (0..40).map(|i| 2.0 * m.at(i, 0) + m.at(i, 2)).collect();
         let w = vec![1.0; 40];
         let fit = ridge(m, &[0, 1, 2], &y, &w, 0.0);
@@ -637,20 +630,11 @@ mod tests {
     #[test]
     fn selection_finds_the_informative_features() {
         let masks = sample_masks(300, 8, 11);
-        let m = Masks {
-            data: &masks,
-            n_features: 8,
-        };
+        let m = Masks::new(&masks, 8);
         let y: Vec<f64> = (0..300)
             .map(|i| 5.0 * m.at(i, 6) + 0.1 * m.at(i, 2))
             .collect();
-        let params = SurrogateParams {
-            kernel_width: 0.25,
-            distance: Distance::Cosine,
-            alpha: 1.0,
-            num_features: 2,
-            selection: Selection::Auto,
-        };
+        let params = lime_params(1.0, 2, Selection::Auto);
         let s = explain(m, &y, 1, &params).unwrap().remove(0);
         assert_eq!(s.model.features, vec![6, 2]);
         let hw = explain(
@@ -685,21 +669,12 @@ mod tests {
     #[test]
     fn features_given_per_target_fit_each_target_on_its_own() {
         let masks = sample_masks(200, 5, 3);
-        let m = Masks {
-            data: &masks,
-            n_features: 5,
-        };
+        let m = Masks::new(&masks, 5);
         // Two targets, row-major: target 0 follows feature 1, target 1 feature 3.
         let targets: Vec<f64> = (0..200)
             .flat_map(|i| [2.0 * m.at(i, 1), -m.at(i, 3)])
             .collect();
-        let params = SurrogateParams {
-            kernel_width: 0.25,
-            distance: Distance::Cosine,
-            alpha: 0.01,
-            num_features: 5,
-            selection: Selection::named("lasso_path", true).unwrap(),
-        };
+        let params = lime_params(0.01, 5, Selection::named("lasso_path", true).unwrap());
         let (weights, fits) =
             explain_targets(m, &targets, 2, &params, Some(vec![vec![1], vec![3, 0]])).unwrap();
         assert_eq!(weights, sample_weights(m, &params).unwrap());

@@ -270,20 +270,23 @@ fn trim_beats(local: &[f64], beats: &mut [bool], trim: bool) {
 mod tests {
     use super::*;
 
+    /// Narrow windows for short test envelopes.
+    const PICK: PeakPick = PeakPick {
+        pre_max: 1,
+        post_max: 1,
+        pre_avg: 4,
+        post_avg: 5,
+        delta: 0.07,
+        wait: 1,
+    };
+
     #[test]
     fn picks_isolated_peaks() {
         let mut x = vec![0.0f32; 40];
         x[10] = 1.0;
         x[25] = 0.8;
         x[26] = 0.7;
-        let pick = PeakPick {
-            pre_max: 1,
-            post_max: 1,
-            pre_avg: 4,
-            post_avg: 5,
-            delta: 0.07,
-            wait: 1,
-        };
+        let pick = PICK;
         let found: Vec<usize> = pick
             .peaks(&x)
             .unwrap()
@@ -320,14 +323,7 @@ mod tests {
 
     #[test]
     fn arrays_must_be_one_dimensional_and_may_be_strided() {
-        let pick = PeakPick {
-            pre_max: 1,
-            post_max: 1,
-            pre_avg: 4,
-            post_avg: 5,
-            delta: 0.07,
-            wait: 1,
-        };
+        let pick = PICK;
         let mut x = vec![0.0f32; 80];
         x[20] = 1.0;
         x[50] = 0.8;

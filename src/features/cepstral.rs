@@ -1,7 +1,7 @@
 //! The orthonormal DCT-II (`scipy.fftpack.dct(type=2, norm="ortho")`) that turns
 //! log-mel spectra into MFCCs, with librosa's sinusoidal liftering.
 
-use crate::error::{ensure, Result};
+use crate::error::{affordable, ensure, Result};
 
 /// The first `n_out` orthonormal DCT-II basis vectors of length `n_in`,
 /// multiplied by librosa's lifter `1 + (lifter / 2) sin(pi (k + 1) / lifter)`
@@ -11,6 +11,8 @@ pub fn dct_basis(n_in: usize, n_out: usize, lifter: f64) -> Result<Vec<f64>> {
     ensure(lifter >= 0.0 && lifter.is_finite(), "lifter", || {
         format!("must be a non-negative number, got {lifter}")
     })?;
+    // The basis, and the caller's copy of it in the spectrogram's float type.
+    affordable("n_mfcc", 16.0 * n_out as f64 * n_in as f64)?;
     let n = n_in as f64;
     let mut basis = Vec::with_capacity(n_out * n_in);
     for k in 0..n_out {
@@ -48,5 +50,10 @@ mod tests {
         let dc: f64 = b[..8].iter().sum();
         assert!((dc - 8f64.sqrt()).abs() < 1e-12);
         assert!(dct_basis(8, 2, -1.0).is_err());
+    }
+
+    #[test]
+    fn a_basis_beyond_memory_is_refused() {
+        crate::error::assert_too_large(dct_basis(128, usize::MAX / 256, 0.0), "n_mfcc");
     }
 }

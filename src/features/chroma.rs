@@ -8,7 +8,7 @@ use super::tuning::{bin_range, piptrack_peaks, tuning_from_peaks};
 use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
 use crate::dsp::spectrogram::power_spectrogram;
 use crate::dsp::{Float, StftSpec};
-use crate::error::{ensure, Result};
+use crate::error::{affordable, ensure, Result};
 use crate::parallel;
 
 /// Options of `chroma_stft` and its filter bank, with librosa's meanings.
@@ -149,6 +149,9 @@ pub fn chroma_from_columns<T: Float>(
     ensure(p.norm.is_none_or(|n| n > 0.0), "norm", || {
         "must be positive (np.inf for the max) or None".into()
     })?;
+    // The filter bank (checked more closely by [`filterbank`]) and the output.
+    let (nc, frames) = (p.n_chroma as f64, columns.len() as f64);
+    affordable("n_chroma", 8.0 * nc * (n_bins as f64 + frames))?;
     let tuning = match p.tuning {
         Some(t) => Some(t),
         None => estimate_tuning(columns, p.sr, p.n_fft, p.n_chroma),
@@ -323,5 +326,18 @@ mod tests {
         let (again, tuning_again) = of_spectrogram(&s.view(), &params(n_fft), 1).unwrap();
         assert_eq!((again.shape, tuning_again), (chroma.shape.clone(), tuning));
         assert_eq!(again.data, chroma.data);
+    }
+
+    #[test]
+    fn a_chromagram_beyond_memory_is_refused_before_its_filter_bank() {
+        let s = vec![0.0f64; 1025];
+        let p = ChromaParams {
+            n_chroma: usize::MAX / 64,
+            ..params(2048)
+        };
+        crate::error::assert_too_large(
+            chroma_from_columns(&[ArrayView1::from(&s[..])], &p),
+            "n_chroma",
+        );
     }
 }

@@ -11,8 +11,6 @@
 //! signal is analysed in float32), and each summary is the mean and population
 //! variance of the feature over all its values, accumulated in `f64`.
 
-use std::str::FromStr;
-
 use ndarray::{Array1, ArrayView1, ArrayViewD, Ix1};
 use num_complex::Complex;
 
@@ -31,6 +29,7 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, stft, FrameMatrix, StftParams};
 use crate::dsp::{window, Float};
 use crate::error::{ensure, Error, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
 /// FFT length of every GTZAN spectral feature (librosa's default).
@@ -42,32 +41,19 @@ const N_MFCC: usize = 20;
 /// Number of summary values.
 pub const N_VALUES: usize = 57;
 
-/// Which GTZAN recipe to reproduce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Recipe {
-    /// librosa 0.11's defaults: zero-padded frames, `effects.hpss` signals of
-    /// the input's length, `feature.tempo` of the mean-aggregated onset envelope.
-    Librosa,
-    /// The published `features_30_sec.csv` (librosa < 0.10 on numpy < 2):
-    /// reflect-padded frames, the STFT computed in double precision and
-    /// rounded, natural-length iSTFTs zero-padded to the input, and the tempo
-    /// `beat_track` reports (median-aggregated envelope, 0 without onsets).
-    Kaggle,
-}
-
-impl FromStr for Recipe {
-    type Err = Error;
-
-    /// `"gtzan"` ([`Recipe::Librosa`]) or `"gtzan_kaggle"` ([`Recipe::Kaggle`]).
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "gtzan" => Ok(Recipe::Librosa),
-            "gtzan_kaggle" => Ok(Recipe::Kaggle),
-            other => Err(Error::param(
-                "recipe",
-                format!("must be 'gtzan' or 'gtzan_kaggle', got {other:?}"),
-            )),
-        }
+named_enum! {
+    /// Which GTZAN recipe to reproduce.
+    pub enum Recipe in "recipe" {
+        /// `"gtzan"`: librosa 0.11's defaults: zero-padded frames,
+        /// `effects.hpss` signals of the input's length, `feature.tempo` of the
+        /// mean-aggregated onset envelope.
+        Librosa = "gtzan",
+        /// `"gtzan_kaggle"`: the published `features_30_sec.csv` (librosa <
+        /// 0.10 on numpy < 2): reflect-padded frames, the STFT computed in
+        /// double precision and rounded, natural-length iSTFTs zero-padded to
+        /// the input, and the tempo `beat_track` reports (median-aggregated
+        /// envelope, 0 without onsets).
+        Kaggle = "gtzan_kaggle",
     }
 }
 
@@ -154,7 +140,7 @@ pub fn gtzan_values<T: Float + Log10>(
         .map(|&v| v as f32)
         .collect();
     out.extend(summary(&energy, 0));
-    out.extend(shape_summaries(&mag, n_bins, sr));
+    out.extend(shape_summaries(&mag, n_bins, sr)?);
     out.extend(summary(
         &zero_crossing_rate(&[y], &raw(PadMode::Edge), 1e-10)?.data,
         0,
@@ -243,15 +229,15 @@ fn chroma<T: Float>(power: &[T], n_frames: usize, n_bins: usize, sr: f64) -> Res
 }
 
 /// Centroid, bandwidth and rolloff of every magnitude frame, summarised.
-fn shape_summaries<T: Float>(mag: &[T], n_bins: usize, sr: f64) -> [f64; 6] {
-    let freq = fft_frequencies(sr, N_FFT);
+fn shape_summaries<T: Float>(mag: &[T], n_bins: usize, sr: f64) -> Result<[f64; 6]> {
+    let freq = fft_frequencies(sr, N_FFT)?;
     let mut values: [Vec<f64>; 3] = Default::default();
     for frame in mag.chunks(n_bins) {
         let shape = centroid_bandwidth_rolloff(frame, &freq, 0.85);
         values.iter_mut().zip(shape).for_each(|(v, x)| v.push(x));
     }
     let [c, b, r] = values.map(|v| mean_var(&v));
-    [c[0], c[1], b[0], b[1], r[0], r[1]]
+    Ok([c[0], c[1], b[0], b[1], r[0], r[1]])
 }
 
 /// `power_to_db(melspectrogram(S=power, sr=sr))`, time-major (`n_frames × 128`).

@@ -11,7 +11,7 @@ use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
 use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{stft, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
-use crate::error::{ensure, tractable, Result};
+use crate::error::{affordable, ensure, tractable, Result};
 use crate::features::median::{median_lanes, Lanes, LANES};
 use crate::parallel;
 
@@ -37,6 +37,9 @@ impl HpssParams {
             "kernel_size",
             || "must be positive".into(),
         )?;
+        // The median filters' windows.
+        let kernels = self.kernel_harmonic as f64 + self.kernel_percussive as f64;
+        affordable("kernel_size", 16.0 * kernels)?;
         ensure(self.power > 0.0, "power", || {
             format!("must be strictly positive, got {}", self.power)
         })?;
@@ -458,5 +461,17 @@ mod tests {
         let one = s.slice(ndarray::s![1, .., ..]).into_dyn();
         let (alone, _) = masks_of(&one, &spec().hpss, 1).unwrap();
         assert_eq!(alone.data[..], h.data[11 * 17..]);
+    }
+
+    #[test]
+    fn kernels_beyond_memory_are_refused() {
+        let p = HpssParams {
+            kernel_harmonic: usize::MAX / 64,
+            kernel_percussive: 17,
+            power: 2.0,
+            margin_harmonic: 1.0,
+            margin_percussive: 1.0,
+        };
+        crate::error::assert_too_large(masks(&[1.0f32; 4], 2, 2, &p), "kernel_size");
     }
 }

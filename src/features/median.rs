@@ -16,6 +16,19 @@ pub const LANES: usize = 8;
 /// One value per lane.
 pub type Lanes<T> = [T; LANES];
 
+/// The median of `x`, which it sorts (a NaN compares equal to everything):
+/// the middle value, or the mean of the two middle values of an even count;
+/// `None` when `x` is empty.
+pub fn median<T: Float>(x: &mut [T]) -> Option<T> {
+    x.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let m = x.len();
+    match m {
+        0 => None,
+        _ if m % 2 == 1 => Some(x[m / 2]),
+        _ => Some((x[m / 2 - 1] + x[m / 2]) / T::of(2.0)),
+    }
+}
+
 /// Sliding median over `width` positions of the [`LANES`] sequences stored
 /// interleaved in `x` (`x[i][lane]`), written to `out` (same length). The ends
 /// are extended by mirror reflection (scipy's `"reflect"`: `d c b a | a b c d`);

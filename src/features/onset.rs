@@ -4,10 +4,11 @@
 
 use ndarray::ArrayViewD;
 
+use super::median::median;
 use crate::dsp::frames::PadMode;
 use crate::dsp::nd::{columns, Shaped};
 use crate::dsp::Float;
-use crate::error::{ensure, Result};
+use crate::error::{affordable, ensure, Result};
 
 /// How frequency bands are combined into one onset value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,8 @@ pub fn onset_strength<T: Float>(
     ensure(p.lag > 0, "lag", || {
         "must be a positive number of frames".into()
     })?;
+    // The envelope is padded by `lag` frames (and the centring offset).
+    affordable("lag", 8.0 * p.lag as f64)?;
     ensure(p.max_size > 0, "max_size", || {
         "must be a positive number of bins".into()
     })?;
@@ -127,15 +130,7 @@ fn aggregate<T: Float>(x: &mut [T], how: Aggregate) -> T {
     }
     match how {
         Aggregate::Mean => T::of(x.iter().map(|v| v.wide()).sum::<f64>() / x.len() as f64),
-        Aggregate::Median => {
-            x.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-            let m = x.len();
-            if m % 2 == 1 {
-                x[m / 2]
-            } else {
-                (x[m / 2 - 1] + x[m / 2]) / T::of(2.0)
-            }
-        }
+        Aggregate::Median => median(x).unwrap_or_else(T::nan),
     }
 }
 
@@ -143,17 +138,20 @@ fn aggregate<T: Float>(x: &mut [T], how: Aggregate) -> T {
 mod tests {
     use super::*;
 
+    /// Lag 1, no maximum filter, mean over bands, centered.
+    const MEAN: OnsetParams = OnsetParams {
+        lag: 1,
+        max_size: 1,
+        aggregate: Aggregate::Mean,
+        pad_width: 1,
+        center: true,
+    };
+
     #[test]
     fn rising_energy_is_an_onset() {
         // 4 frames x 2 bands: energy rises at frame 2.
         let s = [0.0f32, 0.0, 0.0, 0.0, 1.0, 3.0, 1.0, 1.0];
-        let p = OnsetParams {
-            lag: 1,
-            max_size: 1,
-            aggregate: Aggregate::Mean,
-            pad_width: 1,
-            center: true,
-        };
+        let p = MEAN;
         assert_eq!(
             onset_strength(&s, 4, 2, &p).unwrap(),
             vec![0.0, 0.0, 2.0, 0.0]
@@ -178,15 +176,21 @@ mod tests {
         let s = Array::from_shape_fn(IxDyn(&[2, 2, 4]), |i| {
             frames[i[1]][i[2]] * (1 + i[0]) as f32
         });
+        let p = MEAN;
+        let out = onset_strength_of(&s.view(), &p).unwrap();
+        assert_eq!(out.shape, vec![2, 4]);
+        assert_eq!(out.data, vec![0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 4.0, 0.0]);
+    }
+
+    #[test]
+    fn a_lag_beyond_memory_is_refused_before_padding() {
         let p = OnsetParams {
-            lag: 1,
+            lag: usize::MAX / 16,
             max_size: 1,
             aggregate: Aggregate::Mean,
             pad_width: 1,
             center: true,
         };
-        let out = onset_strength_of(&s.view(), &p).unwrap();
-        assert_eq!(out.shape, vec![2, 4]);
-        assert_eq!(out.data, vec![0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 4.0, 0.0]);
+        crate::error::assert_too_large(onset_strength(&[0.0f32; 4], 2, 2, &p), "lag");
     }
 }

@@ -7,8 +7,6 @@
 //! option); [`of_signal`] and [`of_spectrogram`] compute it for arrays of any
 //! leading shape.
 
-use std::str::FromStr;
-
 use ndarray::{ArrayView1, ArrayViewD};
 use rayon::prelude::*;
 
@@ -16,42 +14,24 @@ use crate::dsp::nd::{columns, last_axis_lanes, Shaped};
 use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
-use crate::error::{ensure, Error, Result};
+use crate::error::{affordable, ensure, Error, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
-/// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
-/// `"flatness"`, `"contrast"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpectralKind {
-    /// [`Spectral::Centroid`].
-    Centroid,
-    /// [`Spectral::Bandwidth`].
-    Bandwidth,
-    /// [`Spectral::Rolloff`].
-    Rolloff,
-    /// [`Spectral::Flatness`].
-    Flatness,
-    /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
-    Contrast,
-}
-
-impl FromStr for SpectralKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s {
-            "centroid" => SpectralKind::Centroid,
-            "bandwidth" => SpectralKind::Bandwidth,
-            "rolloff" => SpectralKind::Rolloff,
-            "flatness" => SpectralKind::Flatness,
-            "contrast" => SpectralKind::Contrast,
-            other => {
-                return Err(Error::param(
-                    "kind",
-                    format!("unknown spectral feature '{other}'"),
-                ))
-            }
-        })
+named_enum! {
+    /// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
+    /// `"flatness"`, `"contrast"`).
+    pub enum SpectralKind in "kind" {
+        /// [`Spectral::Centroid`].
+        Centroid = "centroid",
+        /// [`Spectral::Bandwidth`].
+        Bandwidth = "bandwidth",
+        /// [`Spectral::Rolloff`].
+        Rolloff = "rolloff",
+        /// [`Spectral::Flatness`].
+        Flatness = "flatness",
+        /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
+        Contrast = "contrast",
     }
 }
 
@@ -458,6 +438,8 @@ pub fn contrast_bands(
     ensure(n_bands >= 1, "n_bands", || {
         "must be a positive integer".into()
     })?;
+    // Band edges and per-band buffers, before the Nyquist check builds them.
+    affordable("n_bands", 64.0 * n_bands as f64)?;
     ensure(quantile > 0.0 && quantile < 1.0, "quantile", || {
         format!("must lie in the range (0, 1), got {quantile}")
     })?;
@@ -590,7 +572,7 @@ mod tests {
     fn rejects_bad_parameters() {
         let y = ndarray::Array1::from(vec![0.1f32; 4096]);
         let p = StftParams::<f32>::librosa(256).unwrap();
-        let freq = crate::dsp::mel::fft_frequencies(8000.0, 256);
+        let freq = crate::dsp::mel::fft_frequencies(8000.0, 256).unwrap();
         assert!(from_signal(
             &[y.view()],
             &p,
@@ -642,7 +624,7 @@ mod tests {
             center: true,
             pad_mode: crate::dsp::PadMode::Constant,
         };
-        let freq = crate::dsp::mel::fft_frequencies(22050.0, 512);
+        let freq = crate::dsp::mel::fft_frequencies(22050.0, 512).unwrap();
         let frames = 1 + n / 128;
         for (kind, rows) in [("centroid", 1), ("contrast", 7)] {
             let out = of_signal(&y.view(), &stft, &freq, 22050.0, &options(kind), 1).unwrap();
@@ -659,5 +641,12 @@ mod tests {
         let out = of_spectrogram(&s.view(), &freq, 22050.0, &options("contrast"), 1).unwrap();
         assert_eq!(out.shape, vec![2, 9, 7]);
         assert!(of_spectrogram(&y.view(), &freq, 22050.0, &options("centroid"), 1).is_err());
+    }
+
+    #[test]
+    fn contrast_bands_beyond_memory_are_refused_before_their_edges() {
+        let freq = crate::dsp::mel::fft_frequencies(22050.0, 2048).unwrap();
+        let bands = contrast_bands(&freq, 22050.0, 200.0, usize::MAX / 16, 0.02);
+        crate::error::assert_too_large(bands, "n_bands");
     }
 }

@@ -9,7 +9,7 @@ use crate::dsp::frames::{Framing, PadMode};
 use crate::dsp::nd::{last_axis_lanes, Shaped};
 use crate::dsp::stft::{check_finite, contiguous, FrameMatrix};
 use crate::dsp::Float;
-use crate::error::{Error, Result};
+use crate::error::{affordable, Error, Result};
 use crate::parallel;
 
 /// Frames handed to one rayon task.
@@ -46,6 +46,8 @@ fn prepare<'a, T: Float>(
     channels: &'a [ArrayView1<'_, T>],
     framing: &RawFraming,
 ) -> Result<(Framing, Vec<Cow<'a, [T]>>)> {
+    // The centred padding of `frame_length` samples.
+    affordable("frame_length", 8.0 * framing.frame_length as f64)?;
     let len = channels.first().map_or(0, |c| c.len());
     if channels.iter().any(|c| c.len() != len) {
         return Err(Error::param("y", "all channels must have the same length"));
@@ -314,5 +316,14 @@ mod tests {
         assert_eq!(z.shape, vec![3, frames, 1]);
         let scalar = Array::from_shape_vec(IxDyn(&[]), vec![0.0]).unwrap();
         assert!(rms_of(&scalar.view(), &f, 1).is_err());
+    }
+
+    #[test]
+    fn a_frame_length_beyond_memory_is_refused() {
+        let y = Array1::from(vec![1.0f32; 16]);
+        let huge = framing(usize::MAX / 16, 4, PadMode::Constant);
+        crate::error::assert_too_large(rms(&[y.view()], &huge), "frame_length");
+        let zcr = zero_crossing_rate(&[y.view()], &huge, 0.0);
+        crate::error::assert_too_large(zcr, "frame_length");
     }
 }

@@ -2,6 +2,7 @@
 //! spectrogram, magnitudes above their median, and a histogram of the peaks'
 //! deviations from the equal-tempered grid (`estimate_tuning`, `pitch_tuning`).
 
+use super::median::median;
 use crate::dsp::Float;
 
 /// Instantaneous-frequency peaks of one spectrum (`librosa.piptrack` with
@@ -66,17 +67,7 @@ pub fn tuning_from_peaks<T: Float>(
     bins_per_octave: usize,
 ) -> Option<f64> {
     let mut mags: Vec<T> = peaks.iter().filter(|p| p.0 > 0.0).map(|p| p.1).collect();
-    let threshold = if mags.is_empty() {
-        T::zero()
-    } else {
-        mags.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        let m = mags.len();
-        if m % 2 == 1 {
-            mags[m / 2]
-        } else {
-            (mags[m / 2 - 1] + mags[m / 2]) / T::of(2.0)
-        }
-    };
+    let threshold = median(&mut mags).unwrap_or_else(T::zero);
     let freqs: Vec<f64> = peaks
         .iter()
         .filter(|p| p.0 > 0.0 && p.1 >= threshold)

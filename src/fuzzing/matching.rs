@@ -118,7 +118,7 @@ pub fn matching(data: &[u8]) {
     let expected_cut = if indel_dist <= k { indel_dist } else { k + 1 };
     assert_eq!(indel::distance(&a, &b, k), expected_cut, "indel cutoff");
     for (what, normalized) in [
-        ("indel", indel::normalized_similarity(&a, &b, 0.0)),
+        ("indel", indel::edit(&a, &b).normalized_similarity(0.0)),
         ("jaro", jaro::similarity(&a, &b, 0.0)),
         (
             "jaro_winkler",
@@ -126,11 +126,11 @@ pub fn matching(data: &[u8]) {
         ),
         (
             "levenshtein",
-            levenshtein::normalized_similarity(&a, &b, weights, 0.0),
+            levenshtein::edit(&a, &b, weights).normalized_similarity(0.0),
         ),
         (
             "hamming",
-            hamming::normalized_similarity(&a, &b, true, 0.0).unwrap_or(-1.0),
+            hamming::edit(&a, &b, true).map_or(-1.0, |e| e.normalized_similarity(0.0)),
         ),
     ] {
         assert!((0.0..=1.0).contains(&normalized), "{what} = {normalized}");
@@ -138,9 +138,9 @@ pub fn matching(data: &[u8]) {
     let c = cutoff / 100.0;
     check_cutoff(
         "indel",
-        indel::normalized_similarity(&a, &b, 0.0),
+        indel::edit(&a, &b).normalized_similarity(0.0),
         c,
-        indel::normalized_similarity(&a, &b, c),
+        indel::edit(&a, &b).normalized_similarity(c),
     );
     check_cutoff(
         "jaro",
@@ -183,9 +183,9 @@ pub fn matching(data: &[u8]) {
     );
     check_cutoff(
         "levenshtein",
-        levenshtein::normalized_similarity(&a, &b, weights, 0.0),
+        levenshtein::edit(&a, &b, weights).normalized_similarity(0.0),
         c,
-        levenshtein::normalized_similarity(&a, &b, weights, c),
+        levenshtein::edit(&a, &b, weights).normalized_similarity(c),
     );
     let mirrored = Weights {
         insert: weights.delete,
@@ -265,7 +265,7 @@ fn dispatch(a: &[u32], b: &[u32], o: &metric::Options, cutoff: f64) {
                 Value::Int(indel::distance(a, b, usize::MAX))
             }
             (metric::Metric::Levenshtein, metric::Kind::NormalizedSimilarity) => {
-                Value::Float(levenshtein::normalized_similarity(a, b, o.weights, 0.0))
+                Value::Float(levenshtein::edit(a, b, o.weights).normalized_similarity(0.0))
             }
             (metric::Metric::JaroWinkler, metric::Kind::Distance) => {
                 Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, 1.0))

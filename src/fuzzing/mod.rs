@@ -196,7 +196,7 @@ pub fn resample(data: &[u8]) {
         return;
     }
     let _ = parallel::install(1, || {
-        let quality = Quality::NAMES[usize::from(quality) % Quality::NAMES.len()].1;
+        let quality = Quality::ALL[usize::from(quality) % Quality::ALL.len()];
         audio::resample::resample(&[signal.as_slice()], orig, target, quality, fix)
     });
 }
@@ -280,8 +280,8 @@ pub fn features(data: &[u8]) {
         let y = [ArrayView1::from(signal.as_slice())];
         let _ = temporal::rms(&y, &framing);
         let _ = temporal::zero_crossing_rate(&y, &framing, threshold);
-        if let Ok(params) = StftParams::<f32>::librosa(n_fft) {
-            let freq = crate::dsp::mel::fft_frequencies(sr, n_fft);
+        let freq = crate::dsp::mel::fft_frequencies(sr, n_fft);
+        if let (Ok(params), Ok(freq)) = (StftParams::<f32>::librosa(n_fft), freq) {
             let _ = spectral::from_signal(&y, &params, &freq, &feature);
         }
     });

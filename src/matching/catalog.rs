@@ -778,16 +778,17 @@ fn candidates(
     } else {
         params.field_threshold
     };
+    let pairing = Pairing {
+        left: &left_blocks,
+        l,
+        r,
+        scorer: params.scorer,
+        cutoff: block_cutoff,
+    };
     let similar = if params.exhaustive {
-        right_blocks.all_pairs(&left_blocks, l, r, params.scorer, block_cutoff)
+        pairing.all_pairs(&right_blocks)
     } else {
-        BigramIndex::new(&right_blocks, r, params.scorer).similar(
-            &left_blocks,
-            l,
-            r,
-            params.scorer,
-            block_cutoff,
-        )
+        pairing.through(&BigramIndex::new(&right_blocks, r, params.scorer))
     };
     let titles = TitleIndex::new(r, right_rest, with_duration(l, r));
     let done = AtomicUsize::new(0);
@@ -1271,27 +1272,84 @@ impl Blocks {
             head,
         }
     }
+}
 
-    /// For each left block: every right block whose first field scores at least `cutoff`, with that score (exhaustive mode).
-    fn all_pairs(
-        &self,
-        left: &Blocks,
-        l: &Side,
-        r: &Side,
-        scorer: Scorer,
-        cutoff: f64,
-    ) -> Vec<Vec<(usize, f64)>> {
-        left.head
+/// Pairs the left blocks with the right blocks whose first field scores at
+/// least `cutoff` against theirs: for each left block, `(right block,
+/// score)` in right-block order.
+struct Pairing<'a> {
+    left: &'a Blocks,
+    l: &'a Side<'a>,
+    r: &'a Side<'a>,
+    scorer: Scorer,
+    cutoff: f64,
+}
+
+impl Pairing<'_> {
+    /// Every right block scored (exhaustive mode).
+    fn all_pairs(&self, right: &Blocks) -> Vec<Vec<(usize, f64)>> {
+        self.left
+            .head
             .par_iter()
             .map(|&i| {
-                let query = scorer.prepare(&l.points[0][i]);
-                self.head
+                let query = self.scorer.prepare(&self.l.points[0][i]);
+                right
+                    .head
                     .iter()
                     .enumerate()
-                    .map(|(b, &j)| (b, query.score(&r.points[0][j], cutoff)))
-                    .filter(|&(_, s)| s >= cutoff)
+                    .map(|(b, &j)| (b, query.score(&self.r.points[0][j], self.cutoff)))
+                    .filter(|&(_, s)| s >= self.cutoff)
                     .collect()
             })
+            .collect()
+    }
+
+    /// Only the right blocks that share a bigram with the left one in
+    /// `index` (and, for the Indel scorers, have enough in common to reach
+    /// the cutoff) are scored.
+    fn through(&self, index: &BigramIndex) -> Vec<Vec<(usize, f64)>> {
+        let (l, r, scorer, cutoff) = (self.l, self.r, self.scorer, self.cutoff);
+        let indel = matches!(
+            scorer,
+            Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio
+        );
+        self.left
+            .head
+            .par_iter()
+            .map_init(
+                || (vec![0u32; index.heads.len()], Vec::new()),
+                |(counts, touched), &i| {
+                    let text = &l.points[0][i];
+                    let indexed = index_text(text, scorer);
+                    let own = bigrams(&indexed);
+                    for g in &own {
+                        for &b in index.postings.get(g).map_or(&[][..], Vec::as_slice) {
+                            if counts[b as usize] == 0 {
+                                touched.push(b);
+                            }
+                            counts[b as usize] = counts[b as usize].saturating_add(1);
+                        }
+                    }
+                    let query = scorer.prepare(text);
+                    let mut found = Vec::new();
+                    for b in touched.drain(..) {
+                        let b = b as usize;
+                        let shared = std::mem::take(&mut counts[b]) as usize;
+                        let lengths = (indexed.len(), index.lengths[b]);
+                        if indel
+                            && !lemma_allows(lengths, (own.len(), index.grams[b]), shared, cutoff)
+                        {
+                            continue;
+                        }
+                        let s = query.score(&r.points[0][index.heads[b]], cutoff);
+                        if s >= cutoff {
+                            found.push((b, s));
+                        }
+                    }
+                    found.sort_unstable_by_key(|&(b, _)| b);
+                    found
+                },
+            )
             .collect()
     }
 }
@@ -1323,59 +1381,6 @@ impl BigramIndex {
             lengths,
             heads: blocks.head.clone(),
         }
-    }
-
-    /// For each left block: the right blocks whose first field shares a bigram
-    /// and scores at least `cutoff`, with that score.
-    fn similar(
-        &self,
-        left: &Blocks,
-        l: &Side,
-        r: &Side,
-        scorer: Scorer,
-        cutoff: f64,
-    ) -> Vec<Vec<(usize, f64)>> {
-        let indel = matches!(
-            scorer,
-            Scorer::Ratio | Scorer::QRatio | Scorer::TokenSortRatio
-        );
-        left.head
-            .par_iter()
-            .map_init(
-                || (vec![0u32; self.heads.len()], Vec::new()),
-                |(counts, touched), &i| {
-                    let text = &l.points[0][i];
-                    let indexed = index_text(text, scorer);
-                    let own = bigrams(&indexed);
-                    for g in &own {
-                        for &b in self.postings.get(g).map_or(&[][..], Vec::as_slice) {
-                            if counts[b as usize] == 0 {
-                                touched.push(b);
-                            }
-                            counts[b as usize] = counts[b as usize].saturating_add(1);
-                        }
-                    }
-                    let query = scorer.prepare(text);
-                    let mut found = Vec::new();
-                    for b in touched.drain(..) {
-                        let b = b as usize;
-                        let shared = std::mem::take(&mut counts[b]) as usize;
-                        let lengths = (indexed.len(), self.lengths[b]);
-                        if indel
-                            && !lemma_allows(lengths, (own.len(), self.grams[b]), shared, cutoff)
-                        {
-                            continue;
-                        }
-                        let s = query.score(&r.points[0][self.heads[b]], cutoff);
-                        if s >= cutoff {
-                            found.push((b, s));
-                        }
-                    }
-                    found.sort_unstable_by_key(|&(b, _)| b);
-                    found
-                },
-            )
-            .collect()
     }
 }
 

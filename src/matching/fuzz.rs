@@ -1,7 +1,7 @@
 //! rapidfuzz's `fuzz` scorers (0..=100), ported from rapidfuzz 3.14.
 
 use super::pattern::Pattern;
-use super::{indel, normalized, Sym};
+use super::{indel, Sym};
 
 /// True when the length difference alone puts the normalized Indel similarity
 /// below `cutoff` (the distance is at least the length difference).
@@ -36,8 +36,7 @@ fn ratio_of(len1: usize, len2: usize, score_cutoff: f64, lcs: impl FnOnce() -> u
     if length_rules_out(len1, len2, cutoff) {
         return 0.0;
     }
-    let dist = indel::distance_from_lcs(len1, len2, lcs());
-    normalized::similarity(dist, len1 + len2, cutoff) * 100.0
+    indel::edit_from_lcs(len1, len2, lcs()).normalized_similarity(cutoff) * 100.0
 }
 
 /// `fuzz.ratio`: normalized Indel similarity × 100.
@@ -46,7 +45,7 @@ pub fn ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     if length_rules_out(s1.len(), s2.len(), cutoff) {
         return 0.0;
     }
-    indel::normalized_similarity(s1, s2, cutoff) * 100.0
+    indel::edit(s1, s2).normalized_similarity(cutoff) * 100.0
 }
 
 fn contains(pm: &Pattern, key: u64) -> bool {
@@ -188,6 +187,12 @@ pub fn sort_tokens_into<'a, S: Sym>(s: &'a [S], tokens: &mut Vec<&'a [S]>) {
     tokens.sort_unstable();
 }
 
+/// The sorted tokens of `s` joined by single spaces (what `token_sort_ratio`
+/// compares).
+pub fn sorted_joined<S: Sym>(s: &[S]) -> Vec<S> {
+    join(&sorted_tokens(s))
+}
+
 /// Tokens joined by single spaces.
 pub fn join<S: Sym>(tokens: &[&[S]]) -> Vec<S> {
     let mut out = Vec::with_capacity(tokens.iter().map(|t| t.len() + 1).sum());
@@ -214,6 +219,32 @@ struct Decomposition<'a, S> {
     intersection: Vec<&'a [S]>,
     ab: Vec<&'a [S]>,
     ba: Vec<&'a [S]>,
+}
+
+/// Both strings' sorted tokens and their [`Decomposition`]: what the token
+/// scorers start from.
+struct Tokens<'a, S> {
+    a: Vec<&'a [S]>,
+    b: Vec<&'a [S]>,
+    d: Decomposition<'a, S>,
+}
+
+impl<'a, S: Sym> Tokens<'a, S> {
+    /// The tokens of `s1` and `s2`; `None` (a score of 0) when `score_cutoff`
+    /// is above 100.
+    fn of(s1: &'a [S], s2: &'a [S], score_cutoff: f64) -> Option<Self> {
+        if score_cutoff > 100.0 {
+            return None;
+        }
+        let (a, b) = (sorted_tokens(s1), sorted_tokens(s2));
+        let d = decompose(&a, &b);
+        Some(Tokens { a, b, d })
+    }
+
+    /// Whether either string has no token (a set ratio of 0).
+    fn either_empty(&self) -> bool {
+        self.a.is_empty() || self.b.is_empty()
+    }
 }
 
 fn decompose<'a, S: Sym>(a: &[&'a [S]], b: &[&'a [S]]) -> Decomposition<'a, S> {
@@ -289,77 +320,67 @@ fn set_ratio<S: Sym>(d: &Decomposition<'_, S>, score_cutoff: f64) -> f64 {
 
 /// `fuzz.token_sort_ratio`: ratio of the sorted tokens.
 pub fn token_sort_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    ratio(
-        &join(&sorted_tokens(s1)),
-        &join(&sorted_tokens(s2)),
-        score_cutoff,
-    )
+    ratio(&sorted_joined(s1), &sorted_joined(s2), score_cutoff)
+}
+
+/// Whether a token set ratio is 100 outright: a common token and nothing
+/// else on one side.
+fn subset<S>(d: &Decomposition<'_, S>) -> bool {
+    !d.intersection.is_empty() && (d.ab.is_empty() || d.ba.is_empty())
 }
 
 /// `fuzz.token_set_ratio`: ratios between the common tokens and the rests.
 pub fn token_set_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    if score_cutoff > 100.0 {
-        return 0.0;
+    match Tokens::of(s1, s2, score_cutoff) {
+        Some(t) if !t.either_empty() => {
+            if subset(&t.d) {
+                100.0
+            } else {
+                set_ratio(&t.d, score_cutoff)
+            }
+        }
+        _ => 0.0,
     }
-    let (a, b) = (sorted_tokens(s1), sorted_tokens(s2));
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let d = decompose(&a, &b);
-    if !d.intersection.is_empty() && (d.ab.is_empty() || d.ba.is_empty()) {
-        return 100.0;
-    }
-    set_ratio(&d, score_cutoff)
 }
 
 /// `fuzz.token_ratio`: max of token_set_ratio and token_sort_ratio.
 pub fn token_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    if score_cutoff > 100.0 {
+    let Some(t) = Tokens::of(s1, s2, score_cutoff) else {
         return 0.0;
-    }
-    let (a, b) = (sorted_tokens(s1), sorted_tokens(s2));
-    let d = decompose(&a, &b);
-    if !d.intersection.is_empty() && (d.ab.is_empty() || d.ba.is_empty()) {
+    };
+    if subset(&t.d) {
         return 100.0;
     }
-    let result = ratio(&join(&a), &join(&b), score_cutoff);
-    result.max(set_ratio(&d, score_cutoff))
+    let result = ratio(&join(&t.a), &join(&t.b), score_cutoff);
+    result.max(set_ratio(&t.d, score_cutoff))
 }
 
 /// `fuzz.partial_token_sort_ratio`: partial_ratio of the sorted tokens.
 pub fn partial_token_sort_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    partial_ratio(
-        &join(&sorted_tokens(s1)),
-        &join(&sorted_tokens(s2)),
-        score_cutoff,
-    )
+    partial_ratio(&sorted_joined(s1), &sorted_joined(s2), score_cutoff)
 }
 
 /// `fuzz.partial_token_set_ratio`: 100 with a common token, else partial_ratio
 /// of the token differences.
 pub fn partial_token_set_ratio<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    if score_cutoff > 100.0 {
-        return 0.0;
+    match Tokens::of(s1, s2, score_cutoff) {
+        Some(t) if !t.either_empty() => {
+            if t.d.intersection.is_empty() {
+                partial_ratio(&join(&t.d.ab), &join(&t.d.ba), score_cutoff)
+            } else {
+                100.0
+            }
+        }
+        _ => 0.0,
     }
-    let (a, b) = (sorted_tokens(s1), sorted_tokens(s2));
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let d = decompose(&a, &b);
-    if !d.intersection.is_empty() {
-        return 100.0;
-    }
-    partial_ratio(&join(&d.ab), &join(&d.ba), score_cutoff)
 }
 
 /// `fuzz.partial_token_ratio`: max of partial_token_set_ratio and
 /// partial_token_sort_ratio.
 pub fn partial_token_ratio<S: Sym>(s1: &[S], s2: &[S], mut score_cutoff: f64) -> f64 {
-    if score_cutoff > 100.0 {
+    let Some(Tokens { a, b, d }) = Tokens::of(s1, s2, score_cutoff) else {
         return 0.0;
-    }
-    let (a, b) = (sorted_tokens(s1), sorted_tokens(s2));
-    let d = decompose(&a, &b);
+    };
     if !d.intersection.is_empty() {
         return 100.0;
     }

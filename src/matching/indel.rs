@@ -2,7 +2,7 @@
 //! only), bit-parallel after Hyyrö (one 64-bit word per 64 pattern symbols).
 
 use super::pattern::Pattern;
-use super::{normalized, Sym};
+use super::{Edit, Sym};
 
 /// Length of the longest common subsequence of the pattern (`len1` symbols,
 /// prepared in `pm`) and `s2`.
@@ -83,42 +83,22 @@ pub fn distance_from_lcs(len1: usize, len2: usize, lcs: usize) -> usize {
     len1 + len2 - 2 * lcs
 }
 
+/// The Indel distance of sequences of `len1` and `len2` symbols whose LCS is
+/// `lcs` (its maximum is `len1 + len2`, so the similarity is twice the LCS).
+#[inline]
+pub fn edit_from_lcs(len1: usize, len2: usize, lcs: usize) -> Edit {
+    Edit {
+        dist: distance_from_lcs(len1, len2, lcs),
+        maximum: len1 + len2,
+    }
+}
+
+/// The Indel distance of `s1` and `s2` ([`edit_from_lcs`]).
+pub fn edit<S: Sym>(s1: &[S], s2: &[S]) -> Edit {
+    edit_from_lcs(s1.len(), s2.len(), lcs(s1, s2))
+}
+
 /// Indel distance of `s1` and `s2`; `score_cutoff + 1` when above `score_cutoff`.
 pub fn distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: usize) -> usize {
-    let dist = distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2));
-    if dist <= score_cutoff {
-        dist
-    } else {
-        score_cutoff.saturating_add(1)
-    }
-}
-
-/// Indel similarity (`len1 + len2 - distance`); 0 when below `score_cutoff`.
-pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: usize) -> usize {
-    let sim = 2 * lcs(s1, s2);
-    if sim >= score_cutoff {
-        sim
-    } else {
-        0
-    }
-}
-
-/// Indel distance divided by `len1 + len2`; 1 when above `score_cutoff`.
-pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    let max = s1.len() + s2.len();
-    normalized::distance(
-        distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)),
-        max,
-        score_cutoff,
-    )
-}
-
-/// `1 - normalized_distance`; 0 when below `score_cutoff`.
-pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
-    let max = s1.len() + s2.len();
-    normalized::similarity(
-        distance_from_lcs(s1.len(), s2.len(), lcs(s1, s2)),
-        max,
-        score_cutoff,
-    )
+    edit(s1, s2).distance(score_cutoff)
 }

@@ -46,13 +46,20 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     let (a, b) = (&a[prefix..], &b[prefix..]);
     let (flagged, transpositions) = if a.is_empty() || b.is_empty() {
         (0, 0)
-    } else if a.len() <= 64 && b.len() <= 64 {
-        let Some(t) = flag_word(a, b, bound, len1, len2, prefix, score_cutoff) else {
-            return 0.0;
-        };
-        t
     } else {
-        let Some(t) = flag_blocks(a, b, bound, len1, len2, prefix, score_cutoff) else {
+        let flag = if a.len() <= 64 && b.len() <= 64 {
+            flag_word
+        } else {
+            flag_blocks
+        };
+        let scope = Scope {
+            bound,
+            len1,
+            len2,
+            prefix,
+            score_cutoff,
+        };
+        let Some(t) = flag(a, b, &scope) else {
             return 0.0;
         };
         t
@@ -65,22 +72,32 @@ pub fn similarity<S: Sym>(s1: &[S], s2: &[S], score_cutoff: f64) -> f64 {
     }
 }
 
-/// Whether `common` matching symbols can still reach `score_cutoff`.
-fn common_can_pass(len1: usize, len2: usize, common: usize, score_cutoff: f64) -> bool {
-    common != 0 && formula(len1, len2, common, 0) >= score_cutoff
+/// What the flag scans need besides the strings after their common prefix.
+struct Scope {
+    /// How far from its own position a symbol may match.
+    bound: usize,
+    /// Length of the whole first string.
+    len1: usize,
+    /// Length of the whole second string.
+    len2: usize,
+    /// Length of the common prefix (matched already).
+    prefix: usize,
+    /// The score to reach.
+    score_cutoff: f64,
+}
+
+impl Scope {
+    /// Whether `flagged` more matching symbols can still reach the cutoff.
+    fn can_pass(&self, flagged: usize) -> bool {
+        let common = self.prefix + flagged;
+        common != 0 && formula(self.len1, self.len2, common, 0) >= self.score_cutoff
+    }
 }
 
 /// Flags of `a` and `b` (both at most 64 symbols) as bit sets: `(flagged,
 /// transpositions)`, None when the flagged count rules out `score_cutoff`.
-fn flag_word<S: Sym>(
-    a: &[S],
-    b: &[S],
-    bound: usize,
-    len1: usize,
-    len2: usize,
-    prefix: usize,
-    score_cutoff: f64,
-) -> Option<(usize, usize)> {
+fn flag_word<S: Sym>(a: &[S], b: &[S], scope: &Scope) -> Option<(usize, usize)> {
+    let bound = scope.bound;
     Pattern::with(a, |pm| {
         let (mut a_flag, mut b_flag) = (0u64, 0u64);
         let mut window = if bound >= 63 {
@@ -99,7 +116,7 @@ fn flag_word<S: Sym>(
             };
         }
         let flagged = a_flag.count_ones() as usize;
-        if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
+        if !scope.can_pass(flagged) {
             return None;
         }
         let mut transpositions = 0;
@@ -117,15 +134,8 @@ fn flag_word<S: Sym>(
 /// rapidfuzz's block version): each symbol of `b` takes the lowest unflagged
 /// equal symbol of `a` in its window, found word by word. Memory is `O(len /
 /// 64)` words besides the [`Pattern`] (itself `O(len)`).
-fn flag_blocks<S: Sym>(
-    a: &[S],
-    b: &[S],
-    bound: usize,
-    len1: usize,
-    len2: usize,
-    prefix: usize,
-    score_cutoff: f64,
-) -> Option<(usize, usize)> {
+fn flag_blocks<S: Sym>(a: &[S], b: &[S], scope: &Scope) -> Option<(usize, usize)> {
+    let bound = scope.bound;
     Pattern::with(a, |pm| {
         let mut a_flag = vec![0u64; a.len().div_ceil(64)];
         let mut b_flag = vec![0u64; b.len().div_ceil(64)];
@@ -154,7 +164,7 @@ fn flag_blocks<S: Sym>(
                 }
             }
         }
-        if !common_can_pass(len1, len2, prefix + flagged, score_cutoff) {
+        if !scope.can_pass(flagged) {
             return None;
         }
         let positions = |flags: Vec<u64>| {
@@ -275,13 +285,8 @@ mod tests {
 
     #[test]
     fn block_flags_equal_the_window_scan() {
-        let mut state = 11u64;
-        let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::testing::Lcg(11);
+        let mut next = move |n: u64| rng.below(n);
         for round in 0..200 {
             let (la, lb) = (next(400) as usize + 1, next(400) as usize + 1);
             let alphabet = [3, 26, 300, 70_000][round % 4];
@@ -289,7 +294,14 @@ mod tests {
             let b: Vec<u32> = (0..lb).map(|_| next(alphabet) as u32).collect();
             let bound = next(300) as usize;
             // None: nothing flagged (no common symbol rules out any score)
-            let found = flag_blocks(&a, &b, bound, la, lb, 0, 0.0).unwrap_or((0, 0));
+            let scope = Scope {
+                bound,
+                len1: la,
+                len2: lb,
+                prefix: 0,
+                score_cutoff: 0.0,
+            };
+            let found = flag_blocks(&a, &b, &scope).unwrap_or((0, 0));
             assert_eq!(found, naive(&a, &b, bound), "round {round}");
         }
     }

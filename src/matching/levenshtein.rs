@@ -4,7 +4,7 @@
 //! insertion plus a deletion, Wagner-Fischer otherwise.
 
 use super::pattern::Pattern;
-use super::{indel, normalized, Sym};
+use super::{indel, Edit, Sym};
 
 /// Costs of one insertion, deletion and substitution (rapidfuzz's `weights`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,40 +134,15 @@ pub fn maximum(len1: usize, len2: usize, w: Weights) -> usize {
     }
 }
 
+/// The weighted Levenshtein distance of `s1` and `s2` with its [`maximum`].
+pub fn edit<S: Sym>(s1: &[S], s2: &[S], w: Weights) -> Edit {
+    Edit {
+        dist: raw_distance(s1, s2, w),
+        maximum: maximum(s1.len(), s2.len(), w),
+    }
+}
+
 /// Levenshtein distance; `score_cutoff + 1` when above `score_cutoff`.
 pub fn distance<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: usize) -> usize {
-    let dist = raw_distance(s1, s2, w);
-    if dist <= score_cutoff {
-        dist
-    } else {
-        score_cutoff.saturating_add(1)
-    }
-}
-
-/// `maximum - distance`; 0 when below `score_cutoff`.
-pub fn similarity<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: usize) -> usize {
-    let sim = maximum(s1.len(), s2.len(), w) - raw_distance(s1, s2, w);
-    if sim >= score_cutoff {
-        sim
-    } else {
-        0
-    }
-}
-
-/// Distance divided by [`maximum`]; 1 when above `score_cutoff`.
-pub fn normalized_distance<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: f64) -> f64 {
-    normalized::distance(
-        raw_distance(s1, s2, w),
-        maximum(s1.len(), s2.len(), w),
-        score_cutoff,
-    )
-}
-
-/// `1 - normalized_distance`; 0 when below `score_cutoff`.
-pub fn normalized_similarity<S: Sym>(s1: &[S], s2: &[S], w: Weights, score_cutoff: f64) -> f64 {
-    normalized::similarity(
-        raw_distance(s1, s2, w),
-        maximum(s1.len(), s2.len(), w),
-        score_cutoff,
-    )
+    edit(s1, s2, w).distance(score_cutoff)
 }

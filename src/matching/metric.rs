@@ -9,107 +9,47 @@
 //! `distance` and `normalized_distance` are the same function (likewise the
 //! similarities).
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::levenshtein::Weights;
 use super::{hamming, indel, jaro, levenshtein, Sym};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::names::named_enum;
+use std::fmt;
 
-/// The edit distances of `tunelens.distance`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Metric {
-    /// Weighted Levenshtein distance.
-    Levenshtein,
-    /// Insertions and deletions only.
-    Indel,
-    /// Mismatches at equal positions.
-    Hamming,
-    /// Jaro similarity.
-    Jaro,
-    /// Jaro similarity with Winkler's common-prefix boost.
-    JaroWinkler,
+named_enum! {
+    /// The edit distances of `tunelens.distance`, by module name
+    /// (`"Levenshtein"`, ...), in `tunelens.distance`'s order.
+    pub enum Metric in "metric" {
+        /// Weighted Levenshtein distance.
+        Levenshtein = "Levenshtein",
+        /// Insertions and deletions only.
+        Indel = "Indel",
+        /// Mismatches at equal positions.
+        Hamming = "Hamming",
+        /// Jaro similarity.
+        Jaro = "Jaro",
+        /// Jaro similarity with Winkler's common-prefix boost.
+        JaroWinkler = "JaroWinkler",
+    }
 }
 
-/// The four functions of each metric.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// `distance`
-    Distance,
-    /// `similarity`
-    Similarity,
-    /// `normalized_distance`
-    NormalizedDistance,
-    /// `normalized_similarity`
-    NormalizedSimilarity,
-}
-
-impl Metric {
-    /// Every metric, in `tunelens.distance`'s order.
-    pub const ALL: [Metric; 5] = [
-        Metric::Levenshtein,
-        Metric::Indel,
-        Metric::Hamming,
-        Metric::Jaro,
-        Metric::JaroWinkler,
-    ];
-
-    /// The module name (`"Levenshtein"`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::Levenshtein => "Levenshtein",
-            Metric::Indel => "Indel",
-            Metric::Hamming => "Hamming",
-            Metric::Jaro => "Jaro",
-            Metric::JaroWinkler => "JaroWinkler",
-        }
+named_enum! {
+    /// The four functions of each metric, by function name (`"distance"`, ...).
+    pub enum Kind in "kind" {
+        /// `distance`
+        Distance = "distance",
+        /// `similarity`
+        Similarity = "similarity",
+        /// `normalized_distance`
+        NormalizedDistance = "normalized_distance",
+        /// `normalized_similarity`
+        NormalizedSimilarity = "normalized_similarity",
     }
 }
 
 impl Kind {
-    /// Every kind.
-    pub const ALL: [Kind; 4] = [
-        Kind::Distance,
-        Kind::Similarity,
-        Kind::NormalizedDistance,
-        Kind::NormalizedSimilarity,
-    ];
-
-    /// The function name (`"distance"`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Distance => "distance",
-            Kind::Similarity => "similarity",
-            Kind::NormalizedDistance => "normalized_distance",
-            Kind::NormalizedSimilarity => "normalized_similarity",
-        }
-    }
-
     /// Lower values are better (a distance).
     fn is_distance(self) -> bool {
         matches!(self, Kind::Distance | Kind::NormalizedDistance)
-    }
-}
-
-impl FromStr for Metric {
-    type Err = Error;
-
-    fn from_str(name: &str) -> Result<Self> {
-        Metric::ALL
-            .into_iter()
-            .find(|m| m.name() == name)
-            .ok_or_else(|| Error::param("metric", format!("unknown metric {name:?}")))
-    }
-}
-
-impl FromStr for Kind {
-    type Err = Error;
-
-    fn from_str(name: &str) -> Result<Self> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.name() == name)
-            .ok_or_else(|| Error::param("kind", format!("unknown function {name:?}")))
     }
 }
 
@@ -262,56 +202,26 @@ impl Function {
         let int_cutoff = |default: usize| cutoff.map_or(default, |c| c as usize);
         let nd_cutoff = cutoff.unwrap_or(1.0);
         let ns_cutoff = cutoff.unwrap_or(0.0);
-        Ok(match (self.metric, self.kind) {
-            (Metric::Levenshtein, Kind::Distance) => Value::Int(levenshtein::distance(
-                a,
-                b,
-                o.weights,
-                int_cutoff(usize::MAX),
-            )),
-            (Metric::Levenshtein, Kind::Similarity) => {
-                Value::Int(levenshtein::similarity(a, b, o.weights, int_cutoff(0)))
+        let edit = match self.metric {
+            Metric::Levenshtein => levenshtein::edit(a, b, o.weights),
+            Metric::Indel => indel::edit(a, b),
+            Metric::Hamming => hamming::edit(a, b, o.pad)?,
+            Metric::Jaro | Metric::JaroWinkler => {
+                let winkler = self.metric == Metric::JaroWinkler;
+                // Jaro's distance and similarity are normalized already.
+                return Ok(Value::Float(match (winkler, self.kind.is_distance()) {
+                    (false, true) => jaro::distance(a, b, nd_cutoff),
+                    (false, false) => jaro::similarity(a, b, ns_cutoff),
+                    (true, true) => jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff),
+                    (true, false) => jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff),
+                }));
             }
-            (Metric::Levenshtein, Kind::NormalizedDistance) => {
-                Value::Float(levenshtein::normalized_distance(a, b, o.weights, nd_cutoff))
-            }
-            (Metric::Levenshtein, Kind::NormalizedSimilarity) => Value::Float(
-                levenshtein::normalized_similarity(a, b, o.weights, ns_cutoff),
-            ),
-            (Metric::Indel, Kind::Distance) => {
-                Value::Int(indel::distance(a, b, int_cutoff(usize::MAX)))
-            }
-            (Metric::Indel, Kind::Similarity) => Value::Int(indel::similarity(a, b, int_cutoff(0))),
-            (Metric::Indel, Kind::NormalizedDistance) => {
-                Value::Float(indel::normalized_distance(a, b, nd_cutoff))
-            }
-            (Metric::Indel, Kind::NormalizedSimilarity) => {
-                Value::Float(indel::normalized_similarity(a, b, ns_cutoff))
-            }
-            (Metric::Hamming, Kind::Distance) => {
-                Value::Int(hamming::distance(a, b, o.pad, int_cutoff(usize::MAX))?)
-            }
-            (Metric::Hamming, Kind::Similarity) => {
-                Value::Int(hamming::similarity(a, b, o.pad, int_cutoff(0))?)
-            }
-            (Metric::Hamming, Kind::NormalizedDistance) => {
-                Value::Float(hamming::normalized_distance(a, b, o.pad, nd_cutoff)?)
-            }
-            (Metric::Hamming, Kind::NormalizedSimilarity) => {
-                Value::Float(hamming::normalized_similarity(a, b, o.pad, ns_cutoff)?)
-            }
-            (Metric::Jaro, Kind::Distance | Kind::NormalizedDistance) => {
-                Value::Float(jaro::distance(a, b, nd_cutoff))
-            }
-            (Metric::Jaro, Kind::Similarity | Kind::NormalizedSimilarity) => {
-                Value::Float(jaro::similarity(a, b, ns_cutoff))
-            }
-            (Metric::JaroWinkler, Kind::Distance | Kind::NormalizedDistance) => {
-                Value::Float(jaro::winkler_distance(a, b, o.prefix_weight, nd_cutoff))
-            }
-            (Metric::JaroWinkler, Kind::Similarity | Kind::NormalizedSimilarity) => {
-                Value::Float(jaro::winkler_similarity(a, b, o.prefix_weight, ns_cutoff))
-            }
+        };
+        Ok(match self.kind {
+            Kind::Distance => Value::Int(edit.distance(int_cutoff(usize::MAX))),
+            Kind::Similarity => Value::Int(edit.similarity(int_cutoff(0))),
+            Kind::NormalizedDistance => Value::Float(edit.normalized_distance(nd_cutoff)),
+            Kind::NormalizedSimilarity => Value::Float(edit.normalized_similarity(ns_cutoff)),
         })
     }
 }
@@ -319,6 +229,7 @@ impl Function {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn cp(s: &str) -> Vec<u32> {
         s.chars().map(u32::from).collect()

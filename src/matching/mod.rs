@@ -25,10 +25,9 @@ pub mod process;
 
 pub use pattern::Pattern;
 
-use std::hash::Hash;
-use std::str::FromStr;
-
 use crate::error::Error;
+use crate::names::named_enum;
+use std::hash::Hash;
 
 /// A sequence element: a code point (`u8`, `u32`) or an element hash (`u64`).
 pub trait Sym: Copy + Eq + Ord + Hash + Send + Sync + 'static {
@@ -123,16 +122,53 @@ pub fn has_wide<S: Sym>(s: &[S]) -> bool {
     s.iter().any(|c| c.key() > 0xFF)
 }
 
-/// rapidfuzz's normalized distance / similarity with score cutoffs.
-pub mod normalized {
-    /// `dist / maximum` (0 when `maximum` is 0); 1 when above `score_cutoff`.
+/// An edit distance and the largest it could be for the two sequences'
+/// lengths: rapidfuzz's four values of Levenshtein, Indel and Hamming follow
+/// from it, each with its score-cutoff rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The distance.
+    pub dist: usize,
+    /// Its largest possible value for these lengths (and weights).
+    pub maximum: usize,
+}
+
+impl Edit {
+    /// The distance; `score_cutoff + 1` when above `score_cutoff`.
     #[inline]
-    pub fn distance(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
-        let norm = if maximum == 0 {
+    pub fn distance(self, score_cutoff: usize) -> usize {
+        if self.dist <= score_cutoff {
+            self.dist
+        } else {
+            score_cutoff.saturating_add(1)
+        }
+    }
+
+    /// `maximum - dist`; 0 when below `score_cutoff`.
+    #[inline]
+    pub fn similarity(self, score_cutoff: usize) -> usize {
+        let sim = self.maximum - self.dist;
+        if sim >= score_cutoff {
+            sim
+        } else {
+            0
+        }
+    }
+
+    /// `dist / maximum` (0 when `maximum` is 0).
+    #[inline]
+    fn ratio(self) -> f64 {
+        if self.maximum == 0 {
             0.0
         } else {
-            dist as f64 / maximum as f64
-        };
+            self.dist as f64 / self.maximum as f64
+        }
+    }
+
+    /// `dist / maximum` (0 when `maximum` is 0); 1 when above `score_cutoff`.
+    #[inline]
+    pub fn normalized_distance(self, score_cutoff: f64) -> f64 {
+        let norm = self.ratio();
         if norm <= score_cutoff {
             norm
         } else {
@@ -142,13 +178,8 @@ pub mod normalized {
 
     /// `1 - dist / maximum`; 0 when below `score_cutoff`.
     #[inline]
-    pub fn similarity(dist: usize, maximum: usize, score_cutoff: f64) -> f64 {
-        let norm = if maximum == 0 {
-            0.0
-        } else {
-            dist as f64 / maximum as f64
-        };
-        let sim = 1.0 - norm;
+    pub fn normalized_similarity(self, score_cutoff: f64) -> f64 {
+        let sim = 1.0 - self.ratio();
         if sim >= score_cutoff {
             sim
         } else {
@@ -157,68 +188,34 @@ pub mod normalized {
     }
 }
 
-/// The `fuzz` scorers, by name (parsed with [`FromStr`] from rapidfuzz's
-/// function names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Scorer {
-    /// `fuzz.ratio`
-    Ratio,
-    /// `fuzz.partial_ratio`
-    PartialRatio,
-    /// `fuzz.token_sort_ratio`
-    TokenSortRatio,
-    /// `fuzz.token_set_ratio`
-    TokenSetRatio,
-    /// `fuzz.token_ratio`
-    TokenRatio,
-    /// `fuzz.partial_token_sort_ratio`
-    PartialTokenSortRatio,
-    /// `fuzz.partial_token_set_ratio`
-    PartialTokenSetRatio,
-    /// `fuzz.partial_token_ratio`
-    PartialTokenRatio,
-    /// `fuzz.WRatio`
-    WRatio,
-    /// `fuzz.QRatio`
-    QRatio,
+named_enum! {
+    /// The `fuzz` scorers, by rapidfuzz's function name (`"ratio"`,
+    /// `"WRatio"`, ...), in rapidfuzz's documentation order.
+    pub enum Scorer in "scorer" {
+        /// `fuzz.ratio`
+        Ratio = "ratio",
+        /// `fuzz.partial_ratio`
+        PartialRatio = "partial_ratio",
+        /// `fuzz.token_sort_ratio`
+        TokenSortRatio = "token_sort_ratio",
+        /// `fuzz.token_set_ratio`
+        TokenSetRatio = "token_set_ratio",
+        /// `fuzz.token_ratio`
+        TokenRatio = "token_ratio",
+        /// `fuzz.partial_token_sort_ratio`
+        PartialTokenSortRatio = "partial_token_sort_ratio",
+        /// `fuzz.partial_token_set_ratio`
+        PartialTokenSetRatio = "partial_token_set_ratio",
+        /// `fuzz.partial_token_ratio`
+        PartialTokenRatio = "partial_token_ratio",
+        /// `fuzz.WRatio`
+        WRatio = "WRatio",
+        /// `fuzz.QRatio`
+        QRatio = "QRatio",
+    }
 }
 
 impl Scorer {
-    /// All scorers, in rapidfuzz's documentation order.
-    pub const ALL: [Scorer; 10] = [
-        Scorer::Ratio,
-        Scorer::PartialRatio,
-        Scorer::TokenSortRatio,
-        Scorer::TokenSetRatio,
-        Scorer::TokenRatio,
-        Scorer::PartialTokenSortRatio,
-        Scorer::PartialTokenSetRatio,
-        Scorer::PartialTokenRatio,
-        Scorer::WRatio,
-        Scorer::QRatio,
-    ];
-
-    /// rapidfuzz's function name (`"ratio"`, `"WRatio"`, ...).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Scorer::Ratio => "ratio",
-            Scorer::PartialRatio => "partial_ratio",
-            Scorer::TokenSortRatio => "token_sort_ratio",
-            Scorer::TokenSetRatio => "token_set_ratio",
-            Scorer::TokenRatio => "token_ratio",
-            Scorer::PartialTokenSortRatio => "partial_token_sort_ratio",
-            Scorer::PartialTokenSetRatio => "partial_token_set_ratio",
-            Scorer::PartialTokenRatio => "partial_token_ratio",
-            Scorer::WRatio => "WRatio",
-            Scorer::QRatio => "QRatio",
-        }
-    }
-
-    /// The scorer with rapidfuzz's function name `name`.
-    pub fn from_name(name: &str) -> Option<Scorer> {
-        Scorer::ALL.into_iter().find(|s| s.name() == name)
-    }
-
     /// Score of two code-point strings in 0..=100 (0 below `score_cutoff`).
     pub fn score(&self, a: &[u32], b: &[u32], score_cutoff: f64) -> f64 {
         self.score_seq(a, b, score_cutoff)
@@ -252,7 +249,7 @@ impl Scorer {
         let cached = match self {
             Scorer::Ratio | Scorer::QRatio => Cached::Pattern(Pattern::new(query)),
             Scorer::TokenSortRatio => {
-                let sorted = fuzz::join(&fuzz::sorted_tokens(query));
+                let sorted = fuzz::sorted_joined(query);
                 let pattern = Pattern::new(&sorted);
                 Cached::Sorted(sorted, pattern)
             }
@@ -263,16 +260,6 @@ impl Scorer {
             query,
             cached,
         }
-    }
-}
-
-impl FromStr for Scorer {
-    type Err = Error;
-
-    /// The scorer with rapidfuzz's function name (`"ratio"`, `"WRatio"`, ...).
-    fn from_str(name: &str) -> Result<Self, Error> {
-        Scorer::from_name(name)
-            .ok_or_else(|| Error::param("scorer", format!("unknown scorer '{name}'")))
     }
 }
 
@@ -302,7 +289,7 @@ impl<S: Sym> PreparedQuery<'_, S> {
                 fuzz::ratio_prepared(pm, self.query, choice, score_cutoff)
             }
             (Cached::Sorted(sorted, pm), _) => {
-                let other = fuzz::join(&fuzz::sorted_tokens(choice));
+                let other = fuzz::sorted_joined(choice);
                 fuzz::ratio_prepared(pm, sorted, &other, score_cutoff)
             }
             _ => self.scorer.score_seq(self.query, choice, score_cutoff),

@@ -247,13 +247,8 @@ mod tests {
     fn scratch_reuse_leaves_no_stale_bits() {
         // Narrow and wide symbols, one and several words, colliding hash slots:
         // every pattern sees exactly its own bits through the reused table.
-        let mut state = 7u64;
-        let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::testing::Lcg(7);
+        let mut next = move |n: u64| rng.below(n);
         let mut previous: Vec<u32> = Vec::new();
         for round in 0..300 {
             let len = [0, 1, 5, 63, 64, 65, 130, 300][round % 8];

@@ -3,77 +3,46 @@
 //!
 //! Choices may be missing (`None`): they are skipped (score 0 / never a match).
 
-use std::borrow::Cow;
-use std::str::FromStr;
-
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 use super::distinct::Distinct;
 use super::multi::{self, Alphabet, Packed, Unit};
-use super::{fuzz, normalized, Scorer, Sym};
-use crate::error::{Error, Result};
+use super::{fuzz, Edit, Scorer, Sym};
+use crate::error::Result;
+use crate::names::named_enum;
 use crate::parallel;
 
-/// The element types [`cdist`] writes a score matrix in (numpy's names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScoreType {
-    /// `float32`
-    F32,
-    /// `float64`
-    F64,
-    /// `int8`
-    I8,
-    /// `int16`
-    I16,
-    /// `int32`
-    I32,
-    /// `int64`
-    I64,
-    /// `uint8`
-    U8,
-    /// `uint16`
-    U16,
-    /// `uint32`
-    U32,
-    /// `uint64`
-    U64,
-}
-
-impl ScoreType {
-    /// Every type, by numpy name.
-    pub const ALL: [(ScoreType, &'static str); 10] = [
-        (ScoreType::F32, "float32"),
-        (ScoreType::F64, "float64"),
-        (ScoreType::I8, "int8"),
-        (ScoreType::I16, "int16"),
-        (ScoreType::I32, "int32"),
-        (ScoreType::I64, "int64"),
-        (ScoreType::U8, "uint8"),
-        (ScoreType::U16, "uint16"),
-        (ScoreType::U32, "uint32"),
-        (ScoreType::U64, "uint64"),
-    ];
-
-    /// Whether scores are rounded ([`round_half_up`]) into this type.
-    pub fn is_integer(self) -> bool {
-        !matches!(self, ScoreType::F32 | ScoreType::F64)
+named_enum! {
+    /// The element types [`cdist`] writes a score matrix in (numpy's names).
+    pub enum ScoreType in "dtype" {
+        /// `float32`
+        F32 = "float32",
+        /// `float64`
+        F64 = "float64",
+        /// `int8`
+        I8 = "int8",
+        /// `int16`
+        I16 = "int16",
+        /// `int32`
+        I32 = "int32",
+        /// `int64`
+        I64 = "int64",
+        /// `uint8`
+        U8 = "uint8",
+        /// `uint16`
+        U16 = "uint16",
+        /// `uint32`
+        U32 = "uint32",
+        /// `uint64`
+        U64 = "uint64",
     }
 }
 
-impl FromStr for ScoreType {
-    type Err = Error;
-
-    fn from_str(name: &str) -> Result<Self> {
-        ScoreType::ALL
-            .into_iter()
-            .find(|&(_, n)| n == name)
-            .map(|(t, _)| t)
-            .ok_or_else(|| {
-                Error::param(
-                    "dtype",
-                    format!("unsupported dtype {name:?} for the native score matrix"),
-                )
-            })
+impl ScoreType {
+    /// Whether scores are rounded ([`round_half_up`]) into this type.
+    pub fn is_integer(self) -> bool {
+        !matches!(self, ScoreType::F32 | ScoreType::F64)
     }
 }
 
@@ -294,7 +263,17 @@ struct Ratio {
 /// (the arithmetic of [`fuzz::ratio_with`]).
 #[inline]
 fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
-    normalized::similarity(lensum - 2 * lcs, lensum, score_cutoff / 100.0) * 100.0
+    indel_of_sum(lensum, lcs).normalized_similarity(score_cutoff / 100.0) * 100.0
+}
+
+/// The Indel distance of two sequences of `lensum` symbols in all with an LCS
+/// of `lcs`.
+#[inline]
+fn indel_of_sum(lensum: usize, lcs: usize) -> Edit {
+    Edit {
+        dist: lensum - 2 * lcs,
+        maximum: lensum,
+    }
 }
 
 /// Normalized Indel similarity of two sequences of `lensum` symbols in all
@@ -302,7 +281,7 @@ fn ratio_of_sum(lensum: usize, lcs: usize, score_cutoff: f64) -> f64 {
 /// `score_cutoff / 100`, else 0.
 #[inline]
 fn similarity_of_sum(lensum: usize, lcs: usize) -> f64 {
-    normalized::similarity(lensum - 2 * lcs, lensum, 0.0)
+    indel_of_sum(lensum, lcs).normalized_similarity(0.0)
 }
 
 /// Values by total length and LCS (converted `ratio` scores, or normalized
@@ -382,7 +361,7 @@ impl Ratio {
 
     fn transform<'a, S: Sym>(self, s: &'a [S]) -> Cow<'a, [S]> {
         if self.sorted {
-            Cow::Owned(fuzz::join(&fuzz::sorted_tokens(s)))
+            Cow::Owned(fuzz::sorted_joined(s))
         } else {
             Cow::Borrowed(s)
         }

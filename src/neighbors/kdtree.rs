@@ -27,7 +27,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::metric::{sq_norm, Metric};
+use super::metric::{sort_nearest, sq_norm, Metric};
 
 /// Nodes with more rows than this split their halves in parallel.
 const PARALLEL_ROWS: usize = 8_192;
@@ -252,7 +252,7 @@ impl KdTree {
         }
         let visits = best.visits;
         let mut found: Vec<(f64, u32)> = best.heap.into_iter().map(|c| (c.0, c.1)).collect();
-        found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        sort_nearest(&mut found);
         (found, visits)
     }
 }
@@ -423,7 +423,7 @@ mod tests {
             .filter(|(i, _)| *i as u32 != exclude)
             .map(|(i, row)| (metric.exact(q, row), i as u32))
             .collect();
-        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        sort_nearest(&mut all);
         all.truncate(k);
         all
     }

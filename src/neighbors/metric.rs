@@ -10,17 +10,18 @@
 //! rounding error (see [`Metric::lower_bound`]); an uncertified query is searched
 //! again with more candidates, so the answer is always the exact top-k.
 
-use crate::error::{Error, Result};
+use crate::names::named_enum;
 
-/// A distance between feature rows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    /// `sqrt(Σ (a - b)²)`.
-    Euclidean,
-    /// `1 - a·b / (|a| |b|)`, 1 when either row is all zeros (scikit-learn's convention).
-    Cosine,
-    /// `Σ |a - b|`.
-    Manhattan,
+named_enum! {
+    /// A distance between feature rows.
+    pub enum Metric in "metric" {
+        /// `sqrt(Σ (a - b)²)`.
+        Euclidean = "euclidean" | "l2",
+        /// `1 - a·b / (|a| |b|)`, 1 when either row is all zeros (scikit-learn's convention).
+        Cosine = "cosine",
+        /// `Σ |a - b|`.
+        Manhattan = "manhattan" | "cityblock" | "l1",
+    }
 }
 
 /// Unit roundoff of f32 arithmetic, doubled for safety.
@@ -30,23 +31,6 @@ const U32: f64 = f32::EPSILON as f64;
 /// subnormals (at most half of it; the smallest positive f32, 2^-149). Keys of
 /// rows near 1e-38 are all such results, and the relative bound misses them.
 const UNDERFLOW: f64 = 1.401_298_464_324_817e-45;
-
-impl std::str::FromStr for Metric {
-    type Err = Error;
-
-    /// Parses the user-facing name.
-    fn from_str(name: &str) -> Result<Self> {
-        match name {
-            "euclidean" | "l2" => Ok(Self::Euclidean),
-            "cosine" => Ok(Self::Cosine),
-            "manhattan" | "cityblock" | "l1" => Ok(Self::Manhattan),
-            other => Err(Error::param(
-                "metric",
-                format!("unknown metric '{other}'; expected 'euclidean', 'cosine' or 'manhattan'"),
-            )),
-        }
-    }
-}
 
 impl Metric {
     /// Whether rows are stored L2-normalised (cosine).
@@ -156,9 +140,16 @@ pub(crate) fn sq_norm(row: &[f32]) -> f64 {
     row.iter().map(|&v| v as f64 * v as f64).sum()
 }
 
+/// Sorts neighbours `(distance, row)` nearest first, ties by the lower row
+/// (scikit-learn's order).
+pub fn sort_nearest(found: &mut [(f64, u32)]) {
+    found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn exact_distances() {

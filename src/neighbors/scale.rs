@@ -15,38 +15,20 @@
 use ndarray::{Array2, ArrayView2};
 use num_traits::AsPrimitive;
 
-use crate::error::{affordable, ensure, Error, Result};
+use crate::error::{affordable, ensure, Result};
+use crate::names::named_enum;
 
-/// Which scaler to fit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalerKind {
-    /// Leave the features as they are.
-    None,
-    /// Zero mean, unit variance.
-    Standard,
-    /// Zero median, unit interquartile range.
-    Robust,
-    /// Minimum 0, maximum 1.
-    MinMax,
-}
-
-impl std::str::FromStr for ScalerKind {
-    type Err = Error;
-
-    /// Parses the user-facing name (`"standard"`, `"robust"`, `"minmax"`, `"none"`).
-    fn from_str(name: &str) -> Result<Self> {
-        match name {
-            "standard" => Ok(Self::Standard),
-            "robust" => Ok(Self::Robust),
-            "minmax" => Ok(Self::MinMax),
-            "none" => Ok(Self::None),
-            other => Err(Error::param(
-                "scaler",
-                format!(
-                    "unknown scaler '{other}'; expected 'standard', 'robust', 'minmax' or None"
-                ),
-            )),
-        }
+named_enum! {
+    /// Which scaler to fit.
+    pub enum ScalerKind in "scaler" {
+        /// Leave the features as they are (Python's `None`).
+        None = "none",
+        /// Zero mean, unit variance.
+        Standard = "standard",
+        /// Zero median, unit interquartile range.
+        Robust = "robust",
+        /// Minimum 0, maximum 1.
+        MinMax = "minmax",
     }
 }
 

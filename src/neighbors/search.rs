@@ -28,12 +28,13 @@ use rayon::prelude::*;
 
 use super::kdtree::{KdTree, Visits};
 use super::kernels::{interleave, Arith, Dot, Kernel, Plain, L1, MR};
-use super::metric::{sq_norm, Metric};
+use super::metric::{sort_nearest, sq_norm, Metric};
 use super::packed::{Packed, LANES};
 use super::plan::{self, Path, Plan, ScanWork, Shape, COSTS};
 use super::scale::{Scaler, ScalerKind};
 use super::topk::{Collector, TopK, Within};
 use crate::error::{ensure, Error, Result};
+use crate::names::named_enum;
 use crate::parallel;
 
 /// Bytes of database scanned per chunk (fits the L2 cache next to a query block).
@@ -55,33 +56,17 @@ const TREE_BATCH: usize = 1 << 16;
 /// Tree queries per rayon task.
 const TREE_TASK: usize = 256;
 
-/// How k-nearest queries are answered (scikit-learn's `algorithm`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Algorithm {
-    /// On at most [`AUTO_MAX_FEATURES`] features, the kd-tree or brute
-    /// force, whichever the planner estimates cheaper for the data and `k`;
-    /// brute force on wider tables.
-    Auto,
-    /// The blocked SIMD scan.
-    Brute,
-    /// Always the kd-tree.
-    KdTree,
-}
-
-impl std::str::FromStr for Algorithm {
-    type Err = Error;
-
-    /// Parses the user-facing name (`"auto"`, `"brute"`, `"kd_tree"`).
-    fn from_str(name: &str) -> Result<Self> {
-        match name {
-            "auto" => Ok(Self::Auto),
-            "brute" => Ok(Self::Brute),
-            "kd_tree" => Ok(Self::KdTree),
-            other => Err(Error::param(
-                "algorithm",
-                format!("unknown algorithm '{other}'; expected 'auto', 'brute' or 'kd_tree'"),
-            )),
-        }
+named_enum! {
+    /// How k-nearest queries are answered (scikit-learn's `algorithm`).
+    pub enum Algorithm in "algorithm" {
+        /// On at most [`AUTO_MAX_FEATURES`] features, the kd-tree or brute
+        /// force, whichever the planner estimates cheaper for the data and `k`;
+        /// brute force on wider tables.
+        Auto = "auto",
+        /// The blocked SIMD scan.
+        Brute = "brute",
+        /// Always the kd-tree.
+        KdTree = "kd_tree",
     }
 }
 
@@ -676,7 +661,7 @@ impl Index {
                 (self.metric.exact(query, &row), i)
             })
             .collect();
-        ranked.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        sort_nearest(&mut ranked);
         ranked
     }
 
@@ -858,15 +843,9 @@ mod tests {
 
     /// Deterministic pseudo-random table with a few exact duplicate rows.
     fn table(n: usize, d: usize, seed: u64) -> Array2<f64> {
-        let mut state = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut x = Array2::from_shape_fn((n, d), |_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64 * 10.0 - 3.0
-        });
+        let mut rng = crate::testing::Lcg(seed);
+        rng.step();
+        let mut x = Array2::from_shape_fn((n, d), |_| rng.unit() * 10.0 - 3.0);
         for i in (0..n).step_by(7).skip(1) {
             let copy = x.row(i - 1).to_owned();
             x.row_mut(i).assign(&copy);
@@ -884,7 +863,7 @@ mod tests {
                 (index.metric.exact(q, &row), i as u32)
             })
             .collect();
-        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        sort_nearest(&mut all);
         all.truncate(k);
         all
     }

@@ -6,12 +6,12 @@ use std::sync::{Mutex, PoisonError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::arrays::{shaped, to_numpy, with_float_view, FloatArray};
-use super::convert::{Keywords, Wrap};
+use super::add_functions;
+use super::arrays::{array_function, to_numpy, Array};
+use super::convert::Keywords;
 use super::detach::run;
-use super::errors::to_pyerr;
+use super::errors::{each_or_error, to_pyerr};
 use crate::audio::resample::{self as resampling, Resampling};
-use crate::audio::soxr::Quality;
 use crate::audio::stream::{self as streaming, BlockReader, StreamOptions};
 use crate::audio::{self, Audio, LoadOptions, Source};
 
@@ -57,59 +57,27 @@ fn load<'py>(
     audio_to_py(py, loaded)
 }
 
-/// Loads many files in parallel; one `(y, sr)` or exception per path, in order.
+/// Loads many files in parallel, with [`load`]'s keywords; one `(y, sr)` or
+/// exception per path, in order.
 #[pyfunction]
-#[pyo3(signature = (paths, *, sr, mono, offset, duration, n_jobs))]
+#[pyo3(signature = (paths, *, n_jobs, **options))]
 fn load_batch<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
-    sr: Option<u32>,
-    mono: bool,
-    offset: f64,
-    duration: Option<f64>,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let sources: Vec<Source> = paths.into_iter().map(Source::Path).collect();
-    let opts = LoadOptions {
-        sr,
-        mono,
-        offset,
-        duration,
-        ..LoadOptions::default()
-    };
+    let opts: LoadOptions = Keywords::parse(options)?;
     let results = run(py, || audio::load_batch(&sources, &opts, n_jobs))?;
-    let out = PyList::empty(py);
-    for r in results {
-        match r {
-            Ok(a) => out.append(audio_to_py(py, a)?)?,
-            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
-        }
-    }
-    Ok(out)
+    each_or_error(py, results, |a| audio_to_py(py, a))
 }
 
-/// Resamples `y` (any leading shape) along its last axis with libsoxr.
-#[pyfunction]
-#[pyo3(signature = (y, *, orig_sr, target_sr, res_type, fix, n_jobs))]
-fn resample<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    orig_sr: f64,
-    target_sr: f64,
-    res_type: Wrap<Quality>,
-    fix: bool,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let r = Resampling {
-        orig_sr,
-        target_sr,
-        quality: res_type.0,
-        fix,
-    };
-    with_float_view!(y, |view| run(py, || resampling::resample_of(
-        &view, &r, n_jobs
-    ))
-    .and_then(|out| shaped(py, out)))
+array_function! {
+    /// Resamples `y` (any leading shape) along its last axis with libsoxr, with
+    /// the keywords `orig_sr, target_sr, res_type, fix`.
+    fn resample(y, n_jobs, r: Resampling) -> Array
+        = |view| resampling::resample_of(&view, &r, n_jobs)
 }
 
 /// Duration of a file or buffer in seconds.
@@ -203,13 +171,7 @@ fn refuse_special_path(py: Python<'_>, path: PathBuf) -> PyResult<()> {
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(load, m)?)?;
-    m.add_function(wrap_pyfunction!(load_batch, m)?)?;
-    m.add_function(wrap_pyfunction!(resample, m)?)?;
-    m.add_function(wrap_pyfunction!(get_duration, m)?)?;
-    m.add_function(wrap_pyfunction!(stream, m)?)?;
-    m.add_function(wrap_pyfunction!(get_samplerate, m)?)?;
-    m.add_function(wrap_pyfunction!(refuse_special_path, m)?)?;
+    add_functions!(m: load, load_batch, resample, get_duration, stream, get_samplerate, refuse_special_path);
     m.add_class::<BlockStream>()?;
     Ok(())
 }

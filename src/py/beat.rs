@@ -2,25 +2,16 @@
 
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
-use super::arrays::{with_float_view, FloatArray};
-use super::convert::Keywords;
+use super::add_functions;
+use super::arrays::{array_function, Array};
 use super::detach;
 use crate::features::beat::{track_beats, PeakPick};
 
-/// Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`), with
-/// the keywords `pre_max, post_max, pre_avg, post_avg, delta, wait`.
-#[pyfunction]
-#[pyo3(signature = (x, **options))]
-fn peak_pick<'py>(
-    py: Python<'py>,
-    x: FloatArray<'py>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyArray1<bool>>> {
-    let pick: PeakPick = Keywords::parse(options)?;
-    let peaks = with_float_view!(x, |view| detach::run(py, || pick.peaks_of(&view)))?;
-    Ok(PyArray1::from_vec(py, peaks))
+array_function! {
+    /// Peak indicator of a 1-D onset envelope (`librosa.util.peak_pick`), with
+    /// the keywords `pre_max, post_max, pre_avg, post_avg, delta, wait`.
+    fn peak_pick(x, pick: PeakPick) -> Array = |view| pick.peaks_of(&view)
 }
 
 /// Beat indicator of a normalised 1-D onset envelope (`librosa.beat` 0.11's tracker).
@@ -41,6 +32,6 @@ fn track_beat_frames<'py>(
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(peak_pick, m)?)?;
-    m.add_function(wrap_pyfunction!(track_beat_frames, m)?)
+    add_functions!(m: peak_pick, track_beat_frames);
+    Ok(())
 }

@@ -1,10 +1,11 @@
 //! Bindings for `crate::matching::{normalize, catalog}`.
 
 use ndarray::Array2;
-use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use super::add_functions;
 use super::detach;
 use super::errors::IntoPyResult;
 use crate::error::{catch_panic, Error};
@@ -203,63 +204,62 @@ fn to_arrays<'py>(
     Ok(out)
 }
 
-/// Matches in the layout of [`to_arrays`], from Python (the candidates a
-/// `candidates` callback of [`match_keys`] returns).
-#[derive(FromPyObject)]
-#[pyo3(from_item_all)]
-struct MatchArrays<'py> {
-    left: PyReadonlyArray1<'py, i64>,
-    right: PyReadonlyArray1<'py, i64>,
-    field_scores: PyReadonlyArray2<'py, f64>,
-    extra_scores: PyReadonlyArray2<'py, f64>,
-    string_score: PyReadonlyArray1<'py, f64>,
-    duration_diff: PyReadonlyArray1<'py, f64>,
-    duration_score: PyReadonlyArray1<'py, f64>,
-    tags_score: PyReadonlyArray1<'py, f64>,
-    score: PyReadonlyArray1<'py, f64>,
-    exact: PyReadonlyArray1<'py, bool>,
-    artist_subset: PyReadonlyArray1<'py, bool>,
-    title_form: PyReadonlyArray1<'py, bool>,
-    cross_script: PyReadonlyArray1<'py, bool>,
+/// The real-valued columns of the layout of [`to_arrays`], in the order
+/// [`CandidateColumns::matches`] reads them.
+const REALS: [&str; 5] = [
+    "string_score",
+    "duration_diff",
+    "duration_score",
+    "tags_score",
+    "score",
+];
+/// Its flag columns, likewise.
+const FLAGS: [&str; 4] = ["exact", "artist_subset", "title_form", "cross_script"];
+
+/// Matches in the layout of [`to_arrays`] (a dict of arrays), from Python:
+/// the candidates a `candidates` callback of [`match_keys`] returns.
+struct CandidateColumns<'py> {
+    rows: [PyReadonlyArray1<'py, i64>; 2],
+    scores: [PyReadonlyArray2<'py, f64>; 2],
+    reals: Vec<PyReadonlyArray1<'py, f64>>,
+    flags: Vec<PyReadonlyArray1<'py, bool>>,
 }
 
-impl MatchArrays<'_> {
+impl<'py> CandidateColumns<'py> {
+    /// Borrows the arrays of `found` (a `TypeError` or `KeyError` for a
+    /// missing or mistyped one).
+    fn read(found: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let get = |key: &str| found.get_item(key);
+        Ok(CandidateColumns {
+            rows: [get("left")?.extract()?, get("right")?.extract()?],
+            scores: [
+                get("field_scores")?.extract()?,
+                get("extra_scores")?.extract()?,
+            ],
+            reals: REALS
+                .iter()
+                .map(|&k| get(k)?.extract())
+                .collect::<PyResult<_>>()?,
+            flags: FLAGS
+                .iter()
+                .map(|&k| get(k)?.extract())
+                .collect::<PyResult<_>>()?,
+        })
+    }
+
     /// The matches, one per entry of `left` (every array must have as many
     /// rows; positions must be >= 0).
     fn matches(&self) -> Result<Vec<Match>, Error> {
-        let (left, right) = (self.left.as_array(), self.right.as_array());
-        let (fields, extras) = (self.field_scores.as_array(), self.extra_scores.as_array());
-        let [string_score, duration_diff, duration, tags, score] = [
-            &self.string_score,
-            &self.duration_diff,
-            &self.duration_score,
-            &self.tags_score,
-            &self.score,
-        ]
-        .map(|a| a.as_array());
-        let [exact, artist_subset, title_form, cross_script] = [
-            &self.exact,
-            &self.artist_subset,
-            &self.title_form,
-            &self.cross_script,
-        ]
-        .map(|a| a.as_array());
+        let [left, right] = &self.rows;
+        let [fields, extras] = [&self.scores[0], &self.scores[1]].map(|a| a.as_array());
         let n = left.len();
-        let lengths = [
-            right.len(),
-            fields.nrows(),
-            extras.nrows(),
-            string_score.len(),
-            duration_diff.len(),
-            duration.len(),
-            tags.len(),
-            score.len(),
-            exact.len(),
-            artist_subset.len(),
-            title_form.len(),
-            cross_script.len(),
-        ];
-        if lengths.iter().any(|&len| len != n) {
+        let lengths = [right.len(), fields.nrows(), extras.nrows()].into_iter();
+        let columns = self.reals.iter().map(|a| a.len());
+        if lengths
+            .chain(columns)
+            .chain(self.flags.iter().map(|a| a.len()))
+            .any(|len| len != n)
+        {
             return Err(Error::param(
                 "candidates",
                 format!("every array of the candidates needs {n} entries (one per left position)"),
@@ -270,11 +270,15 @@ impl MatchArrays<'_> {
                 Error::param("candidates", format!("row positions must be >= 0, got {v}"))
             })
         };
+        let [string_score, duration_diff, duration, tags, score] =
+            [0, 1, 2, 3, 4].map(|c| self.reals[c].as_array());
+        let [exact, artist_subset, title_form, cross_script] =
+            [0, 1, 2, 3].map(|c| self.flags[c].as_array());
         (0..n)
             .map(|k| {
                 Ok(Match {
-                    left: position(left[k])?,
-                    right: position(right[k])?,
+                    left: position(left.as_array()[k])?,
+                    right: position(right.as_array()[k])?,
                     field_scores: fields.row(k).to_vec(),
                     string_score: string_score[k],
                     evidence: Scores {
@@ -337,11 +341,11 @@ fn match_keys<'py>(
                     .collect::<Vec<_>>()
                     .into_pyarray(py)
             };
-            let found = search
-                .call1(py, (rows(l), rows(r)))
-                .and_then(|found| found.bind(py).extract::<MatchArrays>());
-            match found {
-                Ok(arrays) => arrays.matches(),
+            let matches = |found: Py<PyAny>| -> PyResult<Result<Vec<Match>, Error>> {
+                Ok(CandidateColumns::read(found.bind(py))?.matches())
+            };
+            match search.call1(py, (rows(l), rows(r))).and_then(matches) {
+                Ok(matches) => matches,
                 Err(e) => {
                     failure = Some(e);
                     Err(Error::Cancelled)
@@ -380,10 +384,6 @@ fn match_candidates<'py>(
 
 /// Registers the catalog functions on `_core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(normalize, m)?)?;
-    m.add_function(wrap_pyfunction!(split_featuring, m)?)?;
-    m.add_function(wrap_pyfunction!(catalog_table, m)?)?;
-    m.add_function(wrap_pyfunction!(match_keys, m)?)?;
-    m.add_function(wrap_pyfunction!(match_candidates, m)?)?;
+    add_functions!(m: normalize, split_featuring, catalog_table, match_keys, match_candidates);
     Ok(())
 }

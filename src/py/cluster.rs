@@ -4,7 +4,8 @@ use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArra
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::arrays::{with_view, Table};
+use super::add_functions;
+use super::arrays::{with_float_view, Table};
 use super::convert::Keywords;
 use super::detach;
 use super::errors::IntoPyResult;
@@ -45,7 +46,7 @@ fn kmeans_fit<'py>(
         seed: keywords.get("seed")?,
     };
     keywords.finish()?;
-    let fit = with_view!(&table, |v| detach::run(py, || km.fit(v, n_jobs)))?;
+    let fit = with_float_view!(&table, |v| detach::run(py, || km.fit(v, n_jobs)))?;
     let d = fit.centers.len() / n_clusters;
     let centers = PyArray1::from_vec(py, fit.centers).reshape([n_clusters, d])?;
     Ok((
@@ -67,7 +68,7 @@ fn kmeans_assign<'py>(
 ) -> PyResult<Assignment<'py>> {
     let table = Table::extract(x, "X")?;
     let centers = centers.as_array();
-    let (labels, dist) = with_view!(&table, |v| detach::run(py, || kmeans::predict(
+    let (labels, dist) = with_float_view!(&table, |v| detach::run(py, || kmeans::predict(
         v, centers, n_jobs
     )))?;
     Ok((PyArray1::from_vec(py, labels), PyArray1::from_vec(py, dist)))
@@ -89,7 +90,7 @@ fn silhouette_score(
         .as_slice()
         .map_err(|e| Error::param("labels", e.to_string()))
         .map(<[i64]>::to_vec);
-    with_view!(&table, |v| detach::run(py, || scores::silhouette_score(
+    with_float_view!(&table, |v| detach::run(py, || scores::silhouette_score(
         v, &labels?, metric, n_jobs
     )))
 }
@@ -106,7 +107,7 @@ fn davies_bouldin_score(
         .as_slice()
         .map_err(|e| Error::param("labels", e.to_string()))
         .map(<[i64]>::to_vec);
-    with_view!(&table, |v| detach::run(
+    with_float_view!(&table, |v| detach::run(
         py,
         || scores::davies_bouldin_score(v, &labels?)
     ))
@@ -114,9 +115,6 @@ fn davies_bouldin_score(
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(kmeans_fit, m)?)?;
-    m.add_function(wrap_pyfunction!(kmeans_assign, m)?)?;
-    m.add_function(wrap_pyfunction!(silhouette_score, m)?)?;
-    m.add_function(wrap_pyfunction!(davies_bouldin_score, m)?)?;
+    add_functions!(m: kmeans_fit, kmeans_assign, silhouette_score, davies_bouldin_score);
     Ok(())
 }

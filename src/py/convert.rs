@@ -17,9 +17,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::errors::to_pyerr;
+use crate::audio::resample::Resampling;
 use crate::audio::soxr::Quality;
 use crate::audio::stream::StreamOptions;
 use crate::audio::LoadOptions;
+use crate::dsp::db::DbParams;
 use crate::dsp::istft::IstftSpec;
 use crate::dsp::mel::{MelNorm, MelSpec};
 use crate::dsp::{PadMode, StftSpec};
@@ -29,10 +31,13 @@ use crate::explain::surrogate::Distance;
 use crate::features::beat::PeakPick;
 use crate::features::chroma::ChromaParams;
 use crate::features::hpss::{HpssParams, SignalSeparation};
+use crate::features::onset::{Aggregate, OnsetParams};
 use crate::features::spectral::{SpectralKind, SpectralOptions};
+use crate::features::tempo::TempoPrior;
+use crate::features::temporal::RawFraming;
 use crate::neighbors::{Algorithm, Search};
 use crate::render::batch::SpectrogramJob;
-use crate::render::Colormap;
+use crate::render::{Colormap, WaveformStyle};
 
 /// A core value parsed from a Python `str` argument.
 pub struct Wrap<T>(pub T);
@@ -148,7 +153,17 @@ macro_rules! extracted {
         }
     )*};
 }
-extracted!(f64, f32, usize, u32, u64, bool, String, (usize, usize));
+extracted!(
+    f64,
+    f32,
+    usize,
+    u32,
+    u64,
+    bool,
+    String,
+    (usize, usize),
+    [u8; 3]
+);
 
 /// Option strings: the core's `FromStr` through [`Wrap`].
 macro_rules! parsed {
@@ -169,6 +184,13 @@ parsed!(
     SpectralKind,
     Algorithm
 );
+
+/// A parameter struct given as a dict.
+impl<T: FromKeywords> Keyword for Items<T> {
+    fn from_keyword(value: &Bound<'_, PyAny>, _: &'static str) -> PyResult<Self> {
+        value.extract()
+    }
+}
 
 /// `None` or the value.
 impl<T: Keyword> Keyword for Option<T> {
@@ -206,6 +228,13 @@ impl Keyword for MelNorm {
     }
 }
 
+/// `median`: `np.median` (true) or `np.mean` as the onset aggregation.
+impl Keyword for Aggregate {
+    fn from_keyword(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Self> {
+        bool::from_keyword(value, name).map(Aggregate::median_if)
+    }
+}
+
 /// A struct read field by field from its keys.
 pub trait FromKeywords: Sized {
     /// Reads every field.
@@ -237,6 +266,19 @@ from_keywords!(LoadOptions: sr, mono, offset, duration, quality = "res_type");
 from_keywords!(StreamOptions: block_length, frame_length, hop_length, mono, offset, duration, fill_value);
 from_keywords!(BandSplit: sr, n_bands, scale, n_fft, hop_length);
 from_keywords!(SpectrogramJob: sr, duration, n_fft, hop_length, n_mels, db, cmap, size);
+from_keywords!(Resampling: orig_sr, target_sr, quality = "res_type", fix);
+from_keywords!(DbParams: reference, amin, top_db);
+from_keywords!(RawFraming: frame_length, hop_length, center, pad_mode);
+from_keywords!(OnsetParams: lag, max_size, aggregate = "median", pad_width, center);
+from_keywords!(TempoPrior: start_bpm, std_bpm, max_tempo);
+from_keywords!(WaveformStyle: size, color, scale);
+
+/// Two structs whose keys differ, read from one set of keywords.
+impl<A: FromKeywords, B: FromKeywords> FromKeywords for (A, B) {
+    fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
+        Ok((keywords.read()?, keywords.read()?))
+    }
+}
 
 impl FromKeywords for SignalSeparation {
     fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {

@@ -3,7 +3,8 @@
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
 
-use super::arrays::{with_view, Table};
+use super::add_functions;
+use super::arrays::{with_float_view, Table};
 use super::detach;
 use crate::decompose::Pca;
 
@@ -19,7 +20,7 @@ type PcaResult<'py> = (
 #[pyo3(signature = (x, *, n_jobs=-1))]
 fn pca_fit<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: i64) -> PyResult<PcaResult<'py>> {
     let table = Table::extract(x, "X")?;
-    let fit = with_view!(&table, |v| detach::run(py, || Pca::fit(v, n_jobs)))?;
+    let fit = with_float_view!(&table, |v| detach::run(py, || Pca::fit(v, n_jobs)))?;
     let d = fit.mean.len();
     let rows = fit.components.len() / d;
     let components = PyArray1::from_vec(py, fit.components).reshape([rows, d])?;
@@ -32,5 +33,6 @@ fn pca_fit<'py>(py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: i64) -> PyResult
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(pca_fit, m)?)
+    add_functions!(m: pca_fit);
+    Ok(())
 }

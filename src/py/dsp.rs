@@ -2,34 +2,28 @@
 //! arrays `(..., frames, bins)`; the Python layer swaps the last two axes into
 //! librosa's `(..., bins, frames)` view without copying.
 
-use ndarray::ArrayView1;
+use ndarray::{ArrayView1, ArrayViewD};
 use num_complex::Complex;
 use numpy::{Element, IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::arrays::{shaped, to_numpy, with_float_view, ComplexArray, FloatArray};
+use super::add_functions;
+use super::arrays::{
+    array_function, shaped, shaped_call, to_numpy, with_float_view, Array, ComplexArray, FloatArray,
+};
 use super::convert::{Items, Keywords};
 use super::detach::run;
-use super::errors::to_pyerr;
+use super::errors::{each_or_error, IntoPyResult};
 use crate::dsp::db::{self, DbParams, Scale};
 use crate::dsp::istft::{istft_of, IstftSpec};
 use crate::dsp::mel::{self, MelBasis, MelSpec};
 use crate::dsp::{spectrogram, stft as stft_mod, Float, StftSpec};
 
-/// Complex STFT, `(..., frames, 1 + n_fft/2)`.
-#[pyfunction]
-#[pyo3(signature = (y, *, stft, n_jobs))]
-fn stft<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    stft: Items<StftSpec>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    with_float_view!(y, |view| run(py, || stft_mod::stft_of(
-        &view, &stft.0, n_jobs
-    ))
-    .and_then(|out| shaped(py, out)))
+array_function! {
+    /// Complex STFT, `(..., frames, 1 + n_fft/2)`, with the keywords `n_fft,
+    /// hop_length, window, center, pad_mode`.
+    fn stft(y, n_jobs, spec: StftSpec) -> Array = |view| stft_mod::stft_of(&view, &spec, n_jobs)
 }
 
 /// Mel spectrogram from audio, `(..., frames, n_mels)`.
@@ -43,25 +37,17 @@ fn melspectrogram<'py>(
     power: f64,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    with_float_view!(y, |view| run(py, || spectrogram::mel_of_signal(
-        &view, &stft.0, &mel.0, power, n_jobs
+    let (stft, mel) = (&stft.0, &mel.0);
+    shaped_call!(py, y, |view| spectrogram::mel_of_signal(
+        &view, stft, mel, power, n_jobs
     ))
-    .and_then(|out| shaped(py, out)))
 }
 
-/// Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram, `(..., frames, n_mels)`.
-#[pyfunction]
-#[pyo3(signature = (s, *, mel, n_jobs))]
-fn mel_apply<'py>(
-    py: Python<'py>,
-    s: FloatArray<'py>,
-    mel: Items<MelSpec>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    with_float_view!(s, |view| run(py, || spectrogram::mel_of_spectrogram(
-        &view, &mel.0, n_jobs
-    ))
-    .and_then(|out| shaped(py, out)))
+array_function! {
+    /// Mel spectrogram from a precomputed `(..., bins, frames)` spectrogram,
+    /// `(..., frames, n_mels)`, with the keywords `sr, n_mels, fmin, fmax, htk, norm`.
+    fn mel_apply(s, n_jobs, mel: MelSpec) -> Array
+        = |view| spectrogram::mel_of_spectrogram(&view, &mel, n_jobs)
 }
 
 /// Mel filter bank `(n_mels, 1 + n_fft/2)` as float32, and whether a band is empty.
@@ -80,60 +66,44 @@ fn mel_filters<'py>(
     ))
 }
 
-/// `librosa.mel_frequencies`.
+/// `librosa.mel_frequencies`, with the keywords `fmin, fmax, htk`.
 #[pyfunction]
-#[pyo3(signature = (*, n_mels, fmin, fmax, htk))]
+#[pyo3(signature = (*, n_mels, **options))]
 fn mel_frequencies<'py>(
     py: Python<'py>,
     n_mels: usize,
-    fmin: f64,
-    fmax: f64,
-    htk: bool,
-) -> Bound<'py, PyArray1<f64>> {
-    PyArray1::from_vec(py, mel::mel_frequencies(n_mels, fmin, fmax, htk))
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let mut keywords = Keywords::new(options);
+    let (fmin, fmax, htk) = (
+        keywords.get("fmin")?,
+        keywords.get("fmax")?,
+        keywords.get("htk")?,
+    );
+    keywords.finish()?;
+    let frequencies = mel::mel_frequencies(n_mels, fmin, fmax, htk).into_py_result(py)?;
+    Ok(PyArray1::from_vec(py, frequencies))
 }
 
 /// `librosa.fft_frequencies`.
 #[pyfunction]
 #[pyo3(signature = (*, sr, n_fft))]
-fn fft_frequencies<'py>(py: Python<'py>, sr: f64, n_fft: usize) -> Bound<'py, PyArray1<f64>> {
-    PyArray1::from_vec(py, mel::fft_frequencies(sr, n_fft))
+fn fft_frequencies(py: Python<'_>, sr: f64, n_fft: usize) -> PyResult<Bound<'_, PyArray1<f64>>> {
+    let frequencies = mel::fft_frequencies(sr, n_fft).into_py_result(py)?;
+    Ok(PyArray1::from_vec(py, frequencies))
 }
 
 /// Element-wise Hz -> mel (`to_mel=True`) or mel -> Hz on a float64 array.
 #[pyfunction]
 #[pyo3(signature = (values, *, to_mel, htk))]
-fn convert_mel<'py>(
-    py: Python<'py>,
-    values: PyReadonlyArrayDyn<'py, f64>,
-    to_mel: bool,
-    htk: bool,
-) -> Bound<'py, PyAny> {
+fn convert_mel(values: PyReadonlyArrayDyn<'_, f64>, to_mel: bool, htk: bool) -> Array<'_> {
     let f = if to_mel {
         mel::hz_to_mel
     } else {
         mel::mel_to_hz
     };
-    values
-        .as_array()
-        .mapv(|v| f(v, htk))
-        .into_pyarray(py)
-        .into_any()
-}
-
-fn istft_typed<'py, T>(
-    py: Python<'py>,
-    s: PyReadonlyArrayDyn<'py, Complex<T>>,
-    spec: &IstftSpec,
-    n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>>
-where
-    T: Float + Element,
-    Complex<T>: Element,
-{
-    let view = s.as_array();
-    let out = run(py, || istft_of(&view, spec, n_jobs))?;
-    shaped(py, out)
+    let converted = values.as_array().mapv(|v| f(v, htk));
+    converted.into_pyarray(values.py()).into_any()
 }
 
 /// Inverse STFT of a `(..., bins, frames)` complex array, `(..., n)`, with the
@@ -148,33 +118,38 @@ fn istft<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let spec: IstftSpec = Keywords::parse(options)?;
     match stft_matrix {
-        ComplexArray::C64(s) => istft_typed(py, s, &spec, n_jobs),
-        ComplexArray::C128(s) => istft_typed(py, s, &spec, n_jobs),
+        ComplexArray::C64(s) => istft_typed(py, s.as_array(), &spec, n_jobs),
+        ComplexArray::C128(s) => istft_typed(py, s.as_array(), &spec, n_jobs),
     }
 }
 
-/// `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of any shape.
+/// [`istft`] in the spectrogram's float type.
+fn istft_typed<'py, T: Float + Element>(
+    py: Python<'py>,
+    s: ArrayViewD<'_, Complex<T>>,
+    spec: &IstftSpec,
+    n_jobs: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    shaped(py, run(py, || istft_of(&s, spec, n_jobs))?)
+}
+
+/// `power_to_db` (`amplitude=False`) or `amplitude_to_db` on a real array of
+/// any shape, with the keywords `reference, amin, top_db`.
 #[pyfunction]
-#[pyo3(signature = (s, *, amplitude, reference, amin, top_db, n_jobs))]
+#[pyo3(signature = (s, *, amplitude, n_jobs, **options))]
 fn to_db<'py>(
     py: Python<'py>,
     s: FloatArray<'py>,
     amplitude: bool,
-    reference: f64,
-    amin: f64,
-    top_db: Option<f64>,
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let scale = if amplitude {
         Scale::Amplitude
     } else {
         Scale::Power
     };
-    let params = DbParams {
-        reference,
-        amin,
-        top_db,
-    };
+    let params: DbParams = Keywords::parse(options)?;
     with_float_view!(s, |view| run(py, || db::to_db_array(
         &view, scale, &params, n_jobs
     ))
@@ -197,27 +172,14 @@ fn melspectrogram_batch<'py>(
     let results = run(py, || {
         spectrogram::mel_batch(&views, &stft.0, &mel.0, power, n_jobs)
     })?;
-    let out = PyList::empty(py);
-    for r in results {
-        match r {
-            Ok(m) => out.append(to_numpy(py, m.data, &[], &[m.n_frames, m.width])?)?,
-            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
-        }
-    }
-    Ok(out)
+    each_or_error(py, results, |m| {
+        to_numpy(py, m.data, &[], &[m.n_frames, m.width])
+    })
 }
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(stft, m)?)?;
-    m.add_function(wrap_pyfunction!(melspectrogram, m)?)?;
-    m.add_function(wrap_pyfunction!(melspectrogram_batch, m)?)?;
-    m.add_function(wrap_pyfunction!(mel_apply, m)?)?;
-    m.add_function(wrap_pyfunction!(mel_filters, m)?)?;
-    m.add_function(wrap_pyfunction!(mel_frequencies, m)?)?;
-    m.add_function(wrap_pyfunction!(fft_frequencies, m)?)?;
-    m.add_function(wrap_pyfunction!(convert_mel, m)?)?;
-    m.add_function(wrap_pyfunction!(istft, m)?)?;
-    m.add_function(wrap_pyfunction!(to_db, m)?)?;
+    add_functions!(m: stft, melspectrogram, melspectrogram_batch, mel_apply, mel_filters,
+        mel_frequencies, fft_frequencies, convert_mel, istft, to_db);
     Ok(())
 }

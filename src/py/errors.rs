@@ -7,7 +7,7 @@
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyModule;
+use pyo3::types::{PyList, PyModule};
 
 use crate::error::Error;
 
@@ -54,6 +54,23 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
             "{message} (and tunelens.exceptions failed: {import_failure})"
         ))
     })
+}
+
+/// One entry per item of a batch, in order: `convert` of its value, or its
+/// error as a `TunelensError` instance (not raised).
+pub fn each_or_error<'py, T>(
+    py: Python<'py>,
+    results: Vec<Result<T, Error>>,
+    convert: impl Fn(T) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for result in results {
+        match result {
+            Ok(value) => out.append(convert(value)?)?,
+            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
+        }
+    }
+    Ok(out)
 }
 
 /// `?`-friendly conversion for core results inside binding functions.

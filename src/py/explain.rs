@@ -7,7 +7,8 @@ use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::arrays::to_numpy;
+use super::add_functions;
+use super::arrays::{to_numpy, Array};
 use super::convert::{Keywords, Wrap};
 use super::detach::run;
 use super::errors::{to_pyerr, IntoPyResult};
@@ -34,6 +35,12 @@ fn mask_rows(masks: &PyReadonlyArray2<'_, u8>) -> (Vec<u8>, usize) {
 #[pyclass(name = "Factorization", module = "tunelens._core", frozen)]
 pub struct PyFactorization {
     inner: Arc<CoreFactorization>,
+    /// Number of components.
+    #[pyo3(get)]
+    n_components: usize,
+    /// Samples per clip.
+    #[pyo3(get)]
+    length: usize,
 }
 
 #[pymethods]
@@ -50,20 +57,10 @@ impl PyFactorization {
         let sources: Vec<Vec<f32>> = sources.iter().map(|s| s.as_array().to_vec()).collect();
         let inner = run(py, || CoreFactorization::new(input, sources, &boundaries))?;
         Ok(PyFactorization {
+            n_components: inner.n_components(),
+            length: inner.len(),
             inner: Arc::new(inner),
         })
-    }
-
-    /// Number of components.
-    #[getter]
-    fn n_components(&self) -> usize {
-        self.inner.n_components()
-    }
-
-    /// Samples per clip.
-    #[getter]
-    fn length(&self) -> usize {
-        self.inner.len()
     }
 
     /// Bytes of signal held in Rust (input, sources, residual, cached segment sums).
@@ -147,21 +144,13 @@ fn frequency_bands<'py>(
     ))
 }
 
-/// `(n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
+/// `shape = (n_samples, n_components)` uint8 masks from `seed`; the first row all ones.
 #[pyfunction]
-#[pyo3(signature = (n_samples, n_components, *, seed))]
-fn sample_masks<'py>(
-    py: Python<'py>,
-    n_samples: usize,
-    n_components: usize,
-    seed: u64,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_numpy(
-        py,
-        draw_masks(n_samples, n_components, seed),
-        &[n_samples],
-        &[n_components],
-    )
+#[pyo3(signature = (shape, *, seed))]
+fn sample_masks(py: Python<'_>, shape: (usize, usize), seed: u64) -> PyResult<Array<'_>> {
+    let (n_samples, n_components) = shape;
+    let masks = draw_masks(n_samples, n_components, seed);
+    to_numpy(py, masks, &[n_samples], &[n_components])
 }
 
 /// Kernel weight of each mask row (distance to the first row through audioLIME's kernel).
@@ -243,9 +232,6 @@ fn lime_surrogate<'py>(
 /// Adds this module's classes and functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFactorization>()?;
-    m.add_function(wrap_pyfunction!(frequency_bands, m)?)?;
-    m.add_function(wrap_pyfunction!(sample_masks, m)?)?;
-    m.add_function(wrap_pyfunction!(lime_surrogate, m)?)?;
-    m.add_function(wrap_pyfunction!(kernel_weights, m)?)?;
+    add_functions!(m: frequency_bands, sample_masks, lime_surrogate, kernel_weights);
     Ok(())
 }

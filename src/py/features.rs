@@ -5,111 +5,91 @@ use numpy::{PyReadonlyArray1, PyReadonlyArrayDyn};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::arrays::{shaped, to_numpy, with_float_view, FloatArray};
-use super::convert::{Items, Keywords, Wrap};
+use super::add_functions;
+use super::arrays::{
+    array_function, shaped_call, to_numpy, with_float_view, Array, FloatArray, Pair,
+};
+use super::convert::{FromKeywords, Items, Keywords, Wrap};
 use super::detach::run;
-use crate::dsp::frames::PadMode;
 use crate::dsp::StftSpec;
 use crate::features::cepstral;
 use crate::features::chroma::{self, ChromaParams};
 use crate::features::gtzan::{self, Recipe};
 use crate::features::hpss::{self, HpssParams, SignalSeparation};
-use crate::features::onset::{self, Aggregate, OnsetParams};
+use crate::features::onset::{self, OnsetParams};
 use crate::features::spectral::{self, SpectralOptions};
 use crate::features::tempo::{self, TempoPrior};
 use crate::features::temporal::{self, RawFraming};
 
-/// A spectral descriptor (`options`: its kind and every option) of audio
-/// `(..., n)` with the STFT keywords `**stft`: `(..., frames, rows)` float64.
-#[pyfunction]
-#[pyo3(signature = (y, *, sr, freq, options, n_jobs=-1, **stft))]
-fn spectral_from_y<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
+/// A spectral descriptor's keywords: the sample rate `sr`, the bin
+/// frequencies `freq` and `options` (a dict: its kind and every option).
+struct Descriptor {
     sr: f64,
-    freq: PyReadonlyArray1<'py, f64>,
-    options: Items<SpectralOptions>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-    stft: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let stft: StftSpec = Keywords::parse(stft)?;
-    let freq = freq.as_array().to_vec();
-    let out = with_float_view!(y, |view| run(py, || spectral::of_signal(
-        &view, &stft, &freq, sr, &options.0, n_jobs
-    )))?;
-    shaped(py, out)
+    freq: Vec<f64>,
+    options: SpectralOptions,
 }
 
-/// A spectral descriptor of a magnitude spectrogram `(..., bins, frames)`: `(..., frames, rows)` float64.
-#[pyfunction]
-#[pyo3(signature = (s, *, sr, freq, options, n_jobs=-1))]
-fn spectral_from_s<'py>(
-    py: Python<'py>,
-    s: FloatArray<'py>,
-    sr: f64,
-    freq: PyReadonlyArray1<'py, f64>,
-    options: Items<SpectralOptions>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let freq = freq.as_array().to_vec();
-    let out = with_float_view!(s, |view| run(py, || spectral::of_spectrogram(
-        &view, &freq, sr, &options.0, n_jobs
-    )))?;
-    shaped(py, out)
+impl FromKeywords for Descriptor {
+    fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
+        Ok(Descriptor {
+            sr: keywords.get("sr")?,
+            freq: keywords.get("freq")?,
+            options: keywords.get::<Items<SpectralOptions>>("options")?.0,
+        })
+    }
 }
 
-/// RMS of raw frames of `y (..., n)`: `(..., frames, 1)` float64.
-#[pyfunction]
-#[pyo3(signature = (y, *, frame_length, hop_length, center, pad_mode, n_jobs))]
-fn rms<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    frame_length: usize,
-    hop_length: usize,
-    center: bool,
-    pad_mode: Wrap<PadMode>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let framing = RawFraming {
-        frame_length,
-        hop_length,
-        center,
-        pad_mode: pad_mode.0,
-    };
-    let out = with_float_view!(y, |view| run(py, || temporal::rms_of(
-        &view, &framing, n_jobs
-    )))?;
-    shaped(py, out)
+array_function! {
+    /// A spectral descriptor of audio `(..., n)` with the STFT keywords and
+    /// the [`Descriptor`] keywords: `(..., frames, rows)` float64.
+    fn spectral_from_y(y, n_jobs, p: (StftSpec, Descriptor)) -> Array
+        = |view| spectral::of_signal(&view, &p.0, &p.1.freq, p.1.sr, &p.1.options, n_jobs)
 }
 
-/// Zero-crossing rate of edge-padded raw frames of `y (..., n)`: `(..., frames, 1)` float64.
-#[pyfunction]
-#[pyo3(signature = (y, *, frame_length, hop_length, center, threshold, n_jobs))]
-fn zero_crossing_rate<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    frame_length: usize,
-    hop_length: usize,
-    center: bool,
+array_function! {
+    /// A spectral descriptor of a magnitude spectrogram `(..., bins, frames)`
+    /// with the [`Descriptor`] keywords: `(..., frames, rows)` float64.
+    fn spectral_from_s(s, n_jobs, d: Descriptor) -> Array
+        = |view| spectral::of_spectrogram(&view, &d.freq, d.sr, &d.options, n_jobs)
+}
+
+array_function! {
+    /// RMS of raw frames of `y (..., n)`: `(..., frames, 1)` float64, with the
+    /// keywords `frame_length, hop_length, center, pad_mode`.
+    fn rms(y, n_jobs, framing: RawFraming) -> Array
+        = |view| temporal::rms_of(&view, &framing, n_jobs)
+}
+
+/// Zero-crossing rate options: edge-padded raw frames and the threshold.
+struct Crossings {
+    framing: RawFraming,
     threshold: f64,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let framing = RawFraming::edge(frame_length, hop_length, center);
-    let out = with_float_view!(y, |view| run(py, || temporal::zero_crossing_rate_of(
-        &view, &framing, threshold, n_jobs
-    )))?;
-    shaped(py, out)
+}
+
+impl FromKeywords for Crossings {
+    fn from_keywords(keywords: &mut Keywords<'_>) -> PyResult<Self> {
+        Ok(Crossings {
+            framing: RawFraming::edge(
+                keywords.get("frame_length")?,
+                keywords.get("hop_length")?,
+                keywords.get("center")?,
+            ),
+            threshold: keywords.get("threshold")?,
+        })
+    }
+}
+
+array_function! {
+    /// Zero-crossing rate of edge-padded raw frames of `y (..., n)`: `(..., frames, 1)`
+    /// float64, with the keywords `frame_length, hop_length, center, threshold`.
+    fn zero_crossing_rate(y, n_jobs, z: Crossings) -> Array
+        = |view| temporal::zero_crossing_rate_of(&view, &z.framing, z.threshold, n_jobs)
 }
 
 /// The orthonormal DCT-II basis `(n_out, n_in)` float64, liftered (`lifter > 0`).
 #[pyfunction]
 #[pyo3(signature = (*, n_in, n_out, lifter))]
-fn dct_basis<'py>(
-    py: Python<'py>,
-    n_in: usize,
-    n_out: usize,
-    lifter: f64,
-) -> PyResult<Bound<'py, PyAny>> {
+fn dct_basis(py: Python<'_>, n_in: usize, n_out: usize, lifter: f64) -> PyResult<Bound<'_, PyAny>> {
     let basis = run(py, || cepstral::dct_basis(n_in, n_out, lifter))?;
     to_numpy(py, basis, &[], &[n_out, n_in])
 }
@@ -117,104 +97,43 @@ fn dct_basis<'py>(
 /// A chromagram and the tuning it used, as Python receives them.
 type Chroma<'py> = (Bound<'py, PyAny>, Option<f64>);
 
-/// Chromagram of audio `(..., n)` with the STFT and chroma keywords
-/// (`n_fft, hop_length, window, center, pad_mode`; `sr, tuning, n_chroma,
-/// ctroct, octwidth, filter_norm, base_c, norm`): `((..., frames, n_chroma),
-/// tuning)` (tuning `None`: none could be estimated, 0 was used).
-#[pyfunction]
-#[pyo3(signature = (y, *, n_jobs, **options))]
-fn chroma_stft<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Chroma<'py>> {
-    let mut keywords = Keywords::new(options);
-    let (stft, p): (StftSpec, ChromaParams) = (keywords.read()?, keywords.read()?);
-    keywords.finish()?;
-    let (out, tuning) = with_float_view!(y, |view| run(py, || chroma::of_signal(
-        &view, &stft, &p, n_jobs
-    ))
-    .and_then(|(out, tuning)| Ok((shaped(py, out)?, tuning))))?;
-    Ok((out, tuning))
+array_function! {
+    /// Chromagram of audio `(..., n)` with the STFT and chroma keywords
+    /// (`n_fft, hop_length, window, center, pad_mode`; `sr, tuning, n_chroma,
+    /// ctroct, octwidth, filter_norm, base_c, norm`): `((..., frames, n_chroma),
+    /// tuning)` (tuning `None`: none could be estimated, 0 was used).
+    fn chroma_stft(y, n_jobs, p: (StftSpec, ChromaParams)) -> Chroma
+        = |view| chroma::of_signal(&view, &p.0, &p.1, n_jobs)
 }
 
-/// Chromagram of a power spectrogram `(..., bins, frames)` with the chroma
-/// keywords (as [`chroma_stft`], plus `n_fft`): `((..., frames, n_chroma),
-/// tuning)`.
-#[pyfunction]
-#[pyo3(signature = (s, *, n_jobs, **options))]
-fn chroma_from_s<'py>(
-    py: Python<'py>,
-    s: FloatArray<'py>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Chroma<'py>> {
-    let p: ChromaParams = Keywords::parse(options)?;
-    with_float_view!(s, |view| run(py, || chroma::of_spectrogram(
-        &view, &p, n_jobs
-    ))
-    .and_then(|(out, tuning)| Ok((shaped(py, out)?, tuning))))
+array_function! {
+    /// Chromagram of a power spectrogram `(..., bins, frames)` with the chroma
+    /// keywords (as [`chroma_stft`], plus `n_fft`): `((..., frames, n_chroma),
+    /// tuning)`.
+    fn chroma_from_s(s, n_jobs, p: ChromaParams) -> Chroma
+        = |view| chroma::of_spectrogram(&view, &p, n_jobs)
 }
 
-/// Harmonic and percussive soft masks of a magnitude spectrogram `(..., bins, frames)`,
-/// each `(..., frames, bins)`, with the keywords `kernel_harmonic,
-/// kernel_percussive, power, margin_harmonic, margin_percussive`.
-#[pyfunction]
-#[pyo3(signature = (s, *, n_jobs, **options))]
-fn hpss_masks<'py>(
-    py: Python<'py>,
-    s: FloatArray<'py>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let p: HpssParams = Keywords::parse(options)?;
-    with_float_view!(s, |view| run(py, || hpss::masks_of(&view, &p, n_jobs))
-        .and_then(|(h, q)| Ok((shaped(py, h)?, shaped(py, q)?))))
+array_function! {
+    /// Harmonic and percussive soft masks of a magnitude spectrogram `(..., bins, frames)`,
+    /// each `(..., frames, bins)`, with the keywords `kernel_harmonic,
+    /// kernel_percussive, power, margin_harmonic, margin_percussive`.
+    fn hpss_masks(s, n_jobs, p: HpssParams) -> Pair = |view| hpss::masks_of(&view, &p, n_jobs)
 }
 
-/// `effects.hpss` of audio `(..., n)`: harmonic and percussive signals, with
-/// the STFT and [`hpss_masks`] keywords plus `same_length` (both signals of
-/// the input's length, librosa >= 0.10; otherwise the natural iSTFT length)
-/// and `mask` (invert the masks instead of the masked spectrograms).
-#[pyfunction]
-#[pyo3(signature = (y, *, n_jobs, **options))]
-fn hpss_signal<'py>(
-    py: Python<'py>,
-    y: FloatArray<'py>,
-    #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let separation: SignalSeparation = Keywords::parse(options)?;
-    with_float_view!(y, |view| run(py, || hpss::separate_of(
-        &view,
-        &separation,
-        n_jobs
-    ))
-    .and_then(|(h, q)| Ok((shaped(py, h)?, shaped(py, q)?))))
+array_function! {
+    /// `effects.hpss` of audio `(..., n)`: harmonic and percussive signals, with
+    /// the STFT and [`hpss_masks`] keywords plus `same_length` (both signals of
+    /// the input's length, librosa >= 0.10; otherwise the natural iSTFT length)
+    /// and `mask` (invert the masks instead of the masked spectrograms).
+    fn hpss_signal(y, n_jobs, separation: SignalSeparation) -> Pair
+        = |view| hpss::separate_of(&view, &separation, n_jobs)
 }
 
-/// Onset envelope of a `(..., bands, frames)` spectrogram: `(..., n)` in its float type.
-#[pyfunction]
-#[pyo3(signature = (s, *, lag, max_size, median, pad_width, center))]
-fn onset_strength<'py>(
-    py: Python<'py>,
-    s: FloatArray<'py>,
-    lag: usize,
-    max_size: usize,
-    median: bool,
-    pad_width: usize,
-    center: bool,
-) -> PyResult<Bound<'py, PyAny>> {
-    let p = OnsetParams {
-        lag,
-        max_size,
-        aggregate: Aggregate::median_if(median),
-        pad_width,
-        center,
-    };
-    with_float_view!(s, |view| run(py, || onset::onset_strength_of(&view, &p))
-        .and_then(|out| shaped(py, out)))
+array_function! {
+    /// Onset envelope of a `(..., bands, frames)` spectrogram: `(..., n)` in its
+    /// float type, with the keywords `lag, max_size, median, pad_width, center`.
+    fn onset_strength(s, p: OnsetParams) -> Array = |view| onset::onset_strength_of(&view, &p)
 }
 
 /// Autocorrelation tempogram of onset envelopes `(..., n)`: `(..., frames, win_length)` float64.
@@ -229,33 +148,27 @@ fn tempogram<'py>(
     #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let window = window.as_array().to_vec();
-    let out = with_float_view!(onset_envelope, |view| run(py, || tempo::tempogram_of(
+    shaped_call!(py, onset_envelope, |view| tempo::tempogram_of(
         &view, &window, center, norm, n_jobs
-    )))?;
-    shaped(py, out)
+    ))
 }
 
 /// Best tempo of each tempogram column `(..., win_length)` (lanes along the
-/// last axis) under librosa's log-normal prior: `(...)` float64 BPM.
+/// last axis) under librosa's log-normal prior (the keywords `start_bpm,
+/// std_bpm, max_tempo`): `(...)` float64 BPM.
 #[pyfunction]
-#[pyo3(signature = (strength, *, sr, hop_length, start_bpm, std_bpm, max_tempo))]
+#[pyo3(signature = (strength, *, sr, hop_length, **prior))]
 fn tempo_from_strength<'py>(
     py: Python<'py>,
     strength: PyReadonlyArrayDyn<'py, f64>,
     sr: f64,
     hop_length: usize,
-    start_bpm: f64,
-    std_bpm: f64,
-    max_tempo: Option<f64>,
+    prior: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let prior: TempoPrior = Keywords::parse(prior)?;
     let view = strength.as_array();
-    let prior = TempoPrior {
-        start_bpm,
-        std_bpm,
-        max_tempo,
-    };
     let out = run(py, || tempo::best_tempo_of(&view, sr, hop_length, &prior))?;
-    shaped(py, out)
+    super::arrays::shaped(py, out)
 }
 
 /// The 57 GTZAN summary values of a mono signal (`recipe`: "gtzan" or
@@ -277,18 +190,8 @@ fn gtzan_features(
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(spectral_from_y, m)?)?;
-    m.add_function(wrap_pyfunction!(spectral_from_s, m)?)?;
-    m.add_function(wrap_pyfunction!(rms, m)?)?;
-    m.add_function(wrap_pyfunction!(zero_crossing_rate, m)?)?;
-    m.add_function(wrap_pyfunction!(dct_basis, m)?)?;
-    m.add_function(wrap_pyfunction!(chroma_stft, m)?)?;
-    m.add_function(wrap_pyfunction!(chroma_from_s, m)?)?;
-    m.add_function(wrap_pyfunction!(hpss_masks, m)?)?;
-    m.add_function(wrap_pyfunction!(hpss_signal, m)?)?;
-    m.add_function(wrap_pyfunction!(onset_strength, m)?)?;
-    m.add_function(wrap_pyfunction!(tempogram, m)?)?;
-    m.add_function(wrap_pyfunction!(tempo_from_strength, m)?)?;
-    m.add_function(wrap_pyfunction!(gtzan_features, m)?)?;
+    add_functions!(m: spectral_from_y, spectral_from_s, rms, zero_crossing_rate, dct_basis,
+        chroma_stft, chroma_from_s, hpss_masks, hpss_signal, onset_strength, tempogram,
+        tempo_from_strength, gtzan_features);
     Ok(())
 }

@@ -5,204 +5,24 @@
 // The `fuzz` functions keep rapidfuzz's names (`WRatio`, `QRatio`).
 #![allow(non_snake_case)]
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-
 use numpy::IntoPyArray;
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::string::PyStringData;
-use pyo3::types::{PyBytes, PyList, PyString};
-use rayon::prelude::*;
+use pyo3::types::{PyList, PyString};
 
+use super::add_functions;
+use super::arrays::Array;
 use super::convert::Wrap;
-use super::detach;
 use super::errors::{to_pyerr, IntoPyResult};
+use super::sequences::{
+    is_none, push_str, type_name, with_batch, with_pair, OnBatch, OnPair, Symbols,
+};
+use crate::error::Result;
 use crate::matching::levenshtein::Weights;
 use crate::matching::metric::{BoundError, Function, Kind, Metric, Options, Value};
 use crate::matching::process::{self, Match, ScoreType};
 use crate::matching::{check_score, jaro, Scorer, Sym};
-
-/// A sequence converted for the core: code points (str, bytes) or element hashes.
-enum Seq {
-    Text(Vec<u32>),
-    Hashes(Vec<u64>),
-}
-
-/// Appends the code points of a `str` (read straight from its UCS buffer).
-fn push_str(s: &Bound<'_, PyString>, out: &mut Vec<u32>) -> PyResult<()> {
-    // SAFETY: the buffer is only read while `s` is borrowed (GIL held).
-    match unsafe { s.data()? } {
-        PyStringData::Ucs1(b) => out.extend(b.iter().map(|&c| c as u32)),
-        PyStringData::Ucs2(b) => out.extend(b.iter().map(|&c| c as u32)),
-        PyStringData::Ucs4(b) => out.extend_from_slice(b),
-    }
-    Ok(())
-}
-
-/// Appends the code points of `obj` when it is a `str` or `bytes`.
-fn push_text(obj: &Bound<'_, PyAny>, out: &mut Vec<u32>) -> PyResult<bool> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        push_str(s, out)?;
-        Ok(true)
-    } else if let Ok(b) = obj.cast::<PyBytes>() {
-        out.extend(b.as_bytes().iter().map(|&c| c as u32));
-        Ok(true)
-    } else {
-        Ok(false)
-    }
-}
-
-/// rapidfuzz's element hashing: one-character strings by code point, any other
-/// element by Python's `hash()`.
-fn hash_elements(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
-    let mut text = Vec::new();
-    if push_text(obj, &mut text)? {
-        return Ok(text.into_iter().map(u64::from).collect());
-    }
-    let iter = obj.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{name} must be a string, a sequence of hashables or None, not {}",
-            type_name(obj)
-        ))
-    })?;
-    iter.map(|elem| {
-        let elem = elem?;
-        if let Ok(s) = elem.cast::<PyString>() {
-            let mut cp = Vec::new();
-            push_str(s, &mut cp)?;
-            if cp.len() == 1 {
-                return Ok(cp[0] as u64);
-            }
-        }
-        Ok(elem.hash()? as u64)
-    })
-    .collect()
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".into())
-}
-
-fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
-    let mut text = Vec::new();
-    if push_text(obj, &mut text)? {
-        Ok(Seq::Text(text))
-    } else {
-        Ok(Seq::Hashes(hash_elements(obj, name)?))
-    }
-}
-
-thread_local! {
-    static BUFFERS: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-    static UCS2_BUFFER: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A computation on two sequences of the same symbol type.
-trait OnPair {
-    type Output;
-    fn run<S: Sym>(self, a: &[S], b: &[S]) -> Self::Output;
-}
-
-/// Runs `f` on a 1-byte `str` buffer widened to 2 bytes per character (in a
-/// per-thread buffer) and a 2-byte one, in the given order; gives `f` back
-/// when the buffer is in use.
-fn run_widened<F: OnPair>(
-    narrow: &[u8],
-    wide: &[u16],
-    narrow_first: bool,
-    f: F,
-) -> Result<F::Output, F> {
-    UCS2_BUFFER.with(|cell| {
-        let Ok(mut buf) = cell.try_borrow_mut() else {
-            return Err(f);
-        };
-        buf.clear();
-        buf.extend(narrow.iter().map(|&c| u16::from(c)));
-        Ok(if narrow_first {
-            f.run(buf.as_slice(), wide)
-        } else {
-            f.run(wide, buf.as_slice())
-        })
-    })
-}
-
-/// Runs `f` on two sequences: two `str` stored with the same character width
-/// are read in place, a 1-byte `str` against a 2-byte one is widened to 2
-/// bytes; other strings are widened to code points in per-thread buffers (no
-/// allocation for per-pair calls), and other sequences hashed (see
-/// [`hash_elements`]).
-fn with_pair<F: OnPair>(
-    s1: &Bound<'_, PyAny>,
-    s2: &Bound<'_, PyAny>,
-    mut f: F,
-) -> PyResult<F::Output> {
-    if let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) {
-        // SAFETY: both buffers are only read while `a` and `b` are borrowed (GIL held).
-        match unsafe { (a.data()?, b.data()?) } {
-            (PyStringData::Ucs1(x), PyStringData::Ucs1(y)) => return Ok(f.run(x, y)),
-            (PyStringData::Ucs2(x), PyStringData::Ucs2(y)) => return Ok(f.run(x, y)),
-            (PyStringData::Ucs4(x), PyStringData::Ucs4(y)) => return Ok(f.run(x, y)),
-            (PyStringData::Ucs1(x), PyStringData::Ucs2(y)) => match run_widened(x, y, true, f) {
-                Ok(r) => return Ok(r),
-                Err(back) => f = back,
-            },
-            (PyStringData::Ucs2(x), PyStringData::Ucs1(y)) => match run_widened(y, x, false, f) {
-                Ok(r) => return Ok(r),
-                Err(back) => f = back,
-            },
-            _ => {}
-        }
-    }
-    let f = BUFFERS.with(|cell| -> PyResult<Result<F::Output, F>> {
-        let Ok(mut bufs) = cell.try_borrow_mut() else {
-            return Ok(Err(f));
-        };
-        let (a, b) = &mut *bufs;
-        a.clear();
-        b.clear();
-        if push_text(s1, a)? && push_text(s2, b)? {
-            return Ok(Ok(f.run(a.as_slice(), b.as_slice())));
-        }
-        Ok(Err(f))
-    })?;
-    match f {
-        Ok(r) => Ok(r),
-        Err(f) => {
-            let (a, b) = (to_hashes(s1, "s1")?, to_hashes(s2, "s2")?);
-            Ok(f.run(&a, &b))
-        }
-    }
-}
-
-fn to_hashes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u64>> {
-    match to_seq(obj, name)? {
-        Seq::Text(t) => Ok(t.into_iter().map(u64::from).collect()),
-        Seq::Hashes(h) => Ok(h),
-    }
-}
-
-/// rapidfuzz's missing values: None, float NaN and `pandas.NA`.
-fn is_none(obj: &Bound<'_, PyAny>) -> bool {
-    if obj.is_none() {
-        return true;
-    }
-    if obj.is_instance_of::<PyString>() {
-        return false;
-    }
-    if let Ok(f) = obj.cast::<pyo3::types::PyFloat>() {
-        return f.value().is_nan();
-    }
-    let ty = obj.get_type();
-    ty.name().is_ok_and(|n| n == "NAType")
-        && ty
-            .module()
-            .is_ok_and(|m| m.to_string().starts_with("pandas"))
-}
 
 /// [`is_none`] for Python: the one test of a missing value, shared with
 /// `tunelens.process`.
@@ -630,273 +450,170 @@ fn enable_vectorcall(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// Converted batch: all code points when every item is text, else all hashes.
-enum Batch<'a> {
-    Text(Vec<Option<Cow<'a, [u32]>>>, Vec<Option<Cow<'a, [u32]>>>),
-    Hashes(Vec<Option<Vec<u64>>>, Vec<Option<Vec<u64>>>),
+/// The arguments of the batch kernels of `tunelens.process`: the scorer,
+/// the (already processed) queries and choices, and the threads.
+#[pyclass(name = "MatchBatch", module = "tunelens._core", frozen)]
+struct MatchBatch {
+    scorer: Scorer,
+    queries: Py<PyList>,
+    choices: Py<PyList>,
+    workers: i64,
 }
 
-fn convert_list(list: &Bound<'_, PyList>, name: &str) -> PyResult<Vec<Option<Seq>>> {
-    list.iter()
-        .map(|item| {
-            if is_none(&item) {
-                Ok(None)
-            } else {
-                to_seq(&item, name).map(Some)
-            }
-        })
-        .collect()
-}
-
-fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
-    items
-        .into_iter()
-        .map(|s| {
-            s.map(|s| match s {
-                Seq::Text(t) => t.into_iter().map(u64::from).collect(),
-                Seq::Hashes(h) => h,
-            })
-        })
-        .collect()
-}
-
-/// The code units of a `str` or `bytes` item, read in place.
+/// A kernel's scorer, cutoff and threads.
 #[derive(Clone, Copy)]
-enum Units<'a> {
-    U8(&'a [u8]),
-    U16(&'a [u16]),
-    U32(&'a [u32]),
-}
-
-impl Units<'_> {
-    fn len(self) -> usize {
-        match self {
-            Units::U8(b) => b.len(),
-            Units::U16(b) => b.len(),
-            Units::U32(b) => b.len(),
-        }
-    }
-
-    fn push_codes(self, out: &mut Vec<u32>) {
-        match self {
-            Units::U8(b) => out.extend(b.iter().map(|&c| u32::from(c))),
-            Units::U16(b) => out.extend(b.iter().map(|&c| u32::from(c))),
-            Units::U32(b) => out.extend_from_slice(b),
-        }
-    }
-}
-
-/// Items decoded per task, end to end in one buffer.
-const DECODE_CHUNK: usize = 4096;
-
-/// The code points of each chunk of [`DECODE_CHUNK`] items, end to end, and
-/// where each item ends (decoded in parallel).
-fn decode_chunks(units: &[Option<Units<'_>>]) -> Vec<(Vec<u32>, Vec<usize>)> {
-    units
-        .par_chunks(DECODE_CHUNK)
-        .map(|chunk| {
-            let mut codes = Vec::with_capacity(chunk.iter().flatten().map(|u| u.len()).sum());
-            let mut ends = Vec::with_capacity(chunk.len());
-            for u in chunk {
-                if let Some(u) = u {
-                    u.push_codes(&mut codes);
-                }
-                ends.push(codes.len());
-            }
-            (codes, ends)
-        })
-        .collect()
-}
-
-/// Each item of `units` (None for missing ones) as a slice of `chunks`.
-fn decoded<'a>(
-    units: &[Option<Units<'_>>],
-    chunks: &'a [(Vec<u32>, Vec<usize>)],
-) -> Vec<Option<Cow<'a, [u32]>>> {
-    let mut out = Vec::with_capacity(units.len());
-    for (items, (codes, ends)) in units.chunks(DECODE_CHUNK).zip(chunks) {
-        let mut start = 0;
-        for (u, &end) in items.iter().zip(ends) {
-            out.push(u.map(|_| Cow::Borrowed(&codes[start..end])));
-            start = end;
-        }
-    }
-    out
-}
-
-/// Every item of `items` read in place as text (None for missing ones), or
-/// None when some item is neither `str` nor `bytes`.
-fn text_units<'a>(items: &'a [Bound<'_, PyAny>]) -> PyResult<Option<Vec<Option<Units<'a>>>>> {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        if is_none(item) {
-            out.push(None);
-        } else if let Ok(s) = item.cast::<PyString>() {
-            // SAFETY: `str` buffers never change, and `items` holds a
-            // reference to each string for as long as the units are read.
-            out.push(Some(match unsafe { s.data()? } {
-                PyStringData::Ucs1(b) => Units::U8(b),
-                PyStringData::Ucs2(b) => Units::U16(b),
-                PyStringData::Ucs4(b) => Units::U32(b),
-            }));
-        } else if let Ok(b) = item.cast::<PyBytes>() {
-            out.push(Some(Units::U8(b.as_bytes())));
-        } else {
-            return Ok(None);
-        }
-    }
-    Ok(Some(out))
-}
-
-/// Converts `queries` and `choices` and runs `work` on them without the GIL
-/// (see [`detach::run`]). Lists of text are read in place and decoded to code
-/// points on `workers` threads, off the GIL; other sequences are hashed first,
-/// with the GIL.
-fn with_batch<R: Send>(
-    py: Python<'_>,
-    queries: &Bound<'_, PyList>,
-    choices: &Bound<'_, PyList>,
-    workers: i64,
-    work: impl FnOnce(Batch<'_>) -> crate::error::Result<R> + Send,
-) -> PyResult<R> {
-    // Held while the GIL is released: another thread may change the lists.
-    let q_items: Vec<Bound<'_, PyAny>> = queries.iter().collect();
-    let c_items: Vec<Bound<'_, PyAny>> = choices.iter().collect();
-    if let (Some(q), Some(c)) = (text_units(&q_items)?, text_units(&c_items)?) {
-        return detach::run(py, || {
-            let (q_codes, c_codes) =
-                crate::parallel::install(workers, || (decode_chunks(&q), decode_chunks(&c)))?;
-            work(Batch::Text(decoded(&q, &q_codes), decoded(&c, &c_codes)))
-        });
-    }
-    let q = convert_list(queries, "queries")?;
-    let c = convert_list(choices, "choices")?;
-    let all_text = q
-        .iter()
-        .chain(&c)
-        .all(|s| !matches!(s, Some(Seq::Hashes(_))));
-    let batch = if all_text {
-        let text = |v: Vec<Option<Seq>>| {
-            v.into_iter()
-                .map(|s| s.map(|s| Cow::Owned(if let Seq::Text(t) = s { t } else { Vec::new() })))
-                .collect::<Vec<_>>()
-        };
-        Batch::Text(text(q), text(c))
-    } else {
-        Batch::Hashes(widen(q), widen(c))
-    };
-    detach::run(py, || work(batch))
-}
-
-/// Score matrix `queries × choices` in `dtype` (integer scores are rounded
-/// half up, as rapidfuzz does), built once in that type (already processed
-/// strings; None items score 0).
-#[pyfunction]
-#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, dtype, workers))]
-fn match_cdist<'py>(
-    py: Python<'py>,
-    scorer: Wrap<Scorer>,
-    queries: &Bound<'py, PyList>,
-    choices: &Bound<'py, PyList>,
-    score_cutoff: f64,
-    dtype: Wrap<ScoreType>,
-    workers: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let scorer = scorer.0;
-    let shape = (queries.len(), choices.len());
-    macro_rules! run {
-        ($t:ty) => {{
-            let convert = |s: f64| {
-                if dtype.0.is_integer() {
-                    process::round_half_up(s) as $t
-                } else {
-                    s as $t
-                }
-            };
-            let data: Vec<$t> = with_batch(py, queries, choices, workers, |b| match b {
-                Batch::Text(q, c) => process::cdist(scorer, &q, &c, score_cutoff, workers, convert),
-                Batch::Hashes(q, c) => {
-                    process::cdist(scorer, &q, &c, score_cutoff, workers, convert)
-                }
-            })?;
-            let array = ndarray::Array2::from_shape_vec(shape, data)
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
-            Ok(array.into_pyarray(py).into_any())
-        }};
-    }
-    match dtype.0 {
-        ScoreType::F64 => run!(f64),
-        ScoreType::F32 => run!(f32),
-        ScoreType::I8 => run!(i8),
-        ScoreType::I16 => run!(i16),
-        ScoreType::I32 => run!(i32),
-        ScoreType::I64 => run!(i64),
-        ScoreType::U8 => run!(u8),
-        ScoreType::U16 => run!(u16),
-        ScoreType::U32 => run!(u32),
-        ScoreType::U64 => run!(u64),
-    }
-}
-
-/// Pairwise scores of `a[i]` and `b[i]` (float64).
-#[pyfunction]
-#[pyo3(signature = (scorer, a, b, *, score_cutoff, workers))]
-fn match_cpdist<'py>(
-    py: Python<'py>,
-    scorer: Wrap<Scorer>,
-    a: &Bound<'py, PyList>,
-    b: &Bound<'py, PyList>,
+struct Kernel {
+    scorer: Scorer,
     score_cutoff: f64,
     workers: i64,
-) -> PyResult<Bound<'py, numpy::PyArray1<f64>>> {
-    let scorer = scorer.0;
-    let data = with_batch(py, a, b, workers, |batch| match batch {
-        Batch::Text(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
-        Batch::Hashes(x, y) => process::cpdist(scorer, &x, &y, score_cutoff, workers),
-    })?;
-    Ok(data.into_pyarray(py))
 }
 
-/// Up to `limit` best `(choice index, score)` per query, best first; with
-/// `default_process`, queries and choices go through rapidfuzz's
-/// `default_process` on the way in (no Python strings are made for it).
-#[pyfunction]
-#[pyo3(signature = (scorer, queries, choices, *, score_cutoff, limit, workers, default_process=false))]
-fn match_extract_many(
-    py: Python<'_>,
-    scorer: Wrap<Scorer>,
-    queries: &Bound<'_, PyList>,
-    choices: &Bound<'_, PyList>,
-    score_cutoff: f64,
+/// [`process::cdist`] into `T`.
+struct Cdist<T> {
+    kernel: Kernel,
+    convert: fn(f64) -> T,
+}
+
+impl<T: Copy + Default + Send + Sync> OnBatch for Cdist<T> {
+    type Output = Vec<T>;
+    fn run<S: Sym, C: Symbols<S>>(self, q: &[Option<C>], c: &[Option<C>]) -> Result<Self::Output> {
+        let k = self.kernel;
+        process::cdist(k.scorer, q, c, k.score_cutoff, k.workers, self.convert)
+    }
+}
+
+/// [`process::cpdist`].
+struct Cpdist(Kernel);
+
+impl OnBatch for Cpdist {
+    type Output = Vec<f64>;
+    fn run<S: Sym, C: Symbols<S>>(self, a: &[Option<C>], b: &[Option<C>]) -> Result<Self::Output> {
+        let Kernel {
+            scorer,
+            score_cutoff,
+            workers,
+        } = self.0;
+        process::cpdist(scorer, a, b, score_cutoff, workers)
+    }
+}
+
+/// [`process::extract_many`].
+struct ExtractMany {
+    kernel: Kernel,
     limit: usize,
-    workers: i64,
-    default_process: bool,
-) -> PyResult<Vec<Vec<(usize, f64)>>> {
-    let scorer = scorer.0;
-    let found: Option<Vec<Vec<Match>>> =
-        with_batch(py, queries, choices, workers, |batch| match batch {
-            Batch::Text(mut q, mut c) => {
-                if default_process {
-                    crate::parallel::install(workers, || {
-                        (q.par_iter_mut().chain(c.par_iter_mut()).flatten()).for_each(|text| {
-                            *text = Cow::Owned(crate::matching::default_process_codes(text))
-                        })
-                    })?;
-                }
-                process::extract_many(scorer, &q, &c, score_cutoff, limit, workers).map(Some)
-            }
-            Batch::Hashes(..) if default_process => Ok(None),
-            Batch::Hashes(q, c) => {
-                process::extract_many(scorer, &q, &c, score_cutoff, limit, workers).map(Some)
-            }
-        })?;
-    let found = found.ok_or_else(|| {
-        PyTypeError::new_err("default_process needs strings (or None) as queries and choices")
-    })?;
-    Ok(found
-        .into_iter()
-        .map(|row| row.into_iter().map(|m| (m.index, m.score)).collect())
-        .collect())
+}
+
+impl OnBatch for ExtractMany {
+    type Output = Vec<Vec<Match>>;
+    fn run<S: Sym, C: Symbols<S>>(self, q: &[Option<C>], c: &[Option<C>]) -> Result<Self::Output> {
+        let (k, limit) = (self.kernel, self.limit);
+        process::extract_many(k.scorer, q, c, k.score_cutoff, limit, k.workers)
+    }
+}
+
+#[pymethods]
+impl MatchBatch {
+    #[new]
+    #[pyo3(signature = (scorer, queries, choices, *, workers))]
+    fn new(scorer: Wrap<Scorer>, queries: Py<PyList>, choices: Py<PyList>, workers: i64) -> Self {
+        MatchBatch {
+            scorer: scorer.0,
+            queries,
+            choices,
+            workers,
+        }
+    }
+
+    /// Score matrix `queries × choices` in `dtype` (integer scores are rounded
+    /// half up, as rapidfuzz does), built once in that type (None items score 0).
+    #[pyo3(signature = (*, score_cutoff, dtype))]
+    fn cdist<'py>(
+        &self,
+        py: Python<'py>,
+        score_cutoff: f64,
+        dtype: Wrap<ScoreType>,
+    ) -> PyResult<Array<'py>> {
+        let kernel = self.kernel(score_cutoff);
+        let shape = (self.queries.bind(py).len(), self.choices.bind(py).len());
+        macro_rules! run {
+            ($t:ty) => {{
+                let convert: fn(f64) -> $t = if dtype.0.is_integer() {
+                    |s| process::round_half_up(s) as $t
+                } else {
+                    |s| s as $t
+                };
+                let data = with_batch(
+                    py,
+                    self.lists(py),
+                    self.workers,
+                    false,
+                    Cdist { kernel, convert },
+                )?;
+                let array = ndarray::Array2::from_shape_vec(shape, data)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                Ok(array.into_pyarray(py).into_any())
+            }};
+        }
+        match dtype.0 {
+            ScoreType::F64 => run!(f64),
+            ScoreType::F32 => run!(f32),
+            ScoreType::I8 => run!(i8),
+            ScoreType::I16 => run!(i16),
+            ScoreType::I32 => run!(i32),
+            ScoreType::I64 => run!(i64),
+            ScoreType::U8 => run!(u8),
+            ScoreType::U16 => run!(u16),
+            ScoreType::U32 => run!(u32),
+            ScoreType::U64 => run!(u64),
+        }
+    }
+
+    /// Pairwise scores of `queries[i]` and `choices[i]` (float64).
+    #[pyo3(signature = (*, score_cutoff))]
+    fn cpdist<'py>(&self, py: Python<'py>, score_cutoff: f64) -> PyResult<Array<'py>> {
+        let scores = with_batch(
+            py,
+            self.lists(py),
+            self.workers,
+            false,
+            Cpdist(self.kernel(score_cutoff)),
+        )?;
+        Ok(scores.into_pyarray(py).into_any())
+    }
+
+    /// Up to `limit` best `(choice index, score)` per query, best first; with
+    /// `default_process`, queries and choices go through rapidfuzz's
+    /// `default_process` on the way in (no Python strings are made for it).
+    #[pyo3(signature = (*, score_cutoff, limit, default_process=false))]
+    fn extract_many(
+        &self,
+        py: Python<'_>,
+        score_cutoff: f64,
+        limit: usize,
+        default_process: bool,
+    ) -> PyResult<Vec<Vec<(usize, f64)>>> {
+        let kernel = self.kernel(score_cutoff);
+        let work = ExtractMany { kernel, limit };
+        let found = with_batch(py, self.lists(py), self.workers, default_process, work)?;
+        Ok(found
+            .into_iter()
+            .map(|row| row.into_iter().map(|m| (m.index, m.score)).collect())
+            .collect())
+    }
+}
+
+impl MatchBatch {
+    fn kernel(&self, score_cutoff: f64) -> Kernel {
+        Kernel {
+            scorer: self.scorer,
+            score_cutoff,
+            workers: self.workers,
+        }
+    }
+
+    fn lists<'py>(&self, py: Python<'py>) -> (&Bound<'py, PyList>, &Bound<'py, PyList>) {
+        (self.queries.bind(py), self.choices.bind(py))
+    }
 }
 
 /// rapidfuzz's `utils.default_process` (see `tunelens.utils.default_process`).
@@ -939,23 +656,11 @@ fn default_process_many(values: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<Option<St
 
 /// Registers the matching classes and functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(partial_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(token_sort_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(token_set_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(token_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(partial_token_sort_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(partial_token_set_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(partial_token_ratio, m)?)?;
-    m.add_function(wrap_pyfunction!(WRatio, m)?)?;
-    m.add_function(wrap_pyfunction!(QRatio, m)?)?;
+    add_functions!(m: ratio, partial_ratio, token_sort_ratio, token_set_ratio, token_ratio,
+        partial_token_sort_ratio, partial_token_set_ratio, partial_token_ratio, WRatio, QRatio);
     m.add_class::<PyDistance>()?;
     enable_vectorcall(m)?;
-    m.add_function(wrap_pyfunction!(default_process, m)?)?;
-    m.add_function(wrap_pyfunction!(default_process_many, m)?)?;
-    m.add_function(wrap_pyfunction!(is_missing, m)?)?;
-    m.add_function(wrap_pyfunction!(match_cdist, m)?)?;
-    m.add_function(wrap_pyfunction!(match_cpdist, m)?)?;
-    m.add_function(wrap_pyfunction!(match_extract_many, m)?)?;
+    m.add_class::<MatchBatch>()?;
+    add_functions!(m: default_process, default_process_many, is_missing);
     Ok(())
 }

@@ -19,10 +19,19 @@ mod features;
 mod matching;
 mod neighbors;
 mod render;
+mod sequences;
 
 use pyo3::prelude::*;
 
 use errors::IntoPyResult;
+
+/// Adds `#[pyfunction]`s to module `$m`: `add_functions!(m: load, stream)`.
+macro_rules! add_functions {
+    ($m:ident: $($f:ident),+ $(,)?) => {
+        $($m.add_function(pyo3::wrap_pyfunction!($f, $m)?)?;)+
+    };
+}
+use add_functions;
 
 /// Refuses argument `name` when the buffers it implies (`nbytes`) exceed half
 /// the memory this process may use (`TooLargeError`): the Python layer's
@@ -36,7 +45,7 @@ fn affordable(py: Python<'_>, name: String, nbytes: f64) -> PyResult<()> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(affordable, m)?)?;
+    add_functions!(m: affordable);
     audio::register(m)?;
     dsp::register(m)?;
     render::register(m)?;

@@ -4,7 +4,8 @@ use numpy::{IntoPyArray, PyArray1, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::arrays::{with_view, Table};
+use super::add_functions;
+use super::arrays::{with_float_view, Table};
 use super::convert::Keywords;
 use super::detach;
 use super::errors::IntoPyResult;
@@ -16,6 +17,12 @@ use crate::neighbors::{Algorithm, Index, Metric, Plan, Scaler, ScalerKind, Searc
 #[pyclass(name = "NeighborIndex", module = "tunelens._core", frozen)]
 pub struct PyNeighborIndex {
     inner: Index,
+    /// Number of indexed rows.
+    #[pyo3(get)]
+    n_samples: usize,
+    /// Number of features.
+    #[pyo3(get)]
+    n_features: usize,
 }
 
 type Pairs<'py> = (
@@ -49,7 +56,7 @@ impl PyNeighborIndex {
         let scaler = scaler_kind(py, scaler)?;
         let search: Search = Keywords::parse(search)?;
         let table = Table::extract(x, "X")?;
-        let inner = with_view!(&table, |v| detach::run(py, || Index::fit(
+        let inner = with_float_view!(&table, |v| detach::run(py, || Index::fit(
             v, metric, scaler, weights, n_jobs
         )?
         .with_algorithm(
@@ -58,7 +65,11 @@ impl PyNeighborIndex {
             search.n_neighbors,
             n_jobs
         )))?;
-        Ok(PyNeighborIndex { inner })
+        Ok(PyNeighborIndex {
+            n_samples: inner.n_samples(),
+            n_features: inner.n_features(),
+            inner,
+        })
     }
 
     /// `(distances, indices)` of the `n_neighbors` nearest rows of each query
@@ -78,7 +89,7 @@ impl PyNeighborIndex {
                 let err = Error::param("rows", "only with x=None (rows of the index)");
                 return Err::<Found<'py>, _>(err).into_py_result(py);
             }
-            (Some(table), None) => with_view!(&table, |v| detach::run(py, || self
+            (Some(table), None) => with_float_view!(&table, |v| detach::run(py, || self
                 .inner
                 .kneighbors(Some(v), n_neighbors, n_jobs)))?,
             (None, Some((start, stop))) => detach::run(py, || {
@@ -105,7 +116,7 @@ impl PyNeighborIndex {
         #[pyo3(from_py_with = super::args::n_jobs)] n_jobs: i64,
     ) -> PyResult<Pairs<'py>> {
         let found = match x.map(|x| Table::extract(x, "X")).transpose()? {
-            Some(table) => with_view!(&table, |v| detach::run(py, || self
+            Some(table) => with_float_view!(&table, |v| detach::run(py, || self
                 .inner
                 .radius_neighbors(Some(v), radius, n_jobs)))?,
             None => detach::run(py, || {
@@ -146,18 +157,6 @@ impl PyNeighborIndex {
             .fit_plan()
             .map(|plan| plan_dict(py, plan))
             .transpose()
-    }
-
-    /// Number of indexed rows.
-    #[getter]
-    fn n_samples(&self) -> usize {
-        self.inner.n_samples()
-    }
-
-    /// Number of features.
-    #[getter]
-    fn n_features(&self) -> usize {
-        self.inner.n_features()
     }
 
     /// The scaler's per-feature offset (subtracted first).
@@ -214,7 +213,7 @@ fn fit_scaler<'py>(
 ) -> PyResult<Vectors<'py>> {
     let kind = scaler_kind(py, kind)?;
     let table = Table::extract(x, "X")?;
-    let scaler = with_view!(&table, |v| detach::run(py, || {
+    let scaler = with_float_view!(&table, |v| detach::run(py, || {
         check_finite(v, "X")?;
         Scaler::fit(kind, v).weighted(weights)
     }))?;
@@ -237,7 +236,7 @@ fn scale_rows<'py>(
     weights: Option<Vec<f64>>,
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
     let table = Table::extract(x, "X")?;
-    let scaled = with_view!(&table, |v| detach::run(py, || {
+    let scaled = with_float_view!(&table, |v| detach::run(py, || {
         Scaler::from_parts(offset, scale, weights)?.transform(v)
     }))?;
     Ok(scaled.into_pyarray(py))
@@ -260,7 +259,6 @@ fn builds_tree(
 /// Adds this module's classes and functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNeighborIndex>()?;
-    m.add_function(wrap_pyfunction!(builds_tree, m)?)?;
-    m.add_function(wrap_pyfunction!(fit_scaler, m)?)?;
-    m.add_function(wrap_pyfunction!(scale_rows, m)?)
+    add_functions!(m: builds_tree, fit_scaler, scale_rows);
+    Ok(())
 }

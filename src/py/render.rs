@@ -6,10 +6,11 @@ use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use super::add_functions;
 use super::arrays::{with_float_view, FloatArray};
 use super::convert::{Keywords, Wrap};
 use super::detach::run;
-use super::errors::to_pyerr;
+use super::errors::each_or_error;
 use crate::render::batch::{render_files, SpectrogramJob};
 use crate::render::{colorize, png, write_waveform, Colormap, WaveformStyle};
 
@@ -44,22 +45,17 @@ fn render_gray<'py>(
     PyArray1::from_vec(py, gray.data).reshape([gray.height, gray.width])
 }
 
-/// Draws a waveform (min/max per pixel column) and writes it as an RGB PNG.
+/// Draws a waveform (min/max per pixel column) and writes it as an RGB PNG,
+/// with the keywords `size, color, scale`.
 #[pyfunction]
-#[pyo3(signature = (y, path, *, size, color, scale))]
+#[pyo3(signature = (y, path, **style))]
 fn waveform_png(
     py: Python<'_>,
     y: FloatArray<'_>,
     path: PathBuf,
-    size: (usize, usize),
-    color: (u8, u8, u8),
-    scale: f64,
+    style: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    let style = WaveformStyle {
-        size,
-        color: [color.0, color.1, color.2],
-        scale,
-    };
+    let style: WaveformStyle = Keywords::parse(style)?;
     with_float_view!(y, |view| run(py, || write_waveform(&view, &path, &style)))
 }
 
@@ -77,21 +73,11 @@ fn render_spectrogram_files<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let job: SpectrogramJob = Keywords::parse(options)?;
     let results = run(py, || render_files(&inputs, &outputs, &job, n_jobs))?;
-    let out = PyList::empty(py);
-    for r in results {
-        match r {
-            Ok(()) => out.append(py.None())?,
-            Err(e) => out.append(to_pyerr(py, e).into_value(py))?,
-        }
-    }
-    Ok(out)
+    each_or_error(py, results, |()| Ok(py.None().into_bound(py)))
 }
 
 /// Adds this module's functions to `tunelens._core`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(render_png, m)?)?;
-    m.add_function(wrap_pyfunction!(render_gray, m)?)?;
-    m.add_function(wrap_pyfunction!(waveform_png, m)?)?;
-    m.add_function(wrap_pyfunction!(render_spectrogram_files, m)?)?;
+    add_functions!(m: render_png, render_gray, waveform_png, render_spectrogram_files);
     Ok(())
 }

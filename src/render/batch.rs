@@ -138,8 +138,7 @@ mod tests {
 
     #[test]
     fn one_result_per_file_and_failures_do_not_stop_the_batch() {
-        let dir = std::env::temp_dir().join(format!("tunelens-batch-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::testing::scratch_dir("batch").unwrap();
         let tone: Vec<i16> = (0..8000)
             .map(|i| ((i as f32 * 0.05).sin() * 8000.0) as i16)
             .collect();

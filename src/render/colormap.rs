@@ -1,39 +1,49 @@
 //! Colormaps applied the way matplotlib's `imsave` applies them.
 
-use std::str::FromStr;
-
 use ndarray::ArrayView2;
 
-use super::colormap_tables::{GRAY, MAGMA, VIRIDIS};
+use super::colormap_tables as tables;
 use super::image::RgbImage;
 use crate::dsp::Float;
-use crate::error::{Error, Result};
+use crate::names::named_enum;
 
-/// A matplotlib colormap.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Colormap {
-    /// Perceptually uniform black-purple-yellow (librosa's default for spectrograms).
-    Magma,
-    /// Perceptually uniform blue-green-yellow (matplotlib's default).
-    Viridis,
-    /// Black to white.
-    Gray,
+named_enum! {
+    /// A matplotlib colormap.
+    pub enum Colormap in "cmap" {
+        /// Perceptually uniform black-purple-yellow (librosa's default for spectrograms).
+        Magma = "magma",
+        /// Perceptually uniform blue-green-yellow (matplotlib's default).
+        Viridis = "viridis",
+        /// Black to white.
+        Gray = "gray" | "grey",
+    }
 }
 
-impl FromStr for Colormap {
-    type Err = Error;
+const MAGMA: [[u8; 3]; 256] = lut(tables::MAGMA);
+const VIRIDIS: [[u8; 3]; 256] = lut(tables::VIRIDIS);
+const GRAY: [[u8; 3]; 256] = lut(tables::GRAY);
 
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "magma" => Ok(Colormap::Magma),
-            "viridis" => Ok(Colormap::Viridis),
-            "gray" | "grey" => Ok(Colormap::Gray),
-            other => Err(Error::param(
-                "cmap",
-                format!("'{other}' is not one of 'magma', 'viridis', 'gray'"),
-            )),
+/// The 256 RGB entries a table of [`tables`] spells in hex (`rrggbb` each),
+/// decoded at compile time: a malformed table does not compile.
+const fn lut(hex: &str) -> [[u8; 3]; 256] {
+    const fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            // A table with another character does not build (`lut` builds consts only).
+            // cannot fail: evaluated at compile time.
+            _ => panic!("colormap table: not a lower-case hex digit"),
         }
     }
+    let hex = hex.as_bytes();
+    assert!(hex.len() == 256 * 6, "colormap table: not 256 entries");
+    let mut table = [[0u8; 3]; 256];
+    let mut i = 0;
+    while i < 256 * 3 {
+        table[i / 3][i % 3] = digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]);
+        i += 1;
+    }
+    table
 }
 
 impl Colormap {
@@ -105,6 +115,26 @@ mod tests {
         assert_eq!(cm.color(f32::NAN, 0.0, 1.0), [0, 0, 0]);
         assert_eq!(cm.color(2.0f32, 2.0, 2.0), GRAY[0]);
         assert!("jet".parse::<Colormap>().is_err());
+    }
+
+    #[test]
+    fn tables_decode_to_matplotlib_entries() {
+        // First, middle and last entries and the sum of all values, from
+        // matplotlib 3.x (`(cmap._lut[:256, :3] * 255).astype(np.uint8)`).
+        let sum = |t: &[[u8; 3]; 256]| t.iter().flatten().map(|&v| v as u32).sum::<u32>();
+        let got = [MAGMA[0], MAGMA[255], VIRIDIS[0], VIRIDIS[128], GRAY[128]];
+        let want = [
+            [0, 0, 3],
+            [251, 252, 191],
+            [68, 1, 84],
+            [32, 144, 140],
+            [128; 3],
+        ];
+        assert_eq!(got, want);
+        assert_eq!(
+            [sum(&MAGMA), sum(&VIRIDIS), sum(&GRAY)],
+            [89738, 84207, 97848]
+        );
     }
 
     #[test]

@@ -29,50 +29,61 @@ pub fn check_size(size: (usize, usize), channels: usize, in_height: usize) -> Re
     )
 }
 
-/// An 8-bit RGB image, rows top to bottom.
+/// An 8-bit image of `C` bytes per pixel (interleaved), rows top to bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RgbImage {
+pub struct Image<const C: usize> {
     /// Width in pixels.
     pub width: usize,
     /// Height in pixels.
     pub height: usize,
-    /// `height × width × 3` bytes.
+    /// `height × width × C` bytes.
     pub data: Vec<u8>,
 }
 
-/// An 8-bit grayscale image, rows top to bottom.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GrayImage {
-    /// Width in pixels.
-    pub width: usize,
-    /// Height in pixels.
-    pub height: usize,
-    /// `height × width` bytes.
-    pub data: Vec<u8>,
-}
+/// An 8-bit RGB image.
+pub type RgbImage = Image<3>;
 
-impl RgbImage {
+/// An 8-bit grayscale image.
+pub type GrayImage = Image<1>;
+
+impl<const C: usize> Image<C> {
     /// A white image.
     pub fn new(width: usize, height: usize) -> Self {
-        RgbImage {
+        Image {
             width,
             height,
-            data: vec![255; width * height * 3],
+            data: vec![255; width * height * C],
         }
     }
 
     /// Sets pixel `(x, y)` (`y = 0` is the top row).
-    pub fn put(&mut self, x: usize, y: usize, rgb: [u8; 3]) {
-        let i = (y * self.width + x) * 3;
-        self.data[i..i + 3].copy_from_slice(&rgb);
+    pub fn put(&mut self, x: usize, y: usize, pixel: [u8; C]) {
+        let i = (y * self.width + x) * C;
+        self.data[i..i + C].copy_from_slice(&pixel);
     }
 
     /// Pixel `(x, y)`.
-    pub fn get(&self, x: usize, y: usize) -> [u8; 3] {
-        let i = (y * self.width + x) * 3;
-        [self.data[i], self.data[i + 1], self.data[i + 2]]
+    pub fn get(&self, x: usize, y: usize) -> [u8; C] {
+        let i = (y * self.width + x) * C;
+        std::array::from_fn(|c| self.data[i + c])
     }
 
+    /// Area-average resize to `size` (see [`resize_box`]); `None` keeps the image.
+    /// The size is checked with [`check_size`].
+    pub fn resized(self, size: Option<(usize, usize)>) -> Result<Self> {
+        let Some((width, height)) = size else {
+            return Ok(self);
+        };
+        check_size((width, height), C, self.height)?;
+        Ok(Image {
+            width,
+            height,
+            data: resize_box(&self.data, self.width, self.height, C, width, height),
+        })
+    }
+}
+
+impl RgbImage {
     /// Luma as PIL's `convert("L")` computes it (ITU-R 601-2, fixed point).
     pub fn to_gray(&self) -> GrayImage {
         let data = self
@@ -88,38 +99,6 @@ impl RgbImage {
             height: self.height,
             data,
         }
-    }
-}
-
-impl RgbImage {
-    /// Area-average resize to `size` (see [`resize_box`]); `None` keeps the image.
-    /// The size is checked with [`check_size`].
-    pub fn resized(self, size: Option<(usize, usize)>) -> Result<RgbImage> {
-        let Some((width, height)) = size else {
-            return Ok(self);
-        };
-        check_size((width, height), 3, self.height)?;
-        Ok(RgbImage {
-            width,
-            height,
-            data: resize_box(&self.data, self.width, self.height, 3, width, height),
-        })
-    }
-}
-
-impl GrayImage {
-    /// Area-average resize to `size` (see [`resize_box`]); `None` keeps the image.
-    /// The size is checked with [`check_size`].
-    pub fn resized(self, size: Option<(usize, usize)>) -> Result<GrayImage> {
-        let Some((width, height)) = size else {
-            return Ok(self);
-        };
-        check_size((width, height), 1, self.height)?;
-        Ok(GrayImage {
-            width,
-            height,
-            data: resize_box(&self.data, self.width, self.height, 1, width, height),
-        })
     }
 }
 

@@ -92,8 +92,7 @@ mod tests {
 
     #[test]
     fn writes_a_decodable_png() {
-        let dir = std::env::temp_dir().join(format!("tunelens-png-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::testing::scratch_dir("png").unwrap();
         let path = dir.join("x.png");
         let mut img = RgbImage::new(3, 2);
         img.put(1, 1, [10, 20, 30]);

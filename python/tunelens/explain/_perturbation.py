@@ -37,7 +37,7 @@ def seed_of(random_state: Any) -> int:
 
 def masks_of(mask_sampler: MaskSampler | None, num_samples: int, n_components: int, seed: int) -> np.ndarray:
     if mask_sampler is None:
-        return _core.sample_masks(num_samples, n_components, seed=seed)
+        return _core.sample_masks((num_samples, n_components), seed=seed)
     masks = np.asarray(mask_sampler(num_samples, n_components, seed))
     if masks.shape != (num_samples, n_components):
         raise InvalidParameterError(f"mask_sampler returned shape {masks.shape}, expected ({num_samples}, {n_components})")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import errno
+import html
+import io
 import numbers
 import os
 import wave
@@ -22,6 +25,23 @@ __all__ = ["Explanation", "UninformativeExplanationWarning"]
 
 #: ``Explanation.to_wav`` sample formats.
 _SUBTYPES = ("FLOAT", "PCM_16", "PCM_24", "PCM_32")
+
+
+def _pcm16_wav(y: np.ndarray, sr: int) -> bytes:
+    """``y`` as a mono 16-bit PCM WAV file (the standard library's ``wave``; samples clipped to [-1, 1])."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(sr)
+        f.writeframes((np.clip(y, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def _audio_player(y: np.ndarray, sr: int) -> str:
+    """An HTML audio player holding ``y`` (a base64 WAV, as IPython's ``Audio`` embeds it)."""
+    data = base64.b64encode(_pcm16_wav(y, sr)).decode("ascii")
+    return f"<audio controls preload='none' src='data:audio/wav;base64,{data}'></audio>"
 
 
 def _raise_os_error(path: Path, err: Exception) -> None:
@@ -88,6 +108,10 @@ class Explanation:
     decomposition, fits, masks, predictions, sample_weights, random_state, label
         Made by :func:`explain` and :func:`explain_recommendation`; not meant to be
         passed by hand.
+
+    In Jupyter an explanation displays itself: fidelity, a table of the
+    largest weights, and players for the clip and for its top components
+    (:meth:`audio`).
 
     Examples
     --------
@@ -306,12 +330,7 @@ class Explanation:
                                          name="soundfile")
         with writing(target):
             if soundfile is None:
-                pcm = (np.clip(y, -1.0, 1.0) * 32767).astype("<i2")
-                with wave.open(str(target), "wb") as f:
-                    f.setnchannels(1)
-                    f.setsampwidth(2)
-                    f.setframerate(sr)
-                    f.writeframes(pcm.tobytes())
+                target.write_bytes(_pcm16_wav(y, sr))
             else:
                 # libsndfile reports an unopenable file as a RuntimeError; the
                 # folder tells why (absent, not writable) as an OSError.
@@ -360,6 +379,42 @@ class Explanation:
         note = " (uninformative: the model's output never changed)" if self.uninformative else ""
         return (f"<Explanation label={self.label}: R²={self.score:.3f}, local_pred={self.local_pred:.4g}, "
                 f"top: {top or 'none'}{note}>")
+
+    def _repr_html_(self, rows: int = 10, k: int = 3) -> str:
+        """Jupyter's display: fidelity, the ``rows`` largest weights as a table, and
+        players for the clip and for :meth:`audio` (its top-``k`` components)."""
+        table = self.weights
+        scale = max(float(table["weight"].abs().max()), 1e-300)
+        names = set(self.top_components(k))
+        lines = []
+        for index, (_, row) in zip(self._order(), table.head(rows).iterrows()):
+            width = int(round(60 * abs(row["weight"]) / scale))
+            colour = "#2ca02c" if row["weight"] > 0 else "#d62728"
+            mark = " &#9835;" if index in names else ""
+            lines.append(
+                f"<tr><td>{row['rank']}</td><td style='text-align:left'>{html.escape(str(row['component']))}{mark}</td>"
+                f"<td>{row['weight']:.4g}</td><td style='text-align:left'><span style='display:inline-block;"
+                f"height:0.8em;width:{width}px;background:{colour}'></span></td></tr>"
+            )
+        more = len(table) - rows
+        if more > 0:
+            lines.append(f"<tr><td colspan='4' style='text-align:left'>... {more} more components</td></tr>")
+        note = " <b>Uninformative</b>: the model's output never changed." if self.uninformative else ""
+        sr = int(round(self.decomposition.sr))
+        players = ""
+        if names:
+            clip = self.decomposition.compose(np.ones(len(self.decomposition)))
+            players = (
+                f"<p>clip {_audio_player(clip, sr)}</p>"
+                f"<p>top {len(names)} components (&#9835;) {_audio_player(self.audio(k), sr)}</p>"
+            )
+        return (
+            f"<div class='tunelens-explanation'><p><b>Explanation</b> of label {self.label}: "
+            f"R&#178; = {self.score:.3f}, local prediction {self.local_pred:.4g}, "
+            f"model output {float(self.predictions[0, self.label]):.4g}, {self.masks.shape[0]} perturbations.{note}</p>"
+            "<table><thead><tr><th>rank</th><th>component</th><th>weight</th><th></th></tr></thead>"
+            f"<tbody>{''.join(lines)}</tbody></table>{players}</div>"
+        )
 
     @energy_example
     def show(self, k: int = 3) -> None:

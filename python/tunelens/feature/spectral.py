@@ -15,7 +15,7 @@ import numpy as np
 
 from tunelens import _core
 from tunelens._docs import fill_doc
-from tunelens._validate import affordable, audio, finite_number, positive_int, positive_number, real_array
+from tunelens._validate import audio, finite_number, positive_int, positive_number, real_array
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec
 from tunelens._framing import bins_first, prepare, stft_args
@@ -62,7 +62,13 @@ n_fft, hop_length, win_length, window, center, pad_mode
 freq : np.ndarray or None
     Bin center frequencies.
 """
-_spectrum_doc = fill_doc(spectrum=_SPECTRUM)
+#: The examples' signal: one second of a 440 Hz tone.
+_TONE = """
+>>> sr = 22050
+>>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+"""
+_spectrum_doc = fill_doc(spectrum=_SPECTRUM, tone=_TONE)
+_tone_doc = fill_doc(tone=_TONE)
 
 
 def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int, freq: Any, win_length: Any,
@@ -75,15 +81,16 @@ def _spectral(kind: str, y: Any, sr: float, S: Any, n_fft: int, hop_length: int,
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
         n_fft = 2 * (S.shape[-2] - 1)
         f = _freqs(freq, sr, n_fft, S.shape[-2])
-        return bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, options=options))
+        return bins_first(_core.spectral_from_s(S, sr=float(sr), freq=f, options=options, n_jobs=-1))
     if y is None:
         raise InvalidParameterError("pass either audio y or a spectrogram S")
     args = stft_args(n_fft, hop_length, win_length, window, center, pad_mode)
     y, args = prepare(audio(y), args)
     f = _freqs(freq, sr, args["n_fft"], args["n_fft"] // 2 + 1)
-    return bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options))
+    return bins_first(_core.spectral_from_y(y, sr=float(sr), **args, freq=f, options=options, n_jobs=-1))
 
 
+@_tone_doc
 def spectral_centroid(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                       freq: Any = None, win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                       pad_mode: Any = "constant") -> np.ndarray:
@@ -103,8 +110,7 @@ def spectral_centroid(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> centroid = tl.feature.spectral_centroid(y=y, sr=sr)
     >>> centroid.shape
     (1, 44)
@@ -114,6 +120,7 @@ def spectral_centroid(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
     return _spectral("centroid", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode)
 
 
+@_tone_doc
 def spectral_bandwidth(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: int = 2048, hop_length: int = 512,
                        win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                        pad_mode: Any = "constant", freq: Any = None, centroid: Any = None, norm: bool = True,
@@ -138,8 +145,7 @@ def spectral_bandwidth(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> tl.feature.spectral_bandwidth(y=y, sr=sr).shape
     (1, 44)
     """
@@ -180,13 +186,10 @@ def spectral_rolloff(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft: 
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> rolloff = tl.feature.spectral_rolloff(y=y, sr=sr)
-    >>> rolloff.shape
-    (1, 44)
-    >>> round(float(np.median(rolloff)))  # the bin above 440 Hz
-    452
+    >>> rolloff.shape, round(float(np.median(rolloff)))  # the bin above 440 Hz
+    ((1, 44), 452)
     """
     return _spectral("rolloff", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode,
                      roll_percent=float(roll_percent))
@@ -254,14 +257,11 @@ def spectral_contrast(*, y: Any = None, sr: float = 22050, S: Any = None, n_fft:
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
-    >>> contrast = tl.feature.spectral_contrast(y=y, sr=sr)
-    >>> contrast.shape
+    {tone}
+    >>> tl.feature.spectral_contrast(y=y, sr=sr).shape
     (7, 44)
     """
     n_bands = positive_int(n_bands, "n_bands")
-    affordable(64.0 * n_bands, "n_bands", n_bands)  # band edges and per-band buffers, before the Nyquist check
     return _spectral("contrast", y, sr, S, n_fft, hop_length, freq, win_length, window, center, pad_mode,
                      fmin=float(fmin), n_bands=n_bands, quantile=float(quantile),
                      linear=bool(linear))
@@ -273,6 +273,7 @@ def _dtype_of(y: Any, S: Any) -> np.dtype:
     return np.dtype(np.float64) if x.dtype == np.float64 or not np.issubdtype(x.dtype, np.floating) else np.dtype(np.float32)
 
 
+@_tone_doc
 def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: int = 512, center: bool = True,
         pad_mode: Any = "constant", dtype: Any = np.float32) -> np.ndarray:
     """Root-mean-square energy of each frame (``librosa.feature.rms``).
@@ -300,8 +301,7 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> energy = tl.feature.rms(y=y)
     >>> energy.shape, energy.dtype
     ((1, 44), dtype('float32'))
@@ -309,7 +309,6 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
     0.707
     """
     frame_length = positive_int(frame_length, "frame_length")
-    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
     hop_length = positive_int(hop_length, "hop_length")
     if y is not None:
         y = audio(y)
@@ -332,6 +331,7 @@ def rms(*, y: Any = None, S: Any = None, frame_length: int = 2048, hop_length: i
     return np.sqrt(power).astype(dtype, copy=False)
 
 
+@_tone_doc
 def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 512, center: bool = True,
                        threshold: float = 1e-10) -> np.ndarray:
     """Fraction of zero crossings per frame (``librosa.feature.zero_crossing_rate``).
@@ -354,8 +354,7 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> zcr = tl.feature.zero_crossing_rate(y)
     >>> zcr.shape
     (1, 44)
@@ -364,13 +363,13 @@ def zero_crossing_rate(y: Any, *, frame_length: int = 2048, hop_length: int = 51
     """
     y = audio(y)
     frame_length = positive_int(frame_length, "frame_length")
-    affordable(8.0 * frame_length, "frame_length", frame_length)  # the centred padding
     out = _core.zero_crossing_rate(y, frame_length=frame_length,
                                    hop_length=positive_int(hop_length, "hop_length"), center=bool(center),
                                    threshold=float(threshold), n_jobs=-1)
     return bins_first(out)
 
 
+@_tone_doc
 def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, dct_type: int = 2,
          norm: Any = "ortho", lifter: float = 0, mel_norm: Any = "slaney", **kwargs: Any) -> np.ndarray:
     """Mel-frequency cepstral coefficients (``librosa.feature.mfcc``).
@@ -404,8 +403,7 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
 
     Examples
     --------
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> tl.feature.mfcc(y=y, sr=sr, n_mfcc=13).shape
     (13, 44)
     """
@@ -417,7 +415,6 @@ def mfcc(*, y: Any = None, sr: float = 22050, S: Any = None, n_mfcc: int = 20, d
     if S.ndim < 2:
         raise InvalidParameterError(f"S must be a (..., n_mels, t) log-mel spectrogram, got shape {S.shape}")
     n_mfcc = min(positive_int(n_mfcc, "n_mfcc"), S.shape[-2])  # librosa keeps at most n_mels coefficients
-    affordable(8.0 * n_mfcc * (S.shape[-2] + S.size / max(S.shape[-2], 1)), "n_mfcc", n_mfcc)  # basis and output
     if dct_type != 2 or norm != "ortho":
         return _scipy_mfcc(S, dct_type, norm, n_mfcc, lifter)
     # One matrix product with the (liftered) orthonormal DCT-II basis, in S's dtype (as scipy's dct).
@@ -448,11 +445,7 @@ def _scipy_mfcc(S: np.ndarray, dct_type: Any, norm: Any, n_mfcc: int, lifter: fl
     return M
 
 
-def _chroma_affordable(n_chroma: int, n_bins: int, n_frames: float) -> None:
-    """Refuses an ``n_chroma`` whose filter bank (``n_chroma x n_bins``) and output would not fit in memory."""
-    affordable(8.0 * n_chroma * (n_bins + n_frames), "n_chroma", n_chroma)
-
-
+@_tone_doc
 def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = np.inf, n_fft: int = 2048,
                 hop_length: int = 512, win_length: Any = None, window: WindowSpec = "hann", center: bool = True,
                 pad_mode: Any = "constant", tuning: Any = None, n_chroma: int = 12, **kwargs: Any) -> np.ndarray:
@@ -497,8 +490,7 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
     --------
     An A (440 Hz): the chroma bin of A (index 9, counting from C) is the loudest.
 
-    >>> sr = 22050
-    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    {tone}
     >>> chroma = tl.feature.chroma_stft(y=y, sr=sr, tuning=0.0)
     >>> chroma.shape
     (12, 44)
@@ -515,13 +507,11 @@ def chroma_stft(*, y: Any = None, sr: float = 22050, S: Any = None, norm: Any = 
         S = real_array(S, "S")
         if S.ndim < 2:
             raise InvalidParameterError(f"S must be a (..., freq, time) spectrogram, got shape {S.shape}")
-        _chroma_affordable(options["n_chroma"], S.shape[-2], S.size / max(S.shape[-2], 1))
         out, used = _core.chroma_from_s(S, sr=float(sr), n_fft=2 * (S.shape[-2] - 1), **options)
     elif y is None:
         raise InvalidParameterError("pass either audio y or a power spectrogram S")
     else:
         y, args = prepare(audio(y), stft_args(n_fft, hop_length, win_length, window, center, pad_mode))
-        _chroma_affordable(options["n_chroma"], 1 + args["n_fft"] // 2, y.size / args["hop_length"] + 1)
         out, used = _core.chroma_stft(y, sr=float(sr), **args, **options)
     if used is None:
         warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning, stacklevel=2)
