@@ -76,7 +76,7 @@ def match_catalogs(
          two or more spaces (a separator another export's cleaning deleted).
          When one credit's names all lie within the other's ("Yusuf / Cat
          Stevens" and "cat stevens", "Daryl Hall & John Oates" and "hall  oates",
-         "Prince" and "Prince and The Revolution", "*NSYNC" and "n sync"), the
+         "Prince" and "Prince and The Revolution", ``*NSYNC`` and "n sync"), the
          artist scores at least 90 on a pair whose titles meet (below), and
          ``artist_subset`` is True.
        - ``"subtitles"``: a title also matches without its subtitle (the text

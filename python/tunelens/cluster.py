@@ -58,7 +58,7 @@ class PCA(Estimator):
 
     Attributes
     ----------
-    components_ : ndarray of shape (n_components_, n_features)
+    components_ : ndarray of shape (``n_components_``, n_features)
         Unit axes, largest variance first; each axis' largest-magnitude entry is
         positive (scikit-learn's ``svd_flip`` convention).
     explained_variance_, explained_variance_ratio_, singular_values_ : ndarray
@@ -152,7 +152,7 @@ class PCA(Estimator):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_components_)
+        ndarray of shape (n_samples, ``n_components_``)
 
         Examples
         --------
@@ -173,7 +173,7 @@ class PCA(Estimator):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_components_)
+        ndarray of shape (n_samples, ``n_components_``)
 
         Examples
         --------
@@ -189,12 +189,12 @@ class PCA(Estimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_components_)
+        X : array-like of shape (n_samples, ``n_components_``)
             Projections, as :meth:`transform` returns them.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features_in_)
+        ndarray of shape (n_samples, ``n_features_in_``)
 
         Examples
         --------
@@ -685,7 +685,7 @@ def describe_clusters(
         Rows with identical features always collapse silently.
     n_terms : int, default 3
     min_effect : float, default 0.5
-        Smallest |standardized mean| that counts as distinctive; a cluster with
+        Smallest absolute standardized mean that counts as distinctive; a cluster with
         none is named "average".
 
     Returns

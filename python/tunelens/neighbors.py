@@ -84,7 +84,7 @@ class NearestNeighbors(Estimator):
         ``brute_scans``, ``brute_reranked``; see the Rust ``neighbors::plan``
         module). ``None`` otherwise.
     scale_offset_, scale_, weights_ : ndarray of shape (n_features,)
-        The fitted scaler and the weights: scaled = (x - scale_offset_) / scale_ * weights_.
+        The fitted scaler and the weights: ``scaled = (x - scale_offset_) / scale_ * weights_``.
 
     Notes
     -----
@@ -223,7 +223,7 @@ class NearestNeighbors(Estimator):
 
         Returns
         -------
-        scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit_)
+        scipy.sparse.csr_matrix of shape (n_queries, ``n_samples_fit_``)
 
         Examples
         --------

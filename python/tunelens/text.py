@@ -189,9 +189,9 @@ def split_featuring(text: str) -> tuple[str, list[str]]:
 
     Recognised, case-insensitively: a bracketed ``(feat. X)``, ``(ft X)``,
     ``(featuring X)``, ``(with X)`` in ``()``, ``[]`` or ``{}``, and an unbracketed
-    `` feat. X``, `` ft. X``, `` featuring X`` running to the next bracket,
-    `` - `` or the end. The names are split at ``,``, ``&``, ``+``, ``/``,
-    `` and ``, `` x ``. No other normalization is applied.
+    ``feat. X``, ``ft. X``, ``featuring X`` after a space, running to the next
+    bracket, a spaced ``-`` or the end. The names are split at ``,``, ``&``,
+    ``+``, ``/`` and the words ``and`` and ``x``. No other normalization is applied.
 
     Parameters
     ----------
