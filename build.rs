@@ -77,7 +77,7 @@ fn doc_attrs(out: &mut String, doc: &str, indent: &str) {
     }
 }
 
-/// One enum with `ALL`, `name()` and `FromStr`, as `named_enum!` wrote them.
+/// One enum with its docs, `ALL`, `name()` and `FromStr`.
 fn enum_code(out: &mut String, e: &Enum, indent: &str) {
     let name = &e.rust;
     let n = e.variants.len();
