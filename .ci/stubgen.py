@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -81,6 +82,23 @@ def klass(cls: type) -> str:
     return "".join(out)
 
 
+def annotation(value: object) -> str:
+    """The type of a constant built of str, dict and tuple (``dict[str, tuple[str, ...]]``)."""
+    def union(items: Iterable[object]) -> str:
+        kinds = sorted({annotation(item) for item in items})
+        if len(kinds) != 1:
+            raise SystemExit(f"stubgen: a constant mixes {kinds or 'no'} types")
+        return kinds[0]
+
+    if isinstance(value, dict):
+        return f"dict[{union(value)}, {union(value.values())}]"
+    if isinstance(value, tuple):
+        return f"tuple[{union(value)}, ...]"
+    if isinstance(value, str):
+        return "str"
+    raise SystemExit(f"stubgen: constants of type {type(value).__name__} are not handled")
+
+
 def stubs(module: ModuleType) -> str:
     parts = [
         HEADER,
@@ -95,6 +113,8 @@ def stubs(module: ModuleType) -> str:
             parts.append("\n" + function(member, ""))
         elif inspect.isclass(member):
             parts.append("\n" + klass(member))
+        elif isinstance(member, (dict, tuple, str)):
+            parts.append(f"\n{name}: {annotation(member)}\n")
         else:
             raise SystemExit(f"stubgen: tunelens._core.{name}: {type(member).__name__} is not handled")
     return "".join(parts)

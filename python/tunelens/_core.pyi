@@ -11,6 +11,7 @@ __all__ = [
     'Factorization',
     'MatchBatch',
     'NeighborIndex',
+    'OPTION_NAMES',
     'QRatio',
     'WRatio',
     '__version__',
@@ -256,6 +257,8 @@ class NeighborIndex:
         The per-feature weights applied after scaling.
         """
         ...
+
+OPTION_NAMES: dict[str, tuple[str, ...]]
 
 def QRatio(s1, s2, *, processor=..., score_cutoff=..., score_hint=..., **unknown):
     """

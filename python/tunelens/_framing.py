@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from tunelens import _core
 from tunelens._validate import affordable, positive_int
 from tunelens.exceptions import InvalidParameterError
 from tunelens.filters import WindowSpec, get_window
 
 #: Pad modes the core implements; other ``np.pad`` modes are applied in numpy.
-CORE_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
+CORE_PAD_MODES = _core.OPTION_NAMES["dsp.PadMode"]
 #: Modes librosa refuses for centered analysis.
 REJECTED_PAD_MODES = ("wrap", "maximum", "mean", "median", "minimum")
 

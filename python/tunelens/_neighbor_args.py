@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from tunelens import _core
 from tunelens.exceptions import InvalidParameterError
 
-METRICS = ("cosine", "euclidean", "manhattan")
-SCALERS = ("standard", "robust", "minmax", None)
-ALGORITHMS = ("auto", "brute", "kd_tree")
+METRICS = _core.OPTION_NAMES["neighbors.Metric"]
+SCALERS = (*_core.OPTION_NAMES["neighbors.ScalerKind"], None)  # None: no scaling, as "none"
+ALGORITHMS = _core.OPTION_NAMES["neighbors.Algorithm"]
 
 
 def check_options(metric: Any, scaler: Any, algorithm: Any = "auto") -> None:

@@ -30,7 +30,7 @@ from tunelens._process_common import (
 from tunelens._validate import affordable
 
 #: Result types the Rust kernel writes directly (others: float64, then converted).
-_NATIVE_DTYPES = {"float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+_NATIVE_DTYPES = frozenset(_core.OPTION_NAMES["matching.ScoreType"])
 
 
 def _score(value: float | None, name: str) -> float:

@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from tunelens import _core
 from tunelens.exceptions import InvalidParameterError, MissingDependencyError
 
-SOXR = ("soxr_vhq", "soxr_hq", "soxr_mq", "soxr_lq", "soxr_qq")
+SOXR = _core.OPTION_NAMES["audio.Quality"]
 SCIPY = ("fft", "scipy", "polyphase")
 SAMPLERATE = ("linear", "zero_order_hold", "sinc_best", "sinc_fastest", "sinc_medium")
 RESAMPY = ("kaiser_best", "kaiser_fast")

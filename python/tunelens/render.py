@@ -21,7 +21,7 @@ from tunelens.spectral import melspectrogram, power_to_db
 
 __all__ = ["spectrogram_png", "spectrogram_pngs", "spectrogram_image", "waveform_png"]
 
-_CMAPS = ("magma", "viridis", "gray")
+_CMAPS = _core.OPTION_NAMES["render.Colormap"]
 
 
 def _size(size: Any) -> tuple[int, int] | None:

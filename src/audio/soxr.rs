@@ -25,24 +25,8 @@ use libsoxr_sys as sys;
 
 use crate::dsp::Float;
 use crate::error::{ensure, Error, Result};
-use crate::names::named_enum;
 
-named_enum! {
-    /// A libsoxr quality recipe, named as librosa's `res_type` names it (best
-    /// first).
-    pub enum Quality in "res_type" {
-        /// `soxr_vhq`: 28-bit precision (the 64-bit engine).
-        VeryHigh = "soxr_vhq",
-        /// `soxr_hq`: 20-bit precision, librosa's default.
-        High = "soxr_hq",
-        /// `soxr_mq`: 16-bit precision, medium roll-off.
-        Medium = "soxr_mq",
-        /// `soxr_lq`: 16-bit precision, larger roll-off.
-        Low = "soxr_lq",
-        /// `soxr_qq`: "quick" cubic interpolation.
-        Quick = "soxr_qq",
-    }
-}
+pub use crate::options::audio::soxr::Quality;
 
 impl Quality {
     /// libsoxr's recipe constant.

@@ -6,7 +6,6 @@ use rayon::prelude::*;
 
 use super::row_major;
 use crate::error::{ensure, Result};
-use crate::names::named_enum;
 use crate::parallel;
 
 /// Checks labels against `x` and returns them as dense ids `0..n_labels`.
@@ -40,21 +39,7 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
         .sqrt()
 }
 
-named_enum! {
-    /// The distance behind [`silhouette_score`] (scikit-learn's metric names).
-    pub enum Metric in "metric", "(for another metric) a precomputed distance matrix" {
-        /// `"euclidean"` / `"l2"`.
-        Euclidean = "euclidean" | "l2",
-        /// `"sqeuclidean"`.
-        SqEuclidean = "sqeuclidean",
-        /// `"manhattan"` / `"cityblock"` / `"l1"`.
-        Manhattan = "manhattan" | "cityblock" | "l1",
-        /// `"cosine"`: `1 - cos`, clipped to `[0, 2]`; a zero row is at distance 1.
-        Cosine = "cosine",
-        /// `"precomputed"`: `x` is the `n × n` distance matrix itself.
-        Precomputed = "precomputed",
-    }
-}
+pub use crate::options::cluster::scores::Metric;
 
 /// Distance between rows `i` and `j` of `data` (`d` wide) under `metric`;
 /// `norms` holds the row norms for the cosine metric.

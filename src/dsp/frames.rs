@@ -1,21 +1,8 @@
 //! Framing a signal for short-time analysis: padding modes and frame geometry.
 
 use crate::error::{ensure, Result};
-use crate::names::named_enum;
 
-named_enum! {
-    /// How a centered analysis pads the signal's ends (numpy `np.pad` modes).
-    pub enum PadMode in "pad_mode" {
-        /// Zeros (librosa's default since 0.10).
-        Constant = "constant",
-        /// Repeat the edge sample.
-        Edge = "edge",
-        /// Mirror without repeating the edge sample (`[3 2 | 1 2 3 | 2 1]`).
-        Reflect = "reflect",
-        /// Mirror repeating the edge sample (`[2 1 | 1 2 3 | 3 2]`).
-        Symmetric = "symmetric",
-    }
-}
+pub use crate::options::dsp::frames::PadMode;
 
 impl PadMode {
     /// The sample index `i` (which may lie outside `0..len`) maps to, or `None`

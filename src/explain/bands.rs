@@ -13,17 +13,8 @@ use crate::dsp::mel::{fft_frequencies, hz_to_mel, mel_to_hz};
 use crate::dsp::stft::{stft, StftParams};
 use crate::dsp::{window, PadMode};
 use crate::error::{affordable, ensure, Result};
-use crate::names::named_enum;
 
-named_enum! {
-    /// How band edges are spaced between 0 Hz and Nyquist.
-    pub enum BandScale in "scale" {
-        /// Evenly on the Slaney mel scale (librosa's default).
-        Mel = "mel",
-        /// Evenly in Hz.
-        Linear = "linear",
-    }
-}
+pub use crate::options::explain::bands::BandScale;
 
 /// The `n_bands + 1` band edges in Hz, from 0 to `sr / 2`.
 pub fn band_edges(sr: f64, n_bands: usize, scale: BandScale) -> Vec<f64> {

@@ -20,21 +20,9 @@ use std::str::FromStr;
 use rayon::prelude::*;
 
 use crate::error::{ensure, Error, Result};
-use crate::names::{named_enum, unknown};
+use crate::names::unknown;
 
-named_enum! {
-    /// Distance between a mask and the unperturbed mask (scikit-learn metric names).
-    pub enum Distance in "distance" {
-        /// `1 − cos(angle)`, clipped to `[0, 2]`; an all-zero mask is at distance 1.
-        Cosine = "cosine",
-        /// Euclidean (L2) distance.
-        Euclidean = "euclidean" | "l2",
-        /// Manhattan (L1, `cityblock`) distance.
-        Manhattan = "manhattan" | "cityblock" | "l1",
-        /// Fraction of differing entries.
-        Hamming = "hamming",
-    }
-}
+pub use crate::options::explain::surrogate::Distance;
 
 /// How lime chooses the features its surrogate uses.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -29,7 +29,6 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, stft, FrameMatrix, StftParams};
 use crate::dsp::{window, Float};
 use crate::error::{ensure, Error, Result};
-use crate::names::named_enum;
 use crate::parallel;
 
 /// FFT length of every GTZAN spectral feature (librosa's default).
@@ -41,21 +40,7 @@ const N_MFCC: usize = 20;
 /// Number of summary values.
 pub const N_VALUES: usize = 57;
 
-named_enum! {
-    /// Which GTZAN recipe to reproduce.
-    pub enum Recipe in "recipe" {
-        /// `"gtzan"`: librosa 0.11's defaults: zero-padded frames,
-        /// `effects.hpss` signals of the input's length, `feature.tempo` of the
-        /// mean-aggregated onset envelope.
-        Librosa = "gtzan",
-        /// `"gtzan_kaggle"`: the published `features_30_sec.csv` (librosa <
-        /// 0.10 on numpy < 2): reflect-padded frames, the STFT computed in
-        /// double precision and rounded, natural-length iSTFTs zero-padded to
-        /// the input, and the tempo `beat_track` reports (median-aggregated
-        /// envelope, 0 without onsets).
-        Kaggle = "gtzan_kaggle",
-    }
-}
+pub use crate::options::features::gtzan::Recipe;
 
 /// [`gtzan_values`] of `y` given as an array (it must be 1-D) on `n_jobs`
 /// threads; `n_jobs = 1` keeps the whole clip on the calling thread, for

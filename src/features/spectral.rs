@@ -15,25 +15,9 @@ use crate::dsp::spectrogram::magnitude;
 use crate::dsp::stft::{map_frames, FrameMatrix, StftParams, StftSpec};
 use crate::dsp::Float;
 use crate::error::{affordable, ensure, Error, Result};
-use crate::names::named_enum;
 use crate::parallel;
 
-named_enum! {
-    /// A descriptor's name (`"centroid"`, `"bandwidth"`, `"rolloff"`,
-    /// `"flatness"`, `"contrast"`).
-    pub enum SpectralKind in "kind" {
-        /// [`Spectral::Centroid`].
-        Centroid = "centroid",
-        /// [`Spectral::Bandwidth`].
-        Bandwidth = "bandwidth",
-        /// [`Spectral::Rolloff`].
-        Rolloff = "rolloff",
-        /// [`Spectral::Flatness`].
-        Flatness = "flatness",
-        /// [`Spectral::Contrast`], reported in dB (see [`contrast_db`]).
-        Contrast = "contrast",
-    }
-}
+pub use crate::options::features::spectral::SpectralKind;
 
 /// A spectral descriptor with all the options of every kind (each kind reads
 /// its own), as the Python layer passes them.

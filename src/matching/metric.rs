@@ -12,39 +12,9 @@
 use super::levenshtein::Weights;
 use super::{hamming, indel, jaro, levenshtein, Sym};
 use crate::error::Result;
-use crate::names::named_enum;
 use std::fmt;
 
-named_enum! {
-    /// The edit distances of `tunelens.distance`, by module name
-    /// (`"Levenshtein"`, ...), in `tunelens.distance`'s order.
-    pub enum Metric in "metric" {
-        /// Weighted Levenshtein distance.
-        Levenshtein = "Levenshtein",
-        /// Insertions and deletions only.
-        Indel = "Indel",
-        /// Mismatches at equal positions.
-        Hamming = "Hamming",
-        /// Jaro similarity.
-        Jaro = "Jaro",
-        /// Jaro similarity with Winkler's common-prefix boost.
-        JaroWinkler = "JaroWinkler",
-    }
-}
-
-named_enum! {
-    /// The four functions of each metric, by function name (`"distance"`, ...).
-    pub enum Kind in "kind" {
-        /// `distance`
-        Distance = "distance",
-        /// `similarity`
-        Similarity = "similarity",
-        /// `normalized_distance`
-        NormalizedDistance = "normalized_distance",
-        /// `normalized_similarity`
-        NormalizedSimilarity = "normalized_similarity",
-    }
-}
+pub use crate::options::matching::metric::{Kind, Metric};
 
 impl Kind {
     /// Lower values are better (a distance).

@@ -26,7 +26,6 @@ pub mod process;
 pub use pattern::Pattern;
 
 use crate::error::Error;
-use crate::names::named_enum;
 use std::hash::Hash;
 
 /// A sequence element: a code point (`u8`, `u32`) or an element hash (`u64`).
@@ -188,32 +187,7 @@ impl Edit {
     }
 }
 
-named_enum! {
-    /// The `fuzz` scorers, by rapidfuzz's function name (`"ratio"`,
-    /// `"WRatio"`, ...), in rapidfuzz's documentation order.
-    pub enum Scorer in "scorer" {
-        /// `fuzz.ratio`
-        Ratio = "ratio",
-        /// `fuzz.partial_ratio`
-        PartialRatio = "partial_ratio",
-        /// `fuzz.token_sort_ratio`
-        TokenSortRatio = "token_sort_ratio",
-        /// `fuzz.token_set_ratio`
-        TokenSetRatio = "token_set_ratio",
-        /// `fuzz.token_ratio`
-        TokenRatio = "token_ratio",
-        /// `fuzz.partial_token_sort_ratio`
-        PartialTokenSortRatio = "partial_token_sort_ratio",
-        /// `fuzz.partial_token_set_ratio`
-        PartialTokenSetRatio = "partial_token_set_ratio",
-        /// `fuzz.partial_token_ratio`
-        PartialTokenRatio = "partial_token_ratio",
-        /// `fuzz.WRatio`
-        WRatio = "WRatio",
-        /// `fuzz.QRatio`
-        QRatio = "QRatio",
-    }
-}
+pub use crate::options::matching::Scorer;
 
 impl Scorer {
     /// Score of two code-point strings in 0..=100 (0 below `score_cutoff`).

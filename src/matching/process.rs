@@ -10,34 +10,9 @@ use super::distinct::Distinct;
 use super::multi::{self, Alphabet, Packed, Unit};
 use super::{fuzz, Edit, Scorer, Sym};
 use crate::error::Result;
-use crate::names::named_enum;
 use crate::parallel;
 
-named_enum! {
-    /// The element types [`cdist`] writes a score matrix in (numpy's names).
-    pub enum ScoreType in "dtype" {
-        /// `float32`
-        F32 = "float32",
-        /// `float64`
-        F64 = "float64",
-        /// `int8`
-        I8 = "int8",
-        /// `int16`
-        I16 = "int16",
-        /// `int32`
-        I32 = "int32",
-        /// `int64`
-        I64 = "int64",
-        /// `uint8`
-        U8 = "uint8",
-        /// `uint16`
-        U16 = "uint16",
-        /// `uint32`
-        U32 = "uint32",
-        /// `uint64`
-        U64 = "uint64",
-    }
-}
+pub use crate::options::matching::process::ScoreType;
 
 impl ScoreType {
     /// Whether scores are rounded ([`round_half_up`]) into this type.

@@ -10,19 +10,7 @@
 //! rounding error (see [`Metric::lower_bound`]); an uncertified query is searched
 //! again with more candidates, so the answer is always the exact top-k.
 
-use crate::names::named_enum;
-
-named_enum! {
-    /// A distance between feature rows.
-    pub enum Metric in "metric" {
-        /// `sqrt(Σ (a - b)²)`.
-        Euclidean = "euclidean" | "l2",
-        /// `1 - a·b / (|a| |b|)`, 1 when either row is all zeros (scikit-learn's convention).
-        Cosine = "cosine",
-        /// `Σ |a - b|`.
-        Manhattan = "manhattan" | "cityblock" | "l1",
-    }
-}
+pub use crate::options::neighbors::metric::Metric;
 
 /// Unit roundoff of f32 arithmetic, doubled for safety.
 const U32: f64 = f32::EPSILON as f64;

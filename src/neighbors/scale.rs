@@ -16,21 +16,8 @@ use ndarray::{Array2, ArrayView2};
 use num_traits::AsPrimitive;
 
 use crate::error::{affordable, ensure, Result};
-use crate::names::named_enum;
 
-named_enum! {
-    /// Which scaler to fit.
-    pub enum ScalerKind in "scaler" {
-        /// Leave the features as they are (Python's `None`).
-        None = "none",
-        /// Zero mean, unit variance.
-        Standard = "standard",
-        /// Zero median, unit interquartile range.
-        Robust = "robust",
-        /// Minimum 0, maximum 1.
-        MinMax = "minmax",
-    }
-}
+pub use crate::options::neighbors::scale::ScalerKind;
 
 /// A fitted scaler: `(x - offset) / scale * weight` per feature.
 #[derive(Clone, Debug)]

@@ -34,7 +34,6 @@ use super::plan::{self, Path, Plan, ScanWork, Shape, COSTS};
 use super::scale::{Scaler, ScalerKind};
 use super::topk::{Collector, TopK, Within};
 use crate::error::{ensure, Error, Result};
-use crate::names::named_enum;
 use crate::parallel;
 
 /// Bytes of database scanned per chunk (fits the L2 cache next to a query block).
@@ -56,19 +55,7 @@ const TREE_BATCH: usize = 1 << 16;
 /// Tree queries per rayon task.
 const TREE_TASK: usize = 256;
 
-named_enum! {
-    /// How k-nearest queries are answered (scikit-learn's `algorithm`).
-    pub enum Algorithm in "algorithm" {
-        /// On at most [`AUTO_MAX_FEATURES`] features, the kd-tree or brute
-        /// force, whichever the planner estimates cheaper for the data and `k`;
-        /// brute force on wider tables.
-        Auto = "auto",
-        /// The blocked SIMD scan.
-        Brute = "brute",
-        /// Always the kd-tree.
-        KdTree = "kd_tree",
-    }
-}
+pub use crate::options::neighbors::search::Algorithm;
 
 impl Algorithm {
     /// Whether an index of `n` rows and `d` features gets a tree (for

@@ -22,6 +22,7 @@ mod render;
 mod sequences;
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
 
 use errors::IntoPyResult;
 
@@ -41,10 +42,21 @@ fn affordable(py: Python<'_>, name: String, nbytes: f64) -> PyResult<()> {
     crate::error::affordable(name, nbytes).into_py_result(py)
 }
 
+/// `OPTION_NAMES`: each option enum's names (canonical, in the core's order),
+/// keyed `"<area>.<Enum>"` (`"neighbors.Metric"`), from `src/options.toml`.
+fn option_names<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    let table = PyDict::new(py);
+    for (key, names) in crate::options::NAMES {
+        table.set_item(key, PyTuple::new(py, *names)?)?;
+    }
+    Ok(table)
+}
+
 /// The compiled core of tunelens (`tunelens._core`).
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("OPTION_NAMES", option_names(m.py())?)?;
     add_functions!(m: affordable);
     audio::register(m)?;
     dsp::register(m)?;

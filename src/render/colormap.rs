@@ -5,19 +5,8 @@ use ndarray::ArrayView2;
 use super::colormap_tables as tables;
 use super::image::RgbImage;
 use crate::dsp::Float;
-use crate::names::named_enum;
 
-named_enum! {
-    /// A matplotlib colormap.
-    pub enum Colormap in "cmap" {
-        /// Perceptually uniform black-purple-yellow (librosa's default for spectrograms).
-        Magma = "magma",
-        /// Perceptually uniform blue-green-yellow (matplotlib's default).
-        Viridis = "viridis",
-        /// Black to white.
-        Gray = "gray" | "grey",
-    }
-}
+pub use crate::options::render::colormap::Colormap;
 
 const MAGMA: [[u8; 3]; 256] = lut(tables::MAGMA);
 const VIRIDIS: [[u8; 3]; 256] = lut(tables::VIRIDIS);

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tunelens import _core
 from tunelens._validate import writing
 from tunelens.cli._common import (
     UsageError,
@@ -144,8 +145,8 @@ def _register_recommend(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", action="append", required=True, metavar="ID",
                    help="id of a seed item (repeat for several seeds)")
     p.add_argument("-k", type=int, default=10, help="number of recommendations (default 10)")
-    p.add_argument("--metric", choices=("cosine", "euclidean", "manhattan"), default="cosine")
-    p.add_argument("--scaler", choices=("standard", "robust", "minmax", "none"), default="standard")
+    p.add_argument("--metric", choices=_core.OPTION_NAMES["neighbors.Metric"], default="cosine")
+    p.add_argument("--scaler", choices=_core.OPTION_NAMES["neighbors.ScalerKind"], default="standard")
     p.add_argument("--id-column", default=None,
                    help="column of item ids (default: the first of filename, track_id, song_id, id)")
     p.add_argument("--features", dest="columns", default=None, help="comma-separated feature columns (default all numeric)")

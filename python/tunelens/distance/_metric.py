@@ -5,7 +5,7 @@ from __future__ import annotations
 from tunelens import _core
 from tunelens._scorers import decorate
 
-_KINDS = ("distance", "similarity", "normalized_distance", "normalized_similarity")
+_KINDS = _core.OPTION_NAMES["matching.Kind"]
 
 _DOC = """{metric} {kind} of ``s1`` and ``s2`` (rapidfuzz 3.14's ``{metric}.{kind}``).
 

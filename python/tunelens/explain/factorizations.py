@@ -350,8 +350,9 @@ class FrequencyBands(Factorization):
 
     def __init__(self, n_bands: int = 6, scale: str = "mel", *, n_fft: int = 2048, hop_length: int | None = None) -> None:
         self.n_bands = positive_int(n_bands, "n_bands")
-        if scale not in ("mel", "linear"):
-            raise InvalidParameterError(f"scale must be 'mel' or 'linear', got {scale!r}")
+        scales = _core.OPTION_NAMES["explain.BandScale"]
+        if scale not in scales:
+            raise InvalidParameterError(f"scale must be {' or '.join(map(repr, scales))}, got {scale!r}")
         self.scale = scale
         self.n_fft = positive_int(n_fft, "n_fft")
         self.hop_length = max(1, self.n_fft // 4) if hop_length is None else positive_int(hop_length, "hop_length")
