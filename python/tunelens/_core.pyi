@@ -113,6 +113,9 @@ class DistanceFunction:
     """
     A distance function (`tunelens.distance.Levenshtein.distance`, ...): one
     [`Function`] of the core, called with rapidfuzz's arguments.
+
+    Called through the vectorcall protocol ([`distance_vectorcall`], set up by
+    [`enable_vectorcall`]): no argument tuple or keyword dict per call.
     """
     def __new__(cls, /, metric, kind): ...
     def __call__(self, /, *args, **kwargs):

@@ -7,6 +7,7 @@
 
 use numpy::IntoPyArray;
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
@@ -112,7 +113,7 @@ impl OnPair for Score {
     }
 }
 
-/// Defines one `fuzz` function as a plain (fastcall) Python builtin: the
+/// Defines one `fuzz` function as a plain (vectorcall) Python builtin: the
 /// cheapest call path for per-pair scoring.
 macro_rules! fuzz_function {
     ($fn:ident, $variant:ident, $summary:literal, $example:literal) => {
@@ -182,8 +183,12 @@ fuzz_function!(
 
 /// A distance function (`tunelens.distance.Levenshtein.distance`, ...): one
 /// [`Function`] of the core, called with rapidfuzz's arguments.
+///
+/// Called through the vectorcall protocol ([`distance_vectorcall`], set up by
+/// [`enable_vectorcall`]): no argument tuple or keyword dict per call.
 #[pyclass(name = "DistanceFunction", module = "tunelens._core", dict, frozen)]
 pub struct PyDistance {
+    vectorcall: ffi::vectorcallfunc,
     function: Function,
 }
 
@@ -227,6 +232,7 @@ impl PyDistance {
     #[new]
     fn new(metric: Wrap<Metric>, kind: Wrap<Kind>) -> Self {
         PyDistance {
+            vectorcall: distance_vectorcall,
             function: Function {
                 metric: metric.0,
                 kind: kind.0,
@@ -240,23 +246,18 @@ impl PyDistance {
         s1: &Bound<'py, PyAny>,
         s2: &Bound<'py, PyAny>,
         processor: Option<Bound<'py, PyAny>>,
-        score_cutoff: Option<&Bound<'py, PyAny>>,
-        score_hint: Option<&Bound<'py, PyAny>>,
+        score_cutoff: Option<f64>,
+        score_hint: Option<f64>,
         options: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        // The bounds are read here, not by PyO3, so that a bad one is retyped below.
-        let bound =
-            |b: Option<&Bound<'py, PyAny>>| b.map_or(Ok(None), |b| b.extract::<Option<f64>>());
-        (|| {
-            let args = CallArgs {
-                processor,
-                score_cutoff: bound(score_cutoff)?,
-                score_hint: bound(score_hint)?,
-                options: options.into_iter().flat_map(|d| d.iter()).collect(),
-            };
-            self.call(s1, s2, args)
-        })()
-        .map_err(|e| super::errors::retyped(s1.py(), e, &self.function.label()))
+        let args = CallArgs {
+            processor,
+            score_cutoff,
+            score_hint,
+            options: options.into_iter().flat_map(|d| d.iter()).collect(),
+        };
+        self.call(s1, s2, args)
+            .map_err(|e| super::errors::retyped(s1.py(), e, &self.function.label()))
     }
 }
 
@@ -352,6 +353,101 @@ impl PyDistance {
             Value::Float(v) => v.into_pyobject(py)?.into_any().unbind(),
         })
     }
+
+    /// Parses a vectorcall: `(s1, s2)` positionally, then keyword arguments.
+    ///
+    /// # Safety
+    /// `args` holds `nargs` positional arguments followed by one value per name
+    /// of `kwnames` (a tuple of str or NULL), all borrowed for the call.
+    unsafe fn vectorcall(
+        &self,
+        py: Python<'_>,
+        args: *const *mut ffi::PyObject,
+        nargs: usize,
+        kwnames: *mut ffi::PyObject,
+    ) -> PyResult<Py<PyAny>> {
+        // SAFETY: the caller guarantees `nargs` + len(kwnames) valid pointers.
+        let arg = |i: usize| unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) };
+        if nargs > 2 {
+            return Err(PyTypeError::new_err(format!(
+                "takes 2 positional arguments (s1, s2) but {nargs} were given"
+            )));
+        }
+        let mut strings = [(nargs > 0).then(|| arg(0)), (nargs > 1).then(|| arg(1))];
+        let mut call = CallArgs::default();
+        // SAFETY: kwnames is NULL or a tuple, borrowed for the call.
+        if let Some(names) = unsafe { Bound::from_borrowed_ptr_or_opt(py, kwnames) } {
+            for (k, name) in names.try_iter()?.enumerate() {
+                let (name, value) = (name?, arg(nargs + k));
+                match name.cast::<PyString>()?.to_str()? {
+                    "s1" if strings[0].is_none() => strings[0] = Some(value),
+                    "s2" if strings[1].is_none() => strings[1] = Some(value),
+                    "processor" => call.processor = Some(value),
+                    "score_cutoff" => call.score_cutoff = value.extract::<Option<f64>>()?,
+                    "score_hint" => call.score_hint = value.extract::<Option<f64>>()?,
+                    _ => call.options.push((name, value)),
+                }
+            }
+        }
+        let [Some(s1), Some(s2)] = strings else {
+            return Err(PyTypeError::new_err("missing required argument s1 or s2"));
+        };
+        self.call(&s1, &s2, call)
+    }
+}
+
+/// The vectorcall entry point of [`PyDistance`] objects; a panic becomes a
+/// typed `TunelensError`, never an abort.
+unsafe extern "C" fn distance_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls this with the GIL held (attached thread state).
+    let py = unsafe { Python::assume_attached() };
+    let result = crate::error::catch_panic(|| {
+        // SAFETY: only installed on PyDistance's type; arguments as CPython passes them.
+        let this =
+            unsafe { Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<PyDistance>() };
+        let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf) } as usize;
+        let result = unsafe { this.get().vectorcall(py, args, nargs, kwnames) };
+        Ok(result.map_err(|e| super::errors::retyped(py, e, &this.get().function.label())))
+    });
+    match result
+        .map_err(|e| super::errors::to_pyerr(py, e))
+        .and_then(|r| r)
+    {
+        Ok(value) => value.into_ptr(),
+        Err(err) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Makes `DistanceFunction` objects vectorcall-callable: the type reads the
+/// function pointer stored in each object (PyO3 only fills `tp_call`, which
+/// needs an argument tuple and dict per call). `tp_call` keeps working and
+/// gives the same results.
+fn enable_vectorcall(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let probe = Bound::new(
+        py,
+        PyDistance::new(Wrap(Metric::Indel), Wrap(Kind::Distance)),
+    )?;
+    let offset = (&probe.get().vectorcall as *const ffi::vectorcallfunc as usize)
+        .checked_sub(probe.as_ptr() as usize)
+        .ok_or_else(|| PyValueError::new_err("unexpected DistanceFunction layout"))?;
+    let ty = py.get_type::<PyDistance>();
+    // SAFETY: the heap type object is ours; every instance stores a valid
+    // vectorcall pointer at `offset` (set in `PyDistance::new`).
+    unsafe {
+        let tp = ty.as_type_ptr();
+        (*tp).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+    }
+    Ok(())
 }
 
 /// The arguments of the batch kernels of `tunelens.process`: the scorer,
@@ -563,6 +659,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add_functions!(m: ratio, partial_ratio, token_sort_ratio, token_set_ratio, token_ratio,
         partial_token_sort_ratio, partial_token_set_ratio, partial_token_ratio, WRatio, QRatio);
     m.add_class::<PyDistance>()?;
+    enable_vectorcall(m)?;
     m.add_class::<MatchBatch>()?;
     add_functions!(m: default_process, default_process_many, is_missing);
     Ok(())

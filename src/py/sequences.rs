@@ -1,5 +1,5 @@
 //! Python sequences as the matching core reads them: `str` and `bytes` as
-//! code points (ASCII read in place), other sequences as element
+//! code points (read in place where they can be), other sequences as element
 //! hashes (rapidfuzz's rules), missing values (`None`, NaN, `pandas.NA`) as
 //! `None`; one pair at a time ([`with_pair`]) or whole lists ([`with_batch`]).
 
@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use pyo3::exceptions::PyTypeError;
-use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyList, PyString};
 use rayon::prelude::*;
 
@@ -22,33 +22,14 @@ enum Seq {
     Hashes(Vec<u64>),
 }
 
-/// The characters of an ASCII `str`, read in place (its UTF-8 form is the
-/// string's own buffer), or `None` for other strings.
-fn ascii<'a>(s: &'a Bound<'_, PyString>) -> Option<&'a [u8]> {
-    s.to_str().ok().filter(|t| t.is_ascii()).map(str::as_bytes)
-}
-
-/// Appends the code points of a `str`, copied by CPython (`PyUnicode_AsUCS4`:
-/// no UTF-8 form is made, and lone surrogates are kept).
+/// Appends the code points of a `str` (read straight from its UCS buffer).
 pub fn push_str(s: &Bound<'_, PyString>, out: &mut Vec<u32>) -> PyResult<()> {
-    let n = s.len()?;
-    out.reserve(n + 1);
-    let start = out.len();
-    // SAFETY: the spare capacity holds n + 1 code points; PyUnicode_AsUCS4
-    // writes at most that many (the string and its NUL) and fails otherwise.
-    let written = unsafe {
-        ffi::PyUnicode_AsUCS4(
-            s.as_ptr(),
-            out.as_mut_ptr().add(start),
-            (n + 1) as ffi::Py_ssize_t,
-            1,
-        )
-    };
-    if written.is_null() {
-        return Err(PyErr::fetch(s.py()));
+    // SAFETY: the buffer is only read while `s` is borrowed (GIL held).
+    match unsafe { s.data()? } {
+        PyStringData::Ucs1(b) => out.extend(b.iter().map(|&c| c as u32)),
+        PyStringData::Ucs2(b) => out.extend(b.iter().map(|&c| c as u32)),
+        PyStringData::Ucs4(b) => out.extend_from_slice(b),
     }
-    // SAFETY: the n code points were written above.
-    unsafe { out.set_len(start + n) };
     Ok(())
 }
 
@@ -110,6 +91,7 @@ fn to_seq(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Seq> {
 
 thread_local! {
     static BUFFERS: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static UCS2_BUFFER: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A computation on two sequences of the same symbol type.
@@ -120,17 +102,54 @@ pub trait OnPair {
     fn run<S: Sym>(self, a: &[S], b: &[S]) -> Self::Output;
 }
 
-/// Runs `f` on two sequences: two ASCII `str` are read in place; other
-/// strings are widened to code points in per-thread buffers (no allocation
-/// for per-pair calls), and other sequences hashed (see [`hash_elements`]).
+/// Runs `f` on a 1-byte `str` buffer widened to 2 bytes per character (in a
+/// per-thread buffer) and a 2-byte one, in the given order; gives `f` back
+/// when the buffer is in use.
+fn run_widened<F: OnPair>(
+    narrow: &[u8],
+    wide: &[u16],
+    narrow_first: bool,
+    f: F,
+) -> Result<F::Output, F> {
+    UCS2_BUFFER.with(|cell| {
+        let Ok(mut buf) = cell.try_borrow_mut() else {
+            return Err(f);
+        };
+        buf.clear();
+        buf.extend(narrow.iter().map(|&c| u16::from(c)));
+        Ok(if narrow_first {
+            f.run(buf.as_slice(), wide)
+        } else {
+            f.run(wide, buf.as_slice())
+        })
+    })
+}
+
+/// Runs `f` on two sequences: two `str` stored with the same character width
+/// are read in place, a 1-byte `str` against a 2-byte one is widened to 2
+/// bytes; other strings are widened to code points in per-thread buffers (no
+/// allocation for per-pair calls), and other sequences hashed (see
+/// [`hash_elements`]).
 pub fn with_pair<F: OnPair>(
     s1: &Bound<'_, PyAny>,
     s2: &Bound<'_, PyAny>,
-    f: F,
+    mut f: F,
 ) -> PyResult<F::Output> {
     if let (Ok(a), Ok(b)) = (s1.cast::<PyString>(), s2.cast::<PyString>()) {
-        if let (Some(x), Some(y)) = (ascii(a), ascii(b)) {
-            return Ok(f.run(x, y));
+        // SAFETY: both buffers are only read while `a` and `b` are borrowed (GIL held).
+        match unsafe { (a.data()?, b.data()?) } {
+            (PyStringData::Ucs1(x), PyStringData::Ucs1(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs2(x), PyStringData::Ucs2(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs4(x), PyStringData::Ucs4(y)) => return Ok(f.run(x, y)),
+            (PyStringData::Ucs1(x), PyStringData::Ucs2(y)) => match run_widened(x, y, true, f) {
+                Ok(r) => return Ok(r),
+                Err(back) => f = back,
+            },
+            (PyStringData::Ucs2(x), PyStringData::Ucs1(y)) => match run_widened(y, x, false, f) {
+                Ok(r) => return Ok(r),
+                Err(back) => f = back,
+            },
+            _ => {}
         }
     }
     let f = BUFFERS.with(|cell| -> PyResult<Result<F::Output, F>> {
@@ -203,28 +222,28 @@ fn widen(items: Vec<Option<Seq>>) -> Vec<Option<Vec<u64>>> {
         .collect()
 }
 
-/// A `str` or `bytes` item, read in place: a `str` as its UTF-8 form (the
-/// string's own buffer for ASCII, else the UTF-8 copy CPython caches in it),
-/// `bytes` as one code point per byte.
+/// The code units of a `str` or `bytes` item, read in place.
 #[derive(Clone, Copy)]
 enum Units<'a> {
-    Utf8(&'a str),
-    Bytes(&'a [u8]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
 }
 
 impl Units<'_> {
-    /// At least the number of code points.
     fn len(self) -> usize {
         match self {
-            Units::Utf8(t) => t.len(),
-            Units::Bytes(b) => b.len(),
+            Units::U8(b) => b.len(),
+            Units::U16(b) => b.len(),
+            Units::U32(b) => b.len(),
         }
     }
 
     fn push_codes(self, out: &mut Vec<u32>) {
         match self {
-            Units::Utf8(t) => out.extend(t.chars().map(u32::from)),
-            Units::Bytes(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U8(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U16(b) => out.extend(b.iter().map(|&c| u32::from(c))),
+            Units::U32(b) => out.extend_from_slice(b),
         }
     }
 }
@@ -268,21 +287,22 @@ fn decoded<'a>(
 }
 
 /// Every item of `items` read in place as text (None for missing ones), or
-/// None when some item is neither `str` nor `bytes` (or a `str` without a
-/// UTF-8 form).
+/// None when some item is neither `str` nor `bytes`.
 fn text_units<'a>(items: &'a [Bound<'_, PyAny>]) -> PyResult<Option<Vec<Option<Units<'a>>>>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         if is_none(item) {
             out.push(None);
         } else if let Ok(s) = item.cast::<PyString>() {
-            // A string with lone surrogates has no UTF-8 form: converted with the rest.
-            let Ok(text) = s.to_str() else {
-                return Ok(None);
-            };
-            out.push(Some(Units::Utf8(text)));
+            // SAFETY: `str` buffers never change, and `items` holds a
+            // reference to each string for as long as the units are read.
+            out.push(Some(match unsafe { s.data()? } {
+                PyStringData::Ucs1(b) => Units::U8(b),
+                PyStringData::Ucs2(b) => Units::U16(b),
+                PyStringData::Ucs4(b) => Units::U32(b),
+            }));
         } else if let Ok(b) = item.cast::<PyBytes>() {
-            out.push(Some(Units::Bytes(b.as_bytes())));
+            out.push(Some(Units::U8(b.as_bytes())));
         } else {
             return Ok(None);
         }
