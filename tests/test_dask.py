@@ -127,6 +127,17 @@ def test_kneighbors_graph_inputs_and_weights(client, source):
     np.testing.assert_array_equal(got.indices, expected.indices)
 
 
+def test_kneighbors_graph_of_the_same_rows_back_to_back(client):
+    """Equal rows scattered call after call (a notebook re-running a cell): each call ships its
+    own copy, so releasing the previous one cannot lose the next call's data (CI once failed
+    with "lost dependencies" when both shared one content-hashed key)."""
+    X = _catalog(400, 5, seed=1).drop(columns="name").to_numpy(np.float32)
+    expected = tl.NearestNeighbors(4).fit(X).kneighbors_graph()
+    for block_size in (None, 97, None, 97, 131):
+        got = tldask.kneighbors_graph(X, 4, client=client, block_size=block_size)
+        assert (got != expected).nnz == 0
+
+
 @pytest.mark.parametrize("metric", ["cosine", "euclidean"])
 @pytest.mark.parametrize("scheduler", ["distributed", "threads"])
 def test_kneighbors_graph_whole_table_tree(client, metric, scheduler):

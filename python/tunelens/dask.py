@@ -287,7 +287,9 @@ def _tree_rows(Z: np.ndarray, sizes: Sequence[int], k: int, metric: str, algorit
     import dask
 
     token = uuid.uuid4().hex
-    shared = client.scatter(Z, broadcast=True) if client is not None else \
+    # hash=False: a unique key per call. Scattering equal rows again under their content key
+    # while the previous call's copy is being released loses the data ("lost dependencies").
+    shared = client.scatter(Z, broadcast=True, hash=False) if client is not None else \
         dask.delayed(Z, name=f"tunelens-knn-rows-{token}")
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
     search = dask.delayed(_tree_block, pure=True)
