@@ -152,9 +152,11 @@ def audio_files_in(folder: str | os.PathLike[str], *, warn: bool = True) -> list
     """
     files, skipped = [], set()
     for p in Path(folder).rglob("*"):
-        if p.suffix.lower() in AUDIO_EXTENSIONS and not p.is_dir():
+        if p.is_dir():
+            continue
+        if p.suffix.lower() in AUDIO_EXTENSIONS:
             files.append(p)
-        elif not p.is_dir():
+        else:
             skipped.add(p.suffix.lower() or "(no extension)")
     if not files and warn:
         held = f"only files with {', '.join(sorted(skipped))}" if skipped else "no files"
